@@ -1,0 +1,187 @@
+"""Typed hyper-parameter specs shared by the schedule and optimizer registries.
+
+A :class:`ParamSpec` says what one hyper-parameter is (kind, default, allowed
+range, labels in both languages); a :class:`Spec` bundles the specs of one
+registry entry with its display texts and formula. Pages build their widgets
+from these, and :meth:`Spec.resolve` turns whatever arrives (keyword arguments,
+URL values) into a complete, checked dict at the edge, so nothing downstream
+validates again and nothing fails inside a JAX trace.
+
+Numeric parameters (``float``, ``int``, ``floats``) are *traced*: the engine
+passes them to compiled code as arrays, so moving their sliders never
+recompiles. ``bool``, ``choice`` and ``ints`` change the structure of the
+computation and are *static*: each value compiles once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from lrviz.i18n import Text
+
+Kind = Literal["float", "int", "floats", "bool", "choice", "ints"]
+TRACED_KINDS = frozenset({"float", "int", "floats"})
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One hyper-parameter.
+
+    ``lo``/``hi`` bound the value (inclusive unless ``lo_open``/``hi_open``);
+    for ``floats`` and ``ints`` they bound every element. ``log`` asks for a
+    log-scale widget. ``optional`` allows ``None``, whose meaning ``help``
+    states (for example "None: 4 × the learning rate").
+    """
+
+    name: str
+    default: Any
+    label: Text
+    help: Text
+    kind: Kind = "float"
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    log: bool = False
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+    length: int | None = None  # fixed length of a ``floats`` tuple
+
+    @property
+    def traced(self) -> bool:
+        return self.kind in TRACED_KINDS
+
+    def describe_range(self) -> str:
+        """The allowed values in words, for error messages."""
+        if self.kind == "bool":
+            return "True or False"
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        lo = "-inf" if self.lo is None else f"{self.lo:g}"
+        hi = "inf" if self.hi is None else f"{self.hi:g}"
+        left = "(" if self.lo_open or self.lo is None else "["
+        right = ")" if self.hi_open or self.hi is None else "]"
+        what = {"int": "an integer", "ints": "integers"}.get(self.kind, "a number")
+        return f"{what} in {left}{lo}, {hi}{right}"
+
+    def check(self, value: Any) -> Any:
+        """The value coerced to this parameter's kind; ``ValueError`` if not allowed."""
+        if value is None:
+            if self.optional:
+                return None
+            raise self._error(value)
+        try:
+            coerced = self._coerce(value)
+        except (TypeError, ValueError):
+            raise self._error(value) from None
+        numbers = coerced if self.kind in ("floats", "ints") else (coerced,)
+        numeric = self.kind in ("float", "int", "floats", "ints")
+        if numeric and not all(self._in_range(v) for v in numbers):
+            raise self._error(value)
+        if self.kind == "floats" and self.length is not None and len(coerced) != self.length:
+            raise self._error(value)
+        return coerced
+
+    def _coerce(self, value: Any) -> Any:
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("true", "1", "yes", "on"):
+                return True
+            if text in ("false", "0", "no", "off"):
+                return False
+            raise ValueError(value)
+        if self.kind == "choice":
+            if str(value) not in self.choices:
+                raise ValueError(value)
+            return str(value)
+        if self.kind == "float":
+            return _finite_float(value)
+        if self.kind == "int":
+            return _whole(value)
+        items = _split(value)
+        if self.kind == "floats":
+            return tuple(_finite_float(v) for v in items)
+        return tuple(sorted(_whole(v) for v in items))
+
+    def _in_range(self, v: float) -> bool:
+        if self.lo is not None and (v < self.lo or (self.lo_open and v == self.lo)):
+            return False
+        return not (self.hi is not None and (v > self.hi or (self.hi_open and v == self.hi)))
+
+    def _error(self, value: Any) -> ValueError:
+        return ValueError(f"`{self.name}` (={value!r}) must be {self.describe_range()}.")
+
+
+def _finite_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _whole(value: Any) -> int:
+    number = _finite_float(value)
+    if number != int(number):
+        raise ValueError(value)
+    return int(number)
+
+
+def _split(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str):
+        return tuple(part for part in value.replace(" ", "").split(",") if part)
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the pages and the engine know about one registry entry.
+
+    ``check`` holds the rules that involve several parameters (for example
+    "``max_lr`` must not be below ``base_lr``"); it receives the resolved dict
+    and the learning rate, and raises ``ValueError``.
+    """
+
+    name: str
+    title: Text
+    summary: Text
+    latex: str
+    params: tuple[ParamSpec, ...] = ()
+    check: Callable[[Mapping[str, Any], float], None] | None = field(default=None, repr=False)
+
+    def param(self, name: str) -> ParamSpec:
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def resolve(self, params: Mapping[str, Any] | None = None, lr: float = 1.0) -> dict[str, Any]:
+        """Defaults filled in, every value checked; ``ValueError`` names the culprit."""
+        given = dict(params or {})
+        unknown = sorted(set(given) - {p.name for p in self.params})
+        if unknown:
+            allowed = ", ".join(p.name for p in self.params) or "none"
+            raise ValueError(
+                f"{self.name!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters are: {allowed}."
+            )
+        resolved = {p.name: p.check(given.get(p.name, p.default)) for p in self.params}
+        if self.check is not None:
+            self.check(resolved, lr)
+        return resolved
+
+    def split(self, resolved: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+        """(traced, static): numbers for compiled code, the rest as a hashable key."""
+        is_traced = {p.name: p.traced and resolved[p.name] is not None for p in self.params}
+        traced = {name: resolved[name] for name, yes in is_traced.items() if yes}
+        static = tuple((name, resolved[name]) for name, yes in is_traced.items() if not yes)
+        return traced, static

@@ -1,0 +1,21 @@
+"""Run one benchmark by name: ``python -m bench engine``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+BENCHES = {
+    "engine": "trajectory, 1,000-rate sweep vs NumPy loops, compilations per slider move",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("name", choices=sorted(BENCHES), help="; ".join(f"{k}: {v}" for k, v in BENCHES.items()))
+    args = parser.parse_args()
+    importlib.import_module(f"bench.{args.name}").main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,429 @@
+r"""The optimizers lrviz shows, with the numbers of ``torch.optim``.
+
+Every ``torch.optim`` optimizer here updates
+
+.. math:: \theta_{t+1} = \theta_t - \eta_t\, d_t,
+
+where the direction :math:`d_t` does not depend on the current rate :math:`\eta_t`:
+torch multiplies by the rate last (SGD's buffer, RMSprop's buffer of
+:math:`g/\text{den}`, Adagrad's :math:`g/(\sqrt{s}+\epsilon)/(1+(k-1)\,\text{lr\_decay})`,
+Adam's bias-corrected ratio; AdamW's :math:`\theta(1-\eta\lambda)` is :math:`d \mathrel{+}= \lambda\theta`).
+So each :class:`OptimizerSpec` has a ``direction(p)``: an optax transform producing :math:`+d_t`.
+The engine multiplies by the rate itself (ReduceLROnPlateau's rate depends on the loss);
+:func:`make` chains the rate on, giving an ordinary optax optimizer.
+
+``p`` is the dict from :meth:`~lrviz.params.Spec.resolve`. Its numbers may be JAX tracers
+(moving a slider must not recompile), so the transforms below never branch in Python on a
+number; ``nesterov``, ``centered`` and ``amsgrad`` are Python bools and may.
+
+The pieces are optax's (``add_decayed_weights``, ``scale_by_rms``, ``scale_by_stddev``,
+``trace``, ``scale_by_adam``), except three written by hand because optax's numbers differ
+from torch's (``OPTAX_VS_TORCH.md``): SGD's momentum buffer, Adagrad and AMSGrad.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from lrviz.i18n import Text
+from lrviz.params import ParamSpec, Spec
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OptimizerSpec(Spec):
+    """A registry entry: display texts and hyper-parameters (:class:`Spec`) plus
+    ``direction(p)``, the optax transform giving :math:`+d_t` for resolved parameters ``p``."""
+
+    direction: Callable[[Params], optax.GradientTransformation] | None = None
+
+    def __post_init__(self) -> None:
+        if self.direction is None:
+            raise TypeError(f"OptimizerSpec {self.name!r} needs a `direction`.")
+
+
+# -- transforms written by hand where optax's numbers differ from torch's --------------------
+
+
+class TorchMomentumState(NamedTuple):
+    count: jax.Array  # int32 scalar: updates done so far
+    buf: optax.Updates
+
+
+def _torch_momentum(momentum: Any, dampening: Any, nesterov: bool) -> optax.GradientTransformation:
+    r"""``torch.optim.SGD``'s momentum buffer.
+
+    .. math:: b_1 = g_1,\quad b_t = \mu\, b_{t-1} + (1-\tau)\, g_t,\qquad
+              d_t = g_t + \mu\, b_t \ \text{(nesterov)}\ \text{else}\ d_t = b_t,
+
+    with :math:`\mu` = ``momentum``, :math:`\tau` = ``dampening``; with :math:`\mu = 0` the
+    buffer is skipped (:math:`d_t = g_t`), as in torch. Why not ``optax.trace``: it starts its
+    buffer at zero and has no dampening (:math:`b_t = \mu b_{t-1} + g_t`), which agrees
+    with torch only when :math:`\tau = 0`.
+    """
+
+    def init_fn(params):
+        return TorchMomentumState(count=jnp.zeros([], jnp.int32), buf=optax.tree.zeros_like(params))
+
+    def update_fn(updates, state, params=None):
+        del params
+        fresh = (state.count == 0) | (momentum == 0)  # a traced test, not a Python `if`
+        buf = jax.tree.map(
+            lambda g, b: jnp.where(fresh, g, momentum * b + (1 - dampening) * g), updates, state.buf
+        )
+        out = jax.tree.map(lambda g, b: g + momentum * b, updates, buf) if nesterov else buf
+        return out, TorchMomentumState(count=optax.safe_increment(state.count), buf=buf)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+class TorchAdagradState(NamedTuple):
+    count: jax.Array  # int32 scalar: updates done so far (k - 1 at step k)
+    sum: optax.Updates
+
+
+def _torch_adagrad(lr_decay: Any, initial_accumulator_value: Any, eps: Any) -> optax.GradientTransformation:
+    r"""``torch.optim.Adagrad``'s scaling (Duchi, Hazan & Singer 2011, JMLR 12).
+
+    .. math:: s_k = s_{k-1} + g_k^2,\ s_0 = \text{initial\_accumulator\_value},\qquad
+              d_k = \frac{g_k}{(\sqrt{s_k} + \epsilon)\,(1 + (k-1)\,\text{lr\_decay})},
+
+    :math:`k = 1` at the first step, :math:`\epsilon` outside the root. Why not
+    ``optax.scale_by_rss``/``optax.adagrad``: they start the sum at 0.1, put
+    :math:`\epsilon` inside the root and have no ``lr_decay``.
+    """
+
+    def init_fn(params):
+        return TorchAdagradState(
+            count=jnp.zeros([], jnp.int32), sum=optax.tree.full_like(params, initial_accumulator_value)
+        )
+
+    def update_fn(updates, state, params=None):
+        del params
+        acc = jax.tree.map(lambda g, s: s + g * g, updates, state.sum)
+        slowdown = 1 + state.count * lr_decay
+        out = jax.tree.map(lambda g, s: g / (jnp.sqrt(s) + eps) / slowdown, updates, acc)
+        return out, TorchAdagradState(count=optax.safe_increment(state.count), sum=acc)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+class TorchAmsgradState(NamedTuple):
+    count: jax.Array  # int32 scalar: updates done so far
+    mu: optax.Updates
+    nu: optax.Updates
+    nu_max: optax.Updates
+
+
+def _torch_amsgrad(b1: Any, b2: Any, eps: Any) -> optax.GradientTransformation:
+    r"""``torch.optim.Adam(amsgrad=True)``'s direction (Reddi, Kale & Kumar 2018, arXiv:1904.09237).
+
+    .. math:: \hat v_k = \max(\hat v_{k-1}, v_k),\qquad
+              d_k = \frac{m_k / (1-\beta_1^k)}{\sqrt{\hat v_k}/\sqrt{1-\beta_2^k} + \epsilon},
+
+    the maximum taken over the *raw* second moment :math:`v_k` and divided by today's
+    correction. Why not ``optax.scale_by_amsgrad``: it keeps the maximum of the
+    bias-corrected moment instead, which gives other numbers.
+    """
+
+    def init_fn(params):
+        zeros = optax.tree.zeros_like(params)
+        return TorchAmsgradState(count=jnp.zeros([], jnp.int32), mu=zeros, nu=zeros, nu_max=zeros)
+
+    def update_fn(updates, state, params=None):
+        del params
+        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
+        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
+        nu_max = jax.tree.map(jnp.maximum, state.nu_max, nu)
+        k = optax.safe_increment(state.count)
+        c1, c2 = 1 - b1**k, 1 - b2**k  # as optax.scale_by_adam, so that max == v gives Adam's numbers
+        out = jax.tree.map(lambda m, v: (m / c1) / (jnp.sqrt(v) / jnp.sqrt(c2) + eps), mu, nu_max)
+        return out, TorchAmsgradState(count=k, mu=mu, nu=nu, nu_max=nu_max)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+# -- directions: optax pieces, chained -------------------------------------------------------
+
+
+def _sgd_direction(p: Params) -> optax.GradientTransformation:
+    r"""``torch.optim.SGD``: :math:`g_t = \nabla f(\theta_t) + \lambda\theta_t` (L2), then
+    :func:`_torch_momentum`. Nesterov momentum: Sutskever, Martens, Dahl & Hinton 2013, ICML."""
+    return optax.chain(
+        optax.add_decayed_weights(p["weight_decay"]),
+        _torch_momentum(p.get("momentum", 0.0), p.get("dampening", 0.0), p.get("nesterov", False)),
+    )
+
+
+def _nesterov_direction(p: Params) -> optax.GradientTransformation:
+    """``torch.optim.SGD(nesterov=True)``, which requires zero dampening."""
+    return _sgd_direction({**p, "dampening": 0.0, "nesterov": True})
+
+
+def _adagrad_direction(p: Params) -> optax.GradientTransformation:
+    """``torch.optim.Adagrad``: L2 decay on the gradient, then :func:`_torch_adagrad`."""
+    return optax.chain(
+        optax.add_decayed_weights(p["weight_decay"]),
+        _torch_adagrad(p["lr_decay"], p["initial_accumulator_value"], p["eps"]),
+    )
+
+
+def _rmsprop_direction(p: Params) -> optax.GradientTransformation:
+    r"""``torch.optim.RMSprop`` (Hinton, *Neural Networks for Machine Learning*, lecture 6e, 2012).
+
+    .. math:: s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\quad
+              \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t,\quad
+              \text{den}_t = \sqrt{s_t - [\text{centered}]\,\bar g_t^2} + \epsilon,\quad
+              b_t = \mu b_{t-1} + g_t/\text{den}_t,\ d_t = b_t,
+
+    with :math:`s_0 = \bar g_0 = b_0 = 0`, :math:`\epsilon` outside the root and L2 decay in
+    :math:`g_t`. optax's pieces give exactly this: ``scale_by_rms``/``scale_by_stddev`` with
+    ``eps_in_sqrt=False, initial_scale=0`` (the latter's den is :math:`\sqrt{s - \bar g^2}+\epsilon`),
+    then ``trace(momentum)``, which starts at 0 as torch's buffer does (:math:`\mu = 0`: :math:`d_t =
+    g_t/\text{den}_t`).
+    """
+    scale = optax.scale_by_stddev if p["centered"] else optax.scale_by_rms
+    return optax.chain(
+        optax.add_decayed_weights(p["weight_decay"]),
+        scale(decay=p["alpha"], eps=p["eps"], initial_scale=0.0, eps_in_sqrt=False),
+        optax.trace(decay=p["momentum"]),
+    )
+
+
+def _adam_ratio(p: Params) -> optax.GradientTransformation:
+    r"""Adam's ratio (Kingma & Ba 2015, https://arxiv.org/abs/1412.6980), as ``torch.optim.Adam``:
+
+    .. math:: d_k = \frac{m_k/(1-\beta_1^k)}{\sqrt{v_k}/\sqrt{1-\beta_2^k} + \epsilon}.
+
+    ``optax.scale_by_adam`` computes :math:`\hat m/(\sqrt{v/(1-\beta_2^k)} + \epsilon)`, the
+    same up to rounding (float32 :math:`\beta_2^k` where torch uses float64: a few 1e-6 relative
+    near the start with :math:`\beta_2 = 0.999`). It accepts traced betas and eps.
+    """
+    b1, b2 = p["betas"][0], p["betas"][1]
+    if p["amsgrad"]:
+        return _torch_amsgrad(b1, b2, p["eps"])
+    return optax.scale_by_adam(b1=b1, b2=b2, eps=p["eps"], eps_root=0.0)
+
+
+def _adam_direction(p: Params) -> optax.GradientTransformation:
+    r"""``torch.optim.Adam``: L2 weight decay, :math:`g_t = \nabla f + \lambda\theta_t`, then the ratio."""
+    return optax.chain(optax.add_decayed_weights(p["weight_decay"]), _adam_ratio(p))
+
+
+def _adamw_direction(p: Params) -> optax.GradientTransformation:
+    r"""``torch.optim.AdamW`` (Loshchilov & Hutter 2019, https://arxiv.org/abs/1711.05101):
+    :math:`\theta \leftarrow \theta(1-\eta\lambda)` then the Adam step on the raw gradient,
+    i.e. :math:`d_t = \text{adam}_t + \lambda\theta_t` (decoupled decay)."""
+    return optax.chain(_adam_ratio(p), optax.add_decayed_weights(p["weight_decay"]))
+
+
+# -- hyper-parameters --------------------------------------------------------------------------
+
+
+def _momentum(default: float, *, positive: bool = False) -> ParamSpec:
+    return ParamSpec(
+        "momentum", default,
+        Text("momentum", "모멘텀"),
+        Text("How much of the previous step is kept (μ). 0 turns momentum off; 0.9 is the usual choice.",
+             "이전 이동 방향을 얼마나 유지할지 정합니다 (μ). 0이면 모멘텀을 끄고, 보통 0.9를 씁니다."),
+        lo=0.0, hi=1.0, lo_open=positive, hi_open=True,
+    )  # fmt: skip
+
+
+def _weight_decay(default: float, decoupled: bool = False) -> ParamSpec:
+    how = (
+        Text("Decoupled: the weights shrink by lr·λ each step, apart from the Adam step.",
+             "분리형: 매 단계 가중치를 Adam 갱신과 별도로 lr·λ 비율만큼 줄입니다.")
+        if decoupled else
+        Text("L2 penalty: λ·θ is added to the gradient.", "L2 패널티: 기울기에 λ·θ를 더합니다.")
+    )  # fmt: skip
+    return ParamSpec("weight_decay", default, Text("weight decay", "가중치 감쇠"), how, lo=0.0, hi=1.0)
+
+
+def _eps(default: float, where: Text) -> ParamSpec:
+    return ParamSpec(
+        "eps", default, Text("epsilon (ε)", "엡실론 (ε)"),
+        Text(f"Added to the denominator, outside the square root, against division by zero; {where.en}.",
+             f"0으로 나누는 것을 막기 위해 분모의 제곱근 바깥에 더하는 작은 값입니다. {where.ko}"),
+        lo=0.0, lo_open=True, hi=1.0, log=True,
+    )  # fmt: skip
+
+
+_DAMPENING = ParamSpec(
+    "dampening", 0.0, Text("dampening", "댐프닝 (감쇠)"),
+    Text("Scales the new gradient's share of the buffer by (1 − τ). Not allowed with Nesterov.",
+         "버퍼에 더해지는 새 기울기의 몫을 (1 − τ)배로 줄입니다. 네스테로프와는 함께 쓸 수 없습니다."),
+    lo=0.0, hi=1.0,
+)  # fmt: skip
+_NESTEROV = ParamSpec(
+    "nesterov", False, Text("Nesterov momentum", "네스테로프 모멘텀"),
+    Text("Look ahead: step along g + μ·buffer. Needs momentum > 0 and dampening 0.",
+         "앞을 내다보는 모멘텀: g + μ·버퍼 방향으로 이동합니다. 모멘텀 > 0, 댐프닝 0이어야 합니다."),
+    kind="bool",
+)  # fmt: skip
+_BETAS = ParamSpec(
+    "betas", (0.9, 0.999), Text("betas (β₁, β₂)", "베타 (β₁, β₂)"),
+    Text("Decay rates of the running averages of the gradient (β₁) and of its square (β₂).",
+         "기울기의 이동 평균(β₁)과 기울기 제곱의 이동 평균(β₂)의 감쇠율입니다."),
+    kind="floats", length=2, lo=0.0, hi=1.0, hi_open=True,
+)  # fmt: skip
+_AMSGRAD = ParamSpec(
+    "amsgrad", False, Text("AMSGrad", "AMSGrad 사용"),
+    Text("Divide by the largest second moment seen so far, so the step never grows back.",
+         "지금까지의 가장 큰 2차 모멘트로 나누어, 보폭이 다시 커지지 않게 합니다."),
+    kind="bool",
+)  # fmt: skip
+_ADAM_EPS = _eps(1e-8, Text("Adam's steps are at most about lr while it is small",
+                            "ε이 작을 때 Adam의 보폭은 대략 학습률 이하입니다."))  # fmt: skip
+
+
+def _check_sgd(p: Params, lr: float) -> None:
+    del lr
+    if p["nesterov"] and (p["momentum"] <= 0 or p["dampening"] != 0):
+        raise ValueError(
+            f"`nesterov`=True needs `momentum` > 0 (got {p['momentum']!r}) and `dampening` == 0 "
+            f"(got {p['dampening']!r}), as torch.optim.SGD."
+        )
+
+
+_ADAM_LATEX = (
+    r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
+    r"\\ d_t = \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}"
+)
+
+OPTIMIZERS: dict[str, OptimizerSpec] = {
+    spec.name: spec
+    for spec in (
+        OptimizerSpec(
+            "sgd", Text("SGD", "확률적 경사 하강법 (SGD)"),
+            Text("Plain gradient steps: the baseline, and the clearest view of what the rate does.",
+                 "가장 기본적인 경사 하강: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
+            r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",
+            (_momentum(0.0), _DAMPENING, _NESTEROV, _weight_decay(0.0)),
+            check=_check_sgd, direction=_sgd_direction,
+        ),
+        OptimizerSpec(
+            "momentum", Text("SGD with momentum", "모멘텀 SGD"),
+            Text("Rolls through narrow valleys and small bumps; the default choice for SGD in practice.",
+                 "좁은 골짜기와 작은 굴곡을 관성으로 지나갑니다. 실전 SGD의 기본 선택입니다."),
+            r"b_1 = g_1,\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\qquad \theta_{t+1} = \theta_t - \eta_t b_t",
+            (_momentum(0.9), _DAMPENING, _weight_decay(0.0)),
+            direction=_sgd_direction,
+        ),
+        OptimizerSpec(
+            "nesterov", Text("Nesterov momentum", "네스테로프 모멘텀"),
+            Text("Momentum that corrects itself a step earlier: less overshoot on curved valleys.",
+                 "한 걸음 앞을 보고 보정하는 모멘텀: 굽은 골짜기에서 덜 지나칩니다."),
+            r"b_t = \mu b_{t-1} + g_t\ (b_1 = g_1),\qquad \theta_{t+1} = \theta_t - \eta_t (g_t + \mu b_t)",
+            (_momentum(0.9, positive=True), _weight_decay(0.0)),
+            direction=_nesterov_direction,
+        ),
+        OptimizerSpec(
+            "adagrad", Text("Adagrad", "Adagrad (아다그라드)"),
+            Text("Per-coordinate rates that only shrink: good for sparse features, stalls on long runs.",
+                 "좌표마다 학습률이 줄어들기만 합니다. 희소한 특성에 좋지만 오래 돌리면 멈춥니다."),
+            r"s_t = s_{t-1} + g_t^2,\qquad \theta_{t+1} = \theta_t - "
+            r"\frac{\eta_t}{1 + (t-1)\,\text{lr\_decay}} \frac{g_t}{\sqrt{s_t} + \epsilon}",
+            (
+                ParamSpec("lr_decay", 0.0, Text("rate decay", "학습률 감소"),
+                          Text("Divides the step by 1 + (t − 1)·lr_decay.",
+                               "t번째 보폭을 1 + (t − 1)·lr_decay로 나눕니다."), lo=0.0, hi=1.0),
+                _weight_decay(0.0),
+                ParamSpec("initial_accumulator_value", 0.0, Text("initial accumulator", "누적값 초기치"),
+                          Text("Starting value of the running sum of squared gradients.",
+                               "기울기 제곱 누적합의 시작값입니다."), lo=0.0, hi=10.0),
+                _eps(1e-10, Text("with a zero sum the first step is ±lr",
+                                 "누적합이 0이면 첫 보폭은 ±학습률입니다.")),
+            ),
+            direction=_adagrad_direction,
+        ),
+        OptimizerSpec(
+            "rmsprop", Text("RMSprop", "RMSprop (RMS 전파)"),
+            Text("Adagrad with a forgetting average: adapts per coordinate and keeps moving.",
+                 "잊어 가는 평균을 쓰는 Adagrad: 좌표마다 보폭을 맞추면서도 멈추지 않습니다."),
+            r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\qquad \theta_{t+1} = \theta_t - "
+            r"\eta_t \frac{g_t}{\sqrt{s_t} + \epsilon}",
+            (
+                ParamSpec("alpha", 0.99, Text("smoothing constant (α)", "평활 상수 (α)"),
+                          Text("Decay of the running average of squared gradients.",
+                               "기울기 제곱 이동 평균의 감쇠율입니다."), lo=0.0, hi=1.0, hi_open=True),
+                _eps(1e-8, Text("far from a minimum it hardly matters",
+                                "최솟값에서 멀면 거의 영향이 없습니다.")),
+                _weight_decay(0.0),
+                _momentum(0.0),
+                ParamSpec("centered", False, Text("centered", "중심화 (centered)"),
+                          Text("Divide by an estimate of the gradient's standard deviation, not its RMS.",
+                               "RMS 대신 기울기 표준편차의 추정값으로 나눕니다."), kind="bool"),
+            ),
+            direction=_rmsprop_direction,
+        ),
+        OptimizerSpec(
+            "adam", Text("Adam", "Adam (아담)"),
+            Text("Momentum plus per-coordinate scaling: a robust default for deep networks.",
+                 "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝의 무난한 기본값입니다."),
+            _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t d_t",
+            (_BETAS, _ADAM_EPS, _weight_decay(0.0), _AMSGRAD),
+            direction=_adam_direction,
+        ),
+        OptimizerSpec(
+            "adamw", Text("AdamW", "AdamW (분리형 가중치 감쇠 Adam)"),
+            Text("Adam with weight decay that really shrinks the weights: the standard for transformers.",
+                 "가중치를 실제로 줄이는 감쇠를 붙인 Adam: 트랜스포머 학습의 표준입니다."),
+            _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t (d_t + \lambda \theta_t)",
+            (_BETAS, _ADAM_EPS, _weight_decay(1e-2, decoupled=True), _AMSGRAD),
+            direction=_adamw_direction,
+        ),
+    )
+}  # fmt: skip
+
+
+def get(name: str) -> OptimizerSpec:
+    """The registry entry ``name``; ``ValueError`` listing the ids if there is none."""
+    try:
+        return OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.") from None
+
+
+def direction(name: str, p: Params) -> optax.GradientTransformation:
+    """``OPTIMIZERS[name].direction(p)``: the transform giving :math:`+d_t` (no rate, no sign).
+
+    ``p`` must be complete, as :meth:`Spec.resolve` returns it; its numbers may be traced.
+    """
+    return get(name).direction(p)
+
+
+def make(name: str, lr_or_schedule: float | optax.Schedule, **params: Any) -> optax.GradientTransformation:
+    r"""An optax optimizer with ``torch.optim``'s numbers: :math:`\theta \leftarrow \theta - \eta_t d_t`.
+
+    ``name`` is one of :data:`OPTIMIZERS` (``sgd``, ``momentum``, ``nesterov``: ``SGD``;
+    ``adagrad``, ``rmsprop``, ``adam``, ``adamw``: the torch class of that name); ``params`` use
+    torch's names and defaults. ``lr_or_schedule`` is a positive number or a schedule
+    ``count -> rate`` (count from 0). Bad arguments raise ``ValueError`` naming the argument.
+    ``update`` needs the weights (weight decay).
+    """
+    spec = get(name)
+    lr = _check_lr(lr_or_schedule)
+    resolved = spec.resolve(params, lr)
+    return optax.chain(spec.direction(resolved), optax.scale_by_learning_rate(lr_or_schedule))
+
+
+def _check_lr(lr: Any) -> float:
+    """A number for ``Spec.resolve``'s rules: ``lr`` itself, or 1.0 for a schedule or a traced rate."""
+    if callable(lr) or isinstance(lr, jax.core.Tracer):
+        return 1.0
+    try:
+        value = math.nan if isinstance(lr, bool) else float(lr)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise ValueError(f"`lr` (={lr!r}) must be a positive finite number or a schedule.")
+    return value

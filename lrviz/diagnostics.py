@@ -1,0 +1,158 @@
+"""What happened to a run: a status in plain categories, and the local curvature.
+
+Everything here works on NumPy arrays after the run, vectorised over runs, so
+a single trajectory and a sweep of a thousand rates share one code path.
+
+Status rules, applied in this order (``span`` is the widest side of the
+surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
+
+1. ``diverged``: the run left the escape box (see :mod:`lrviz.engine`) or hit
+   a non-finite loss; ``diverged_at`` is the index of that point.
+2. ``converged``: the final point lies within ``tol`` of a global minimum.
+3. ``stuck_local``: the final point lies within ``tol`` of a local minimum.
+4. ``oscillating``: in the last ``W`` steps at least 75 % of consecutive steps
+   point backwards (negative dot product: the step flips sign along the
+   dominant direction) while the gap to the lowest loss shrank by less than
+   90 % over the window: a zig-zag that has not settled.
+5. ``saddle``: the Hessian at the final point has a negative eigenvalue and
+   the point is within ``10 · tol`` of a saddle point of the surface (runs
+   crawl near a saddle, so its net is wider).
+6. A critical point nobody listed (say, a ripple just outside the domain):
+   Newton's method started at the final point moves less than ``tol``, so
+   the run sits on that point. Its Hessian and value decide between
+   ``saddle``, ``converged`` (the lowest value) and ``stuck_local``.
+7. ``slow``: none of the above, so the run was still on its way when the
+   steps ran out.
+
+Curvature: λmax, the largest eigenvalue of the Hessian, at the start and at the
+minimum nearest to the start. Near a minimum plain gradient descent is stable
+exactly when ``lr < 2 / λmax`` (the iteration ``x ← (1 − lr·λ) x`` along each
+eigenvector), which is the critical rate pages draw on the slider.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple, get_args
+
+import numpy as np
+
+from lrviz import critical
+from lrviz.surfaces import Surface
+
+Status = Literal["converged", "diverged", "oscillating", "stuck_local", "saddle", "slow"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+
+class Curvature(NamedTuple):
+    """The largest Hessian eigenvalue at the start and at the nearest minimum."""
+
+    lam_start: float
+    lam_min: float
+    critical_lr: float  # 2 / lam_min: plain GD diverges above it
+    nearest_minimum: tuple[float, ...] | None
+
+
+def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
+    """Hessians at ``points`` (shape ``(..., dim)``), float64 central differences."""
+    span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+    with np.errstate(all="ignore"):
+        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * span)
+
+
+def gradient(surface: Surface, points: np.ndarray) -> np.ndarray:
+    span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+    with np.errstate(all="ignore"):
+        return critical.gradient(surface.numpy, np.asarray(points, dtype=float), 1e-5 * span)
+
+
+def lam_max(surface: Surface, point: np.ndarray) -> float:
+    eig = np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
+    return float(eig[-1])
+
+
+def curvature(surface: Surface, start: np.ndarray) -> Curvature:
+    """λmax at ``start`` and at the minimum nearest to it, and the critical rate 2/λmax."""
+    start = np.asarray(start, dtype=float)
+    lam_start = lam_max(surface, start)
+    if not surface.minima:
+        lam = lam_start
+        nearest = None
+    else:
+        minima = np.asarray(surface.minima)
+        nearest = surface.minima[int(np.argmin(np.linalg.norm(minima - start, axis=-1)))]
+        lam = lam_max(surface, np.asarray(nearest))
+    critical_lr = 2.0 / lam if lam > 0 else float("inf")
+    return Curvature(lam_start, lam, critical_lr, nearest)
+
+
+def tolerance(surface: Surface) -> float:
+    """How close to a minimum counts as having reached it."""
+    return 0.005 * float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+
+
+def _distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    if not targets:
+        return np.full(points.shape[:-1], np.inf)
+    diff = points[..., None, :] - np.asarray(targets)
+    return np.min(np.linalg.norm(diff, axis=-1), axis=-1)
+
+
+def classify(
+    surface: Surface,
+    points: np.ndarray,
+    losses: np.ndarray,
+    diverged_at: np.ndarray,
+) -> np.ndarray:
+    """The status of each run: ``points`` ``(runs, steps + 1, dim)``, ``losses`` ``(runs, steps + 1)``.
+
+    Diverged runs may hold non-finite values after ``diverged_at``.
+    """
+    runs, length, _ = points.shape
+    tol = tolerance(surface)
+    final = points[:, -1]
+    status = np.full(runs, "slow", dtype=object)
+    decided = np.zeros(runs, dtype=bool)
+
+    def assign(mask: np.ndarray, name: Status) -> None:
+        nonlocal decided
+        mask = mask & ~decided
+        status[mask] = name
+        decided |= mask
+
+    assign(diverged_at >= 0, "diverged")
+    safe_final = np.where(np.isfinite(final), final, 0.0)
+    assign(_distance_to(safe_final, surface.global_minima) <= tol, "converged")
+    assign(_distance_to(safe_final, surface.local_minima) <= tol, "stuck_local")
+
+    steps = length - 1
+    if steps >= 4:
+        window = int(np.clip(steps // 5, 4, 20))
+        moves = np.diff(points[:, -window - 1 :], axis=1)
+        backwards = np.sum(moves[:, 1:] * moves[:, :-1], axis=-1) < 0
+        flip_share = np.mean(backwards, axis=1)
+        floor = surface.f_min if np.isfinite(surface.f_min) else np.nanmin(losses, axis=1)
+        gap_then = losses[:, -window - 1] - floor
+        gap_now = losses[:, -1] - floor
+        assign((flip_share >= 0.75) & (gap_now > 0.1 * gap_then), "oscillating")
+
+    # The remaining rules need the Hessian: compute it only for undecided runs.
+    open_runs = np.flatnonzero(~decided)
+    if len(open_runs):
+        final_open = safe_final[open_runs]
+        eig = np.linalg.eigvalsh(hessian(surface, final_open))
+        indefinite = np.zeros(runs, dtype=bool)
+        indefinite[open_runs] = eig[:, 0] < -1e-9 * np.maximum(np.abs(eig[:, -1]), 1.0)
+        assign(indefinite & (_distance_to(safe_final, surface.saddles) <= 10 * tol), "saddle")
+
+        # A critical point nobody listed (outside the domain, say): Newton's
+        # method from the final point finds it if the run is sitting on it.
+        span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+        with np.errstate(all="ignore"):
+            target = critical.newton(surface.numpy, final_open, 1e-5 * span, step_cap=tol, iterations=8)
+        sitting = np.zeros(runs, dtype=bool)
+        sitting[open_runs] = np.linalg.norm(target - final_open, axis=-1) <= tol
+        at_floor = surface.numpy(*safe_final.T) - surface.f_min <= 1e-6 * (1.0 + abs(surface.f_min))
+        assign(sitting & indefinite, "saddle")
+        assign(sitting & at_floor, "converged")
+        assign(sitting, "stuck_local")
+    return status

@@ -1,0 +1,226 @@
+"""The engine: closed forms, divergence, sweeps, statuses, and no recompilation."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lrviz import engine, optimizers, schedules
+from lrviz.diagnostics import STATUSES
+from lrviz.surfaces import SURFACES, get
+
+A = 2.0  # the default quadratic is a x² / 2 with a = 2, so 2/a = 1
+
+
+def test_gd_on_quadratic_follows_the_closed_form():
+    lr, x0 = 0.3, 2.5
+    run = engine.run("quadratic", lr=lr, steps=20, start=[x0])
+    expected = x0 * (1 - lr * A) ** np.arange(21)
+    np.testing.assert_allclose(run.points[:, 0], expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(run.losses, A / 2 * expected**2, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(run.grads[:, 0], A * expected[:-1], rtol=1e-5)
+    assert np.all(run.lrs == np.float32(lr))
+
+
+def test_lr_one_over_a_lands_on_the_minimum_in_one_step():
+    run = engine.run("quadratic", lr=1 / A, steps=10)
+    assert run.points[1, 0] == pytest.approx(0.0, abs=1e-7)
+    assert run.status == "converged" and run.converged_at == 1
+
+
+def test_converges_just_below_and_diverges_just_above_two_over_a():
+    below = engine.run("quadratic", lr=0.97 * 2 / A, steps=300)
+    above = engine.run("quadratic", lr=1.01 * 2 / A, steps=300)
+    assert below.status == "converged" and below.diverged_at is None
+    assert above.status == "diverged" and 50 < above.diverged_at < 300
+    # Arrays stop at the escaped point.
+    assert len(above.points) == above.diverged_at + 1 == len(above.lrs) + 1
+    assert abs(above.points[-1, 0]) > 10 * 3  # outside the escape box of ten half-widths
+
+
+def test_curvature_and_critical_rate():
+    assert engine.run("quadratic", steps=1).curvature.critical_lr == pytest.approx(1.0, rel=1e-4)
+    ravine = engine.run("ravine", steps=1).curvature
+    assert ravine.lam_min == pytest.approx(25.0, rel=1e-4)
+    assert ravine.critical_lr == pytest.approx(2 / 25, rel=1e-4)
+    well = engine.run("double_well", steps=1).curvature
+    assert well.nearest_minimum == get("double_well").local_minima[0]
+
+
+@pytest.mark.parametrize(
+    ("surface", "optimizer", "lr", "steps", "status"),
+    [
+        ("quadratic", "sgd", 0.2, 100, "converged"),
+        ("quadratic", "sgd", 1.5, 100, "diverged"),
+        ("quadratic", "sgd", 0.999, 100, "oscillating"),
+        ("quadratic", "sgd", 1e-4, 100, "slow"),
+        ("double_well", "sgd", 0.01, 300, "stuck_local"),
+        ("bumpy", "sgd", 0.02, 300, "stuck_local"),
+        ("saddle", "sgd", 0.02, 100, "saddle"),
+        ("ravine", "sgd", 0.079, 100, "oscillating"),
+        ("plateau", "sgd", 0.1, 100, "slow"),
+        ("plateau", "adam", 0.1, 300, "converged"),
+        ("rosenbrock", "adam", 0.05, 2000, "converged"),
+        ("rosenbrock", "adam", 0.005, 2000, "slow"),
+    ],
+)
+def test_status_tells_the_lesson(surface, optimizer, lr, steps, status):
+    assert engine.run(surface, optimizer, lr=lr, steps=steps).status == status
+
+
+@pytest.mark.parametrize("name", sorted(SURFACES))
+def test_no_rate_breaks_any_surface(name):
+    """A thousand rates from 1e-4 to 1e3 on every surface: statuses valid, nothing raises."""
+    lrs = np.geomspace(1e-4, 1e3, 1000)
+    sweep = engine.sweep(name, lrs, optimizer="momentum", steps=60)
+    assert set(sweep.status) <= set(STATUSES)
+    assert sweep.status[-1] == "diverged", "a rate of 1000 diverges everywhere"
+    ran = sweep.diverged_at < 0
+    assert np.all(np.isfinite(sweep.losses[ran]))
+    for i in np.flatnonzero(~ran):
+        assert np.all(np.isfinite(sweep.losses[i, : sweep.diverged_at[i]]))
+
+
+@given(
+    optimizer=st.sampled_from(sorted(optimizers.OPTIMIZERS)),
+    log_lr=st.floats(-4, 3),
+    steps=st.integers(1, 32),
+    start=st.tuples(st.floats(-5, 5), st.floats(-5, 5)),
+)
+def test_no_run_raises_and_arrays_are_consistent(optimizer, log_lr, steps, start):
+    run = engine.run("himmelblau", optimizer, lr=10**log_lr, steps=steps, start=start)
+    assert run.status in STATUSES
+    n = len(run.lrs)
+    assert run.points.shape == (n + 1, 2) and run.losses.shape == (n + 1,)
+    if run.diverged_at is None:
+        assert n == steps and np.all(np.isfinite(run.points)) and np.all(np.isfinite(run.losses))
+    else:
+        assert run.status == "diverged" and n == run.diverged_at
+        assert np.all(np.isfinite(run.points[:-1]))
+
+
+def test_sweep_rows_equal_single_runs():
+    lrs = np.array([1e-3, 0.05, 0.3, 0.9, 1.02, 1.5, 7.0])
+    sweep = engine.sweep("quadratic", lrs, steps=150)
+    for i, lr in enumerate(lrs):
+        run = engine.run("quadratic", lr=float(lr), steps=150)
+        k = len(run.losses)
+        np.testing.assert_allclose(sweep.losses[i, :k], run.losses, rtol=1e-5, atol=1e-12)
+        assert sweep.status[i] == run.status
+        assert sweep.diverged_at[i] == (-1 if run.diverged_at is None else run.diverged_at)
+        assert np.all(np.isnan(sweep.losses[i, k:]))
+    assert np.isinf(sweep.final_loss[sweep.diverged_at >= 0]).all()
+
+
+def test_sweep_rows_equal_runs_for_adam_with_a_schedule_on_2d():
+    kwargs = dict(optimizer="adam", steps=80, schedule="cosine", schedule_params={"T_max": 80})
+    lrs = np.array([0.01, 0.1, 0.5])
+    sweep = engine.sweep("himmelblau", lrs, **kwargs)
+    for i, lr in enumerate(lrs):
+        run = engine.run("himmelblau", lr=float(lr), **kwargs)
+        np.testing.assert_allclose(sweep.points[i], run.points, rtol=1e-4, atol=1e-5)
+
+
+def test_sweep_finds_the_divergence_edge_at_two_over_a():
+    lrs = np.geomspace(0.1, 10, 1000)
+    sweep = engine.sweep("quadratic", lrs, steps=500)
+    edge = lrs[np.argmax(sweep.status == "diverged")]
+    resolution = lrs[1] / lrs[0]
+    assert 2 / A <= edge <= 2 / A * resolution**2
+    best = lrs[np.argmin(sweep.final_loss)]
+    assert best < edge
+
+
+def test_sweep_over_start_points_maps_basins():
+    xs = np.linspace(-1.9, 1.9, 39)
+    sweep = engine.sweep("double_well", 0.01, steps=400, starts=xs[:, None])
+    well = get("double_well")
+    ends = sweep.points[:, -1, 0]
+    left = xs < well.maxima[0][0]
+    assert np.allclose(ends[left], well.global_minima[0][0], atol=1e-2)
+    assert np.allclose(ends[~left], well.local_minima[0][0], atol=1e-2)
+
+
+def test_engine_matches_an_optax_loop_with_our_optimizer():
+    surface = get("rosenbrock")
+    opt = optimizers.make("rmsprop", schedules.make("step", 0.01, step_size=10, gamma=0.5),
+                          momentum=0.5, centered=True)
+    theta = jnp.asarray(surface.start, jnp.float32)
+    state = opt.init(theta)
+    path = [theta]
+    for _ in range(40):
+        updates, state = opt.update(jax.grad(surface.fn)(theta), state, theta)
+        theta = optax.apply_updates(theta, updates)
+        path.append(theta)
+    run = engine.run(surface, "rmsprop", lr=0.01, steps=40, schedule="step",
+                     schedule_params={"step_size": 10, "gamma": 0.5},
+                     optimizer_params={"momentum": 0.5, "centered": True})
+    np.testing.assert_allclose(run.points, np.stack(path), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in schedules.SCHEDULES.items() if not s.needs_loss))
+def test_engine_rates_are_the_schedule(name):
+    run = engine.run("bowl", "sgd", lr=0.05, steps=120, schedule=name)
+    expected = schedules.make(name, 0.05)(np.arange(120))
+    np.testing.assert_allclose(run.lrs, expected, rtol=2e-5, atol=1e-9)
+
+
+def test_plateau_runs_inside_the_scan_with_torch_semantics():
+    params = {"patience": 3, "factor": 0.5, "threshold": 1e-3}
+    run = engine.run("double_well", lr=0.05, steps=120, schedule="plateau", schedule_params=params)
+    replay = schedules.plateau_rates(0.05, run.losses[1:], **params)
+    np.testing.assert_allclose(run.lrs, replay[: len(run.lrs)], rtol=1e-6)
+    assert run.lrs[-1] < 0.05, "the loss stalls in the well, so the rate is cut"
+
+
+def test_noise_is_seeded_and_clipping_bounds_the_step():
+    a = engine.run("bowl", lr=0.1, steps=30, noise=0.5, seed=1)
+    b = engine.run("bowl", lr=0.1, steps=30, noise=0.5, seed=1)
+    c = engine.run("bowl", lr=0.1, steps=30, noise=0.5, seed=2)
+    clean = engine.run("bowl", lr=0.1, steps=30)
+    np.testing.assert_array_equal(a.points, b.points)
+    assert not np.allclose(a.points, c.points) and not np.allclose(a.points, clean.points)
+    clipped = engine.run("cliff", lr=0.3, steps=100, clip_norm=1.0)
+    steps = np.abs(np.diff(clipped.points[:, 0]))
+    assert steps.max() <= 0.3 * 1.0 + 1e-5
+    assert np.all(np.linalg.norm(clipped.grads, axis=-1) <= 1.0 + 1e-5)
+
+
+def test_moving_sliders_never_recompiles():
+    rng = np.random.default_rng(0)
+    # Warm up each compiled shape the sliders can reach: one per steps bucket.
+    # (Switching noise or clipping on at all selects another program, so they stay on.)
+    for steps in (20, 50, 100, 200, 400):
+        engine.run("ravine", "momentum", lr=0.01, steps=steps, noise=0.1, clip_norm=1.0)
+    before = engine.trace_count()
+    for _ in range(50):
+        engine.run(
+            "ravine",
+            "momentum",
+            lr=float(10 ** rng.uniform(-4, 1)),
+            steps=int(rng.integers(10, 400)),
+            start=rng.uniform(-3, 3, size=2),
+            optimizer_params={"momentum": float(rng.uniform(0, 0.99)),
+                              "weight_decay": float(rng.uniform(0, 0.1))},
+            noise=float(rng.uniform(0, 1)),
+            clip_norm=float(rng.uniform(0.1, 10)),
+            seed=int(rng.integers(0, 1000)),
+        )
+    assert engine.trace_count() == before
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"lr": 0.0}, {"lr": -1.0}, {"lr": float("nan")}, {"steps": 0}, {"steps": 2.5},
+        {"start": [1.0, 2.0]}, {"start": [float("inf")]}, {"optimizer": "lion"},
+        {"schedule": "warp"}, {"noise": -1.0}, {"clip_norm": 0.0},
+        {"optimizer_params": {"momentum": 2.0}}, {"schedule_params": {"gamma": -1}},
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(kwargs):
+    with pytest.raises(ValueError):
+        engine.run("quadratic", **kwargs)

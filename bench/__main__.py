@@ -12,7 +12,8 @@ BENCHES = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("name", choices=sorted(BENCHES), help="; ".join(f"{k}: {v}" for k, v in BENCHES.items()))
+    described = "; ".join(f"{k}: {v}" for k, v in BENCHES.items())
+    parser.add_argument("name", choices=sorted(BENCHES), help=described)
     args = parser.parse_args()
     importlib.import_module(f"bench.{args.name}").main()
 

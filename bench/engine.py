@@ -57,7 +57,8 @@ def main() -> None:
 
     engine.sweep(SURFACE, lrs, OPTIMIZER, steps=STEPS)  # compile
     sweep_best, sweep_median = best_and_median(lambda: engine.sweep(SURFACE, lrs, OPTIMIZER, steps=STEPS), 5)
-    print(f"sweep, {RATES} rates x {STEPS} steps (with statuses)  best {ms(sweep_best)}  median {ms(sweep_median)}")
+    print(f"sweep, {RATES} rates x {STEPS} steps (with statuses)  "
+          f"best {ms(sweep_best)}  median {ms(sweep_median)}")
 
     ours = engine.sweep(SURFACE, lrs, OPTIMIZER, steps=STEPS)
     surface = get(SURFACE)
@@ -76,7 +77,8 @@ def main() -> None:
     reference = numpy_vectorised(lrs)
     same = np.isfinite(reference).all(axis=1) & (ours.diverged_at < 0)
     error = np.max(np.abs(ours.points[same, -1] - reference[same])) if same.any() else float("nan")
-    print(f"agreement with NumPy on {same.sum()} non-diverged rates: max |Δθ| = {error:.2e} (float32 vs float64)")
+    print(f"agreement with NumPy on {same.sum()} non-diverged rates: "
+          f"max |Δθ| = {error:.2e} (float32 vs float64)")
     print(f"speed-up vs per-rate loop:   {loop_best / sweep_best:8.1f}x   (target >= 100x)")
     print(f"speed-up vs vectorised loop: {vec_best / sweep_best:8.1f}x with statuses, "
           f"{vec_best / paths_best:.1f}x trajectories alone (the loop computes no statuses)   (target > 1x)")

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware helpers of lrviz: language, URL state and widgets shared by pages."""

@@ -1,0 +1,41 @@
+"""Home: what lrviz is, and where to go."""
+
+import streamlit as st
+
+from lrviz import optimizers, schedules, surfaces
+from lrviz.strings import t
+from lrviz.ui.lang import current
+
+lang = current()
+LINKED_PAGES: tuple[tuple[str, str], ...] = ()
+
+st.title(t("home.title", lang))
+st.markdown(t("home.intro", lang))
+st.caption(
+    t(
+        "home.facts",
+        lang,
+        surfaces=len(surfaces.SURFACES),
+        optimizers=len(optimizers.OPTIMIZERS),
+        schedules=len(schedules.SCHEDULES),
+    )
+)
+
+st.subheader(t("home.pages_heading", lang))
+# (page file, key in the locale files), for every page that exists so far.
+for path, key in LINKED_PAGES:
+    st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang})
+    st.caption(t(f"home.{key}_blurb", lang))
+st.info(t("home.coming_soon", lang))
+
+st.subheader(t("home.core_heading", lang))
+st.markdown(t("home.core_blurb", lang))
+st.code(
+    """import lrviz.engine as engine
+
+run = engine.run("quadratic", optimizer="sgd", lr=1.5, steps=50)
+print(run.status, run.diverged_at)        # diverged 4
+print(run.curvature.critical_lr)          # 1.0 = 2 / λmax
+sweep = engine.sweep("rosenbrock", lrs=[1e-4, 1e-3, 2e-3], optimizer="adam", steps=500)""",
+    language="python",
+)

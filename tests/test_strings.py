@@ -1,0 +1,30 @@
+"""The locale files stay in step: same keys, same placeholders, nothing empty."""
+
+import re
+import string
+
+import pytest
+
+from lrviz.strings import t, table
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(table("en")) == set(table("ko"))
+
+
+@pytest.mark.parametrize("key", sorted(table("en")))
+def test_placeholders_match_and_texts_are_not_empty(key):
+    fields = [{f for _, f, _, _ in string.Formatter().parse(table(lang)[key]) if f} for lang in ("en", "ko")]
+    assert fields[0] == fields[1], key
+    assert table("en")[key].strip() and table("ko")[key].strip()
+
+
+def test_korean_texts_are_korean():
+    hangul = re.compile("[\uac00-\ud7a3]")
+    prose = [k for k, v in table("en").items() if len(v.split()) > 2]
+    assert all(hangul.search(table("ko")[k]) for k in prose)
+
+
+def test_lookup_fills_placeholders_and_falls_back_to_english():
+    assert "3" in t("home.facts", "ko", surfaces=3, optimizers=1, schedules=2)
+    assert t("nav.home", "fr") == t("nav.home", "en")

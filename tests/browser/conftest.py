@@ -54,30 +54,37 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
-    """The app served on 127.0.0.1; yields its base URL."""
+def server(tmp_path_factory):
+    """The app served on 127.0.0.1; yields its base URL. Its log goes to a temp file."""
     port = _free_port()
-    log = open(ROOT / ".pytest_cache" / "streamlit.log", "w") if (ROOT / ".pytest_cache").exists() else None
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for_health(url, proc, log_path)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _wait_for_health(url: str, proc: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the Streamlit server exited: {log_path.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("the Streamlit server did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    pytest.fail("the Streamlit server did not start within 60 s")
 
 
 @pytest.fixture

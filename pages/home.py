@@ -4,10 +4,10 @@ import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.strings import t
-from lrviz.ui.lang import current
+from lrviz.ui import shell
 
-lang = current()
-LINKED_PAGES: tuple[tuple[str, str], ...] = ()
+lang = shell.page()
+LINKED_PAGES = (("pages/playground.py", "playground"),)
 
 st.title(t("home.title", lang))
 st.markdown(t("home.intro", lang))

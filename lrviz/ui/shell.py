@@ -1,0 +1,31 @@
+"""What every page needs before it draws: routing through ``app.py`` and the language.
+
+Streamlit keeps a legacy mode for apps with a ``pages/`` folder next to the
+main script: until some script calls ``st.navigation``, it runs the file of
+``pages/`` named by the URL directly, skipping ``app.py`` (its page set-up,
+language switch and URL paths). The first visitor of a freshly started server
+who opens ``/playground`` would get that. :func:`routed` switches the process
+to ``st.navigation`` routing (what calling ``st.navigation`` does anyway) and
+reruns, so ``app.py`` routes from the first request on.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from lrviz.i18n import Lang
+from lrviz.ui.lang import current
+
+
+def routed() -> None:
+    """Rerun through ``app.py`` if Streamlit ran this script in its legacy pages-folder mode."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page() -> Lang:
+    """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
+    routed()
+    return current()

@@ -131,7 +131,7 @@ def quadratic(a: float = 2.0) -> Surface:
         start=(2.5,),
         known=((0.0,),),
         title=Text("Quadratic", "이차 함수"),
-        latex=rf"f(x) = \tfrac{{{a:g}}}{{2}}\,x^2",
+        latex=r"f(x) = x^2" if a == 2 else rf"f(x) = \tfrac{{{a:g}}}{{2}}\,x^2",
         lesson=Text(
             "One bowl, one curvature: below 2/a the steps shrink, above it every step overshoots further.",
             "곡률이 일정한 그릇 모양: 학습률이 2/a보다 작으면 수렴하고, "

@@ -1,0 +1,630 @@
+"""The playground's figures: one run animated step by step, and a rate scrubber.
+
+``build_animation`` draws the surface on the left and, on the right, the loss,
+the learning rate and the gradient norm against the step, all moving to the
+same frame. Only small scatter traces change between frames (the head, a
+short tail, the step arrow, the tangent, three markers and the update rule):
+the contour and the faint full path are drawn once, so 500 steps stay far
+below a megabyte and plotly.js never redraws the contour (which flickers).
+
+``build_scrub`` shows whole runs at ~60 rates around the chosen one; a Plotly
+slider picks the rate in the browser, with no round trip to the server.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.engine import Sweep, Trajectory
+from lrviz.figures import landscape
+from lrviz.figures.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure
+from lrviz.strings import t
+from lrviz.surfaces import Surface
+from lrviz.verdict import number
+
+MAX_FRAMES = 200
+TAIL = 12
+PLAY_SECONDS = 8.0  # one play-through at 1× speed
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def _frame_steps(n_points: int, max_frames: int) -> np.ndarray:
+    """Which point indices get a frame: all of them, or evenly spread ones (first and last kept)."""
+    return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))
+
+
+def _gap(losses: np.ndarray, floor: float) -> np.ndarray:
+    """Loss above the lowest known value, floored for a log axis; NaN where not finite."""
+    gap = np.asarray(losses, dtype=float) - floor
+    return np.where(np.isfinite(gap), np.maximum(gap, 1e-12), np.nan)
+
+
+def _on_view(surface: Surface, points: np.ndarray, view: landscape.View) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of points in the main view (1-D: (x, f(x))), NaN outside the box."""
+    inside = view.inside(points)
+    safe = np.where(inside[:, None], points, np.nan)
+    if surface.dim == 1:
+        return safe[:, 0], surface.numpy(safe[:, 0])
+    return safe[:, 0], safe[:, 1]
+
+
+def _main_y_range(surface: Surface, view: landscape.View) -> tuple[float, float]:
+    if surface.dim == 2:
+        return float(view.box[1, 0]), float(view.box[1, 1])
+    _, y = landscape.grid(surface)
+    pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
+    return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
+
+
+# Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
+MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
+SIDE_Y = {"x2": (0.8, 1.0), "x3": (0.57, 0.74), "x4": (0.34, 0.51), "x5": (0.0, 0.19)}
+
+
+def _main_axes(surface: Surface, view: landscape.View, lang: str) -> dict:
+    x = dict(domain=list(MAIN_X), range=list(view.box[0]), title=dict(text="x"))
+    y = dict(domain=[0.0, 1.0], range=list(_main_y_range(surface, view)), anchor="x")
+    if surface.dim == 1:
+        y["title"] = dict(text=t("figure.loss", lang))
+    else:
+        y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain")
+    return {"xaxis": x, "yaxis": y}
+
+
+def _on(trace: dict, axis: str) -> dict:
+    """Place a trace on the subplot whose x axis is ``axis`` ("x", "x2", ...)."""
+    return {**trace, "xaxis": axis, "yaxis": "y" + axis[1:]}
+
+
+def build_animation(
+    run: Trajectory, surface: Surface, *, lang: str, big: bool = False, max_frames: int = MAX_FRAMES
+) -> go.Figure:
+    """The run animated on ``surface``, with loss, rate and gradient norm in step."""
+    view = landscape.View(surface)
+    points, k = run.points, len(run.points) - 1
+    # --- static traces -------------------------------------------------------------------------
+    data = [
+        landscape.curve_trace(surface, lang)
+        if surface.dim == 1
+        else landscape.contour_trace(surface, lang, showscale=False)
+    ]
+    px, py = _on_view(surface, points, view)
+    data.append(
+        dict(
+            type="scatter",
+            x=px,
+            y=py,
+            mode="lines+markers",
+            name=t("figure.path", lang),
+            opacity=0.35,
+            line=dict(color=PATH, width=1.5),
+            marker=dict(size=4, color=PATH),
+            hovertemplate=t("figure.step", lang) + " %{pointNumber}<extra></extra>",
+        )
+    )
+    data += landscape.marker_traces(surface, lang)
+    sx, sy = _on_view(surface, points[:1], view)
+    data.append(
+        dict(
+            type="scatter",
+            x=sx,
+            y=sy,
+            mode="markers",
+            name=t("figure.start", lang),
+            marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2)),
+        )
+    )
+    data += _exit_marker(surface, view, points, lang)
+    if surface.dim == 2:
+        data.append(_click_grid(view))
+
+    steps = np.arange(k + 1)
+    moving = _Moving(run, surface, view, lang)
+    gap, grad_norm = moving.gap, moving.grad_norm
+    data += [
+        _on(
+            dict(
+                type="scatter",
+                x=steps,
+                y=gap,
+                mode="lines",
+                line=dict(color=OKABE_ITO["blue"]),
+                name=t("figure.loss_gap", lang),
+            ),
+            "x2",
+        ),
+        _on(
+            dict(
+                type="scatter",
+                x=steps[:-1],
+                y=run.lrs,
+                mode="lines",
+                line=dict(color=OKABE_ITO["green"]),
+                name=t("figure.lr", lang),
+            ),
+            "x3",
+        ),
+        _on(
+            dict(
+                type="scatter",
+                x=steps[:-1],
+                y=np.maximum(grad_norm, 1e-12),
+                mode="lines",
+                line=dict(color=OKABE_ITO["orange"]),
+                name=t("figure.grad_norm", lang),
+            ),
+            "x4",
+        ),
+    ]
+    # --- animated traces: frames update the traces at these indices ----------------------------
+    frames_at = _frame_steps(k + 1, max_frames)
+    animated = moving.traces(int(frames_at[0]))
+    indices = list(range(len(data), len(data) + len(animated)))
+    data += animated
+    frames = [dict(name=str(int(s)), traces=indices, data=moving.traces(int(s))) for s in frames_at]
+
+    side = {}
+    titles = {"x2": "figure.loss_gap", "x3": "figure.lr", "x4": "figure.grad_norm"}
+    for axis, (lo, hi) in SIDE_Y.items():
+        n = axis[1:]
+        visible = axis != "x5"
+        side[f"xaxis{n}"] = dict(
+            domain=list(SIDE_X),
+            anchor=f"y{n}",
+            range=[0, max(k, 1)],
+            visible=visible,
+            title=dict(text=t("figure.step", lang) if axis == "x4" else ""),
+        )
+        side[f"yaxis{n}"] = dict(
+            domain=[lo, hi],
+            anchor=f"x{n}",
+            visible=visible,
+            title=dict(text=t(titles[axis], lang) if visible else "", font=dict(size=12)),
+        )
+    side["yaxis2"]["type"] = side["yaxis4"]["type"] = "log"
+    side["yaxis3"]["rangemode"] = "tozero"
+    side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
+
+    layout = dict(
+        **_main_axes(surface, view, lang),
+        **side,
+        height=760 if big else 620,
+        showlegend=False,
+        margin=dict(l=10, r=10, t=30, b=110),
+        uirevision=surface.name,
+        **_critical_line(run.curvature.critical_lr, lang),
+        **_controls(frames_at, lang),
+    )
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+CLICK_GRID = "click-to-start"
+
+
+def _click_grid(view: landscape.View, n: int = 41) -> dict:
+    """Invisible but selectable markers over the map: a click on one reports its point.
+
+    Contour traces report no selection, so this grid is how a click sets the start.
+    """
+    xx, yy = np.meshgrid(*(np.linspace(lo, hi, n) for lo, hi in view.box))
+    return dict(type="scatter", x=xx.ravel(), y=yy.ravel(), mode="markers", name=CLICK_GRID,
+                marker=dict(size=14, opacity=0.0), hoverinfo="skip", showlegend=False,
+                selected=dict(marker=dict(opacity=0.0)), unselected=dict(marker=dict(opacity=0.0)))
+
+
+def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> list[dict]:
+    """A cross where the path leaves the plot, labelled with the step."""
+    exit_at = view.exit_point(points)
+    if exit_at is None:
+        return []
+    step, edge = exit_at
+    ex = float(edge[0])
+    ey = float(surface.numpy(np.clip(ex, *view.box[0]))) if surface.dim == 1 else float(edge[1])
+    label = t("figure.left_plot", lang, step=step)
+    colour = OKABE_ITO["vermillion"]
+    return [
+        dict(
+            type="scatter",
+            x=[ex],
+            y=[ey],
+            mode="markers+text",
+            name=label,
+            text=[label],
+            # Label towards the middle of the plot, so it is never cut at the edge.
+            textposition="bottom right" if ex < view.box[0].mean() else "bottom left",
+            textfont=dict(color=colour),
+            marker=dict(symbol="x-thin", size=22, color=colour, line=dict(width=4, color=colour)),
+        )
+    ]
+
+
+def _critical_line(critical: float, lang: str) -> dict:
+    """The dashed line at 2/λmax on the learning-rate chart."""
+    if not np.isfinite(critical):
+        return {}
+    colour = OKABE_ITO["vermillion"]
+    return dict(
+        shapes=[
+            dict(
+                type="line",
+                xref="x3 domain",
+                x0=0,
+                x1=1,
+                yref="y3",
+                y0=critical,
+                y1=critical,
+                line=dict(dash="dash", color=colour, width=1.5),
+            )
+        ],
+        annotations=[
+            dict(
+                xref="x3 domain",
+                x=0,
+                yref="y3",
+                y=critical,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                text=t("figure.critical", lang, value=number(critical)),
+                font=dict(color=colour, size=12),
+            )
+        ],
+    )
+
+
+class _Moving:
+    """Everything the moving traces need, computed once for all frames."""
+
+    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str):
+        self.run, self.dim, self.lang = run, surface.dim, lang
+        self.k = len(run.points) - 1
+        self.x, self.y = _on_view(surface, run.points, view)
+        self.gap = _gap(run.losses, surface.f_min)
+        self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
+        # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
+        steps = run.points[:-1] - run.points[1:]
+        self.directions = steps / np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
+        self.is_gradient = bool(np.allclose(self.directions, run.grads, rtol=1e-3, atol=1e-7))
+        if self.dim == 1:
+            # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
+            x0, x1 = run.points[:-1, 0], run.points[1:, 0]
+            self.tangent_y = np.stack([run.losses[:-1], run.losses[:-1] + run.grads[:, 0] * (x1 - x0)], -1)
+            self.tangent_x = np.stack([x0, x1], -1)
+            self.tangent_x[~view.inside(self.tangent_x.reshape(-1, 1)).reshape(-1, 2)] = np.nan
+
+    def traces(self, s: int) -> list[dict]:
+        """The moving traces at point index ``s`` (after ``s`` updates)."""
+        k, nxt = self.k, min(s + 1, self.k)
+        tail = slice(max(0, s - TAIL), s + 1)
+        out = [
+            dict(
+                type="scatter",
+                x=self.x[tail],
+                y=self.y[tail],
+                mode="lines",
+                line=dict(color=PATH, width=3),
+                hoverinfo="skip",
+            ),
+            dict(
+                type="scatter",
+                x=self.x[[s, nxt]],
+                y=self.y[[s, nxt]],
+                mode="lines+markers",
+                hoverinfo="skip",
+                line=dict(color=OKABE_ITO["black"], width=2),
+                marker=dict(
+                    symbol=["circle", "arrow"], size=[1, 14], angleref="previous", color=OKABE_ITO["black"]
+                ),
+            ),
+        ]
+        if self.dim == 1:
+            tx, ty = (self.tangent_x[s], self.tangent_y[s]) if s < k else ([np.nan] * 2, [np.nan] * 2)
+            out.append(
+                dict(
+                    type="scatter",
+                    x=tx,
+                    y=ty,
+                    mode="lines",
+                    hoverinfo="skip",
+                    line=dict(color=OKABE_ITO["blue"], width=2, dash="dot"),
+                )
+            )
+        out.append(
+            dict(
+                type="scatter",
+                x=self.x[s : s + 1],
+                y=self.y[s : s + 1],
+                mode="markers",
+                hoverinfo="skip",
+                marker=dict(size=16, color=PATH, line=dict(width=2, color="white")),
+            )
+        )
+        marker = dict(size=10, line=dict(width=1.5, color="white"))
+        at = min(s, k - 1) if k > 0 else 0
+        lr_now = float(self.run.lrs[at]) if k else None
+        grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
+        out += [
+            _on(
+                dict(
+                    type="scatter",
+                    x=[s],
+                    y=[self.gap[s]],
+                    mode="markers",
+                    hoverinfo="skip",
+                    marker=dict(color=OKABE_ITO["blue"], **marker),
+                ),
+                "x2",
+            ),
+            _on(
+                dict(
+                    type="scatter",
+                    x=[at],
+                    y=[lr_now],
+                    mode="markers",
+                    hoverinfo="skip",
+                    marker=dict(color=OKABE_ITO["green"], **marker),
+                ),
+                "x3",
+            ),
+            _on(
+                dict(
+                    type="scatter",
+                    x=[at],
+                    y=[grad_now],
+                    mode="markers",
+                    hoverinfo="skip",
+                    marker=dict(color=OKABE_ITO["orange"], **marker),
+                ),
+                "x4",
+            ),
+            _on(
+                dict(
+                    type="scatter",
+                    x=[0.0],
+                    y=[1.0],
+                    mode="text",
+                    text=[self.rule(s)],
+                    textposition="bottom right",
+                    hoverinfo="skip",
+                    textfont=dict(family="monospace"),
+                ),
+                "x5",
+            ),
+        ]
+        return out
+
+    def rule(self, s: int) -> str:
+        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s."""
+        run, lang = self.run, self.lang
+        if s >= self.k:
+            return f"<b>{t('figure.step', lang)} {s}</b><br>θ = {_vector(run.points[s])}"
+        eta = number(float(run.lrs[s]))
+        symbol = "∇L" if self.is_gradient else "d"
+        return "<br>".join(
+            [
+                f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>   η = {eta}",
+                f"∇L(θ) = {_vector(run.grads[s])}",
+                f"θ ← θ − η·{symbol}",
+                f"  = {_vector(run.points[s])} − {eta} × {_vector(self.directions[s])}",
+                f"  = {_vector(run.points[s + 1])}",
+            ]
+        )
+
+
+def _vector(v: np.ndarray) -> str:
+    return number(v[0]) if v.size == 1 else "(" + ", ".join(number(x) for x in v) + ")"
+
+
+def _controls(frames_at: np.ndarray, lang: str) -> dict:
+    """Play/pause buttons, a speed menu and a frame slider, all handled by plotly.js."""
+    base = max(20, int(1000 * PLAY_SECONDS / max(len(frames_at), 1)))
+
+    def play(speed: float) -> dict:
+        return dict(
+            frame=dict(duration=base / speed, redraw=False),
+            fromcurrent=True,
+            transition=dict(duration=0),
+            mode="immediate",
+        )
+
+    still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
+    return dict(
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=-0.1,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=4, r=4),
+                showactive=False,
+                buttons=[
+                    dict(label=t("figure.play", lang), method="animate", args=[None, play(1.0)]),
+                    dict(label=t("figure.pause", lang), method="animate", args=[[None], still]),
+                ],
+            ),
+            dict(
+                type="dropdown",
+                direction="up",
+                x=0.2,
+                y=-0.1,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=4),
+                showactive=True,
+                active=SPEEDS.index(1.0),
+                buttons=[
+                    dict(label=f"{t('figure.speed', lang)} {v:g}×", method="animate", args=[None, play(v)])
+                    for v in SPEEDS
+                ],
+            ),
+        ],
+        sliders=[
+            dict(
+                active=0,
+                x=0.34,
+                len=0.66,
+                y=-0.08,
+                yanchor="top",
+                pad=dict(t=4),
+                currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),
+                steps=[
+                    dict(label=str(int(s)), method="animate", args=[[str(int(s))], still]) for s in frames_at
+                ],
+            )
+        ],
+    )
+
+
+def build_scrub(
+    sweep: Sweep, surface: Surface, *, chosen: float, lang: str, big: bool = False, max_points: int = 300
+) -> go.Figure:
+    """Whole runs at each rate of ``sweep``; a slider under the plot picks the rate in the browser."""
+    view = landscape.View(surface)
+    n, length = sweep.losses.shape
+    keep = _frame_steps(length, max_points)
+    data = [
+        landscape.curve_trace(surface, lang)
+        if surface.dim == 1
+        else landscape.contour_trace(surface, lang, showscale=False)
+    ]
+    data += landscape.marker_traces(surface, lang)
+    final = _gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
+    colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
+    data.append(
+        _on(
+            dict(
+                type="scatter",
+                x=sweep.lrs,
+                y=final,
+                mode="markers",
+                marker=dict(color=colours, size=7),
+                customdata=sweep.status,
+                name=t("figure.final_loss", lang),
+                hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>",
+            ),
+            "x2",
+        )
+    )
+    index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
+    corner = (float(view.box[0, 0]), _main_y_range(surface, view)[1])
+    top = float(np.nanmax(final)) if np.any(np.isfinite(final)) else 1.0
+
+    def moving(i: int) -> list[dict]:
+        px, py = _on_view(surface, sweep.points[i, keep], view)
+        colour = STATUS_COLORS.get(sweep.status[i], GREY)
+        return [
+            dict(
+                type="scatter",
+                x=px,
+                y=py,
+                mode="lines+markers",
+                line=dict(color=colour, width=2.5),
+                marker=dict(size=4, color=colour),
+                hoverinfo="skip",
+            ),
+            _on(
+                dict(
+                    type="scatter",
+                    x=[sweep.lrs[i]],
+                    y=[final[i] if np.isfinite(final[i]) else top],
+                    mode="markers",
+                    hoverinfo="skip",
+                    marker=dict(size=16, color=colour, symbol="circle-open", line=dict(width=3)),
+                ),
+                "x2",
+            ),
+            dict(
+                type="scatter",
+                x=[corner[0]],
+                y=[corner[1]],
+                mode="text",
+                hoverinfo="skip",
+                text=[f"<b>η = {number(sweep.lrs[i])}</b> · {sweep.status[i]}"],
+                textposition="bottom right",
+                textfont=dict(color=colour, size=18 if big else 15),
+            ),
+        ]
+
+    indices = list(range(len(data), len(data) + 3))
+    data += moving(index)
+    frames = [dict(name=str(i), traces=indices, data=moving(i)) for i in range(n)]
+    still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
+    critical = sweep.curvature.critical_lr
+    layout = dict(
+        **_main_axes(surface, view, lang),
+        xaxis2=dict(domain=list(SIDE_X), anchor="y2", type="log", title=dict(text=t("figure.rate", lang))),
+        yaxis2=dict(
+            domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang))
+        ),
+        height=620 if big else 540,
+        showlegend=False,
+        margin=dict(l=10, r=10, t=30, b=80),
+        sliders=[
+            dict(
+                active=index,
+                y=-0.06,
+                yanchor="top",
+                pad=dict(t=10),
+                currentvalue=dict(prefix="η = ", visible=True),
+                steps=[
+                    dict(label=number(lr), method="animate", args=[[str(i)], still])
+                    for i, lr in enumerate(sweep.lrs)
+                ],
+            )
+        ],
+    )
+    if np.isfinite(critical):
+        colour = OKABE_ITO["vermillion"]
+        layout["shapes"] = [
+            dict(
+                type="line",
+                yref="y2 domain",
+                y0=0,
+                y1=1,
+                xref="x2",
+                x0=critical,
+                x1=critical,
+                line=dict(dash="dash", color=colour, width=1.5),
+            )
+        ]
+        layout["annotations"] = [
+            dict(
+                yref="y2 domain",
+                y=1,
+                xref="x2",
+                x=np.log10(critical),
+                xanchor="left",
+                showarrow=False,
+                text=t("figure.critical", lang, value=number(critical)),
+                font=dict(color=colour, size=12),
+            )
+        ]
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool = False) -> go.Figure:
+    """The 2-D surface in 3-D with the whole path lying on it (drag to turn it)."""
+    x, y, z = landscape.grid(surface, 80)
+    view = landscape.View(surface)
+    px, py = _on_view(surface, run.points, view)
+    pz = np.where(np.isfinite(px), run.losses, np.nan)
+    top = float(np.nanpercentile(z, 98))
+    clipped = np.minimum(z, top)  # a few huge corners would flatten everything else
+    data = [
+        dict(type="surface", x=x, y=y, z=clipped, colorscale=SURFACE_SCALE, opacity=0.9, showscale=False,
+             name=t("figure.loss", lang), hoverinfo="skip"),
+        dict(type="scatter3d", x=px, y=py, z=np.minimum(pz, top), mode="lines+markers",
+             line=dict(color=PATH, width=6), marker=dict(size=3, color=PATH), name=t("figure.path", lang)),
+        dict(type="scatter3d", x=px[:1], y=py[:1], z=np.minimum(pz[:1], top), mode="markers",
+             marker=dict(size=6, color="black"), name=t("figure.start", lang)),
+    ]
+    layout = dict(
+        height=700 if big else 560, showlegend=False, margin=dict(l=0, r=0, t=10, b=0),
+        scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
+                   zaxis=dict(title=dict(text=t("figure.loss", lang))), aspectmode="manual",
+                   aspectratio=dict(x=1, y=1, z=0.6)),
+    )
+    return figure(dict(data=data, layout=layout), big=big)

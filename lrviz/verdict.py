@@ -1,0 +1,110 @@
+"""A run's outcome in plain words, with the run's own numbers, in either language.
+
+``verdict(run, surface, lang)`` turns a :class:`~lrviz.engine.Trajectory` into a
+headline ("Diverged at step 7.") and a sentence of explanation and advice
+("Each step overshot further …; try a rate below 0.667 (2/λmax)."). The
+sentences live in the locale files under ``verdict.*``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from lrviz.diagnostics import Status
+from lrviz.engine import Trajectory
+from lrviz.strings import t
+from lrviz.surfaces import Surface
+
+
+class Verdict(NamedTuple):
+    status: Status
+    headline: str
+    detail: str
+
+
+def number(value: float) -> str:
+    """A number as a student reads it: 3 significant digits, no noise."""
+    if value is None or not np.isfinite(value):
+        return "∞" if value is not None and value > 0 else "—"
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    return f"{value:.2e}"
+
+
+def point(p: np.ndarray) -> str:
+    """``x = 0.961`` in 1-D, ``(x, y) = (1.00, 0.998)`` in 2-D."""
+    p = np.asarray(p, dtype=float).reshape(-1)
+    if p.size == 1:
+        return f"x = {number(p[0])}"
+    return "(x, y) = (" + ", ".join(number(v) for v in p) + ")"
+
+
+def verdict(run: Trajectory, surface: Surface, lang: str) -> Verdict:
+    """The headline and explanation for ``run`` on ``surface``, in ``lang``."""
+    status = run.status
+    critical = number(run.curvature.critical_lr)
+    final = run.points[-1]
+    best = number(surface.f_min)
+    minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
+
+    if status == "diverged":
+        headline = t("verdict.diverged", lang, step=run.diverged_at)
+        detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
+        above = run.lrs[0] > run.curvature.critical_lr
+        fix = "verdict.diverged_fix_gd" if above else "verdict.diverged_fix_other"
+        return Verdict(status, headline, detail + " " + t(fix, lang, critical=critical))
+    if status == "converged":
+        steps = run.converged_at if run.converged_at is not None else run.steps
+        return Verdict(
+            status,
+            t("verdict.converged", lang, steps=steps),
+            t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best, critical=critical,
+              fastest=number(run.curvature.critical_lr / 2)),
+        )
+    if status == "stuck_local":
+        return Verdict(
+            status,
+            t("verdict.stuck_local", lang, point=point(final)),
+            t("verdict.stuck_local_detail", lang, loss=number(run.losses[-1]), best=best),
+        )
+    if status == "oscillating":
+        window = int(np.clip(run.steps // 5, 4, 20))
+        moves = np.diff(run.points[-window - 1 :], axis=0)
+        share = 100 * np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)
+        return Verdict(
+            status,
+            t("verdict.oscillating", lang),
+            t("verdict.oscillating_detail", lang, share=f"{share:.0f}", window=window,
+              lr=number(run.lrs[-1]), critical=critical),
+        )
+    if status == "saddle":
+        grad = float(np.linalg.norm(run.grads[-1])) if len(run.grads) else 0.0
+        return Verdict(
+            status,
+            t("verdict.saddle", lang, point=point(final)),
+            t("verdict.saddle_detail", lang, grad=f"‖∇L‖ = {number(grad)}"),
+        )
+    distance = float(np.min(np.linalg.norm(minima - final, axis=-1))) if len(minima) else float("nan")
+    speed = float(np.linalg.norm(run.points[-1] - run.points[-2])) if len(run.points) > 1 else 0.0
+    return Verdict(
+        "slow",
+        t("verdict.slow", lang, steps=run.steps),
+        t("verdict.slow_detail", lang, distance=number(distance), speed=number(speed), critical=critical),
+    )
+
+
+def _growth(run: Trajectory, minima: np.ndarray) -> float:
+    """Per-step growth of the distance to the nearest minimum over the last finite steps."""
+    path = run.points[np.all(np.isfinite(run.points), axis=-1)]
+    if len(minima) == 0 or len(path) < 2:
+        return float("nan")
+    target = minima[np.argmin(np.linalg.norm(minima - path[0], axis=-1))]
+    distance = np.linalg.norm(path - target, axis=-1)
+    tail = distance[-min(len(distance), 6) :]
+    if tail[0] <= 0:
+        return float("nan")
+    return float((tail[-1] / tail[0]) ** (1 / (len(tail) - 1)))

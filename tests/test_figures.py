@@ -1,0 +1,124 @@
+"""Figure builders, tested by structure: traces, frames, payload, markers."""
+
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from lrviz import engine
+from lrviz.figures import playground
+from lrviz.figures.landscape import log_colours
+from lrviz.strings import t
+from lrviz.surfaces import SURFACES, get
+
+
+def spec(fig) -> dict:
+    return fig.to_dict()
+
+
+def payload(fig) -> int:
+    return len(pio.to_json(fig, validate=False))
+
+
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock"])
+def test_animation_of_500_steps_is_small_and_framed(name):
+    run = engine.run(name, "momentum", lr=1e-3, steps=500)
+    fig = playground.build_animation(run, get(name), lang="en")
+    d = spec(fig)
+    assert len(d["frames"]) == playground.MAX_FRAMES
+    assert payload(fig) < 1.5e6
+    # Frames only touch scatter traces; the curve or contour is drawn once.
+    animated = set(d["frames"][0]["traces"])
+    assert all(d["data"][i]["type"] == "scatter" for i in animated)
+    assert d["data"][0]["type"] == ("scatter" if get(name).dim == 1 else "contour")
+    assert 0 not in animated
+    for frame in d["frames"]:
+        assert frame["traces"] == d["frames"][0]["traces"]
+        assert len(frame["data"]) == len(frame["traces"])
+    # The frame slider has one step per frame, named like the frames.
+    steps = d["layout"]["sliders"][0]["steps"]
+    assert [s["args"][0][0] for s in steps] == [f["name"] for f in d["frames"]]
+
+
+def test_short_runs_get_a_frame_per_step():
+    run = engine.run("quadratic", lr=0.3, steps=40)
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    assert [f["name"] for f in d["frames"]] == [str(i) for i in range(41)]
+
+
+def test_diverged_run_marks_where_it_left_the_plot():
+    run = engine.run("quadratic", lr=1.5, steps=50)
+    assert run.status == "diverged"
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    label = t("figure.left_plot", "en", step=1)
+    (marker,) = [tr for tr in d["data"] if tr.get("name") == label]
+    # 2.5 → -5 crosses the left edge of the domain [-3, 3] at x = -3.
+    assert marker["x"][0] == pytest.approx(-3.0)
+    # The faint path stops at the box: nothing outside the domain is drawn.
+    path = d["data"][1]
+    assert path["name"] == t("figure.path", "en")
+
+
+def test_converged_run_has_no_exit_marker():
+    run = engine.run("quadratic", lr=0.3, steps=50)
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    assert not any("left the plot" in str(tr.get("name")) for tr in d["data"])
+
+
+def test_critical_rate_line_sits_at_two_over_lambda():
+    run = engine.run("ravine", lr=0.05, steps=30)
+    d = spec(playground.build_animation(run, get("ravine"), lang="ko"))
+    (line,) = d["layout"]["shapes"]
+    assert line["y0"] == line["y1"] == pytest.approx(2 / 25, rel=1e-4)
+    assert line["yref"] == "y3"
+    assert "2/λmax" in d["layout"]["annotations"][0]["text"]
+
+
+def test_update_rule_text_shows_the_numbers_of_the_frame():
+    run = engine.run("quadratic", lr=0.3, steps=5)
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    text = d["frames"][0]["data"][-1]["text"][0]
+    # θ₀ = 2.5, ∇L = 5, η = 0.3: θ₁ = 2.5 − 0.3 × 5 = 1.
+    assert "η = 0.3" in text and "∇L(θ) = 5" in text and "= 1" in text
+
+
+def test_two_dimensional_map_has_a_click_grid_and_marked_minima():
+    run = engine.run("himmelblau", lr=0.01, steps=50)
+    d = spec(playground.build_animation(run, get("himmelblau"), lang="en"))
+    names = [tr.get("name") for tr in d["data"]]
+    assert playground.CLICK_GRID in names
+    stars = d["data"][names.index(t("figure.global_min", "en"))]
+    assert len(stars["x"]) == 4
+
+
+def test_scrub_slider_offers_every_rate_of_the_sweep():
+    lrs = np.geomspace(0.01, 3, 60)
+    sweep = engine.sweep("quadratic", lrs, steps=100)
+    fig = playground.build_scrub(sweep, get("quadratic"), chosen=0.3, lang="en")
+    d = spec(fig)
+    assert len(d["frames"]) == 60
+    slider = d["layout"]["sliders"][0]
+    assert len(slider["steps"]) == 60
+    assert slider["active"] == int(np.argmin(np.abs(np.log(lrs / 0.3))))
+    assert d["layout"]["shapes"][0]["x0"] == pytest.approx(1.0, rel=1e-4)
+    assert payload(fig) < 1.5e6
+
+
+def test_three_d_view_lies_the_path_on_the_surface():
+    run = engine.run("himmelblau", lr=0.01, steps=50)
+    d = spec(playground.build_surface_3d(run, get("himmelblau"), lang="en"))
+    assert [tr["type"] for tr in d["data"]] == ["surface", "scatter3d", "scatter3d"]
+
+
+def test_figures_serialise_to_valid_json_with_typed_arrays():
+    run = engine.run("beale", lr=1e-3, steps=100)
+    text = pio.to_json(playground.build_animation(run, get("beale"), lang="en"), validate=False)
+    d = json.loads(text)
+    assert d["data"][0]["z"]["dtype"] == "f4" and "bdata" in d["data"][0]["z"]
+    assert "NaN" not in text
+
+
+def test_log_colours_where_the_loss_spans_decades():
+    assert log_colours(SURFACES["rosenbrock"]) and log_colours(SURFACES["beale"])
+    assert not log_colours(SURFACES["bowl"])

@@ -1,0 +1,39 @@
+"""Verdicts: plain words with the run's own numbers, in both languages."""
+
+import pytest
+
+from lrviz import engine
+from lrviz.surfaces import get
+from lrviz.verdict import number, verdict
+
+CASES = [
+    ("quadratic", "sgd", 1.5, 100, "diverged", ["Diverged at step 4", "1"], ["4번째 스텝에서 발산"]),
+    # 2.5 · 0.4^k ≤ 0.03 (the tolerance) first at k = 5; the quickest rate is 1/λ = 0.5.
+    ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λmax ≈ 0.5"], ["5번의 스텝"]),
+    ("double_well", "sgd", 0.01, 300, "stuck_local", ["x = 0.96"], ["x = 0.96"]),
+    ("saddle", "sgd", 0.02, 100, "saddle", ["saddle"], ["안장점"]),
+    ("ravine", "sgd", 0.079, 100, "oscillating", ["2/λmax = 0.08"], ["진동"]),
+    ("quadratic", "sgd", 1e-4, 100, "slow", ["after 100 steps"], ["100 스텝"]),
+]
+
+
+@pytest.mark.parametrize(("surface", "optimizer", "lr", "steps", "status", "en", "ko"), CASES)
+def test_verdicts_tell_what_happened(surface, optimizer, lr, steps, status, en, ko):
+    run = engine.run(surface, optimizer, lr=lr, steps=steps)
+    english, korean = verdict(run, get(surface), "en"), verdict(run, get(surface), "ko")
+    assert english.status == korean.status == status
+    for needle in en:
+        assert needle in english.headline + " " + english.detail
+    for needle in ko:
+        assert needle in korean.headline + " " + korean.detail
+
+
+def test_diverged_verdict_reports_the_growth_per_step():
+    # GD at lr = 1.5 on x²: x ← (1 − 3) x, so |x| doubles every step.
+    run = engine.run("quadratic", lr=1.5, steps=20)
+    assert "×2 per step" in verdict(run, get("quadratic"), "en").detail
+
+
+def test_numbers_read_well():
+    assert [number(v) for v in (0.0, 0.5, 2 / 3, 1234.5, 1e-6, float("inf"))] == [
+        "0", "0.5", "0.667", "1.23e+03", "1.00e-06", "∞"]

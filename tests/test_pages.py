@@ -41,3 +41,127 @@ def test_unknown_language_falls_back_to_english_with_a_note(value):
     assert not at.exception
     assert "learning rate" in texts(at)
     assert any("Unknown language" in w.value for w in at.sidebar.warning) or value == ""
+
+
+# --- playground ---------------------------------------------------------------------------------
+
+from lrviz import links, optimizers, schedules, surfaces  # noqa: E402
+
+PLAYGROUND = "pages/playground.py"
+
+
+def open_page(path: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    return at.run()
+
+
+def verdict_text(at: AppTest) -> str:
+    boxes = [*at.success, *at.error, *at.info, *at.warning]
+    return "\n".join(b.value for b in boxes)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_playground_defaults_in_both_languages(lang):
+    at = open_page(PLAYGROUND, lang=lang)
+    assert_clean(at)
+    expected = {"en": "Converged to the global minimum", "ko": "전역 최솟값에 수렴했습니다"}[lang]
+    assert expected in verdict_text(at)
+    assert at.query_params["surface"] in ("quadratic", ["quadratic"])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "Diverged at step 4"), ("ko", "4번째 스텝에서 발산")])
+def test_playground_diverging_rate(lang, expected):
+    at = open_page(PLAYGROUND, surface="quadratic", lr="1.5", lang=lang)
+    assert_clean(at)
+    assert expected in verdict_text(at)
+
+
+@pytest.mark.parametrize("name", sorted(surfaces.SURFACES))
+def test_playground_every_surface(name):
+    assert_clean(open_page(PLAYGROUND, surface=name, steps="50"))
+
+
+@pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
+def test_playground_every_optimizer(name):
+    at = open_page(PLAYGROUND, surface="bowl", optimizer=name, lr="0.05", steps="60")
+    assert_clean(at)
+    assert verdict_text(at)
+
+
+@pytest.mark.parametrize("name", sorted(schedules.SCHEDULES))
+def test_playground_every_schedule(name):
+    at = open_page(PLAYGROUND, surface="double_well", schedule=name, lr="0.05", steps="60")
+    assert_clean(at)
+    assert verdict_text(at)
+
+
+def test_playground_scrub_mode_and_3d_view():
+    at = open_page(PLAYGROUND, surface="himmelblau", mode="scrub", view="3d", lr="0.01")
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_playground_custom_formula_from_the_link():
+    at = open_page(PLAYGROUND, surface="custom", formula="(x-1)^2", dim="1", lr="0.2")
+    assert_clean(at)
+    assert "Converged" in verdict_text(at)
+
+
+@pytest.mark.parametrize("formula", ["__import__('os').system('ls')", "x**1000", "(" * 500, "lambda: 1", "z"])
+def test_playground_hostile_formula_in_the_link_falls_back_with_a_note(formula):
+    at = open_page(PLAYGROUND, surface="custom", formula=formula, lang="ko")
+    assert_clean(at)
+    assert any("formula" in w.value for w in at.warning)
+
+
+def test_playground_hostile_formula_typed_keeps_the_last_valid_surface():
+    at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1")
+    at.text_input(key="pg_formula").input("x.__class__").run()
+    assert_clean(at)
+    assert any("formula" in e.value.lower() for e in at.error)
+    assert "Converged" in verdict_text(at)
+
+
+GARBAGE = ["", "NaN", "-inf", "1e999", "💥", "' OR 1=1 --", "<script>alert(1)</script>", "9" * 400, "%00",
+           ",,,"]
+
+
+@pytest.mark.parametrize("key", ["surface", "optimizer", "lr", "schedule", "steps", "start", "lang", "noise",
+                                 "clip", "seed", "view", "mode", "big", "dim", "o.momentum", "s.gamma"])
+def test_playground_garbage_in_every_url_key(key):
+    for value in GARBAGE[:4] + GARBAGE[5:7]:
+        at = open_page(PLAYGROUND, **{"optimizer": "momentum", "schedule": "step", key: value})
+        assert_clean(at)
+        assert verdict_text(at)
+
+
+def test_playground_rate_buttons_and_url_sync():
+    at = open_page(PLAYGROUND, surface="quadratic", lr="1.5")
+    assert "Diverged" in verdict_text(at)
+    at.button(key="pg_lr_tenth").click().run()
+    assert_clean(at)
+    assert at.query_params["lr"] in ("0.15", ["0.15"])
+    assert "Converged" in verdict_text(at)
+    at.button(key="pg_lr_0.001").click().run()
+    assert "Still moving" in verdict_text(at)
+
+
+def test_playground_invalid_parameters_keep_the_last_valid_state():
+    at = open_page(PLAYGROUND, surface="quadratic", schedule="cyclic", lr="0.1")
+    at.text_input(key="pg_s_cyclic_max_lr").input("0.001").run()  # below base_lr
+    assert_clean(at)
+    assert any("max_lr" in e.value for e in at.error)
+    assert verdict_text(at)
+
+
+def test_links_module_agrees_with_the_page_defaults():
+    at = open_page(PLAYGROUND)
+    lr = at.query_params["lr"]
+    assert float(lr if isinstance(lr, str) else lr[0]) == links.DEFAULT.lr

@@ -1,0 +1,85 @@
+"""Widgets that every page shares: hyper-parameters from their specs, the learning-rate control."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from lrviz.params import ParamSpec, Spec
+from lrviz.strings import t
+
+# Rates a student can reach with the slider: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 per decade, 1e-4 … 10.
+_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+LR_GRID = (*(float(f"{m * 10.0**e:.6g}") for e in range(-4, 1) for m in _MANTISSAS), 10.0)
+
+
+def nearest_rate(lr: float) -> float:
+    """The slider position closest to ``lr`` on a log scale."""
+    grid = np.array(LR_GRID)
+    return float(grid[np.argmin(np.abs(np.log(grid) - np.log(max(lr, 1e-12))))])
+
+
+def param_widget(spec: ParamSpec, key: str, lang: str, container=st) -> Any:
+    """One input for one hyper-parameter; its value is ``st.session_state[key]``."""
+    label, help_text = spec.label(lang), spec.help(lang)
+    if key not in st.session_state:
+        st.session_state[key] = _widget_value(spec, spec.default)
+    if spec.kind == "bool":
+        return container.toggle(label, key=key, help=help_text)
+    if spec.kind == "choice":
+        return container.selectbox(label, spec.choices, key=key, help=help_text)
+    if spec.kind in ("ints", "floats") or spec.optional:
+        return container.text_input(label, key=key, help=help_text)
+    step = 1 if spec.kind == "int" else None
+    return container.number_input(label, key=key, help=help_text, step=step,
+                                  format="%d" if spec.kind == "int" else "%.6g")
+
+
+def _widget_value(spec: ParamSpec, value: Any) -> Any:
+    """A parameter value as its widget holds it (text for lists and optional numbers)."""
+    if spec.kind in ("ints", "floats"):
+        return ", ".join(f"{v:g}" for v in value)
+    if spec.optional:
+        return "" if value is None else f"{value:g}"
+    if spec.kind == "int":
+        return int(value)
+    if spec.kind == "float":
+        return float(value)
+    return value
+
+
+def _from_widget(spec: ParamSpec, value: Any) -> Any:
+    if spec.optional and str(value).strip() == "":
+        return None
+    return value
+
+
+def seed_params(spec: Spec, prefix: str, values: dict[str, Any]) -> None:
+    """Put values (from a link) into the widgets of ``spec`` before they are drawn."""
+    for p in spec.params:
+        if p.name in values:
+            st.session_state[f"{prefix}{p.name}"] = _widget_value(p, values[p.name])
+
+
+def params_form(spec: Spec, prefix: str, lang: str, container=st) -> dict[str, Any]:
+    """Inputs for every parameter of ``spec``; returns the raw values that differ from the defaults."""
+    raw = {}
+    for p in spec.params:
+        value = _from_widget(p, param_widget(p, f"{prefix}{p.name}", lang, container))
+        if value != p.default and not (p.kind in ("ints", "floats") and _same_list(p, value)):
+            raw[p.name] = value
+    return raw
+
+
+def _same_list(spec: ParamSpec, value: Any) -> bool:
+    try:
+        return spec.check(value) == spec.check(spec.default)
+    except ValueError:
+        return False
+
+
+def explain_param_error(error: ValueError, spec: Spec, lang: str) -> str:
+    """A bad-parameter message in the user's language (the core's messages are English)."""
+    return t("errors.params", lang, name=spec.title(lang), detail=str(error))

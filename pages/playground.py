@@ -1,0 +1,62 @@
+"""Playground: one learning rate on one surface, animated step by step."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import diagnostics, links
+from lrviz.figures.playground import CLICK_GRID
+from lrviz.strings import t
+from lrviz.surfaces import ExpressionError
+from lrviz.ui import playground as pg
+from lrviz.ui import shell
+
+lang = shell.page()
+first = pg.load()
+if first is not None:
+    for note in first.notes:
+        st.warning(t("pg.url_note", lang, name=note.key, value=note.value, fallback=note.fallback))
+
+st.title(t("pg.title", lang))
+config, errors = pg.sidebar(lang)
+try:
+    surface = links.surface_of(config)
+except ExpressionError as error:
+    errors.append(t("errors.formula", lang, detail=error.message(lang)))
+    config = st.session_state.get("pg_last_valid", links.DEFAULT)
+    surface = links.surface_of(config)
+start = pg.start_inputs(surface, lang)
+config = replace(config, start=None if start == surface.start else start)
+
+st.caption(surface.lesson(lang))
+st.latex(surface.latex)
+critical = diagnostics.curvature(surface, start).critical_lr
+config = replace(config, lr=pg.lr_control(lang, critical))
+mode, view = pg.view_controls(surface, lang)
+config = replace(config, mode=mode, view=view)
+
+for message in errors:
+    st.error(message)
+if errors:
+    config = st.session_state.get("pg_last_valid", links.DEFAULT)
+st.session_state["pg_last_valid"] = config
+
+run, figure, verdict = pg.animation(config)
+if mode == "scrub":
+    st.caption(t("figure.scrub_hint", lang))
+    st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
+else:
+    event = st.plotly_chart(figure, theme=None, key="pg_chart", on_select="rerun",
+                            selection_mode="points", config={"displaylogo": False})
+    clicked = [p for p in (event.selection.points if event else []) if p.get("curve_number") is not None
+               and figure.to_dict()["data"][p["curve_number"]].get("name") == CLICK_GRID]
+    if clicked and (clicked[0]["x"], clicked[0]["y"]) != start:
+        pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
+        st.rerun()
+
+show = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
+show(f"**{verdict.headline}** {verdict.detail}")
+if view == "3d" and surface.dim == 2:
+    st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+
+pg.write_url(config)

@@ -7,6 +7,7 @@ import importlib
 
 BENCHES = {
     "engine": "trajectory, 1,000-rate sweep vs NumPy loops, compilations per slider move",
+    "playground": "figure build time and payload, slider-to-redraw latency vs a minimal page",
 }
 
 

@@ -6,8 +6,9 @@ import streamlit as st
 
 from lrviz import diagnostics, links
 from lrviz.figures.playground import CLICK_GRID
+from lrviz.links import PlaygroundConfig
 from lrviz.strings import t
-from lrviz.surfaces import ExpressionError
+from lrviz.surfaces import ExpressionError, Surface
 from lrviz.ui import playground as pg
 from lrviz.ui import shell
 
@@ -25,38 +26,44 @@ except ExpressionError as error:
     errors.append(t("errors.formula", lang, detail=error.message(lang)))
     config = st.session_state.get("pg_last_valid", links.DEFAULT)
     surface = links.surface_of(config)
-start = pg.start_inputs(surface, lang)
+start, pick_start = pg.start_inputs(surface, lang)
 config = replace(config, start=None if start == surface.start else start)
-
 st.caption(surface.lesson(lang))
 st.latex(surface.latex)
-critical = diagnostics.curvature(surface, start).critical_lr
-config = replace(config, lr=pg.lr_control(lang, critical))
-mode, view = pg.view_controls(surface, lang)
-config = replace(config, mode=mode, view=view)
 
-for message in errors:
-    st.error(message)
-if errors:
-    config = st.session_state.get("pg_last_valid", links.DEFAULT)
-st.session_state["pg_last_valid"] = config
 
-run, figure, verdict = pg.animation(config)
-if mode == "scrub":
-    st.caption(t("figure.scrub_hint", lang))
-    st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
-else:
-    event = st.plotly_chart(figure, theme=None, key="pg_chart", on_select="rerun",
-                            selection_mode="points", config={"displaylogo": False})
-    clicked = [p for p in (event.selection.points if event else []) if p.get("curve_number") is not None
-               and figure.to_dict()["data"][p["curve_number"]].get("name") == CLICK_GRID]
-    if clicked and (clicked[0]["x"], clicked[0]["y"]) != start:
-        pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
-        st.rerun()
+@st.fragment
+def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_start: bool) -> None:
+    """The rate control, the chart and the verdict: moving the rate reruns only this."""
+    start = config.start or surface.start
+    critical = diagnostics.curvature(surface, start).critical_lr
+    config = replace(config, lr=pg.lr_control(lang, critical))
+    mode, view = pg.view_controls(surface, lang)
+    config = replace(config, mode=mode, view=view)
+    for message in errors:
+        st.error(message)
+    if errors:
+        config = st.session_state.get("pg_last_valid", links.DEFAULT)
+    st.session_state["pg_last_valid"] = config
 
-show = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
-show(f"**{verdict.headline}** {verdict.detail}")
-if view == "3d" and surface.dim == 2:
-    st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+    _, figure, verdict = pg.animation(config, pick_start)
+    if mode == "scrub":
+        st.caption(t("figure.scrub_hint", lang))
+        st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
+    else:
+        event = st.plotly_chart(figure, theme=None, key="pg_chart", on_select="rerun",
+                                selection_mode="points", config={"displaylogo": False})
+        data = figure.to_dict()["data"]
+        clicked = [p for p in (event.selection.points if event else [])
+                   if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
+        if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
+            pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
+            st.rerun()
+    show = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
+    show(f"**{verdict.headline}** {verdict.detail}")
+    if view == "3d" and surface.dim == 2:
+        st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+    pg.write_url(config)
 
-pg.write_url(config)
+
+stage(config, surface, errors, pick_start)

@@ -36,15 +36,18 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     for frame in d["frames"]:
         assert frame["traces"] == d["frames"][0]["traces"]
         assert len(frame["data"]) == len(frame["traces"])
-    # The frame slider has one step per frame, named like the frames.
-    steps = d["layout"]["sliders"][0]["steps"]
-    assert [s["args"][0][0] for s in steps] == [f["name"] for f in d["frames"]]
+    # The frame slider stops at evenly spread frames, the first one included.
+    stops = [s["args"][0][0] for s in d["layout"]["sliders"][0]["steps"]]
+    names = [f["name"] for f in d["frames"]]
+    assert stops[0] == "0" and set(stops) <= set(names)
+    assert playground.MAX_SLIDER_STEPS // 2 <= len(stops) <= playground.MAX_SLIDER_STEPS
 
 
 def test_short_runs_get_a_frame_per_step():
     run = engine.run("quadratic", lr=0.3, steps=40)
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
     assert [f["name"] for f in d["frames"]] == [str(i) for i in range(41)]
+    assert len(d["layout"]["sliders"][0]["steps"]) <= playground.MAX_SLIDER_STEPS
 
 
 def test_diverged_run_marks_where_it_left_the_plot():
@@ -83,9 +86,11 @@ def test_update_rule_text_shows_the_numbers_of_the_frame():
     assert "η = 0.3" in text and "∇L(θ) = 5" in text and "= 1" in text
 
 
-def test_two_dimensional_map_has_a_click_grid_and_marked_minima():
+def test_two_dimensional_map_has_a_click_grid_on_request_and_marked_minima():
     run = engine.run("himmelblau", lr=0.01, steps=50)
-    d = spec(playground.build_animation(run, get("himmelblau"), lang="en"))
+    plain = spec(playground.build_animation(run, get("himmelblau"), lang="en"))
+    assert playground.CLICK_GRID not in [tr.get("name") for tr in plain["data"]]
+    d = spec(playground.build_animation(run, get("himmelblau"), lang="en", pick_start=True))
     names = [tr.get("name") for tr in d["data"]]
     assert playground.CLICK_GRID in names
     stars = d["data"][names.index(t("figure.global_min", "en"))]

@@ -52,7 +52,7 @@ class View:
 
 
 @functools.lru_cache(maxsize=32)
-def grid(surface: Surface, n: int = 160) -> tuple[np.ndarray, ...]:
+def grid(surface: Surface, n: int = 100) -> tuple[np.ndarray, ...]:
     """Axes and loss values on an ``n``-point (1-D) or ``n × n`` (2-D) grid over the domain."""
     axes = [np.linspace(lo, hi, n if surface.dim == 2 else 4 * n) for lo, hi in surface.bounds]
     if surface.dim == 1:
@@ -106,7 +106,7 @@ def contour_trace(surface: Surface, lang: str, *, showscale: bool = True) -> dic
         y=y,
         z=values.astype(np.float32),
         colorscale=SURFACE_SCALE,
-        ncontours=30,
+        ncontours=24,
         contours=dict(coloring="fill", showlines=True),
         line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
         colorbar=colorbar,

@@ -23,7 +23,8 @@ from lrviz.strings import t
 from lrviz.surfaces import Surface
 from lrviz.verdict import number
 
-MAX_FRAMES = 200
+MAX_FRAMES = 120
+MAX_SLIDER_STEPS = 40  # each slider step costs plotly.js a few ms to lay out
 TAIL = 12
 PLAY_SECONDS = 8.0  # one play-through at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -78,9 +79,19 @@ def _on(trace: dict, axis: str) -> dict:
 
 
 def build_animation(
-    run: Trajectory, surface: Surface, *, lang: str, big: bool = False, max_frames: int = MAX_FRAMES
+    run: Trajectory,
+    surface: Surface,
+    *,
+    lang: str,
+    big: bool = False,
+    max_frames: int = MAX_FRAMES,
+    pick_start: bool = False,
 ) -> go.Figure:
-    """The run animated on ``surface``, with loss, rate and gradient norm in step."""
+    """The run animated on ``surface``, with loss, rate and gradient norm in step.
+
+    ``pick_start`` overlays a grid of invisible, selectable points on a 2-D map,
+    so that a click reports where to start (it costs plotly.js some rendering).
+    """
     view = landscape.View(surface)
     points, k = run.points, len(run.points) - 1
     # --- static traces -------------------------------------------------------------------------
@@ -95,7 +106,8 @@ def build_animation(
             type="scatter",
             x=px,
             y=py,
-            mode="lines+markers",
+            # Markers on every point cost plotly.js time; long paths are drawn as a line.
+            mode="lines+markers" if k <= MAX_FRAMES else "lines",
             name=t("figure.path", lang),
             opacity=0.35,
             line=dict(color=PATH, width=1.5),
@@ -116,7 +128,7 @@ def build_animation(
         )
     )
     data += _exit_marker(surface, view, points, lang)
-    if surface.dim == 2:
+    if pick_start and surface.dim == 2:
         data.append(_click_grid(view))
 
     steps = np.arange(k + 1)
@@ -470,8 +482,10 @@ def _controls(frames_at: np.ndarray, lang: str) -> dict:
                 yanchor="top",
                 pad=dict(t=4),
                 currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),
+                # At most MAX_SLIDER_STEPS stops; during playback the thumb moves stop to stop.
                 steps=[
-                    dict(label=str(int(s)), method="animate", args=[[str(int(s))], still]) for s in frames_at
+                    dict(label=str(int(s)), method="animate", args=[[str(int(s))], still])
+                    for s in frames_at[:: -(-len(frames_at) // MAX_SLIDER_STEPS)]
                 ],
             )
         ],

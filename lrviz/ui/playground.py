@@ -195,8 +195,8 @@ def _reset_start() -> None:
     st.session_state.pop(f"{K}start_y", None)
 
 
-def start_inputs(surface: surfaces.Surface, lang: str) -> tuple[float, ...]:
-    """Number inputs for the start point (clicking the 2-D map sets them too)."""
+def start_inputs(surface: surfaces.Surface, lang: str) -> tuple[tuple[float, ...], bool]:
+    """Number inputs for the start point, and whether a click on the 2-D map should pick it."""
     state = st.session_state
     if f"{K}start_x" not in state:
         state[f"{K}start_x"] = float(surface.start[0])
@@ -205,9 +205,8 @@ def start_inputs(surface: surfaces.Surface, lang: str) -> tuple[float, ...]:
         x = st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
         y = st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1) if surface.dim == 2 else None
         st.button(t("pg.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
-        if surface.dim == 2:
-            st.caption(t("pg.start_click", lang))
-    return (float(x),) if y is None else (float(x), float(y))
+        pick = surface.dim == 2 and st.toggle(t("pg.start_click", lang), key=f"{K}pick_start")
+    return ((float(x),) if y is None else (float(x), float(y))), bool(pick)
 
 
 def set_start(point: tuple[float, float]) -> None:
@@ -246,11 +245,11 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animation(config: PlaygroundConfig):
+def animation(config: PlaygroundConfig, pick_start: bool = False):
     """(run, animated figure, verdict) for a config; shared read-only across sessions."""
     surface = links.surface_of(config)
     run = _run(config, surface)
-    figure = figures.build_animation(run, surface, lang=config.lang, big=config.big)
+    figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start)
     return run, figure, verdict.verdict(run, surface, config.lang)
 
 

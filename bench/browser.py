@@ -1,0 +1,91 @@
+"""Measure slider-to-redraw latency of a Streamlit page in headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# Arm a probe before a key press: note when the script runs and finishes. Streamlit
+# replaces the chart's element when its figure changes, so "redrawn" means a chart
+# element other than the one before the press has been plotted (has _fullLayout).
+_ARM = """() => {
+  const probe = {t0: performance.now(), running: false, done: null,
+                 before: document.querySelector('.js-plotly-plot')};
+  window.__probe = probe;
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') probe.running = true;
+    if (state === 'notRunning' && probe.running && probe.done === null) probe.done = performance.now();
+  }).observe(app, {attributes: true});
+}"""
+_SETTLED = """() => {
+  const probe = window.__probe, chart = document.querySelector('.js-plotly-plot');
+  return probe.done !== null && chart !== null && chart !== probe.before && chart._fullLayout !== undefined;
+}"""
+# Milliseconds from the press to the first paint after that (two animation frames).
+_AFTER_PAINT = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
+  () => resolve(performance.now() - window.__probe.t0))))"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(script: str) -> Iterator[str]:
+    """A Streamlit server for ``script`` on a free local port; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def slider_latencies(browser, url: str, slider_label: str, moves: int, key: str) -> list[float]:
+    """Milliseconds from a key press on the slider to the redrawn page, for each move."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=120_000)
+    page.wait_for_timeout(500)
+    thumb = page.locator('[data-testid="stSlider"]', has_text=slider_label).locator("input[type=range]")
+    times = []
+    for _ in range(moves):
+        before = thumb.input_value()
+        thumb.focus()
+        page.evaluate(_ARM)
+        page.keyboard.press(key)
+        if thumb.input_value() == before:
+            raise RuntimeError(f"the slider did not move from {before}: is it at its end?")
+        page.wait_for_function(_SETTLED, timeout=60_000)
+        times.append(page.evaluate(_AFTER_PAINT))
+        page.wait_for_selector(READY)
+        page.wait_for_timeout(150)  # a student's pause between moves
+    page.close()
+    return times

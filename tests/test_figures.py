@@ -1,13 +1,15 @@
 """Figure builders, tested by structure: traces, frames, payload, markers."""
 
+import base64
 import json
+import struct
 
 import numpy as np
 import plotly.io as pio
 import pytest
 
 from lrviz import engine
-from lrviz.figures import playground
+from lrviz.figures import landscape, playground
 from lrviz.figures.landscape import log_colours
 from lrviz.strings import t
 from lrviz.surfaces import SURFACES, get
@@ -31,8 +33,12 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     # Frames only touch scatter traces; the curve or contour is drawn once.
     animated = set(d["frames"][0]["traces"])
     assert all(d["data"][i]["type"] == "scatter" for i in animated)
-    assert d["data"][0]["type"] == ("scatter" if get(name).dim == 1 else "contour")
-    assert 0 not in animated
+    if get(name).dim == 1:
+        assert d["data"][0]["name"] == t("figure.loss", "en") and 0 not in animated
+    else:  # the map is a picture under the axes, so animation cannot drop it (plotly.js #4491)
+        (image,) = d["layout"]["images"]
+        assert image["source"].startswith("data:image/png;base64,") and image["layer"] == "below"
+    assert not any(tr["type"] in ("contour", "heatmap") for tr in d["data"])
     for frame in d["frames"]:
         assert frame["traces"] == d["frames"][0]["traces"]
         assert len(frame["data"]) == len(frame["traces"])
@@ -82,8 +88,9 @@ def test_update_rule_text_shows_the_numbers_of_the_frame():
     run = engine.run("quadratic", lr=0.3, steps=5)
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
     text = d["frames"][0]["data"][-1]["text"][0]
-    # θ₀ = 2.5, ∇L = 5, η = 0.3: θ₁ = 2.5 − 0.3 × 5 = 1.
-    assert "η = 0.3" in text and "∇L(θ) = 5" in text and "= 1" in text
+    # θ₀ = 2.5, ∇L = 5, η = 0.3: η·∇L = 1.5 and θ₁ = 2.5 − 1.5 = 1.
+    lines = [line.split("=", 1)[1].strip() for line in text.split("<br>")[1:]]
+    assert lines == ["0.3", "5", "2.5", "1.5", "1"]
 
 
 def test_two_dimensional_map_has_a_click_grid_on_request_and_marked_minima():
@@ -117,11 +124,20 @@ def test_three_d_view_lies_the_path_on_the_surface():
 
 
 def test_figures_serialise_to_valid_json_with_typed_arrays():
-    run = engine.run("beale", lr=1e-3, steps=100)
-    text = pio.to_json(playground.build_animation(run, get("beale"), lang="en"), validate=False)
+    run = engine.run("double_well", lr=1e-3, steps=300)
+    text = pio.to_json(playground.build_animation(run, get("double_well"), lang="en"), validate=False)
     d = json.loads(text)
-    assert d["data"][0]["z"]["dtype"] == "f4" and "bdata" in d["data"][0]["z"]
+    assert d["data"][0]["y"]["dtype"] == "f4" and "bdata" in d["data"][0]["y"]
     assert "NaN" not in text
+
+
+def test_map_image_is_a_png_of_the_domain():
+    image = landscape.map_image(get("rosenbrock"))
+    png = base64.b64decode(image["source"].split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == height == landscape.MAP_PIXELS
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-2.0, 3.0, 4.0, 4.0)
 
 
 def test_log_colours_where_the_loss_spans_decades():

@@ -9,7 +9,10 @@ valley floor is not one flat colour; the colour bar then shows real values.
 
 from __future__ import annotations
 
+import base64
 import functools
+import struct
+import zlib
 
 import numpy as np
 
@@ -72,6 +75,11 @@ def log_colours(surface: Surface) -> bool:
     return bool(np.nanmax(gap) > 100 * max(np.nanpercentile(gap, 10), 1e-12))
 
 
+def base_traces(surface: Surface, lang: str) -> list[dict]:
+    """What a surface plot starts with: the curve in 1-D; nothing in 2-D (the map is an image)."""
+    return [curve_trace(surface, lang)] if surface.dim == 1 else []
+
+
 def curve_trace(surface: Surface, lang: str) -> dict:
     x, y = grid(surface)
     return dict(
@@ -85,35 +93,58 @@ def curve_trace(surface: Surface, lang: str) -> dict:
     )
 
 
-def contour_trace(surface: Surface, lang: str, *, showscale: bool = True) -> dict:
-    x, y, z = grid(surface)
-    floor = float(np.nanmin(z))
+MAP_PIXELS = 360
+MAP_LEVELS = 24
+
+
+@functools.lru_cache(maxsize=32)
+def map_image(surface: Surface) -> dict:
+    """The 2-D loss as a filled contour picture with iso-lines: a layout image, not a trace.
+
+    plotly.js drops contour and heatmap traces when it animates other traces of
+    the same plot (plotly.js #4491), so the map is a picture under the axes.
+    Levels are log-spaced where :func:`log_colours` says so.
+    """
+    (xlo, xhi), (ylo, yhi) = surface.bounds
+    xs = np.linspace(xlo, xhi, MAP_PIXELS)
+    ys = np.linspace(yhi, ylo, MAP_PIXELS)  # the first image row is the top of the plot
+    xx, yy = np.meshgrid(xs, ys)
+    z = surface.numpy(xx, yy)
+    gap = z - np.nanmin(z)
     if log_colours(surface):
-        shifted = np.log10(z - floor + 1e-3 * max(float(np.nanmedian(z - floor)), 1e-9))
-        ticks = np.arange(np.floor(np.nanmin(shifted)), np.ceil(np.nanmax(shifted)) + 1)
-        colorbar = dict(
-            tickvals=ticks,
-            ticktext=[f"{floor + 10**v:.3g}" for v in ticks],
-            title=dict(text=t("figure.loss", lang), side="right"),
-        )
-        values = shifted
-    else:
-        values = z
-        colorbar = dict(title=dict(text=t("figure.loss", lang), side="right"))
-    return dict(
-        type="contour",
-        x=x,
-        y=y,
-        z=values.astype(np.float32),
-        colorscale=SURFACE_SCALE,
-        ncontours=24,
-        contours=dict(coloring="fill", showlines=True),
-        line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
-        colorbar=colorbar,
-        showscale=showscale,
-        hoverinfo="skip",
-        name=t("figure.loss", lang),
-    )
+        gap = np.log10(gap + 1e-3 * max(float(np.nanmedian(gap)), 1e-9))
+    scaled = (gap - np.nanmin(gap)) / max(float(np.nanmax(gap) - np.nanmin(gap)), 1e-12)
+    level = np.clip((np.nan_to_num(scaled, nan=1.0) * MAP_LEVELS).astype(int), 0, MAP_LEVELS - 1)
+    rgb = _palette(MAP_LEVELS)[level]
+    edge = np.zeros(level.shape, dtype=bool)
+    edge[:, 1:] |= level[:, 1:] != level[:, :-1]
+    edge[1:, :] |= level[1:, :] != level[:-1, :]
+    rgb[edge] = (0.6 * rgb[edge] + 0.4 * 255).astype(np.uint8)  # light iso-lines
+    source = "data:image/png;base64," + base64.b64encode(_png(rgb)).decode("ascii")
+    return dict(source=source, xref="x", yref="y", x=float(xlo), y=float(yhi), sizex=float(xhi - xlo),
+                sizey=float(yhi - ylo), sizing="stretch", layer="below", opacity=1.0)
+
+
+def _palette(n: int) -> np.ndarray:
+    """``n`` colours sampled along the surface colour scale, as uint8 RGB rows."""
+    stops = np.array([p for p, _ in SURFACE_SCALE])
+    colours = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in SURFACE_SCALE], dtype=float)
+    at = (np.arange(n) + 0.5) / n
+    return np.stack([np.interp(at, stops, colours[:, k]) for k in range(3)], axis=-1).astype(np.uint8)
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    """A minimal PNG encoder (8-bit RGB, no filtering) for an ``(h, w, 3)`` uint8 array."""
+    height, width, _ = rgb.shape
+    raw = b"".join(b"\x00" + row.tobytes() for row in rgb)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + tag + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
 
 
 def marker_traces(surface: Surface, lang: str, *, limit: int = 40) -> list[dict]:

@@ -60,17 +60,19 @@ def _main_y_range(surface: Surface, view: landscape.View) -> tuple[float, float]
 
 # Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
 MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
-SIDE_Y = {"x2": (0.8, 1.0), "x3": (0.57, 0.74), "x4": (0.34, 0.51), "x5": (0.0, 0.19)}
+SIDE_Y = {"x2": (0.82, 1.0), "x3": (0.62, 0.76), "x4": (0.42, 0.56), "x5": (0.0, 0.3)}
 
 
 def _main_axes(surface: Surface, view: landscape.View, lang: str) -> dict:
+    """The surface's axes (and, in 2-D, the contour picture under them)."""
     x = dict(domain=list(MAIN_X), range=list(view.box[0]), title=dict(text="x"))
     y = dict(domain=[0.0, 1.0], range=list(_main_y_range(surface, view)), anchor="x")
     if surface.dim == 1:
         y["title"] = dict(text=t("figure.loss", lang))
-    else:
-        y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain")
-    return {"xaxis": x, "yaxis": y}
+        return {"xaxis": x, "yaxis": y}
+    y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
+    x.update(showgrid=False)
+    return {"xaxis": x, "yaxis": y, "images": [landscape.map_image(surface)]}
 
 
 def _on(trace: dict, axis: str) -> dict:
@@ -95,11 +97,7 @@ def build_animation(
     view = landscape.View(surface)
     points, k = run.points, len(run.points) - 1
     # --- static traces -------------------------------------------------------------------------
-    data = [
-        landscape.curve_trace(surface, lang)
-        if surface.dim == 1
-        else landscape.contour_trace(surface, lang, showscale=False)
-    ]
+    data = landscape.base_traces(surface, lang)
     px, py = _on_view(surface, points, view)
     data.append(
         dict(
@@ -203,7 +201,7 @@ def build_animation(
         **side,
         height=760 if big else 620,
         showlegend=False,
-        margin=dict(l=10, r=10, t=30, b=110),
+        margin=dict(l=60, r=10, t=30, b=110),
         uirevision=surface.name,
         **_critical_line(run.curvature.critical_lr, lang),
         **_controls(frames_at, lang),
@@ -399,7 +397,7 @@ class _Moving:
                     text=[self.rule(s)],
                     textposition="bottom right",
                     hoverinfo="skip",
-                    textfont=dict(family="monospace"),
+                    textfont=dict(family="monospace", size=12),
                 ),
                 "x5",
             ),
@@ -407,21 +405,25 @@ class _Moving:
         return out
 
     def rule(self, s: int) -> str:
-        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s."""
+        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s, one term a line."""
         run, lang = self.run, self.lang
         if s >= self.k:
             return f"<b>{t('figure.step', lang)} {s}</b><br>θ = {_vector(run.points[s])}"
-        eta = number(float(run.lrs[s]))
+        eta = float(run.lrs[s])
         symbol = "∇L" if self.is_gradient else "d"
-        return "<br>".join(
-            [
-                f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>   η = {eta}",
-                f"∇L(θ) = {_vector(run.grads[s])}",
-                f"θ ← θ − η·{symbol}",
-                f"  = {_vector(run.points[s])} − {eta} × {_vector(self.directions[s])}",
-                f"  = {_vector(run.points[s + 1])}",
-            ]
-        )
+        lines = [
+            f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>   θ ← θ − η·{symbol}",
+            f"η      = {number(eta)}",
+            f"∇L(θ)  = {_vector(run.grads[s])}",
+        ]
+        if not self.is_gradient:
+            lines.append(f"d      = {_vector(self.directions[s])}")
+        lines += [
+            f"θ      = {_vector(run.points[s])}",
+            f"η·{symbol:<4} = {_vector(eta * self.directions[s])}",
+            f"θ − η·{symbol} = {_vector(run.points[s + 1])}",
+        ]
+        return "<br>".join(lines)
 
 
 def _vector(v: np.ndarray) -> str:
@@ -499,11 +501,7 @@ def build_scrub(
     view = landscape.View(surface)
     n, length = sweep.losses.shape
     keep = _frame_steps(length, max_points)
-    data = [
-        landscape.curve_trace(surface, lang)
-        if surface.dim == 1
-        else landscape.contour_trace(surface, lang, showscale=False)
-    ]
+    data = landscape.base_traces(surface, lang)
     data += landscape.marker_traces(surface, lang)
     final = _gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
     colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
@@ -575,7 +573,7 @@ def build_scrub(
         ),
         height=620 if big else 540,
         showlegend=False,
-        margin=dict(l=10, r=10, t=30, b=80),
+        margin=dict(l=60, r=10, t=30, b=80),
         sliders=[
             dict(
                 active=index,

@@ -156,3 +156,33 @@ def classify(
         assign(sitting & at_floor, "converged")
         assign(sitting, "stuck_local")
     return status
+
+
+class Limit(NamedTuple):
+    """The largest stable rate near a minimum for an optimizer, and its formula."""
+
+    value: float
+    formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
+
+
+def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:
+    """The critical rate of the SGD family on a quadratic of curvature ``lam``; None for adaptive ones.
+
+    Along an eigenvector with eigenvalue λ, PyTorch's SGD with momentum μ is the
+    linear recurrence with characteristic polynomial z² − (1 + μ − ηλ) z + μ,
+    stable exactly when ηλ < 2(1 + μ) (the heavy ball; μ = 0 gives 2/λ). With
+    ``nesterov=True`` it is z² − (1 + μ)(1 − ηλ) z + μ(1 − ηλ), stable when
+    ηλ < 2(1 + μ)/(1 + 2μ). Adagrad, RMSprop and Adam rescale every step by
+    their gradient history, so no such fixed limit exists for them.
+    """
+    if optimizer not in ("sgd", "momentum", "nesterov"):
+        return None
+    mu = float(params.get("momentum", 0.0 if optimizer == "sgd" else 0.9))
+    nesterov = optimizer == "nesterov" or bool(params.get("nesterov", False))
+    if lam <= 0:
+        return Limit(float("inf"), "2/λmax")
+    if mu == 0:
+        return Limit(2.0 / lam, "2/λmax")
+    if nesterov:
+        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), "2(1+μ)/((1+2μ)λmax)")
+    return Limit(2.0 * (1 + mu) / lam, "2(1+μ)/λmax")

@@ -114,7 +114,7 @@ def parse_playground(query: Mapping[str, str]) -> PlaygroundConfig:
             notes.append(Note("formula", formula[:60], config.surface))
             surface, formula = config.surface, ""
     else:
-        formula = ""
+        formula, dim = "", DEFAULT.dim  # only a formula has a dimension of its own
     optimizer = take("optimizer", lambda s: s if s in optimizers.OPTIMIZERS else None, config.optimizer)
     schedule = take("schedule", lambda s: s if s in schedules.SCHEDULES else None, config.schedule)
     lr = take("lr", lambda s: _number(s, *LR_RANGE), config.lr)

@@ -346,7 +346,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             direction=_adagrad_direction,
         ),
         OptimizerSpec(
-            "rmsprop", Text("RMSprop", "RMSprop (RMS 전파)"),
+            "rmsprop", Text("RMSprop", "RMSprop"),
             Text("Adagrad with a forgetting average: adapts per coordinate and keeps moving.",
                  "잊어 가는 평균을 쓰는 Adagrad: 좌표마다 보폭을 맞추면서도 멈추지 않습니다."),
             r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\qquad \theta_{t+1} = \theta_t - "
@@ -366,7 +366,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             direction=_rmsprop_direction,
         ),
         OptimizerSpec(
-            "adam", Text("Adam", "Adam (아담)"),
+            "adam", Text("Adam", "Adam"),
             Text("Momentum plus per-coordinate scaling: a robust default for deep networks.",
                  "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝의 무난한 기본값입니다."),
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t d_t",
@@ -374,7 +374,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             direction=_adam_direction,
         ),
         OptimizerSpec(
-            "adamw", Text("AdamW", "AdamW (분리형 가중치 감쇠 Adam)"),
+            "adamw", Text("AdamW", "AdamW"),
             Text("Adam with weight decay that really shrinks the weights: the standard for transformers.",
                  "가중치를 실제로 줄이는 감쇠를 붙인 Adam: 트랜스포머 학습의 표준입니다."),
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t (d_t + \lambda \theta_t)",

@@ -304,7 +304,7 @@ def _warmup_check(p: Mapping[str, Any], lr: float) -> None:
 
 _SPECS = (
     ScheduleSpec(
-        "constant", Text("Constant", "상수"),
+        "constant", Text("Constant", "고정"),
         Text("The baseline: the same rate at every step.", "기준선: 매 스텝 같은 학습률을 씁니다."),
         r"\eta_t = \eta_0",
         fn=_constant,

@@ -210,13 +210,14 @@ def ravine(kappa: float = 25.0) -> Surface:
         domain=((-3.0, 3.0), (-3.0, 3.0)),
         start=(-2.8, 0.8),
         known=((0.0, 0.0),),
-        title=Text("Ravine (ill-conditioned)", "협곡 (나쁜 조건수)"),
+        title=Text("Ravine (ill-conditioned)", "협곡 (조건수가 큰)"),
         latex=rf"f(x, y) = \tfrac{{1}}{{2}}\left(x^2 + {kappa:g}\,y^2\right)",
         lesson=Text(
-            "Steep across, flat along: the steep direction caps the rate at 2/κ, so progress along the "
-            "valley floor crawls while the path zig-zags.",
-            "가로로는 가파르고 세로로는 평평합니다. 가파른 방향이 학습률을 2/κ 이하로 묶기 때문에 골짜기를 "
-            "따라가는 진행은 느리고 경로는 지그재그를 그립니다.",
+            "Steep across the valley, flat along it: the steep direction caps the rate at 2/λmax (= 2/κ), "
+            "so progress along the valley floor crawls while the path zig-zags.",
+            "골짜기를 가로지르는 방향은 가파르고 따라가는 방향은 평평합니다. 가파른 방향이 학습률을 "
+            "2/λmax (= 2/κ) 이하로 묶기 때문에 골짜기 바닥을 따라가는 진행은 느리고 "
+            "경로는 지그재그를 그립니다.",
         ),
     )
 

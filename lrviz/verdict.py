@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lrviz.diagnostics import Status
+from lrviz.diagnostics import Limit, Status
 from lrviz.engine import Trajectory
 from lrviz.strings import t
 from lrviz.surfaces import Surface
@@ -43,8 +43,12 @@ def point(p: np.ndarray) -> str:
     return "(x, y) = (" + ", ".join(number(v) for v in p) + ")"
 
 
-def verdict(run: Trajectory, surface: Surface, lang: str) -> Verdict:
-    """The headline and explanation for ``run`` on ``surface``, in ``lang``."""
+def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None) -> Verdict:
+    """The headline and explanation for ``run`` on ``surface``, in ``lang``.
+
+    ``limit`` is the optimizer's critical rate (:func:`lrviz.diagnostics.stability_limit`);
+    advice that names a rate is given only where one exists.
+    """
     status = run.status
     critical = number(run.curvature.critical_lr)
     final = run.points[-1]
@@ -54,16 +58,28 @@ def verdict(run: Trajectory, surface: Surface, lang: str) -> Verdict:
     if status == "diverged":
         headline = t("verdict.diverged", lang, step=run.diverged_at)
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
-        above = run.lrs[0] > run.curvature.critical_lr
-        fix = "verdict.diverged_fix_gd" if above else "verdict.diverged_fix_other"
-        return Verdict(status, headline, detail + " " + t(fix, lang, critical=critical))
+        if limit is not None and run.lrs[0] > limit.value:
+            fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
+        else:
+            fix = t("verdict.diverged_fix_other", lang)
+        return Verdict(status, headline, detail + " " + fix)
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
         return Verdict(
             status,
             t("verdict.converged", lang, steps=steps),
-            t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best, critical=critical,
-              fastest=number(run.curvature.critical_lr / 2)),
+            t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
+            + (
+                " "
+                + t(
+                    "verdict.converged_gd",
+                    lang,
+                    critical=critical,
+                    fastest=number(run.curvature.critical_lr / 2),
+                )
+                if limit is not None and limit.formula == "2/λmax"
+                else ""
+            ),
         )
     if status == "stuck_local":
         return Verdict(
@@ -78,8 +94,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str) -> Verdict:
         return Verdict(
             status,
             t("verdict.oscillating", lang),
-            t("verdict.oscillating_detail", lang, share=f"{share:.0f}", window=window,
-              lr=number(run.lrs[-1]), critical=critical),
+            t(
+                "verdict.oscillating_detail",
+                lang,
+                share=f"{share:.0f}",
+                window=window,
+                lr=number(run.lrs[-1]),
+            ),
         )
     if status == "saddle":
         grad = float(np.linalg.norm(run.grads[-1])) if len(run.grads) else 0.0
@@ -93,7 +114,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str) -> Verdict:
     return Verdict(
         "slow",
         t("verdict.slow", lang, steps=run.steps),
-        t("verdict.slow_detail", lang, distance=number(distance), speed=number(speed), critical=critical),
+        t("verdict.slow_detail", lang, distance=number(distance), speed=number(speed)),
     )
 
 

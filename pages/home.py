@@ -24,7 +24,8 @@ st.caption(
 st.subheader(t("home.pages_heading", lang))
 # (page file, key in the locale files), for every page that exists so far.
 for path, key in LINKED_PAGES:
-    st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang})
+    st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang},
+                 icon=":material/arrow_forward:")
     st.caption(t(f"home.{key}_blurb", lang))
 st.info(t("home.coming_soon", lang))
 

@@ -36,12 +36,13 @@ st.latex(surface.latex)
 def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_start: bool) -> None:
     """The rate control, the chart and the verdict: moving the rate reruns only this."""
     start = config.start or surface.start
-    critical = diagnostics.curvature(surface, start).critical_lr
-    config = replace(config, lr=pg.lr_control(lang, critical))
+    curvature = diagnostics.curvature(surface, start)
+    limit = None if errors else pg.limit_of(config, surface)
+    config = replace(config, lr=pg.lr_control(lang, limit, curvature.critical_lr, config.optimizer))
     mode, view = pg.view_controls(surface, lang)
     config = replace(config, mode=mode, view=view)
     for message in errors:
-        st.error(message)
+        st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
     if errors:
         config = st.session_state.get("pg_last_valid", links.DEFAULT)
     st.session_state["pg_last_valid"] = config
@@ -59,10 +60,11 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
         if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()
-    show = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
-    show(f"**{verdict.headline}** {verdict.detail}")
     if view == "3d" and surface.dim == 2:
         st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+    if mode == "animate":  # in scrub mode the chart itself says what each rate does
+        box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
+        box(f"**{verdict.headline}** {verdict.detail}")
     pg.write_url(config)
 
 

@@ -224,3 +224,24 @@ def test_moving_sliders_never_recompiles():
 def test_bad_arguments_raise_value_error_naming_them(kwargs):
     with pytest.raises(ValueError):
         engine.run("quadratic", **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "params"),
+    [("sgd", {}), ("momentum", {"momentum": 0.5}), ("nesterov", {"momentum": 0.8}),
+     ("sgd", {"momentum": 0.3, "nesterov": True})],
+)
+def test_stability_limit_separates_convergence_from_divergence(optimizer, params):
+    from lrviz.diagnostics import stability_limit
+
+    limit = stability_limit(optimizer, params, A)
+    below = engine.run("quadratic", optimizer, lr=0.97 * limit.value, steps=2000, optimizer_params=params)
+    above = engine.run("quadratic", optimizer, lr=1.03 * limit.value, steps=2000, optimizer_params=params)
+    assert below.status in ("converged", "oscillating") and below.diverged_at is None
+    assert above.status == "diverged"
+
+
+def test_adaptive_optimizers_have_no_fixed_limit():
+    from lrviz.diagnostics import stability_limit
+
+    assert all(stability_limit(name, {}, 2.0) is None for name in ("adagrad", "rmsprop", "adam", "adamw"))

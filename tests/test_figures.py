@@ -9,6 +9,7 @@ import plotly.io as pio
 import pytest
 
 from lrviz import engine
+from lrviz.diagnostics import stability_limit
 from lrviz.figures import landscape, playground
 from lrviz.figures.landscape import log_colours
 from lrviz.strings import t
@@ -77,7 +78,8 @@ def test_converged_run_has_no_exit_marker():
 
 def test_critical_rate_line_sits_at_two_over_lambda():
     run = engine.run("ravine", lr=0.05, steps=30)
-    d = spec(playground.build_animation(run, get("ravine"), lang="ko"))
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    d = spec(playground.build_animation(run, get("ravine"), lang="ko", limit=limit))
     (line,) = d["layout"]["shapes"]
     assert line["y0"] == line["y1"] == pytest.approx(2 / 25, rel=1e-4)
     assert line["yref"] == "y3"
@@ -107,7 +109,8 @@ def test_two_dimensional_map_has_a_click_grid_on_request_and_marked_minima():
 def test_scrub_slider_offers_every_rate_of_the_sweep():
     lrs = np.geomspace(0.01, 3, 60)
     sweep = engine.sweep("quadratic", lrs, steps=100)
-    fig = playground.build_scrub(sweep, get("quadratic"), chosen=0.3, lang="en")
+    fig = playground.build_scrub(sweep, get("quadratic"), chosen=0.3, lang="en",
+                                 limit=stability_limit("sgd", {}, 2.0))
     d = spec(fig)
     assert len(d["frames"]) == 60
     slider = d["layout"]["sliders"][0]
@@ -143,3 +146,11 @@ def test_map_image_is_a_png_of_the_domain():
 def test_log_colours_where_the_loss_spans_decades():
     assert log_colours(SURFACES["rosenbrock"]) and log_colours(SURFACES["beale"])
     assert not log_colours(SURFACES["bowl"])
+
+
+def test_scrub_marks_diverged_rates_and_speaks_korean():
+    sweep = engine.sweep("quadratic", np.geomspace(0.1, 3, 20), steps=60)
+    d = spec(playground.build_scrub(sweep, get("quadratic"), chosen=0.5, lang="ko"))
+    rates = next(tr for tr in d["data"] if tr.get("xaxis") == "x2")
+    assert rates["marker"]["symbol"].count("x") == int(np.sum(sweep.status == "diverged")) > 0
+    assert "발산" in rates["customdata"]

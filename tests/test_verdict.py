@@ -3,6 +3,7 @@
 import pytest
 
 from lrviz import engine
+from lrviz.diagnostics import stability_limit
 from lrviz.surfaces import get
 from lrviz.verdict import number, verdict
 
@@ -12,7 +13,7 @@ CASES = [
     ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λmax ≈ 0.5"], ["5번의 스텝"]),
     ("double_well", "sgd", 0.01, 300, "stuck_local", ["x = 0.96"], ["x = 0.96"]),
     ("saddle", "sgd", 0.02, 100, "saddle", ["saddle"], ["안장점"]),
-    ("ravine", "sgd", 0.079, 100, "oscillating", ["2/λmax = 0.08"], ["진동"]),
+    ("ravine", "sgd", 0.079, 100, "oscillating", ["reversed direction"], ["진동"]),
     ("quadratic", "sgd", 1e-4, 100, "slow", ["after 100 steps"], ["100 스텝"]),
 ]
 
@@ -20,7 +21,8 @@ CASES = [
 @pytest.mark.parametrize(("surface", "optimizer", "lr", "steps", "status", "en", "ko"), CASES)
 def test_verdicts_tell_what_happened(surface, optimizer, lr, steps, status, en, ko):
     run = engine.run(surface, optimizer, lr=lr, steps=steps)
-    english, korean = verdict(run, get(surface), "en"), verdict(run, get(surface), "ko")
+    limit = stability_limit(optimizer, {}, run.curvature.lam_min)
+    english, korean = verdict(run, get(surface), "en", limit), verdict(run, get(surface), "ko", limit)
     assert english.status == korean.status == status
     for needle in en:
         assert needle in english.headline + " " + english.detail
@@ -31,7 +33,14 @@ def test_verdicts_tell_what_happened(surface, optimizer, lr, steps, status, en, 
 def test_diverged_verdict_reports_the_growth_per_step():
     # GD at lr = 1.5 on x²: x ← (1 − 3) x, so |x| doubles every step.
     run = engine.run("quadratic", lr=1.5, steps=20)
-    assert "×2 per step" in verdict(run, get("quadratic"), "en").detail
+    text = verdict(run, get("quadratic"), "en", stability_limit("sgd", {}, 2.0)).detail
+    assert "2× per step" in text and "below 1 (2/λmax)" in text
+
+
+def test_adaptive_optimizers_get_no_rate_limit_advice():
+    run = engine.run("quadratic", "adam", lr=5.0, steps=50)
+    detail = verdict(run, get("quadratic"), "en", None).detail
+    assert "2/λmax" not in detail
 
 
 def test_numbers_read_well():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lrviz.diagnostics import Limit
 from lrviz.engine import Sweep, Trajectory
 from lrviz.figures import landscape
 from lrviz.figures.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure
@@ -88,11 +89,13 @@ def build_animation(
     big: bool = False,
     max_frames: int = MAX_FRAMES,
     pick_start: bool = False,
+    limit: Limit | None = None,
 ) -> go.Figure:
     """The run animated on ``surface``, with loss, rate and gradient norm in step.
 
     ``pick_start`` overlays a grid of invisible, selectable points on a 2-D map,
     so that a click reports where to start (it costs plotly.js some rendering).
+    ``limit`` (the optimizer's critical rate) is drawn on the rate chart.
     """
     view = landscape.View(surface)
     points, k = run.points, len(run.points) - 1
@@ -203,7 +206,7 @@ def build_animation(
         showlegend=False,
         margin=dict(l=60, r=10, t=30, b=110),
         uirevision=surface.name,
-        **_critical_line(run.curvature.critical_lr, lang),
+        **_critical_line(limit, lang),
         **_controls(frames_at, lang),
     )
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
@@ -218,9 +221,18 @@ def _click_grid(view: landscape.View, n: int = 41) -> dict:
     Contour traces report no selection, so this grid is how a click sets the start.
     """
     xx, yy = np.meshgrid(*(np.linspace(lo, hi, n) for lo, hi in view.box))
-    return dict(type="scatter", x=xx.ravel(), y=yy.ravel(), mode="markers", name=CLICK_GRID,
-                marker=dict(size=14, opacity=0.0), hoverinfo="skip", showlegend=False,
-                selected=dict(marker=dict(opacity=0.0)), unselected=dict(marker=dict(opacity=0.0)))
+    return dict(
+        type="scatter",
+        x=xx.ravel(),
+        y=yy.ravel(),
+        mode="markers",
+        name=CLICK_GRID,
+        marker=dict(size=14, opacity=0.0),
+        hoverinfo="skip",
+        showlegend=False,
+        selected=dict(marker=dict(opacity=0.0)),
+        unselected=dict(marker=dict(opacity=0.0)),
+    )
 
 
 def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> list[dict]:
@@ -249,11 +261,12 @@ def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lan
     ]
 
 
-def _critical_line(critical: float, lang: str) -> dict:
-    """The dashed line at 2/λmax on the learning-rate chart."""
-    if not np.isfinite(critical):
+def _critical_line(limit: Limit | None, lang: str) -> dict:
+    """The dashed line at the optimizer's critical rate on the learning-rate chart."""
+    if limit is None or not np.isfinite(limit.value):
         return {}
     colour = OKABE_ITO["vermillion"]
+    text = t("figure.critical", lang, formula=limit.formula, value=number(limit.value))
     return dict(
         shapes=[
             dict(
@@ -262,8 +275,8 @@ def _critical_line(critical: float, lang: str) -> dict:
                 x0=0,
                 x1=1,
                 yref="y3",
-                y0=critical,
-                y1=critical,
+                y0=limit.value,
+                y1=limit.value,
                 line=dict(dash="dash", color=colour, width=1.5),
             )
         ],
@@ -272,11 +285,11 @@ def _critical_line(critical: float, lang: str) -> dict:
                 xref="x3 domain",
                 x=0,
                 yref="y3",
-                y=critical,
+                y=limit.value,
                 xanchor="left",
                 yanchor="bottom",
                 showarrow=False,
-                text=t("figure.critical", lang, value=number(critical)),
+                text=text,
                 font=dict(color=colour, size=12),
             )
         ],
@@ -495,25 +508,41 @@ def _controls(frames_at: np.ndarray, lang: str) -> dict:
 
 
 def build_scrub(
-    sweep: Sweep, surface: Surface, *, chosen: float, lang: str, big: bool = False, max_points: int = 300
+    sweep: Sweep,
+    surface: Surface,
+    *,
+    chosen: float,
+    lang: str,
+    big: bool = False,
+    max_points: int = 300,
+    limit: Limit | None = None,
 ) -> go.Figure:
-    """Whole runs at each rate of ``sweep``; a slider under the plot picks the rate in the browser."""
+    """Whole runs at each rate of ``sweep``; a slider under the plot picks the rate in the browser.
+
+    Diverged rates sit as crosses above the highest final loss, so the divergence
+    edge shows on the right even though those runs have no final loss.
+    """
     view = landscape.View(surface)
     n, length = sweep.losses.shape
     keep = _frame_steps(length, max_points)
     data = landscape.base_traces(surface, lang)
     data += landscape.marker_traces(surface, lang)
     final = _gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
+    top = float(np.nanmax(final)) * 10 if np.any(np.isfinite(final)) else 1.0
+    shown = np.where(np.isfinite(final), final, top)
     colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
+    labels = [t(f"status.{s}", lang) for s in sweep.status]
     data.append(
         _on(
             dict(
                 type="scatter",
                 x=sweep.lrs,
-                y=final,
+                y=shown,
                 mode="markers",
-                marker=dict(color=colours, size=7),
-                customdata=sweep.status,
+                marker=dict(
+                    color=colours, size=8, symbol=["x" if s == "diverged" else "circle" for s in sweep.status]
+                ),
+                customdata=labels,
                 name=t("figure.final_loss", lang),
                 hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>",
             ),
@@ -522,7 +551,6 @@ def build_scrub(
     )
     index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
     corner = (float(view.box[0, 0]), _main_y_range(surface, view)[1])
-    top = float(np.nanmax(final)) if np.any(np.isfinite(final)) else 1.0
 
     def moving(i: int) -> list[dict]:
         px, py = _on_view(surface, sweep.points[i, keep], view)
@@ -541,7 +569,7 @@ def build_scrub(
                 dict(
                     type="scatter",
                     x=[sweep.lrs[i]],
-                    y=[final[i] if np.isfinite(final[i]) else top],
+                    y=[shown[i]],
                     mode="markers",
                     hoverinfo="skip",
                     marker=dict(size=16, color=colour, symbol="circle-open", line=dict(width=3)),
@@ -554,7 +582,7 @@ def build_scrub(
                 y=[corner[1]],
                 mode="text",
                 hoverinfo="skip",
-                text=[f"<b>η = {number(sweep.lrs[i])}</b> · {sweep.status[i]}"],
+                text=[f"<b>η = {number(sweep.lrs[i])}</b> · {labels[i]}"],
                 textposition="bottom right",
                 textfont=dict(color=colour, size=18 if big else 15),
             ),
@@ -564,7 +592,6 @@ def build_scrub(
     data += moving(index)
     frames = [dict(name=str(i), traces=indices, data=moving(i)) for i in range(n)]
     still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
-    critical = sweep.curvature.critical_lr
     layout = dict(
         **_main_axes(surface, view, lang),
         xaxis2=dict(domain=list(SIDE_X), anchor="y2", type="log", title=dict(text=t("figure.rate", lang))),
@@ -588,7 +615,7 @@ def build_scrub(
             )
         ],
     )
-    if np.isfinite(critical):
+    if limit is not None and np.isfinite(limit.value):
         colour = OKABE_ITO["vermillion"]
         layout["shapes"] = [
             dict(
@@ -597,8 +624,8 @@ def build_scrub(
                 y0=0,
                 y1=1,
                 xref="x2",
-                x0=critical,
-                x1=critical,
+                x0=limit.value,
+                x1=limit.value,
                 line=dict(dash="dash", color=colour, width=1.5),
             )
         ]
@@ -607,11 +634,11 @@ def build_scrub(
                 yref="y2 domain",
                 y=1,
                 xref="x2",
-                x=np.log10(critical),
+                x=np.log10(limit.value),
                 xanchor="left",
                 showarrow=False,
-                text=t("figure.critical", lang, value=number(critical)),
                 font=dict(color=colour, size=12),
+                text=t("figure.critical", lang, formula=limit.formula, value=number(limit.value)),
             )
         ]
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
@@ -626,17 +653,47 @@ def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool 
     top = float(np.nanpercentile(z, 98))
     clipped = np.minimum(z, top)  # a few huge corners would flatten everything else
     data = [
-        dict(type="surface", x=x, y=y, z=clipped, colorscale=SURFACE_SCALE, opacity=0.9, showscale=False,
-             name=t("figure.loss", lang), hoverinfo="skip"),
-        dict(type="scatter3d", x=px, y=py, z=np.minimum(pz, top), mode="lines+markers",
-             line=dict(color=PATH, width=6), marker=dict(size=3, color=PATH), name=t("figure.path", lang)),
-        dict(type="scatter3d", x=px[:1], y=py[:1], z=np.minimum(pz[:1], top), mode="markers",
-             marker=dict(size=6, color="black"), name=t("figure.start", lang)),
+        dict(
+            type="surface",
+            x=x,
+            y=y,
+            z=clipped,
+            colorscale=SURFACE_SCALE,
+            opacity=0.9,
+            showscale=False,
+            name=t("figure.loss", lang),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter3d",
+            x=px,
+            y=py,
+            z=np.minimum(pz, top),
+            mode="lines+markers",
+            line=dict(color=PATH, width=6),
+            marker=dict(size=3, color=PATH),
+            name=t("figure.path", lang),
+        ),
+        dict(
+            type="scatter3d",
+            x=px[:1],
+            y=py[:1],
+            z=np.minimum(pz[:1], top),
+            mode="markers",
+            marker=dict(size=6, color="black"),
+            name=t("figure.start", lang),
+        ),
     ]
     layout = dict(
-        height=700 if big else 560, showlegend=False, margin=dict(l=0, r=0, t=10, b=0),
-        scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
-                   zaxis=dict(title=dict(text=t("figure.loss", lang))), aspectmode="manual",
-                   aspectratio=dict(x=1, y=1, z=0.6)),
+        height=700 if big else 560,
+        showlegend=False,
+        margin=dict(l=0, r=0, t=10, b=0),
+        scene=dict(
+            xaxis=dict(title=dict(text="x")),
+            yaxis=dict(title=dict(text="y")),
+            zaxis=dict(title=dict(text=t("figure.loss", lang))),
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.6),
+        ),
     )
     return figure(dict(data=data, layout=layout), big=big)

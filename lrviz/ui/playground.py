@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from lrviz import engine, links, optimizers, schedules, surfaces, verdict
+from lrviz import diagnostics, engine, links, optimizers, schedules, surfaces, verdict
 from lrviz.figures import playground as figures
 from lrviz.links import CUSTOM, PlaygroundConfig
 from lrviz.strings import t
@@ -99,8 +99,12 @@ def _scale_lr(factor: float) -> None:
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
-def lr_control(lang: str, critical: float | None) -> float:
-    """The log-scale slider, an exact input, and the usual quick moves; returns the rate."""
+def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, optimizer: str) -> float:
+    """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
+
+    Beside it: where the rate stands against the optimizer's critical rate, or,
+    for adaptive optimizers, why there is none.
+    """
     slider, exact = st.columns([4, 1])
     slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
                          format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
@@ -115,9 +119,13 @@ def lr_control(lang: str, critical: float | None) -> float:
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
                       use_container_width=True, help=t("pg.tenth_help", lang))
     lr = st.session_state[f"{K}lr"]
-    if critical is not None:
-        side = "above" if lr > critical else "below"
-        buttons[5].markdown(t(f"pg.critical_{side}", lang, critical=f"{critical:.3g}", lr=f"{lr:g}"))
+    if limit is None:
+        name = optimizers.OPTIMIZERS[optimizer].title(lang)
+        buttons[5].caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
+    elif np.isfinite(limit.value):
+        side = "above" if lr > limit.value else "below"
+        buttons[5].markdown(t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
+                              formula=limit.formula))
     return lr
 
 
@@ -244,13 +252,23 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
     )
 
 
+def limit_of(config: PlaygroundConfig, surface: surfaces.Surface) -> diagnostics.Limit | None:
+    """The critical rate of the chosen optimizer near the minimum closest to the start."""
+    spec = optimizers.OPTIMIZERS[config.optimizer]
+    params = spec.resolve(dict(config.optimizer_params), config.lr)
+    lam = diagnostics.curvature(surface, config.start or surface.start).lam_min
+    return diagnostics.stability_limit(config.optimizer, params, lam)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def animation(config: PlaygroundConfig, pick_start: bool = False):
     """(run, animated figure, verdict) for a config; shared read-only across sessions."""
     surface = links.surface_of(config)
     run = _run(config, surface)
-    figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start)
-    return run, figure, verdict.verdict(run, surface, config.lang)
+    limit = limit_of(config, surface)
+    figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
+                                     limit=limit)
+    return run, figure, verdict.verdict(run, surface, config.lang, limit)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -263,7 +281,8 @@ def scrub(config: PlaygroundConfig):
         schedule_params=dict(config.schedule_params), optimizer_params=dict(config.optimizer_params),
         noise=config.noise, seed=config.seed, clip_norm=config.clip,
     )
-    return figures.build_scrub(sweep, surface, chosen=config.lr, lang=config.lang, big=config.big)
+    return figures.build_scrub(sweep, surface, chosen=config.lr, lang=config.lang, big=config.big,
+                               limit=limit_of(config, surface))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

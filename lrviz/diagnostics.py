@@ -17,9 +17,10 @@ surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
 5. ``saddle``: the Hessian at the final point has a negative eigenvalue and
    the point is within ``10 · tol`` of a saddle point of the surface (runs
    crawl near a saddle, so its net is wider).
-6. A critical point nobody listed (say, a ripple just outside the domain):
-   Newton's method started at the final point moves less than ``tol``, so
-   the run sits on that point. Its Hessian and value decide between
+6. A critical point nobody listed (a ripple just outside the domain; inside
+   it every critical point is listed): for a run that ended outside the
+   domain, Newton's method started at the final point moves less than
+   ``tol``, so the run sits on that point. Its Hessian and value decide between
    ``saddle``, ``converged`` (the lowest value) and ``stuck_local``.
 7. ``slow``: none of the above, so the run was still on its way when the
    steps ran out.
@@ -135,22 +136,26 @@ def classify(
         gap_now = losses[:, -1] - floor
         assign((flip_share >= 0.75) & (gap_now > 0.1 * gap_then), "oscillating")
 
-    # The remaining rules need the Hessian: compute it only for undecided runs.
-    open_runs = np.flatnonzero(~decided)
-    if len(open_runs):
-        final_open = safe_final[open_runs]
-        eig = np.linalg.eigvalsh(hessian(surface, final_open))
+    # Rules 5 and 6 look at runs near a saddle or outside the domain (inside it every
+    # critical point is listed by lrviz.critical); only those need a Hessian.
+    box = surface.bounds
+    near_saddle = _distance_to(safe_final, surface.saddles) <= 10 * tol
+    outside = np.any((safe_final < box[:, 0]) | (safe_final > box[:, 1]), axis=-1)
+    examine = np.flatnonzero(~decided & (near_saddle | outside))
+    if len(examine):
+        eig = np.linalg.eigvalsh(hessian(surface, safe_final[examine]))
         indefinite = np.zeros(runs, dtype=bool)
-        indefinite[open_runs] = eig[:, 0] < -1e-9 * np.maximum(np.abs(eig[:, -1]), 1.0)
-        assign(indefinite & (_distance_to(safe_final, surface.saddles) <= 10 * tol), "saddle")
+        indefinite[examine] = eig[:, 0] < -1e-9 * np.maximum(np.abs(eig[:, -1]), 1.0)
+        assign(indefinite & near_saddle, "saddle")
 
-        # A critical point nobody listed (outside the domain, say): Newton's
-        # method from the final point finds it if the run is sitting on it.
-        span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+        # Newton's method from the final point finds an unlisted critical point
+        # outside the domain if the run is sitting on it.
+        away = np.flatnonzero(~decided & outside)
+        span = float(np.max(box[:, 1] - box[:, 0]))
         with np.errstate(all="ignore"):
-            target = critical.newton(surface.numpy, final_open, 1e-5 * span, step_cap=tol, iterations=8)
+            target = critical.newton(surface.numpy, safe_final[away], 1e-5 * span, step_cap=tol, iterations=8)
         sitting = np.zeros(runs, dtype=bool)
-        sitting[open_runs] = np.linalg.norm(target - final_open, axis=-1) <= tol
+        sitting[away] = np.linalg.norm(target - safe_final[away], axis=-1) <= tol
         at_floor = surface.numpy(*safe_final.T) - surface.f_min <= 1e-6 * (1.0 + abs(surface.f_min))
         assign(sitting & indefinite, "saddle")
         assign(sitting & at_floor, "converged")

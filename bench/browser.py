@@ -16,23 +16,29 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
-# Arm a probe before a key press: note when the script runs and finishes. Streamlit
-# replaces the chart's element when its figure changes, so "redrawn" means a chart
-# element other than the one before the press has been plotted (has _fullLayout).
+# Arm a probe before a key press: note when the script runs and finishes, and when the
+# chart is redrawn. Streamlit either replaces the chart's element (a new element that
+# has been plotted, i.e. has _fullLayout) or re-plots it in place (plotly_afterplot).
 _ARM = """() => {
-  const probe = {t0: performance.now(), running: false, done: null,
-                 before: document.querySelector('.js-plotly-plot')};
+  const before = document.querySelector('.js-plotly-plot');
+  const probe = {t0: performance.now(), running: false, done: null, replotted: false, before};
   window.__probe = probe;
+  if (before && before.on) before.on('plotly_afterplot', () => { probe.replotted = true; });
   const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver(() => {
+  // Records carry the old value, so a run that starts and ends between two callbacks still counts.
+  new MutationObserver(records => {
+    for (const record of records) {
+      if (record.attributeName !== 'data-test-script-state') continue;
+      if (record.oldValue === 'running' || app.getAttribute(record.attributeName) === 'running') probe.running = true;
+    }
     const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') probe.running = true;
     if (state === 'notRunning' && probe.running && probe.done === null) probe.done = performance.now();
-  }).observe(app, {attributes: true});
+  }).observe(app, {attributes: true, attributeOldValue: true});
 }"""
 _SETTLED = """() => {
   const probe = window.__probe, chart = document.querySelector('.js-plotly-plot');
-  return probe.done !== null && chart !== null && chart !== probe.before && chart._fullLayout !== undefined;
+  const redrawn = probe.replotted || (chart !== null && chart !== probe.before && chart._fullLayout !== undefined);
+  return probe.done !== null && redrawn;
 }"""
 # Milliseconds from the press to the first paint after that (two animation frames).
 _AFTER_PAINT = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(

@@ -29,7 +29,8 @@ _ARM = """() => {
   new MutationObserver(records => {
     for (const record of records) {
       if (record.attributeName !== 'data-test-script-state') continue;
-      if (record.oldValue === 'running' || app.getAttribute(record.attributeName) === 'running') probe.running = true;
+      const now = app.getAttribute(record.attributeName);
+      if (record.oldValue === 'running' || now === 'running') probe.running = true;
     }
     const state = app.getAttribute('data-test-script-state');
     if (state === 'notRunning' && probe.running && probe.done === null) probe.done = performance.now();
@@ -37,7 +38,8 @@ _ARM = """() => {
 }"""
 _SETTLED = """() => {
   const probe = window.__probe, chart = document.querySelector('.js-plotly-plot');
-  const redrawn = probe.replotted || (chart !== null && chart !== probe.before && chart._fullLayout !== undefined);
+  const replaced = chart !== null && chart !== probe.before && chart._fullLayout !== undefined;
+  const redrawn = probe.replotted || replaced;
   return probe.done !== null && redrawn;
 }"""
 # Milliseconds from the press to the first paint after that (two animation frames).

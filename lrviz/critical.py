@@ -91,26 +91,20 @@ def find(
     )
 
 
+def _central(g: Callable[[np.ndarray], np.ndarray], p: np.ndarray, h: float) -> np.ndarray:
+    """Central differences of ``g`` along each coordinate of ``p``, stacked on a new last axis."""
+    steps = h * np.eye(p.shape[-1])
+    return np.stack([(g(p + e) - g(p - e)) / (2 * h) for e in steps], axis=-1)
+
+
 def gradient(f: Callable[..., np.ndarray], p: np.ndarray, h: float) -> np.ndarray:
     """Central-difference gradient of ``f(*coords)`` at ``p`` (shape ``(..., dim)``)."""
-    dim = p.shape[-1]
-    parts = []
-    for i in range(dim):
-        e = np.zeros(dim)
-        e[i] = h
-        parts.append((f(*np.moveaxis(p + e, -1, 0)) - f(*np.moveaxis(p - e, -1, 0))) / (2 * h))
-    return np.stack(parts, axis=-1)
+    return _central(lambda q: f(*np.moveaxis(q, -1, 0)), p, h)
 
 
 def hessian(f: Callable[..., np.ndarray], p: np.ndarray, h: float) -> np.ndarray:
     """Central-difference Hessian (symmetrised) at ``p``, shape ``(..., dim, dim)``."""
-    dim = p.shape[-1]
-    rows = []
-    for i in range(dim):
-        e = np.zeros(dim)
-        e[i] = h
-        rows.append((gradient(f, p + e, h) - gradient(f, p - e, h)) / (2 * h))
-    hess = np.stack(rows, axis=-2)
+    hess = _central(lambda q: gradient(f, q, h), p, h)
     return (hess + np.swapaxes(hess, -1, -2)) / 2
 
 

@@ -367,40 +367,26 @@ class _Moving:
         at = min(s, k - 1) if k > 0 else 0
         lr_now = float(self.run.lrs[at]) if k else None
         grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
+        # One marker per step chart: loss gap, rate and gradient norm at this frame.
         out += [
             _on(
                 dict(
                     type="scatter",
-                    x=[s],
-                    y=[self.gap[s]],
+                    x=[x],
+                    y=[y],
                     mode="markers",
                     hoverinfo="skip",
-                    marker=dict(color=OKABE_ITO["blue"], **marker),
+                    marker=dict(color=OKABE_ITO[colour], **marker),
                 ),
-                "x2",
-            ),
-            _on(
-                dict(
-                    type="scatter",
-                    x=[at],
-                    y=[lr_now],
-                    mode="markers",
-                    hoverinfo="skip",
-                    marker=dict(color=OKABE_ITO["green"], **marker),
-                ),
-                "x3",
-            ),
-            _on(
-                dict(
-                    type="scatter",
-                    x=[at],
-                    y=[grad_now],
-                    mode="markers",
-                    hoverinfo="skip",
-                    marker=dict(color=OKABE_ITO["orange"], **marker),
-                ),
-                "x4",
-            ),
+                axis,
+            )
+            for x, y, colour, axis in (
+                (s, self.gap[s], "blue", "x2"),
+                (at, lr_now, "green", "x3"),
+                (at, grad_now, "orange", "x4"),
+            )
+        ]
+        out += [
             _on(
                 dict(
                     type="scatter",

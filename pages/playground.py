@@ -52,10 +52,11 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
         st.caption(t("figure.scrub_hint", lang))
         st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
     else:
-        event = st.plotly_chart(figure, theme=None, key="pg_chart", on_select="rerun",
-                                selection_mode="points", config={"displaylogo": False})
+        # Selection events only while picking a start: they cost the chart a listener layer.
+        select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
+        event = st.plotly_chart(figure, theme=None, key="pg_chart", config={"displaylogo": False}, **select)
         data = figure.to_dict()["data"]
-        clicked = [p for p in (event.selection.points if event else [])
+        clicked = [p for p in (event.selection.points if pick_start and event else [])
                    if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
         if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))

@@ -109,8 +109,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             t("verdict.saddle", lang, point=point(final)),
             t("verdict.saddle_detail", lang, grad=f"‖∇L‖ = {number(grad)}"),
         )
-    distance = float(np.min(np.linalg.norm(minima - final, axis=-1))) if len(minima) else float("nan")
     speed = float(np.linalg.norm(run.points[-1] - run.points[-2])) if len(run.points) > 1 else 0.0
+    if not len(minima):
+        return Verdict("slow", t("verdict.slow", lang, steps=run.steps),
+                       t("verdict.no_minimum", lang, speed=number(speed)))
+    distance = float(np.min(np.linalg.norm(minima - final, axis=-1)))
     return Verdict(
         "slow",
         t("verdict.slow", lang, steps=run.steps),
@@ -119,10 +122,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:
-    """Per-step growth of the distance to the nearest minimum over the last finite steps."""
+    """Per-step growth of the distance to the nearest minimum (or the start, if there is
+    no minimum) over the last finite steps."""
     path = run.points[np.all(np.isfinite(run.points), axis=-1)]
-    if len(minima) == 0 or len(path) < 2:
+    if len(path) < 2:
         return float("nan")
+    if len(minima) == 0:
+        minima = path[:1]
     target = minima[np.argmin(np.linalg.norm(minima - path[0], axis=-1))]
     distance = np.linalg.norm(path - target, axis=-1)
     tail = distance[-min(len(distance), 6) :]

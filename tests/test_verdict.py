@@ -46,3 +46,14 @@ def test_adaptive_optimizers_get_no_rate_limit_advice():
 def test_numbers_read_well():
     assert [number(v) for v in (0.0, 0.5, 2 / 3, 1234.5, 1e-6, float("inf"))] == [
         "0", "0.5", "0.667", "1.23e+03", "1.00e-06", "∞"]
+
+
+@pytest.mark.parametrize("formula", ["log(x + 4)", "-x"])
+def test_formulas_without_a_minimum_get_a_sentence_not_dashes(formula):
+    from lrviz.surfaces import from_expression
+
+    surface = from_expression(formula, 1)
+    run = engine.run(surface, lr=0.01, steps=50)
+    for lang in ("en", "ko"):
+        result = verdict(run, surface, lang)
+        assert "—" not in result.detail and "inf" not in result.detail

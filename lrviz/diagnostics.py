@@ -60,12 +60,6 @@ def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
         return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * span)
 
 
-def gradient(surface: Surface, points: np.ndarray) -> np.ndarray:
-    span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
-    with np.errstate(all="ignore"):
-        return critical.gradient(surface.numpy, np.asarray(points, dtype=float), 1e-5 * span)
-
-
 def lam_max(surface: Surface, point: np.ndarray) -> float:
     eig = np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
     return float(eig[-1])

@@ -52,7 +52,6 @@ __all__ = ["Sweep", "Trajectory", "run", "sweep", "trace_count"]
 ESCAPE_FACTOR = 10.0
 _STEP_BUCKETS = tuple(32 * 2**k for k in range(12))  # 32 … 65,536
 _ROW_BUCKETS = tuple(16 * 2**k for k in range(14))  # 16 … 131,072
-MAX_STEPS = _STEP_BUCKETS[-1]
 
 
 @dataclass(frozen=True)
@@ -125,9 +124,7 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
     global _traces
     _traces += 1
     surface = program.surface
-    direction = optimizers.OPTIMIZERS[program.optimizer].direction(
-        {**opt_params, **dict(program.optimizer_static)}
-    )
+    direction = optimizers.direction(program.optimizer, {**opt_params, **dict(program.optimizer_static)})
     sched_spec = schedules.SCHEDULES[program.schedule]
     sched_p = {**sched_params, **dict(program.schedule_static)}
     loss_and_grad = jax.value_and_grad(surface.fn)

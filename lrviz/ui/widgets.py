@@ -8,7 +8,6 @@ import numpy as np
 import streamlit as st
 
 from lrviz.params import ParamSpec, Spec
-from lrviz.strings import t
 
 # Rates a student can reach with the slider: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 per decade, 1e-4 … 10.
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
@@ -78,8 +77,3 @@ def _same_list(spec: ParamSpec, value: Any) -> bool:
         return spec.check(value) == spec.check(spec.default)
     except ValueError:
         return False
-
-
-def explain_param_error(error: ValueError, spec: Spec, lang: str) -> str:
-    """A bad-parameter message in the user's language (the core's messages are English)."""
-    return t("errors.params", lang, name=spec.title(lang), detail=str(error))

@@ -110,7 +110,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
                          format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
     exact.number_input(t("pg.lr_exact", lang), min_value=links.LR_RANGE[0], max_value=links.LR_RANGE[1],
                        key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
-    buttons = st.columns([1, 1, 1, 1, 1, 3])
+    buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
     for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):
         column.button(f"{value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
                       use_container_width=True)
@@ -121,11 +121,11 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
     lr = st.session_state[f"{K}lr"]
     if limit is None:
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
-        buttons[5].caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
+        st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
     elif np.isfinite(limit.value):
         side = "above" if lr > limit.value else "below"
-        buttons[5].markdown(t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
-                              formula=limit.formula))
+        st.markdown(t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
+                      formula=limit.formula))
     return lr
 
 

@@ -61,6 +61,12 @@ def _main_y_range(surface: Surface, view: landscape.View) -> tuple[float, float]
 
 # Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
 MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
+# The step charts on the right: axis, colour, title.
+STEP_CHARTS = (
+    ("x2", "blue", "figure.loss_gap"),
+    ("x3", "green", "figure.lr"),
+    ("x4", "orange", "figure.grad_norm"),
+)
 SIDE_Y = {"x2": (0.82, 1.0), "x3": (0.62, 0.76), "x4": (0.42, 0.56), "x5": (0.0, 0.3)}
 
 
@@ -135,40 +141,11 @@ def build_animation(
     steps = np.arange(k + 1)
     moving = _Moving(run, surface, view, lang)
     gap, grad_norm = moving.gap, moving.grad_norm
+    series = (gap, run.lrs, np.maximum(grad_norm, 1e-12))
     data += [
-        _on(
-            dict(
-                type="scatter",
-                x=steps,
-                y=gap,
-                mode="lines",
-                line=dict(color=OKABE_ITO["blue"]),
-                name=t("figure.loss_gap", lang),
-            ),
-            "x2",
-        ),
-        _on(
-            dict(
-                type="scatter",
-                x=steps[:-1],
-                y=run.lrs,
-                mode="lines",
-                line=dict(color=OKABE_ITO["green"]),
-                name=t("figure.lr", lang),
-            ),
-            "x3",
-        ),
-        _on(
-            dict(
-                type="scatter",
-                x=steps[:-1],
-                y=np.maximum(grad_norm, 1e-12),
-                mode="lines",
-                line=dict(color=OKABE_ITO["orange"]),
-                name=t("figure.grad_norm", lang),
-            ),
-            "x4",
-        ),
+        _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
+                 name=t(key, lang)), axis)
+        for y, (axis, colour, key) in zip(series, STEP_CHARTS, strict=True)
     ]
     # --- animated traces: frames update the traces at these indices ----------------------------
     frames_at = _frame_steps(k + 1, max_frames)
@@ -178,7 +155,7 @@ def build_animation(
     frames = [dict(name=str(int(s)), traces=indices, data=moving.traces(int(s))) for s in frames_at]
 
     side = {}
-    titles = {"x2": "figure.loss_gap", "x3": "figure.lr", "x4": "figure.grad_norm"}
+    titles = {axis: key for axis, _, key in STEP_CHARTS}
     for axis, (lo, hi) in SIDE_Y.items():
         n = axis[1:]
         visible = axis != "x5"
@@ -261,39 +238,25 @@ def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lan
     ]
 
 
-def _critical_line(limit: Limit | None, lang: str) -> dict:
-    """The dashed line at the optimizer's critical rate on the learning-rate chart."""
+def _critical_line(limit: Limit | None, lang: str, *, axis: str = "3", across: bool = True) -> dict:
+    """A dashed line, labelled, at the optimizer's critical rate.
+
+    ``across``: a horizontal line on the rate-vs-step chart (axes x3/y3); otherwise a
+    vertical one on the loss-vs-rate chart of the scrubber (axes x2/y2, log x).
+    """
     if limit is None or not np.isfinite(limit.value):
         return {}
     colour = OKABE_ITO["vermillion"]
     text = t("figure.critical", lang, formula=limit.formula, value=number(limit.value))
-    return dict(
-        shapes=[
-            dict(
-                type="line",
-                xref="x3 domain",
-                x0=0,
-                x1=1,
-                yref="y3",
-                y0=limit.value,
-                y1=limit.value,
-                line=dict(dash="dash", color=colour, width=1.5),
-            )
-        ],
-        annotations=[
-            dict(
-                xref="x3 domain",
-                x=0,
-                yref="y3",
-                y=limit.value,
-                xanchor="left",
-                yanchor="bottom",
-                showarrow=False,
-                text=text,
-                font=dict(color=colour, size=12),
-            )
-        ],
-    )
+    rate, span = ("y", "x") if across else ("x", "y")
+    at = limit.value if across else np.log10(limit.value)  # annotations on a log axis take log10
+    line = {"type": "line", f"{span}ref": f"{span}{axis} domain", f"{span}0": 0, f"{span}1": 1,
+            f"{rate}ref": f"{rate}{axis}", f"{rate}0": limit.value, f"{rate}1": limit.value,
+            "line": dict(dash="dash", color=colour, width=1.5)}
+    label = {f"{span}ref": f"{span}{axis} domain", span: 0 if across else 1, f"{rate}ref": f"{rate}{axis}",
+             rate: at, "xanchor": "left", "yanchor": "bottom" if across else "top", "showarrow": False,
+             "text": text, "font": dict(color=colour, size=12)}
+    return dict(shapes=[line], annotations=[label])
 
 
 class _Moving:
@@ -369,22 +332,10 @@ class _Moving:
         grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
         # One marker per step chart: loss gap, rate and gradient norm at this frame.
         out += [
-            _on(
-                dict(
-                    type="scatter",
-                    x=[x],
-                    y=[y],
-                    mode="markers",
-                    hoverinfo="skip",
-                    marker=dict(color=OKABE_ITO[colour], **marker),
-                ),
-                axis,
-            )
-            for x, y, colour, axis in (
-                (s, self.gap[s], "blue", "x2"),
-                (at, lr_now, "green", "x3"),
-                (at, grad_now, "orange", "x4"),
-            )
+            _on(dict(type="scatter", x=[x], y=[y], mode="markers", hoverinfo="skip",
+                     marker=dict(color=OKABE_ITO[colour], **marker)), axis)
+            for x, y, (axis, colour, _) in zip((s, at, at), (self.gap[s], lr_now, grad_now), STEP_CHARTS,
+                                                strict=True)
         ]
         out += [
             _on(
@@ -601,32 +552,7 @@ def build_scrub(
             )
         ],
     )
-    if limit is not None and np.isfinite(limit.value):
-        colour = OKABE_ITO["vermillion"]
-        layout["shapes"] = [
-            dict(
-                type="line",
-                yref="y2 domain",
-                y0=0,
-                y1=1,
-                xref="x2",
-                x0=limit.value,
-                x1=limit.value,
-                line=dict(dash="dash", color=colour, width=1.5),
-            )
-        ]
-        layout["annotations"] = [
-            dict(
-                yref="y2 domain",
-                y=1,
-                xref="x2",
-                x=np.log10(limit.value),
-                xanchor="left",
-                showarrow=False,
-                font=dict(color=colour, size=12),
-                text=t("figure.critical", lang, formula=limit.formula, value=number(limit.value)),
-            )
-        ]
+    layout.update(_critical_line(limit, lang, axis="2", across=False))
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
 

@@ -327,7 +327,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             direction=_nesterov_direction,
         ),
         OptimizerSpec(
-            "adagrad", Text("Adagrad", "Adagrad (아다그라드)"),
+            "adagrad", Text("Adagrad", "Adagrad"),
             Text("Per-coordinate rates that only shrink: good for sparse features, stalls on long runs.",
                  "좌표마다 학습률이 줄어들기만 합니다. 희소한 특성에 좋지만 오래 돌리면 멈춥니다."),
             r"s_t = s_{t-1} + g_t^2,\qquad \theta_{t+1} = \theta_t - "

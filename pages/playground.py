@@ -37,7 +37,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
     """The rate control, the chart and the verdict: moving the rate reruns only this."""
     start = config.start or surface.start
     curvature = diagnostics.curvature(surface, start)
-    limit = None if errors else pg.limit_of(config, surface)
+    limit = None if errors else pg.limit_of(config, curvature.lam_min)
     config = replace(config, lr=pg.lr_control(lang, limit, curvature.critical_lr, config.optimizer))
     mode, view = pg.view_controls(surface, lang)
     config = replace(config, mode=mode, view=view)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz import links, optimizers, schedules, surfaces
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
@@ -44,8 +46,6 @@ def test_unknown_language_falls_back_to_english_with_a_note(value):
 
 
 # --- playground ---------------------------------------------------------------------------------
-
-from lrviz import links, optimizers, schedules, surfaces  # noqa: E402
 
 PLAYGROUND = "pages/playground.py"
 

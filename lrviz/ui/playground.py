@@ -55,13 +55,11 @@ def _seed(config: PlaygroundConfig) -> None:
 
 
 def _seed_start(config: PlaygroundConfig) -> None:
-    try:
-        surface = links.surface_of(config)
-    except ValueError:
-        return
-    start = config.start or surface.start
-    st.session_state[f"{K}start_x"] = float(start[0])
-    st.session_state[f"{K}start_y"] = float(start[1]) if len(start) > 1 else 0.0
+    """A start from the link; without one, :func:`start_inputs` takes the surface's own."""
+    if config.start is None:
+        _reset_start()
+    else:
+        set_start((config.start[0], config.start[1] if len(config.start) > 1 else 0.0))
 
 
 def _set_lr(lr: float) -> None:
@@ -252,11 +250,11 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
     )
 
 
-def limit_of(config: PlaygroundConfig, surface: surfaces.Surface) -> diagnostics.Limit | None:
-    """The critical rate of the chosen optimizer near the minimum closest to the start."""
+def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
+    """The chosen optimizer's critical rate where the largest curvature is ``lam``
+    (λmax at the minimum nearest the start, which runs and sweeps already report)."""
     spec = optimizers.OPTIMIZERS[config.optimizer]
     params = spec.resolve(dict(config.optimizer_params), config.lr)
-    lam = diagnostics.curvature(surface, config.start or surface.start).lam_min
     return diagnostics.stability_limit(config.optimizer, params, lam)
 
 
@@ -265,7 +263,7 @@ def animation(config: PlaygroundConfig, pick_start: bool = False):
     """(run, animated figure, verdict) for a config; shared read-only across sessions."""
     surface = links.surface_of(config)
     run = _run(config, surface)
-    limit = limit_of(config, surface)
+    limit = limit_of(config, run.curvature.lam_min)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
                                      limit=limit)
     return run, figure, verdict.verdict(run, surface, config.lang, limit)
@@ -282,7 +280,7 @@ def scrub(config: PlaygroundConfig):
         noise=config.noise, seed=config.seed, clip_norm=config.clip,
     )
     return figures.build_scrub(sweep, surface, chosen=config.lr, lang=config.lang, big=config.big,
-                               limit=limit_of(config, surface))
+                               limit=limit_of(config, sweep.curvature.lam_min))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

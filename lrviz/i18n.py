@@ -3,7 +3,7 @@
 Every string a student reads exists in English and Korean. The core keeps its
 display texts (names, one-line summaries, parameter labels) as :class:`Text`
 pairs next to the thing they describe, so a new schedule cannot ship with one
-language missing. Page-level strings live in ``assets/locales``.
+language missing. Page-level strings live in ``assets/locales/<lang>/``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""Page-level strings in English and Korean, from ``assets/locales/<lang>.toml``.
+"""Page-level strings in English and Korean, from ``assets/locales/<lang>/*.toml``.
 
 The core's own display texts (names of schedules, optimizers, surfaces) sit
 next to their code as :class:`lrviz.i18n.Text`; the sentences that pages and
-figures show live in the locale files, one flat table per language with the
-same keys (a test keeps the two files in step).
+figures show live in the locale files: one folder per language, one file per
+area of the app (``app.toml``, ``playground.toml``, ...), merged into one flat
+table with the same keys in every language (a test keeps them in step). Two
+files that define the same key are an error, not a silent override.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ LOCALES = Path(__file__).resolve().parent.parent / "assets" / "locales"
 def table(lang: str) -> dict[str, str]:
     """Every string of ``lang`` (English for an unknown language), keyed by dotted name."""
     code = lang if lang in LANGS else "en"
-    with open(LOCALES / f"{code}.toml", "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / code).glob("*.toml")):
+        with open(path, "rb") as fh:
+            flat = _flatten(tomllib.load(fh))
+        if clash := merged.keys() & flat.keys():
+            raise ValueError(f"{path.name} redefines {sorted(clash)} in the {code} locale")
+        merged.update(flat)
+    return merged
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -5,7 +5,14 @@ import string
 
 import pytest
 
-from lrviz.strings import t, table
+from lrviz.strings import LOCALES, t, table
+
+
+def test_both_languages_have_the_same_files():
+    def files(lang: str) -> set[str]:
+        return {p.name for p in (LOCALES / lang).glob("*.toml")}
+
+    assert files("en") == files("ko")
 
 
 def test_both_languages_have_the_same_keys():

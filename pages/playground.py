@@ -15,8 +15,7 @@ from lrviz.ui import shell
 lang = shell.page()
 first = pg.load()
 if first is not None:
-    for note in first.notes:
-        st.warning(t("pg.url_note", lang, name=note.key, value=note.value, fallback=note.fallback))
+    shell.show_notes(first.notes, lang)
 
 st.title(t("pg.title", lang))
 config, errors = pg.sidebar(lang)

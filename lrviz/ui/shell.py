@@ -15,6 +15,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lrviz.i18n import Lang
+from lrviz.query import Note
+from lrviz.strings import t
 from lrviz.ui.lang import current
 
 
@@ -29,3 +31,9 @@ def page() -> Lang:
     """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
     routed()
     return current()
+
+
+def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
+    """One warning per link value that could not be used, saying what is shown instead."""
+    for note in notes:
+        st.warning(t("url.note", lang, name=note.key, value=note.value, fallback=note.fallback))

@@ -1,0 +1,120 @@
+"""Typed values from a URL query string, for every page's shareable link.
+
+A link is read by a :class:`QueryReader`: each method takes a key, how to read
+it and a default. A missing key gives the default quietly; a malformed one
+gives the default too and leaves a :class:`Note` that the page shows in the
+student's language, so reading a link never raises. :func:`format_value`
+writes values back in the form the reader reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, NamedTuple, TypeVar
+
+from lrviz.params import Spec
+
+T = TypeVar("T")
+MAX_SHOWN = 60  # characters of a bad value that a note repeats
+
+
+class Note(NamedTuple):
+    """A URL value that could not be used: shown to the user, never raised."""
+
+    key: str
+    value: str
+    fallback: str
+
+
+def number(text: str, lo: float, hi: float) -> float | None:
+    """``text`` as a finite float in ``[lo, hi]``, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and lo <= value <= hi else None
+
+
+def whole(text: str, lo: int, hi: int) -> int | None:
+    """``text`` as an integer in ``[lo, hi]`` (``"3.0"`` is 3, ``"3.5"`` is None)."""
+    value = number(text, lo, hi)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def numbers(text: str, lo: float, hi: float, count: int | range) -> tuple[float, ...] | None:
+    """Comma-separated floats in ``[lo, hi]``, as many as ``count`` allows, or None."""
+    values = [number(p, lo, hi) for p in text.replace(" ", "").split(",") if p]
+    counts = range(count, count + 1) if isinstance(count, int) else count
+    if len(values) not in counts or any(v is None for v in values):
+        return None
+    return tuple(values)  # type: ignore[arg-type]
+
+
+def flag(text: str) -> bool | None:
+    return {"1": True, "0": False, "true": True, "false": False}.get(text.lower())
+
+
+def format_value(value: Any) -> str:
+    """A value as a link holds it: short floats, 1/0 for flags, commas between list items."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, tuple | list):
+        return ",".join(format_value(v) for v in value)
+    return str(value)
+
+
+class QueryReader:
+    """Reads one query string; :attr:`notes` collects every value that fell back."""
+
+    def __init__(self, query: Mapping[str, str]):
+        self.query = query
+        self.notes: list[Note] = []
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.query
+
+    def get(self, key: str, parse: Callable[[str], T | None], default: T) -> T:
+        """``parse(value)`` of ``key``; the default when it is missing or ``parse`` gives None."""
+        if key not in self.query:
+            return default
+        raw = str(self.query[key])
+        value = parse(raw)
+        if value is None:
+            self.note(key, raw, default)
+            return default
+        return value
+
+    def note(self, key: str, raw: str, fallback: Any) -> None:
+        self.notes.append(Note(key, raw[:MAX_SHOWN], format_value(fallback)))
+
+    def choice(self, key: str, options: Collection[str], default: str) -> str:
+        return self.get(key, lambda s: s if s in options else None, default)
+
+    def number(self, key: str, lo: float, hi: float, default: float) -> float:
+        return self.get(key, lambda s: number(s, lo, hi), default)
+
+    def whole(self, key: str, lo: int, hi: int, default: int) -> int:
+        return self.get(key, lambda s: whole(s, lo, hi), default)
+
+    def flag(self, key: str, default: bool) -> bool:
+        return self.get(key, flag, default)
+
+    def numbers(
+        self, key: str, lo: float, hi: float, count: int | range, default: T
+    ) -> tuple[float, ...] | T:
+        return self.get(key, lambda s: numbers(s, lo, hi, count), default)
+
+    def params(self, prefix: str, spec: Spec) -> tuple[tuple[str, Any], ...]:
+        """The hyper-parameters of ``spec`` given as ``prefix.name`` keys, each checked by its spec."""
+        given = []
+        for p in spec.params:
+            key = f"{prefix}.{p.name}"
+            if key in self.query:
+                try:
+                    given.append((p.name, p.check(self.query[key])))
+                except ValueError:
+                    self.note(key, str(self.query[key]), p.default)
+        return tuple(given)

@@ -19,5 +19,11 @@ PAGES = [
     st.Page("pages/home.py", title=t("nav.home", lang), icon=":material/home:", default=True),
     st.Page("pages/playground.py", title=t("nav.playground", lang), icon=":material/play_circle:",
             url_path="playground"),
+    st.Page("pages/compare.py", title=t("nav.compare", lang), icon=":material/compare:", url_path="compare"),
+    st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon=":material/ssid_chart:", url_path="sweep"),
+    st.Page("pages/schedules.py", title=t("nav.schedules", lang), icon=":material/timeline:",
+            url_path="schedules"),
+    st.Page("pages/lr_finder.py", title=t("nav.lr_finder", lang), icon=":material/search:",
+            url_path="lr-finder"),
 ]
 st.navigation(PAGES).run()

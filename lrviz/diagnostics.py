@@ -92,6 +92,11 @@ def _distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> 
     return np.min(np.linalg.norm(diff, axis=-1), axis=-1)
 
 
+def distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    """Distance from each point (shape ``(..., dim)``) to the nearest of ``targets``; inf without targets."""
+    return _distance_to(np.asarray(points, dtype=float), targets)
+
+
 def classify(
     surface: Surface,
     points: np.ndarray,

@@ -1,9 +1,52 @@
-"""Placeholder while the page is being built (replaced in this session)."""
+"""Compare: up to six runs (optimizer, hyper-parameters, rate, schedule) on one surface, in lock-step."""
+
+from dataclasses import replace
 
 import streamlit as st
 
+from lrviz import comparison, surfaces, verdict
+from lrviz.comparison import MAX_ROWS
+from lrviz.diagnostics import tolerance
 from lrviz.strings import t
+from lrviz.ui import compare as cmp
 from lrviz.ui import shell
 
 lang = shell.page()
-st.title(t("nav.compare", lang))
+first = cmp.load()
+if first is not None:
+    shell.show_notes(first.notes, lang)
+    if first.extra_rows:
+        st.warning(t("compare.extra_rows", lang, count=first.extra_rows, max=MAX_ROWS))
+
+st.title(t("compare.title", lang))
+st.caption(t("compare.intro", lang))
+config, errors = cmp.sidebar(lang)
+for message in errors:
+    st.error(message)
+surface = surfaces.SURFACES[config.surface]
+st.latex(surface.latex)
+
+layout = cmp.layout_control(lang)
+config = replace(config, layout=layout)
+if note := cmp.spread_note(config):
+    st.info(note)
+
+with st.spinner():
+    runs = cmp.runs(config.surface, config.rows, config.steps, config.start)
+    figure = cmp.chart(config)
+st.plotly_chart(figure, theme=None, key="cmp_chart", config={"displaylogo": False})
+
+st.subheader(t("compare.table", lang))
+table = comparison.results(config.rows, runs, surface, lang)
+cmp.results_table(table, lang)
+st.caption(t("compare.table_help", lang, tol=f"{tolerance(surface):.3g}"))
+st.download_button(t("compare.download", lang), comparison.to_csv(table), file_name="lrviz-compare.csv",
+                   mime="text/csv", key="cmp_csv", icon=":material/download:")
+
+with st.expander(t("compare.details", lang)):
+    for row, run in zip(config.rows, runs, strict=True):
+        limit = comparison.limit_of(row, run.curvature.lam_min)
+        said = verdict.verdict(run, surface, lang, limit)
+        st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
+
+cmp.write_url(config)

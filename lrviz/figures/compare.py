@@ -1,0 +1,307 @@
+"""The Compare page's figures: several runs on one surface, moving in lock-step.
+
+``build_overlay`` draws every path on one map (2-D) or curve (1-D), with the loss
+of every run against the step on a log axis beside it; ``build_multiples`` gives
+each run a panel of its own. Both share one set of frames: frame ``s`` shows every
+run after ``s`` updates, so the play button and the frame slider move all runs
+together, in the browser. Each run keeps one Okabe–Ito colour and one marker
+symbol in every panel; the legend (or the panel title) carries its outcome.
+
+As on the playground, only small scatter traces move: per run, a short tail that
+ends in the head marker, and the marker on the loss curve. The map, the faint full
+paths and the loss curves are drawn once, so six runs of 2,000 steps stay small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.engine import Trajectory
+from lrviz.figures import landscape
+from lrviz.figures.playground import MAX_FRAMES, TAIL, _controls, _frame_steps, _gap, _main_axes, _on_view
+from lrviz.figures.theme import OKABE_ITO, figure
+from lrviz.strings import t
+from lrviz.surfaces import Surface
+
+# One colour and one symbol per run, in row order (green and stars mark minima, so runs avoid them).
+COLOURS = tuple(OKABE_ITO[c] for c in ("vermillion", "blue", "orange", "purple", "sky", "black"))
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "pentagon", "hexagon")
+GLYPHS = ("●", "■", "◆", "▲", "⬟", "⬢")  # the same symbols as text, for labels outside the chart
+HEAD_SIZE = 13
+
+
+def style(i: int) -> tuple[str, str]:
+    """(colour, marker symbol) of run ``i``."""
+    return COLOURS[i % len(COLOURS)], SYMBOLS[i % len(SYMBOLS)]
+
+
+class _Path:
+    """One run's coordinates in a panel, computed once for all frames."""
+
+    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View):
+        self.x, self.y = _on_view(surface, run.points, view)
+        self.last = len(run.points) - 1  # a diverged run stops at its escaped point
+        self.gap = _gap(run.losses, surface.f_min)
+
+    def at(self, s: int) -> int:
+        return min(s, self.last)
+
+
+def _full_path(path: _Path, i: int, name: str, lang: str, *, axis: str = "x", legend: bool = True) -> dict:
+    colour, symbol = style(i)
+    return dict(
+        type="scatter",
+        x=path.x,
+        y=path.y,
+        mode="lines+markers",
+        name=name,
+        legendgroup=f"run{i}",
+        showlegend=legend,
+        opacity=0.5,
+        line=dict(color=colour, width=1.5),
+        # A few symbols along the path tell the runs apart without colour too.
+        marker=dict(symbol=symbol, size=7, color=colour, maxdisplayed=25),
+        hovertemplate=f"{name}<br>{t('figure.step', lang)} %{{pointNumber}}<extra></extra>",
+        xaxis=axis,
+        yaxis="y" + axis[1:],
+    )
+
+
+def _head(path: _Path, i: int, s: int, *, axis: str = "x") -> dict:
+    """The run's last few steps up to frame ``s``, ending in its marker."""
+    colour, symbol = style(i)
+    s = path.at(s)
+    tail = slice(max(0, s - TAIL), s + 1)
+    n = len(path.x[tail])
+    return dict(
+        type="scatter",
+        x=path.x[tail],
+        y=path.y[tail],
+        mode="lines+markers",
+        legendgroup=f"run{i}",
+        showlegend=False,
+        hoverinfo="skip",
+        line=dict(color=colour, width=3),
+        marker=dict(
+            symbol=symbol,
+            color=colour,
+            size=[0] * (n - 1) + [HEAD_SIZE],
+            line=dict(color="white", width=[0] * (n - 1) + [1.5]),
+        ),
+        xaxis=axis,
+        yaxis="y" + axis[1:],
+    )
+
+
+def _loss_marker(path: _Path, i: int, s: int) -> dict:
+    colour, symbol = style(i)
+    s = path.at(s)
+    return dict(
+        type="scatter",
+        x=[s],
+        y=[path.gap[s]],
+        mode="markers",
+        legendgroup=f"run{i}",
+        showlegend=False,
+        hoverinfo="skip",
+        marker=dict(symbol=symbol, color=colour, size=11, line=dict(color="white", width=1)),
+        xaxis="x2",
+        yaxis="y2",
+    )
+
+
+def _start_marker(
+    surface: Surface, view: landscape.View, run: Trajectory, lang: str, axis: str = "x"
+) -> dict:
+    sx, sy = _on_view(surface, run.points[:1], view)
+    return dict(
+        type="scatter",
+        x=sx,
+        y=sy,
+        mode="markers",
+        name=t("figure.start", lang),
+        showlegend=False,
+        marker=dict(symbol="circle-open", size=16, color="black", line=dict(width=2)),
+        xaxis=axis,
+        yaxis="y" + axis[1:],
+    )
+
+
+def _log_range(paths: Sequence[_Path]) -> list[float]:
+    """A fixed log-axis range over every run's loss gap (autorange does not follow frames)."""
+    values = np.concatenate([p.gap[np.isfinite(p.gap)] for p in paths] or [np.ones(1)])
+    lo, hi = (np.log10(np.min(values)), np.log10(np.max(values))) if values.size else (0.0, 1.0)
+    pad = 0.05 * max(hi - lo, 1.0)
+    return [float(lo - pad), float(hi + pad)]
+
+
+def _check(runs: Sequence[Trajectory], names: Sequence[str]) -> int:
+    if not runs or len(runs) != len(names):
+        raise ValueError(f"`runs` ({len(runs)}) and `names` ({len(names)}) must be non-empty and match.")
+    return max(r.steps for r in runs)
+
+
+def build_overlay(
+    runs: Sequence[Trajectory],
+    names: Sequence[str],
+    surface: Surface,
+    *,
+    lang: str,
+    big: bool = False,
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """All runs on one map or curve (left) and their losses against the step (right, log).
+
+    ``names[i]`` is run ``i``'s legend entry, e.g. "Adam · η = 0.3: converged in 312 steps".
+    """
+    steps = _check(runs, names)
+    view = landscape.View(surface)
+    paths = [_Path(run, surface, view) for run in runs]
+    data = landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
+    for m in data:
+        m["showlegend"] = False
+    data.append(_start_marker(surface, view, runs[0], lang))
+    data += [_full_path(p, i, name, lang) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+    for i, (p, name) in enumerate(zip(paths, names, strict=True)):
+        colour, _ = style(i)
+        data.append(
+            dict(
+                type="scatter",
+                x=np.arange(len(p.gap)),
+                y=p.gap,
+                mode="lines",
+                legendgroup=f"run{i}",
+                showlegend=False,
+                line=dict(color=colour, width=2),
+                xaxis="x2",
+                yaxis="y2",
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.3g}}<extra></extra>",
+            )
+        )
+
+    def moving(s: int) -> list[dict]:
+        return [_head(p, i, s) for i, p in enumerate(paths)] + [
+            _loss_marker(p, i, s) for i, p in enumerate(paths)
+        ]
+
+    frames_at = _frame_steps(steps + 1, max_frames)
+    indices = list(range(len(data), len(data) + 2 * len(paths)))
+    data += moving(int(frames_at[0]))
+    frames = [dict(name=str(int(s)), traces=indices, data=moving(int(s))) for s in frames_at]
+
+    axes = _main_axes(surface, view, lang)
+    axes["xaxis"]["domain"] = [0.0, 0.52]
+    layout = dict(
+        **axes,
+        xaxis2=dict(
+            domain=[0.62, 1.0], anchor="y2", range=[0, steps], title=dict(text=t("figure.step", lang))
+        ),
+        yaxis2=dict(
+            domain=[0.5, 1.0],
+            anchor="x2",
+            type="log",
+            range=_log_range(paths),
+            title=dict(text=t("figure.loss_gap", lang), font=dict(size=12)),
+        ),
+        showlegend=True,
+        legend=dict(
+            x=0.62,
+            y=0.36,
+            xanchor="left",
+            yanchor="top",
+            orientation="v",
+            itemsizing="constant",
+            title=dict(text=t("compare.legend_title", lang)),
+            font=dict(size=17 if big else 13),
+        ),
+        height=760 if big else 620,
+        margin=dict(l=60, r=10, t=30, b=110),
+        uirevision=surface.name,
+        **_controls(frames_at, lang),
+    )
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+def _grid(n: int) -> tuple[int, int]:
+    columns = min(n, 3)
+    return columns, -(-n // columns)
+
+
+def build_multiples(
+    runs: Sequence[Trajectory],
+    names: Sequence[str],
+    surface: Surface,
+    *,
+    lang: str,
+    big: bool = False,
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """One panel per run (up to three a row), all on the same axes and the same frames.
+
+    Each panel's title is ``names[i]`` in the run's colour, with its symbol.
+    """
+    steps = _check(runs, names)
+    view = landscape.View(surface)
+    columns, rows = _grid(len(runs))
+    gap_x, gap_y = 0.06, 0.12 / rows
+    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
+    main = _main_axes(surface, view, lang)
+    layout: dict = {"images": [], "annotations": []}
+    data, paths = [], []
+    for i, run in enumerate(runs):
+        n = "" if i == 0 else str(i + 1)
+        axis = f"x{n}"
+        col, row = i % columns, i // columns
+        x0, y1 = col * (width + gap_x), 1 - row * (height + gap_y)
+        x_axis = {**main["xaxis"], "domain": [x0, x0 + width], "anchor": f"y{n}"}
+        y_axis = {**main["yaxis"], "domain": [y1 - height, y1], "anchor": axis}
+        if surface.dim == 2:
+            y_axis["scaleanchor"] = axis
+            layout["images"].append({**landscape.map_image(surface), "xref": axis, "yref": f"y{n}"})
+        if row < rows - 1:
+            x_axis["title"] = dict(text="")
+        layout[f"xaxis{n}"], layout[f"yaxis{n}"] = x_axis, y_axis
+        path = _Path(run, surface, view)
+        paths.append(path)
+        data += [
+            {**m, "xaxis": axis, "yaxis": f"y{n}", "showlegend": False}
+            for m in landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
+        ]
+        data.append(_start_marker(surface, view, run, lang, axis))
+        data.append(_full_path(path, i, names[i], lang, axis=axis, legend=False))
+        colour, _ = style(i)
+        layout["annotations"].append(
+            dict(
+                xref=f"{axis} domain",
+                yref=f"y{n} domain",
+                x=0,
+                y=1.0,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"{GLYPHS[i % len(GLYPHS)]} {names[i]}",
+                font=dict(color=colour, size=16 if big else 13),
+            )
+        )
+    if surface.dim == 1:
+        layout.pop("images")
+
+    def moving(s: int) -> list[dict]:
+        return [_head(p, i, s, axis="x" + ("" if i == 0 else str(i + 1))) for i, p in enumerate(paths)]
+
+    frames_at = _frame_steps(steps + 1, max_frames)
+    indices = list(range(len(data), len(data) + len(paths)))
+    data += moving(int(frames_at[0]))
+    frames = [dict(name=str(int(s)), traces=indices, data=moving(int(s))) for s in frames_at]
+    panel = 300 if big else 250
+    layout.update(
+        height=rows * panel + 140,
+        showlegend=False,
+        margin=dict(l=50, r=10, t=40, b=110),
+        uirevision=surface.name,
+        **_controls(frames_at, lang),
+    )
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)

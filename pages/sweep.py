@@ -1,9 +1,72 @@
-"""Placeholder while the page is being built (replaced in this session)."""
+"""Sweep: hundreds of learning rates at once; which is best, and where does it break?"""
+
+from dataclasses import replace
 
 import streamlit as st
 
+from lrviz import links
 from lrviz.strings import t
+from lrviz.surfaces import ExpressionError
 from lrviz.ui import shell
+from lrviz.ui import sweep as sw
 
 lang = shell.page()
-st.title(t("nav.sweep", lang))
+first = sw.load()
+if first is not None:
+    shell.show_notes(first.notes, lang)
+
+st.title(t("sweep.title", lang))
+st.caption(t("sweep.intro", lang))
+config, errors = sw.sidebar(lang)
+try:
+    surface = links.surface_of(config.base)
+except ExpressionError as error:
+    errors.append(t("errors.formula", lang, detail=error.message(lang)))
+    surface = None
+if surface is not None:
+    config = replace(config, base=replace(config.base, start=sw.start_input(surface, lang)))
+config, range_errors = sw.rate_controls(config, lang)
+config = replace(config, phase=st.session_state.get(f"{sw.K}phase") or "loss")
+errors += range_errors
+for message in errors:
+    st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
+if errors:
+    config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
+
+try:
+    with st.spinner(t("sweep.computing", lang, rates=config.rates, steps=config.base.steps,
+                      optimizers=len(config.optimizers))):
+        results = sw.rate_results(config)
+        rates_figure = sw.rates_figure(config)
+except ValueError as error:
+    st.error(t("sweep.engine_error", lang, detail=str(error)))
+    config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
+    results, rates_figure = sw.rate_results(config), sw.rates_figure(config)
+st.session_state[sw.LAST_VALID] = config
+surface = links.surface_of(config.base)
+
+st.subheader(t("sweep.rates_heading", lang))
+sw.chart(rates_figure, "rates")
+st.caption(t("sweep.rates_caption", lang))
+st.dataframe(sw.summary_rows(results, lang), hide_index=True, width="stretch")
+if results[0].best_lr is not None:
+    best = replace(config.base, lr=float(f"{results[0].best_lr:.4g}"))
+    st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),
+                 icon=":material/play_circle:", query_params=links.playground_query(best))
+
+st.subheader(t("sweep.phase_heading", lang))
+st.segmented_control(t("sweep.phase_show", lang), ("loss", "distance"), key=f"{sw.K}phase",
+                     format_func=lambda v: t(f"sweep.phase_{v}", lang),
+                     disabled=not surface.global_minima)
+with st.spinner(t("sweep.computing_phase", lang)):
+    sw.chart(sw.phase_figure(config), "phase")
+st.caption(t("sweep.phase_caption", lang))
+
+st.subheader(t("sweep.basins_heading", lang, lr=f"{config.base.lr:g}"))
+with st.spinner(t("sweep.computing_basins", lang)):
+    basins = sw.basins(config)
+    sw.chart(sw.basins_figure(config), "basins")
+diverged, global_share = sw.basin_shares(basins)
+st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
+             reached=f"{100 * global_share:.0f}"))
+sw.write_url(config)

@@ -64,10 +64,11 @@ class Row:
     schedule_params: tuple[tuple[str, Any], ...] = ()
 
     def label(self, lang: str) -> str:
-        """``Adam · η = 0.3`` (with `` · Cosine annealing`` for a schedule other than constant)."""
+        """``Adam · η = 0.3`` (with `` · Cosine annealing`` for a schedule other than constant;
+        the PyTorch class name in the schedule's title is left out, to keep legends short)."""
         text = f"{optimizers.OPTIMIZERS[self.optimizer].title(lang)} · η = {self.lr:g}"
         if self.schedule != "constant":
-            text += f" · {schedules.SCHEDULES[self.schedule].title(lang)}"
+            text += f" · {schedules.SCHEDULES[self.schedule].title(lang).split(' (')[0]}"
         return text
 
     def head(self) -> str:
@@ -210,9 +211,9 @@ def run_rows(
     )
 
 
-def names(rows: Sequence[Row], runs: Sequence[Trajectory], lang: str) -> list[str]:
-    """Legend entries: "Adam · η = 0.3: converged in 312 steps"."""
-    return [f"{row.label(lang)}: {outcome(run, lang)}" for row, run in zip(rows, runs, strict=True)]
+def names(rows: Sequence[Row], runs: Sequence[Trajectory], lang: str, sep: str = ": ") -> list[str]:
+    """Legend entries: "Adam · η = 0.3: converged in 312 steps" (``sep`` between label and outcome)."""
+    return [f"{row.label(lang)}{sep}{outcome(run, lang)}" for row, run in zip(rows, runs, strict=True)]
 
 
 def limit_of(row: Row, lam: float) -> Limit | None:
@@ -243,12 +244,9 @@ class Result(NamedTuple):
 
 def result(row: Row, run: Trajectory, surface: surfaces.Surface, lang: str) -> Result:
     """The table line of one finished run."""
-    final = run.points[-1]
-    if run.diverged_at is not None or not surface.minima:
-        distance = math.inf
-    else:
-        distance = float(np.min(np.linalg.norm(np.asarray(surface.minima) - final, axis=-1)))
-    final_loss = math.inf if run.diverged_at is not None else float(run.losses[-1])
+    diverged = run.diverged_at is not None
+    distance = math.inf if diverged else float(diagnostics.distance_to(run.points[-1], surface.minima))
+    final_loss = math.inf if diverged else float(run.losses[-1])
     return Result(row.label(lang), final_loss, distance, run.converged_at, run.status, run.diverged_at)
 
 

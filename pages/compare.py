@@ -24,9 +24,10 @@ config, errors = cmp.sidebar(lang)
 for message in errors:
     st.error(message)
 surface = surfaces.SURFACES[config.surface]
-st.latex(surface.latex)
-
-layout = cmp.layout_control(lang)
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+left.latex(surface.latex)
+with right:
+    layout = cmp.layout_control(lang)
 config = replace(config, layout=layout)
 if note := cmp.spread_note(config):
     st.info(note)

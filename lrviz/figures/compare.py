@@ -50,7 +50,9 @@ class _Path:
         return min(s, self.last)
 
 
-def _full_path(path: _Path, i: int, name: str, lang: str, *, axis: str = "x", legend: bool = True) -> dict:
+def _full_path(
+    path: _Path, i: int, name: str, lang: str, *, axis: str = "x", legend: bool = True, opacity: float = 0.5
+) -> dict:
     colour, symbol = style(i)
     return dict(
         type="scatter",
@@ -60,7 +62,7 @@ def _full_path(path: _Path, i: int, name: str, lang: str, *, axis: str = "x", le
         name=name,
         legendgroup=f"run{i}",
         showlegend=legend,
-        opacity=0.5,
+        opacity=opacity,
         line=dict(color=colour, width=1.5),
         # A few symbols along the path tell the runs apart without colour too.
         marker=dict(symbol=symbol, size=7, color=colour, maxdisplayed=25),
@@ -226,7 +228,8 @@ def build_overlay(
 
 
 def _grid(n: int) -> tuple[int, int]:
-    columns = min(n, 3)
+    """(columns, rows) of the panels: 2 × 2 for four runs, else up to three a row."""
+    columns = 2 if n in (2, 4) else min(n, 3)
     return columns, -(-n // columns)
 
 
@@ -241,13 +244,16 @@ def build_multiples(
 ) -> go.Figure:
     """One panel per run (up to three a row), all on the same axes and the same frames.
 
-    Each panel's title is ``names[i]`` in the run's colour, with its symbol.
+    Each panel's title is ``names[i]`` (which may hold a ``<br>``) in the run's colour, with its symbol.
     """
     steps = _check(runs, names)
     view = landscape.View(surface)
     columns, rows = _grid(len(runs))
-    gap_x, gap_y = 0.06, 0.12 / rows
-    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
+    # Sizes in pixels, turned into paper fractions: each panel has room for a two-line title.
+    panel, gap_px, margin = (340 if big else 280), (95 if big else 80), dict(l=50, r=10, t=60, b=110)
+    plot_px = rows * panel + (rows - 1) * gap_px
+    gap_x, gap_y = 0.06, gap_px / plot_px
+    width, height = (1 - gap_x * (columns - 1)) / columns, panel / plot_px
     main = _main_axes(surface, view, lang)
     layout: dict = {"images": [], "annotations": []}
     data, paths = [], []
@@ -271,7 +277,7 @@ def build_multiples(
             for m in landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
         ]
         data.append(_start_marker(surface, view, run, lang, axis))
-        data.append(_full_path(path, i, names[i], lang, axis=axis, legend=False))
+        data.append(_full_path(path, i, names[i], lang, axis=axis, legend=False, opacity=0.85))
         colour, _ = style(i)
         layout["annotations"].append(
             dict(
@@ -281,6 +287,7 @@ def build_multiples(
                 y=1.0,
                 xanchor="left",
                 yanchor="bottom",
+                align="left",
                 showarrow=False,
                 text=f"{GLYPHS[i % len(GLYPHS)]} {names[i]}",
                 font=dict(color=colour, size=16 if big else 13),
@@ -296,11 +303,10 @@ def build_multiples(
     indices = list(range(len(data), len(data) + len(paths)))
     data += moving(int(frames_at[0]))
     frames = [dict(name=str(int(s)), traces=indices, data=moving(int(s))) for s in frames_at]
-    panel = 300 if big else 250
     layout.update(
-        height=rows * panel + 140,
+        height=plot_px + margin["t"] + margin["b"],
         showlegend=False,
-        margin=dict(l=50, r=10, t=40, b=110),
+        margin=margin,
         uirevision=surface.name,
         **_controls(frames_at, lang),
     )

@@ -1,0 +1,286 @@
+"""The Compare page's core: its link, its results table, and the rate-spread shortcut."""
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lrviz import comparison, engine, optimizers, schedules, surfaces
+from lrviz.comparison import DEFAULT, MAX_ROWS, CompareConfig, Row, compare_query, parse_compare
+
+# --- the link ------------------------------------------------------------------------------------
+
+RATES = st.sampled_from([1e-4, 0.00015, 0.002, 0.01, 0.03, 0.1, 0.5, 1.0, 1.2, 2.5, 10.0])
+# Hyper-parameters that differ from the defaults, in spec order, as the widgets give them.
+OPT_PARAMS = {
+    "sgd": st.sampled_from([(), (("momentum", 0.5),), (("momentum", 0.8), ("nesterov", True))]),
+    "momentum": st.sampled_from([(), (("momentum", 0.5),), (("dampening", 0.1),)]),
+    "adam": st.sampled_from([(), (("betas", (0.8, 0.99)),), (("eps", 1e-6), ("amsgrad", True))]),
+}
+SCHED_PARAMS = {
+    "cosine": st.sampled_from([(), (("T_max", 50),), (("T_max", 80), ("eta_min", 0.001))]),
+    "step": st.sampled_from([(), (("step_size", 10), ("gamma", 0.5))]),
+}
+
+
+@st.composite
+def rows(draw):
+    optimizer = draw(st.sampled_from([*optimizers.OPTIMIZERS]))
+    schedule = draw(st.sampled_from(["constant", "cosine", "step", "exponential"]))
+    return Row(
+        optimizer,
+        draw(RATES),
+        schedule,
+        draw(OPT_PARAMS.get(optimizer, st.just(()))),
+        draw(SCHED_PARAMS.get(schedule, st.just(()))),
+    )
+
+
+@st.composite
+def configs(draw):
+    surface = draw(st.sampled_from([*surfaces.SURFACES]))
+    dim = surfaces.SURFACES[surface].dim
+    start = draw(st.none() | st.tuples(*[st.sampled_from([-1.5, 0.25, 2.0])] * dim))
+    return CompareConfig(
+        surface=surface,
+        rows=tuple(draw(st.lists(rows(), min_size=1, max_size=MAX_ROWS))),
+        steps=draw(st.integers(1, 2000)),
+        start=start,
+        layout=draw(st.sampled_from(["overlay", "multiples"])),
+        big=draw(st.booleans()),
+        lang=draw(st.sampled_from(["en", "ko"])),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(configs())
+def test_a_link_reopens_the_same_comparison(config):
+    back = parse_compare(compare_query(config))
+    assert back == config
+    assert back.notes == () and back.extra_rows == 0
+
+
+def test_no_query_gives_the_default_picture():
+    assert parse_compare({}) == DEFAULT
+    assert [r.optimizer for r in DEFAULT.rows] == ["sgd", "momentum", "rmsprop", "adam"]
+
+
+def test_a_lecture_link_reads_as_written():
+    config = parse_compare(
+        {
+            "surface": "quadratic",
+            "r1": "sgd:0.1",
+            "r2": "adam:0.3:cosine",
+            "r2.s.T_max": "50",
+            "r1.o.momentum": "0.8",
+        }
+    )
+    assert config.rows == (
+        Row("sgd", 0.1, optimizer_params=(("momentum", 0.8),)),
+        Row("adam", 0.3, "cosine", schedule_params=(("T_max", 50),)),
+    )
+    assert compare_query(config)["r2"] == "adam:0.3:cosine"
+
+
+def test_rows_keep_the_order_of_their_numbers_and_gaps_are_allowed():
+    config = parse_compare({"r5": "adam:0.1", "r2": "sgd:0.01"})
+    assert [r.optimizer for r in config.rows] == ["sgd", "adam"]
+    assert compare_query(config)["r1"] == "sgd:0.01" and compare_query(config)["r2"] == "adam:0.1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "repaired"),
+    [
+        ("foo:0.1", "sgd:0.1"),  # unknown optimizer
+        ("adam:-1", "adam:0.01"),  # negative rate
+        ("adam:0", "adam:0.01"),
+        ("adam:nan", "adam:0.01"),
+        ("adam:1e9", "adam:0.01"),  # above the page's range
+        ("adam", "adam:0.01"),  # no rate
+        ("adam:0.1:bogus", "adam:0.1"),  # unknown schedule
+        ("adam:0.1:cosine:x", "adam:0.1:cosine"),  # a part too many
+        ("", "sgd:0.01"),
+        ("<script>", "sgd:0.01"),
+    ],
+)
+def test_a_bad_row_is_repaired_with_a_note(raw, repaired):
+    config = parse_compare({"r1": raw, "r2": "sgd:0.5"})
+    assert config.rows[0].head() == repaired
+    assert config.rows[1] == Row("sgd", 0.5)
+    assert [(n.key, n.fallback) for n in config.notes] == [("r1", repaired)]
+
+
+def test_bad_hyper_parameters_fall_back_to_defaults_with_notes():
+    config = parse_compare(
+        {
+            "r1": "sgd:0.1",
+            "r1.o.momentum": "5",
+            "r2": "sgd:0.1",
+            "r2.o.nesterov": "1",
+            "r3": "adam:0.1:cosine",
+            "r3.s.T_max": "-3",
+        }
+    )
+    assert all(r.optimizer_params == () and r.schedule_params == () for r in config.rows)
+    assert {n.key for n in config.notes} == {"r1.o.momentum", "r2.o.nesterov", "r3.s.T_max"}
+
+
+def test_more_than_six_rows_keeps_the_first_six_and_says_how_many_were_left_out():
+    query = {f"r{i}": f"sgd:0.0{i}" for i in range(1, 10)}
+    config = parse_compare(query)
+    assert len(config.rows) == MAX_ROWS and config.extra_rows == 3
+    assert config.rows[-1].lr == 0.06
+
+
+def test_garbage_in_every_key_gives_defaults_and_a_note_for_each():
+    query = {
+        "surface": "moon",
+        "steps": "-5",
+        "start": "a,b",
+        "layout": "3d",
+        "big": "maybe",
+        "lang": "xx",
+        "r1": "???",
+        "r1.o.momentum": "x",
+    }
+    config = parse_compare(query)
+    assert (config.surface, config.steps, config.start, config.layout, config.big, config.lang) == (
+        DEFAULT.surface,
+        DEFAULT.steps,
+        None,
+        DEFAULT.layout,
+        DEFAULT.big,
+        "en",
+    )
+    assert {n.key for n in config.notes} == {
+        "surface",
+        "steps",
+        "start",
+        "layout",
+        "big",
+        "lang",
+        "r1",
+        "r1.o.momentum",
+    }
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quadratic_runs():
+    """SGD on x² (λ = 2, start 2.5): x_k = (1 − 2η)^k · 2.5."""
+    surface = surfaces.get("quadratic")
+    rows = (Row("sgd", 0.25), Row("sgd", 1.5), Row("sgd", 0.01))
+    return surface, rows, comparison.run_rows(surface, rows, 100)
+
+
+def test_results_match_hand_derived_numbers(quadratic_runs):
+    surface, rows, runs = quadratic_runs
+    good, wild, timid = comparison.results(rows, runs, surface, "en")
+    # η = 0.25 halves x each step; the tolerance is 0.005 · 6 = 0.03: 2.5/2⁶ = 0.039 > 0.03 ≥ 2.5/2⁷.
+    assert good.steps_to_tol == 7 and good.status == "converged"
+    assert good.final_loss == pytest.approx(0.0, abs=1e-20) and good.distance == pytest.approx(0.0, abs=1e-20)
+    # η = 1.5 doubles |x| each step: 2.5·2⁴ = 40 is the first point beyond the escape box (10 · 3 = 30).
+    assert wild.status == "diverged" and wild.diverged_at == 4
+    assert math.isinf(wild.final_loss) and math.isinf(wild.distance) and wild.steps_to_tol is None
+    # η = 0.01: x₁₀₀ = 2.5 · 0.98¹⁰⁰, still far from 0.
+    x = 2.5 * 0.98**100
+    assert timid.status == "slow" and timid.steps_to_tol is None
+    assert timid.distance == pytest.approx(x, rel=1e-4) and timid.final_loss == pytest.approx(x**2, rel=1e-4)
+
+
+def test_results_match_single_runs_on_a_two_dimensional_surface():
+    surface = surfaces.get("himmelblau")
+    rows = (
+        Row("adam", 0.1, "cosine", schedule_params=(("T_max", 80),)),
+        Row("momentum", 0.01),
+        Row("sgd", 0.05),
+    )
+    table = comparison.results(rows, comparison.run_rows(surface, rows, 120), surface, "en")
+    for row, line in zip(rows, table, strict=True):
+        alone = engine.run(
+            surface,
+            row.optimizer,
+            lr=row.lr,
+            steps=120,
+            schedule=row.schedule,
+            schedule_params=dict(row.schedule_params),
+        )
+        assert line.status == alone.status and line.steps_to_tol == alone.converged_at
+        if alone.diverged_at is None:
+            assert line.final_loss == pytest.approx(float(alone.losses[-1]))
+            nearest = min(np.linalg.norm(np.subtract(m, alone.points[-1])) for m in surface.minima)
+            assert line.distance == pytest.approx(nearest)
+
+
+def test_csv_holds_the_table(quadratic_runs):
+    surface, rows, runs = quadratic_runs
+    table = comparison.results(rows, runs, surface, "en")
+    lines = list(csv.DictReader(io.StringIO(comparison.to_csv(table))))
+    assert [line["run"] for line in lines] == ["SGD · η = 0.25", "SGD · η = 1.5", "SGD · η = 0.01"]
+    assert lines[0]["steps_to_tolerance"] == "7" and lines[0]["status"] == "converged"
+    assert lines[1]["final_loss"] == "inf" and lines[1]["diverged_at"] == "4"
+    assert float(lines[2]["distance_to_minimum"]) == pytest.approx(2.5 * 0.98**100, rel=1e-4)
+
+
+def test_legend_outcomes_in_both_languages(quadratic_runs):
+    _, rows, runs = quadratic_runs
+    assert comparison.names(rows, runs, "en")[:2] == [
+        "SGD · η = 0.25: converged in 7 steps",
+        "SGD · η = 1.5: diverged at step 4",
+    ]
+    assert "4번째 스텝에서 발산" in comparison.names(rows, runs, "ko")[1]
+
+
+# --- the shortcut -------------------------------------------------------------------------------
+
+
+def test_sgd_rates_straddle_the_critical_rate_and_show_every_regime():
+    """For SGD on x² (λ = 2) the critical rate 2/λ is 1.0."""
+    surface = surfaces.get("quadratic")
+    spread = comparison.spread_rates("sgd", surface, steps=100, count=4)
+    assert spread.limit.value == pytest.approx(1.0, rel=1e-3)
+    assert spread.rates == tuple(sorted(spread.rates))
+    assert spread.rates[2] < 1.0 < spread.rates[3]
+    assert spread.rates[1] == pytest.approx(0.5, rel=1e-2)  # 1/λ: one step to the minimum
+    statuses = [engine.run(surface, "sgd", lr=lr, steps=100).status for lr in spread.rates]
+    assert statuses == ["slow", "converged", "oscillating", "diverged"]
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_momentum_rates_straddle_their_own_limit(optimizer):
+    surface = surfaces.get("quadratic")
+    spread = comparison.spread_rates(optimizer, surface, steps=100, count=5)
+    limit = 2 * 1.9 / 2 if optimizer == "momentum" else 2 * 1.9 / (2.8 * 2)  # 2(1+μ)/λ, 2(1+μ)/((1+2μ)λ)
+    assert spread.limit.value == pytest.approx(limit, rel=1e-3)
+    assert spread.rates[-2] < limit < spread.rates[-1]
+    runs = engine.sweep(surface, spread.rates, optimizer, steps=100)
+    assert list(runs.status) == ["slow", "converged", "converged", "oscillating", "diverged"]
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "rmsprop", "adam", "adamw"])
+def test_adaptive_optimizers_get_a_spread_by_distance_and_no_limit(optimizer):
+    surface = surfaces.get("quadratic")
+    spread = comparison.spread_rates(optimizer, surface, steps=100, count=3)
+    assert spread.limit is None and spread.roles == ("small", "good", "huge")
+    assert spread.scale == pytest.approx(2.5)  # start 2.5, minimum 0
+    assert spread.rates == (0.0025, 0.075, 7.5)
+
+
+def test_the_shortcut_makes_rows_of_one_optimizer():
+    spread = comparison.spread_rates("momentum", surfaces.get("rosenbrock"), steps=600, count=3)
+    rows = comparison.spread_rows("momentum", spread, {"momentum": 0.8})
+    assert [r.lr for r in rows] == list(spread.rates)
+    assert all(r.optimizer == "momentum" and r.optimizer_params == (("momentum", 0.8),) for r in rows)
+    with pytest.raises(ValueError, match="count"):
+        comparison.spread_rates("sgd", surfaces.get("quadratic"), steps=10, count=7)
+
+
+def test_every_schedule_and_optimizer_has_a_short_label():
+    for name in schedules.SCHEDULES:
+        assert "(" not in Row("sgd", 0.1, name).label("en").split("·")[-1]

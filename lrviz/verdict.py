@@ -67,7 +67,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         steps = run.converged_at if run.converged_at is not None else run.steps
         return Verdict(
             status,
-            t("verdict.converged", lang, steps=steps),
+            t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
+              lang, steps=steps),
             t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
             + (
                 " "

@@ -83,7 +83,16 @@ def test_critical_rate_line_sits_at_two_over_lambda():
     (line,) = d["layout"]["shapes"]
     assert line["y0"] == line["y1"] == pytest.approx(2 / 25, rel=1e-4)
     assert line["yref"] == "y3"
-    assert "2/λmax" in d["layout"]["annotations"][0]["text"]
+    assert any("2/λmax" in note["text"] for note in d["layout"]["annotations"])
+
+
+def test_step_charts_are_named_above_them_and_short_log_axes_keep_few_labels():
+    run = engine.run("quadratic", lr=1.5, steps=30)  # diverges: the gradient norm spans < 1 decade
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    names = {note["text"] for note in d["layout"]["annotations"]}
+    assert {t(key, "en") for _, _, key in playground.STEP_CHARTS} <= names
+    assert d["layout"]["yaxis4"]["dtick"] == "D2"
+    assert playground.log_ticks(np.geomspace(1e-12, 10, 50)) == {"dtick": 4}  # 13 decades, ≤ 4 labels
 
 
 def test_update_rule_text_shows_the_numbers_of_the_frame():
@@ -91,7 +100,8 @@ def test_update_rule_text_shows_the_numbers_of_the_frame():
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
     text = d["frames"][0]["data"][-1]["text"][0]
     # θ₀ = 2.5, ∇L = 5, η = 0.3: η·∇L = 1.5 and θ₁ = 2.5 − 1.5 = 1.
-    lines = [line.split("=", 1)[1].strip() for line in text.split("<br>")[1:]]
+    assert text.split("<br>")[1] == "θ ← θ − η·∇L"
+    lines = [line.split("=", 1)[1].strip() for line in text.split("<br>")[2:]]
     assert lines == ["0.3", "5", "2.5", "1.5", "1"]
 
 
@@ -154,3 +164,27 @@ def test_scrub_marks_diverged_rates_and_speaks_korean():
     rates = next(tr for tr in d["data"] if tr.get("xaxis") == "x2")
     assert rates["marker"]["symbol"].count("x") == int(np.sum(sweep.status == "diverged")) > 0
     assert "발산" in rates["customdata"]
+
+
+def test_presentation_mode_enlarges_markers_lines_and_fonts_set_by_the_builder():
+    from lrviz.figures.theme import figure
+
+    spec_in = dict(
+        data=[dict(type="scatter", marker=dict(size=[4, 8], line=dict(width=1)), line=dict(width=2),
+                   textfont=dict(size=10))],
+        layout=dict(annotations=[dict(text="a", font=dict(size=12))], xaxis=dict(title=dict(text="x"))),
+        frames=[dict(data=[dict(marker=dict(size=np.array([10.0])))])],
+    )
+    small, big = figure(spec_in).to_dict(), figure(spec_in, big=True).to_dict()
+    assert small["data"][0]["marker"]["size"] == [4, 8]
+    assert big["data"][0]["marker"]["size"] == [6, 12]
+    assert big["data"][0]["marker"]["line"]["width"] == 1.5
+    assert big["data"][0]["line"]["width"] == 3
+    assert big["data"][0]["textfont"]["size"] == pytest.approx(13)
+    assert big["layout"]["annotations"][0]["font"]["size"] == pytest.approx(15.6)
+    assert big["frames"][0]["data"][0]["marker"]["size"] == [15.0]
+    assert big["layout"]["xaxis"]["title"] == {"text": "x"}  # untouched where nothing was sized
+    def font(d: dict) -> float:
+        return d["layout"]["template"]["layout"]["font"]["size"]
+
+    assert font(big) > font(small)

@@ -4,6 +4,7 @@ import pytest
 
 from lrviz import engine
 from lrviz.diagnostics import stability_limit
+from lrviz.strings import t
 from lrviz.surfaces import get
 from lrviz.verdict import number, verdict
 
@@ -57,3 +58,12 @@ def test_formulas_without_a_minimum_get_a_sentence_not_dashes(formula):
     for lang in ("en", "ko"):
         result = verdict(run, surface, lang)
         assert "—" not in result.detail and "inf" not in result.detail
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_one_step_and_zero_steps_read_as_sentences(lang):
+    # SGD at η = 1/λ = 0.5 on x² lands on the minimum in exactly one step.
+    one = verdict(engine.run("quadratic", lr=0.5, steps=20), get("quadratic"), lang)
+    assert one.headline == t("verdict.converged_one", lang)
+    zero = verdict(engine.run("quadratic", lr=0.1, steps=20, start=(0.0,)), get("quadratic"), lang)
+    assert zero.headline == t("verdict.converged_start", lang)

@@ -36,6 +36,22 @@ def _frame_steps(n_points: int, max_frames: int) -> np.ndarray:
     return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))
 
 
+def log_ticks(values: np.ndarray, most: int = 4) -> dict:
+    """Tick settings for a short log axis over ``values``: whole decades only, at most ``most``.
+
+    plotly.js labels 2 and 5 between decades on its own, or every digit when the
+    span is short, which crowds a chart only 80 pixels tall.
+    """
+    positive = np.asarray(values, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if positive.size == 0:
+        return {}
+    decades = np.log10(positive.max()) - np.log10(positive.min())
+    if decades < 1:  # labels at 2 and 5 of the decade, not at every digit
+        return {"dtick": "D2"}
+    return {"dtick": int(np.ceil(decades / most))}
+
+
 def _gap(losses: np.ndarray, floor: float) -> np.ndarray:
     """Loss above the lowest known value, floored for a log axis; NaN where not finite."""
     gap = np.asarray(losses, dtype=float) - floor
@@ -67,7 +83,7 @@ STEP_CHARTS = (
     ("x3", "green", "figure.lr"),
     ("x4", "orange", "figure.grad_norm"),
 )
-SIDE_Y = {"x2": (0.82, 1.0), "x3": (0.62, 0.76), "x4": (0.42, 0.56), "x5": (0.0, 0.3)}
+SIDE_Y = {"x2": (0.8, 0.97), "x3": (0.6, 0.73), "x4": (0.4, 0.53), "x5": (0.0, 0.3)}
 
 
 def _main_axes(surface: Surface, view: landscape.View, lang: str) -> dict:
@@ -154,7 +170,9 @@ def build_animation(
     data += animated
     frames = [dict(name=str(int(s)), traces=indices, data=moving.traces(int(s))) for s in frames_at]
 
-    side = {}
+    # The step charts share one step axis, labelled under the lowest; each chart's name sits
+    # above it, where a rotated title would not fit a chart 80 pixels tall.
+    side, names = {}, []
     titles = {axis: key for axis, _, key in STEP_CHARTS}
     for axis, (lo, hi) in SIDE_Y.items():
         n = axis[1:]
@@ -164,28 +182,30 @@ def build_animation(
             anchor=f"y{n}",
             range=[0, max(k, 1)],
             visible=visible,
+            showticklabels=axis == "x4",
             title=dict(text=t("figure.step", lang) if axis == "x4" else ""),
         )
-        side[f"yaxis{n}"] = dict(
-            domain=[lo, hi],
-            anchor=f"x{n}",
-            visible=visible,
-            title=dict(text=t(titles[axis], lang) if visible else "", font=dict(size=12)),
-        )
-    side["yaxis2"]["type"] = side["yaxis4"]["type"] = "log"
+        side[f"yaxis{n}"] = dict(domain=[lo, hi], anchor=f"x{n}", visible=visible)
+        if visible:
+            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=SIDE_X[0], y=hi,
+                              xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
+    for n, values in (("2", gap), ("4", grad_norm)):
+        side[f"yaxis{n}"].update(type="log", **log_ticks(values))
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
     layout = dict(
         **_main_axes(surface, view, lang),
         **side,
-        height=760 if big else 620,
+        height=800 if big else 660,
         showlegend=False,
-        margin=dict(l=60, r=10, t=30, b=110),
+        margin=dict(l=60, r=10, t=30, b=170 if big else 150),
         uirevision=surface.name,
-        **_critical_line(limit, lang),
         **_controls(frames_at, lang),
     )
+    critical = _critical_line(limit, lang)
+    layout["shapes"] = critical.get("shapes", [])
+    layout["annotations"] = names + critical.get("annotations", [])
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
 
@@ -362,7 +382,8 @@ class _Moving:
         eta = float(run.lrs[s])
         symbol = "∇L" if self.is_gradient else "d"
         lines = [
-            f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>   θ ← θ − η·{symbol}",
+            f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>",  # the rule on a line of its own:
+            f"θ ← θ − η·{symbol}",  # narrow windows cut long lines at the figure's edge
             f"η      = {number(eta)}",
             f"∇L(θ)  = {_vector(run.grads[s])}",
         ]
@@ -412,7 +433,7 @@ def _controls(frames_at: np.ndarray, lang: str) -> dict:
             dict(
                 type="dropdown",
                 direction="up",
-                x=0.2,
+                x=0.3,
                 y=-0.1,
                 xanchor="left",
                 yanchor="top",
@@ -428,9 +449,9 @@ def _controls(frames_at: np.ndarray, lang: str) -> dict:
         sliders=[
             dict(
                 active=0,
-                x=0.34,
-                len=0.66,
-                y=-0.08,
+                x=0.0,
+                len=1.0,
+                y=-0.2,
                 yanchor="top",
                 pad=dict(t=4),
                 currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),

@@ -101,11 +101,39 @@ def figure(spec: dict, *, big: bool = False) -> SpecFigure:
 
     NumPy arrays become plotly.js typed arrays (base64 float32), a third of the
     size of JSON number lists; the template is inlined because plotly.js does
-    not know template names.
+    not know template names. In presentation mode (``big``) every marker, line
+    and font the builder sized itself is enlarged too, not only the template's.
     """
-    packed = _pack(spec)
+    packed = _pack(_enlarged(spec) if big else spec)
     packed["layout"] = {"template": _TEMPLATE_JSON[big], **packed.get("layout", {})}
     return SpecFigure(packed)
+
+
+# Presentation mode: how much larger sizes that builders set explicitly become.
+_BIG_SCALE = {"marker": 1.5, "line": 1.5, "font": 1.3}
+
+
+def _enlarged(value, parent: str = ""):
+    """``value`` with marker sizes, line widths and font sizes scaled for a projector."""
+    if isinstance(value, dict):
+        kind = "font" if parent.endswith("font") else parent
+        return {
+            k: _scaled(v, _BIG_SCALE[kind])
+            if (k == "size" and kind in ("marker", "font")) or (k == "width" and kind == "line")
+            else _enlarged(v, k)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_enlarged(v, parent) for v in value]
+    return value
+
+
+def _scaled(size, factor: float):
+    if isinstance(size, int | float | np.ndarray) and not isinstance(size, bool):
+        return size * factor
+    if isinstance(size, list | tuple):
+        return [v * factor for v in size]
+    return size
 
 
 def _pack(value):

@@ -228,7 +228,7 @@ def write_url(config: PlaygroundConfig) -> None:
 
 def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
     """Animate steps or scrub the rate; for 2-D surfaces, the map or the 3-D view."""
-    left, right = st.columns([2, 1])
+    left, right = st.columns([3, 2])
     mode = left.segmented_control(t("pg.mode", lang), ("animate", "scrub"), key=f"{K}mode",
                                   format_func=lambda m: t(f"pg.mode_{m}", lang)) or "animate"
     view = "map"

@@ -2,9 +2,9 @@
 
 Pure builders over :mod:`lrviz.sweeps` results (plain-dict specs, see
 :func:`lrviz.figures.theme.figure`). In the rate plot colour is the status
-(:data:`~lrviz.figures.theme.STATUS_COLORS`) and the marker shape and line
-dash are the optimizer, so four optimizers overlay without a colour meaning
-two things; legends sit outside the plotting area.
+(:data:`~lrviz.figures.theme.STATUS_COLORS`) and the marker shape is the
+optimizer, so four optimizers overlay without a colour meaning two things;
+legends sit outside the plotting area.
 """
 
 from __future__ import annotations
@@ -24,16 +24,22 @@ from lrviz.sweeps import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep
 from lrviz.verdict import number
 
 SYMBOLS = ("circle", "square", "diamond", "triangle-up")
-DASHES = ("solid", "dash", "dot", "dashdot")
+LABEL_ROW = 18  # pixels per label row above the rate plot
 FLOOR = 1e-10  # final losses below this share of the starting gap are drawn at it
-LEGEND = dict(x=1.02, xanchor="left", y=1.0, yanchor="top", traceorder="grouped", groupclick="toggleitem")
+LEGEND = dict(x=1.02, xanchor="left", y=1.0, yanchor="top", traceorder="grouped", tracegroupgap=2)
 
 
-def _legend_only(name: str, group: str, title: str, marker: dict, line: dict | None = None) -> dict:
-    """A legend entry with no data: the legend explains colour and shape separately."""
-    return dict(type="scatter", x=[None], y=[None], mode="lines+markers" if line else "markers", name=name,
-                legendgroup=group, legendgrouptitle=dict(text=title), marker=marker,
-                line=line or {}, hoverinfo="skip")
+def _legend_only(name: str, group: str, title: str | None, marker: dict, line: dict | None = None) -> dict:
+    """A legend entry with no data, so the legend can explain colour and shape separately.
+
+    Each entry is a group of its own (clicking it hides that group's data only);
+    ``title`` heads the first entry of a kind.
+    """
+    trace = dict(type="scatter", x=[None], y=[None], mode="lines+markers" if line else "markers", name=name,
+                 legendgroup=group, marker=marker, line=line or {}, hoverinfo="skip")
+    if title:
+        trace["legendgrouptitle"] = dict(text=title)
+    return trace
 
 
 def _decade_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
@@ -74,12 +80,8 @@ def build_rates(
         status = r.sweep.status
         labels = np.array([t(f"status.{s}", lang) for s in STATUSES], dtype=object)
         index = {s: k for k, s in enumerate(STATUSES)}
-        data.append(_legend_only(name, r.optimizer, group, dict(symbol=SYMBOLS[i], color="#444", size=9),
-                                 dict(color="#444", dash=DASHES[i], width=1.5)))
-        calm = np.isfinite(gap)
-        data.append(dict(type="scatter", x=r.sweep.lrs[calm], y=shown[calm], mode="lines", hoverinfo="skip",
-                         line=dict(color="#666", dash=DASHES[i], width=1), legendgroup=r.optimizer,
-                         showlegend=False))
+        data.append(_legend_only(name, r.optimizer, group if i == 0 else None,
+                                 dict(symbol=SYMBOLS[i], color="#444", size=10)))
         data.append(dict(
             type="scatter", x=r.sweep.lrs, y=shown, mode="markers", name=name, legendgroup=r.optimizer,
             showlegend=False, customdata=labels[[index[s] for s in status]],
@@ -104,16 +106,18 @@ def build_rates(
                 + "<extra></extra>",
             ))
     marks = t("sweep.figure.marks", lang)
-    data.append(_legend_only(t("sweep.figure.best", lang), "marks", marks,
+    data.append(_legend_only(t("sweep.figure.best", lang), "best", marks,
                              dict(symbol="circle-open", size=14, color="black", line=dict(width=2.5))))
-    data.append(_legend_only(t("sweep.figure.edge", lang), "marks", marks,
+    data.append(_legend_only(t("sweep.figure.edge", lang), "edge", None,
                              dict(symbol="line-ns", size=16, color="black", line=dict(width=3))))
     present = {s for r in results for s in r.sweep.status}
-    data += [_legend_only(t(f"status.{s}", lang), "status", t("sweep.figure.status", lang),
+    heading = t("sweep.figure.status", lang)
+    data += [_legend_only(t(f"status.{s}", lang), f"status-{s}", None if k else heading,
                           dict(symbol="circle", size=10, color=STATUS_COLORS[s]))
-             for s in STATUSES if s in present]
+             for k, s in enumerate(s for s in STATUSES if s in present)]
 
-    shapes, notes = _rate_lines(results, lang, chosen, gd_critical)
+    shapes, notes = _rate_lines(results, lang, chosen, gd_critical, big)
+    above = (len(notes) * (LABEL_ROW + 4 * big))  # the rate lines' labels sit in rows above the plot
     if any(not np.all(np.isfinite(g)) for g in gaps):
         shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=top / 1.8, y1=top / 1.8,
                            line=dict(color=GREY, width=1, dash="dot")))
@@ -127,15 +131,15 @@ def build_rates(
         legend=LEGEND,
         shapes=shapes,
         annotations=notes,
-        height=560 if big else 480,
-        margin=dict(l=70, r=10, t=50, b=55),
+        height=(560 if big else 460) + above,
+        margin=dict(l=70, r=10, t=16 + above, b=55),
         hovermode="closest",
     )
     return figure(dict(data=data, layout=layout), big=big)
 
 
 def _rate_lines(results: Sequence[RateSweep], lang: str, chosen: float | None,
-                gd_critical: float | None) -> tuple[list[dict], list[dict]]:
+                gd_critical: float | None, big: bool) -> tuple[list[dict], list[dict]]:
     """Vertical lines (shapes) and their labels: critical rates and the chosen rate."""
     lines: list[tuple[float, str, str, str]] = []  # (rate, text, colour, dash)
     for r in results:
@@ -152,8 +156,10 @@ def _rate_lines(results: Sequence[RateSweep], lang: str, chosen: float | None,
     for k, (rate, text, colour, dash) in enumerate(lines):
         shapes.append(dict(type="line", yref="y domain", y0=0, y1=1, xref="x", x0=rate, x1=rate,
                            line=dict(color=colour, dash=dash, width=1.5)))
-        notes.append(dict(xref="x", x=np.log10(rate), yref="y domain", y=1.0 + 0.055 * k, yanchor="bottom",
-                          xanchor="center", showarrow=False, text=text, font=dict(color=colour, size=12)))
+        row = k * (LABEL_ROW + 4 * big)
+        notes.append(dict(xref="x", x=np.log10(rate), yref="y domain", y=1.0, yshift=row, yanchor="bottom",
+                          xanchor="center", showarrow=False, text=text,
+                          font=dict(color=colour, size=16 if big else 12)))
     return shapes, notes
 
 
@@ -171,7 +177,8 @@ def build_phase(
     the moment each rate escapes is visible rather than blank.
     """
     positive = data.values[np.isfinite(data.values) & (data.values > 0)]
-    hi = float(np.log10(positive.max())) if positive.size else 0.0
+    # The top of the scale ignores the last half percent, the brief blow-ups just before an escape.
+    hi = float(np.log10(np.percentile(positive, 99.5))) if positive.size else 0.0
     lo = max(float(np.log10(positive.min())) if positive.size else hi - 1, hi - 12)
     hi = max(hi, lo + 1)
     band = (hi - lo) / 12  # the diverged band above the scale
@@ -277,12 +284,13 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
                          text=names[category].tolist(),
                          hovertemplate="x₀=%{x:.3g}<br>→ %{text}<extra></extra>"))
     title = t("sweep.figure.ends_in", lang)
-    data += [_legend_only(name, "basins", title, dict(symbol="square", size=12, color=colour))
-             for name, colour in legend]
+    data += [_legend_only(name, f"basin-{k}", title if k == 0 else None,
+                          dict(symbol="square", size=12, color=colour))
+             for k, (name, colour) in enumerate(legend)]
     for trace in landscape.marker_traces(surface, lang):
         if trace["marker"]["symbol"] != "x":  # minima only: saddles are no destination
-            data.append({**trace, "marker": {**trace["marker"], "line": dict(width=1.5, color="black")},
-                         "legendgroup": "points"})
+            marker = {**trace["marker"], "color": "white", "line": dict(width=1.5, color="black")}
+            data.append({**trace, "marker": marker, "legendgroup": "points"})
     if start is not None:
         sy = surface.numpy(np.array([start[0]])) if surface.dim == 1 else [start[1]]
         data.append(dict(type="scatter", x=[start[0]], y=sy, mode="markers", name=t("figure.start", lang),

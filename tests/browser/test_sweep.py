@@ -1,0 +1,54 @@
+"""The sweep page in a real browser: run a sweep, see the status colours, look at the screenshots."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stPlotlyChart"]'
+GREEN, VERMILLION = "rgb(0, 158, 115)", "rgb(213, 94, 0)"  # converged, diverged (theme.STATUS_COLORS)
+
+
+def marker_fills(page, chart: int = 0) -> set[str]:
+    """Fill colours of the scatter markers drawn in one chart's SVG."""
+    return set(page.locator(CHART).nth(chart).evaluate(
+        "el => [...el.querySelectorAll('.scatterlayer path.point')].map(p => p.style.fill)"
+    ))
+
+
+def legend_texts(page, chart: int = 0) -> list[str]:
+    return page.locator(CHART).nth(chart).locator("g.legend text.legendtext").all_text_contents()
+
+
+def test_a_sweep_shows_converged_and_diverged_rates_in_their_colours(page, server):
+    page.goto(f"{server}/sweep?surface=quadratic&optimizers=sgd,momentum&n=300&lang=en")
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg")
+    legend = legend_texts(page)
+    assert {"converged", "diverged", "SGD", "best rate", "divergence edge"} <= set(legend), legend
+    assert {GREEN, VERMILLION} <= marker_fills(page)
+
+    # Run another sweep: more rates over a narrower range; the link follows.
+    hi = page.get_by_label("Highest rate")
+    hi.fill("3")
+    hi.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]hi=3(&|$)"), timeout=60_000)
+    wait_ready(page)
+    assert {GREEN, VERMILLION} <= marker_fills(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(CHART).count() == 3
+    screenshot(page, "sweep-quadratic")
+
+
+def test_two_dimensional_surface_in_korean(page, server):
+    page.goto(f"{server}/sweep?surface=six_hump_camel&optimizers=sgd,momentum,adam,rmsprop&lang=ko")
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg")
+    assert {"수렴", "발산"} <= set(legend_texts(page))
+    basin_legend = " ".join(legend_texts(page, 2))
+    assert "전역 최솟값" in basin_legend
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "sweep-2d-ko")

@@ -133,8 +133,9 @@ def quadratic(a: float = 2.0) -> Surface:
         title=Text("Quadratic", "이차 함수"),
         latex=r"f(x) = x^2" if a == 2 else rf"f(x) = \tfrac{{{a:g}}}{{2}}\,x^2",
         lesson=Text(
-            "One bowl, one curvature: below 2/a the steps shrink, above it every step overshoots further.",
-            "곡률이 일정한 그릇 모양: 학습률이 2/a보다 작으면 수렴하고, "
+            f"One bowl, one curvature a = {a:g}: below 2/a = {2 / a:g} the steps shrink, above it every "
+            "step overshoots further.",
+            f"곡률이 a = {a:g}로 일정한 그릇 모양: 학습률이 2/a = {2 / a:g}보다 작으면 수렴하고, "
             "크면 매 스텝 더 멀리 튀어 발산합니다.",
         ),
     )

@@ -9,7 +9,9 @@ symbol in every panel; the legend (or the panel title) carries its outcome.
 
 As on the playground, only small scatter traces move: per run, a short tail that
 ends in the head marker, and the marker on the loss curve. The map, the faint full
-paths and the loss curves are drawn once, so six runs of 2,000 steps stay small.
+paths and the loss curves are drawn once, and a frame holds only the new
+coordinates (plotly.js merges them into the traces' styles), so six runs of
+2,000 steps stay a few hundred kilobytes.
 """
 
 from __future__ import annotations
@@ -43,11 +45,28 @@ class _Path:
 
     def __init__(self, run: Trajectory, surface: Surface, view: landscape.View):
         self.x, self.y = _on_view(surface, run.points, view)
+        # Frames send short coordinate lists as JSON: on a grid of 1/5000 of the view (a tenth
+        # of a pixel) their numbers stay short.
+        (xlo, xhi), (ylo, yhi) = _spans(surface, view)
+        self.fx, self.fy = _snap(self.x, xlo, xhi), _snap(self.y, ylo, yhi)
         self.last = len(run.points) - 1  # a diverged run stops at its escaped point
         self.gap = _gap(run.losses, surface.f_min)
 
     def at(self, s: int) -> int:
         return min(s, self.last)
+
+
+def _spans(surface: Surface, view: landscape.View) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (lo, hi) of the x and y axes of a surface panel."""
+    if surface.dim == 2:
+        return (float(view.box[0, 0]), float(view.box[0, 1])), (float(view.box[1, 0]), float(view.box[1, 1]))
+    _, y = landscape.grid(surface)
+    return (float(view.box[0, 0]), float(view.box[0, 1])), (float(np.nanmin(y)), float(np.nanmax(y)))
+
+
+def _snap(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    step = max(hi - lo, 1e-12) / 5000
+    return np.round(values / step) * step
 
 
 def _full_path(
@@ -72,16 +91,23 @@ def _full_path(
     )
 
 
+def _tail(path: _Path, s: int) -> dict:
+    """Where run ``path`` is at frame ``s``: its last ``TAIL`` steps and the current point (always
+    ``TAIL + 1`` points, NaN-padded before step 0, so the marker sizes never change)."""
+    at = np.arange(path.at(s) - TAIL, path.at(s) + 1)
+    valid = at >= 0
+    return dict(
+        x=np.where(valid, path.fx[np.maximum(at, 0)], np.nan),
+        y=np.where(valid, path.fy[np.maximum(at, 0)], np.nan),
+    )
+
+
 def _head(path: _Path, i: int, s: int, *, axis: str = "x") -> dict:
-    """The run's last few steps up to frame ``s``, ending in its marker."""
+    """The run's last few steps up to frame ``s``, ending in its marker (the full trace; frames
+    send only :func:`_tail`, which plotly.js merges into it)."""
     colour, symbol = style(i)
-    s = path.at(s)
-    tail = slice(max(0, s - TAIL), s + 1)
-    n = len(path.x[tail])
     return dict(
         type="scatter",
-        x=path.x[tail],
-        y=path.y[tail],
         mode="lines+markers",
         legendgroup=f"run{i}",
         showlegend=False,
@@ -90,21 +116,23 @@ def _head(path: _Path, i: int, s: int, *, axis: str = "x") -> dict:
         marker=dict(
             symbol=symbol,
             color=colour,
-            size=[0] * (n - 1) + [HEAD_SIZE],
-            line=dict(color="white", width=[0] * (n - 1) + [1.5]),
+            size=[0] * TAIL + [HEAD_SIZE],
+            line=dict(color="white", width=[0] * TAIL + [1.5]),
         ),
         xaxis=axis,
         yaxis="y" + axis[1:],
+        **_tail(path, s),
     )
+
+
+def _at_loss(path: _Path, s: int) -> dict:
+    return dict(x=[path.at(s)], y=[path.gap[path.at(s)]])
 
 
 def _loss_marker(path: _Path, i: int, s: int) -> dict:
     colour, symbol = style(i)
-    s = path.at(s)
     return dict(
         type="scatter",
-        x=[s],
-        y=[path.gap[s]],
         mode="markers",
         legendgroup=f"run{i}",
         showlegend=False,
@@ -112,6 +140,7 @@ def _loss_marker(path: _Path, i: int, s: int) -> dict:
         marker=dict(symbol=symbol, color=colour, size=11, line=dict(color="white", width=1)),
         xaxis="x2",
         yaxis="y2",
+        **_at_loss(path, s),
     )
 
 
@@ -184,16 +213,20 @@ def build_overlay(
             )
         )
 
-    def moving(s: int) -> list[dict]:
-        return [_head(p, i, s) for i, p in enumerate(paths)] + [
-            _loss_marker(p, i, s) for i, p in enumerate(paths)
-        ]
-
     frames_at = _frame_steps(steps + 1, max_frames)
+    first = int(frames_at[0])
     indices = list(range(len(data), len(data) + 2 * len(paths)))
-    data += moving(int(frames_at[0]))
-    frames = [dict(name=str(int(s)), traces=indices, data=moving(int(s))) for s in frames_at]
-
+    data += [_head(p, i, first) for i, p in enumerate(paths)] + [
+        _loss_marker(p, i, first) for i, p in enumerate(paths)
+    ]
+    frames = [
+        dict(
+            name=str(int(s)),
+            traces=indices,
+            data=[_tail(p, s) for p in paths] + [_at_loss(p, s) for p in paths],
+        )
+        for s in frames_at
+    ]
     axes = _main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
     layout = dict(
@@ -296,13 +329,12 @@ def build_multiples(
     if surface.dim == 1:
         layout.pop("images")
 
-    def moving(s: int) -> list[dict]:
-        return [_head(p, i, s, axis="x" + ("" if i == 0 else str(i + 1))) for i, p in enumerate(paths)]
-
     frames_at = _frame_steps(steps + 1, max_frames)
     indices = list(range(len(data), len(data) + len(paths)))
-    data += moving(int(frames_at[0]))
-    frames = [dict(name=str(int(s)), traces=indices, data=moving(int(s))) for s in frames_at]
+    data += [
+        _head(p, i, int(frames_at[0]), axis="x" + ("" if i == 0 else str(i + 1))) for i, p in enumerate(paths)
+    ]
+    frames = [dict(name=str(int(s)), traces=indices, data=[_tail(p, s) for p in paths]) for s in frames_at]
     layout.update(
         height=plot_px + margin["t"] + margin["b"],
         showlegend=False,

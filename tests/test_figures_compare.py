@@ -1,0 +1,117 @@
+"""The Compare figures, by structure: lock-step frames, one style per run, legends, payload size."""
+
+import base64
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from lrviz import comparison, surfaces
+from lrviz.comparison import Row
+from lrviz.figures import compare as figures
+from lrviz.figures import landscape
+from lrviz.figures.playground import MAX_FRAMES
+
+
+@pytest.fixture(scope="module")
+def six():
+    """Six runs on Rosenbrock, one of them diverging early, 2,000 steps."""
+    surface = surfaces.get("rosenbrock")
+    rows = (
+        Row("sgd", 0.0015),
+        Row("sgd", 0.01),
+        Row("momentum", 0.003),
+        Row("nesterov", 0.002),
+        Row("rmsprop", 0.02),
+        Row("adam", 0.3, "cosine"),
+    )
+    runs = comparison.run_rows(surface, rows, 2000)
+    return surface, rows, runs, comparison.names(rows, runs, "en")
+
+
+def decode(value) -> np.ndarray:
+    """A trace array as plotly.js gets it (JSON list, or base64 typed array)."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+    return np.array([np.nan if v is None else v for v in value], dtype=float)
+
+
+def test_overlay_moves_every_run_in_lock_step(six):
+    surface, rows, runs, names = six
+    spec = figures.build_overlay(runs, names, surface, lang="en").to_dict()
+    frames, view = spec["frames"], landscape.View(surface)
+    assert len(frames) == MAX_FRAMES
+    assert all(len(f["data"]) == 2 * len(rows) and f["traces"] == frames[0]["traces"] for f in frames)
+    for frame in frames[::17]:
+        s = int(frame["name"])
+        for i, run in enumerate(runs):
+            at = min(s, len(run.points) - 1)
+            head = frame["data"][i]
+            x, y = decode(head["x"])[-1], decode(head["y"])[-1]
+            if view.inside(run.points[at : at + 1])[0]:
+                assert (x, y) == pytest.approx(tuple(run.points[at]), abs=4 / 5000)  # a 1/5000 grid
+            else:  # a diverged run's escaped point is off the map
+                assert np.isnan(x)
+            loss = frame["data"][len(rows) + i]
+            assert loss["x"] == [at] and spec["data"][frame["traces"][len(rows) + i]]["xaxis"] == "x2"
+
+
+def test_overlay_gives_each_run_its_colour_symbol_and_a_legend_entry_with_its_outcome(six):
+    surface, _, runs, names = six
+    spec = figures.build_overlay(runs, names, surface, lang="en").to_dict()
+    legend = [d for d in spec["data"] if d.get("showlegend")]
+    assert [d["name"] for d in legend] == names
+    assert len({d["line"]["color"] for d in legend}) == len({d["marker"]["symbol"] for d in legend}) == 6
+    assert "diverged at step" in names[1] and runs[1].status == "diverged"
+    assert spec["layout"]["yaxis2"]["type"] == "log" and spec["layout"]["images"]  # the contour picture
+    assert not any(d["type"] in ("contour", "heatmap") for d in spec["data"])
+
+
+def test_payload_stays_small_for_six_long_runs(six):
+    surface, _, runs, names = six
+    for build in (figures.build_overlay, figures.build_multiples):
+        size = len(pio.to_json(build(runs, names, surface, lang="en"), validate=False))
+        assert size < 500_000, (build.__name__, size)
+
+
+def test_multiples_give_each_run_a_panel_with_the_same_frames(six):
+    surface, rows, runs, _ = six
+    names = comparison.names(rows, runs, "ko", sep="<br>")
+    spec = figures.build_multiples(runs, names, surface, lang="ko").to_dict()
+    layout = spec["layout"]
+    assert [k for k in layout if k.startswith("xaxis")] == ["xaxis", *(f"xaxis{i}" for i in range(2, 7))]
+    assert len(layout["images"]) == 6 and {im["xref"] for im in layout["images"]} == {
+        "x",
+        *(f"x{i}" for i in range(2, 7)),
+    }
+    assert [a["text"].split(" ", 1)[1] for a in layout["annotations"]] == names
+    overlay = figures.build_overlay(runs, comparison.names(rows, runs, "ko"), surface, lang="ko").to_dict()
+    assert [f["name"] for f in spec["frames"]] == [f["name"] for f in overlay["frames"]]
+    assert all(len(f["data"]) == 6 for f in spec["frames"])
+    moving = [spec["data"][k] for k in spec["frames"][0]["traces"]]
+    assert [trace["xaxis"] for trace in moving] == ["x", "x2", "x3", "x4", "x5", "x6"]
+
+
+def test_one_dimensional_runs_are_drawn_on_the_curve():
+    surface = surfaces.get("quadratic")
+    rows = (Row("sgd", 0.25), Row("sgd", 1.5))
+    runs = comparison.run_rows(surface, rows, 30)
+    spec = figures.build_overlay(runs, comparison.names(rows, runs, "en"), surface, lang="en").to_dict()
+    assert len(spec["frames"]) == 31  # every step gets a frame when there are few
+    assert "images" not in spec["layout"]
+    path = next(d for d in spec["data"] if d.get("showlegend"))
+    x, y = decode(path["x"]), decode(path["y"])
+    assert np.allclose(y, x**2)  # f(x) = x² on the curve
+    multiples = figures.build_multiples(
+        runs, comparison.names(rows, runs, "en"), surface, lang="en"
+    ).to_dict()
+    assert "images" not in multiples["layout"]
+    json.dumps(multiples)  # plain JSON all the way down
+
+
+def test_names_must_match_runs():
+    surface = surfaces.get("quadratic")
+    runs = comparison.run_rows(surface, (Row("sgd", 0.1),), 10)
+    with pytest.raises(ValueError, match="names"):
+        figures.build_overlay(runs, [], surface, lang="en")

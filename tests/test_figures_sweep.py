@@ -1,0 +1,139 @@
+"""lrviz.figures.sweep: the structure of the rate plot, the phase picture and the basin map."""
+
+import base64
+import functools
+from dataclasses import replace
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from lrviz import links, sweeps
+from lrviz.figures import sweep as figures
+from lrviz.figures.theme import STATUS_COLORS
+from lrviz.sweeps import DEFAULT, SweepConfig
+
+STEPS = 500
+
+
+def values(array) -> np.ndarray:
+    """A packed array (typed-array dict or plain list) as NumPy."""
+    if isinstance(array, dict):
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        shape = array.get("shape")
+        return flat.reshape([int(n) for n in shape.split(",")]) if shape else flat
+    return np.array([np.nan if v is None else v for v in np.ravel(array)], dtype=float)
+
+
+@functools.cache
+def computed(surface="quadratic", optimizers=("sgd",), rates=300, lo=1e-3, hi=10.0, lr=0.5):
+    base = replace(DEFAULT.base, surface=surface, optimizer=optimizers[0], steps=STEPS, lr=lr)
+    config = SweepConfig(base=base, optimizers=optimizers, rates=rates, lo=lo, hi=hi)
+    surface = links.surface_of(base)
+    return config, surface, sweeps.run_sweeps(config, surface)
+
+
+def legend(fig) -> list[str]:
+    return [d["name"] for d in fig["data"] if d.get("showlegend", True) and "name" in d]
+
+
+def test_rate_plot_is_log_log_with_one_marker_per_run_coloured_by_status():
+    config, surface, results = computed(optimizers=("sgd", "momentum"))
+    fig = figures.build_rates(results, surface, lang="en", chosen=0.5, gd_critical=1.0).to_dict()
+    assert fig["layout"]["xaxis"]["type"] == fig["layout"]["yaxis"]["type"] == "log"
+    runs = [d for d in fig["data"] if d.get("marker", {}).get("color") is not None
+            and isinstance(d["marker"]["color"], list) and len(d["marker"]["color"]) == config.rates]
+    assert len(runs) == 2
+    for trace, result in zip(runs, results, strict=True):
+        assert trace["marker"]["color"] == [STATUS_COLORS[s] for s in result.sweep.status]
+        y = values(trace["y"])
+        diverged = result.sweep.status == "diverged"
+        assert diverged.any() and y[diverged].min() > y[~diverged].max()  # the row above the plot
+    assert runs[0]["marker"]["symbol"] != runs[1]["marker"]["symbol"]
+    names = legend(fig)
+    assert {"SGD", "SGD with momentum", "best rate", "divergence edge", "converged", "diverged"} <= set(names)
+    assert "stalled at a saddle" not in names  # only statuses that occur
+    # Critical rates: 2/λ = 1 for SGD and 2(1 + 0.9)/λ = 1.9 for momentum, plus the chosen rate.
+    lines = sorted(s["x0"] for s in fig["layout"]["shapes"] if s.get("xref") == "x")
+    np.testing.assert_allclose(lines, [0.5, 1.0, 1.9], rtol=1e-3)
+    texts = " ".join(a["text"] for a in fig["layout"]["annotations"])
+    assert "SGD: 2/λmax = 1" in texts and "2(1+μ)/λmax = 1.9" in texts
+
+
+def test_best_rate_is_ringed_and_the_edge_ticked():
+    _, surface, results = computed()
+    fig = figures.build_rates(results, surface, lang="en").to_dict()
+    ring = [d for d in fig["data"] if d.get("marker", {}).get("symbol") == "circle-open" and d["x"] != [None]]
+    tick = [d for d in fig["data"] if d.get("marker", {}).get("symbol") == "line-ns" and d["x"] != [None]]
+    assert values(ring[0]["x"])[0] == pytest.approx(results[0].best_lr)
+    assert values(tick[0]["x"])[0] == pytest.approx(results[0].edge)
+
+
+def test_adaptive_optimizers_get_plain_gd_critical_rate_for_reference():
+    _, surface, results = computed(optimizers=("adam",))
+    assert results[0].limit is None
+    fig = figures.build_rates(results, surface, lang="ko", gd_critical=1.0).to_dict()
+    (line,) = [s for s in fig["layout"]["shapes"] if s.get("xref") == "x"]
+    assert line["x0"] == 1.0 and line["line"]["dash"] == "dot"
+    assert any("경사하강법" in a["text"] for a in fig["layout"]["annotations"])
+    assert "Adam" in legend(fig)
+
+
+def test_payload_stays_small_for_four_optimizers_and_two_thousand_rates():
+    _, surface, results = computed(optimizers=("sgd", "momentum", "adam", "rmsprop"), rates=2000)
+    fig = figures.build_rates(results, surface, lang="en")
+    assert len(pio.to_json(fig, validate=False)) < 600_000
+
+
+def test_phase_heatmap_marks_diverged_cells_at_the_top_of_its_scale():
+    _, surface, results = computed()
+    data = sweeps.phase(results[0].sweep, surface, "loss")
+    fig = figures.build_phase(data, lang="en", limit=results[0].limit, best=results[0].best_lr).to_dict()
+    (heat,) = fig["data"]
+    assert heat["type"] == "heatmap" and heat["z"]["dtype"] == "f4"  # a typed array, not a JSON list
+    z = values(heat["z"])
+    assert z.shape == data.values.shape and z.shape[0] <= 200 and z.shape[1] <= 250
+    assert np.all(z[data.diverged] == heat["zmax"])
+    assert np.all(z[~data.diverged] < heat["zmax"])
+    assert heat["colorbar"]["ticktext"][-1] == "diverged"
+    assert heat["colorscale"][-1][1] == STATUS_COLORS["diverged"]
+    np.testing.assert_allclose(values(heat["y"]), np.log10(data.lrs), rtol=1e-6)  # rows on a log scale
+    assert fig["layout"]["yaxis"]["ticktext"][0] == "10<sup>-3</sup>"
+    critical = [s for s in fig["layout"]["shapes"] if s["line"]["dash"] == "dash"]
+    assert critical[0]["y0"] == pytest.approx(0.0, abs=1e-3)  # log10 of 2/λmax = 1
+
+
+def test_basin_map_names_each_minimum_by_its_coordinates():
+    config, surface, _ = computed("himmelblau", lo=1e-5, hi=1.0, lr=0.002)
+    basins = sweeps.basins(config, surface)
+    fig = figures.build_basins(basins, surface, lang="en", start=surface.start).to_dict()
+    heat = fig["data"][0]
+    assert heat["type"] == "heatmap" and heat["showscale"] is False
+    category, entries = figures.basin_categories(basins, "en")
+    assert len(entries) == 4 and all("global minimum (" in name for name, _ in entries)
+    assert "global minimum (3, 2)" in legend(fig)
+    assert heat["zmin"] == -0.5 and heat["zmax"] == len(entries) - 0.5
+    np.testing.assert_array_equal(values(heat["z"]), category)
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x"
+
+
+def test_basin_categories_lump_rare_minima_and_name_diverged_and_unfinished_runs():
+    minima = tuple((float(i), 0.0) for i in range(9))
+    label = np.array([0] * 5 + [1] * 5 + [2] * 4 + [3] * 4 + [4] * 3 + [5] * 3 + [6] * 2 + [7] + [8]
+                     + [sweeps.DIVERGED] * 2 + [sweeps.NO_MINIMUM])
+    basins = sweeps.Basins(0.1, (np.arange(len(label)),), label, minima, n_global=1)
+    category, entries = figures.basin_categories(basins, "ko")
+    names = [name for name, _ in entries]
+    assert names[0] == "전역 최솟값 (0, 0)" and names[1] == "지역 최적점 (1, 0)"
+    assert names[6:] == ["그 밖의 최솟값 3개", "발산", "최솟값에 도착하지 못함"]
+    assert set(category[label >= 6]) == {6}
+    assert entries[7][1] == STATUS_COLORS["diverged"]
+    assert len({colour for _, colour in entries}) == len(entries)
+
+
+def test_one_dimensional_basins_are_points_on_the_curve():
+    config, surface, _ = computed("double_well", lr=0.01)
+    basins = sweeps.basins(config, surface)
+    fig = figures.build_basins(basins, surface, lang="en").to_dict()
+    points = [d for d in fig["data"] if isinstance(d.get("marker", {}).get("color"), list)]
+    assert len(values(points[0]["x"])) == sweeps.BASIN_LINE

@@ -1,0 +1,104 @@
+"""The sweep page with Streamlit's AppTest: defaults, four optimizers, hostile links, bad input typed."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/sweep.py"
+TIMEOUT = 90  # the first run compiles JAX programs
+
+
+def open_sweep(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 3
+
+
+def param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value if isinstance(value, str) else value[0]
+
+
+def table(at: AppTest):
+    return at.dataframe[0].value
+
+
+@pytest.mark.parametrize(("lang", "title", "best"),
+                         [("en", "Sweep", "Best rate"), ("ko", "스윕", "가장 좋은 학습률")])
+def test_defaults_in_both_languages(lang, title, best):
+    at = open_sweep(lang=lang)
+    assert_clean(at)
+    assert title in at.title[0].value
+    frame = table(at)
+    assert list(frame.index) == [0]
+    # GD on x²: best near 1/λ = 0.5, divergence edge just above 2/λ = 1.
+    assert 0.49 <= float(frame[best][0]) <= 0.51
+    assert param(at, "optimizers") == "sgd" and param(at, "n") == "500"
+    assert not at.warning and not at.error
+
+
+def test_four_optimizers_on_a_two_dimensional_surface():
+    at = open_sweep(surface="himmelblau", optimizers="sgd,momentum,adam,rmsprop", n="200", steps="200")
+    assert_clean(at)
+    frame = table(at)
+    assert list(frame["Optimizer"]) == ["SGD", "SGD with momentum", "Adam", "RMSprop"]
+    assert list(frame["Critical rate (theory)"][2:]) == ["none (adaptive)"] * 2
+    assert param(at, "optimizers") == "sgd,momentum,adam,rmsprop"
+
+
+@pytest.mark.parametrize(("query", "keys"), [
+    ({"lo": "2", "hi": "1"}, {"lo", "hi"}),
+    ({"n": "5"}, {"n"}),
+    ({"n": "1000000000"}, {"n"}),
+    ({"n": "💥", "lo": "NaN", "hi": "<script>", "lr": "-1", "phase": "' OR 1=1 --"},
+     {"n", "lo", "hi", "lr", "phase"}),
+    ({"optimizers": "sgd,sgd,adam,,x", "steps": "1e999", "start": ",,,"}, {"optimizers", "steps", "start"}),
+])
+def test_bad_link_values_fall_back_with_a_note(query, keys):
+    at = open_sweep(lang="ko", **query)
+    assert_clean(at)
+    noted = " ".join(w.value for w in at.warning)
+    assert all(f"“{key}”" in noted for key in keys), noted
+    assert float(param(at, "lo")) < float(param(at, "hi"))
+    assert 200 <= int(param(at, "n")) <= 2000
+
+
+def test_typing_lo_above_hi_keeps_the_last_valid_sweep():
+    at = open_sweep()
+    at.number_input(key="sw_lo").set_value(50.0).run()
+    assert_clean(at)
+    assert any("must be smaller" in e.value for e in at.error)
+    assert param(at, "lo") == "0.001"  # the link keeps the last valid sweep
+    at.number_input(key="sw_lo").set_value(0.01).run()
+    assert not at.error and param(at, "lo") == "0.01"
+
+
+def test_no_optimizer_chosen_keeps_the_last_valid_sweep():
+    at = open_sweep(lang="ko")
+    at.multiselect(key="sw_optimizers").unselect("sgd").run()
+    assert_clean(at)
+    assert any("옵티마이저를 하나 이상" in e.value for e in at.error)
+
+
+def test_more_rates_and_the_distance_picture_go_into_the_link():
+    at = open_sweep(surface="six_hump_camel")
+    at.number_input(key="sw_rates").set_value(1000).run()
+    at.segmented_control(key="sw_phase").set_value("distance").run()
+    assert_clean(at)
+    assert param(at, "n") == "1000" and param(at, "phase") == "distance"
+    assert param(at, "surface") == "six_hump_camel"
+
+
+def test_custom_formula_and_schedule_parameters_from_the_link():
+    at = open_sweep(surface="custom", formula="(x-1)^2", dim="1", schedule="step", **{"s.gamma": "0.5"})
+    assert_clean(at)
+    assert param(at, "formula") == "(x-1)^2" and param(at, "s.gamma") == "0.5"

@@ -225,6 +225,8 @@ def limit_of(row: Row, lam: float) -> Limit | None:
 def outcome(run: Trajectory, lang: str) -> str:
     """What happened, short enough for a legend: "converged in 312 steps", "diverged at step 9"."""
     if run.status == "converged" and run.converged_at is not None:
+        if run.converged_at == 1:
+            return t("compare.converged_in_one", lang)
         return t("compare.converged_in", lang, steps=run.converged_at)
     if run.status == "diverged" and run.diverged_at is not None:
         return t("compare.diverged_at", lang, step=run.diverged_at)

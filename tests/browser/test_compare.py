@@ -1,0 +1,56 @@
+"""The Compare page in a real browser: add a run and see its legend entry, play all runs together."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+def legend_items(page) -> int:
+    return page.locator(f"{CHART} .legend .traces").count()
+
+
+def test_add_a_run_and_see_its_legend_entry_then_play(page, server):
+    page.goto(f"{server}/compare?lang=en")
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg")
+    page.wait_for_selector(f"{CHART} image")  # the contour map under the paths
+    assert legend_items(page) == 4
+    screenshot(page, "compare-default")
+
+    page.get_by_role("button", name="Add a run").click()
+    page.wait_for_url(re.compile(r"[?&]r5=adam(:|%3A)0\.15(&|$)"), timeout=60_000)
+    wait_ready(page)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{CHART} .legend .traces').length === 5", timeout=30_000
+    )
+    legend = page.locator(f"{CHART} .legend .legendtext").all_text_contents()
+    assert legend[-1].startswith("Adam · η = 0.15: ")
+
+    # Play: every run's marker moves, in the browser, with no round trip.
+    chart = page.locator(CHART)
+    chart.scroll_into_view_if_needed()
+    chart.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function(
+        f"() => !document.querySelector('{CHART} text.slider-label').textContent.endsWith(' 0')",
+        timeout=10_000,
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "compare-five-runs")
+
+
+def test_six_runs_in_panels_in_korean(page, server):
+    runs = "&".join(f"r{i + 1}=sgd:{lr}" for i, lr in enumerate((0.01, 0.1, 0.4, 0.5, 0.9, 1.1)))
+    page.goto(f"{server}/compare?lang=ko&surface=quadratic&steps=60&layout=multiples&{runs}")
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg")
+    titles = page.locator(f"{CHART} .annotation-text").all_text_contents()
+    assert len(titles) == 6 and any("발산" in title for title in titles)
+    assert page.get_by_role("button", name="실행 추가").is_disabled()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "compare-six-panels-ko")

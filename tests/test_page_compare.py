@@ -1,0 +1,129 @@
+"""The Compare page with AppTest: defaults, six rows, hostile links, the row buttons, both languages."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lrviz.comparison import MAX_ROWS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/compare.py"
+TIMEOUT = 90  # a first run compiles a JAX program per optimizer
+
+
+def open_compare(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def legend(at: AppTest) -> list[str]:
+    """The chart's legend entries (one per run)."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [d["name"] for d in spec["data"] if d.get("showlegend")]
+
+
+def warnings(at: AppTest) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+def test_defaults_show_four_optimizers_on_rosenbrock_with_a_table():
+    at = open_compare(lang="en")
+    assert not at.exception and not at.error
+    names = legend(at)
+    assert [n.split(" · ")[0] for n in names] == ["SGD", "SGD with momentum", "RMSprop", "Adam"]
+    assert "converged in" in names[1]
+    assert url(at)["r4"] == "adam:0.3" and url(at)["surface"] == "rosenbrock"
+    table = at.dataframe[0].value
+    assert len(table) == 4 and table.columns[0] == "Run"
+
+    # Add a run: a copy of the last one at half its rate, in the chart and the link.
+    at.sidebar.button(key="cmp_add").click().run()
+    assert not at.exception
+    assert len(legend(at)) == 5 and url(at)["r5"] == "adam:0.15"
+    # Remove the first run: the others move up in the link.
+    at.sidebar.button(key="cmp_0_remove").click().run()
+    assert len(legend(at)) == 4 and url(at)["r1"] == "momentum:0.003" and "r5" not in url(at)
+
+
+def test_six_rows_in_korean_in_panels():
+    runs = {f"r{i + 1}": f"sgd:{lr}" for i, lr in enumerate((0.01, 0.1, 0.4, 0.5, 0.9, 1.1))}
+    at = open_compare(lang="ko", surface="quadratic", steps="60", layout="multiples", **runs)
+    assert not at.exception and not at.error
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert len(titles) == MAX_ROWS and "발산" in titles[-1]
+    assert at.sidebar.button(key="cmp_add").disabled
+    assert "학습률" in at.title[0].value or "비교" in at.title[0].value
+
+
+def test_garbage_in_every_key_shows_notes_and_no_traceback():
+    query = {
+        "lang": "en",
+        "surface": "moon",
+        "steps": "-3",
+        "start": "x",
+        "layout": "??",
+        "big": "2",
+        "r1": "foo:0.1",
+        "r2": "adam:-1",
+        "r3": "sgd:0.1:nope",
+        "r3.o.momentum": "7",
+    }
+    query.update({f"r{i}": "sgd:0.01" for i in range(4, 10)})  # nine rows in all
+    at = open_compare(**query)
+    assert not at.exception
+    text = warnings(at)
+    for key in ("surface", "steps", "start", "layout", "big", "r1", "r2", "r3", "r3.o.momentum"):
+        assert f"“{key}”" in text, key
+    assert "3 more runs" in text
+    assert len(legend(at)) == MAX_ROWS
+    assert url(at)["r1"] == "sgd:0.1" and url(at)["r2"] == "adam:0.01" and "r7" not in url(at)
+
+
+def test_the_shortcut_spreads_one_optimizer_around_its_critical_rate():
+    at = open_compare(lang="en", surface="quadratic", steps="100")
+    at.sidebar.selectbox(key="cmp_sp_opt").set_value("sgd")
+    at.sidebar.button(key="cmp_sp_go").click().run()
+    assert not at.exception
+    names = legend(at)
+    assert [n.split(": ")[0] for n in names] == [
+        "SGD · η = 0.01",
+        "SGD · η = 0.5",
+        "SGD · η = 0.99",
+        "SGD · η = 1.2",
+    ]
+    assert [n.split(": ")[1] for n in names] == [
+        "still moving",
+        "converged in 1 step",
+        "oscillating",
+        "diverged at step 8",
+    ]
+    assert any("2/λmax ≈ 1" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_adaptive_shortcut_says_why_there_is_no_critical_rate(lang):
+    at = open_compare(lang=lang, surface="bowl", steps="50")
+    at.sidebar.selectbox(key="cmp_sp_opt").set_value("adam")
+    at.sidebar.button(key="cmp_sp_go").click().run()
+    assert not at.exception
+    assert len(legend(at)) == 4
+    explanation = " ".join(i.value for i in at.info)
+    assert ("no critical rate" in explanation) if lang == "en" else ("임계 학습률이 없습니다" in explanation)
+
+
+def test_a_rejected_hyper_parameter_keeps_the_last_valid_row():
+    at = open_compare(lang="en", surface="quadratic", steps="40", r1="sgd:0.1")
+    at.sidebar.toggle(key="cmp_0_o_sgd_nesterov").set_value(True).run()  # Nesterov needs momentum > 0
+    assert not at.exception
+    assert any("Run 1" in e.value and "nesterov" in e.value for e in at.error)
+    assert url(at)["r1"] == "sgd:0.1" and "r1.o.nesterov" not in url(at)

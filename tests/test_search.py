@@ -1,0 +1,67 @@
+"""Grid and random search, checking the suggestions, and the three-rate comparison."""
+
+import numpy as np
+import pytest
+
+from lrviz import datasets, search
+
+SMALL = dict(width=8, depth=1, batch=32, steps=40, evals=4)
+
+
+def test_runs_needed_counts_up_to_the_first_run_within_five_percent():
+    losses = np.array([0.9, np.inf, 0.53, 0.504, 0.5])
+    assert search.runs_needed(losses, best=0.5) == 4  # 0.504 <= 0.525; 0.53 is not
+    assert search.runs_needed(losses, best=0.5, within=0.07) == 3
+    assert search.runs_needed(np.array([np.inf, 2.0]), best=1.0) is None
+
+
+@pytest.fixture(scope="module")
+def found():
+    return search.search(datasets.load("moons"), lo=1e-3, hi=10.0, n=8, **SMALL)
+
+
+def test_grid_is_log_spaced_and_random_is_drawn_in_the_same_range(found):
+    np.testing.assert_allclose(found.grid.lrs, np.geomspace(1e-3, 10.0, 8))
+    assert np.all((found.random.lrs >= 1e-3) & (found.random.lrs <= 10.0))
+    assert not np.allclose(np.sort(found.random.lrs), found.grid.lrs)
+
+
+def test_best_is_the_lowest_validation_loss_of_both_searches(found):
+    both = np.concatenate([found.grid.final_val_loss, found.random.final_val_loss])
+    lrs = np.concatenate([found.grid.lrs, found.random.lrs])
+    assert found.best_loss == both.min()
+    assert found.best_lr == lrs[np.argmin(both)]
+    assert found.grid_runs == search.runs_needed(found.grid.final_val_loss, found.best_loss)
+    assert found.random_runs == search.runs_needed(found.random.final_val_loss, found.best_loss)
+    assert (found.grid_runs is not None) or (found.random_runs is not None)  # the best is in one of them
+
+
+def test_the_two_searches_are_the_rows_of_one_training(found):
+    # The same seed: the grid's rows equal training those rates on their own.
+    alone = search.mlp.train(datasets.load("moons"), found.grid.lrs[:2], 0, **SMALL)
+    np.testing.assert_allclose(alone.val_loss, found.grid.val_loss[:2], rtol=2e-5)
+    assert found.grid.params[0][0].shape == (8, 2, 8)
+
+
+def test_check_suggestions_trains_every_rule_from_every_seed():
+    check = search.check_suggestions(datasets.load("moons"), {"a": 1e-3, "b": 0.5, "c": 1e4},
+                                     seeds=(0, 1), **SMALL)
+    assert check.val_loss.shape == (3, 2)
+    np.testing.assert_allclose(check.training.lrs, [1e-3, 1e-3, 0.5, 0.5, 1e4, 1e4])
+    np.testing.assert_array_equal(check.training.seeds, [0, 1, 0, 1, 0, 1])
+    assert check.winner == "b"  # a sane rate beats a crawl and an explosion
+    with pytest.raises(ValueError, match="empty"):
+        search.check_suggestions(datasets.load("moons"), {})
+
+
+def test_compare_rates_uses_a_thirtieth_and_ten_times_the_good_rate():
+    comparison = search.compare_rates(datasets.load("moons"), 0.3, **SMALL)
+    np.testing.assert_allclose(comparison.lrs, [0.01, 0.3, 3.0])
+    assert comparison.training.val_loss.shape == (3, 5)
+
+
+def test_bad_ranges_are_refused():
+    with pytest.raises(ValueError, match=r"`lo` \(=1.0\) and `hi` \(=0.5\)"):
+        search.search(datasets.load("moons"), lo=1.0, hi=0.5)
+    with pytest.raises(ValueError, match=r"`n` \(=1\)"):
+        search.search(datasets.load("moons"), n=1)

@@ -55,8 +55,11 @@ class Entry(NamedTuple):
     demo: Demo
     variant: Text | None = None
 
-    def title(self, lang: str) -> str:
+    def title(self, lang: str, *, short: bool = False) -> str:
+        """The card's name; ``short`` drops the library class in brackets (for the small charts)."""
         name = SCHEDULES[self.schedule].title(lang)
+        if short:
+            name = name.split(" (")[0]
         return name if self.variant is None else f"{name} · {self.variant(lang)}"
 
 

@@ -1,9 +1,77 @@
-"""Placeholder while the page is being built (replaced in this session)."""
+"""Schedules: every schedule of the lessons, seen, explained, and taken home as code."""
+
+from dataclasses import replace
 
 import streamlit as st
 
+from lrviz import optimizers, schedule_links, schedules
+from lrviz.schedule_guide import GUIDE
 from lrviz.strings import t
+from lrviz.ui import schedules as sc
 from lrviz.ui import shell
 
 lang = shell.page()
-st.title(t("nav.schedules", lang))
+first = sc.load()
+if first is not None:
+    shell.show_notes(first.notes, lang)
+
+st.title(t("sched.title", lang))
+st.caption(t("sched.intro", lang))
+
+key = sc.open_key()
+config, errors = sc.sidebar(lang, key)
+for message in errors:
+    st.error(message)
+if errors:  # keep showing the last valid state of this card
+    last = st.session_state.get("sc_last_valid")
+    fallback = schedule_links.preset(key, lang, config.overlay)
+    config = last if last is not None and last.open == key else fallback
+st.session_state["sc_last_valid"] = config
+entry = config.entry
+
+st.subheader(t("sched.gallery", lang))
+st.caption(t("sched.gallery_help", lang))
+st.plotly_chart(sc.gallery(config.lr, config.steps, key, lang), theme=None, key="sc_gallery",
+                config={"displaylogo": False, "displayModeBar": False})
+sc.gallery_picker(lang)
+
+curve, comparison, outcome, cuts, code = sc.open_card(config)
+st.header(entry.title(lang))
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**{t('sched.curve', lang)}**")
+    st.plotly_chart(curve, theme=None, key="sc_curve", config={"displaylogo": False})
+with right:
+    st.markdown(f"**{t('sched.when', lang)}**")
+    st.markdown(GUIDE[entry.schedule].when(lang))
+    st.caption(schedules.SCHEDULES[entry.schedule].summary(lang))
+st.markdown(f"**{t('sched.formula', lang)}**")
+st.latex(GUIDE[entry.schedule].formula)
+
+st.subheader(t("sched.demo", lang))
+st.caption(t("sched.demo_intro", lang, name=entry.title(lang), lr=f"{config.lr:g}"))
+if config == schedule_links.preset(key, lang, config.overlay):
+    st.info(t(f"sched.claim_{entry.demo.claim}", lang))
+st.markdown(outcome)
+if cuts is not None:
+    st.markdown(t("sched.cuts", lang, steps=", ".join(str(int(c)) for c in cuts)) if len(cuts)
+                else t("sched.no_cuts", lang, steps=config.steps))
+st.plotly_chart(comparison, theme=None, key="sc_comparison", config={"displaylogo": False})
+
+st.subheader(t("sched.code", lang))
+st.caption(t("sched.code_intro", lang, optimizer=optimizers.OPTIMIZERS[config.optimizer].title(lang)))
+for tab, library in zip(st.tabs([t(f"sched.lib_{lib}", lang) for lib in code]), code, strict=True):
+    tab.code(code[library], language="python")
+
+st.subheader(t("sched.overlay", lang))
+overlay = sc.overlay_picker(lang)
+if overlay:
+    st.plotly_chart(sc.overlay(overlay, config.lr, config.steps, lang), theme=None, key="sc_overlay_chart",
+                    config={"displaylogo": False})
+else:
+    st.info(t("sched.overlay_empty", lang))
+
+st.subheader(t("sched.guide_title", lang))
+st.markdown(t("sched.guide", lang))
+
+sc.write_url(replace(config, overlay=overlay))

@@ -16,6 +16,7 @@ coordinates (plotly.js merges them into the traces' styles), so six runs of
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -64,9 +65,11 @@ def _spans(surface: Surface, view: landscape.View) -> tuple[tuple[float, float],
     return (float(view.box[0, 0]), float(view.box[0, 1])), (float(np.nanmin(y)), float(np.nanmax(y)))
 
 
-def _snap(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    step = max(hi - lo, 1e-12) / 5000
-    return np.round(values / step) * step
+def _snap(values: np.ndarray, lo: float, hi: float) -> list[float | None]:
+    """Coordinates as short plain floats (about a tenth of a pixel apart), None where not finite:
+    ready for JSON, so the theme has nothing left to convert in thousands of frame entries."""
+    digits = max(0, math.ceil(-math.log10(max(hi - lo, 1e-12) / 5000)))
+    return [round(v, digits) if math.isfinite(v) else None for v in np.asarray(values, dtype=float).tolist()]
 
 
 def _full_path(
@@ -93,13 +96,11 @@ def _full_path(
 
 def _tail(path: _Path, s: int) -> dict:
     """Where run ``path`` is at frame ``s``: its last ``TAIL`` steps and the current point (always
-    ``TAIL + 1`` points, NaN-padded before step 0, so the marker sizes never change)."""
-    at = np.arange(path.at(s) - TAIL, path.at(s) + 1)
-    valid = at >= 0
-    return dict(
-        x=np.where(valid, path.fx[np.maximum(at, 0)], np.nan),
-        y=np.where(valid, path.fy[np.maximum(at, 0)], np.nan),
-    )
+    ``TAIL + 1`` points, padded with gaps before step 0, so the marker sizes never change)."""
+    at = path.at(s)
+    pad = [None] * max(0, TAIL - at)
+    lo = max(0, at - TAIL)
+    return dict(x=pad + path.fx[lo : at + 1], y=pad + path.fy[lo : at + 1])
 
 
 def _head(path: _Path, i: int, s: int, *, axis: str = "x") -> dict:

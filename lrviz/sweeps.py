@@ -24,7 +24,7 @@ from ``lo`` to ``hi`` in one ``vmap``; from each sweep we read
   distance to the nearest global minimum) for each rate and step, thinned to
   at most 200 rates × 250 steps for the browser; cells at or after a run's
   escape are marked diverged;
-* the **basin map** (:func:`basins`): a 40 × 40 grid of start points (200 on
+* the **basin map** (:func:`basins`): a 45 × 45 grid of start points (256 on
   a line in 1-D) run at the chosen rate in one ``vmap``, each labelled by the
   minimum its run ends within the status tolerance of (as ``converged`` and
   ``stuck_local`` are decided), :data:`DIVERGED` or :data:`NO_MINIMUM`.
@@ -57,8 +57,9 @@ RATES = (200, 2000)
 RATE_RANGE = (1e-6, 100.0)
 MAX_OPTIMIZERS = 4
 MAX_PHASE_RATES, MAX_PHASE_STEPS = 200, 250
-BASIN_SIZE = 40  # starts per side of the 2-D basin grid
-BASIN_LINE = 200  # starts on the line of a 1-D surface
+# The engine pads the number of runs to a power of two, so 45² = 2,025 starts cost what 40² would.
+BASIN_SIZE = 45  # starts per side of the 2-D basin grid
+BASIN_LINE = 256  # starts on the line of a 1-D surface
 DIVERGED, NO_MINIMUM = -1, -2  # basin labels besides minimum indices
 TIE = 1e-6  # final losses closer than this share of the loss drop are tied
 Phase = Literal["loss", "distance"]

@@ -94,7 +94,10 @@ def test_phase_heatmap_marks_diverged_cells_at_the_top_of_its_scale():
     z = values(heat["z"])
     assert z.shape == data.values.shape and z.shape[0] <= 200 and z.shape[1] <= 250
     assert np.all(z[data.diverged] == heat["zmax"])
-    assert np.all(z[~data.diverged] < heat["zmax"])
+    # Every other cell maps strictly below the first stop of the diverged colour.
+    first_red = min(p for p, colour in heat["colorscale"] if colour == STATUS_COLORS["diverged"])
+    scaled = (z[~data.diverged] - heat["zmin"]) / (heat["zmax"] - heat["zmin"])
+    assert np.all(scaled < first_red)
     assert heat["colorbar"]["ticktext"][-1] == "diverged"
     assert heat["colorscale"][-1][1] == STATUS_COLORS["diverged"]
     np.testing.assert_allclose(values(heat["y"]), np.log10(data.lrs), rtol=1e-6)  # rows on a log scale
@@ -124,7 +127,7 @@ def test_basin_categories_lump_rare_minima_and_name_diverged_and_unfinished_runs
     basins = sweeps.Basins(0.1, (np.arange(len(label)),), label, minima, n_global=1)
     category, entries = figures.basin_categories(basins, "ko")
     names = [name for name, _ in entries]
-    assert names[0] == "전역 최솟값 (0, 0)" and names[1] == "지역 최적점 (1, 0)"
+    assert names[0] == "전역 최솟값 (0, 0)" and names[1] == "지역 최솟값 (1, 0)"
     assert names[6:] == ["그 밖의 최솟값 3개", "발산", "최솟값에 도착하지 못함"]
     assert set(category[label >= 6]) == {6}
     assert entries[7][1] == STATUS_COLORS["diverged"]

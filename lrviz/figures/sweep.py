@@ -183,7 +183,8 @@ def build_phase(
     hi = max(hi, lo + 1)
     band = (hi - lo) / 12  # the diverged band above the scale
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.clip(np.log10(data.values), lo, hi)
+        # Just below ``hi``: at exactly the top of the scale plotly.js would take the diverged colour.
+        z = np.clip(np.log10(data.values), lo, hi - 1e-6 * (hi - lo))
     z = np.where(data.diverged, hi + band, np.where(np.isfinite(z), z, lo))
     cut = (hi - lo) / (hi - lo + band)
     scale = [[p * cut, c] for p, c in SURFACE_SCALE]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_ready
+from tests.browser.conftest import SHOTS, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,15 @@ def marker_fills(page, chart: int = 0) -> set[str]:
     return set(page.locator(CHART).nth(chart).evaluate(
         "el => [...el.querySelectorAll('.scatterlayer path.point')].map(p => p.style.fill)"
     ))
+
+
+def chart_shots(page, name: str) -> None:
+    """Each chart on its own, so it can be looked at (a full-page shot shows only the viewport)."""
+    SHOTS.mkdir(exist_ok=True)
+    charts = page.locator(CHART)
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).screenshot(path=str(SHOTS / f"{name}-{i + 1}.png"))
 
 
 def legend_texts(page, chart: int = 0) -> list[str]:
@@ -41,6 +50,7 @@ def test_a_sweep_shows_converged_and_diverged_rates_in_their_colours(page, serve
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(CHART).count() == 3
     screenshot(page, "sweep-quadratic")
+    chart_shots(page, "sweep-quadratic")
 
 
 def test_two_dimensional_surface_in_korean(page, server):
@@ -52,3 +62,4 @@ def test_two_dimensional_surface_in_korean(page, server):
     assert "전역 최솟값" in basin_legend
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "sweep-2d-ko")
+    chart_shots(page, "sweep-2d-ko")

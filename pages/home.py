@@ -7,7 +7,13 @@ from lrviz.strings import t
 from lrviz.ui import shell
 
 lang = shell.page()
-LINKED_PAGES = (("pages/playground.py", "playground"),)
+LINKED_PAGES = (  # (page file, key in the locale files)
+    ("pages/playground.py", "playground"),
+    ("pages/compare.py", "compare"),
+    ("pages/sweep.py", "sweep"),
+    ("pages/schedules.py", "schedules"),
+    ("pages/lr_finder.py", "lr_finder"),
+)
 
 st.title(t("home.title", lang))
 st.markdown(t("home.intro", lang))
@@ -22,12 +28,10 @@ st.caption(
 )
 
 st.subheader(t("home.pages_heading", lang))
-# (page file, key in the locale files), for every page that exists so far.
 for path, key in LINKED_PAGES:
     st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang},
                  icon=":material/arrow_forward:")
     st.caption(t(f"home.{key}_blurb", lang))
-st.info(t("home.coming_soon", lang))
 
 st.subheader(t("home.core_heading", lang))
 st.markdown(t("home.core_blurb", lang))

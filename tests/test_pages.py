@@ -165,3 +165,14 @@ def test_links_module_agrees_with_the_page_defaults():
     at = open_page(PLAYGROUND)
     lr = at.query_params["lr"]
     assert float(lr if isinstance(lr, str) else lr[0]) == links.DEFAULT.lr
+
+
+def test_home_links_every_page_that_app_py_routes():
+    import ast
+
+    tree = ast.parse(Path(APP).read_text())
+    paths = {kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+             for kw in node.keywords if kw.arg == "url_path"}
+    assert {"playground", "compare", "sweep", "schedules", "lr-finder"} <= paths
+    linked = {link.proto.page for link in open_app().get("page_link")}
+    assert paths <= linked

@@ -49,6 +49,8 @@ st.subheader(t("sweep.rates_heading", lang))
 sw.chart(rates_figure, "rates")
 st.caption(t("sweep.rates_caption", lang))
 st.dataframe(sw.summary_rows(results, lang), hide_index=True, width="stretch")
+for hint in sw.range_hints(results, lang):
+    st.info(hint)
 if results[0].best_lr is not None:
     best = replace(config.base, lr=float(f"{results[0].best_lr:.4g}"))
     st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),

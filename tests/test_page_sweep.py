@@ -53,6 +53,9 @@ def test_four_optimizers_on_a_two_dimensional_surface():
     assert list(frame["Optimizer"]) == ["SGD", "SGD with momentum", "Adam", "RMSprop"]
     assert list(frame["Critical rate (theory)"][2:]) == ["none (adaptive)"] * 2
     assert param(at, "optimizers") == "sgd,momentum,adam,rmsprop"
+    # Adam never diverges below η = 1 here, so its best rate is the end of the range, and the page says so.
+    assert frame["Best rate"][2] == "1"
+    assert any("Adam's best rate is the highest one swept" in box.value for box in at.info)
 
 
 @pytest.mark.parametrize(("query", "keys"), [

@@ -125,7 +125,7 @@ def build_rates(
                           yanchor="bottom", showarrow=False, text=t("sweep.figure.diverged_row", lang),
                           font=dict(color=STATUS_COLORS["diverged"], size=12)))
     layout = dict(
-        xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang))),
+        xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang)), **_decades_only(results)),
         yaxis=dict(type="log", title=dict(text=t("sweep.figure.final_loss", lang)),
                    range=[np.log10(bottom) - 0.5, np.log10(top * 3.0 ** (len(results) - 1)) + 0.6]),
         legend=LEGEND,
@@ -136,6 +136,12 @@ def build_rates(
         hovermode="closest",
     )
     return figure(dict(data=data, layout=layout), big=big)
+
+
+def _decades_only(results: Sequence[RateSweep]) -> dict:
+    """Over more than three decades, tick only the decades (the 2 and 5 between them crowd)."""
+    lrs = results[0].sweep.lrs
+    return {"dtick": 1} if np.log10(lrs[-1] / lrs[0]) > 3 else {}
 
 
 def _rate_lines(results: Sequence[RateSweep], lang: str, chosen: float | None,
@@ -203,16 +209,17 @@ def build_phase(
     ytick, ytext = _decade_ticks(y.min(), y.max())
     inside = [(v, s) for v, s in zip(ytick, ytext, strict=True) if y.min() - 1e-9 <= v <= y.max() + 1e-9]
     shapes, notes = [], []
-    for rate, text, colour, dash in (
+    for rate, text, colour, dash, side in (
         (limit.value if limit is not None else None, limit and f"{limit.formula} = {number(limit.value)}",
-         "white", "dash"),
-        (best, t("sweep.figure.best_line", lang, value=number(best)) if best else "", "black", "dot"),
+         "white", "dash", "right"),
+        (best, t("sweep.figure.best_line", lang, value=number(best)) if best else "", "black", "dot", "left"),
     ):
         if rate is None or not np.isfinite(rate) or not y.min() <= np.log10(rate) <= y.max():
             continue
         shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=np.log10(rate),
                            y1=np.log10(rate), line=dict(color=colour, dash=dash, width=1.5)))
-        notes.append(dict(xref="x domain", x=0.99, xanchor="right", yref="y", y=np.log10(rate),
+        notes.append(dict(xref="x domain", x=0.99 if side == "right" else 0.01, xanchor=side, yref="y",
+                          y=np.log10(rate),
                           yanchor="bottom", showarrow=False, text=text, bgcolor="rgba(255,255,255,0.75)",
                           font=dict(size=12, color="black")))
     layout = dict(
@@ -299,7 +306,8 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
                                                              line=dict(width=2.5))))
     box = surface.bounds
     layout = dict(
-        xaxis=dict(title=dict(text="x₀" if surface.dim == 2 else "x"), range=list(box[0]), showgrid=False),
+        xaxis=dict(title=dict(text="x₀" if surface.dim == 2 else "x"), range=list(box[0]), showgrid=False,
+                   constrain="domain"),
         legend=LEGEND,
         height=520 if big else 460,
         margin=dict(l=60, r=10, t=20, b=50),

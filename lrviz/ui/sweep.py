@@ -193,6 +193,17 @@ def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[dict[
     return rows
 
 
+def range_hints(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
+    """A sentence for each optimizer whose best rate sits at an end of the range: the range is too narrow."""
+    hints = []
+    for r in results:
+        if r.best is not None and r.best in (0, len(r.sweep.lrs) - 1):
+            end = "hi" if r.best else "lo"
+            name = optimizers.OPTIMIZERS[r.optimizer].title(lang)
+            hints.append(t(f"sweep.best_at_{end}", lang, optimizer=name, lr=number(r.best_lr)))
+    return hints
+
+
 # --- cached results: pure functions of the parts of the config they use ---------------------------
 
 

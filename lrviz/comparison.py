@@ -39,7 +39,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from lrviz import diagnostics, engine, optimizers, schedules, surfaces
+from lrviz import diagnostics, engine, optimizers, schedules, surfaces, sweeps
 from lrviz.diagnostics import Limit, Status
 from lrviz.engine import Trajectory
 from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
@@ -289,6 +289,16 @@ class Spread(NamedTuple):
     roles: tuple[str, ...]  # "small" | "medium" | "good" | "large" | "diverge" (SGD) or "huge" (adaptive)
     limit: Limit | None  # the critical rate (SGD family); None for adaptive optimizers
     scale: float  # the critical rate, or for adaptive optimizers the distance to the minimum
+    probe: Probe | None = None  # the rates tried on the surface itself, if any
+
+
+class Probe(NamedTuple):
+    """Rates tried on the surface (one :func:`lrviz.engine.sweep`) and the divergence edge found."""
+
+    lo: float
+    hi: float
+    count: int
+    edge: float | None  # smallest tried rate from which every larger one diverged; None: none did
 
 
 _ROLES = {
@@ -306,6 +316,7 @@ def spread_rates(
     count: int = 4,
     start: Sequence[float] | None = None,
     optimizer_params: Mapping[str, Any] | None = None,
+    probe: bool = True,
 ) -> Spread:
     """``count`` (3–5) rates of ``optimizer`` that should show too small / good / too large / diverged.
 
@@ -325,6 +336,9 @@ def spread_rates(
     the minimum; ``3d`` jumps far past it (RMSProp's first step is ``η/√(1−α)``, and it can blow
     up; Adam's is about ``η`` and it usually does not diverge at all). The statuses of the runs say
     what actually happened. Rates are clipped to the page's range.
+
+    ``probe``: check the rates on the surface itself (see :func:`_probed`); without it the
+    rates are the formulas' alone.
     """
     if count not in _ROLES:
         raise ValueError(f"`count` (={count!r}) must be 3, 4 or 5.")
@@ -351,9 +365,51 @@ def spread_rates(
         by_role = {"small": d / (10 * steps), "good": 3 * d / steps, "large": d / 3, "huge": 3 * d}
         roles = tuple("huge" if r == "diverge" else r for r in roles)
         scale = d
+    found = None
+    if probe:
+        by_role, found = _probed(by_role, optimizer, surface, steps, point, params)
     by_role["medium"] = math.sqrt(by_role["small"] * by_role["good"])
     rates = tuple(float(f"{min(max(by_role[r], LR_RANGE[0]), LR_RANGE[1]):.3g}") for r in roles)
-    return Spread(rates, roles, limit, scale)
+    return Spread(rates, roles, limit, scale, found)
+
+
+PROBE_RATES = 40
+
+
+def _probed(
+    by_role: dict[str, float], optimizer: str, surface: surfaces.Surface, steps: int, start: np.ndarray,
+    params: Mapping[str, Any],
+) -> tuple[dict[str, float], Probe]:
+    """The roles' rates checked against the surface itself.
+
+    The critical rate holds near the minimum; a run that is still far from it meets other
+    curvatures (across Rosenbrock's valley λ ≈ 200 at x = 0, against 1000 at the minimum).
+    So :data:`PROBE_RATES` log-spaced rates from the smallest role's to 30 × the largest (at
+    most the page's maximum) run at once, and where the edge of divergence they find
+    (:func:`lrviz.sweeps.divergence_edge`) contradicts a role, the roles move: a top rate
+    ("diverge", "huge") that does not diverge moves to the edge, and for the SGD family
+    "large" then moves to the largest tried rate below it; a "large" that diverges moves
+    there too; "good" stays below "large".
+    """
+    lo = max(by_role["small"], LR_RANGE[0])
+    hi = min(30 * max(by_role.values()), LR_RANGE[1])
+    grid = np.geomspace(lo, hi, PROBE_RATES)
+    given = {k: v for k, v in params.items() if optimizers.OPTIMIZERS[optimizer].param(k).default != v}
+    sweep = engine.sweep(surface, grid, optimizer, steps=steps, start=start, optimizer_params=given)
+    edge = sweeps.divergence_edge(grid, sweep.status == "diverged")
+    roles = dict(by_role)
+    if edge is not None:
+        calm = float(grid[grid < edge][-1]) if np.any(grid < edge) else roles["large"]
+        top = "diverge" if "diverge" in roles else "huge"
+        if roles[top] < edge:  # the top rate does not diverge here: it moves to the edge, and for the
+            roles[top] = edge  # SGD family, whose formulas were off, "too large" follows it
+            if top == "diverge":
+                roles["large"] = calm
+        if roles["large"] >= edge:
+            roles["large"] = calm
+        if roles["good"] >= roles["large"]:
+            roles["good"] = roles["large"] / 2
+    return roles, Probe(float(lo), float(hi), PROBE_RATES, edge)
 
 
 def spread_rows(

@@ -272,6 +272,20 @@ def test_adaptive_optimizers_get_a_spread_by_distance_and_no_limit(optimizer):
     assert spread.rates == (0.0025, 0.075, 7.5)
 
 
+def test_rates_are_checked_on_the_surface_where_the_formula_is_off():
+    """On Rosenbrock SGD is still crossing the valley far from (1, 1), where the curvature is lower
+    than at the minimum, so 1.2 × 2/λmax does not diverge: the top rates move to the edge found."""
+    surface = surfaces.get("rosenbrock")
+    formula = comparison.spread_rates("sgd", surface, steps=600, count=4, probe=False)
+    assert formula.probe is None and formula.rates[-1] == pytest.approx(1.2 * formula.limit.value, rel=1e-2)
+    assert engine.run(surface, "sgd", lr=formula.rates[-1], steps=600).status != "diverged"
+    probed = comparison.spread_rates("sgd", surface, steps=600, count=4)
+    assert probed.probe.edge == pytest.approx(probed.rates[-1], rel=1e-2)
+    assert probed.probe.edge > formula.rates[-1]
+    statuses = [engine.run(surface, "sgd", lr=lr, steps=600).status for lr in probed.rates]
+    assert statuses == ["slow", "slow", "oscillating", "diverged"]
+
+
 def test_the_shortcut_makes_rows_of_one_optimizer():
     spread = comparison.spread_rates("momentum", surfaces.get("rosenbrock"), steps=600, count=3)
     rows = comparison.spread_rows("momentum", spread, {"momentum": 0.8})

@@ -109,28 +109,31 @@ def _spread(lang: str) -> None:
 
 
 def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
-    """What the shortcut's rates are meant to show, in words."""
-    values = {role: f"η = {rate:g}" for role, rate in zip(spread.roles, spread.rates, strict=True)}
-    values.setdefault("large", "—")
-    values.setdefault("diverge", values.get("huge", "—"))
-    values.setdefault("huge", values["diverge"])
+    """What the shortcut's rates are meant to show, and what trying them on the surface found."""
+    rates = ", ".join(
+        f"{t(f'compare.role_{role}', lang)} η = {rate:g}"
+        for role, rate in zip(spread.roles, spread.rates, strict=True)
+    )
     name = optimizers.OPTIMIZERS[optimizer].title(lang)
     if spread.limit is not None:
-        return t(
+        text = t(
             "compare.spread_sgd",
             lang,
             optimizer=name,
             formula=spread.limit.formula,
             critical=f"{spread.limit.value:.3g}",
-            **{k: values[k] for k in ("small", "good", "large", "diverge")},
+            rates=rates,
         )
-    return t(
-        "compare.spread_adaptive",
-        lang,
-        optimizer=name,
-        distance=f"{spread.scale:.3g}",
-        **{k: values[k] for k in ("small", "good", "large", "huge")},
-    )
+    else:
+        text = t("compare.spread_adaptive", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates)
+    probe = spread.probe
+    if probe is not None:
+        where = dict(count=probe.count, lo=f"{probe.lo:.3g}", hi=f"{probe.hi:.3g}")
+        if probe.edge is None:
+            text += " " + t("compare.probe_none", lang, **where)
+        else:
+            text += " " + t("compare.probe_edge", lang, edge=f"{probe.edge:.3g}", **where)
+    return text
 
 
 # --- the sidebar -------------------------------------------------------------------------------

@@ -36,39 +36,35 @@ if errors:
 try:
     with st.spinner(t("sweep.computing", lang, rates=config.rates, steps=config.base.steps,
                       optimizers=len(config.optimizers))):
-        results = sw.rate_results(config)
-        rates_figure = sw.rates_figure(config)
+        shown = sw.compute(config)
 except ValueError as error:
     st.error(t("sweep.engine_error", lang, detail=str(error)))
     config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
-    results, rates_figure = sw.rate_results(config), sw.rates_figure(config)
+    shown = sw.compute(config)
 st.session_state[sw.LAST_VALID] = config
 surface = links.surface_of(config.base)
 
 st.subheader(t("sweep.rates_heading", lang))
-sw.chart(rates_figure, "rates")
+sw.chart(shown.rates, "rates")
 st.caption(t("sweep.rates_caption", lang))
-st.dataframe(sw.summary_rows(results, lang), hide_index=True, width="stretch")
-for hint in sw.range_hints(results, lang):
+st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
+for hint in sw.range_hints(shown.results, lang):
     st.info(hint)
-if results[0].best_lr is not None:
-    best = replace(config.base, lr=float(f"{results[0].best_lr:.4g}"))
+best_lr = shown.results[0].best_lr
+if best_lr is not None:
+    best = replace(config.base, lr=float(f"{best_lr:.4g}"))
     st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),
                  icon=":material/play_circle:", query_params=links.playground_query(best))
 
 st.subheader(t("sweep.phase_heading", lang))
 st.segmented_control(t("sweep.phase_show", lang), ("loss", "distance"), key=f"{sw.K}phase",
-                     format_func=lambda v: t(f"sweep.phase_{v}", lang),
-                     disabled=not surface.global_minima)
-with st.spinner(t("sweep.computing_phase", lang)):
-    sw.chart(sw.phase_figure(config), "phase")
+                     format_func=lambda v: t(f"sweep.phase_{v}", lang), disabled=not surface.global_minima)
+sw.chart(shown.phase, "phase")
 st.caption(t("sweep.phase_caption", lang))
 
 st.subheader(t("sweep.basins_heading", lang, lr=f"{config.base.lr:g}"))
-with st.spinner(t("sweep.computing_basins", lang)):
-    basins = sw.basins(config)
-    sw.chart(sw.basins_figure(config), "basins")
-diverged, global_share = sw.basin_shares(basins)
+sw.chart(shown.basins, "basins")
+diverged, global_share = sw.basin_shares(shown.basin_map)
 st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
              reached=f"{100 * global_share:.0f}"))
 sw.write_url(config)

@@ -92,6 +92,15 @@ def test_no_optimizer_chosen_keeps_the_last_valid_sweep():
     assert any("옵티마이저를 하나 이상" in e.value for e in at.error)
 
 
+def test_a_parameter_that_the_range_makes_invalid_keeps_the_last_valid_sweep():
+    at = open_sweep(schedule="cyclic")
+    # max_lr = 5 is fine for a rate of 1 but below base_lr (= the rate) at the highest rate, 10.
+    at.text_input(key="sw_s_cyclic_max_lr").input("5").run()
+    assert_clean(at)
+    assert any("cannot be swept" in e.value and "max_lr" in e.value for e in at.error)
+    assert "s.max_lr" not in at.query_params
+
+
 def test_more_rates_and_the_distance_picture_go_into_the_link():
     at = open_sweep(surface="six_hump_camel")
     at.number_input(key="sw_rates").set_value(1000).run()

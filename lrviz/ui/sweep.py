@@ -8,8 +8,10 @@ widgets are the truth and every run writes the config back to the URL.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from lrviz import links, optimizers, schedules, surfaces, sweeps
@@ -264,6 +266,23 @@ def basins_figure(config: SweepConfig):
     surface = links.surface_of(config.base)
     return figures.build_basins(basins(config), surface, lang=config.base.lang, big=config.base.big,
                                 start=config.base.start or surface.start)
+
+
+class Shown(NamedTuple):
+    """Everything the page draws for one config."""
+
+    results: tuple[sweeps.RateSweep, ...]
+    rates: go.Figure
+    phase: go.Figure
+    basins: go.Figure
+    basin_map: sweeps.Basins
+
+
+def compute(config: SweepConfig) -> Shown:
+    """The sweeps, the basin map and the three figures (each cached); ``ValueError`` for settings
+    the engine rejects (e.g. a schedule parameter that some rate of the range makes invalid)."""
+    return Shown(rate_results(config), rates_figure(config), phase_figure(config), basins_figure(config),
+                 basins(config))
 
 
 def basin_shares(basin: sweeps.Basins) -> tuple[float, float]:

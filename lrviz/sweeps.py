@@ -112,20 +112,28 @@ def parse_sweep(query: Mapping[str, str]) -> SweepConfig:
     names = read.get("optimizers", _optimizer_list, DEFAULT.optimizers)
     shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}
     base = links.parse_playground({**shared, "optimizer": names[0]})
-    notes = [n for n in base.notes if n.key != "lr"]
+    steps = base.steps if "steps" in query else DEFAULT.base.steps
+    notes = []
+    for note in base.notes:  # the rate is read below; the steps fall back to this page's default
+        if note.key == "steps":
+            steps = DEFAULT.base.steps
+            note = note._replace(fallback=format_value(steps))
+        if note.key != "lr":
+            notes.append(note)
     surface = links.surface_of(base)
     lo_default, hi_default, lr_default = suggested_rates(surface, base.start)
     lo = read.number("lo", *RATE_RANGE, lo_default)
     hi = read.number("hi", *RATE_RANGE, hi_default)
     if lo >= hi:
-        read.note("lo", format_value(lo), lo_default)
-        read.note("hi", format_value(hi), hi_default)
+        for key, fallback in (("lo", lo_default), ("hi", hi_default)):
+            if key in query:
+                read.note(key, str(query[key]), fallback)
         lo, hi = lo_default, hi_default
     lr = lr_default
     if "lr" in query:
         lr = read.number("lr", *links.LR_RANGE, lr_default)
     config = SweepConfig(
-        base=replace(base, lr=lr, steps=base.steps if "steps" in query else DEFAULT.base.steps, notes=()),
+        base=replace(base, lr=lr, steps=steps, notes=()),
         optimizers=names,
         rates=read.whole("n", *RATES, DEFAULT.rates),
         lo=lo,

@@ -159,6 +159,8 @@ def test_link_round_trip():
 @pytest.mark.parametrize("query, keys", [
     ({"lo": "2", "hi": "1"}, {"lo", "hi"}),
     ({"lo": "1", "hi": "1"}, {"lo", "hi"}),
+    ({"hi": "1e-5"}, {"hi"}),  # only the value the link gave is named
+    ({"steps": "0"}, {"steps"}),
     ({"n": "5"}, {"n"}),
     ({"n": "1000000000"}, {"n"}),
     ({"n": "abc", "lo": "-1", "hi": "nan", "lr": "inf"}, {"n", "lo", "hi", "lr"}),
@@ -173,6 +175,12 @@ def test_bad_values_fall_back_with_a_note(query, keys):
     assert {note.key for note in config.notes} == keys
     assert config.lo < config.hi and sweeps.RATES[0] <= config.rates <= sweeps.RATES[1]
     assert 1 <= len(config.optimizers) <= sweeps.MAX_OPTIMIZERS
+
+
+def test_a_bad_step_count_falls_back_to_this_page_default():
+    config = parse_sweep({"steps": "abc"})
+    assert config.base.steps == DEFAULT.base.steps == 500
+    assert config.notes[0].fallback == "500"
 
 
 def test_parameters_that_a_rate_of_the_range_rejects_are_dropped():

@@ -100,6 +100,8 @@ def test_one_dimensional_runs_are_drawn_on_the_curve():
     spec = figures.build_overlay(runs, comparison.names(rows, runs, "en"), surface, lang="en").to_dict()
     assert len(spec["frames"]) == 31  # every step gets a frame when there are few
     assert "images" not in spec["layout"]
+    # The loss axis spans the calm run (6.25 at the start), the diverging one (1,600) runs off the top.
+    assert np.log10(6.25) < spec["layout"]["yaxis2"]["range"][1] < np.log10(1600)
     path = next(d for d in spec["data"] if d.get("showlegend"))
     x, y = decode(path["x"]), decode(path["y"])
     assert np.allclose(y, x**2)  # f(x) = x² on the curve

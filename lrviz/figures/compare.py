@@ -162,9 +162,11 @@ def _start_marker(
     )
 
 
-def _log_range(paths: Sequence[_Path]) -> list[float]:
-    """A fixed log-axis range over every run's loss gap (autorange does not follow frames)."""
-    values = np.concatenate([p.gap[np.isfinite(p.gap)] for p in paths] or [np.ones(1)])
+def _log_range(paths: Sequence[_Path], runs: Sequence[Trajectory]) -> list[float]:
+    """A fixed log-axis range (autorange does not follow frames) over the loss gaps of the runs
+    that did not diverge; a diverging loss shoots off the top instead of squashing the rest."""
+    calm = [p for p, run in zip(paths, runs, strict=True) if run.diverged_at is None] or list(paths)
+    values = np.concatenate([p.gap[np.isfinite(p.gap)] for p in calm])
     lo, hi = (np.log10(np.min(values)), np.log10(np.max(values))) if values.size else (0.0, 1.0)
     pad = 0.05 * max(hi - lo, 1.0)
     return [float(lo - pad), float(hi + pad)]
@@ -239,7 +241,7 @@ def build_overlay(
             domain=[0.5, 1.0],
             anchor="x2",
             type="log",
-            range=_log_range(paths),
+            range=_log_range(paths, runs),
             title=dict(text=t("figure.loss_gap", lang), font=dict(size=12)),
         ),
         showlegend=True,

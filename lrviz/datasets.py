@@ -58,6 +58,11 @@ class DatasetInfo:
     name: str
     title: Text
     summary: Text
+    size: int = N_POINTS  # points before the split
+
+    @property
+    def n_train(self) -> int:
+        return self.size - round(VAL_FRACTION * self.size)
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -75,7 +80,8 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("digits", Text("Handwritten digits (8×8)", "손글씨 숫자 (8×8)"),
                     Text("1,797 small images of the digits 0–9 shipped with scikit-learn: 64 features, "
                          "10 classes.",
-                         "scikit-learn에 들어 있는 0–9 숫자 이미지 1,797장: 특성 64개, 클래스 10개.")),
+                         "scikit-learn에 들어 있는 0–9 숫자 이미지 1,797장: 특성 64개, 클래스 10개."),
+                    size=1797),
     )
 }  # fmt: skip
 

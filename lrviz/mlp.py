@@ -232,12 +232,15 @@ def _train_one(setup: Setup, lr, params0, order, opt_p, sched_p, arrays) -> Outc
     return Outcome(losses.reshape(-1), *curves, final[3], final[0])
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _train_many(setup: Setup, lrs, params0, orders, opt_p, sched_p, arrays) -> Outcome:
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def _train_many(setup: Setup, shared: bool, lrs, params0, orders, opt_p, sched_p, arrays) -> Outcome:
+    """vmap of :func:`_train_one`; ``shared``: one seed for all rows, so the initial weights
+    and batches are passed once (unbatched), and each step gathers one batch for every row."""
     def one(lr, p0, order):
         return _train_one(setup, lr, p0, order, opt_p, sched_p, arrays)
 
-    return jax.vmap(one)(lrs, params0, orders)
+    axis = None if shared else 0
+    return jax.vmap(one, in_axes=(0, axis, axis))(lrs, params0, orders)
 
 
 def starts(setup: Setup, n_train: int, seeds: np.ndarray) -> tuple[Params, np.ndarray]:
@@ -315,7 +318,10 @@ def train(
     seeds = np.broadcast_to(seeds, (n,))
     rows = np.minimum(np.arange(bucket(n)), n - 1)  # padding repeats the last row
     params0, orders = starts(setup, len(data.y_train), seeds[rows])
-    out = _train_many(setup, jnp.asarray(lrs[rows], jnp.float32), params0, orders, opt_p, sched_p,
+    shared = bool(np.all(seeds == seeds[0]))
+    if shared:
+        params0, orders = jax.tree.map(lambda leaf: leaf[0], (params0, orders))
+    out = _train_many(setup, shared, jnp.asarray(lrs[rows], jnp.float32), params0, orders, opt_p, sched_p,
                       device_arrays(data))
     arrays = [np.asarray(a)[:n] for a in out[:5]]
     return Training(

@@ -29,7 +29,8 @@ import numpy as np
 from lrviz import mlp
 from lrviz.datasets import Dataset
 
-__all__ = ["Comparison", "Search", "SuggestionCheck", "check_suggestions", "compare_rates", "runs_needed",
+__all__ = ["Comparison", "Search", "SuggestionCheck", "check_suggestions", "compare_rates", "decision_grid",
+           "runs_needed",
            "search"]
 
 WITHIN = 0.05
@@ -146,3 +147,18 @@ def compare_rates(data: Dataset, good: float, seed: int = 0, **train_kwargs: Any
         raise ValueError(f"`good` (={good!r}) must be a positive rate.")
     lrs = np.array([good * SMALL_FACTOR, good, good * LARGE_FACTOR])
     return Comparison(lrs=lrs, training=mlp.train(data, lrs, seed, **train_kwargs))
+
+
+def decision_grid(comparison: Comparison, data: Dataset, n: int = 60) -> tuple[np.ndarray, ...]:
+    """(xs, ys, p) for a 2-D data set: an ``n × n`` grid over the data (10 % margin) and each
+    model's probability of class 1 there, shape ``(3, n, n)`` (row = y, column = x)."""
+    if data.dim != 2:
+        raise ValueError(f"`data` ({data.name!r}) has {data.dim} features; a decision map needs 2.")
+    points = np.concatenate([data.x_train, data.x_val])
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = 0.1 * (hi - lo)
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], n)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    probs = mlp.probabilities(comparison.training, range(len(comparison.lrs)), grid)[..., 1]
+    return xs, ys, probs.reshape(len(comparison.lrs), n, n)

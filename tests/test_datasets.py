@@ -11,7 +11,8 @@ def test_split_shapes_labels_and_standardisation(name):
     data = datasets.load(name)
     n_train, n_val = len(data.y_train), len(data.y_val)
     total = 1797 if name == "digits" else datasets.N_POINTS
-    assert n_train + n_val == total
+    assert n_train + n_val == total == data.info.size
+    assert n_train == data.info.n_train
     assert n_val == round(datasets.VAL_FRACTION * total)
     assert data.x_train.dtype == np.float32 and data.y_train.dtype == np.int32
     assert data.x_train.shape == (n_train, data.dim) and data.x_val.shape == (n_val, data.dim)

@@ -1,0 +1,434 @@
+"""The LR finder page's figures: the range test with every rule's suggestion, the check of the
+suggestions, grid vs random search, and the too-small / good / too-large comparison.
+
+Pure builders over :mod:`lrviz.range_test` and :mod:`lrviz.search` results (plain-dict specs,
+see :func:`lrviz.figures.theme.figure`). Each rule keeps one colour of the Okabe–Ito palette on
+every figure, so "valley" is orange wherever it appears.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.datasets import Dataset
+from lrviz.figures.theme import GREY, OKABE_ITO, figure
+from lrviz.range_test import RULES, RangeTest
+from lrviz.search import Comparison, Search, SuggestionCheck
+from lrviz.strings import t
+
+RULE_COLORS = {
+    "valley": OKABE_ITO["orange"],
+    "slide": OKABE_ITO["sky"],
+    "minimum": OKABE_ITO["green"],
+    "steep": OKABE_ITO["vermillion"],
+    "steepest": OKABE_ITO["purple"],
+}
+RULE_SYMBOLS = {
+    "valley": "circle",
+    "slide": "square",
+    "minimum": "diamond",
+    "steep": "triangle-up",
+    "steepest": "triangle-down",
+}
+CURVE = OKABE_ITO["blue"]
+BAND = "rgba(0, 114, 178, 0.18)"
+GRID_COLOR, RANDOM_COLOR = OKABE_ITO["blue"], OKABE_ITO["orange"]
+LEGEND_BELOW = dict(orientation="h", x=0.0, xanchor="left", y=-0.22, yanchor="top")
+
+
+def rate(value: float) -> str:
+    """A rate as students read it: 3 significant digits, plain below 1e4 and above 1e-4."""
+    return f"{value:.3g}"
+
+
+def rule_summary(test: RangeTest) -> dict[str, tuple[float, float, float] | None]:
+    """Each rule's (median, lowest, highest) suggestion over the seeds (None if no seed gave one)."""
+    out: dict[str, tuple[float, float, float] | None] = {}
+    for name, per_seed in test.suggestions().items():
+        values = np.array([s[0] for s in per_seed if s is not None])
+        out[name] = (
+            None if values.size == 0 else (float(np.median(values)), float(values.min()), float(values.max()))
+        )
+    return out
+
+
+def _seed_stats(test: RangeTest) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # columns where every seed has stopped
+        return (
+            np.nanmedian(test.smoothed, axis=0),
+            np.nanmin(test.smoothed, axis=0),
+            np.nanmax(test.smoothed, axis=0),
+        )
+
+
+def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Figure:
+    """Smoothed loss against the rate (log axis): the median over seeds, the min–max band, and one
+    marker per rule at its median suggestion, with a horizontal bar over the seeds' spread."""
+    median, lo, hi = _seed_stats(test)
+    x = test.lrs
+    k = len(test.seeds)
+    data = [
+        dict(type="scatter", x=x, y=hi, mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False),
+        dict(
+            type="scatter",
+            x=x,
+            y=lo,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=BAND,
+            name=t("finder.fig.band", lang, k=k),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=x,
+            y=median,
+            mode="lines",
+            line=dict(color=CURVE, width=2.5),
+            name=t("finder.fig.median", lang, k=k),
+            hovertemplate=t("finder.fig.lr", lang)
+            + " %{x:.3g}<br>"
+            + t("finder.fig.loss", lang)
+            + " %{y:.3f}<extra></extra>",
+        ),
+    ]
+    finite = np.isfinite(median)
+    for name, summary in rule_summary(test).items():
+        rule = RULES[name]
+        if summary is None:
+            data.append(
+                dict(
+                    type="scatter",
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=t("finder.fig.no_suggestion", lang, rule=rule.title(lang)),
+                    marker=dict(color=GREY),
+                )
+            )
+            continue
+        mid, low, high = summary
+        y = float(np.interp(np.log(mid), np.log(x[finite]), median[finite]))
+        label = t(
+            "finder.fig.suggestion", lang, rule=rule.title(lang), lr=rate(mid), lo=rate(low), hi=rate(high)
+        )
+        data.append(
+            dict(
+                type="scatter",
+                x=[mid],
+                y=[y],
+                mode="markers",
+                name=label,
+                legendgroup=name,
+                marker=dict(
+                    color=RULE_COLORS[name],
+                    symbol=RULE_SYMBOLS[name],
+                    size=15 if big else 12,
+                    line=dict(color="white", width=1.5),
+                ),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[high - mid],
+                    arrayminus=[mid - low],
+                    color=RULE_COLORS[name],
+                    thickness=2,
+                    width=6,
+                ),
+                hovertemplate=label + "<extra></extra>",
+            )
+        )
+    start = float(np.nanmax(test.smoothed[:, : max(1, len(x) // 10)]))
+    bottom = float(np.nanmin(test.smoothed))
+    top = max(start * 1.5, bottom * 1.2)
+    layout = dict(
+        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang))),
+        yaxis=dict(
+            title=dict(text=t("finder.fig.smoothed", lang)), range=[bottom - 0.05 * (top - bottom), top]
+        ),
+        legend=LEGEND_BELOW,
+        height=620 if big else 540,
+        margin=dict(l=70, r=20, t=30, b=200),
+    )
+    return figure(dict(data=data, layout=layout), big=big)
+
+
+def build_check(check: SuggestionCheck, *, lang: str, big: bool = False) -> go.Figure:
+    """Validation loss after a short training at each rule's rate: one dot per seed, a bar for the mean.
+
+    A diverged run has no loss: its dot sits on a row above the others, marked ×."""
+    finite = check.val_loss[np.isfinite(check.val_loss)]
+    top = 1.15 * float(finite.max()) if finite.size else 1.0
+    names = [
+        f"{RULES[r].title(lang)}<br>η = {rate(lr)}" for r, lr in zip(check.rules, check.lrs, strict=True)
+    ]
+    data = []
+    for i, rule in enumerate(check.rules):
+        losses = check.val_loss[i]
+        mean = float(np.mean(losses))
+        color = RULE_COLORS.get(rule, GREY)
+        data.append(
+            dict(
+                type="bar",
+                x=[names[i]],
+                y=[mean if np.isfinite(mean) else top],
+                marker=dict(color=color, opacity=0.35 if np.isfinite(mean) else 0.12),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        shown = np.where(np.isfinite(losses), losses, top)
+        data.append(
+            dict(
+                type="scatter",
+                x=[names[i]] * len(losses),
+                y=shown,
+                mode="markers",
+                showlegend=False,
+                marker=dict(
+                    color=color,
+                    size=11,
+                    line=dict(color="#222", width=1),
+                    symbol=["circle" if np.isfinite(v) else "x" for v in losses],
+                ),
+                hovertemplate=t("finder.fig.val_loss", lang) + " %{y:.3f}<extra></extra>",
+            )
+        )
+    layout = dict(
+        barmode="overlay",
+        xaxis=dict(type="category"),
+        yaxis=dict(title=dict(text=t("finder.fig.val_loss", lang)), range=[0, top * 1.05]),
+        height=460 if big else 400,
+        margin=dict(l=70, r=20, t=30, b=90),
+    )
+    return figure(dict(data=data, layout=layout), big=big)
+
+
+def build_search(found: Search, *, lang: str, big: bool = False) -> go.Figure:
+    """Validation loss (top) and accuracy (bottom) against the rate: the grid as a line, random
+    search's samples as diamonds, diverged runs as × on a row at the top, the best rate dashed."""
+    grid, drawn = found.grid, found.random
+    losses = np.concatenate([grid.final_val_loss, drawn.final_val_loss])
+    finite = losses[np.isfinite(losses)]
+    top = 1.1 * float(finite.max()) if finite.size else 1.0
+    data = []
+    for part, color, symbol, mode, key in (
+        (grid, GRID_COLOR, "circle", "lines+markers", "grid"),
+        (drawn, RANDOM_COLOR, "diamond", "markers", "random"),
+    ):
+        order = np.argsort(part.lrs)
+        lrs, loss, acc = part.lrs[order], part.final_val_loss[order], part.final_val_acc[order]
+        ok = np.isfinite(loss)
+        name = t(f"finder.fig.{key}", lang, n=len(lrs))
+        marker = dict(color=color, symbol=symbol, size=9, line=dict(color="white", width=1))
+        data.append(
+            dict(
+                type="scatter",
+                x=lrs[ok],
+                y=loss[ok],
+                mode=mode,
+                name=name,
+                legendgroup=key,
+                marker=marker,
+                line=dict(color=color, width=1.5),
+                hovertemplate="η %{x:.3g}: %{y:.3f}<extra></extra>",
+            )
+        )
+        data.append(
+            dict(
+                type="scatter",
+                x=lrs[ok],
+                y=acc[ok],
+                mode=mode,
+                legendgroup=key,
+                showlegend=False,
+                marker=marker,
+                line=dict(color=color, width=1.5),
+                xaxis="x",
+                yaxis="y2",
+                hovertemplate="η %{x:.3g}: %{y:.1%}<extra></extra>",
+            )
+        )
+        if (~ok).any():
+            data.append(
+                dict(
+                    type="scatter",
+                    x=lrs[~ok],
+                    y=np.full((~ok).sum(), top),
+                    mode="markers",
+                    legendgroup=key,
+                    showlegend=False,
+                    marker=dict(color=color, symbol="x", size=9),
+                    hovertemplate="η %{x:.3g}: " + t("finder.fig.diverged", lang) + "<extra></extra>",
+                )
+            )
+    best = dict(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=found.best_lr,
+        x1=found.best_lr,
+        y0=0,
+        y1=1,
+        line=dict(color="#222", dash="dash", width=1.5),
+    )
+    layout = dict(
+        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2"),
+        yaxis=dict(
+            title=dict(text=t("finder.fig.val_loss", lang)), domain=[0.52, 1.0], range=[0, top * 1.05]
+        ),
+        yaxis2=dict(title=dict(text=t("finder.fig.val_acc", lang)), domain=[0.0, 0.44], tickformat=".0%"),
+        shapes=[best],
+        annotations=[
+            dict(
+                x=np.log10(found.best_lr),
+                y=1.0,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                text=t("finder.fig.best", lang, lr=rate(found.best_lr)),
+                showarrow=False,
+            )
+        ],
+        legend=dict(orientation="h", x=0, y=-0.14, yanchor="top"),
+        height=620 if big else 560,
+        margin=dict(l=70, r=20, t=40, b=110),
+    )
+    return figure(dict(data=data, layout=layout), big=big)
+
+
+def _panels(n: int, gap: float = 0.06) -> list[list[float]]:
+    width = (1 - gap * (n - 1)) / n
+    return [[i * (width + gap), i * (width + gap) + width] for i in range(n)]
+
+
+def _kinds(comparison: Comparison, lang: str) -> list[str]:
+    return [
+        t(f"finder.fig.{kind}", lang, lr=rate(lr))
+        for kind, lr in zip(("small", "good", "large"), comparison.lrs, strict=True)
+    ]
+
+
+def build_curves(comparison: Comparison, *, lang: str, big: bool = False) -> go.Figure:
+    """Training (solid) and validation (dashed) loss against the update count, one panel per rate,
+    on one shared loss axis so that the panels compare."""
+    run = comparison.training
+    both = np.concatenate([run.train_loss, run.val_loss])
+    finite = both[np.isfinite(both)]
+    top = min(1.1 * float(finite.max()), 3 * float(np.nanmax(run.val_loss[:, 0]))) if finite.size else 1.0
+    data, layout = [], {}
+    for i, (title, domain) in enumerate(zip(_kinds(comparison, lang), _panels(3), strict=True)):
+        suffix = "" if i == 0 else str(i + 1)
+        for key, dash, curve in (("train", "solid", run.train_loss[i]), ("val", "dash", run.val_loss[i])):
+            data.append(
+                dict(
+                    type="scatter",
+                    x=run.eval_steps,
+                    y=curve,
+                    mode="lines+markers",
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    name=t(f"finder.fig.{key}", lang),
+                    legendgroup=key,
+                    showlegend=i == 0,
+                    line=dict(color=CURVE if key == "train" else RANDOM_COLOR, dash=dash, width=2),
+                    marker=dict(size=5),
+                )
+            )
+        layout[f"xaxis{suffix}"] = dict(
+            domain=domain, anchor=f"y{suffix}", title=dict(text=t("finder.fig.step", lang))
+        )
+        layout[f"yaxis{suffix}"] = dict(
+            anchor=f"x{suffix}",
+            range=[0, top],
+            title=dict(text=t("finder.fig.loss", lang)) if i == 0 else None,
+        )
+        layout.setdefault("annotations", []).append(
+            dict(
+                text=f"<b>{title}</b>",
+                x=sum(domain) / 2,
+                xref="paper",
+                y=1.0,
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+            )
+        )
+    layout.update(
+        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
+        height=400 if big else 340,
+        margin=dict(l=60, r=20, t=40, b=90),
+    )
+    return figure(dict(data=data, layout=layout), big=big)
+
+
+BOUNDARY_SCALE = [[0.0, "#56B4E9"], [0.5, "#F7F7F7"], [1.0, "#E69F00"]]  # Okabe–Ito sky and orange
+
+
+def build_boundaries(
+    comparison: Comparison, data: Dataset, grid: tuple[np.ndarray, ...], *, lang: str, big: bool = False
+) -> go.Figure:
+    """Each model's probability of class 1 over the plane as an image, the validation points on top
+    (class 0 sky circles, class 1 orange triangles): where the colour turns is the decision boundary."""
+    xs, ys, probs = grid
+    traces, layout = [], {}
+    for i, (title, domain) in enumerate(zip(_kinds(comparison, lang), _panels(3, 0.04), strict=True)):
+        suffix = "" if i == 0 else str(i + 1)
+        axes = dict(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+        traces.append(
+            dict(
+                type="heatmap",
+                x=xs,
+                y=ys,
+                z=np.nan_to_num(probs[i], nan=0.5),
+                zmin=0,
+                zmax=1,
+                colorscale=BOUNDARY_SCALE,
+                showscale=i == 2,
+                hoverinfo="skip",
+                colorbar=dict(title=dict(text=t("finder.fig.p1", lang)), thickness=12),
+                **axes,
+            )
+        )
+        for label, color, symbol in ((0, "#0072B2", "circle"), (1, "#D55E00", "triangle-up")):
+            pts = data.x_val[data.y_val == label]
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=pts[:, 0],
+                    y=pts[:, 1],
+                    mode="markers",
+                    showlegend=False,
+                    marker=dict(color=color, symbol=symbol, size=6, line=dict(color="white", width=0.5)),
+                    hoverinfo="skip",
+                    **axes,
+                )
+            )
+        layout[f"xaxis{suffix}"] = dict(
+            domain=domain, anchor=f"y{suffix}", range=[xs[0], xs[-1]], showgrid=False, showticklabels=False
+        )
+        layout[f"yaxis{suffix}"] = dict(
+            anchor=f"x{suffix}",
+            range=[ys[0], ys[-1]],
+            showgrid=False,
+            showticklabels=False,
+            scaleanchor=f"x{suffix}",
+        )
+        layout.setdefault("annotations", []).append(
+            dict(
+                text=f"<b>{title}</b>",
+                x=sum(domain) / 2,
+                xref="paper",
+                y=1.0,
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+            )
+        )
+    layout.update(height=380 if big else 320, margin=dict(l=20, r=20, t=40, b=20))
+    return figure(dict(data=traces, layout=layout), big=big)

@@ -1,0 +1,136 @@
+"""The LR finder page's state as a typed config, to and from the URL query string.
+
+Keys (every one optional; a missing key takes its default, a malformed one its default
+with a visible note, see :class:`lrviz.query.QueryReader`):
+
+``data`` (``moons`` | ``circles`` | ``spirals`` | ``digits``), ``width`` (hidden units,
+4–256), ``depth`` (hidden layers, 1–4), ``optimizer`` (an id of :mod:`lrviz.optimizers`)
+with ``o.<name>`` for its hyper-parameters, ``batch`` (mini-batch size, 8–512);
+range test: ``lr_min``, ``lr_max`` (1e-6–100), ``batches`` (10–1000), ``seeds`` (1–8);
+training budget of the checks, searches and curves: ``steps`` (50–2000, a multiple of 10),
+``rates`` (runs of each search, 4–64); ``view`` (``range`` | ``check`` | ``search`` |
+``general``); ``check``, ``search``, ``general`` (1 once the section's button was pressed, so a
+link shows its result); ``lang``.
+
+Rules across keys (:func:`problems`): ``lr_min`` < ``lr_max``, and the batch no larger than
+the training set. The page refuses such a config with a message and keeps the last good one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from lrviz import datasets, optimizers
+from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
+from lrviz.query import MAX_SHOWN, Note, QueryReader, format_value, whole
+
+View = Literal["range", "check", "search", "general"]
+VIEWS: tuple[View, ...] = ("range", "check", "search", "general")
+WIDTH = (4, 256)
+DEPTH = (1, 4)
+BATCH = (8, 512)
+LR = (1e-6, 100.0)
+BATCHES = (10, 1000)
+SEEDS = (1, 8)
+STEPS = (50, 2000)
+RATES = (4, 64)
+EVALS = 10  # points on the training curves
+
+
+@dataclass(frozen=True)
+class FinderConfig:
+    data: str = "moons"
+    width: int = 32
+    depth: int = 2
+    optimizer: str = "sgd"
+    optimizer_params: tuple[tuple[str, Any], ...] = ()
+    batch: int = 64
+    lr_min: float = 1e-4
+    lr_max: float = 10.0
+    batches: int = 200
+    seeds: int = 5
+    steps: int = 300
+    rates: int = 32
+    view: View = "range"
+    check: bool = False
+    search: bool = False
+    general: bool = False
+    lang: Lang = DEFAULT_LANG
+    notes: tuple[Note, ...] = field(default=(), compare=False)
+
+    @property
+    def model(self) -> dict[str, Any]:
+        """The keyword arguments every training call shares."""
+        return dict(width=self.width, depth=self.depth, optimizer=self.optimizer,
+                    optimizer_params=dict(self.optimizer_params), batch=self.batch)
+
+
+DEFAULT = FinderConfig()
+_KEYS = ("data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds", "steps",
+         "rates", "view", "check", "search", "general")
+
+
+def _steps(text: str) -> int | None:
+    value = whole(text, *STEPS)
+    return value if value is not None and value % EVALS == 0 else None
+
+
+def parse(query: Mapping[str, str]) -> FinderConfig:
+    """The config a query string describes; bad values fall back with a note."""
+    read = QueryReader(query)
+    optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer)
+    config = FinderConfig(
+        data=read.choice("data", datasets.DATASETS, DEFAULT.data),
+        width=read.whole("width", *WIDTH, DEFAULT.width),
+        depth=read.whole("depth", *DEPTH, DEFAULT.depth),
+        optimizer=optimizer,
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer]),
+        batch=read.whole("batch", *BATCH, DEFAULT.batch),
+        lr_min=read.number("lr_min", *LR, DEFAULT.lr_min),
+        lr_max=read.number("lr_max", *LR, DEFAULT.lr_max),
+        batches=read.whole("batches", *BATCHES, DEFAULT.batches),
+        seeds=read.whole("seeds", *SEEDS, DEFAULT.seeds),
+        steps=read.get("steps", _steps, DEFAULT.steps),
+        rates=read.whole("rates", *RATES, DEFAULT.rates),
+        view=read.choice("view", VIEWS, DEFAULT.view),
+        check=read.flag("check", DEFAULT.check),
+        search=read.flag("search", DEFAULT.search),
+        general=read.flag("general", DEFAULT.general),
+        lang=read.get("lang", parse_lang, DEFAULT_LANG),
+    )
+    notes = list(read.notes)
+    try:
+        optimizers.OPTIMIZERS[optimizer].resolve(dict(config.optimizer_params), config.lr_max)
+    except ValueError:
+        notes += [Note(f"o.{name}", str(value), "default") for name, value in config.optimizer_params]
+        config = replace(config, optimizer_params=())
+    if problems(config):  # keys that disagree (lr_min >= lr_max, a batch above the data): both fall back
+        for key in ("lr_min", "lr_max", "batch"):
+            if key in query:
+                notes.append(Note(key, str(query[key])[:MAX_SHOWN], format_value(getattr(DEFAULT, key))))
+        config = replace(config, lr_min=DEFAULT.lr_min, lr_max=DEFAULT.lr_max, batch=DEFAULT.batch)
+    return replace(config, notes=tuple(notes))
+
+
+def problems(config: FinderConfig) -> list[tuple[str, dict[str, Any]]]:
+    """Rules across keys that the config breaks, as (string key, values) for ``strings.t``."""
+    out = []
+    if not config.lr_min < config.lr_max:
+        values = dict(lo=format_value(config.lr_min), hi=format_value(config.lr_max))
+        out.append(("finder.error.range", values))
+    n_train = datasets.DATASETS[config.data].n_train
+    if config.batch > n_train:
+        out.append(("finder.error.batch", dict(batch=config.batch, n=n_train)))
+    return out
+
+
+def query(config: FinderConfig) -> dict[str, str]:
+    """The query string for ``config``: every key, so a link survives a change of defaults."""
+    out = {"lang": config.lang}
+    for key in _KEYS:
+        out[key] = format_value(getattr(config, key))
+    for name, value in config.optimizer_params:
+        out[f"o.{name}"] = format_value(value)
+    return out

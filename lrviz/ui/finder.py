@@ -1,0 +1,402 @@
+"""The LR finder page's controls, their link with the URL, its cached results and its sections.
+
+As on the playground: the first run of a session parses the URL into a
+:class:`~lrviz.finder_links.FinderConfig` and seeds the widgets; afterwards the widgets are the
+truth and every run writes the config back to the URL. Each heavy result is a cached pure
+function of the part of the config it depends on (``st.cache_resource`` with ``max_entries``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from lrviz import datasets, finder_links, optimizers, search
+from lrviz import range_test as rt
+from lrviz.figures import finder as figures
+from lrviz.finder_links import DEFAULT, EVALS, VIEWS, FinderConfig
+from lrviz.strings import t
+from lrviz.ui.widgets import params_form, seed_params
+
+K = "lf_"  # session-state prefix of this page's widgets
+LAST_VALID = f"{K}last_valid"
+CHECK_SEEDS = (0, 1, 2)
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def _opt_prefix(name: str) -> str:
+    return f"{K}o_{name}_"
+
+
+def _seed(config: FinderConfig) -> None:
+    """Write a config into the widgets' session state (before they are drawn)."""
+    state = st.session_state
+    for key in (
+        "data",
+        "width",
+        "depth",
+        "optimizer",
+        "batch",
+        "lr_min",
+        "lr_max",
+        "batches",
+        "seeds",
+        "steps",
+        "rates",
+        "view",
+        "check",
+        "search",
+        "general",
+    ):
+        state[f"{K}{key}"] = getattr(config, key)
+    seed_params(
+        optimizers.OPTIMIZERS[config.optimizer], _opt_prefix(config.optimizer), dict(config.optimizer_params)
+    )
+
+
+def load() -> FinderConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    if st.session_state.get(f"{K}loaded"):
+        return None
+    config = finder_links.parse({k: st.query_params[k] for k in st.query_params})
+    _seed(config)
+    st.session_state[f"{K}loaded"] = True
+    return config
+
+
+def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
+    """Data set, model, optimizer, range test and training budget; (config, error messages)."""
+    side, state = st.sidebar, st.session_state
+    side.header(t("finder.setup", lang))
+    data = side.selectbox(
+        t("finder.data", lang),
+        list(datasets.DATASETS),
+        key=f"{K}data",
+        format_func=lambda n: datasets.DATASETS[n].title(lang),
+    )
+    side.caption(datasets.DATASETS[data].summary(lang))
+    left, right = side.columns(2)
+    width = left.number_input(
+        t("finder.width", lang),
+        *finder_links.WIDTH,
+        key=f"{K}width",
+        step=4,
+        help=t("finder.width_help", lang),
+    )
+    depth = right.number_input(
+        t("finder.depth", lang),
+        *finder_links.DEPTH,
+        key=f"{K}depth",
+        step=1,
+        help=t("finder.depth_help", lang),
+    )
+    optimizer = side.selectbox(
+        t("finder.optimizer", lang),
+        list(optimizers.OPTIMIZERS),
+        key=f"{K}optimizer",
+        format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang),
+    )
+    spec = optimizers.OPTIMIZERS[optimizer]
+    with side.expander(t("finder.optimizer_settings", lang)):
+        st.caption(spec.summary(lang))
+        raw = params_form(spec, _opt_prefix(optimizer), lang)
+    batch = side.number_input(
+        t("finder.batch", lang),
+        *finder_links.BATCH,
+        key=f"{K}batch",
+        step=8,
+        help=t("finder.batch_help", lang),
+    )
+
+    side.subheader(t("finder.range_settings", lang))
+    left, right = side.columns(2)
+    lr_min = left.number_input(
+        t("finder.lr_min", lang), *finder_links.LR, key=f"{K}lr_min", format="%.2g", step=None
+    )
+    lr_max = right.number_input(
+        t("finder.lr_max", lang), *finder_links.LR, key=f"{K}lr_max", format="%.2g", step=None
+    )
+    left, right = side.columns(2)
+    batches = left.number_input(
+        t("finder.batches", lang),
+        *finder_links.BATCHES,
+        key=f"{K}batches",
+        step=10,
+        help=t("finder.batches_help", lang),
+    )
+    seeds = right.number_input(
+        t("finder.seeds", lang),
+        *finder_links.SEEDS,
+        key=f"{K}seeds",
+        step=1,
+        help=t("finder.seeds_help", lang),
+    )
+    side.subheader(t("finder.train_settings", lang))
+    left, right = side.columns(2)
+    steps = left.number_input(
+        t("finder.steps", lang),
+        *finder_links.STEPS,
+        key=f"{K}steps",
+        step=EVALS * 5,
+        help=t("finder.steps_help", lang),
+    )
+    rates = right.number_input(
+        t("finder.rates", lang),
+        *finder_links.RATES,
+        key=f"{K}rates",
+        step=4,
+        help=t("finder.rates_help", lang),
+    )
+
+    config = FinderConfig(
+        data=data,
+        width=int(width),
+        depth=int(depth),
+        optimizer=optimizer,
+        batch=int(batch),
+        lr_min=float(lr_min),
+        lr_max=float(lr_max),
+        batches=int(batches),
+        seeds=int(seeds),
+        steps=int(steps),
+        rates=int(rates),
+        view=state.get(f"{K}view") or "range",
+        check=bool(state.get(f"{K}check")),
+        search=bool(state.get(f"{K}search")),
+        general=bool(state.get(f"{K}general")),
+        lang=lang,
+    )
+    errors = [t(key, lang, **values) for key, values in finder_links.problems(config)]
+    if config.steps % EVALS:
+        errors.append(t("finder.error.steps", lang, steps=config.steps, every=EVALS))
+    try:
+        resolved = spec.resolve(raw, config.lr_max)
+        config = replace(config, optimizer_params=tuple((name, resolved[name]) for name in raw))
+    except ValueError as error:
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
+    return config, errors
+
+
+def view_control(lang: str) -> str:
+    return (
+        st.segmented_control(
+            t("finder.view", lang), VIEWS, key=f"{K}view", format_func=lambda v: t(f"finder.view_{v}", lang)
+        )
+        or "range"
+    )
+
+
+def write_url(config: FinderConfig) -> None:
+    """Keep the address bar a link to what is on screen."""
+    query = finder_links.query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+# --- cached results: each a pure function of the part of the config it reads ---------------------
+
+
+def _range_part(config: FinderConfig) -> FinderConfig:
+    return replace(
+        config,
+        steps=DEFAULT.steps,
+        rates=DEFAULT.rates,
+        view="range",
+        check=False,
+        search=False,
+        general=False,
+        lang=DEFAULT.lang,
+    )
+
+
+def _train_part(config: FinderConfig) -> FinderConfig:
+    return replace(_range_part(config), steps=config.steps, rates=config.rates)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def range_result(config: FinderConfig) -> rt.RangeTest:
+    return rt.range_test(
+        datasets.load(config.data),
+        lr_min=config.lr_min,
+        lr_max=config.lr_max,
+        batches=config.batches,
+        seeds=tuple(range(config.seeds)),
+        **config.model,
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def check_result(config: FinderConfig) -> search.SuggestionCheck | None:
+    summary = figures.rule_summary(range_result(_range_part(config)))
+    rates = {name: s[0] for name, s in summary.items() if s is not None}
+    if not rates:
+        return None
+    return search.check_suggestions(
+        datasets.load(config.data), rates, CHECK_SEEDS, steps=config.steps, evals=1, **config.model
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def search_result(config: FinderConfig) -> search.Search:
+    return search.search(
+        datasets.load(config.data),
+        lo=config.lr_min,
+        hi=config.lr_max,
+        n=config.rates,
+        steps=config.steps,
+        evals=1,
+        **config.model,
+    )
+
+
+def good_rate(config: FinderConfig) -> tuple[float, str]:
+    """The 'good' rate of the comparison: the search's best if it ran, else valley's median."""
+    if config.search:
+        return search_result(_train_part(config)).best_lr, "search"
+    summary = figures.rule_summary(range_result(_range_part(config)))["valley"]
+    return (summary[0] if summary else 0.1), "valley"
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def general_result(config: FinderConfig, good: float) -> search.Comparison:
+    return search.compare_rates(
+        datasets.load(config.data), good, steps=config.steps, evals=EVALS, **config.model
+    )
+
+
+# --- the sections -------------------------------------------------------------------------------
+
+
+def _chart(figure, key: str) -> None:
+    st.plotly_chart(figure, theme=None, key=f"{K}{key}", config=PLOT_CONFIG)
+
+
+def show_range(config: FinderConfig, lang: str) -> None:
+    st.subheader(t("finder.range_heading", lang))
+    with st.spinner(t("finder.computing_range", lang, seeds=config.seeds, batches=config.batches)):
+        test = range_result(_range_part(config))
+    _chart(figures.build_range_test(test, lang=lang), "range")
+    st.markdown(t("finder.how_to_read", lang, factor=f"{rt.STOP_FACTOR:g}"))
+    summary = figures.rule_summary(test)
+    values = [s[0] for s in summary.values() if s is not None]
+    if len(values) > 1:
+        st.info(
+            t(
+                "finder.disagree",
+                lang,
+                lo=figures.rate(min(values)),
+                hi=figures.rate(max(values)),
+                decades=f"{np.log10(max(values) / min(values)):.1f}",
+            )
+        )
+    stopped = int(np.sum(test.stopped_at < len(test.lrs) - 1))
+    st.caption(
+        t("finder.stopped", lang, stopped=stopped, seeds=len(test.seeds), factor=f"{rt.STOP_FACTOR:g}")
+    )
+
+
+def _press(flag: str) -> None:
+    st.session_state[f"{K}{flag}"] = True
+
+
+def show_check(config: FinderConfig, lang: str) -> None:
+    st.subheader(t("finder.check_heading", lang))
+    st.markdown(t("finder.check_intro", lang, steps=config.steps, seeds=len(CHECK_SEEDS)))
+    st.button(
+        t("finder.check_button", lang),
+        key=f"{K}check_button",
+        on_click=_press,
+        args=("check",),
+        type="primary",
+    )
+    if not config.check:
+        return
+    with st.spinner(t("finder.computing_check", lang, steps=config.steps)):
+        check = check_result(_train_part(config))
+    if check is None:
+        st.warning(t("finder.no_rates", lang))
+        return
+    _chart(figures.build_check(check, lang=lang), "check")
+    if check.winner is None:
+        st.error(t("finder.all_diverged", lang))
+        return
+    i = check.rules.index(check.winner)
+    st.success(
+        t(
+            "finder.winner",
+            lang,
+            rule=rt.RULES[check.winner].title(lang),
+            lr=figures.rate(check.lrs[i]),
+            loss=f"{check.mean_loss[i]:.3f}",
+            acc=f"{100 * np.nanmean(check.val_acc[i]):.0f}",
+        )
+    )
+
+
+def show_search(config: FinderConfig, lang: str) -> None:
+    st.subheader(t("finder.search_heading", lang))
+    st.markdown(
+        t(
+            "finder.search_intro",
+            lang,
+            n=config.rates,
+            steps=config.steps,
+            lo=figures.rate(config.lr_min),
+            hi=figures.rate(config.lr_max),
+        )
+    )
+    st.button(
+        t("finder.search_button", lang, runs=2 * config.rates),
+        key=f"{K}search_button",
+        on_click=_press,
+        args=("search",),
+        type="primary",
+    )
+    if not config.search:
+        return
+    with st.spinner(t("finder.computing_search", lang, runs=2 * config.rates, steps=config.steps)):
+        found = search_result(_train_part(config))
+    _chart(figures.build_search(found, lang=lang), "search")
+    if not np.isfinite(found.best_loss):
+        st.error(t("finder.all_diverged", lang))
+        return
+    st.markdown(t("finder.best", lang, lr=figures.rate(found.best_lr), loss=f"{found.best_loss:.3f}"))
+    never = t("finder.never", lang)
+    st.markdown(
+        t(
+            "finder.runs_needed",
+            lang,
+            grid=found.grid_runs or never,
+            random=found.random_runs or never,
+            n=config.rates,
+        )
+    )
+    st.caption(t("finder.search_note", lang))
+
+
+def show_general(config: FinderConfig, lang: str) -> None:
+    st.subheader(t("finder.general_heading", lang))
+    good, source = good_rate(config)
+    st.markdown(t(f"finder.general_intro_{source}", lang, lr=figures.rate(good)))
+    st.button(
+        t("finder.general_button", lang),
+        key=f"{K}general_button",
+        on_click=_press,
+        args=("general",),
+        type="primary",
+    )
+    if not config.general:
+        return
+    data = datasets.load(config.data)
+    with st.spinner(t("finder.computing_general", lang, steps=config.steps)):
+        comparison = general_result(_train_part(config), float(good))
+    _chart(figures.build_curves(comparison, lang=lang), "curves")
+    st.caption(t("finder.curves_caption", lang))
+    if data.dim == 2:
+        grid = search.decision_grid(comparison, data)
+        _chart(figures.build_boundaries(comparison, data, grid, lang=lang), "boundaries")
+        st.caption(t("finder.boundaries_caption", lang))
+    else:
+        st.info(t("finder.no_boundaries", lang))

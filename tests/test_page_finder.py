@@ -1,0 +1,117 @@
+"""The LR finder page in AppTest: defaults in both languages, every data set, every section, bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+# A small model and short runs keep these tests quick; the numbers are tested in the unit tests.
+SMALL = {"width": "8", "depth": "1", "batch": "32", "batches": "40", "seeds": "2", "steps": "50",
+         "rates": "4"}
+
+
+@pytest.fixture(autouse=True)
+def routed_server(monkeypatch):
+    """A server that already routes through app.py, as after :func:`lrviz.ui.shell.routed`'s first rerun.
+
+    AppTest resets Streamlit's pages-folder flag before every run, so each run would start in the
+    legacy mode, where a page is found by its file name; this page's path (``lr-finder``) is not
+    its file name (``lr_finder``), and the rerun that ``routed`` asks for would land on home.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _open(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = query.get("lang", "en")
+    at.run()  # first: the registered pages (a custom url_path is only known after st.navigation ran)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("pages/lr_finder.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _legend(at: AppTest, index: int = 0) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return [trace.get("name", "") for trace in spec["data"]]
+
+
+def _param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value if isinstance(value, str) else value[0]
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    return "\n".join(parts + [i.value for i in at.info] + [s.value for s in at.success])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_defaults_show_the_range_test_with_every_rule(lang):
+    at = _open({"lang": lang, **SMALL})
+    names = _legend(at)
+    for rule in ("valley", "slide", "fastai", "pytorch-lr-finder"):
+        assert any(rule in name for name in names), names
+    assert _param(at, "data") == "moons" and _param(at, "view") == "range" and _param(at, "width") == "8"
+    assert ("How to read it" if lang == "en" else "읽는 법") in _texts(at)
+
+
+@pytest.mark.parametrize("data", ["circles", "spirals", "digits"])
+def test_every_data_set(data):
+    at = _open({**SMALL, "data": data})
+    assert at.sidebar.selectbox[0].value == data
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_check_search_and_generalization_from_a_link():
+    at = _open({**SMALL, "view": "check", "check": "1"})
+    assert "reached the lowest validation loss" in _texts(at) or "diverged" in _texts(at)
+    at = _open({**SMALL, "view": "search", "search": "1"})
+    assert "Runs needed to get within 5 %" in _texts(at)
+    names = _legend(at)
+    assert any("grid" in n for n in names) and any("random" in n for n in names)
+    at = _open({**SMALL, "view": "general", "general": "1"})
+    assert len(at.get("plotly_chart")) == 2  # curves and decision boundaries
+
+
+def test_the_check_button_trains_and_goes_into_the_link():
+    at = _open({**SMALL, "view": "check"})
+    assert not at.get("plotly_chart")
+    at.button(key="lf_check_button").click().run()
+    assert not at.exception
+    assert _param(at, "check") == "1"
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize(("query", "key"), [
+    ({"batches": "0"}, "batches"),
+    ({"width": "1000000"}, "width"),
+    ({"lr_min": "1", "lr_max": "0.1"}, "lr_min"),
+    ({"data": "iris"}, "data"),
+    ({"steps": "55"}, "steps"),
+])
+def test_bad_links_fall_back_with_a_note(query, key):
+    at = _open({**SMALL, **query, "lang": "ko"})
+    notes = [w.value for w in at.warning]
+    assert any(f"“{key}”" in n for n in notes), notes
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_min_above_max_in_the_widgets_is_refused_and_the_last_valid_state_kept():
+    at = _open(SMALL)
+    at.sidebar.number_input(key="lf_lr_min").set_value(50.0).run()
+    assert not at.exception
+    assert any("must be below the highest rate" in e.value for e in at.error)
+    assert _param(at, "lr_min") == "0.0001"
+    assert len(at.get("plotly_chart")) == 1

@@ -148,8 +148,9 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
     """
     view = landscape.View(surface)
     constant = f"{without_run.lrs[0]:g}" if len(without_run.lrs) else "—"
-    runs = ((with_run, WITH, t("sched.with", lang, name=schedule_title)),
-            (without_run, WITHOUT, t("sched.without", lang, lr=constant)))
+    # The constant run first, so that the scheduled one is drawn on top of it.
+    runs = ((without_run, WITHOUT, t("sched.without", lang, lr=constant)),
+            (with_run, WITH, t("sched.with", lang, name=schedule_title)))
     data = landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
     for run, colour, name in runs:
         x, y = _on_view(surface, run.points, view)
@@ -169,7 +170,7 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
                          xaxis="x3", yaxis="y3", line=dict(color=colour, width=2), **common))
     if show_cuts:
         cuts = cuts_of(with_run.lrs)
-        data += _cut_markers(cuts, gaps[0], lang, "x2", "y2")
+        data += _cut_markers(cuts, gaps[1], lang, "x2", "y2")
         data += [{**m, "showlegend": False}
                  for m in _cut_markers(cuts, np.asarray(with_run.lrs, dtype=float), lang, "x3", "y3")]
     span = [0, max(len(with_run.losses), len(without_run.losses), 2) - 1]

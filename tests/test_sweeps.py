@@ -51,6 +51,19 @@ def test_statuses_agree_with_single_runs_and_best_is_below_the_edge(surface, opt
         assert result.first_diverged <= result.edge
 
 
+def test_moving_the_range_or_the_basin_rate_never_recompiles():
+    config = config_for("quadratic", rates=300)
+    surface = links.surface_of(config.base)
+    sweeps.run_sweeps(config, surface)
+    sweeps.basins(config, surface)
+    before = engine.trace_count()
+    for lo, hi, rates, lr in ((1e-4, 3.0, 500, 0.2), (0.05, 2.0, 257, 0.9)):  # same row bucket (512)
+        moved = replace(config, lo=lo, hi=hi, rates=rates, base=replace(config.base, lr=lr))
+        sweeps.run_sweeps(moved, surface)
+        sweeps.basins(moved, surface)
+    assert engine.trace_count() == before
+
+
 def test_divergence_edge_is_where_every_larger_rate_diverges():
     lrs = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
     assert sweeps.divergence_edge(lrs, [0, 1, 0, 1, 1]) == 0.4  # 0.2 diverged, 0.3 did not

@@ -19,12 +19,21 @@ from lrviz import engine, schedules
 from lrviz.schedule_guide import Entry
 
 
+def _padded(n: int) -> int:
+    """A length ≥ n from a few fixed sizes: JAX compiles each operation once per shape, so a
+    horizon slider evaluates every schedule at one of these lengths and keeps the first n."""
+    return max(PAD, 1 << (max(n, 1) - 1).bit_length())
+
+
+PAD = 1024
+
+
 def rates(schedule: str, lr: float, steps: int, params: Mapping[str, Any]) -> np.ndarray:
     """The rates of a closed-form schedule for updates 0 … steps − 1 (``ValueError`` for bad parameters)."""
     if schedules.SCHEDULES[schedule].needs_loss:
         raise ValueError(f"`{schedule}` depends on the loss: use replayed() with the losses it watches.")
     schedule_fn = schedules.make(schedule, lr, **params)
-    return np.asarray(schedule_fn(jnp.arange(steps, dtype=jnp.float32)), dtype=float)
+    return np.asarray(schedule_fn(jnp.arange(_padded(steps), dtype=jnp.float32)), dtype=float)[:steps]
 
 
 def replayed(lr: float, losses: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
@@ -33,8 +42,12 @@ def replayed(lr: float, losses: np.ndarray, params: Mapping[str, Any]) -> np.nda
     ``losses[t]`` is the loss at the point before update t; the rate of update t
     has seen ``losses[1 … t]`` (the loss after each earlier update).
     """
-    losses = np.asarray(losses, dtype=float)
-    return np.asarray(schedules.plateau_rates(lr, losses[1:-1], **params), dtype=float)
+    watched = np.asarray(losses, dtype=float)[1:-1]
+    if watched.size == 0:  # a run of one update (or one that escaped at once) sees no loss yet
+        return np.full(1, float(lr))
+    # Padding at the end changes no earlier rate (the replay is causal) and keeps one shape.
+    padded = np.pad(watched, (0, _padded(len(watched) + 1) - len(watched)), mode="edge")
+    return np.asarray(schedules.plateau_rates(lr, padded, **params), dtype=float)[: len(watched) + 1]
 
 
 def watched_losses(entry: Entry, steps: int) -> np.ndarray:

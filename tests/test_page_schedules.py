@@ -101,6 +101,8 @@ def test_picking_a_card_loads_its_preset_and_the_link_follows():
     assert t_mult.value == 2
     t_mult.set_value(3).run()
     assert query(clean(at), "s.T_mult") == "3"
+    at.pills[0].unselect("cosine_restarts").run()  # clicking the open card again changes nothing
+    assert query(clean(at), "s.T_mult") == "3" and at.pills[0].value == "cosine_restarts"
 
 
 def test_changing_cyclic_mode_moves_to_its_card():
@@ -134,7 +136,7 @@ def test_overlay_can_be_emptied():
 
 @pytest.mark.parametrize(("key", "value"), [
     ("open", "nope"), ("lr", "-1"), ("steps", "5"), ("surface", "moon"), ("overlay", "step,bogus"),
-    ("s.T_max", "-3"), ("optimizer", "lion"),
+    ("s.T_max", "-3"), ("optimizer", "lion"), ("lr", "0.033"),
 ])
 def test_bad_link_values_fall_back_with_a_note(key, value):
     at = clean(open_page(**{key: value}))

@@ -15,6 +15,7 @@ import streamlit as st
 
 from lrviz import engine, optimizers, schedule_links, schedules, surfaces, verdict
 from lrviz.figures import schedules as figures
+from lrviz.query import Note, format_value
 from lrviz.schedule_code import Setup, export
 from lrviz.schedule_guide import ENTRIES, GALLERY, entry_for
 from lrviz.schedule_links import SchedulesConfig
@@ -38,7 +39,7 @@ def _seed(config: SchedulesConfig) -> None:
     """Write a config into the widgets' session state (before they are drawn)."""
     state = st.session_state
     state[f"{K}open"] = state[f"{K}last_open"] = config.open
-    state[f"{K}lr"] = nearest_rate(config.lr) if config.lr not in LR_GRID else config.lr
+    state[f"{K}lr"] = nearest_rate(config.lr)
     state[f"{K}steps"] = config.steps
     state[f"{K}surface"] = config.surface
     state[f"{K}optimizer"] = config.optimizer
@@ -55,23 +56,28 @@ def load() -> SchedulesConfig | None:
     if st.session_state.get(f"{K}loaded"):
         return None
     config = schedule_links.parse_schedules({k: st.query_params[k] for k in st.query_params})
-    if config.lr not in LR_GRID:  # the rate control is a slider over LR_GRID
-        config = replace(config, lr=nearest_rate(config.lr))
+    if config.lr not in LR_GRID:  # the rate control is a slider over LR_GRID: say where it moved
+        shown = nearest_rate(config.lr)
+        note = Note("lr", format_value(config.lr), format_value(shown))
+        config = replace(config, lr=shown, notes=(*config.notes, note))
     _seed(config)
     st.session_state[f"{K}loaded"] = True
     return config
 
 
 def _on_open() -> None:
-    """A card was picked: load its preset (or keep the open card if the pill was cleared)."""
+    """A card was picked: load its preset. Clicking the open card again keeps it as it is."""
     state = st.session_state
-    key = state.get(f"{K}open") or state[f"{K}last_open"]
-    _seed(schedule_links.preset(key, state.get("lang", "en"), tuple(state.get(f"{K}overlay", ()))))
+    key = state.get(f"{K}open")
+    if key is None:
+        state[f"{K}open"] = state[f"{K}last_open"]
+        return
+    _seed(schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ()))))
 
 
 def _on_reset() -> None:
     state = st.session_state
-    _seed(schedule_links.preset(state[f"{K}last_open"], "en", tuple(state.get(f"{K}overlay", ()))))
+    _seed(schedule_links.preset(state[f"{K}last_open"], overlay=tuple(state.get(f"{K}overlay", ()))))
 
 
 def open_key() -> str:

@@ -40,6 +40,7 @@ def test_defaults_show_four_optimizers_on_rosenbrock_with_a_table():
     assert not at.exception and not at.error
     names = legend(at)
     assert [n.split(" · ")[0] for n in names] == ["SGD", "SGD with momentum", "RMSprop", "Adam"]
+    assert all(n.count("<br>") == 1 for n in names)  # label, then outcome: a narrow legend
     assert "converged in" in names[1]
     assert url(at)["r4"] == "adam:0.3" and url(at)["surface"] == "rosenbrock"
     table = at.dataframe[0].value
@@ -95,13 +96,13 @@ def test_the_shortcut_spreads_one_optimizer_around_its_critical_rate():
     at.sidebar.button(key="cmp_sp_go").click().run()
     assert not at.exception
     names = legend(at)
-    assert [n.split(": ")[0] for n in names] == [
+    assert [n.split("<br>")[0] for n in names] == [
         "SGD · η = 0.01",
         "SGD · η = 0.5",
         "SGD · η = 0.99",
         "SGD · η = 1.2",
     ]
-    assert [n.split(": ")[1] for n in names] == [
+    assert [n.split("<br>")[1] for n in names] == [
         "still moving",
         "converged in 1 step",
         "oscillating",

@@ -189,7 +189,8 @@ def build_overlay(
 ) -> go.Figure:
     """All runs on one map or curve (left) and their losses against the step (right, log).
 
-    ``names[i]`` is run ``i``'s legend entry, e.g. "Adam · η = 0.3: converged in 312 steps".
+    ``names[i]`` is run ``i``'s legend entry, e.g. "Adam · η = 0.3<br>converged in 312 steps"
+    (two short lines keep the legend inside the figure's right column).
     """
     steps = _check(runs, names)
     view = landscape.View(surface)
@@ -230,6 +231,13 @@ def build_overlay(
         )
         for s in frames_at
     ]
+    # Sizes in pixels: the loss chart on top of the right column, the legend under it with room
+    # for every entry (each may hold a <br>), the figure as tall as both need.
+    font = 15 if big else 13
+    lines = sum(name.count("<br>") + 1 for name in names)
+    legend_px = int(lines * 1.35 * font + len(names) * 10 + 2 * font + 10)
+    loss_px, gap_px, margin = (280 if big else 210), 70, dict(l=60, r=25, t=30, b=110)
+    plot_px = max(620 if big else 480, loss_px + gap_px + legend_px)
     axes = _main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
     layout = dict(
@@ -238,7 +246,7 @@ def build_overlay(
             domain=[0.62, 1.0], anchor="y2", range=[0, steps], title=dict(text=t("figure.step", lang))
         ),
         yaxis2=dict(
-            domain=[0.5, 1.0],
+            domain=[1 - loss_px / plot_px, 1.0],
             anchor="x2",
             type="log",
             range=_log_range(paths, runs),
@@ -247,16 +255,17 @@ def build_overlay(
         showlegend=True,
         legend=dict(
             x=0.62,
-            y=0.36,
+            y=1 - (loss_px + gap_px) / plot_px,
             xanchor="left",
             yanchor="top",
             orientation="v",
             itemsizing="constant",
             title=dict(text=t("compare.legend_title", lang)),
-            font=dict(size=17 if big else 13),
+            font=dict(size=font),
+            tracegroupgap=10,
         ),
-        height=760 if big else 620,
-        margin=dict(l=60, r=10, t=30, b=110),
+        height=plot_px + margin["t"] + margin["b"],
+        margin=margin,
         uirevision=surface.name,
         **_controls(frames_at, lang),
     )

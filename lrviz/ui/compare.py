@@ -336,8 +336,6 @@ def chart(config: CompareConfig):
     """The figure for a config, in its layout and language."""
     surface = surfaces.SURFACES[config.surface]
     done = runs(config.surface, config.rows, config.steps, config.start)
-    if config.layout == "multiples":
-        names = comparison.names(config.rows, done, config.lang, sep="<br>")
-        return figures.build_multiples(done, names, surface, lang=config.lang, big=config.big)
-    names = comparison.names(config.rows, done, config.lang)
-    return figures.build_overlay(done, names, surface, lang=config.lang, big=config.big)
+    names = comparison.names(config.rows, done, config.lang, sep="<br>")
+    build = figures.build_multiples if config.layout == "multiples" else figures.build_overlay
+    return build(done, names, surface, lang=config.lang, big=config.big)

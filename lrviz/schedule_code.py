@@ -348,42 +348,9 @@ def _optax_restarts(s: Setup) -> list[str]:
             f"schedule = optax.sgdr_schedule([{cycle} for i in range({cycles})])"]
 
 
-def _optax_plateau(p: Mapping[str, Any], lr: float) -> list[str]:
-    """torch's ReduceLROnPlateau as a small class (optax.contrib.reduce_on_plateau differs)."""
-    better = {("min", "rel"): "loss < self.best * (1.0 - {t})", ("min", "abs"): "loss < self.best - {t}",
-              ("max", "rel"): "loss > self.best * (1.0 + {t})", ("max", "abs"): "loss > self.best + {t}"}
-    test = better[(p["mode"], p["threshold_mode"])].format(t=num(p["threshold"]))
-    worst = "math.inf" if p["mode"] == "min" else "-math.inf"
-    return [
-        "class ReduceLROnPlateau:",
-        '    """torch.optim.lr_scheduler.ReduceLROnPlateau\'s rules. optax.contrib.reduce_on_plateau',
-        '    scales the updates instead, waits one step longer and has no max mode."""',
-        "",
-        "    def __init__(self):",
-        f"        self.lr, self.best, self.bad, self.cooldown = {num(lr)}, {worst}, 0, 0",
-        "",
-        "    def step(self, loss):",
-        f"        if {test}:",
-        "            self.best, self.bad = loss, 0",
-        "        else:",
-        "            self.bad += 1",
-        "        if self.cooldown > 0:",
-        "            self.cooldown, self.bad = self.cooldown - 1, 0",
-        f"        if self.bad > {num(p['patience'])}:",
-        f"            new_lr = max(self.lr * {num(p['factor'])}, {num(p['min_lr'])})",
-        f"            if self.lr - new_lr > {num(p['eps'])}:",
-        "                self.lr = new_lr",
-        f"            self.cooldown, self.bad = {num(p['cooldown'])}, 0",
-        "        return self.lr",
-        "",
-        "",
-        "plateau = ReduceLROnPlateau()",
-    ]
-
-
 def optax_code(s: Setup) -> str:
     plateau = s.schedule == "plateau"
-    sched_lines = _optax_plateau(s.params, s.lr) if plateau else _optax_schedule(s)
+    sched_lines = schedule_forms.plateau_class(s.params, s.lr) if plateau else _optax_schedule(s)
     needs_math = "math." in "\n".join(sched_lines)
     rate = "learning_rate" if plateau else "schedule"
     opt_notes, expr = optax_optimizer(s.optimizer, s.optimizer_params, rate)

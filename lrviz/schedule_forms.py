@@ -7,9 +7,10 @@ Keras has no cyclical or one-cycle schedule either. :func:`body` writes the
 lines that compute ``rate`` from a float array ``t`` (the update index), with
 the numbers filled in, for an array module ``xp`` (``jnp`` or Keras'
 ``ops``; both have ``cos``, ``where``, ``clip``, ``mod``, ``floor`` and
-``minimum``) and Python's ``math``. The formulas are torch's
+``minimum``) and Python's ``math``; :func:`plateau_class` writes torch's
+ReduceLROnPlateau rules as a small Python class. The formulas are torch's
 (``torch.optim.lr_scheduler``); the tests execute them and compare with
-:func:`lrviz.schedules.make` step by step.
+:func:`lrviz.schedules.make` (and :func:`lrviz.schedules.plateau_rates`) step by step.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["NEEDS_FORM", "body", "num"]
+__all__ = ["NEEDS_FORM", "body", "num", "plateau_class"]
 
 NEEDS_FORM = frozenset({"time_based", "cosine", "cyclic", "onecycle"})
 
@@ -94,3 +95,40 @@ def _onecycle(lr, p, xp):
         rate = f"{xp}.where(t <= {num(ends[k])}, phase{k + 1}, {rate})"
     lines.append(f"rate = {rate}")
     return lines
+
+
+def plateau_class(p: Mapping[str, Any], lr: float) -> list[str]:
+    """torch's ReduceLROnPlateau as a small Python class ``ReduceLROnPlateau`` with ``step(loss)``.
+
+    For optax, whose ``optax.contrib.reduce_on_plateau`` scales the updates
+    instead of the rate, waits one step longer and has no max mode.
+    """
+    better = {("min", "rel"): "loss < self.best * (1.0 - {t})", ("min", "abs"): "loss < self.best - {t}",
+              ("max", "rel"): "loss > self.best * (1.0 + {t})", ("max", "abs"): "loss > self.best + {t}"}
+    test = better[(p["mode"], p["threshold_mode"])].format(t=num(p["threshold"]))
+    worst = "math.inf" if p["mode"] == "min" else "-math.inf"
+    return [
+        "class ReduceLROnPlateau:",
+        '    """torch.optim.lr_scheduler.ReduceLROnPlateau\'s rules. optax.contrib.reduce_on_plateau',
+        '    scales the updates instead, waits one step longer and has no max mode."""',
+        "",
+        "    def __init__(self):",
+        f"        self.lr, self.best, self.bad, self.cooldown = {num(lr)}, {worst}, 0, 0",
+        "",
+        "    def step(self, loss):",
+        f"        if {test}:",
+        "            self.best, self.bad = loss, 0",
+        "        else:",
+        "            self.bad += 1",
+        "        if self.cooldown > 0:",
+        "            self.cooldown, self.bad = self.cooldown - 1, 0",
+        f"        if self.bad > {num(p['patience'])}:",
+        f"            new_lr = max(self.lr * {num(p['factor'])}, {num(p['min_lr'])})",
+        f"            if self.lr - new_lr > {num(p['eps'])}:",
+        "                self.lr = new_lr",
+        f"            self.cooldown, self.bad = {num(p['cooldown'])}, 0",
+        "        return self.lr",
+        "",
+        "",
+        "plateau = ReduceLROnPlateau()",
+    ]

@@ -30,7 +30,7 @@ def test_add_a_run_and_see_its_legend_entry_then_play(page, server):
         f"() => document.querySelectorAll('{CHART} .legend .traces').length === 5", timeout=30_000
     )
     legend = page.locator(f"{CHART} .legend .legendtext").all_text_contents()
-    assert legend[-1].startswith("Adam · η = 0.15: ")
+    assert legend[-1].startswith("Adam · η = 0.15")  # then its outcome, on a second line
 
     # Play: every run's marker moves, in the browser, with no round trip.
     chart = page.locator(CHART)

@@ -50,6 +50,10 @@ def test_defaults_show_four_optimizers_on_rosenbrock_with_a_table():
     at.sidebar.button(key="cmp_add").click().run()
     assert not at.exception
     assert len(legend(at)) == 5 and url(at)["r5"] == "adam:0.15"
+    # A new rate shows at once in the chart, the link and the run's own title.
+    at.sidebar.number_input(key="cmp_3_lr").set_value(0.2).run()
+    assert url(at)["r4"] == "adam:0.2" and legend(at)[3].startswith("Adam · η = 0.2<br>")
+    assert at.sidebar.expander[4].label == "▲ 4 · Adam · η = 0.2"
     # Remove the first run: the others move up in the link.
     at.sidebar.button(key="cmp_0_remove").click().run()
     assert len(legend(at)) == 4 and url(at)["r1"] == "momentum:0.003" and "r5" not in url(at)

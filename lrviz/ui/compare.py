@@ -158,7 +158,13 @@ def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
     state = st.session_state
     last = state[f"{K}valid"].get(rid, comparison.DEFAULT_ROWS[0])
     glyph = figures.GLYPHS[index % len(figures.GLYPHS)]
-    with st.sidebar.expander(f"{glyph} {index + 1} · {last.label(lang)}"):
+    # The title from the widgets' values of this run (a change reruns the script before they draw).
+    shown = Row(
+        state.get(_key(rid, "opt"), last.optimizer),
+        float(state.get(_key(rid, "lr"), last.lr)),
+        state.get(_key(rid, "sched"), last.schedule),
+    )
+    with st.sidebar.expander(f"{glyph} {index + 1} · {shown.label(lang)}"):
         optimizer = st.selectbox(
             t("compare.optimizer", lang),
             list(optimizers.OPTIMIZERS),

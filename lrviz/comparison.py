@@ -44,7 +44,7 @@ from lrviz.diagnostics import Limit, Status
 from lrviz.engine import Trajectory
 from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
 from lrviz.links import LR_RANGE, MAX_STEPS
-from lrviz.query import Note, QueryReader, format_value
+from lrviz.query import Note, QueryReader, format_value, number
 from lrviz.strings import t
 
 MAX_ROWS = 6
@@ -105,19 +105,11 @@ class CompareConfig:
 DEFAULT = CompareConfig()
 
 
-def _rate(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and LR_RANGE[0] <= value <= LR_RANGE[1] else None
-
-
 def parse_row(text: str) -> tuple[Row, bool]:
     """The row ``text`` describes and whether it was read as written (else repaired part by part)."""
     parts = str(text).strip().split(":")
     optimizer = parts[0] if parts[0] in optimizers.OPTIMIZERS else None
-    lr = _rate(parts[1]) if len(parts) > 1 else None
+    lr = number(parts[1], *LR_RANGE) if len(parts) > 1 else None
     schedule = parts[2] if len(parts) > 2 else "constant"
     schedule = schedule if schedule in schedules.SCHEDULES else None
     clean = None not in (optimizer, lr, schedule) and len(parts) <= 3

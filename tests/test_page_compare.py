@@ -132,3 +132,13 @@ def test_a_rejected_hyper_parameter_keeps_the_last_valid_row():
     assert not at.exception
     assert any("Run 1" in e.value and "nesterov" in e.value for e in at.error)
     assert url(at)["r1"] == "sgd:0.1" and "r1.o.nesterov" not in url(at)
+
+
+def test_a_start_from_the_link_is_every_run_s_start():
+    at = open_compare(lang="en", surface="bowl", steps="30", start="1,-2", r1="sgd:0.1", r2="adam:0.1")
+    assert not at.exception and url(at)["start"] == "1,-2"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    paths = [d for d in spec["data"] if d.get("showlegend")]  # 31 points: plain JSON lists
+    assert all((p["x"][0], p["y"][0]) == (1, -2) for p in paths)
+    at.sidebar.button(key="cmp_start_reset").click().run()
+    assert "start" not in url(at)

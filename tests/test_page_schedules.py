@@ -99,8 +99,10 @@ def test_picking_a_card_loads_its_preset_and_the_link_follows():
     assert query(at, "lr") is None and query(at, "steps") is None  # the card's own demo: nothing to carry
     t_mult = next(n for n in at.sidebar.number_input if n.label.startswith("T_mult"))
     assert t_mult.value == 2
+    before = chart(at, "sc_gallery")["data"][8]["y"]
     t_mult.set_value(3).run()
     assert query(clean(at), "s.T_mult") == "3"
+    assert chart(at, "sc_gallery")["data"][8]["y"] != before  # the open card's small chart follows
     at.pills[0].unselect("cosine_restarts").run()  # clicking the open card again changes nothing
     assert query(clean(at), "s.T_mult") == "3" and at.pills[0].value == "cosine_restarts"
 

@@ -158,10 +158,16 @@ def write_url(config: SchedulesConfig) -> None:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def gallery(lr: float, steps: int, selected: str, lang: str, big: bool = False):
-    curves = [figures.Curve(e.title(lang, short=True), card_rates(e, lr, steps)) for e in GALLERY]
-    index = [e.key for e in GALLERY].index(selected)
-    return figures.build_gallery(curves, lang=lang, big=big, selected=index)
+def gallery(config: SchedulesConfig):
+    """The small multiples at the page's rate and horizon; the open card with its current parameters."""
+    def lrs(entry):
+        if entry.key == config.open and not schedules.SCHEDULES[entry.schedule].needs_loss:
+            return rates(entry.schedule, config.lr, config.steps, config.schedule_params())
+        return card_rates(entry, config.lr, config.steps)
+
+    curves = [figures.Curve(e.title(config.lang, short=True), lrs(e)) for e in GALLERY]
+    index = [e.key for e in GALLERY].index(config.open)
+    return figures.build_gallery(curves, lang=config.lang, selected=index)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -113,6 +113,9 @@ def test_the_shortcut_spreads_one_optimizer_around_its_critical_rate():
         "diverged at step 8",
     ]
     assert any("2/λmax ≈ 1" in i.value for i in at.info)
+    # The explanation follows a change of language; the runs stay.
+    at.sidebar.segmented_control(key="lang").set_value("ko").run()
+    assert any("임계 학습률" in i.value for i in at.info) and url(at)["r4"] == "sgd:1.2"
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

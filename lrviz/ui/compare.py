@@ -95,8 +95,8 @@ def _remove(rid: int) -> None:
         ids.remove(rid)
 
 
-def _spread(lang: str) -> None:
-    """The shortcut: one optimizer at rates around its critical rate; remembers the explanation."""
+def _spread() -> None:
+    """The shortcut: one optimizer at rates around its critical rate; remembers how they were chosen."""
     state = st.session_state
     optimizer, count = state[f"{K}sp_opt"], int(state.get(f"{K}sp_count") or 4)
     surface = surfaces.SURFACES[state[f"{K}surface"]]
@@ -105,7 +105,7 @@ def _spread(lang: str) -> None:
     )
     rows = comparison.spread_rows(optimizer, spread)
     _set_rows(rows)
-    state[f"{K}spread"] = (rows, explain(optimizer, spread, lang))
+    state[f"{K}spread"] = (rows, optimizer, spread)
 
 
 def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
@@ -265,7 +265,6 @@ def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
             t("compare.shortcut_button", lang),
             key=f"{K}sp_go",
             on_click=_spread,
-            args=(lang,),
             type="primary",
             width="stretch",
         )
@@ -295,9 +294,11 @@ def layout_control(lang: str) -> str:
 
 
 def spread_note(config: CompareConfig) -> str | None:
-    """The shortcut's explanation, while the runs are still the ones it made."""
+    """The shortcut's explanation (in the current language), while the runs are still the ones it made."""
     stored = st.session_state.get(f"{K}spread")
-    return stored[1] if stored and stored[0] == config.rows else None
+    if not stored or stored[0] != config.rows:
+        return None
+    return explain(stored[1], stored[2], config.lang)
 
 
 def write_url(config: CompareConfig) -> None:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import comparison, surfaces, verdict
+from lrviz import comparison, surfaces
 from lrviz.comparison import MAX_ROWS
 from lrviz.diagnostics import tolerance
 from lrviz.strings import t
@@ -32,7 +32,7 @@ config = replace(config, layout=layout)
 if note := cmp.spread_note(config):
     st.info(note)
 
-with st.spinner():
+with st.spinner(t("compare.computing", lang)):
     runs = cmp.runs(config.surface, config.rows, config.steps, config.start)
     figure = cmp.chart(config)
 st.plotly_chart(figure, theme=None, key="cmp_chart", config={"displaylogo": False})
@@ -45,9 +45,6 @@ st.download_button(t("compare.download", lang), comparison.to_csv(table), file_n
                    mime="text/csv", key="cmp_csv", icon=":material/download:")
 
 with st.expander(t("compare.details", lang)):
-    for row, run in zip(config.rows, runs, strict=True):
-        limit = comparison.limit_of(row, run.curvature.lam_min)
-        said = verdict.verdict(run, surface, lang, limit)
-        st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
+    cmp.verdicts(config.rows, runs, surface, lang)
 
 cmp.write_url(config)

@@ -45,6 +45,7 @@ def test_defaults_show_four_optimizers_on_rosenbrock_with_a_table():
     assert url(at)["r4"] == "adam:0.3" and url(at)["surface"] == "rosenbrock"
     table = at.dataframe[0].value
     assert len(table) == 4 and table.columns[0] == "Run"
+    assert any("Converged to the global minimum in 292 steps" in m.value for m in at.markdown)
 
     # Add a run: a copy of the last one at half its rate, in the chart and the link.
     at.sidebar.button(key="cmp_add").click().run()

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import comparison, optimizers, schedules, surfaces
+from lrviz import comparison, optimizers, schedules, surfaces, verdict
 from lrviz.comparison import MAX_ROWS, CompareConfig, Row
 from lrviz.figures import compare as figures
 from lrviz.links import LR_RANGE, MAX_STEPS
@@ -327,6 +327,13 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
             columns["steps"][0]: number(format="%d"),
         },
     )
+
+
+def verdicts(rows: tuple[Row, ...], runs, surface: surfaces.Surface, lang: str) -> None:
+    """Each run's outcome in full sentences (:func:`lrviz.verdict.verdict`), with its optimizer's limit."""
+    for row, run in zip(rows, runs, strict=True):
+        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature.lam_min))
+        st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
 
 
 # --- cached results: pure functions of the config ----------------------------------------------

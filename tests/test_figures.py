@@ -10,7 +10,7 @@ import pytest
 
 from lrviz import engine
 from lrviz.diagnostics import stability_limit
-from lrviz.figures import landscape, playground
+from lrviz.figures import landscape, playback, playground
 from lrviz.figures.landscape import log_colours
 from lrviz.strings import t
 from lrviz.surfaces import SURFACES, get
@@ -29,7 +29,7 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     run = engine.run(name, "momentum", lr=1e-3, steps=500)
     fig = playground.build_animation(run, get(name), lang="en")
     d = spec(fig)
-    assert len(d["frames"]) == playground.MAX_FRAMES
+    assert len(d["frames"]) == playback.MAX_FRAMES
     assert payload(fig) < 1.5e6
     # Frames only touch scatter traces; the curve or contour is drawn once.
     animated = set(d["frames"][0]["traces"])
@@ -47,14 +47,14 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     stops = [s["args"][0][0] for s in d["layout"]["sliders"][0]["steps"]]
     names = [f["name"] for f in d["frames"]]
     assert stops[0] == "0" and set(stops) <= set(names)
-    assert playground.MAX_SLIDER_STEPS // 2 <= len(stops) <= playground.MAX_SLIDER_STEPS
+    assert playback.MAX_SLIDER_STEPS // 2 <= len(stops) <= playback.MAX_SLIDER_STEPS
 
 
 def test_short_runs_get_a_frame_per_step():
     run = engine.run("quadratic", lr=0.3, steps=40)
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
     assert [f["name"] for f in d["frames"]] == [str(i) for i in range(41)]
-    assert len(d["layout"]["sliders"][0]["steps"]) <= playground.MAX_SLIDER_STEPS
+    assert len(d["layout"]["sliders"][0]["steps"]) <= playback.MAX_SLIDER_STEPS
 
 
 def test_diverged_run_marks_where_it_left_the_plot():
@@ -92,7 +92,7 @@ def test_step_charts_are_named_above_them_and_short_log_axes_keep_few_labels():
     names = {note["text"] for note in d["layout"]["annotations"]}
     assert {t(key, "en") for _, _, key in playground.STEP_CHARTS} <= names
     assert d["layout"]["yaxis4"]["dtick"] == "D2"
-    assert playground.log_ticks(np.geomspace(1e-12, 10, 50)) == {"dtick": 4}  # 13 decades, ≤ 4 labels
+    assert landscape.log_ticks(np.geomspace(1e-12, 10, 50)) == {"dtick": 4}  # 13 decades, ≤ 4 labels
 
 
 def test_update_rule_text_shows_the_numbers_of_the_frame():

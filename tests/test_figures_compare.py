@@ -11,7 +11,7 @@ from lrviz import comparison, surfaces
 from lrviz.comparison import Row
 from lrviz.figures import compare as figures
 from lrviz.figures import landscape
-from lrviz.figures.playground import MAX_FRAMES
+from lrviz.figures.playback import MAX_FRAMES
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from lrviz.engine import Trajectory
 from lrviz.figures import landscape
-from lrviz.figures.playground import MAX_FRAMES, TAIL, _controls, _frame_steps, _gap, _main_axes, _on_view
+from lrviz.figures.playback import MAX_FRAMES, TAIL, controls, frame_steps
 from lrviz.figures.theme import OKABE_ITO, figure
 from lrviz.strings import t
 from lrviz.surfaces import Surface
@@ -45,13 +45,13 @@ class _Path:
     """One run's coordinates in a panel, computed once for all frames."""
 
     def __init__(self, run: Trajectory, surface: Surface, view: landscape.View):
-        self.x, self.y = _on_view(surface, run.points, view)
+        self.x, self.y = landscape.on_view(surface, run.points, view)
         # Frames send short coordinate lists as JSON: on a grid of 1/5000 of the view (a tenth
         # of a pixel) their numbers stay short.
         (xlo, xhi), (ylo, yhi) = _spans(surface, view)
         self.fx, self.fy = _snap(self.x, xlo, xhi), _snap(self.y, ylo, yhi)
         self.last = len(run.points) - 1  # a diverged run stops at its escaped point
-        self.gap = _gap(run.losses, surface.f_min)
+        self.gap = landscape.gap(run.losses, surface.f_min)
 
     def at(self, s: int) -> int:
         return min(s, self.last)
@@ -148,7 +148,7 @@ def _loss_marker(path: _Path, i: int, s: int) -> dict:
 def _start_marker(
     surface: Surface, view: landscape.View, run: Trajectory, lang: str, axis: str = "x"
 ) -> dict:
-    sx, sy = _on_view(surface, run.points[:1], view)
+    sx, sy = landscape.on_view(surface, run.points[:1], view)
     return dict(
         type="scatter",
         x=sx,
@@ -217,7 +217,7 @@ def build_overlay(
             )
         )
 
-    frames_at = _frame_steps(steps + 1, max_frames)
+    frames_at = frame_steps(steps + 1, max_frames)
     first = int(frames_at[0])
     indices = list(range(len(data), len(data) + 2 * len(paths)))
     data += [_head(p, i, first) for i, p in enumerate(paths)] + [
@@ -238,7 +238,7 @@ def build_overlay(
     legend_px = int(lines * 1.35 * font + len(names) * 10 + 2 * font + 10)
     loss_px, gap_px, margin = (280 if big else 210), 70, dict(l=60, r=25, t=30, b=110)
     plot_px = max(620 if big else 480, loss_px + gap_px + legend_px)
-    axes = _main_axes(surface, view, lang)
+    axes = landscape.main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
     layout = dict(
         **axes,
@@ -267,7 +267,7 @@ def build_overlay(
         height=plot_px + margin["t"] + margin["b"],
         margin=margin,
         uirevision=surface.name,
-        **_controls(frames_at, lang),
+        **controls(frames_at, lang),
     )
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
@@ -299,7 +299,7 @@ def build_multiples(
     plot_px = rows * panel + (rows - 1) * gap_px
     gap_x, gap_y = 0.06, gap_px / plot_px
     width, height = (1 - gap_x * (columns - 1)) / columns, panel / plot_px
-    main = _main_axes(surface, view, lang)
+    main = landscape.main_axes(surface, view, lang)
     layout: dict = {"images": [], "annotations": []}
     data, paths = [], []
     for i, run in enumerate(runs):
@@ -341,7 +341,7 @@ def build_multiples(
     if surface.dim == 1:
         layout.pop("images")
 
-    frames_at = _frame_steps(steps + 1, max_frames)
+    frames_at = frame_steps(steps + 1, max_frames)
     indices = list(range(len(data), len(data) + len(paths)))
     data += [
         _head(p, i, int(frames_at[0]), axis="x" + ("" if i == 0 else str(i + 1))) for i, p in enumerate(paths)
@@ -352,6 +352,6 @@ def build_multiples(
         showlegend=False,
         margin=margin,
         uirevision=surface.name,
-        **_controls(frames_at, lang),
+        **controls(frames_at, lang),
     )
     return figure(dict(data=data, layout=layout, frames=frames), big=big)

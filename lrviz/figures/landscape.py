@@ -178,3 +178,63 @@ def marker_traces(surface: Surface, lang: str, *, limit: int = 40) -> list[dict]
             )
         )
     return traces
+
+
+# --- a surface with charts beside it ------------------------------------------------------------
+
+# Axis domains (paper fractions): the surface on the left, charts against the step on the right.
+MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
+
+
+def gap(losses: np.ndarray, floor: float) -> np.ndarray:
+    """Loss above the lowest known value, floored for a log axis; NaN where not finite."""
+    gap = np.asarray(losses, dtype=float) - floor
+    return np.where(np.isfinite(gap), np.maximum(gap, 1e-12), np.nan)
+
+
+def on_view(surface: Surface, points: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of points in the main view (1-D: (x, f(x))), NaN outside the box."""
+    inside = view.inside(points)
+    safe = np.where(inside[:, None], points, np.nan)
+    if surface.dim == 1:
+        return safe[:, 0], surface.numpy(safe[:, 0])
+    return safe[:, 0], safe[:, 1]
+
+
+def main_y_range(surface: Surface, view: View) -> tuple[float, float]:
+    if surface.dim == 2:
+        return float(view.box[1, 0]), float(view.box[1, 1])
+    _, y = grid(surface)
+    pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
+    return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
+
+
+# The step charts on the right: axis, colour, title.
+
+
+def main_axes(surface: Surface, view: View, lang: str) -> dict:
+    """The surface's axes (and, in 2-D, the contour picture under them)."""
+    x = dict(domain=list(MAIN_X), range=list(view.box[0]), title=dict(text="x"))
+    y = dict(domain=[0.0, 1.0], range=list(main_y_range(surface, view)), anchor="x")
+    if surface.dim == 1:
+        y["title"] = dict(text=t("figure.loss", lang))
+        return {"xaxis": x, "yaxis": y}
+    y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
+    x.update(showgrid=False)
+    return {"xaxis": x, "yaxis": y, "images": [map_image(surface)]}
+
+
+def log_ticks(values: np.ndarray, most: int = 4) -> dict:
+    """Tick settings for a short log axis over ``values``: whole decades only, at most ``most``.
+
+    plotly.js labels 2 and 5 between decades on its own, or every digit when the
+    span is short, which crowds a chart only 80 pixels tall.
+    """
+    positive = np.asarray(values, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if positive.size == 0:
+        return {}
+    decades = np.log10(positive.max()) - np.log10(positive.min())
+    if decades < 1:  # labels at 2 and 5 of the decade, not at every digit
+        return {"dtick": "D2"}
+    return {"dtick": int(np.ceil(decades / most))}

@@ -18,84 +18,19 @@ import plotly.graph_objects as go
 
 from lrviz.diagnostics import Limit
 from lrviz.engine import Sweep, Trajectory
-from lrviz.figures import landscape
+from lrviz.figures import landscape, playback
 from lrviz.figures.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 from lrviz.verdict import number
 
-MAX_FRAMES = 120
-MAX_SLIDER_STEPS = 40  # each slider step costs plotly.js a few ms to lay out
-TAIL = 12
-PLAY_SECONDS = 8.0  # one play-through at 1× speed
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-
-
-def _frame_steps(n_points: int, max_frames: int) -> np.ndarray:
-    """Which point indices get a frame: all of them, or evenly spread ones (first and last kept)."""
-    return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))
-
-
-def log_ticks(values: np.ndarray, most: int = 4) -> dict:
-    """Tick settings for a short log axis over ``values``: whole decades only, at most ``most``.
-
-    plotly.js labels 2 and 5 between decades on its own, or every digit when the
-    span is short, which crowds a chart only 80 pixels tall.
-    """
-    positive = np.asarray(values, dtype=float)
-    positive = positive[np.isfinite(positive) & (positive > 0)]
-    if positive.size == 0:
-        return {}
-    decades = np.log10(positive.max()) - np.log10(positive.min())
-    if decades < 1:  # labels at 2 and 5 of the decade, not at every digit
-        return {"dtick": "D2"}
-    return {"dtick": int(np.ceil(decades / most))}
-
-
-def _gap(losses: np.ndarray, floor: float) -> np.ndarray:
-    """Loss above the lowest known value, floored for a log axis; NaN where not finite."""
-    gap = np.asarray(losses, dtype=float) - floor
-    return np.where(np.isfinite(gap), np.maximum(gap, 1e-12), np.nan)
-
-
-def _on_view(surface: Surface, points: np.ndarray, view: landscape.View) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of points in the main view (1-D: (x, f(x))), NaN outside the box."""
-    inside = view.inside(points)
-    safe = np.where(inside[:, None], points, np.nan)
-    if surface.dim == 1:
-        return safe[:, 0], surface.numpy(safe[:, 0])
-    return safe[:, 0], safe[:, 1]
-
-
-def _main_y_range(surface: Surface, view: landscape.View) -> tuple[float, float]:
-    if surface.dim == 2:
-        return float(view.box[1, 0]), float(view.box[1, 1])
-    _, y = landscape.grid(surface)
-    pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
-    return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
-
-
 # Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
-MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
-# The step charts on the right: axis, colour, title.
 STEP_CHARTS = (
     ("x2", "blue", "figure.loss_gap"),
     ("x3", "green", "figure.lr"),
     ("x4", "orange", "figure.grad_norm"),
 )
 SIDE_Y = {"x2": (0.8, 0.97), "x3": (0.6, 0.73), "x4": (0.4, 0.53), "x5": (0.0, 0.3)}
-
-
-def _main_axes(surface: Surface, view: landscape.View, lang: str) -> dict:
-    """The surface's axes (and, in 2-D, the contour picture under them)."""
-    x = dict(domain=list(MAIN_X), range=list(view.box[0]), title=dict(text="x"))
-    y = dict(domain=[0.0, 1.0], range=list(_main_y_range(surface, view)), anchor="x")
-    if surface.dim == 1:
-        y["title"] = dict(text=t("figure.loss", lang))
-        return {"xaxis": x, "yaxis": y}
-    y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
-    x.update(showgrid=False)
-    return {"xaxis": x, "yaxis": y, "images": [landscape.map_image(surface)]}
 
 
 def _on(trace: dict, axis: str) -> dict:
@@ -109,7 +44,7 @@ def build_animation(
     *,
     lang: str,
     big: bool = False,
-    max_frames: int = MAX_FRAMES,
+    max_frames: int = playback.MAX_FRAMES,
     pick_start: bool = False,
     limit: Limit | None = None,
 ) -> go.Figure:
@@ -123,14 +58,14 @@ def build_animation(
     points, k = run.points, len(run.points) - 1
     # --- static traces -------------------------------------------------------------------------
     data = landscape.base_traces(surface, lang)
-    px, py = _on_view(surface, points, view)
+    px, py = landscape.on_view(surface, points, view)
     data.append(
         dict(
             type="scatter",
             x=px,
             y=py,
             # Markers on every point cost plotly.js time; long paths are drawn as a line.
-            mode="lines+markers" if k <= MAX_FRAMES else "lines",
+            mode="lines+markers" if k <= playback.MAX_FRAMES else "lines",
             name=t("figure.path", lang),
             opacity=0.35,
             line=dict(color=PATH, width=1.5),
@@ -139,7 +74,7 @@ def build_animation(
         )
     )
     data += landscape.marker_traces(surface, lang)
-    sx, sy = _on_view(surface, points[:1], view)
+    sx, sy = landscape.on_view(surface, points[:1], view)
     data.append(
         dict(
             type="scatter",
@@ -164,7 +99,7 @@ def build_animation(
         for y, (axis, colour, key) in zip(series, STEP_CHARTS, strict=True)
     ]
     # --- animated traces: frames update the traces at these indices ----------------------------
-    frames_at = _frame_steps(k + 1, max_frames)
+    frames_at = playback.frame_steps(k + 1, max_frames)
     animated = moving.traces(int(frames_at[0]))
     indices = list(range(len(data), len(data) + len(animated)))
     data += animated
@@ -178,7 +113,7 @@ def build_animation(
         n = axis[1:]
         visible = axis != "x5"
         side[f"xaxis{n}"] = dict(
-            domain=list(SIDE_X),
+            domain=list(landscape.SIDE_X),
             anchor=f"y{n}",
             range=[0, max(k, 1)],
             visible=visible,
@@ -187,21 +122,21 @@ def build_animation(
         )
         side[f"yaxis{n}"] = dict(domain=[lo, hi], anchor=f"x{n}", visible=visible)
         if visible:
-            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=SIDE_X[0], y=hi,
-                              xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
+            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=landscape.SIDE_X[0],
+                              y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
     for n, values in (("2", gap), ("4", grad_norm)):
-        side[f"yaxis{n}"].update(type="log", **log_ticks(values))
+        side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
     layout = dict(
-        **_main_axes(surface, view, lang),
+        **landscape.main_axes(surface, view, lang),
         **side,
         height=800 if big else 660,
         showlegend=False,
         margin=dict(l=60, r=10, t=30, b=170 if big else 150),
         uirevision=surface.name,
-        **_controls(frames_at, lang),
+        **playback.controls(frames_at, lang),
     )
     critical = _critical_line(limit, lang)
     layout["shapes"] = critical.get("shapes", [])
@@ -285,8 +220,8 @@ class _Moving:
     def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str):
         self.run, self.dim, self.lang = run, surface.dim, lang
         self.k = len(run.points) - 1
-        self.x, self.y = _on_view(surface, run.points, view)
-        self.gap = _gap(run.losses, surface.f_min)
+        self.x, self.y = landscape.on_view(surface, run.points, view)
+        self.gap = landscape.gap(run.losses, surface.f_min)
         self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
         # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
         steps = run.points[:-1] - run.points[1:]
@@ -302,7 +237,7 @@ class _Moving:
     def traces(self, s: int) -> list[dict]:
         """The moving traces at point index ``s`` (after ``s`` updates)."""
         k, nxt = self.k, min(s + 1, self.k)
-        tail = slice(max(0, s - TAIL), s + 1)
+        tail = slice(max(0, s - playback.TAIL), s + 1)
         out = [
             dict(
                 type="scatter",
@@ -401,70 +336,6 @@ def _vector(v: np.ndarray) -> str:
     return number(v[0]) if v.size == 1 else "(" + ", ".join(number(x) for x in v) + ")"
 
 
-def _controls(frames_at: np.ndarray, lang: str) -> dict:
-    """Play/pause buttons, a speed menu and a frame slider, all handled by plotly.js."""
-    base = max(20, int(1000 * PLAY_SECONDS / max(len(frames_at), 1)))
-
-    def play(speed: float) -> dict:
-        return dict(
-            frame=dict(duration=base / speed, redraw=False),
-            fromcurrent=True,
-            transition=dict(duration=0),
-            mode="immediate",
-        )
-
-    still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
-    return dict(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                y=-0.1,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=4, r=4),
-                showactive=False,
-                buttons=[
-                    dict(label=t("figure.play", lang), method="animate", args=[None, play(1.0)]),
-                    dict(label=t("figure.pause", lang), method="animate", args=[[None], still]),
-                ],
-            ),
-            dict(
-                type="dropdown",
-                direction="up",
-                x=0.3,
-                y=-0.1,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=4),
-                showactive=True,
-                active=SPEEDS.index(1.0),
-                buttons=[
-                    dict(label=f"{t('figure.speed', lang)} {v:g}×", method="animate", args=[None, play(v)])
-                    for v in SPEEDS
-                ],
-            ),
-        ],
-        sliders=[
-            dict(
-                active=0,
-                x=0.0,
-                len=1.0,
-                y=-0.2,
-                yanchor="top",
-                pad=dict(t=4),
-                currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),
-                # At most MAX_SLIDER_STEPS stops; during playback the thumb moves stop to stop.
-                steps=[
-                    dict(label=str(int(s)), method="animate", args=[[str(int(s))], still])
-                    for s in frames_at[:: -(-len(frames_at) // MAX_SLIDER_STEPS)]
-                ],
-            )
-        ],
-    )
-
-
 def build_scrub(
     sweep: Sweep,
     surface: Surface,
@@ -482,10 +353,10 @@ def build_scrub(
     """
     view = landscape.View(surface)
     n, length = sweep.losses.shape
-    keep = _frame_steps(length, max_points)
+    keep = playback.frame_steps(length, max_points)
     data = landscape.base_traces(surface, lang)
     data += landscape.marker_traces(surface, lang)
-    final = _gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
+    final = landscape.gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
     top = float(np.nanmax(final)) * 10 if np.any(np.isfinite(final)) else 1.0
     shown = np.where(np.isfinite(final), final, top)
     colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
@@ -508,10 +379,10 @@ def build_scrub(
         )
     )
     index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
-    corner = (float(view.box[0, 0]), _main_y_range(surface, view)[1])
+    corner = (float(view.box[0, 0]), landscape.main_y_range(surface, view)[1])
 
     def moving(i: int) -> list[dict]:
-        px, py = _on_view(surface, sweep.points[i, keep], view)
+        px, py = landscape.on_view(surface, sweep.points[i, keep], view)
         colour = STATUS_COLORS.get(sweep.status[i], GREY)
         return [
             dict(
@@ -551,8 +422,9 @@ def build_scrub(
     frames = [dict(name=str(i), traces=indices, data=moving(i)) for i in range(n)]
     still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
     layout = dict(
-        **_main_axes(surface, view, lang),
-        xaxis2=dict(domain=list(SIDE_X), anchor="y2", type="log", title=dict(text=t("figure.rate", lang))),
+        **landscape.main_axes(surface, view, lang),
+        xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
+                    title=dict(text=t("figure.rate", lang))),
         yaxis2=dict(
             domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang))
         ),
@@ -581,7 +453,7 @@ def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool 
     """The 2-D surface in 3-D with the whole path lying on it (drag to turn it)."""
     x, y, z = landscape.grid(surface, 80)
     view = landscape.View(surface)
-    px, py = _on_view(surface, run.points, view)
+    px, py = landscape.on_view(surface, run.points, view)
     pz = np.where(np.isfinite(px), run.losses, np.nan)
     top = float(np.nanpercentile(z, 98))
     clipped = np.minimum(z, top)  # a few huge corners would flatten everything else

@@ -19,7 +19,6 @@ import numpy as np
 
 from lrviz.engine import Trajectory
 from lrviz.figures import landscape
-from lrviz.figures.playground import SIDE_X, _gap, _main_axes, _on_view, log_ticks
 from lrviz.figures.theme import OKABE_ITO, SpecFigure, figure
 from lrviz.strings import t
 from lrviz.surfaces import Surface
@@ -153,15 +152,15 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
             (with_run, WITH, t("sched.with", lang, name=schedule_title)))
     data = landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
     for run, colour, name in runs:
-        x, y = _on_view(surface, run.points, view)
+        x, y = landscape.on_view(surface, run.points, view)
         hover = name + "<br>" + t("figure.step", lang) + " %{pointNumber}<extra></extra>"
         data.append(dict(type="scatter", x=x, y=y, mode="lines+markers", name=name, legendgroup=name,
                          line=dict(color=colour, width=2), marker=dict(size=4, color=colour),
                          hovertemplate=hover))
-    sx, sy = _on_view(surface, with_run.points[:1], view)
+    sx, sy = landscape.on_view(surface, with_run.points[:1], view)
     data.append(dict(type="scatter", x=sx, y=sy, mode="markers", name=t("figure.start", lang),
                      marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2))))
-    gaps = [_gap(run.losses, surface.f_min) for run, _, _ in runs]
+    gaps = [landscape.gap(run.losses, surface.f_min) for run, _, _ in runs]
     for (run, colour, name), gap in zip(runs, gaps, strict=True):
         common = dict(mode="lines", name=name, legendgroup=name, showlegend=False)
         data.append(dict(type="scatter", x=np.arange(len(gap)), y=gap, xaxis="x2", yaxis="y2",
@@ -175,14 +174,16 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
                  for m in _cut_markers(cuts, np.asarray(with_run.lrs, dtype=float), lang, "x3", "y3")]
     span = [0, max(len(with_run.losses), len(without_run.losses), 2) - 1]
     rate_curves = [Curve("", with_run.lrs), Curve("", without_run.lrs)]
+    side = list(landscape.SIDE_X)
     layout = dict(
-        **_main_axes(surface, view, lang),
-        xaxis2=dict(domain=list(SIDE_X), anchor="y2", range=span, showticklabels=False),
-        yaxis2=dict(domain=[0.56, 0.95], anchor="x2", type="log", **log_ticks(np.concatenate(gaps))),
-        xaxis3=dict(domain=list(SIDE_X), anchor="y3", range=span, title=dict(text=t("figure.step", lang))),
+        **landscape.main_axes(surface, view, lang),
+        xaxis2=dict(domain=side, anchor="y2", range=span, showticklabels=False),
+        yaxis2=dict(domain=[0.56, 0.95], anchor="x2", type="log",
+                    **landscape.log_ticks(np.concatenate(gaps))),
+        xaxis3=dict(domain=side, anchor="y3", range=span, title=dict(text=t("figure.step", lang))),
         yaxis3=dict(domain=[0.0, 0.4], anchor="x3", **_rate_axis(rate_curves)),
         annotations=[
-            dict(text=t(key, lang), xref="paper", yref="paper", x=SIDE_X[0], y=top, xanchor="left",
+            dict(text=t(key, lang), xref="paper", yref="paper", x=landscape.SIDE_X[0], y=top, xanchor="left",
                  yanchor="bottom", showarrow=False, font=dict(size=12))
             for key, top in (("figure.loss_gap", 0.95), ("figure.lr", 0.4))
         ],

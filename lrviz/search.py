@@ -30,8 +30,7 @@ from lrviz import mlp
 from lrviz.datasets import Dataset
 
 __all__ = ["Comparison", "Search", "SuggestionCheck", "check_suggestions", "compare_rates", "decision_grid",
-           "runs_needed",
-           "search"]
+           "runs_needed", "search", "three_rates"]
 
 WITHIN = 0.05
 RANDOM_SEED = 12345
@@ -131,21 +130,34 @@ def check_suggestions(
 
 @dataclass(frozen=True)
 class Comparison:
-    """Three runs: a rate far too small, a good one, and one too large."""
+    """Three runs: a rate too small, a good one, and one too large."""
 
     lrs: np.ndarray  # (3,) small, good, large
     training: mlp.Training
 
 
-SMALL_FACTOR = 1 / 30
-LARGE_FACTOR = 10.0
+WORSE = 3.0  # "too small" / "too large": a validation loss above 3x the best
+SMALL_FACTOR, LARGE_FACTOR = 1 / 30, 10.0  # the fallbacks when the grid has no such rate
 
 
-def compare_rates(data: Dataset, good: float, seed: int = 0, **train_kwargs: Any) -> Comparison:
-    """Train at ``good / 30``, ``good`` and ``10 · good`` in one ``vmap``."""
-    if not (np.isfinite(good) and good > 0):
-        raise ValueError(f"`good` (={good!r}) must be a positive rate.")
-    lrs = np.array([good * SMALL_FACTOR, good, good * LARGE_FACTOR])
+def three_rates(found: Search, worse: float = WORSE) -> tuple[float, float, float]:
+    """(too small, good, too large) from a search: ``good`` is its best rate; the others are the
+    grid's nearest rates below and above it whose validation loss is more than ``worse`` times
+    the best (a diverged run counts), or ``good / 30`` and ``10 · good`` if the grid has none."""
+    good = found.best_lr
+    lrs, losses = found.grid.lrs, found.grid.final_val_loss
+    bad = losses > worse * found.best_loss
+    below, above = lrs[bad & (lrs < good)], lrs[bad & (lrs > good)]
+    small = float(below.max()) if below.size else good * SMALL_FACTOR
+    large = float(above.min()) if above.size else good * LARGE_FACTOR
+    return small, good, large
+
+
+def compare_rates(data: Dataset, lrs: Sequence[float], seed: int = 0, **train_kwargs: Any) -> Comparison:
+    """Train at the three rates ``lrs`` (too small, good, too large) in one ``vmap``."""
+    lrs = np.asarray(lrs, float)
+    if lrs.shape != (3,) or not np.all(np.isfinite(lrs) & (lrs > 0)):
+        raise ValueError(f"`lrs` (={lrs!r}) must be three positive rates: too small, good, too large.")
     return Comparison(lrs=lrs, training=mlp.train(data, lrs, seed, **train_kwargs))
 
 

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,27 +12,10 @@ SMALL = {"width": "8", "depth": "1", "batch": "32", "batches": "40", "seeds": "2
          "rates": "4"}
 
 
-@pytest.fixture(autouse=True)
-def routed_server(monkeypatch):
-    """A server that already routes through app.py, as after :func:`lrviz.ui.shell.routed`'s first rerun.
-
-    AppTest resets Streamlit's pages-folder flag before every run, so each run would start in the
-    legacy mode, where a page is found by its file name; this page's path (``lr-finder``) is not
-    its file name (``lr_finder``), and the rerun that ``routed`` asks for would land on home.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def _open(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = query.get("lang", "en")
-    at.run()  # first: the registered pages (a custom url_path is only known after st.navigation ran)
+    at.run()  # first, so that switch_page knows the registered path (lr-finder, not the file name)
     for key, value in query.items():
         at.query_params[key] = value
     at.switch_page("pages/lr_finder.py")

@@ -54,10 +54,29 @@ def test_check_suggestions_trains_every_rule_from_every_seed():
         search.check_suggestions(datasets.load("moons"), {})
 
 
-def test_compare_rates_uses_a_thirtieth_and_ten_times_the_good_rate():
-    comparison = search.compare_rates(datasets.load("moons"), 0.3, **SMALL)
+def test_three_rates_are_the_nearest_grid_rates_three_times_worse_than_the_best(found):
+    small, good, large = search.three_rates(found)
+    assert good == found.best_lr
+    lrs, losses = found.grid.lrs, found.grid.final_val_loss
+    bad = losses > 3 * found.best_loss
+    assert small == (lrs[bad & (lrs < good)].max() if (bad & (lrs < good)).any() else good / 30)
+    assert large == (lrs[bad & (lrs > good)].min() if (bad & (lrs > good)).any() else good * 10)
+    # By hand: a grid whose losses are 9, 4, 1 (best), 2, inf at rates 1e-3 ... 10.
+    grid = search.mlp.Training(dataset="x", setup=found.grid.setup, lrs=np.geomspace(1e-3, 10, 5),
+                               seeds=np.zeros(5, int), batch_loss=np.zeros((5, 1)), eval_steps=np.arange(2),
+                               train_loss=np.zeros((5, 2)), val_loss=np.array([[9, 9], [4, 4], [1, 1], [2, 2],
+                                                                               [5, 5]], float),
+                               val_acc=np.zeros((5, 2)), diverged_at=np.array([-1, -1, -1, -1, 3]), params=[])
+    made = search.Search(grid=grid, random=grid, best_lr=0.1, best_loss=1.0, grid_runs=3, random_runs=3)
+    assert search.three_rates(made) == (pytest.approx(0.01), 0.1, pytest.approx(10.0))
+
+
+def test_compare_rates_trains_the_three_rates():
+    comparison = search.compare_rates(datasets.load("moons"), [0.01, 0.3, 3.0], **SMALL)
     np.testing.assert_allclose(comparison.lrs, [0.01, 0.3, 3.0])
     assert comparison.training.val_loss.shape == (3, 5)
+    with pytest.raises(ValueError, match="three positive rates"):
+        search.compare_rates(datasets.load("moons"), [0.1, 0.2])
 
 
 def test_bad_ranges_are_refused():

@@ -66,94 +66,57 @@ def _seed_stats(test: RangeTest) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Figure:
-    """Smoothed loss against the rate (log axis): the median over seeds, the min–max band, and one
-    marker per rule at its median suggestion, with a horizontal bar over the seeds' spread."""
+    """Smoothed loss against the rate (log axis, top): the median over seeds, the min–max band and
+    each rule's median suggestion on the curve. Below, one row per rule: every seed's suggestion as
+    a small dot and the median as the rule's marker, so rules that agree do not hide each other."""
     median, lo, hi = _seed_stats(test)
-    x = test.lrs
-    k = len(test.seeds)
+    x, k = test.lrs, len(test.seeds)
+    hover = f"{t('finder.fig.lr', lang)} %{{x:.3g}}<br>{t('finder.fig.loss', lang)} %{{y:.3f}}<extra></extra>"
     data = [
         dict(type="scatter", x=x, y=hi, mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False),
-        dict(
-            type="scatter",
-            x=x,
-            y=lo,
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor=BAND,
-            name=t("finder.fig.band", lang, k=k),
-            hoverinfo="skip",
-        ),
-        dict(
-            type="scatter",
-            x=x,
-            y=median,
-            mode="lines",
-            line=dict(color=CURVE, width=2.5),
-            name=t("finder.fig.median", lang, k=k),
-            hovertemplate=t("finder.fig.lr", lang)
-            + " %{x:.3g}<br>"
-            + t("finder.fig.loss", lang)
-            + " %{y:.3f}<extra></extra>",
-        ),
+        dict(type="scatter", x=x, y=lo, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND,
+             name=t("finder.fig.band", lang, k=k), hoverinfo="skip"),
+        dict(type="scatter", x=x, y=median, mode="lines", line=dict(color=CURVE, width=2.5),
+             name=t("finder.fig.median", lang, k=k), hovertemplate=hover),
     ]
     finite = np.isfinite(median)
+    suggestions = test.suggestions()
+    rows = []
     for name, summary in rule_summary(test).items():
-        rule = RULES[name]
+        color, title = RULE_COLORS[name], RULES[name].title(lang)
+        rows.append(title)
         if summary is None:
-            data.append(
-                dict(
-                    type="scatter",
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=t("finder.fig.no_suggestion", lang, rule=rule.title(lang)),
-                    marker=dict(color=GREY),
-                )
-            )
+            data.append(dict(type="scatter", x=[None], y=[None], mode="markers", marker=dict(color=GREY),
+                             name=t("finder.fig.no_suggestion", lang, rule=title)))
             continue
         mid, low, high = summary
+        label = t("finder.fig.suggestion", lang, rule=title, lr=rate(mid), lo=rate(low), hi=rate(high))
+        marker = dict(color=color, symbol=RULE_SYMBOLS[name], size=15 if big else 12,
+                      line=dict(color="white", width=1.5))
         y = float(np.interp(np.log(mid), np.log(x[finite]), median[finite]))
-        label = t(
-            "finder.fig.suggestion", lang, rule=rule.title(lang), lr=rate(mid), lo=rate(low), hi=rate(high)
-        )
-        data.append(
-            dict(
-                type="scatter",
-                x=[mid],
-                y=[y],
-                mode="markers",
-                name=label,
-                legendgroup=name,
-                marker=dict(
-                    color=RULE_COLORS[name],
-                    symbol=RULE_SYMBOLS[name],
-                    size=15 if big else 12,
-                    line=dict(color="white", width=1.5),
-                ),
-                error_x=dict(
-                    type="data",
-                    symmetric=False,
-                    array=[high - mid],
-                    arrayminus=[mid - low],
-                    color=RULE_COLORS[name],
-                    thickness=2,
-                    width=6,
-                ),
-                hovertemplate=label + "<extra></extra>",
-            )
-        )
+        data.append(dict(type="scatter", x=[mid], y=[y], mode="markers", name=label, legendgroup=name,
+                         marker=marker, hovertemplate=label + "<extra></extra>"))
+        seeds = [s[0] for s in suggestions[name] if s is not None]
+        data.append(dict(type="scatter", x=seeds, y=[title] * len(seeds), mode="markers", yaxis="y2",
+                         legendgroup=name, showlegend=False, marker=dict(color=color, size=6, opacity=0.7),
+                         hovertemplate="%{x:.3g}<extra>" + title + "</extra>"))
+        spread = dict(type="data", symmetric=False, array=[high - mid], arrayminus=[mid - low], color=color,
+                      thickness=2, width=5)
+        data.append(dict(type="scatter", x=[mid], y=[title], mode="markers", yaxis="y2",
+                         legendgroup=name, showlegend=False, marker=marker, error_x=spread,
+                         hovertemplate=label + "<extra></extra>"))
     start = float(np.nanmax(test.smoothed[:, : max(1, len(x) // 10)]))
     bottom = float(np.nanmin(test.smoothed))
     top = max(start * 1.5, bottom * 1.2)
     layout = dict(
-        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang))),
-        yaxis=dict(
-            title=dict(text=t("finder.fig.smoothed", lang)), range=[bottom - 0.05 * (top - bottom), top]
-        ),
-        legend=LEGEND_BELOW,
-        height=620 if big else 540,
-        margin=dict(l=70, r=20, t=30, b=200),
+        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2",
+                   range=[np.log10(x[0]), np.log10(x[-1])]),
+        yaxis=dict(title=dict(text=t("finder.fig.smoothed", lang)), domain=[0.36, 1.0],
+                   range=[bottom - 0.05 * (top - bottom), top]),
+        yaxis2=dict(domain=[0.0, 0.3], type="category", categoryorder="array", categoryarray=rows[::-1],
+                    showgrid=True, tickfont=dict(size=11 if not big else 15)),
+        legend=LEGEND_BELOW, height=760 if big else 680,
+        margin=dict(l=260 if big else 230, r=20, t=30, b=170),
     )
     return figure(dict(data=data, layout=layout), big=big)
 
@@ -210,94 +173,41 @@ def build_check(check: SuggestionCheck, *, lang: str, big: bool = False) -> go.F
 
 
 def build_search(found: Search, *, lang: str, big: bool = False) -> go.Figure:
-    """Validation loss (top) and accuracy (bottom) against the rate: the grid as a line, random
-    search's samples as diamonds, diverged runs as × on a row at the top, the best rate dashed."""
+    """Validation loss (top, log axis) and accuracy (bottom) against the rate: the grid as a line,
+    random search's samples as diamonds, diverged runs as × on a row at the top, the best rate dashed."""
     grid, drawn = found.grid, found.random
     losses = np.concatenate([grid.final_val_loss, drawn.final_val_loss])
     finite = losses[np.isfinite(losses)]
-    top = 1.1 * float(finite.max()) if finite.size else 1.0
+    low, top = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 1.0)
+    row = top * 1.4  # where diverged runs sit
     data = []
-    for part, color, symbol, mode, key in (
-        (grid, GRID_COLOR, "circle", "lines+markers", "grid"),
-        (drawn, RANDOM_COLOR, "diamond", "markers", "random"),
-    ):
+    for part, color, symbol, mode, key in ((grid, GRID_COLOR, "circle", "lines+markers", "grid"),
+                                           (drawn, RANDOM_COLOR, "diamond", "markers", "random")):
         order = np.argsort(part.lrs)
         lrs, loss, acc = part.lrs[order], part.final_val_loss[order], part.final_val_acc[order]
         ok = np.isfinite(loss)
-        name = t(f"finder.fig.{key}", lang, n=len(lrs))
         marker = dict(color=color, symbol=symbol, size=9, line=dict(color="white", width=1))
-        data.append(
-            dict(
-                type="scatter",
-                x=lrs[ok],
-                y=loss[ok],
-                mode=mode,
-                name=name,
-                legendgroup=key,
-                marker=marker,
-                line=dict(color=color, width=1.5),
-                hovertemplate="η %{x:.3g}: %{y:.3f}<extra></extra>",
-            )
-        )
-        data.append(
-            dict(
-                type="scatter",
-                x=lrs[ok],
-                y=acc[ok],
-                mode=mode,
-                legendgroup=key,
-                showlegend=False,
-                marker=marker,
-                line=dict(color=color, width=1.5),
-                xaxis="x",
-                yaxis="y2",
-                hovertemplate="η %{x:.3g}: %{y:.1%}<extra></extra>",
-            )
-        )
+        common = dict(type="scatter", x=lrs[ok], mode=mode, legendgroup=key, marker=marker,
+                      line=dict(color=color, width=1.5))
+        data.append(dict(common, y=loss[ok], name=t(f"finder.fig.{key}", lang, n=len(lrs)),
+                         hovertemplate="η %{x:.3g}: %{y:.3f}<extra></extra>"))
+        data.append(dict(common, y=acc[ok], showlegend=False, yaxis="y2",
+                         hovertemplate="η %{x:.3g}: %{y:.1%}<extra></extra>"))
         if (~ok).any():
-            data.append(
-                dict(
-                    type="scatter",
-                    x=lrs[~ok],
-                    y=np.full((~ok).sum(), top),
-                    mode="markers",
-                    legendgroup=key,
-                    showlegend=False,
-                    marker=dict(color=color, symbol="x", size=9),
-                    hovertemplate="η %{x:.3g}: " + t("finder.fig.diverged", lang) + "<extra></extra>",
-                )
-            )
-    best = dict(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=found.best_lr,
-        x1=found.best_lr,
-        y0=0,
-        y1=1,
-        line=dict(color="#222", dash="dash", width=1.5),
-    )
+            data.append(dict(type="scatter", x=lrs[~ok], y=np.full(int((~ok).sum()), row), mode="markers",
+                             legendgroup=key, showlegend=False, marker=dict(color=color, symbol="x", size=9),
+                             hovertemplate=f"η %{{x:.3g}}: {t('finder.fig.diverged', lang)}<extra></extra>"))
+    best = dict(type="line", xref="x", yref="paper", x0=found.best_lr, x1=found.best_lr, y0=0, y1=1,
+                line=dict(color="#222", dash="dash", width=1.5))
+    label = dict(x=np.log10(found.best_lr), y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                 text=t("finder.fig.best", lang, lr=rate(found.best_lr)))
     layout = dict(
         xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2"),
-        yaxis=dict(
-            title=dict(text=t("finder.fig.val_loss", lang)), domain=[0.52, 1.0], range=[0, top * 1.05]
-        ),
+        yaxis=dict(type="log", title=dict(text=t("finder.fig.val_loss", lang)), domain=[0.52, 1.0],
+                   range=[np.log10(low / 1.3), np.log10(row * 1.3)]),
         yaxis2=dict(title=dict(text=t("finder.fig.val_acc", lang)), domain=[0.0, 0.44], tickformat=".0%"),
-        shapes=[best],
-        annotations=[
-            dict(
-                x=np.log10(found.best_lr),
-                y=1.0,
-                xref="x",
-                yref="paper",
-                yanchor="bottom",
-                text=t("finder.fig.best", lang, lr=rate(found.best_lr)),
-                showarrow=False,
-            )
-        ],
-        legend=dict(orientation="h", x=0, y=-0.14, yanchor="top"),
-        height=620 if big else 560,
-        margin=dict(l=70, r=20, t=40, b=110),
+        shapes=[best], annotations=[label], legend=dict(orientation="h", x=0, y=-0.14, yanchor="top"),
+        height=620 if big else 560, margin=dict(l=70, r=20, t=40, b=110),
     )
     return figure(dict(data=data, layout=layout), big=big)
 
@@ -355,6 +265,7 @@ def build_curves(comparison: Comparison, *, lang: str, big: bool = False) -> go.
                 xref="paper",
                 y=1.0,
                 yref="paper",
+                xanchor="center",
                 yanchor="bottom",
                 showarrow=False,
             )
@@ -417,8 +328,7 @@ def build_boundaries(
             range=[ys[0], ys[-1]],
             showgrid=False,
             showticklabels=False,
-            scaleanchor=f"x{suffix}",
-        )
+                    )
         layout.setdefault("annotations", []).append(
             dict(
                 text=f"<b>{title}</b>",
@@ -426,6 +336,7 @@ def build_boundaries(
                 xref="paper",
                 y=1.0,
                 yref="paper",
+                xanchor="center",
                 yanchor="bottom",
                 showarrow=False,
             )

@@ -251,19 +251,11 @@ def search_result(config: FinderConfig) -> search.Search:
     )
 
 
-def good_rate(config: FinderConfig) -> tuple[float, str]:
-    """The 'good' rate of the comparison: the search's best if it ran, else valley's median."""
-    if config.search:
-        return search_result(_train_part(config)).best_lr, "search"
-    summary = figures.rule_summary(range_result(_range_part(config)))["valley"]
-    return (summary[0] if summary else 0.1), "valley"
-
-
 @st.cache_resource(max_entries=8, show_spinner=False)
-def general_result(config: FinderConfig, good: float) -> search.Comparison:
-    return search.compare_rates(
-        datasets.load(config.data), good, steps=config.steps, evals=EVALS, **config.model
-    )
+def general_result(config: FinderConfig) -> search.Comparison:
+    lrs = search.three_rates(search_result(config))
+    data = datasets.load(config.data)
+    return search.compare_rates(data, lrs, steps=config.steps, evals=EVALS, **config.model)
 
 
 # --- the sections -------------------------------------------------------------------------------
@@ -378,20 +370,15 @@ def show_search(config: FinderConfig, lang: str) -> None:
 
 def show_general(config: FinderConfig, lang: str) -> None:
     st.subheader(t("finder.general_heading", lang))
-    good, source = good_rate(config)
-    st.markdown(t(f"finder.general_intro_{source}", lang, lr=figures.rate(good)))
-    st.button(
-        t("finder.general_button", lang),
-        key=f"{K}general_button",
-        on_click=_press,
-        args=("general",),
-        type="primary",
-    )
+    worse = f"{search.WORSE:g}"
+    st.markdown(t("finder.general_intro", lang, n=config.rates, worse=worse, steps=config.steps))
+    st.button(t("finder.general_button", lang), key=f"{K}general_button", on_click=_press, args=("general",),
+              type="primary")
     if not config.general:
         return
     data = datasets.load(config.data)
-    with st.spinner(t("finder.computing_general", lang, steps=config.steps)):
-        comparison = general_result(_train_part(config), float(good))
+    with st.spinner(t("finder.computing_general", lang, runs=2 * config.rates, steps=config.steps)):
+        comparison = general_result(_train_part(config))
     _chart(figures.build_curves(comparison, lang=lang), "curves")
     st.caption(t("finder.curves_caption", lang))
     if data.dim == 2:

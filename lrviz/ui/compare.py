@@ -19,6 +19,7 @@ from lrviz.comparison import MAX_ROWS, CompareConfig, Row
 from lrviz.figures import compare as figures
 from lrviz.links import LR_RANGE, MAX_STEPS
 from lrviz.strings import t
+from lrviz.ui import shell
 from lrviz.ui.widgets import params_form, seed_params
 
 K = "cmp_"
@@ -66,12 +67,7 @@ def _seed(config: CompareConfig) -> None:
 
 def load() -> CompareConfig | None:
     """On a session's first run: the config from the URL, seeded into the widgets."""
-    if st.session_state.get(f"{K}loaded"):
-        return None
-    config = comparison.parse_compare({k: st.query_params[k] for k in st.query_params})
-    _seed(config)
-    st.session_state[f"{K}loaded"] = True
-    return config
+    return shell.from_link(K, comparison.parse_compare, _seed)
 
 
 # --- adding, removing, spreading rows ----------------------------------------------------------

@@ -17,7 +17,8 @@ from lrviz import diagnostics, engine, links, optimizers, schedules, surfaces, v
 from lrviz.figures import playground as figures
 from lrviz.links import CUSTOM, PlaygroundConfig
 from lrviz.strings import t
-from lrviz.ui.widgets import LR_GRID, nearest_rate, params_form, seed_params
+from lrviz.ui import shell
+from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, schedule_picker, seed_params
 
 K = "pg_"  # session-state prefix of this page's widgets
 
@@ -70,12 +71,7 @@ def _set_lr(lr: float) -> None:
 
 def load() -> PlaygroundConfig | None:
     """On a session's first run: the config from the URL, seeded into the widgets."""
-    if st.session_state.get(f"{K}loaded"):
-        return None
-    config = links.parse_playground({k: st.query_params[k] for k in st.query_params})
-    _seed(config)
-    st.session_state[f"{K}loaded"] = True
-    return config
+    return shell.from_link(K, links.parse_playground, _seed)
 
 
 # --- the learning-rate control -------------------------------------------------------------------
@@ -159,14 +155,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
         st.caption(opt_spec.summary(lang))
         opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
 
-    schedule = side.selectbox(t("pg.schedule", lang), list(schedules.SCHEDULES), key=f"{K}schedule",
-                              format_func=lambda n: schedules.SCHEDULES[n].title(lang))
-    sched_spec = schedules.SCHEDULES[schedule]
-    sched_raw = {}
-    if sched_spec.params:
-        with side.expander(t("pg.schedule_settings", lang)):
-            st.caption(sched_spec.summary(lang))
-            sched_raw = params_form(sched_spec, _sched_prefix(schedule), lang)
+    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
 
     steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
     with side.expander(t("pg.more", lang)):
@@ -185,13 +174,10 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
         mode=st.session_state.get(f"{K}mode", "animate"), big=bool(big), lang=lang,
     )
     for spec, raw, field_name in ((opt_spec, opt_raw, "optimizer_params"),
-                                  (sched_spec, sched_raw, "schedule_params")):
-        try:
-            resolved = spec.resolve(raw, config.lr)
-            given = tuple((name, resolved[name]) for name in raw)
+                                  (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
+        given = checked(spec, raw, config.lr, lang, errors)
+        if given is not None:
             config = replace(config, **{field_name: given})
-        except ValueError as error:
-            errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
     return config, errors
 
 

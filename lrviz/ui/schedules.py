@@ -21,7 +21,8 @@ from lrviz.schedule_guide import ENTRIES, GALLERY, entry_for
 from lrviz.schedule_links import SchedulesConfig
 from lrviz.schedule_rates import card_rates, rates
 from lrviz.strings import t
-from lrviz.ui.widgets import LR_GRID, nearest_rate, params_form, seed_params
+from lrviz.ui import shell
+from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, seed_params
 
 K = "sc_"  # session-state prefix of this page's widgets
 VARIANT_PARAMS = ("mode", "anneal_strategy")
@@ -51,18 +52,19 @@ def _seed(config: SchedulesConfig) -> None:
                 {**opt_spec.defaults(), **dict(config.optimizer_params)})
 
 
-def load() -> SchedulesConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    if st.session_state.get(f"{K}loaded"):
-        return None
-    config = schedule_links.parse_schedules({k: st.query_params[k] for k in st.query_params})
+def _parse(query) -> SchedulesConfig:
+    """The link's config, with its rate moved onto the slider's grid (and a note saying where)."""
+    config = schedule_links.parse_schedules(query)
     if config.lr not in LR_GRID:  # the rate control is a slider over LR_GRID: say where it moved
         shown = nearest_rate(config.lr)
         note = Note("lr", format_value(config.lr), format_value(shown))
         config = replace(config, lr=shown, notes=(*config.notes, note))
-    _seed(config)
-    st.session_state[f"{K}loaded"] = True
     return config
+
+
+def load() -> SchedulesConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    return shell.from_link(K, _parse, _seed)
 
 
 def _on_open() -> None:
@@ -132,11 +134,9 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
         config = replace(config, params=schedule_links.changes(spec.defaults(), dict(entry.params), resolved))
     except ValueError as error:
         errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
-    try:
-        opt_resolved = opt_spec.resolve(opt_raw, config.lr)
-        config = replace(config, optimizer_params=tuple((n, opt_resolved[n]) for n in opt_raw))
-    except ValueError as error:
-        errors.append(t("errors.params", lang, name=opt_spec.title(lang), detail=str(error)))
+    opt_given = checked(opt_spec, opt_raw, config.lr, lang, errors)
+    if opt_given is not None:
+        config = replace(config, optimizer_params=opt_given)
     return config, errors
 
 

@@ -11,6 +11,9 @@ reruns, so ``app.py`` routes from the first request on.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -18,6 +21,8 @@ from lrviz.i18n import Lang
 from lrviz.query import Note
 from lrviz.strings import t
 from lrviz.ui.lang import current
+
+C = TypeVar("C")
 
 
 def routed() -> None:
@@ -37,3 +42,17 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
         st.warning(t("url.note", lang, name=note.key, value=note.value, fallback=note.fallback))
+
+
+def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callable[[C], None]) -> C | None:
+    """On a session's first run of a page: the page's config read from the URL, seeded into its widgets.
+
+    From then on the widgets are the truth and the page writes them back to the
+    URL; later runs return None. ``prefix`` is the page's session-state prefix.
+    """
+    if st.session_state.get(f"{prefix}loaded"):
+        return None
+    config = parse({k: st.query_params[k] for k in st.query_params})
+    seed(config)
+    st.session_state[f"{prefix}loaded"] = True
+    return config

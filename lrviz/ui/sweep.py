@@ -19,7 +19,8 @@ from lrviz.figures import sweep as figures
 from lrviz.links import CUSTOM, PlaygroundConfig
 from lrviz.strings import t
 from lrviz.sweeps import SweepConfig
-from lrviz.ui.widgets import params_form, seed_params
+from lrviz.ui import shell
+from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params
 from lrviz.verdict import number
 
 K = "sw_"  # session-state prefix of this page's widgets
@@ -59,12 +60,7 @@ def _seed(config: SweepConfig) -> None:
 
 def load() -> SweepConfig | None:
     """On a session's first run: the config from the URL, seeded into the widgets."""
-    if st.session_state.get(f"{K}loaded"):
-        return None
-    config = sweeps.parse_sweep({k: st.query_params[k] for k in st.query_params})
-    _seed(config)
-    st.session_state[f"{K}loaded"] = True
-    return config
+    return shell.from_link(K, sweeps.parse_sweep, _seed)
 
 
 def _surface_of(name: str, formula: str, dim: int) -> surfaces.Surface:
@@ -113,25 +109,16 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     with side.expander(t("sweep.primary_settings", lang, optimizer=primary.title(lang))):
         st.caption(primary.summary(lang))
         opt_raw = params_form(primary, _opt_prefix(names[0]), lang)
-    schedule = side.selectbox(t("pg.schedule", lang), list(schedules.SCHEDULES), key=f"{K}schedule",
-                              format_func=lambda n: schedules.SCHEDULES[n].title(lang))
-    sched_spec = schedules.SCHEDULES[schedule]
-    sched_raw = {}
-    if sched_spec.params:
-        with side.expander(t("pg.schedule_settings", lang)):
-            st.caption(sched_spec.summary(lang))
-            sched_raw = params_form(sched_spec, _sched_prefix(schedule), lang)
+    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
     steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
     big = side.toggle(t("pg.big", lang), key=f"{K}big", help=t("pg.big_help", lang))
     base = PlaygroundConfig(surface=surface, formula=formula, dim=int(dim), optimizer=names[0],
                             schedule=schedule, steps=int(steps), big=bool(big), lang=lang)
     for spec, raw, field_name in ((primary, opt_raw, "optimizer_params"),
-                                  (sched_spec, sched_raw, "schedule_params")):
-        try:
-            resolved = spec.resolve(raw, 1.0)
-            base = replace(base, **{field_name: tuple((name, resolved[name]) for name in raw)})
-        except ValueError as error:
-            errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
+                                  (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
+        given = checked(spec, raw, 1.0, lang, errors)
+        if given is not None:
+            base = replace(base, **{field_name: given})
     return SweepConfig(base=base, optimizers=tuple(names)), errors
 
 

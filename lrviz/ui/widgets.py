@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from lrviz import schedules
 from lrviz.params import ParamSpec, Spec
+from lrviz.strings import t
 
 # Rates a student can reach with the slider: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 per decade, 1e-4 … 10.
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
@@ -77,3 +79,32 @@ def _same_list(spec: ParamSpec, value: Any) -> bool:
         return spec.check(value) == spec.check(spec.default)
     except ValueError:
         return False
+
+
+def schedule_picker(lang: str, key: str, prefix_of, container=st) -> tuple[str, dict[str, Any]]:
+    """A schedule by name and, when it has any, its parameters in an expander.
+
+    ``prefix_of(name)`` gives the session-state prefix of that schedule's widgets,
+    so each schedule keeps its own settings while the student switches between them.
+    Returns the schedule's id and the raw values that differ from its defaults.
+    """
+    name = container.selectbox(t("pg.schedule", lang), list(schedules.SCHEDULES), key=key,
+                               format_func=lambda n: schedules.SCHEDULES[n].title(lang))
+    spec = schedules.SCHEDULES[name]
+    if not spec.params:
+        return name, {}
+    with container.expander(t("pg.schedule_settings", lang)):
+        st.caption(spec.summary(lang))
+        return name, params_form(spec, prefix_of(name), lang)
+
+
+def checked(spec: Spec, raw: dict[str, Any], lr: float, lang: str,
+            errors: list[str]) -> tuple[tuple[str, Any], ...] | None:
+    """The given parameters as ``spec`` resolves them at rate ``lr``, or None, with the
+    spec's complaint added to ``errors`` in the student's language."""
+    try:
+        resolved = spec.resolve(raw, lr)
+    except ValueError as error:
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
+        return None
+    return tuple((name, resolved[name]) for name in raw)

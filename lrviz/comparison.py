@@ -136,10 +136,9 @@ def parse_compare(query: Mapping[str, str]) -> CompareConfig:
         row, clean = parse_row(raw)
         row = replace(
             row,
-            optimizer_params=read.params(f"{key}.o", optimizers.OPTIMIZERS[row.optimizer]),
-            schedule_params=read.params(f"{key}.s", schedules.SCHEDULES[row.schedule]),
+            optimizer_params=read.params(f"{key}.o", optimizers.OPTIMIZERS[row.optimizer], row.lr),
+            schedule_params=read.params(f"{key}.s", schedules.SCHEDULES[row.schedule], row.lr),
         )
-        row = _checked(row, key, read)
         if not clean:
             read.note(key, raw, row.head())
         rows.append(row)
@@ -153,22 +152,6 @@ def parse_compare(query: Mapping[str, str]) -> CompareConfig:
         lang=lang,
     )
     return replace(config, notes=tuple(read.notes), extra_rows=max(0, len(indices) - MAX_ROWS))
-
-
-def _checked(row: Row, key: str, read: QueryReader) -> Row:
-    """The row with hyper-parameter combinations that its specs reject dropped (with notes)."""
-    for prefix, spec, name in (
-        ("o", optimizers.OPTIMIZERS[row.optimizer], "optimizer_params"),
-        ("s", schedules.SCHEDULES[row.schedule], "schedule_params"),
-    ):
-        params = getattr(row, name)
-        try:
-            spec.resolve(dict(params), row.lr)
-        except ValueError:
-            for param, value in params:
-                read.note(f"{key}.{prefix}.{param}", format_value(value), "default")
-            row = replace(row, **{name: ()})
-    return row
 
 
 def compare_query(config: CompareConfig) -> dict[str, str]:

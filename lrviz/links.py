@@ -71,11 +71,11 @@ def parse_playground(query: Mapping[str, str]) -> PlaygroundConfig:
     optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer)
     schedule = read.choice("schedule", schedules.SCHEDULES, DEFAULT.schedule)
     surface_dim = dim if surface == CUSTOM else surfaces.SURFACES[surface].dim
+    lr = read.number("lr", *LR_RANGE, DEFAULT.lr)
     config = PlaygroundConfig(
         surface=surface, formula=formula, dim=dim, optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer]),
-        lr=read.number("lr", *LR_RANGE, DEFAULT.lr),
-        schedule=schedule, schedule_params=read.params("s", schedules.SCHEDULES[schedule]),
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr),
+        lr=lr, schedule=schedule, schedule_params=read.params("s", schedules.SCHEDULES[schedule], lr),
         steps=read.whole("steps", 1, MAX_STEPS, DEFAULT.steps),
         start=read.numbers("start", -1e3, 1e3, surface_dim, None),
         noise=read.number("noise", 0.0, 100.0, DEFAULT.noise),
@@ -86,23 +86,7 @@ def parse_playground(query: Mapping[str, str]) -> PlaygroundConfig:
         big=read.flag("big", DEFAULT.big),
         lang=lang,
     )
-    return validated(config, read.notes)
-
-
-def validated(config: PlaygroundConfig, notes: list[Note] | None = None) -> PlaygroundConfig:
-    """The config with parameter combinations that the specs reject dropped (with notes)."""
-    notes = list(notes or [])
-    for prefix, spec, field_name in (
-        ("o", optimizers.OPTIMIZERS[config.optimizer], "optimizer_params"),
-        ("s", schedules.SCHEDULES[config.schedule], "schedule_params"),
-    ):
-        params = getattr(config, field_name)
-        try:
-            spec.resolve(dict(params), config.lr)
-        except ValueError:
-            notes += [Note(f"{prefix}.{name}", str(value), "default") for name, value in params]
-            config = replace(config, **{field_name: ()})
-    return replace(config, notes=tuple(notes))
+    return replace(config, notes=tuple(read.notes))
 
 
 def playground_query(config: PlaygroundConfig) -> dict[str, str]:

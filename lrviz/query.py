@@ -107,8 +107,15 @@ class QueryReader:
     ) -> tuple[float, ...] | T:
         return self.get(key, lambda s: numbers(s, lo, hi, count), default)
 
-    def params(self, prefix: str, spec: Spec) -> tuple[tuple[str, Any], ...]:
-        """The hyper-parameters of ``spec`` given as ``prefix.name`` keys, each checked by its spec."""
+    def params(
+        self, prefix: str, spec: Spec, lr: float | None = None, on_top_of: Mapping[str, Any] | None = None
+    ) -> tuple[tuple[str, Any], ...]:
+        """The hyper-parameters of ``spec`` given as ``prefix.name`` keys, each checked by its spec.
+
+        With ``lr``, they are also checked together at that rate (a cyclic ``max_lr``
+        below ``base_lr`` only shows together): if the spec refuses them, none is
+        kept and each gets a note. ``on_top_of``: values they sit on (a preset).
+        """
         given = []
         for p in spec.params:
             key = f"{prefix}.{p.name}"
@@ -117,4 +124,12 @@ class QueryReader:
                     given.append((p.name, p.check(self.query[key])))
                 except ValueError:
                     self.note(key, str(self.query[key]), p.default)
+        if lr is None:
+            return tuple(given)
+        try:
+            spec.resolve({**(on_top_of or {}), **dict(given)}, lr)
+        except ValueError:
+            for name, value in given:
+                self.note(f"{prefix}.{name}", format_value(value), "default")
+            return ()
         return tuple(given)

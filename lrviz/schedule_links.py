@@ -83,33 +83,18 @@ def parse_schedules(query: Mapping[str, str]) -> SchedulesConfig:
     lang = read.get("lang", parse_lang, DEFAULT_LANG)
     base = preset(read.choice("open", ENTRIES, DEFAULT_OPEN), lang)
     optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, base.optimizer)
+    lr = read.number("lr", *LR_RANGE, base.lr)
     config = replace(
         base,
-        params=read.params("s", schedules.SCHEDULES[base.schedule]),
-        lr=read.number("lr", *LR_RANGE, base.lr),
+        params=read.params("s", schedules.SCHEDULES[base.schedule], lr, on_top_of=dict(base.entry.params)),
+        lr=lr,
         steps=read.whole("steps", MIN_STEPS, MAX_STEPS, base.steps),
         surface=read.choice("surface", surfaces.SURFACES, base.surface),
         optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer]),
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr),
         overlay=read.get("overlay", _cards, DEFAULT_OVERLAY),
     )
-    return validated(config, read.notes)
-
-
-def validated(config: SchedulesConfig, notes: list[Note] | None = None) -> SchedulesConfig:
-    """The config with parameter sets that the specs reject dropped (with a note each)."""
-    notes = list(notes or [])
-    for prefix, spec, field_name, given in (
-        ("s", schedules.SCHEDULES[config.schedule], "params", config.schedule_params()),
-        ("o", optimizers.OPTIMIZERS[config.optimizer], "optimizer_params", dict(config.optimizer_params)),
-    ):
-        try:
-            spec.resolve(given, config.lr)
-        except ValueError:
-            notes += [Note(f"{prefix}.{name}", format_value(value), "default")
-                      for name, value in getattr(config, field_name)]
-            config = replace(config, **{field_name: ()})
-    return replace(config, notes=tuple(notes))
+    return replace(config, notes=tuple(read.notes))
 
 
 def changes(spec_defaults: Mapping[str, Any], preset_params: Mapping[str, Any],

@@ -70,3 +70,12 @@ def test_any_text_is_read_or_refused_never_raised(text):
     read.flag("c", False)
     read.numbers("d", 0, 1, range(1, 5), None)
     assert whole(text, 0, 10) in (None, *range(11))
+
+
+def test_parameters_fine_alone_but_refused_together_are_all_dropped_with_notes():
+    # Each is a valid rate on its own; a cycle whose top lies below its bottom is not.
+    read = QueryReader({"s.base_lr": "0.5", "s.max_lr": "0.1", "s.step_size_up": "10"})
+    assert read.params("s", SCHEDULES["cyclic"], lr=0.1) == ()
+    assert {n.key for n in read.notes} == {"s.base_lr", "s.max_lr", "s.step_size_up"}
+    fine = QueryReader({"s.base_lr": "0.01", "s.max_lr": "0.1"})
+    assert fine.params("s", SCHEDULES["cyclic"], lr=0.1) == (("base_lr", 0.01), ("max_lr", 0.1))

@@ -164,3 +164,11 @@ def test_bad_arguments_name_themselves(moons):
         mlp.train(moons, [0.1], steps=60, evals=7)
     with pytest.raises(ValueError, match="plateau"):
         mlp.train(moons, [0.1], schedule="plateau")
+
+
+def test_new_rates_and_seeds_do_not_recompile(moons):
+    mlp.train(moons, [0.1, 0.2, 0.3], [0, 1, 2], **SMALL)
+    before = mlp._train_many._cache_size()
+    mlp.train(moons, [0.05, 3.0, 0.7], [5, 6, 7], **SMALL)  # same bucket of 4 rows, other numbers
+    mlp.train(moons, [0.5, 0.4], [3, 4], **SMALL)
+    assert mlp._train_many._cache_size() == before

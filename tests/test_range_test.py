@@ -128,3 +128,10 @@ def test_suggestions_per_seed_from_every_rule(moons_test):
 def test_bad_arguments_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         rt.range_test(datasets.load("moons"), **kwargs)
+
+
+def test_another_range_or_seed_count_does_not_recompile(moons_test):
+    before = rt._range_many._cache_size()
+    rt.range_test(datasets.load("moons"), lr_min=1e-5, lr_max=3.0, batches=60, seeds=(4, 5),
+                  width=8, depth=1, batch=32)
+    assert rt._range_many._cache_size() == before

@@ -93,7 +93,7 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
         label = t("finder.fig.suggestion", lang, rule=title, lr=rate(mid), lo=rate(low), hi=rate(high))
         marker = dict(color=color, symbol=RULE_SYMBOLS[name], size=15 if big else 12,
                       line=dict(color="white", width=1.5))
-        y = float(np.interp(np.log(mid), np.log(x[finite]), median[finite]))
+        y = float(np.interp(np.log(mid), np.log(x[finite]), median[finite])) if finite.any() else None
         data.append(dict(type="scatter", x=[mid], y=[y], mode="markers", name=label, legendgroup=name,
                          marker=marker, hovertemplate=label + "<extra></extra>"))
         seeds = [s[0] for s in suggestions[name] if s is not None]

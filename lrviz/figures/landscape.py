@@ -220,7 +220,7 @@ def main_axes(surface: Surface, view: View, lang: str) -> dict:
         y["title"] = dict(text=t("figure.loss", lang))
         return {"xaxis": x, "yaxis": y}
     y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
-    x.update(showgrid=False)
+    x.update(showgrid=False, constrain="domain")  # a wide panel narrows the map, not widens its range
     return {"xaxis": x, "yaxis": y, "images": [map_image(surface)]}
 
 

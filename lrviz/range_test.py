@@ -19,7 +19,9 @@ The test stops after the first batch whose smoothed loss exceeds ``stop_factor``
 ``LRFinder``) times the lowest smoothed loss so far, or at a non-finite loss; the batch that
 triggers the stop is still recorded (fastai records before it checks), later ones hold NaN.
 The test is run from several seeds at once (one ``vmap``): each seed has its own initial
-weights and batch order, and the curves differ more than one would guess.
+weights and batch order, and the curves differ more than one would guess. The rates, the seeds and
+the number of batches are traced or bucketed (64, 128, … 1024 batches), so a new range or seed
+count reuses the compiled program.
 
 The rules (:data:`RULES`) read a rate off one recorded curve ``(lrs, s)``; each is implemented
 from its published source, which its docstring names. fastai's four rules see the curve
@@ -50,6 +52,11 @@ __all__ = ["RULES", "RangeTest", "minimum", "range_test", "slide", "steep", "ste
 
 BETA = 0.98
 STOP_FACTOR = 4.0
+_BATCH_BUCKETS = (64, 128, 256, 512, 1024)  # compiled lengths: other batch counts reuse them
+
+
+def _bucket(batches: int) -> int:
+    return next(size for size in _BATCH_BUCKETS if batches <= size)
 
 
 # -- the rules ---------------------------------------------------------------------------------
@@ -177,7 +184,9 @@ def suggest(lrs: np.ndarray, smoothed: np.ndarray, n_requested: int) -> dict[str
 # -- the test ----------------------------------------------------------------------------------
 
 
-def _range_one(setup: mlp.Setup, lr_min, gamma, params0, order, opt_p, stop_factor, x_train, y_train):
+def _range_one(setup: mlp.Setup, n, lr_min, gamma, params0, order, opt_p, stop_factor, x_train, y_train):
+    """``n`` batches of the test, scanned over ``setup.steps`` (a bucket): batches from ``n`` on
+    record nothing and change nothing."""
     direction = mlp.direction_of(setup, opt_p)
     rate = schedules.SCHEDULES["exponential"].fn
     step = mlp.make_step(direction)
@@ -189,7 +198,7 @@ def _range_one(setup: mlp.Setup, lr_min, gamma, params0, order, opt_p, stop_fact
         candidate, new_state, value = step(params, opt_state, x_train[idx], y_train[idx], eta)
         avg = BETA * avg + (1 - BETA) * value
         smooth = avg / (1 - BETA ** (i + 1).astype(jnp.float32))
-        recorded = alive & jnp.isfinite(value)
+        recorded = alive & (i < n) & jnp.isfinite(value)
         best = jnp.where(recorded, jnp.minimum(best, smooth), best)
         ok = recorded & (smooth <= stop_factor * best) & mlp.all_finite(candidate)
         params = jax.tree.map(lambda new, old: jnp.where(ok, new, old), candidate, params)
@@ -202,9 +211,9 @@ def _range_one(setup: mlp.Setup, lr_min, gamma, params0, order, opt_p, stop_fact
 
 
 @functools.partial(jax.jit, static_argnums=0)
-def _range_many(setup, lr_min, gamma, params0, orders, opt_p, stop_factor, x_train, y_train):
+def _range_many(setup, n, lr_min, gamma, params0, orders, opt_p, stop_factor, x_train, y_train):
     def one(p0, order):
-        return _range_one(setup, lr_min, gamma, p0, order, opt_p, stop_factor, x_train, y_train)
+        return _range_one(setup, n, lr_min, gamma, p0, order, opt_p, stop_factor, x_train, y_train)
 
     return jax.vmap(one)(params0, orders)
 
@@ -263,18 +272,20 @@ def range_test(
         raise ValueError(f"`seeds` (={seeds!r}) must be a non-empty list of integers >= 0.")
     setup, opt_p, _ = mlp.prepare(
         data, width=width, depth=depth, optimizer=optimizer, optimizer_params=optimizer_params,
-        schedule="constant", schedule_params=None, batch=batch, steps=int(batches), evals=1, lr=float(lr_max),
+        schedule="constant", schedule_params=None, batch=batch, steps=_bucket(int(batches)), evals=1,
+        lr=float(lr_max),
     )
     rows = np.minimum(np.arange(mlp.bucket(len(seeds))), len(seeds) - 1)
     params0, orders = mlp.starts(setup, len(data.y_train), seeds[rows])
     gamma = (lr_max / lr_min) ** (1.0 / (batches - 1))
     etas, losses, smoothed = _range_many(
-        setup, jnp.float32(lr_min), jnp.float32(gamma), params0, orders, opt_p, jnp.float32(stop_factor),
-        jnp.asarray(data.x_train), jnp.asarray(data.y_train),
+        setup, jnp.int32(batches), jnp.float32(lr_min), jnp.float32(gamma), params0, orders, opt_p,
+        jnp.float32(stop_factor), jnp.asarray(data.x_train), jnp.asarray(data.y_train),
     )
     k = len(seeds)
     return RangeTest(
-        dataset=data.name, lrs=np.asarray(etas)[0].astype(float), seeds=seeds,
-        losses=np.asarray(losses)[:k].astype(float), smoothed=np.asarray(smoothed)[:k].astype(float),
+        dataset=data.name, lrs=np.asarray(etas)[0, :batches].astype(float), seeds=seeds,
+        losses=np.asarray(losses)[:k, :batches].astype(float),
+        smoothed=np.asarray(smoothed)[:k, :batches].astype(float),
         stop_factor=float(stop_factor),
     )

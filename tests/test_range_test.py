@@ -132,6 +132,8 @@ def test_bad_arguments_are_refused(kwargs, match):
 
 def test_another_range_or_seed_count_does_not_recompile(moons_test):
     before = rt._range_many._cache_size()
-    rt.range_test(datasets.load("moons"), lr_min=1e-5, lr_max=3.0, batches=60, seeds=(4, 5),
-                  width=8, depth=1, batch=32)
+    other = rt.range_test(datasets.load("moons"), lr_min=1e-5, lr_max=3.0, batches=50, seeds=(4, 5),
+                          width=8, depth=1, batch=32)  # 50 and 60 batches share the bucket of 64
     assert rt._range_many._cache_size() == before
+    assert other.smoothed.shape == (2, 50)
+    np.testing.assert_allclose(other.lrs[[0, -1]], [1e-5, 3.0], rtol=1e-5)

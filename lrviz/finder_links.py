@@ -81,15 +81,16 @@ def parse(query: Mapping[str, str]) -> FinderConfig:
     """The config a query string describes; bad values fall back with a note."""
     read = QueryReader(query)
     optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer)
+    lr_max = read.number("lr_max", *LR, DEFAULT.lr_max)
     config = FinderConfig(
         data=read.choice("data", datasets.DATASETS, DEFAULT.data),
         width=read.whole("width", *WIDTH, DEFAULT.width),
         depth=read.whole("depth", *DEPTH, DEFAULT.depth),
         optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer]),
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr=lr_max),
         batch=read.whole("batch", *BATCH, DEFAULT.batch),
         lr_min=read.number("lr_min", *LR, DEFAULT.lr_min),
-        lr_max=read.number("lr_max", *LR, DEFAULT.lr_max),
+        lr_max=lr_max,
         batches=read.whole("batches", *BATCHES, DEFAULT.batches),
         seeds=read.whole("seeds", *SEEDS, DEFAULT.seeds),
         steps=read.get("steps", _steps, DEFAULT.steps),
@@ -101,11 +102,6 @@ def parse(query: Mapping[str, str]) -> FinderConfig:
         lang=read.get("lang", parse_lang, DEFAULT_LANG),
     )
     notes = list(read.notes)
-    try:
-        optimizers.OPTIMIZERS[optimizer].resolve(dict(config.optimizer_params), config.lr_max)
-    except ValueError:
-        notes += [Note(f"o.{name}", str(value), "default") for name, value in config.optimizer_params]
-        config = replace(config, optimizer_params=())
     if problems(config):  # keys that disagree (lr_min >= lr_max, a batch above the data): both fall back
         for key in ("lr_min", "lr_max", "batch"):
             if key in query:

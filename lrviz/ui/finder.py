@@ -18,7 +18,8 @@ from lrviz import range_test as rt
 from lrviz.figures import finder as figures
 from lrviz.finder_links import DEFAULT, EVALS, VIEWS, FinderConfig
 from lrviz.strings import t
-from lrviz.ui.widgets import params_form, seed_params
+from lrviz.ui import shell
+from lrviz.ui.widgets import checked, params_form, seed_params
 
 K = "lf_"  # session-state prefix of this page's widgets
 LAST_VALID = f"{K}last_valid"
@@ -58,12 +59,7 @@ def _seed(config: FinderConfig) -> None:
 
 def load() -> FinderConfig | None:
     """On a session's first run: the config from the URL, seeded into the widgets."""
-    if st.session_state.get(f"{K}loaded"):
-        return None
-    config = finder_links.parse({k: st.query_params[k] for k in st.query_params})
-    _seed(config)
-    st.session_state[f"{K}loaded"] = True
-    return config
+    return shell.from_link(K, finder_links.parse, _seed)
 
 
 def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
@@ -171,12 +167,8 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
     errors = [t(key, lang, **values) for key, values in finder_links.problems(config)]
     if config.steps % EVALS:
         errors.append(t("finder.error.steps", lang, steps=config.steps, every=EVALS))
-    try:
-        resolved = spec.resolve(raw, config.lr_max)
-        config = replace(config, optimizer_params=tuple((name, resolved[name]) for name in raw))
-    except ValueError as error:
-        errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
-    return config, errors
+    params = checked(spec, raw, config.lr_max, lang, errors)
+    return replace(config, optimizer_params=params or ()), errors
 
 
 def view_control(lang: str) -> str:

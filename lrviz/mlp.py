@@ -133,6 +133,11 @@ def make_step(direction, batch_loss=loss):
     return step
 
 
+def keep(ok: jax.Array, new, old):
+    """``new`` where ``ok``, else ``old``, leaf by leaf: a run that stopped stays where it is."""
+    return jax.tree.map(lambda n, o: jnp.where(ok, n, o), new, old)
+
+
 def all_finite(tree) -> jax.Array:
     return jnp.all(jnp.array([jnp.all(jnp.isfinite(leaf)) for leaf in jax.tree.leaves(tree)]))
 
@@ -216,8 +221,7 @@ def _train_one(setup: Setup, lr, params0, order, opt_p, sched_p, arrays) -> Outc
         idx = order[t]
         candidate, new_state, value = step(params, opt_state, x_train[idx], y_train[idx], eta)
         ok = alive & jnp.isfinite(value) & all_finite(candidate)
-        params = jax.tree.map(lambda new, old: jnp.where(ok, new, old), candidate, params)
-        opt_state = jax.tree.map(lambda new, old: jnp.where(ok, new, old), new_state, opt_state)
+        params, opt_state = keep(ok, (candidate, new_state), (params, opt_state))
         diverged_at = jnp.where(alive & ~ok, t, diverged_at)
         return (params, opt_state, ok, diverged_at), jnp.where(alive & jnp.isfinite(value), value, jnp.nan)
 

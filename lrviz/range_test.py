@@ -201,8 +201,7 @@ def _range_one(setup: mlp.Setup, n, lr_min, gamma, params0, order, opt_p, stop_f
         recorded = alive & (i < n) & jnp.isfinite(value)
         best = jnp.where(recorded, jnp.minimum(best, smooth), best)
         ok = recorded & (smooth <= stop_factor * best) & mlp.all_finite(candidate)
-        params = jax.tree.map(lambda new, old: jnp.where(ok, new, old), candidate, params)
-        opt_state = jax.tree.map(lambda new, old: jnp.where(ok, new, old), new_state, opt_state)
+        params, opt_state = mlp.keep(ok, (candidate, new_state), (params, opt_state))
         record = (eta, jnp.where(recorded, value, jnp.nan), jnp.where(recorded, smooth, jnp.nan))
         return (params, opt_state, avg, best, ok), record
 

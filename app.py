@@ -23,7 +23,7 @@ PAGES = [
     st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon=":material/ssid_chart:", url_path="sweep"),
     st.Page("pages/schedules.py", title=t("nav.schedules", lang), icon=":material/timeline:",
             url_path="schedules"),
-    st.Page("pages/lr_finder.py", title=t("nav.lr_finder", lang), icon=":material/search:",
+    st.Page("pages/lr-finder.py", title=t("nav.lr_finder", lang), icon=":material/search:",
             url_path="lr-finder"),
 ]
 st.navigation(PAGES).run()

@@ -12,7 +12,7 @@ LINKED_PAGES = (  # (page file, key in the locale files)
     ("pages/compare.py", "compare"),
     ("pages/sweep.py", "sweep"),
     ("pages/schedules.py", "schedules"),
-    ("pages/lr_finder.py", "lr_finder"),
+    ("pages/lr-finder.py", "lr_finder"),
 )
 
 st.title(t("home.title", lang))

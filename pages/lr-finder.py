@@ -1,15 +1,32 @@
-"""Not a page of its own: the way into ``pages/lr_finder.py`` on a freshly started server.
+"""LR finder: how practitioners pick a rate on a real (small) network, and how far to trust it."""
 
-Until some script has called ``st.navigation``, Streamlit runs in its legacy pages-folder mode
-and finds a page by its file name. The LR finder's path, ``/lr-finder`` (app.py), is not its
-file name, ``lr_finder``, so the first visitor of a fresh server who opened ``/lr-finder`` would
-get "Page not found" and the home page. This file has the path's name: Streamlit runs it, and
-:func:`lrviz.ui.shell.routed` switches to ``st.navigation`` routing and reruns. The rerun keeps
-this page's hash, the hash of ``lr-finder``, which is the hash of app.py's
-``st.Page(url_path="lr-finder")``, so app.py then opens the LR finder. app.py does not list this
-file, so once routing runs through app.py nothing can reach it.
-"""
+import streamlit as st
 
+from lrviz.finder_links import DEFAULT
+from lrviz.strings import t
+from lrviz.ui import finder as fu
 from lrviz.ui import shell
 
-shell.routed()
+lang = shell.page()
+first = fu.load()
+if first is not None:
+    shell.show_notes(first.notes, lang)
+
+st.title(t("finder.title", lang))
+st.caption(t("finder.intro", lang))
+config, errors = fu.sidebar(lang)
+for message in errors:
+    st.error(message)
+if errors:
+    config = st.session_state.get(fu.LAST_VALID, DEFAULT)
+st.session_state[fu.LAST_VALID] = config
+
+view = fu.view_control(lang)
+SECTIONS = {
+    "range": fu.show_range,
+    "check": fu.show_check,
+    "search": fu.show_search,
+    "general": fu.show_general,
+}
+SECTIONS[view](config, lang)
+fu.write_url(config)

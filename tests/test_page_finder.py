@@ -15,10 +15,9 @@ SMALL = {"width": "8", "depth": "1", "batch": "32", "batches": "40", "seeds": "2
 def _open(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = query.get("lang", "en")
-    at.run()  # first, so that switch_page knows the registered path (lr-finder, not the file name)
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("pages/lr_finder.py")
+    at.switch_page("pages/lr-finder.py")
     at.run()
     assert not at.exception, at.exception
     return at

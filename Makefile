@@ -11,9 +11,10 @@ BIN    := $(VENV)/bin
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
+# Two workers, one test file each at a time (a file's JAX programs compile once per worker).
 test: $(VENV)/.dev browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

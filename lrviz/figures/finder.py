@@ -65,6 +65,12 @@ def _seed_stats(test: RangeTest) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         )
 
 
+
+def _panel_title(title: str, domain) -> dict:
+    """A panel's bold title, centred above its x-axis ``domain`` (paper fractions)."""
+    return dict(text=f"<b>{title}</b>", x=sum(domain) / 2, xref="paper", y=1.0, yref="paper",
+                xanchor="center", yanchor="bottom", showarrow=False)
+
 def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Figure:
     """Smoothed loss against the rate (log axis, top): the median over seeds, the min–max band and
     each rule's median suggestion on the curve. Below, one row per rule: every seed's suggestion as
@@ -258,18 +264,7 @@ def build_curves(comparison: Comparison, *, lang: str, big: bool = False) -> go.
             range=[0, top],
             title=dict(text=t("finder.fig.loss", lang)) if i == 0 else None,
         )
-        layout.setdefault("annotations", []).append(
-            dict(
-                text=f"<b>{title}</b>",
-                x=sum(domain) / 2,
-                xref="paper",
-                y=1.0,
-                yref="paper",
-                xanchor="center",
-                yanchor="bottom",
-                showarrow=False,
-            )
-        )
+        layout.setdefault("annotations", []).append(_panel_title(title, domain))
     layout.update(
         legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
         height=400 if big else 340,
@@ -329,17 +324,6 @@ def build_boundaries(
             showgrid=False,
             showticklabels=False,
                     )
-        layout.setdefault("annotations", []).append(
-            dict(
-                text=f"<b>{title}</b>",
-                x=sum(domain) / 2,
-                xref="paper",
-                y=1.0,
-                yref="paper",
-                xanchor="center",
-                yanchor="bottom",
-                showarrow=False,
-            )
-        )
+        layout.setdefault("annotations", []).append(_panel_title(title, domain))
     layout.update(height=380 if big else 320, margin=dict(l=20, r=20, t=40, b=20))
     return figure(dict(data=traces, layout=layout), big=big)

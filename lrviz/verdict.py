@@ -115,11 +115,15 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict("slow", t("verdict.slow", lang, steps=run.steps),
                        t("verdict.no_minimum", lang, speed=number(speed)))
     distance = float(np.min(np.linalg.norm(minima - final, axis=-1)))
-    return Verdict(
-        "slow",
-        t("verdict.slow", lang, steps=run.steps),
-        t("verdict.slow_detail", lang, distance=number(distance), speed=number(speed)),
-    )
+    numbers = dict(steps=run.steps, distance=number(distance), speed=number(speed))
+    if limit is not None and len(run.lrs) and np.isfinite(limit.value):
+        rate = float(run.lrs[-1])  # the rate a schedule has reached by now
+        why = "above" if rate > limit.value else "valley" if rate >= limit.value / 4 else None
+        if why:  # a larger rate is not the cure: it overshoots, or soon would
+            numbers.update(critical=number(limit.value), formula=limit.formula)
+            return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
+                           t(f"verdict.slow_{why}_detail", lang, **numbers))
+    return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -67,3 +67,20 @@ def test_one_step_and_zero_steps_read_as_sentences(lang):
     assert one.headline == t("verdict.converged_one", lang)
     zero = verdict(engine.run("quadratic", lr=0.1, steps=20, start=(0.0,)), get("quadratic"), lang)
     assert zero.headline == t("verdict.converged_start", lang)
+
+
+@pytest.mark.parametrize(
+    ("surface", "lr", "steps", "key"),
+    [
+        ("bumpy", 0.5, 100, "verdict.slow_above"),  # above 2/λmax: bouncing, not crawling
+        ("rosenbrock", 0.001, 500, "verdict.slow_valley"),  # near 2/λmax: the valley is the limit
+        ("quadratic", 0.001, 100, "verdict.slow"),  # far below 2/λmax: the rate is too small
+    ],
+)
+def test_a_slow_run_is_only_told_to_raise_its_rate_when_that_would_help(surface, lr, steps, key):
+    run = engine.run(surface, lr=lr, steps=steps)
+    assert run.status == "slow"
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    for lang in ("en", "ko"):
+        headline = verdict(run, get(surface), lang, limit).headline
+        assert headline == t(key, lang, steps=steps)

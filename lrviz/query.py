@@ -88,7 +88,8 @@ class QueryReader:
         return value
 
     def note(self, key: str, raw: str, fallback: Any) -> None:
-        self.notes.append(Note(key, raw[:MAX_SHOWN], format_value(fallback)))
+        """Record that ``raw`` could not be used for ``key`` (a None fallback reads as a dash)."""
+        self.notes.append(Note(key, raw[:MAX_SHOWN], "—" if fallback is None else format_value(fallback)))
 
     def choice(self, key: str, options: Collection[str], default: str) -> str:
         return self.get(key, lambda s: s if s in options else None, default)

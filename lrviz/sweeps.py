@@ -124,9 +124,10 @@ def parse_sweep(query: Mapping[str, str]) -> SweepConfig:
     lo_default, hi_default, lr_default = suggested_rates(surface, base.start)
     lo = read.number("lo", *RATE_RANGE, lo_default)
     hi = read.number("hi", *RATE_RANGE, hi_default)
-    if lo >= hi:
+    if lo >= hi:  # a pair that cannot be a range: each value the link gave falls back (once)
+        noted = {note.key for note in read.notes}
         for key, fallback in (("lo", lo_default), ("hi", hi_default)):
-            if key in query:
+            if key in query and key not in noted:
                 read.note(key, str(query[key]), fallback)
         lo, hi = lo_default, hi_default
     lr = lr_default

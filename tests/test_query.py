@@ -79,3 +79,9 @@ def test_parameters_fine_alone_but_refused_together_are_all_dropped_with_notes()
     assert {n.key for n in read.notes} == {"s.base_lr", "s.max_lr", "s.step_size_up"}
     fine = QueryReader({"s.base_lr": "0.01", "s.max_lr": "0.1"})
     assert fine.params("s", SCHEDULES["cyclic"], lr=0.1) == (("base_lr", 0.01), ("max_lr", 0.1))
+
+
+def test_a_missing_default_reads_as_a_dash_not_as_python_none():
+    read = QueryReader({"start": "1,2,3"})
+    assert read.numbers("start", -10, 10, 2, None) is None
+    assert read.notes[0].fallback == "—"

@@ -201,3 +201,8 @@ def test_parameters_that_a_rate_of_the_range_rejects_are_dropped():
     config = parse_sweep({"schedule": "cyclic", "s.max_lr": "0.5", "lo": "0.001", "hi": "10"})
     assert config.base.schedule_params == ()
     assert {note.key for note in config.notes} == {"s.max_lr"}
+
+
+def test_a_bad_lower_rate_is_noted_once_even_when_the_range_then_collapses():
+    config = sweeps.parse_sweep({"lo": "abc", "hi": "0.001"})
+    assert [note.key for note in config.notes].count("lo") == 1

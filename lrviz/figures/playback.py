@@ -57,9 +57,9 @@ def controls(frames_at: np.ndarray, lang: str) -> dict:
             dict(
                 type="dropdown",
                 direction="up",
-                x=0.3,
+                x=1.0,  # at the far end of the row: a narrow chart keeps Pause uncovered
                 y=-0.1,
-                xanchor="left",
+                xanchor="right",
                 yanchor="top",
                 pad=dict(t=4),
                 showactive=True,

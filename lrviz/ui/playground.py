@@ -214,12 +214,12 @@ def write_url(config: PlaygroundConfig) -> None:
 
 def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
     """Animate steps or scrub the rate; for 2-D surfaces, the map or the 3-D view."""
-    left, right = st.columns([3, 2])
-    mode = left.segmented_control(t("pg.mode", lang), ("animate", "scrub"), key=f"{K}mode",
+    row = st.container(horizontal=True, wrap=True, gap="large")  # wraps, not clips, when narrow
+    mode = row.segmented_control(t("pg.mode", lang), ("animate", "scrub"), key=f"{K}mode",
                                   format_func=lambda m: t(f"pg.mode_{m}", lang)) or "animate"
     view = "map"
     if surface.dim == 2:
-        view = right.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",
+        view = row.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",
                                        format_func=lambda v: t(f"pg.view_{v}", lang)) or "map"
     return mode, view
 

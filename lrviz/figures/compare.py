@@ -30,7 +30,8 @@ from lrviz.strings import t
 from lrviz.surfaces import Surface
 
 # One colour and one symbol per run, in row order (green and stars mark minima, so runs avoid them).
-COLOURS = tuple(OKABE_ITO[c] for c in ("vermillion", "blue", "orange", "purple", "sky", "black"))
+# Dark colours first: the first four runs stay visible on the light valley floor of a map.
+COLOURS = tuple(OKABE_ITO[c] for c in ("vermillion", "blue", "black", "sky", "purple", "orange"))
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "pentagon", "hexagon")
 GLYPHS = ("●", "■", "◆", "▲", "⬟", "⬢")  # the same symbols as text, for labels outside the chart
 HEAD_SIZE = 13

@@ -14,9 +14,10 @@ surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
    point backwards (negative dot product: the step flips sign along the
    dominant direction) while the gap to the lowest loss shrank by less than
    90 % over the window: a zig-zag that has not settled.
-5. ``saddle``: the Hessian at the final point has a negative eigenvalue and
-   the point is within ``10 · tol`` of a saddle point of the surface (runs
-   crawl near a saddle, so its net is wider).
+5. ``saddle``: the Hessian at the final point has a negative eigenvalue, the
+   point is within ``10 · tol`` of a saddle point of the surface (runs crawl
+   near a saddle, so its net is wider), and it has stalled there: over the
+   last tenth of the run (at least 4 steps) it moved less than ``10 · tol``.
 6. A critical point nobody listed (a ripple just outside the domain; inside
    it every critical point is listed): for a run that ended outside the
    domain, Newton's method started at the final point moves less than
@@ -138,7 +139,12 @@ def classify(
     # Rules 5 and 6 look at runs near a saddle or outside the domain (inside it every
     # critical point is listed by lrviz.critical); only those need a Hessian.
     box = surface.bounds
-    near_saddle = _distance_to(safe_final, surface.saddles) <= 10 * tol
+    # A run that merely passes a saddle on its last step has not stalled there: over the
+    # last tenth of the run (at least 4 steps) it must have moved less than 10 tolerances.
+    lookback = min(max(steps // 10, 4), steps)
+    earlier = np.nan_to_num(points[:, -lookback - 1], posinf=0.0, neginf=0.0)
+    stalled = np.linalg.norm(safe_final - earlier, axis=-1) <= 10 * tol
+    near_saddle = (_distance_to(safe_final, surface.saddles) <= 10 * tol) & stalled
     outside = np.any((safe_final < box[:, 0]) | (safe_final > box[:, 1]), axis=-1)
     examine = np.flatnonzero(~decided & (near_saddle | outside))
     if len(examine):

@@ -245,3 +245,11 @@ def test_adaptive_optimizers_have_no_fixed_limit():
     from lrviz.diagnostics import stability_limit
 
     assert all(stability_limit(name, {}, 2.0) is None for name in ("adagrad", "rmsprop", "adam", "adamw"))
+
+
+def test_passing_near_a_saddle_on_the_last_step_is_not_stalling_there():
+    # Too large a rate on Ackley: the point bounces between ripples; one landing beside a
+    # saddle is not a run stuck on it.
+    for steps in (90, 100, 110):
+        assert engine.run("ackley", lr=0.1, steps=steps).status != "saddle"
+    assert engine.run("saddle", lr=0.05, steps=100, start=(1.0, 0.0)).status == "saddle"

@@ -54,6 +54,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
         # Selection events only while picking a start: they cost the chart a listener layer.
         select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
         event = st.plotly_chart(figure, theme=None, key="pg_chart", config={"displaylogo": False}, **select)
+        st.caption(t(f"pg.legend_{surface.dim}d", lang))
         data = figure.to_dict()["data"]
         clicked = [p for p in (event.selection.points if pick_start and event else [])
                    if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]

@@ -147,7 +147,7 @@ def _png(rgb: np.ndarray) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + body
 
 
-def marker_traces(surface: Surface, lang: str, *, limit: int = 40) -> list[dict]:
+def marker_traces(surface: Surface, lang: str, *, limit: int = 150) -> list[dict]:
     """Global minima (stars), local minima (diamonds) and saddles (crosses), nearest the start first."""
     start = np.asarray(surface.start)
 

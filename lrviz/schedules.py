@@ -530,11 +530,13 @@ _SPECS = (
     ),
     ScheduleSpec(
         "plateau", Text("Reduce on plateau (ReduceLROnPlateau)", "정체 시 감소 (ReduceLROnPlateau)"),
-        Text("Cut the rate when the loss stops improving: follows the run instead of the clock.",
+        Text("Cut the rate when the loss stops improving: follows the run instead of the clock. "
+             "n_bad counts the steps since the loss last improved.",
              "손실이 더 이상 좋아지지 않을 때 학습률을 줄입니다. "
-             "정해진 시간표가 아니라 학습 상황에 맞춥니다."),
+             "정해진 시간표가 아니라 학습 상황에 맞춥니다. "
+             "n_bad는 손실이 마지막으로 좋아진 뒤 지난 스텝 수입니다."),
         r"\eta \leftarrow \max(\text{factor}\cdot\eta,\ \text{min\_lr})"
-        r"\quad\text{after more than patience steps without improvement}",
+        r"\quad (n_{\text{bad}} > \text{patience})",
         PLATEAU_PARAMS,
         needs_loss=True,
     ),

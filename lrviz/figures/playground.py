@@ -412,7 +412,8 @@ def build_scrub(
                 mode="text",
                 hoverinfo="skip",
                 text=[f"<b>η = {number(sweep.lrs[i])}</b> · {labels[i]}"],
-                textposition="bottom right",
+                textposition="top right",  # above the map, on white: dark map corners hide coloured text
+                cliponaxis=False,
                 textfont=dict(color=colour, size=18 if big else 15),
             ),
         ]
@@ -424,13 +425,12 @@ def build_scrub(
     layout = dict(
         **landscape.main_axes(surface, view, lang),
         xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
-                    title=dict(text=t("figure.rate", lang))),
-        yaxis2=dict(
-            domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang))
-        ),
+                    title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs)),
+        yaxis2=dict(domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang)),
+                    **landscape.log_ticks(final)),
         height=620 if big else 540,
         showlegend=False,
-        margin=dict(l=60, r=10, t=30, b=80),
+        margin=dict(l=60, r=10, t=56 if big else 44, b=80),
         sliders=[
             dict(
                 active=index,

@@ -8,8 +8,10 @@ surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
 
 1. ``diverged``: the run left the escape box (see :mod:`lrviz.engine`) or hit
    a non-finite loss; ``diverged_at`` is the index of that point.
-2. ``converged``: the final point lies within ``tol`` of a global minimum.
-3. ``stuck_local``: the final point lies within ``tol`` of a local minimum.
+2. ``converged``: the last few points (the final one and the two before it,
+   after the start) lie within ``tol`` of a global minimum: a run
+   that only lands there on its last bounce has not converged.
+3. ``stuck_local``: the same, for a local minimum.
 4. ``oscillating``: in the last ``W`` steps at least 75 % of consecutive steps
    point backwards (negative dot product: the step flips sign along the
    dominant direction) while the gap to the lowest loss shrank by less than
@@ -122,8 +124,9 @@ def classify(
 
     assign(diverged_at >= 0, "diverged")
     safe_final = np.where(np.isfinite(final), final, 0.0)
-    assign(_distance_to(safe_final, surface.global_minima) <= tol, "converged")
-    assign(_distance_to(safe_final, surface.local_minima) <= tol, "stuck_local")
+    last = np.nan_to_num(points[:, -max(1, min(3, length - 1)):], nan=np.inf)  # up to 3, never the start
+    for minima, name in ((surface.global_minima, "converged"), (surface.local_minima, "stuck_local")):
+        assign(np.all(_distance_to(last, minima) <= tol, axis=-1), name)
 
     steps = length - 1
     if steps >= 4:

@@ -253,3 +253,10 @@ def test_passing_near_a_saddle_on_the_last_step_is_not_stalling_there():
     for steps in (90, 100, 110):
         assert engine.run("ackley", lr=0.1, steps=steps).status != "saddle"
     assert engine.run("saddle", lr=0.05, steps=100, start=(1.0, 0.0)).status == "saddle"
+
+
+def test_landing_on_the_minimum_on_the_last_bounce_is_not_convergence():
+    # η above 2/λmax on Ackley: the point bounces through the minimum's neighbourhood.
+    assert engine.run("ackley", lr=0.1, steps=100).status != "converged"
+    # One exact step (η = 1/λ on x²) converges however short the run.
+    assert all(engine.run("quadratic", lr=0.5, steps=s).status == "converged" for s in (1, 2, 3, 20))

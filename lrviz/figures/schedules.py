@@ -100,9 +100,10 @@ def build_curve(curve: Curve, *, lang: str, big: bool = False) -> SpecFigure:
                  line=dict(color=WITH, width=3),
                  hovertemplate=t("figure.step", lang) + " %{x}<br>η = %{y:.4g}<extra></extra>")]
     data += _cut_markers(curve.cuts, lrs, lang, "x", "y")
+    # The legend sits above the plot: a falling curve passes through every corner inside it.
     layout = dict(xaxis=_step_axis(lang), yaxis=_lr_axis([curve], lang), height=420 if big else 320,
-                  margin=dict(l=70, r=20, t=30, b=50), showlegend=len(data) > 1,
-                  legend=dict(x=1.0, xanchor="right", y=1.0))
+                  margin=dict(l=70, r=20, t=40, b=50), showlegend=len(data) > 1,
+                  legend=dict(orientation="h", x=1.0, xanchor="right", y=1.02, yanchor="bottom"))
     return figure(dict(data=data, layout=layout), big=big)
 
 

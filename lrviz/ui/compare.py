@@ -20,7 +20,7 @@ from lrviz.figures import compare as figures
 from lrviz.links import LR_RANGE, MAX_STEPS
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import params_form, seed_params
+from lrviz.ui.widgets import params_form, seed_params, surface_label
 
 K = "cmp_"
 
@@ -220,7 +220,7 @@ def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
         t("compare.surface", lang),
         list(surfaces.SURFACES),
         key=f"{K}surface",
-        format_func=lambda n: f"{surfaces.SURFACES[n].title(lang)} · {surfaces.SURFACES[n].dim}-D",
+        format_func=lambda n: surface_label(n, lang),
         on_change=_reset_start,
     )
     surface = surfaces.SURFACES[name]

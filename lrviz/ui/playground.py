@@ -18,7 +18,15 @@ from lrviz.figures import playground as figures
 from lrviz.links import CUSTOM, PlaygroundConfig
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, schedule_picker, seed_params
+from lrviz.ui.widgets import (
+    LR_GRID,
+    checked,
+    nearest_rate,
+    params_form,
+    schedule_picker,
+    seed_params,
+    surface_label,
+)
 
 K = "pg_"  # session-state prefix of this page's widgets
 
@@ -126,13 +134,6 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
 # --- the sidebar --------------------------------------------------------------------------------
 
 
-def _surface_label(name: str, lang: str) -> str:
-    if name == CUSTOM:
-        return t("pg.custom_surface", lang)
-    surface = surfaces.SURFACES[name]
-    return f"{surface.title(lang)} · {surface.dim}-D"
-
-
 def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
     """Every control except the rate; returns the config they describe and any error messages."""
     side = st.sidebar
@@ -140,7 +141,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
     side.header(t("pg.setup", lang))
     names = [*surfaces.SURFACES, CUSTOM]
     surface = side.selectbox(t("pg.surface", lang), names, key=f"{K}surface",
-                             format_func=lambda n: _surface_label(n, lang), on_change=_reset_start)
+                             format_func=lambda n: surface_label(n, lang), on_change=_reset_start)
     formula, dim = "", 1
     if surface == CUSTOM:
         dim = side.radio(t("pg.dim", lang), (1, 2), key=f"{K}dim", horizontal=True,

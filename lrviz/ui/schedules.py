@@ -22,7 +22,7 @@ from lrviz.schedule_links import SchedulesConfig
 from lrviz.schedule_rates import card_rates, rates
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, seed_params
+from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, seed_params, surface_label
 
 K = "sc_"  # session-state prefix of this page's widgets
 VARIANT_PARAMS = ("mode", "anneal_strategy")
@@ -99,11 +99,6 @@ def gallery_picker(lang: str) -> None:
              format_func=lambda k: ENTRIES[k].title(lang))
 
 
-def _surface_label(name: str, lang: str) -> str:
-    surface = surfaces.SURFACES[name]
-    return f"{surface.title(lang)} · {surface.dim}-D"
-
-
 def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
     """Every control of the open card; returns the config they describe and any error messages."""
     side, errors = st.sidebar, []
@@ -120,7 +115,7 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
                   help=t("sched.reset_help", lang))
     side.subheader(t("sched.demo_setup", lang))
     surface = side.selectbox(t("sched.surface", lang), list(surfaces.SURFACES), key=f"{K}surface",
-                             format_func=lambda n: _surface_label(n, lang))
+                             format_func=lambda n: surface_label(n, lang))
     optimizer = side.selectbox(t("sched.optimizer", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizer",
                                format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
     opt_spec = optimizers.OPTIMIZERS[optimizer]

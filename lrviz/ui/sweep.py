@@ -20,7 +20,7 @@ from lrviz.links import CUSTOM, PlaygroundConfig
 from lrviz.strings import t
 from lrviz.sweeps import SweepConfig
 from lrviz.ui import shell
-from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params
+from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params, surface_label
 from lrviz.verdict import number
 
 K = "sw_"  # session-state prefix of this page's widgets
@@ -78,13 +78,6 @@ def _on_surface() -> None:
     state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = sweeps.suggested_rates(surface, None)
 
 
-def _surface_label(name: str, lang: str) -> str:
-    if name == CUSTOM:
-        return t("pg.custom_surface", lang)
-    surface = surfaces.SURFACES[name]
-    return f"{surface.title(lang)} · {surface.dim}-D"
-
-
 def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     """The set-up controls; returns the config they describe (rates, range and phase not yet
     read) and any error messages."""
@@ -92,7 +85,7 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     errors: list[str] = []
     side.header(t("pg.setup", lang))
     surface = side.selectbox(t("pg.surface", lang), [*surfaces.SURFACES, CUSTOM], key=f"{K}surface",
-                             format_func=lambda n: _surface_label(n, lang), on_change=_on_surface)
+                             format_func=lambda n: surface_label(n, lang), on_change=_on_surface)
     formula, dim = "", 1
     if surface == CUSTOM:
         dim = side.radio(t("pg.dim", lang), (1, 2), key=f"{K}dim", horizontal=True,

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from lrviz import schedules
+from lrviz import schedules, surfaces
+from lrviz.links import CUSTOM
 from lrviz.params import ParamSpec, Spec
 from lrviz.strings import t
 
@@ -108,3 +109,11 @@ def checked(spec: Spec, raw: dict[str, Any], lr: float, lang: str,
         errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
         return None
     return tuple((name, resolved[name]) for name in raw)
+
+
+def surface_label(name: str, lang: str) -> str:
+    """A surface's name in the student's language with its dimension, for a select box."""
+    if name == CUSTOM:
+        return t("pg.custom_surface", lang)
+    surface = surfaces.SURFACES[name]
+    return f"{surface.title(lang)} · {surface.dim}-D"

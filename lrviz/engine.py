@@ -254,11 +254,8 @@ def _prepare(
         noisy=noise > 0,
         clipped=clip_norm is not None,
     )
-    return surface, program, _as_arrays(opt_traced), _as_arrays(sched_traced)
+    return surface, program, opt_traced, sched_traced
 
-
-def _as_arrays(params: Mapping[str, Any]) -> dict[str, jnp.ndarray]:
-    return {k: jnp.asarray(v, jnp.float32) for k, v in params.items()}
 
 
 def _traced(start: np.ndarray, noise: float, clip_norm: float | None, seed: int) -> tuple:

@@ -181,11 +181,8 @@ def prepare(
     opt_traced, opt_static = opt_spec.split(opt_spec.resolve(optimizer_params, lr))
     sched_traced, sched_static = sched_spec.split(sched_spec.resolve(schedule_params, lr))
     setup = Setup(shape, optimizer, opt_static, schedule, sched_static, batch, steps, evals)
-    return setup, _as_arrays(opt_traced), _as_arrays(sched_traced)
+    return setup, opt_traced, sched_traced
 
-
-def _as_arrays(params: Mapping[str, Any]) -> dict[str, jax.Array]:
-    return {k: jnp.asarray(v, jnp.float32) for k, v in params.items()}
 
 
 class Outcome(NamedTuple):

@@ -20,6 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import jax
+import jax.numpy as jnp
+
 from lrviz.i18n import Text
 
 Kind = Literal["float", "int", "floats", "bool", "choice", "ints"]
@@ -179,9 +182,9 @@ class Spec:
             self.check(resolved, lr)
         return resolved
 
-    def split(self, resolved: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
-        """(traced, static): numbers for compiled code, the rest as a hashable key."""
+    def split(self, resolved: Mapping[str, Any]) -> tuple[dict[str, jax.Array], tuple[tuple[str, Any], ...]]:
+        """(traced, static): numbers for compiled code as float32 arrays, the rest as a hashable key."""
         is_traced = {p.name: p.traced and resolved[p.name] is not None for p in self.params}
-        traced = {name: resolved[name] for name, yes in is_traced.items() if yes}
+        traced = {name: jnp.asarray(resolved[name], jnp.float32) for name, yes in is_traced.items() if yes}
         static = tuple((name, resolved[name]) for name, yes in is_traced.items() if not yes)
         return traced, static

@@ -220,8 +220,7 @@ def test_traced_hyper_parameters_do_not_recompile(name):
     for resolved in (spec.resolve(), _other_values(spec)):
         traced, static = spec.split(resolved)
         step = step or make_step(static)
-        as_arrays = {k: jnp.asarray(v, jnp.float32) for k, v in traced.items()}
-        outputs.append(step(as_arrays, theta))
+        outputs.append(step(traced, theta))
     assert len(traces) == 1
     assert not np.allclose(outputs[0]["w"], outputs[1]["w"])
 

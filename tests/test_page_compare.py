@@ -1,24 +1,19 @@
 """The Compare page with AppTest: defaults, six rows, hostile links, the row buttons, both languages."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.comparison import MAX_ROWS
+from tests.apptest import chart_spec, open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/compare.py"
 TIMEOUT = 90  # a first run compiles a JAX program per optimizer
 
 
 def open_compare(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, timeout=TIMEOUT, **query)
 
 
 def url(at: AppTest) -> dict[str, str]:
@@ -27,8 +22,7 @@ def url(at: AppTest) -> dict[str, str]:
 
 def legend(at: AppTest) -> list[str]:
     """The chart's legend entries (one per run)."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return [d["name"] for d in spec["data"] if d.get("showlegend")]
+    return [d["name"] for d in chart_spec(at)["data"] if d.get("showlegend")]
 
 
 def warnings(at: AppTest) -> str:

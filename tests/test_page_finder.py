@@ -1,36 +1,24 @@
 """The LR finder page in AppTest: defaults in both languages, every data set, every section, bad input."""
 
-import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.apptest import chart_spec, open_page, param
+
 # A small model and short runs keep these tests quick; the numbers are tested in the unit tests.
 SMALL = {"width": "8", "depth": "1", "batch": "32", "batches": "40", "seeds": "2", "steps": "50",
          "rates": "4"}
 
 
 def _open(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = query.get("lang", "en")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("pages/lr-finder.py")
-    at.run()
+    at = open_page("pages/lr-finder.py", timeout=120, **{"lang": "en", **query})
     assert not at.exception, at.exception
     return at
 
 
 def _legend(at: AppTest, index: int = 0) -> list[str]:
-    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
-    return [trace.get("name", "") for trace in spec["data"]]
-
-
-def _param(at: AppTest, key: str) -> str:
-    value = at.query_params[key]
-    return value if isinstance(value, str) else value[0]
+    return [trace.get("name", "") for trace in chart_spec(at, index)["data"]]
 
 
 def _texts(at: AppTest) -> str:
@@ -44,7 +32,7 @@ def test_defaults_show_the_range_test_with_every_rule(lang):
     names = _legend(at)
     for rule in ("valley", "slide", "fastai", "pytorch-lr-finder"):
         assert any(rule in name for name in names), names
-    assert _param(at, "data") == "moons" and _param(at, "view") == "range" and _param(at, "width") == "8"
+    assert param(at, "data") == "moons" and param(at, "view") == "range" and param(at, "width") == "8"
     assert ("How to read it" if lang == "en" else "읽는 법") in _texts(at)
 
 
@@ -71,7 +59,7 @@ def test_the_check_button_trains_and_goes_into_the_link():
     assert not at.get("plotly_chart")
     at.button(key="lf_check_button").click().run()
     assert not at.exception
-    assert _param(at, "check") == "1"
+    assert param(at, "check") == "1"
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -94,5 +82,5 @@ def test_min_above_max_in_the_widgets_is_refused_and_the_last_valid_state_kept()
     at.sidebar.number_input(key="lf_lr_min").set_value(50.0).run()
     assert not at.exception
     assert any("must be below the highest rate" in e.value for e in at.error)
-    assert _param(at, "lr_min") == "0.0001"
+    assert param(at, "lr_min") == "0.0001"
     assert len(at.get("plotly_chart")) == 1

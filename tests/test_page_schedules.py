@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.schedule_guide import ENTRIES, GALLERY
+from tests.apptest import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/schedules.py"
 TIMEOUT = 120  # the first run compiles the gallery's and the demo's programs
 
 
-def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+def open_schedules(**query: str) -> AppTest:
+    return open_page(PAGE, timeout=TIMEOUT, **query)
 
 
 def clean(at: AppTest) -> AppTest:
@@ -52,7 +47,7 @@ def code(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Schedules"), ("ko", "스케줄러")])
 def test_defaults_in_both_languages(lang, title):
-    at = clean(open_page(lang=lang))
+    at = clean(open_schedules(lang=lang))
     assert title in at.title[0].value
     assert query(at, "open") == "cosine" and query(at, "lang") == lang
     gallery = chart(at, "sc_gallery")
@@ -65,7 +60,7 @@ def test_defaults_in_both_languages(lang, title):
 
 @pytest.mark.parametrize("entry", GALLERY, ids=lambda e: e.key)
 def test_each_card_opens_from_a_link(entry):
-    at = clean(open_page(open=entry.key))
+    at = clean(open_schedules(open=entry.key))
     assert query(at, "open") == entry.key
     assert entry.title("en") in [h.value for h in at.header]
     curve = chart(at, "sc_curve")
@@ -80,18 +75,18 @@ def test_each_card_opens_from_a_link(entry):
 
 
 def test_onecycle_code_and_plateau_cuts():
-    at = clean(open_page(open="onecycle_linear"))
+    at = clean(open_schedules(open="onecycle_linear"))
     torch, keras, optax = code(at)
     assert "OneCycleLR(" in torch and "anneal_strategy='linear'" in torch
     assert "Keras has no such schedule" in keras and "peaks one step later" in optax
-    at = clean(open_page(open="plateau", lang="ko"))
+    at = clean(open_schedules(open="plateau", lang="ko"))
     assert "63 스텝에서 학습률을 줄였습니다" in texts(at)
     names = [tr.get("name") for tr in chart(at, "sc_comparison")["data"]]
     assert "학습률 감소" in names
 
 
 def test_picking_a_card_loads_its_preset_and_the_link_follows():
-    at = clean(open_page())
+    at = clean(open_schedules())
     at.pills[0].select("cosine_restarts").run()
     clean(at)
     assert query(at, "open") == "cosine_restarts"
@@ -108,7 +103,7 @@ def test_picking_a_card_loads_its_preset_and_the_link_follows():
 
 
 def test_changing_cyclic_mode_moves_to_its_card():
-    at = clean(open_page(open="cyclic_triangular"))
+    at = clean(open_schedules(open="cyclic_triangular"))
     mode = next(s for s in at.sidebar.selectbox if s.label == "mode")
     mode.set_value("triangular2").run()
     clean(at)
@@ -120,7 +115,7 @@ def test_link_round_trip_restores_the_state():
     link = dict(open="step", lr="0.05", steps="150", surface="bowl", optimizer="adam",
                 overlay="plateau,linear", lang="en",
                 **{"s.step_size": "20", "s.gamma": "0.5", "o.eps": "1e-06"})
-    at = clean(open_page(**link))
+    at = clean(open_schedules(**link))
     assert not at.warning
     assert {k: query(at, k) for k in link} == link
     torch = code(at)[0]
@@ -130,7 +125,7 @@ def test_link_round_trip_restores_the_state():
 
 
 def test_overlay_can_be_emptied():
-    at = clean(open_page(overlay="none"))
+    at = clean(open_schedules(overlay="none"))
     assert any("Pick one or more" in box.value for box in at.info)
     at.multiselect[0].set_value(["cyclic_exp_range", "onecycle_cos"]).run()
     assert query(clean(at), "overlay") == "cyclic_exp_range,onecycle_cos"
@@ -141,7 +136,7 @@ def test_overlay_can_be_emptied():
     ("s.T_max", "-3"), ("optimizer", "lion"), ("lr", "0.033"),
 ])
 def test_bad_link_values_fall_back_with_a_note(key, value):
-    at = clean(open_page(**{key: value}))
+    at = clean(open_schedules(**{key: value}))
     assert any(value[:20] in w.value and key in w.value for w in at.warning), [w.value for w in at.warning]
     assert query(at, "open") == "cosine"
 
@@ -149,7 +144,7 @@ def test_bad_link_values_fall_back_with_a_note(key, value):
 @pytest.mark.parametrize(("lang", "expected"), [("en", "The last valid settings are shown"),
                                                   ("ko", "마지막으로 올바른 설정")])
 def test_negative_steps_give_a_clear_message(lang, expected):
-    at = clean(open_page(open="step", lang=lang))
+    at = clean(open_schedules(open="step", lang=lang))
     before = code(at)[0]
     next(n for n in at.sidebar.number_input if n.label in ("step size", "감쇠 주기")).set_value(-3).run()
     clean(at)
@@ -159,7 +154,7 @@ def test_negative_steps_give_a_clear_message(lang, expected):
 
 
 def test_max_lr_below_base_lr_gives_a_clear_message():
-    at = clean(open_page(open="cyclic_triangular"))
+    at = clean(open_schedules(open="cyclic_triangular"))
     inputs = {t.label: t for t in at.sidebar.text_input}
     inputs["base lr (lowest rate)"].set_value("0.5")
     inputs["max lr (highest rate)"].set_value("0.1").run()

@@ -1,31 +1,22 @@
 """The sweep page with Streamlit's AppTest: defaults, four optimizers, hostile links, bad input typed."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.apptest import open_page, param
+
 PAGE = "pages/sweep.py"
 TIMEOUT = 90  # the first run compiles JAX programs
 
 
 def open_sweep(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, timeout=TIMEOUT, **query)
 
 
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) == 3
-
-
-def param(at: AppTest, key: str) -> str:
-    value = at.query_params[key]
-    return value if isinstance(value, str) else value[0]
 
 
 def table(at: AppTest):

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz import links, optimizers, schedules, surfaces
+from tests.apptest import APP, open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
 
@@ -50,12 +50,6 @@ def test_unknown_language_falls_back_to_english_with_a_note(value):
 PLAYGROUND = "pages/playground.py"
 
 
-def open_page(path: str, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(path)
-    return at.run()
 
 
 def verdict_text(at: AppTest) -> str:

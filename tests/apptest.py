@@ -1,0 +1,33 @@
+"""Opening a page of the app in Streamlit's AppTest, and reading what it drew (shared by the page tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(path: str, *, timeout: float = 60, **query: str) -> AppTest:
+    """``path`` (e.g. ``pages/sweep.py``) run through ``app.py`` with ``query`` as its link.
+
+    ``timeout``: seconds for one run; a page's first run compiles its JAX programs.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    return at.run()
+
+
+def param(at: AppTest, key: str) -> str:
+    """The value the page wrote into its link for ``key``."""
+    value = at.query_params[key]
+    return value if isinstance(value, str) else value[-1]
+
+
+def chart_spec(at: AppTest, index: int = 0) -> dict:
+    """The figure of the ``index``-th Plotly chart on the page."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lrviz import diagnostics, engine, links, optimizers, schedules, surfaces, verdict
 from lrviz.figures import playground as figures
-from lrviz.links import CUSTOM, PlaygroundConfig
+from lrviz.links import PlaygroundConfig
 from lrviz.strings import t
 from lrviz.ui import shell
 from lrviz.ui.widgets import (
@@ -25,7 +25,7 @@ from lrviz.ui.widgets import (
     params_form,
     schedule_picker,
     seed_params,
-    surface_label,
+    surface_picker,
 )
 
 K = "pg_"  # session-state prefix of this page's widgets
@@ -139,15 +139,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
     side = st.sidebar
     errors: list[str] = []
     side.header(t("pg.setup", lang))
-    names = [*surfaces.SURFACES, CUSTOM]
-    surface = side.selectbox(t("pg.surface", lang), names, key=f"{K}surface",
-                             format_func=lambda n: surface_label(n, lang), on_change=_reset_start)
-    formula, dim = "", 1
-    if surface == CUSTOM:
-        dim = side.radio(t("pg.dim", lang), (1, 2), key=f"{K}dim", horizontal=True,
-                         format_func=lambda d: f"{d}-D", on_change=_reset_start)
-        formula = side.text_input(t("pg.formula", lang), key=f"{K}formula", help=t("pg.formula_help", lang),
-                                  on_change=_reset_start)
+    surface, formula, dim = surface_picker(lang, K, _reset_start, side)
 
     optimizer = side.selectbox(t("pg.optimizer", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizer",
                                format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))

@@ -16,11 +16,11 @@ import streamlit as st
 
 from lrviz import links, optimizers, schedules, surfaces, sweeps
 from lrviz.figures import sweep as figures
-from lrviz.links import CUSTOM, PlaygroundConfig
+from lrviz.links import PlaygroundConfig
 from lrviz.strings import t
 from lrviz.sweeps import SweepConfig
 from lrviz.ui import shell
-from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params, surface_label
+from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params, surface_picker
 from lrviz.verdict import number
 
 K = "sw_"  # session-state prefix of this page's widgets
@@ -84,14 +84,7 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     side = st.sidebar
     errors: list[str] = []
     side.header(t("pg.setup", lang))
-    surface = side.selectbox(t("pg.surface", lang), [*surfaces.SURFACES, CUSTOM], key=f"{K}surface",
-                             format_func=lambda n: surface_label(n, lang), on_change=_on_surface)
-    formula, dim = "", 1
-    if surface == CUSTOM:
-        dim = side.radio(t("pg.dim", lang), (1, 2), key=f"{K}dim", horizontal=True,
-                         format_func=lambda d: f"{d}-D", on_change=_on_surface)
-        formula = side.text_input(t("pg.formula", lang), key=f"{K}formula", help=t("pg.formula_help", lang),
-                                  on_change=_on_surface)
+    surface, formula, dim = surface_picker(lang, K, _on_surface, side)
     names = side.multiselect(t("sweep.optimizers", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizers",
                              max_selections=sweeps.MAX_OPTIMIZERS, help=t("sweep.optimizers_help", lang),
                              format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))

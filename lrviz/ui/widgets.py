@@ -117,3 +117,21 @@ def surface_label(name: str, lang: str) -> str:
         return t("pg.custom_surface", lang)
     surface = surfaces.SURFACES[name]
     return f"{surface.title(lang)} · {surface.dim}-D"
+
+
+def surface_picker(lang: str, prefix: str, on_change, container=st) -> tuple[str, str, int]:
+    """Every surface or "my own formula" (with its dimension and text box).
+
+    Widgets live under session keys ``prefix + "surface" | "dim" | "formula"``;
+    ``on_change`` runs when any of them changes. Returns (id, formula, dim);
+    the formula is "" and dim 1 unless the student chose their own.
+    """
+    surface = container.selectbox(t("pg.surface", lang), [*surfaces.SURFACES, CUSTOM], key=f"{prefix}surface",
+                                  format_func=lambda n: surface_label(n, lang), on_change=on_change)
+    if surface != CUSTOM:
+        return surface, "", 1
+    dim = container.radio(t("pg.dim", lang), (1, 2), key=f"{prefix}dim", horizontal=True,
+                          format_func=lambda d: f"{d}-D", on_change=on_change)
+    formula = container.text_input(t("pg.formula", lang), key=f"{prefix}formula",
+                                   help=t("pg.formula_help", lang), on_change=on_change)
+    return surface, formula, int(dim)

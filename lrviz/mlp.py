@@ -41,7 +41,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz import optimizers, schedules
+from lrviz import devices, optimizers, schedules
 from lrviz.datasets import Dataset
 
 __all__ = ["Setup", "Shape", "Training", "accuracy", "forward", "init", "loss", "predict", "train"]
@@ -49,6 +49,7 @@ __all__ = ["Setup", "Shape", "Training", "accuracy", "forward", "init", "loss", 
 MAX_WIDTH = 256
 MAX_DEPTH = 4
 _ROW_BUCKETS = (1, 4, 8, 16, 32, 64, 128, 256)
+_FEW_CLASSES = 4
 
 Params = list  # [(W, b), ...], W of shape (fan_in, fan_out)
 
@@ -92,6 +93,11 @@ def forward(params: Params, x: jax.Array) -> jax.Array:
     for w, b in params[:-1]:
         h = jax.nn.relu(h @ w + b)
     w, b = params[-1]
+    if w.shape[1] <= _FEW_CLASSES:
+        # The same product, one column at a time: under ``vmap`` XLA:CPU runs a product with a
+        # handful of output columns as one tiny matrix call per model, while these sums fuse
+        # into a single loop. A 32-rate grid on two classes trains in 0.75x the time.
+        return jnp.stack([(h * w[:, j]).sum(-1) for j in range(w.shape[1])], axis=-1) + b
     return h @ w + b
 
 
@@ -233,7 +239,7 @@ def _train_one(setup: Setup, lr, params0, order, opt_p, sched_p, arrays) -> Outc
     return Outcome(losses.reshape(-1), *curves, final[3], final[0])
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1))
+@functools.partial(jax.jit, static_argnums=(0, 1), compiler_options=devices.COMPILER_OPTIONS)
 def _train_many(setup: Setup, shared: bool, lrs, params0, orders, opt_p, sched_p, arrays) -> Outcome:
     """vmap of :func:`_train_one`; ``shared``: one seed for all rows, so the initial weights
     and batches are passed once (unbatched), and each step gathers one batch for every row."""
@@ -319,11 +325,14 @@ def train(
     seeds = np.broadcast_to(seeds, (n,))
     rows = np.minimum(np.arange(bucket(n)), n - 1)  # padding repeats the last row
     params0, orders = starts(setup, len(data.y_train), seeds[rows])
+    rates = lrs[rows].astype(np.float32)
     shared = bool(np.all(seeds == seeds[0]))
-    if shared:
+    if shared:  # one seed: its initial weights and batches are passed once, for every row
         params0, orders = jax.tree.map(lambda leaf: leaf[0], (params0, orders))
-    out = _train_many(setup, shared, jnp.asarray(lrs[rows], jnp.float32), params0, orders, opt_p, sched_p,
-                      device_arrays(data))
+        rates = devices.spread(rates)
+    else:
+        rates, params0, orders = devices.spread((rates, params0, orders))
+    out = _train_many(setup, shared, rates, params0, orders, opt_p, sched_p, device_arrays(data))
     arrays = [np.asarray(a)[:n] for a in out[:5]]
     return Training(
         dataset=data.name, setup=setup, lrs=lrs, seeds=np.array(seeds), batch_loss=arrays[0],

@@ -43,7 +43,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz import mlp, schedules
+from lrviz import devices, mlp, schedules
 from lrviz.datasets import Dataset
 from lrviz.i18n import Text
 
@@ -209,7 +209,7 @@ def _range_one(setup: mlp.Setup, n, lr_min, gamma, params0, order, opt_p, stop_f
     return jax.lax.scan(update, carry, jnp.arange(setup.steps))[1]
 
 
-@functools.partial(jax.jit, static_argnums=0)
+@functools.partial(jax.jit, static_argnums=0, compiler_options=devices.COMPILER_OPTIONS)
 def _range_many(setup, n, lr_min, gamma, params0, orders, opt_p, stop_factor, x_train, y_train):
     def one(p0, order):
         return _range_one(setup, n, lr_min, gamma, p0, order, opt_p, stop_factor, x_train, y_train)
@@ -275,7 +275,7 @@ def range_test(
         lr=float(lr_max),
     )
     rows = np.minimum(np.arange(mlp.bucket(len(seeds))), len(seeds) - 1)
-    params0, orders = mlp.starts(setup, len(data.y_train), seeds[rows])
+    params0, orders = devices.spread(mlp.starts(setup, len(data.y_train), seeds[rows]))
     gamma = (lr_max / lr_min) ** (1.0 / (batches - 1))
     etas, losses, smoothed = _range_many(
         setup, jnp.int32(batches), jnp.float32(lr_min), jnp.float32(gamma), params0, orders, opt_p,

@@ -353,7 +353,7 @@ _MESSAGES = {
     "empty": Text("The formula is empty: type one, for example {example}.",
                   "수식이 비어 있어요. 예를 들어 {example} 처럼 입력하세요."),
     "lookalike": Text("'{c}'{at} is not a keyboard symbol we read: type {hint} instead.",
-                      "'{c}'{at}: 쓸 수 없는 기호예요. 대신 {hint}를 입력하세요."),
+                      "'{c}'{at}: 쓸 수 없는 기호예요. 대신 이것을 입력하세요: {hint}"),
     "quote": Text("Quotes are not allowed{at}: a formula contains no text.",
                   "따옴표는 쓸 수 없어요{at}. 수식에는 문자열이 들어가지 않아요."),
     "char": Text("The character '{c}'{at} is not allowed in a formula.",

@@ -135,7 +135,7 @@ def quadratic(a: float = 2.0) -> Surface:
         lesson=Text(
             f"One bowl, one curvature a = {a:g}: below 2/a = {2 / a:g} the steps shrink, above it every "
             "step overshoots further.",
-            f"곡률이 a = {a:g}로 일정한 그릇 모양: 학습률이 2/a = {2 / a:g}보다 작으면 수렴하고, "
+            f"곡률이 일정한(a = {a:g}) 그릇 모양: 학습률이 2/a = {2 / a:g}보다 작으면 수렴하고, "
             "크면 매 스텝 더 멀리 튀어 발산합니다.",
         ),
     )

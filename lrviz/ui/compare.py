@@ -320,7 +320,7 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
         column_config={
             columns["loss"][0]: number(format="%.3g"),
             columns["distance"][0]: number(format="%.3g"),
-            columns["steps"][0]: number(format="%d"),
+            columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
         },
     )
 

@@ -8,6 +8,7 @@ sentences live in the locale files under ``verdict.*``.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -26,7 +27,7 @@ class Verdict(NamedTuple):
 
 def number(value: float) -> str:
     """A number as a student reads it: 3 significant digits, no noise."""
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return "∞" if value is not None and value > 0 else "—"
     if value == 0:
         return "0"

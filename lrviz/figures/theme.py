@@ -9,6 +9,7 @@ template; ``lrviz_big`` enlarges fonts and lines for a projector
 from __future__ import annotations
 
 import base64
+import math
 
 import numpy as np
 import plotly.colors
@@ -160,7 +161,7 @@ _SHORT = 32  # arrays this small are cheaper as JSON lists than as base64 blocks
 
 def _short(v: float) -> float | None:
     """A float with float32's 7 significant digits, or None (a gap) if not finite."""
-    return float(f"{v:.7g}") if np.isfinite(v) else None
+    return float(f"{v:.7g}") if math.isfinite(v) else None
 
 
 def _typed(array: np.ndarray, dtype: str) -> dict:

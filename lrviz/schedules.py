@@ -10,7 +10,8 @@ names the ``torch.optim.lr_scheduler`` class (or Keras class) it matches.
 Parameter names and defaults follow PyTorch, except the horizon parameters
 (``step_size``, ``milestones``, ``total_iters``, ``T_max``, ``T_0``,
 ``total_steps``, ``warmup_steps``, ``decay_steps``, ``step_size_up``), whose
-defaults suit a 100-step demo, and the few that PyTorch requires without a
+defaults suit a 100-step demo (:func:`for_steps` fits them to a longer or
+shorter run), and the few that PyTorch requires without a
 default (``exponential``'s ``gamma``, ``time_based``'s ``decay_rate``).
 
 Why not optax's schedule factories: they check integer arguments in Python
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jax.numpy as jnp
@@ -583,3 +584,31 @@ def make(name: str, lr: float, **params: Any) -> Callable[[Any], jnp.ndarray] | 
 def plateau_rates(lr: float, losses: Any, **params: Any) -> np.ndarray:
     """Replay ReduceLROnPlateau over ``losses``: rates[0] = lr, rates[t + 1] = the rate after losses[t]."""
     return np.asarray(replay(make("plateau", lr, **params), losses))
+
+
+DEMO_STEPS = 100  # the run length that the horizon parameters' defaults suit (module docstring)
+HORIZONS = frozenset({"step_size", "milestones", "total_iters", "T_max", "T_0", "total_steps", "warmup_steps",
+                      "decay_steps", "step_size_up"})
+
+
+def for_steps(name: str, steps: int) -> ScheduleSpec:
+    """Schedule ``name`` with the defaults of its horizon parameters (:data:`HORIZONS`) fitted to
+    ``steps`` updates instead of the 100-step demo: each default d becomes round(d · steps / 100),
+    kept within the parameter's bounds (milestones one by one). A cosine then anneals over the
+    whole run (T_max = steps) and a one-cycle ends with it. Only defaults change: given values and
+    every check stay as they are, and at 100 steps the spec is the registry's own.
+    """
+    spec = get(name)
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"`steps` (={steps!r}) must be an integer >= 1.")
+
+    def fit(p: ParamSpec, d: int) -> int:
+        return int(min(max(round(d * steps / DEMO_STEPS), p.lo), p.hi))
+
+    def scaled(p: ParamSpec) -> ParamSpec:
+        if p.name not in HORIZONS or p.default is None:
+            return p
+        value = tuple(fit(p, d) for d in p.default) if p.kind == "ints" else fit(p, p.default)
+        return replace(p, default=value)
+
+    return replace(spec, params=tuple(scaled(p) for p in spec.params))

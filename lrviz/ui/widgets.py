@@ -82,16 +82,20 @@ def _same_list(spec: ParamSpec, value: Any) -> bool:
         return False
 
 
-def schedule_picker(lang: str, key: str, prefix_of, container=st) -> tuple[str, dict[str, Any]]:
+def schedule_picker(lang: str, key: str, prefix_of, container=st, *, exclude: tuple[str, ...] = (),
+                    steps: int | None = None) -> tuple[str, dict[str, Any]]:
     """A schedule by name and, when it has any, its parameters in an expander.
 
     ``prefix_of(name)`` gives the session-state prefix of that schedule's widgets,
     so each schedule keeps its own settings while the student switches between them.
-    Returns the schedule's id and the raw values that differ from its defaults.
+    ``exclude``: ids not offered. ``steps``: the horizon defaults fit that many updates
+    (:func:`lrviz.schedules.for_steps`). Returns the schedule's id and the raw values
+    that differ from its defaults.
     """
-    name = container.selectbox(t("pg.schedule", lang), list(schedules.SCHEDULES), key=key,
+    names = [n for n in schedules.SCHEDULES if n not in exclude]
+    name = container.selectbox(t("pg.schedule", lang), names, key=key,
                                format_func=lambda n: schedules.SCHEDULES[n].title(lang))
-    spec = schedules.SCHEDULES[name]
+    spec = schedules.SCHEDULES[name] if steps is None else schedules.for_steps(name, steps)
     if not spec.params:
         return name, {}
     with container.expander(t("pg.schedule_settings", lang)):

@@ -8,7 +8,12 @@ with a visible note, see :class:`lrviz.query.QueryReader`):
 with ``o.<name>`` for its hyper-parameters, ``batch`` (mini-batch size, 8–512);
 range test: ``lr_min``, ``lr_max`` (1e-6–100), ``batches`` (10–1000), ``seeds`` (1–8);
 training budget of the checks, searches and curves: ``steps`` (50–2000, a multiple of 10),
-``rates`` (runs of each search, 4–64); ``view`` (``range`` | ``check`` | ``search`` |
+``rates`` (runs of each search, 4–64), ``schedule`` (an id of :mod:`lrviz.schedules` except
+``plateau``, which needs a loss per epoch) with ``s.<name>`` for its parameters where they differ
+from the defaults; the horizon defaults fit ``steps`` (:func:`lrviz.schedules.for_steps`, e.g.
+cosine's ``T_max`` = ``steps``); ``o.<name>`` and ``s.<name>`` are checked at ``lr_max``, the
+largest base rate any training uses. The range test ignores the schedule: its rate always grows
+exponentially. ``view`` (``range`` | ``check`` | ``search`` |
 ``general``); ``check``, ``search``, ``general`` (1 once the section's button was pressed, so a
 link shows its result); ``lang``.
 
@@ -22,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from lrviz import datasets, optimizers
+from lrviz import datasets, optimizers, schedules
 from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
 from lrviz.query import MAX_SHOWN, Note, QueryReader, format_value, whole
 
@@ -37,6 +42,8 @@ SEEDS = (1, 8)
 STEPS = (50, 2000)
 RATES = (4, 64)
 EVALS = 10  # points on the training curves
+# Every schedule with a closed form: ReduceLROnPlateau needs a loss per epoch (lrviz.mlp refuses it).
+SCHEDULES = tuple(name for name, spec in schedules.SCHEDULES.items() if not spec.needs_loss)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,8 @@ class FinderConfig:
     seeds: int = 5
     steps: int = 300
     rates: int = 32
+    schedule: str = "constant"
+    schedule_params: tuple[tuple[str, Any], ...] = ()  # those that differ from for_steps' defaults
     view: View = "range"
     check: bool = False
     search: bool = False
@@ -61,15 +70,25 @@ class FinderConfig:
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
     @property
-    def model(self) -> dict[str, Any]:
-        """The keyword arguments every training call shares."""
+    def network(self) -> dict[str, Any]:
+        """The network, its optimizer and batch size: what the range test shares with the trainings."""
         return dict(width=self.width, depth=self.depth, optimizer=self.optimizer,
                     optimizer_params=dict(self.optimizer_params), batch=self.batch)
 
+    @property
+    def model(self) -> dict[str, Any]:
+        """The keyword arguments every training call shares: :attr:`network` and the schedule, its
+        horizon defaults fitted to ``steps``."""
+        defaults = schedules.for_steps(self.schedule, self.steps).defaults()
+        return dict(self.network, schedule=self.schedule,
+                    schedule_params={**defaults, **dict(self.schedule_params)})
+
 
 DEFAULT = FinderConfig()
-_KEYS = ("data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds", "steps",
-         "rates", "view", "check", "search", "general")
+KEYS = (  # the config's plain fields, one URL key each
+    "data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds", "steps",
+    "rates", "schedule", "view", "check", "search", "general",
+)
 
 
 def _steps(text: str) -> int | None:
@@ -80,34 +99,39 @@ def _steps(text: str) -> int | None:
 def parse(query: Mapping[str, str]) -> FinderConfig:
     """The config a query string describes; bad values fall back with a note."""
     read = QueryReader(query)
-    optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer)
-    lr_max = read.number("lr_max", *LR, DEFAULT.lr_max)
     config = FinderConfig(
         data=read.choice("data", datasets.DATASETS, DEFAULT.data),
         width=read.whole("width", *WIDTH, DEFAULT.width),
         depth=read.whole("depth", *DEPTH, DEFAULT.depth),
-        optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr=lr_max),
+        optimizer=read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer),
         batch=read.whole("batch", *BATCH, DEFAULT.batch),
         lr_min=read.number("lr_min", *LR, DEFAULT.lr_min),
-        lr_max=lr_max,
+        lr_max=read.number("lr_max", *LR, DEFAULT.lr_max),
         batches=read.whole("batches", *BATCHES, DEFAULT.batches),
         seeds=read.whole("seeds", *SEEDS, DEFAULT.seeds),
         steps=read.get("steps", _steps, DEFAULT.steps),
         rates=read.whole("rates", *RATES, DEFAULT.rates),
+        schedule=read.choice("schedule", SCHEDULES, DEFAULT.schedule),
         view=read.choice("view", VIEWS, DEFAULT.view),
         check=read.flag("check", DEFAULT.check),
         search=read.flag("search", DEFAULT.search),
         general=read.flag("general", DEFAULT.general),
         lang=read.get("lang", parse_lang, DEFAULT_LANG),
     )
-    notes = list(read.notes)
+    disagree = []
     if problems(config):  # keys that disagree (lr_min >= lr_max, a batch above the data): both fall back
         for key in ("lr_min", "lr_max", "batch"):
             if key in query:
-                notes.append(Note(key, str(query[key])[:MAX_SHOWN], format_value(getattr(DEFAULT, key))))
+                disagree.append(Note(key, str(query[key])[:MAX_SHOWN], format_value(getattr(DEFAULT, key))))
         config = replace(config, lr_min=DEFAULT.lr_min, lr_max=DEFAULT.lr_max, batch=DEFAULT.batch)
-    return replace(config, notes=tuple(notes))
+    # The hyper-parameters are checked at the rate the trainings will really reach (after any fallback).
+    schedule = schedules.for_steps(config.schedule, config.steps)
+    config = replace(
+        config,
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[config.optimizer], lr=config.lr_max),
+        schedule_params=read.params("s", schedule, lr=config.lr_max),
+    )
+    return replace(config, notes=(*read.notes, *disagree))
 
 
 def problems(config: FinderConfig) -> list[tuple[str, dict[str, Any]]]:
@@ -125,8 +149,9 @@ def problems(config: FinderConfig) -> list[tuple[str, dict[str, Any]]]:
 def query(config: FinderConfig) -> dict[str, str]:
     """The query string for ``config``: every key, so a link survives a change of defaults."""
     out = {"lang": config.lang}
-    for key in _KEYS:
+    for key in KEYS:
         out[key] = format_value(getattr(config, key))
-    for name, value in config.optimizer_params:
-        out[f"o.{name}"] = format_value(value)
+    for prefix, params in (("o", config.optimizer_params), ("s", config.schedule_params)):
+        for name, value in params:
+            out[f"{prefix}.{name}"] = format_value(value)
     return out

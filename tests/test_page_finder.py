@@ -4,6 +4,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz import mlp
+from lrviz.ui import finder as finder_ui
 from tests.apptest import chart_spec, open_page, param
 
 # A small model and short runs keep these tests quick; the numbers are tested in the unit tests.
@@ -69,6 +71,8 @@ def test_the_check_button_trains_and_goes_into_the_link():
     ({"lr_min": "1", "lr_max": "0.1"}, "lr_min"),
     ({"data": "iris"}, "data"),
     ({"steps": "55"}, "steps"),
+    ({"schedule": "plateau"}, "schedule"),  # needs a loss per epoch: not offered on this page
+    ({"schedule": "cosine", "s.T_max": "-1"}, "s.T_max"),
 ])
 def test_bad_links_fall_back_with_a_note(query, key):
     at = _open({**SMALL, **query, "lang": "ko"})
@@ -83,4 +87,46 @@ def test_min_above_max_in_the_widgets_is_refused_and_the_last_valid_state_kept()
     assert not at.exception
     assert any("must be below the highest rate" in e.value for e in at.error)
     assert param(at, "lr_min") == "0.0001"
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_schedule_from_the_link_is_what_the_search_trains_with(lang, monkeypatch):
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return train(*args, **kwargs)
+
+    train = mlp.train
+    monkeypatch.setattr(mlp, "train", spy)
+    finder_ui.search_result.clear()  # a result cached by another test would train nothing
+    at = _open({**SMALL, "lang": lang, "schedule": "cosine", "view": "search", "search": "1"})
+    assert at.sidebar.selectbox(key="lf_schedule").value == "cosine" and param(at, "schedule") == "cosine"
+    assert "CosineAnnealingLR" in "\n".join(c.value for c in at.caption)  # the line under the intro
+    assert len(at.get("plotly_chart")) == 1
+    # One search of 2 × 4 runs, each annealing over the whole budget (T_max = steps = 50).
+    assert [(c["schedule"], c["schedule_params"]["T_max"], c["steps"]) for c in calls] == [("cosine", 50, 50)]
+
+
+def test_the_horizon_follows_the_budget_until_the_student_sets_it():
+    at = _open({**SMALL, "schedule": "cosine"})
+    assert "plateau" not in at.sidebar.selectbox(key="lf_schedule").options
+    t_max = at.sidebar.number_input(key="lf_s_cosine_T_max")
+    assert t_max.value == 50
+    at.sidebar.number_input(key="lf_steps").set_value(100).run()
+    assert at.sidebar.number_input(key="lf_s_cosine_T_max").value == 100 and "s.T_max" not in at.query_params
+    at.sidebar.number_input(key="lf_s_cosine_T_max").set_value(70).run()
+    at.sidebar.number_input(key="lf_steps").set_value(150).run()
+    assert not at.exception
+    assert at.sidebar.number_input(key="lf_s_cosine_T_max").value == 70
+    assert (param(at, "steps"), param(at, "s.T_max")) == ("150", "70")
+
+
+def test_a_bad_schedule_parameter_is_refused_and_the_last_valid_state_kept():
+    at = _open({**SMALL, "schedule": "warmup_cosine", "lang": "ko"})
+    at.sidebar.number_input(key="lf_s_warmup_cosine_warmup_steps").set_value(60).run()  # total_steps = 50
+    assert not at.exception
+    assert any("warmup_steps" in e.value for e in at.error)
+    assert param(at, "schedule") == "warmup_cosine" and "s.warmup_steps" not in at.query_params
     assert len(at.get("plotly_chart")) == 1

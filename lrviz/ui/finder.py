@@ -3,26 +3,33 @@
 As on the playground: the first run of a session parses the URL into a
 :class:`~lrviz.finder_links.FinderConfig` and seeds the widgets; afterwards the widgets are the
 truth and every run writes the config back to the URL. Each heavy result is a cached pure
-function of the part of the config it depends on (``st.cache_resource`` with ``max_entries``).
+function of the part of the config it depends on (``st.cache_resource`` with ``max_entries``):
+the range test never sees the schedule, so picking one reruns only the trainings. A schedule's
+horizon widgets (cosine's ``T_max``, ...) start at :func:`lrviz.schedules.for_steps`' defaults
+for the budget and move with it while they hold them (:func:`_refit_horizons`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from lrviz import datasets, finder_links, optimizers, search
+from lrviz import datasets, finder_links, optimizers, schedules, search
 from lrviz import range_test as rt
 from lrviz.figures import finder as figures
 from lrviz.finder_links import DEFAULT, EVALS, VIEWS, FinderConfig
+from lrviz.params import ParamSpec
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import checked, params_form, seed_params
+from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params
 
 K = "lf_"  # session-state prefix of this page's widgets
 LAST_VALID = f"{K}last_valid"
+FITTED = f"{K}horizons_fitted"  # the budget (steps) the schedules' horizon widgets were fitted to
+NOT_OFFERED = tuple(name for name in schedules.SCHEDULES if name not in finder_links.SCHEDULES)
 CHECK_SEEDS = (0, 1, 2)
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -31,30 +38,44 @@ def _opt_prefix(name: str) -> str:
     return f"{K}o_{name}_"
 
 
+def _sched_prefix(name: str) -> str:
+    return f"{K}s_{name}_"
+
+
 def _seed(config: FinderConfig) -> None:
     """Write a config into the widgets' session state (before they are drawn)."""
     state = st.session_state
-    for key in (
-        "data",
-        "width",
-        "depth",
-        "optimizer",
-        "batch",
-        "lr_min",
-        "lr_max",
-        "batches",
-        "seeds",
-        "steps",
-        "rates",
-        "view",
-        "check",
-        "search",
-        "general",
-    ):
+    for key in finder_links.KEYS:  # the widgets carry the link's names
         state[f"{K}{key}"] = getattr(config, key)
     seed_params(
         optimizers.OPTIMIZERS[config.optimizer], _opt_prefix(config.optimizer), dict(config.optimizer_params)
     )
+    schedule = schedules.for_steps(config.schedule, config.steps)
+    seed_params(schedule, _sched_prefix(config.schedule), dict(config.schedule_params))
+
+
+def _refit_horizons() -> None:
+    """A new budget carries along every horizon parameter the student left at its default
+    (a cosine's T_max keeps ending with the training); values they typed stay."""
+    state = st.session_state
+    old, new = state.get(FITTED, DEFAULT.steps), int(state[f"{K}steps"])
+    for name in finder_links.SCHEDULES:
+        before, after = schedules.for_steps(name, old), schedules.for_steps(name, new)
+        moved = {}
+        for p, q in zip(before.params, after.params, strict=True):
+            key = f"{_sched_prefix(name)}{p.name}"
+            if p.name in schedules.HORIZONS and key in state and _at_default(p, state[key]):
+                moved[p.name] = q.default
+        seed_params(after, _sched_prefix(name), moved)
+    state[FITTED] = new
+
+
+def _at_default(spec: ParamSpec, value: Any) -> bool:
+    """Whether a widget's ``value`` (text for a list) is the parameter's default."""
+    try:
+        return spec.check(value) == spec.default
+    except ValueError:
+        return False
 
 
 def load() -> FinderConfig | None:
@@ -137,6 +158,7 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
         key=f"{K}steps",
         step=EVALS * 5,
         help=t("finder.steps_help", lang),
+        on_change=_refit_horizons,
     )
     rates = right.number_input(
         t("finder.rates", lang),
@@ -145,6 +167,11 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
         step=4,
         help=t("finder.rates_help", lang),
     )
+    state[FITTED] = int(steps)  # what _refit_horizons moves from when the budget changes
+    schedule, sched_raw = schedule_picker(
+        lang, f"{K}schedule", _sched_prefix, side, exclude=NOT_OFFERED, steps=int(steps)
+    )
+    side.caption(t("finder.schedule_note", lang))
 
     config = FinderConfig(
         data=data,
@@ -158,6 +185,7 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
         seeds=int(seeds),
         steps=int(steps),
         rates=int(rates),
+        schedule=schedule,
         view=state.get(f"{K}view") or "range",
         check=bool(state.get(f"{K}check")),
         search=bool(state.get(f"{K}search")),
@@ -168,7 +196,8 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
     if config.steps % EVALS:
         errors.append(t("finder.error.steps", lang, steps=config.steps, every=EVALS))
     params = checked(spec, raw, config.lr_max, lang, errors)
-    return replace(config, optimizer_params=params or ()), errors
+    given = checked(schedules.for_steps(schedule, config.steps), sched_raw, config.lr_max, lang, errors)
+    return replace(config, optimizer_params=params or (), schedule_params=given or ()), errors
 
 
 def view_control(lang: str) -> str:
@@ -195,6 +224,8 @@ def _range_part(config: FinderConfig) -> FinderConfig:
         config,
         steps=DEFAULT.steps,
         rates=DEFAULT.rates,
+        schedule=DEFAULT.schedule,
+        schedule_params=(),
         view="range",
         check=False,
         search=False,
@@ -204,7 +235,8 @@ def _range_part(config: FinderConfig) -> FinderConfig:
 
 
 def _train_part(config: FinderConfig) -> FinderConfig:
-    return replace(_range_part(config), steps=config.steps, rates=config.rates)
+    return replace(_range_part(config), steps=config.steps, rates=config.rates, schedule=config.schedule,
+                   schedule_params=config.schedule_params)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -215,7 +247,7 @@ def range_result(config: FinderConfig) -> rt.RangeTest:
         lr_max=config.lr_max,
         batches=config.batches,
         seeds=tuple(range(config.seeds)),
-        **config.model,
+        **config.network,
     )
 
 
@@ -281,6 +313,13 @@ def show_range(config: FinderConfig, lang: str) -> None:
     )
 
 
+def _schedule_line(config: FinderConfig, lang: str) -> None:
+    """Under a training section's intro: which schedule the runs follow, and what "the rate" then means."""
+    if config.schedule != "constant":
+        title = schedules.SCHEDULES[config.schedule].title(lang)
+        st.caption(t("finder.with_schedule", lang, schedule=title))
+
+
 def _press(flag: str) -> None:
     st.session_state[f"{K}{flag}"] = True
 
@@ -288,6 +327,7 @@ def _press(flag: str) -> None:
 def show_check(config: FinderConfig, lang: str) -> None:
     st.subheader(t("finder.check_heading", lang))
     st.markdown(t("finder.check_intro", lang, steps=config.steps, seeds=len(CHECK_SEEDS)))
+    _schedule_line(config, lang)
     st.button(
         t("finder.check_button", lang),
         key=f"{K}check_button",
@@ -331,6 +371,7 @@ def show_search(config: FinderConfig, lang: str) -> None:
             hi=figures.rate(config.lr_max),
         )
     )
+    _schedule_line(config, lang)
     st.button(
         t("finder.search_button", lang, runs=2 * config.rates),
         key=f"{K}search_button",
@@ -364,6 +405,7 @@ def show_general(config: FinderConfig, lang: str) -> None:
     st.subheader(t("finder.general_heading", lang))
     worse = f"{search.WORSE:g}"
     st.markdown(t("finder.general_intro", lang, n=config.rates, worse=worse, steps=config.steps))
+    _schedule_line(config, lang)
     st.button(t("finder.general_button", lang), key=f"{K}general_button", on_click=_press, args=("general",),
               type="primary")
     if not config.general:

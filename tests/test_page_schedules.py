@@ -80,7 +80,7 @@ def test_onecycle_code_and_plateau_cuts():
     assert "OneCycleLR(" in torch and "anneal_strategy='linear'" in torch
     assert "Keras has no such schedule" in keras and "peaks one step later" in optax
     at = clean(open_schedules(open="plateau", lang="ko"))
-    assert "63 스텝에서 학습률을 줄였습니다" in texts(at)
+    assert "63번째 스텝에서 학습률을 줄였습니다" in texts(at)
     names = [tr.get("name") for tr in chart(at, "sc_comparison")["data"]]
     assert "학습률 감소" in names
 
@@ -142,7 +142,7 @@ def test_bad_link_values_fall_back_with_a_note(key, value):
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("en", "The last valid settings are shown"),
-                                                  ("ko", "마지막으로 올바른 설정")])
+                                                  ("ko", "마지막으로 유효했던 설정")])
 def test_negative_steps_give_a_clear_message(lang, expected):
     at = clean(open_schedules(open="step", lang=lang))
     before = code(at)[0]

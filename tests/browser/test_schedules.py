@@ -46,6 +46,6 @@ def test_korean_plateau_card_marks_the_cuts(page, server):
     comparison.scroll_into_view_if_needed()
     comparison.locator(".main-svg").first.wait_for(timeout=60_000)
     assert "학습률 감소" in comparison.inner_text()  # the legend names the crosses
-    assert "63 스텝에서 학습률을 줄였습니다" in page.inner_text("[data-testid='stMain']")
+    assert "63번째 스텝에서 학습률을 줄였습니다" in page.inner_text("[data-testid='stMain']")
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "schedules-plateau-ko")

@@ -76,7 +76,7 @@ DATASETS: dict[str, DatasetInfo] = {
                          "작은 원을 둘러싼 큰 원: 특성 2개, 클래스 2개.")),
         DatasetInfo("spirals", Text("Two spirals", "두 나선"),
                     Text("Two arms winding around each other: 2 features, 2 classes; hard for a small model.",
-                         "서로 감긴 두 팔: 특성 2개, 클래스 2개. 작은 모델에게는 어렵습니다.")),
+                         "서로 감긴 두 팔: 특성 2개, 클래스 2개. 작은 모델로는 어렵습니다.")),
         DatasetInfo("digits", Text("Handwritten digits (8×8)", "손글씨 숫자 (8×8)"),
                     Text("1,797 small images of the digits 0–9 shipped with scikit-learn: 64 features, "
                          "10 classes.",

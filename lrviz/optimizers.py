@@ -241,9 +241,9 @@ def _momentum(default: float, *, positive: bool = False) -> ParamSpec:
 def _weight_decay(default: float, decoupled: bool = False) -> ParamSpec:
     how = (
         Text("Decoupled: the weights shrink by lr·λ each step, apart from the Adam step.",
-             "분리형: 매 단계 가중치를 Adam 갱신과 별도로 lr·λ 비율만큼 줄입니다.")
+             "분리형: 매 스텝 가중치를 Adam 갱신과 별도로 lr·λ 비율만큼 줄입니다.")
         if decoupled else
-        Text("L2 penalty: λ·θ is added to the gradient.", "L2 패널티: 기울기에 λ·θ를 더합니다.")
+        Text("L2 penalty: λ·θ is added to the gradient.", "L2 페널티: 기울기에 λ·θ를 더합니다.")
     )  # fmt: skip
     return ParamSpec("weight_decay", default, Text("weight decay", "가중치 감쇠"), how, lo=0.0, hi=1.0)
 
@@ -260,11 +260,11 @@ def _eps(default: float, where: Text) -> ParamSpec:
 _DAMPENING = ParamSpec(
     "dampening", 0.0, Text("dampening", "댐프닝 (감쇠)"),
     Text("Scales the new gradient's share of the buffer by (1 − τ). Not allowed with Nesterov.",
-         "버퍼에 더해지는 새 기울기의 몫을 (1 − τ)배로 줄입니다. 네스테로프와는 함께 쓸 수 없습니다."),
+         "버퍼에 더해지는 새 기울기의 몫을 (1 − τ)배로 줄입니다. Nesterov 모멘텀과는 함께 쓸 수 없습니다."),
     lo=0.0, hi=1.0,
 )  # fmt: skip
 _NESTEROV = ParamSpec(
-    "nesterov", False, Text("Nesterov momentum", "네스테로프 모멘텀"),
+    "nesterov", False, Text("Nesterov momentum", "Nesterov 모멘텀"),
     Text("Look ahead: step along g + μ·buffer. Needs momentum > 0 and dampening 0.",
          "앞을 내다보는 모멘텀: g + μ·버퍼 방향으로 이동합니다. 모멘텀 > 0, 댐프닝 0이어야 합니다."),
     kind="bool",
@@ -303,9 +303,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.name: spec
     for spec in (
         OptimizerSpec(
-            "sgd", Text("SGD", "확률적 경사 하강법 (SGD)"),
+            "sgd", Text("SGD", "확률적 경사하강법 (SGD)"),
             Text("Plain gradient steps: the baseline, and the clearest view of what the rate does.",
-                 "가장 기본적인 경사 하강: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
+                 "가장 기본적인 경사하강법: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
             r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",
             (_momentum(0.0), _DAMPENING, _NESTEROV, _weight_decay(0.0)),
             check=_check_sgd, direction=_sgd_direction,
@@ -319,7 +319,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             direction=_sgd_direction,
         ),
         OptimizerSpec(
-            "nesterov", Text("Nesterov momentum", "네스테로프 모멘텀"),
+            "nesterov", Text("Nesterov momentum", "Nesterov 모멘텀"),
             Text("Momentum that corrects itself a step earlier: less overshoot on curved valleys.",
                  "한 걸음 앞을 보고 보정하는 모멘텀: 굽은 골짜기에서 덜 지나칩니다."),
             r"b_t = \mu b_{t-1} + g_t\ (b_1 = g_1),\qquad \theta_{t+1} = \theta_t - \eta_t (g_t + \mu b_t)",
@@ -348,7 +348,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec(
             "rmsprop", Text("RMSprop", "RMSprop"),
             Text("Adagrad with a forgetting average: adapts per coordinate and keeps moving.",
-                 "잊어 가는 평균을 쓰는 Adagrad: 좌표마다 보폭을 맞추면서도 멈추지 않습니다."),
+                 "옛 기울기를 잊어 가는 이동 평균을 쓰는 Adagrad: 좌표마다 보폭을 맞추되 멈추지 않습니다."),
             r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\qquad \theta_{t+1} = \theta_t - "
             r"\eta_t \frac{g_t}{\sqrt{s_t} + \epsilon}",
             (
@@ -368,7 +368,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec(
             "adam", Text("Adam", "Adam"),
             Text("Momentum plus per-coordinate scaling: a robust default for deep networks.",
-                 "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝의 무난한 기본값입니다."),
+                 "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝에서 무난한 기본 선택입니다."),
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t d_t",
             (_BETAS, _ADAM_EPS, _weight_decay(0.0), _AMSGRAD),
             direction=_adam_direction,

@@ -94,7 +94,7 @@ GUIDE: dict[str, Guide] = {
         "학습률을 천천히, 계속 줄여야 하는 긴 학습에 씁니다. SGD 수렴 증명에 나오는 감쇠입니다.")),
     "step": Guide(_own("step"), Text(
         "A known training length and a recipe to follow: cut by 10× when progress slows (ResNet).",
-        "학습 길이가 정해져 있고 따를 레시피가 있을 때: 진행이 느려지면 10배로 줄입니다(ResNet).")),
+        "학습 길이와 따를 레시피가 정해져 있을 때: 진행이 느려지면 학습률을 10분의 1로 줄입니다(ResNet).")),
     "multistep": Guide(_own("multistep"), Text(
         "You know from earlier runs at which steps the loss stalls; cut exactly there.",
         "이전 실험에서 손실이 정체되는 스텝을 알고 있을 때, 바로 그 지점에서 줄입니다.")),
@@ -113,7 +113,8 @@ GUIDE: dict[str, Guide] = {
         "예산이 정해진 학습: 처음엔 빠르게, 끝은 길고 부드럽게. T_max를 전체 스텝 수로 두세요.")),
     "cosine_restarts": Guide(_own("cosine_restarts"), Text(
         "Rugged losses with poor local minima: each restart kicks the point out; also gives snapshots.",
-        "나쁜 지역 최적점이 많은 손실: 재시작할 때마다 점을 밀어내 빠져나오게 합니다.")),
+        "나쁜 지역 최적점이 많은 손실: 재시작할 때마다 점을 밀어내 빠져나오게 합니다. "
+        "재시작마다 스냅샷 모델도 얻을 수 있습니다.")),
     "warmup_cosine": Guide(_own("warmup_cosine"), Text(
         "Adam and large batches (transformers): the warm-up keeps the first, badly estimated steps small.",
         "Adam과 큰 배치(트랜스포머): 워밍업이 추정이 부정확한 처음 몇 스텝을 작게 유지합니다.")),

@@ -461,7 +461,7 @@ _SPECS = (
     ScheduleSpec(
         "cyclic", Text("Cyclical (CyclicLR)", "주기적 학습률 (CyclicLR)"),
         Text("Bounce between base_lr and max_lr; cheap to tune and helps to cross saddle points.",
-             "base_lr와 max_lr 사이를 오르내립니다. 튜닝이 쉽고 안장점을 넘는 데 도움이 됩니다."),
+             "base_lr에서 max_lr까지 오르내립니다. 튜닝이 쉽고 안장점을 넘는 데 도움이 됩니다."),
         r"\eta_t = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr}) \cdot \text{tri}(t) \cdot f,"
         r"\quad f \in \{1,\ 2^{1 - \text{cycle}},\ \gamma^{t}\}",
         (
@@ -516,11 +516,11 @@ _SPECS = (
                 "각 구간의 모양: 코사인 또는 직선입니다."),
                kind="choice", choices=("cos", "linear")),
             _p("div_factor", 25.0, ("div factor", "시작 나눗수"),
-               ("Starting rate = max_lr / div_factor.", "시작 학습률 = max_lr / div_factor 입니다."),
+               ("Starting rate = max_lr / div_factor.", "시작 학습률 = max_lr / div_factor입니다."),
                lo=1.0, hi=1e4, log=True),
             _p("final_div_factor", 1e4, ("final div factor", "최종 나눗수"),
                ("Lowest rate = starting rate / final_div_factor.",
-                "최저 학습률 = 시작 학습률 / final_div_factor 입니다."),
+                "최저 학습률 = 시작 학습률 / final_div_factor입니다."),
                lo=1.0, hi=1e8, log=True),
             _p("three_phase", False, ("three phases", "3단계"),
                ("Come back down to the starting rate symmetrically before the final anneal.",

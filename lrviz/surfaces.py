@@ -211,13 +211,13 @@ def ravine(kappa: float = 25.0) -> Surface:
         domain=((-3.0, 3.0), (-3.0, 3.0)),
         start=(-2.8, 0.8),
         known=((0.0, 0.0),),
-        title=Text("Ravine (ill-conditioned)", "협곡 (조건수가 큰)"),
+        title=Text("Ravine (ill-conditioned)", "협곡 (조건수가 큼)"),
         latex=rf"f(x, y) = \tfrac{{1}}{{2}}\left(x^2 + {kappa:g}\,y^2\right)",
         lesson=Text(
             "Steep across the valley, flat along it: the steep direction caps the rate at 2/λmax (= 2/κ), "
             "so progress along the valley floor crawls while the path zig-zags.",
             "골짜기를 가로지르는 방향은 가파르고 따라가는 방향은 평평합니다. 가파른 방향이 학습률을 "
-            "2/λmax (= 2/κ) 이하로 묶기 때문에 골짜기 바닥을 따라가는 진행은 느리고 "
+            "2/λmax (= 2/κ)보다 작게 묶어 두기 때문에 골짜기 바닥을 따라가는 진행은 느리고 "
             "경로는 지그재그를 그립니다.",
         ),
     )
@@ -355,7 +355,7 @@ def _builtins() -> dict[str, Surface]:
             lesson=Text(
                 "Two global and four local minima: where you end depends on where you start and how far "
                 "you step.",
-                "전역 최솟값 2개와 지역 최솟값 4개: "
+                "전역 최솟값 2개와 지역 최적점 4개: "
                 "어디서 출발해 얼마나 크게 걷느냐에 따라 도착점이 달라집니다.",
             ),
         ),

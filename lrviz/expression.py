@@ -42,7 +42,7 @@ from typing import Any, NoReturn
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.i18n import Text
+from lrviz.i18n import BilingualError, Text
 
 MAX_LENGTH, MAX_DEPTH, MAX_NODES, MAX_LITERAL, MAX_EXPONENT = 200, 12, 150, 1e6, 10
 FUNCTIONS = {name: name for name in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh",
@@ -59,12 +59,12 @@ _LOOKALIKES = {"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/", "²": "^
 _OPEN, _CLOSE = "([{", ")]}"
 
 
-class ExpressionError(ValueError):
+class ExpressionError(BilingualError):
     """A formula we refuse: ``message`` in both languages, ``column`` (1-based) or None."""
 
     def __init__(self, message: Text, column: int | None = None) -> None:
-        super().__init__(message.en)
-        self.message, self.column = message, column
+        super().__init__(message)
+        self.column = column
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. across Streamlit's caches
         return type(self), (self.message, self.column)

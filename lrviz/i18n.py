@@ -8,7 +8,7 @@ language missing. Page-level strings live in ``assets/locales/<lang>/``.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -24,6 +24,26 @@ class Text(NamedTuple):
     def __call__(self, lang: str) -> str:
         """The text in ``lang``; English for a language we do not have."""
         return self.ko if lang == "ko" else self.en
+
+
+class BilingualError(ValueError):
+    """A ``ValueError`` whose message a student can read in either language.
+
+    ``str(error)`` is the English text (for logs and tests); :func:`message` gives the
+    student's language. The core raises these where a student's input is refused.
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. across Streamlit's caches
+        return type(self), (self.message,)
+
+
+def message(error: Exception, lang: str) -> str:
+    """What ``error`` says, in ``lang`` when it can say it in both languages."""
+    return error.message(lang) if isinstance(error, BilingualError) else str(error)
 
 
 def parse_lang(value: object) -> Lang | None:

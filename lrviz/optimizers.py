@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from lrviz.i18n import Text
+from lrviz.i18n import BilingualError, Text
 from lrviz.params import ParamSpec, Spec
 
 Params = Mapping[str, Any]
@@ -288,10 +288,13 @@ _ADAM_EPS = _eps(1e-8, Text("Adam's steps are at most about lr while it is small
 def _check_sgd(p: Params, lr: float) -> None:
     del lr
     if p["nesterov"] and (p["momentum"] <= 0 or p["dampening"] != 0):
-        raise ValueError(
+        raise BilingualError(Text(
             f"`nesterov`=True needs `momentum` > 0 (got {p['momentum']!r}) and `dampening` == 0 "
-            f"(got {p['dampening']!r}), as torch.optim.SGD."
-        )
+            f"(got {p['dampening']!r}), as torch.optim.SGD.",
+            f"`nesterov`=True이면 `momentum` 값이 0보다 커야 하고(받은 값: {p['momentum']!r}) "
+            f"`dampening` 값은 0이어야 합니다(받은 값: {p['dampening']!r}). "
+            "torch.optim.SGD와 같은 규칙입니다.",
+        ))
 
 
 _ADAM_LATEX = (

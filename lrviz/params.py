@@ -23,7 +23,7 @@ from typing import Any, Literal
 import jax
 import jax.numpy as jnp
 
-from lrviz.i18n import Text
+from lrviz.i18n import BilingualError, Text
 
 Kind = Literal["float", "int", "floats", "bool", "choice", "ints"]
 TRACED_KINDS = frozenset({"float", "int", "floats"})
@@ -57,18 +57,21 @@ class ParamSpec:
     def traced(self) -> bool:
         return self.kind in TRACED_KINDS
 
-    def describe_range(self) -> str:
+    def describe_range(self) -> Text:
         """The allowed values in words, for error messages."""
         if self.kind == "bool":
-            return "True or False"
+            return Text("True or False", "True 또는 False")
         if self.kind == "choice":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            listed = ", ".join(repr(c) for c in self.choices)
+            return Text(f"one of {listed}", f"{listed} 중 하나")
         lo = "-inf" if self.lo is None else f"{self.lo:g}"
         hi = "inf" if self.hi is None else f"{self.hi:g}"
         left = "(" if self.lo_open or self.lo is None else "["
         right = ")" if self.hi_open or self.hi is None else "]"
-        what = {"int": "an integer", "ints": "integers"}.get(self.kind, "a number")
-        return f"{what} in {left}{lo}, {hi}{right}"
+        interval = f"{left}{lo}, {hi}{right}"
+        what = {"int": Text("an integer", "정수"), "ints": Text("integers", "정수들")}.get(
+            self.kind, Text("a number", "수"))
+        return Text(f"{what.en} in {interval}", f"{interval} 범위의 {what.ko}")
 
     def check(self, value: Any) -> Any:
         """The value coerced to this parameter's kind; ``ValueError`` if not allowed."""
@@ -116,8 +119,10 @@ class ParamSpec:
             return False
         return not (self.hi is not None and (v > self.hi or (self.hi_open and v == self.hi)))
 
-    def _error(self, value: Any) -> ValueError:
-        return ValueError(f"`{self.name}` (={value!r}) must be {self.describe_range()}.")
+    def _error(self, value: Any) -> BilingualError:
+        allowed = self.describe_range()
+        return BilingualError(Text(f"`{self.name}` (={value!r}) must be {allowed.en}.",
+                                   f"`{self.name}`에는 {allowed.ko}만 쓸 수 있습니다(받은 값: {value!r})."))
 
 
 def _finite_float(value: Any) -> float:

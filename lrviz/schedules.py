@@ -45,7 +45,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.i18n import Text
+from lrviz.i18n import BilingualError, Text
 from lrviz.params import ParamSpec, Spec
 from lrviz.plateau import PLATEAU_PARAMS, Plateau, PlateauState, replay
 
@@ -289,18 +289,22 @@ _ETA_MIN = _p(
 def _cyclic_check(p: Mapping[str, Any], lr: float) -> None:
     base, peak = _cyclic_bounds(lr, p)
     if peak < base:
-        raise ValueError(
+        raise BilingualError(Text(
             f"`max_lr` (={peak!r}) must be >= `base_lr` (={base!r}): "
-            "the rate cycles from base_lr up to max_lr."
-        )
+            "the rate cycles from base_lr up to max_lr.",
+            f"`max_lr` 값(={peak!r})은 `base_lr` 값(={base!r}) 이상이어야 합니다. 학습률이 base_lr 값에서 "
+            "max_lr 값까지 오르내리기 때문입니다.",
+        ))
 
 
 def _warmup_check(p: Mapping[str, Any], lr: float) -> None:
     if p["total_steps"] <= p["warmup_steps"]:
-        raise ValueError(
+        raise BilingualError(Text(
             f"`total_steps` (={p['total_steps']!r}) must be greater than `warmup_steps` "
-            f"(={p['warmup_steps']!r}): total_steps counts the warm-up too."
-        )
+            f"(={p['warmup_steps']!r}): total_steps counts the warm-up too.",
+            f"`total_steps` 값(={p['total_steps']!r})은 `warmup_steps` 값(={p['warmup_steps']!r})보다 커야 "
+            "합니다. total_steps에는 워밍업 스텝도 들어가기 때문입니다.",
+        ))
 
 
 _SPECS = (

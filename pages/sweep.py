@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import links
+from lrviz import i18n, links
 from lrviz.strings import t
 from lrviz.surfaces import ExpressionError
 from lrviz.ui import shell
@@ -38,7 +38,7 @@ try:
                       optimizers=len(config.optimizers))):
         shown = sw.compute(config)
 except ValueError as error:
-    st.error(t("sweep.engine_error", lang, detail=str(error)))
+    st.error(t("sweep.engine_error", lang, detail=i18n.message(error, lang)))
     config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
     shown = sw.compute(config)
 st.session_state[sw.LAST_VALID] = config

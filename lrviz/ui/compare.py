@@ -17,6 +17,7 @@ import streamlit as st
 from lrviz import comparison, optimizers, schedules, surfaces, verdict
 from lrviz.comparison import MAX_ROWS, CompareConfig, Row
 from lrviz.figures import compare as figures
+from lrviz.i18n import message
 from lrviz.links import LR_RANGE, MAX_STEPS
 from lrviz.strings import t
 from lrviz.ui import shell
@@ -205,7 +206,7 @@ def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
             given.append(tuple((p.name, resolved[p.name]) for p in spec.params if p.name in raw))
         row = Row(optimizer, float(lr), schedule, given[0], given[1])
     except ValueError as error:
-        errors.append(t("compare.row_error", lang, index=index + 1, detail=str(error)))
+        errors.append(t("compare.row_error", lang, index=index + 1, detail=message(error, lang)))
         return last
     state[f"{K}valid"][rid] = row
     return row

@@ -15,6 +15,7 @@ import streamlit as st
 
 from lrviz import engine, optimizers, schedule_links, schedules, surfaces, verdict
 from lrviz.figures import schedules as figures
+from lrviz.i18n import message
 from lrviz.query import Note, format_value
 from lrviz.schedule_code import Setup, export
 from lrviz.schedule_guide import ENTRIES, GALLERY, entry_for
@@ -128,7 +129,7 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
         resolved = spec.resolve({**dict(entry.params), **raw}, config.lr)
         config = replace(config, params=schedule_links.changes(spec.defaults(), dict(entry.params), resolved))
     except ValueError as error:
-        errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=message(error, lang)))
     opt_given = checked(opt_spec, opt_raw, config.lr, lang, errors)
     if opt_given is not None:
         config = replace(config, optimizer_params=opt_given)

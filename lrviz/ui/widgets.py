@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from lrviz import schedules, surfaces
+from lrviz.i18n import message
 from lrviz.links import CUSTOM
 from lrviz.params import ParamSpec, Spec
 from lrviz.strings import t
@@ -110,7 +111,7 @@ def checked(spec: Spec, raw: dict[str, Any], lr: float, lang: str,
     try:
         resolved = spec.resolve(raw, lr)
     except ValueError as error:
-        errors.append(t("errors.params", lang, name=spec.title(lang), detail=str(error)))
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=message(error, lang)))
         return None
     return tuple((name, resolved[name]) for name in raw)
 

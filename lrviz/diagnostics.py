@@ -68,6 +68,18 @@ def lam_max(surface: Surface, point: np.ndarray) -> float:
     return float(eig[-1])
 
 
+def fastest_gd_rate(surface: Surface, point) -> float | None:
+    r"""The constant rate at which plain gradient descent closes in fastest near ``point``.
+
+    On a quadratic with Hessian eigenvalues :math:`\lambda_1 \le \dots \le \lambda_n`, each step
+    multiplies the error along eigenvector i by :math:`1 - \eta\lambda_i`; the worst factor
+    :math:`\max_i |1 - \eta\lambda_i|` is smallest at :math:`\eta = 2/(\lambda_1 + \lambda_n)`
+    (1/λ in 1-D). None where the curvature is not positive in every direction.
+    """
+    eig = np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
+    return 2.0 / (eig[0] + eig[-1]) if eig[0] > 0 else None
+
+
 def curvature(surface: Surface, start: np.ndarray) -> Curvature:
     """λmax at ``start`` and at the minimum nearest to it, and the critical rate 2/λmax."""
     start = np.asarray(start, dtype=float)
@@ -178,6 +190,9 @@ class Limit(NamedTuple):
     formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
 
 
+WITH_CRITICAL_RATE = ("sgd", "momentum", "nesterov")  # the others rescale steps by their history
+
+
 def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:
     """The critical rate of the SGD family on a quadratic of curvature ``lam``; None for adaptive ones.
 
@@ -188,7 +203,7 @@ def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:
     ηλ < 2(1 + μ)/(1 + 2μ). Adagrad, RMSprop and Adam rescale every step by
     their gradient history, so no such fixed limit exists for them.
     """
-    if optimizer not in ("sgd", "momentum", "nesterov"):
+    if optimizer not in WITH_CRITICAL_RATE:
         return None
     mu = float(params.get("momentum", 0.0 if optimizer == "sgd" else 0.9))
     nesterov = optimizer == "nesterov" or bool(params.get("nesterov", False))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lrviz import diagnostics
 from lrviz.diagnostics import Limit, Status
 from lrviz.engine import Trajectory
 from lrviz.strings import t
@@ -66,22 +67,17 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict(status, headline, detail + " " + fix)
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
+        detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
+        nearest = run.curvature.nearest_minimum
+        fastest = None if nearest is None else diagnostics.fastest_gd_rate(surface, nearest)
+        if limit is not None and limit.formula == "2/λmax" and fastest is not None:
+            detail += " " + t("verdict.converged_gd", lang, critical=critical, fastest=number(fastest),
+                              overshoot=number(run.curvature.critical_lr / 2))
         return Verdict(
             status,
             t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
               lang, steps=steps),
-            t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
-            + (
-                " "
-                + t(
-                    "verdict.converged_gd",
-                    lang,
-                    critical=critical,
-                    fastest=number(run.curvature.critical_lr / 2),
-                )
-                if limit is not None and limit.formula == "2/λmax"
-                else ""
-            ),
+            detail,
         )
     if status == "stuck_local":
         return Verdict(
@@ -97,7 +93,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             status,
             t("verdict.oscillating", lang),
             t(
-                "verdict.oscillating_detail",
+                "verdict.oscillating_detail" if limit is not None else "verdict.oscillating_detail_adaptive",
                 lang,
                 share=f"{share:.0f}",
                 window=window,

@@ -24,7 +24,8 @@ def test_a_value_out_of_range_names_the_parameter_and_the_range_in_both_language
 
 @pytest.mark.parametrize(("call", "korean"), [
     (lambda: schedules.get("cyclic").resolve({"base_lr": 0.5, "max_lr": 0.1}, 0.1), "이상이어야 합니다"),
-    (lambda: schedules.get("warmup_cosine").resolve({"warmup_steps": 50, "total_steps": 40}, 0.1), "보다 커야"),
+    (lambda: schedules.get("warmup_cosine").resolve({"warmup_steps": 50, "total_steps": 40}, 0.1),
+     "보다 커야"),
     (lambda: optimizers.get("sgd").resolve({"nesterov": True, "momentum": 0.0}, 0.1), "0보다 커야"),
     (lambda: optimizers.get("adam").resolve({"betas": "0.9"}, 0.1), "`betas`에는"),
 ])

@@ -155,6 +155,25 @@ def test_playground_invalid_parameters_keep_the_last_valid_state():
     assert verdict_text(at)
 
 
+def test_playground_refused_parameters_are_explained_in_korean():
+    at = open_page(PLAYGROUND, surface="quadratic", schedule="cyclic", lr="0.1", lang="ko")
+    at.text_input(key="pg_s_cyclic_max_lr").input("0.001").run()  # below base_lr
+    assert any("이상이어야 합니다" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(("lr", "side"), [("1", "**at**"), ("0.9", "**below**"), ("1.1", "**above**")])
+def test_playground_says_when_the_rate_sits_on_the_critical_rate(lr, side):
+    at = open_page(PLAYGROUND, surface="quadratic", lr=lr, lang="en")  # f = x², 2/λmax = 1
+    assert f"η = {lr} is {side} the critical rate" in texts(at)
+
+
+def test_playground_no_adaptive_excuse_for_sgd_on_a_bad_formula():
+    at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1", lang="en")
+    at.text_input(key="pg_formula").input("x**2 + sin(").run()
+    assert_clean(at)
+    assert at.error and "rescales every step" not in texts(at)
+
+
 def test_links_module_agrees_with_the_page_defaults():
     at = open_page(PLAYGROUND)
     lr = at.query_params["lr"]

@@ -84,3 +84,21 @@ def test_a_slow_run_is_only_told_to_raise_its_rate_when_that_would_help(surface,
     for lang in ("en", "ko"):
         headline = verdict(run, get(surface), lang, limit).headline
         assert headline == t(key, lang, steps=steps)
+
+
+def test_the_quickest_gd_rate_is_two_over_the_sum_of_the_extreme_curvatures():
+    """On the ravine (curvatures 1 and 25) the quickest constant rate is 2/26, not 1/λmax = 1/25,
+    and gradient descent there needs fewer steps than at 1/λmax or just under 2/λmax."""
+    from lrviz.diagnostics import fastest_gd_rate
+
+    ravine = get("ravine")
+    assert fastest_gd_rate(ravine, (0.0, 0.0)) == pytest.approx(2 / 26, rel=1e-4)
+    assert fastest_gd_rate(get("quadratic"), (0.0,)) == pytest.approx(1 / 2, rel=1e-4)  # f = x², λ = 2
+
+    def steps(lr: float) -> int:
+        return engine.run(ravine, "sgd", lr=lr, steps=500).converged_at
+
+    assert steps(2 / 26) < min(steps(1 / 25), steps(0.99 * 2 / 25))
+    run = engine.run(ravine, "sgd", lr=2 / 26, steps=500)
+    text = verdict(run, ravine, "en", stability_limit("sgd", {}, run.curvature.lam_min)).detail
+    assert "2/(λmin + λmax) ≈ 0.0769" in text and "1/λmax ≈ 0.04" in text

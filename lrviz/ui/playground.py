@@ -8,6 +8,7 @@ to the URL, so the address bar always holds a link to what is on screen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -121,11 +122,14 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
                       use_container_width=True, help=t("pg.tenth_help", lang))
     lr = st.session_state[f"{K}lr"]
-    if limit is None:
+    if limit is None and optimizer not in diagnostics.WITH_CRITICAL_RATE:
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
         st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
-    elif np.isfinite(limit.value):
+    elif limit is not None and np.isfinite(limit.value):
+        # A rate on the slider's grid can equal the critical rate up to its rounding.
         side = "above" if lr > limit.value else "below"
+        if math.isclose(lr, limit.value, rel_tol=1e-3):
+            side = "at"
         st.markdown(t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
                       formula=limit.formula))
     return lr

@@ -115,6 +115,11 @@ def test_playground_hostile_formula_in_the_link_falls_back_with_a_note(formula):
     assert any("formula" in w.value for w in at.warning)
 
 
+def test_link_values_in_notes_are_shown_as_typed_not_as_markdown():
+    at = open_page(PLAYGROUND, surface="custom", formula="__import__('os')", dim="1")
+    assert any(r"\_\_import\_\_" in w.value for w in at.warning)  # not bold "import"
+
+
 def test_playground_hostile_formula_typed_keeps_the_last_valid_surface():
     at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1")
     at.text_input(key="pg_formula").input("x.__class__").run()

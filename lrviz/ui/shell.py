@@ -11,6 +11,7 @@ reruns, so ``app.py`` routes from the first request on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -41,7 +42,12 @@ def page() -> Lang:
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
-        st.warning(t("url.note", lang, name=note.key, value=note.value, fallback=note.fallback))
+        st.warning(t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback))
+
+
+def _literal(text: str) -> str:
+    """``text`` shown as typed: Markdown and LaTeX marks escaped (``__import__`` is not bold)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text)
 
 
 def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callable[[C], None]) -> C | None:

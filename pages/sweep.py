@@ -48,6 +48,7 @@ st.subheader(t("sweep.rates_heading", lang))
 sw.chart(shown.rates, "rates")
 st.caption(t("sweep.rates_caption", lang))
 st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
+st.caption(t("sweep.table_caption", lang))
 for hint in sw.range_hints(shown.results, lang):
     st.info(hint)
 best_lr = shown.results[0].best_lr

@@ -224,17 +224,32 @@ def main_axes(surface: Surface, view: View, lang: str) -> dict:
     return {"xaxis": x, "yaxis": y, "images": [map_image(surface)]}
 
 
-def log_ticks(values: np.ndarray, most: int = 4) -> dict:
-    """Tick settings for a short log axis over ``values``: whole decades only, at most ``most``.
+def log_ticks(values: np.ndarray, most: int = 3) -> dict:
+    """Tick values and short labels for a small log axis over ``values``, at most ``most``.
 
-    plotly.js labels 2 and 5 between decades on its own, or every digit when the
-    span is short, which crowds a chart only 80 pixels tall.
+    Whole decades when two or more lie in the range (the lowest, the highest, one between),
+    else the two ends and the middle to two significant digits. plotly.js's own choice
+    adds 2 and 5 between decades, or superscript powers, which stack or get cut off
+    in a chart 80 pixels tall.
     """
     positive = np.asarray(values, dtype=float)
     positive = positive[np.isfinite(positive) & (positive > 0)]
     if positive.size == 0:
         return {}
-    decades = np.log10(positive.max()) - np.log10(positive.min())
-    if decades < 1:  # labels at 2 and 5 of the decade, not at every digit
-        return {"dtick": "D2"}
-    return {"dtick": int(np.ceil(decades / most))}
+    lo, hi = np.log10(positive.min()), np.log10(positive.max())
+    first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
+    if last > first:
+        exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))
+        ticks = [10.0 ** int(k) for k in exponents]
+    else:
+        ticks = sorted({float(f"{v:.2g}") for v in np.logspace(lo, hi, min(most, 3))})
+    return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
+
+
+def short_number(value: float) -> str:
+    """``0.01``, ``2.5``, ``300``, ``1e-12``, ``2.5e-5``: the shortest label a reader takes in at once."""
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.2g}" if abs(value) < 100 else f"{value:.0f}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"

@@ -124,7 +124,7 @@ def build_animation(
         if visible:
             names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=landscape.SIDE_X[0],
                               y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
-    for n, values in (("2", gap), ("4", grad_norm)):
+    for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn
         side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
@@ -425,9 +425,9 @@ def build_scrub(
     layout = dict(
         **landscape.main_axes(surface, view, lang),
         xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
-                    title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs)),
+                    title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs, most=4)),
         yaxis2=dict(domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang)),
-                    **landscape.log_ticks(final)),
+                    **landscape.log_ticks(final, most=4)),
         height=620 if big else 540,
         showlegend=False,
         margin=dict(l=60, r=10, t=56 if big else 44, b=80),

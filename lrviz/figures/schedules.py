@@ -180,7 +180,7 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
         **landscape.main_axes(surface, view, lang),
         xaxis2=dict(domain=side, anchor="y2", range=span, showticklabels=False),
         yaxis2=dict(domain=[0.56, 0.95], anchor="x2", type="log",
-                    **landscape.log_ticks(np.concatenate(gaps))),
+                    **landscape.log_ticks(np.concatenate(gaps), most=4)),
         xaxis3=dict(domain=side, anchor="y3", range=span, title=dict(text=t("figure.step", lang))),
         yaxis3=dict(domain=[0.0, 0.4], anchor="x3", **_rate_axis(rate_curves)),
         annotations=[

@@ -136,18 +136,28 @@ class Comparison:
     training: mlp.Training
 
 
-WORSE = 3.0  # "too small" / "too large": a validation loss above 3x the best
+STILL = 0.9  # "barely learned": the validation loss ended above 90 % of where it started
 SMALL_FACTOR, LARGE_FACTOR = 1 / 30, 10.0  # the fallbacks when the grid has no such rate
 
 
-def three_rates(found: Search, worse: float = WORSE) -> tuple[float, float, float]:
-    """(too small, good, too large) from a search: ``good`` is its best rate; the others are the
-    grid's nearest rates below and above it whose validation loss is more than ``worse`` times
-    the best (a diverged run counts), or ``good / 30`` and ``10 · good`` if the grid has none."""
-    good = found.best_lr
-    lrs, losses = found.grid.lrs, found.grid.final_val_loss
-    bad = losses > worse * found.best_loss
-    below, above = lrs[bad & (lrs < good)], lrs[bad & (lrs > good)]
+def three_rates(found: Search) -> tuple[float, float, float]:
+    """(too small, good, too large), read off the search's grid.
+
+    ``good`` is the grid rate whose final validation loss, averaged with its neighbours' on the
+    grid, is lowest: a rate that stays good when nudged, not a lucky one at the edge of the cliff
+    (a diverged neighbour counts as infinite loss). ``too small`` is the largest grid rate below
+    it whose validation loss ended above :data:`STILL` of where it started (it barely learned),
+    ``too large`` the smallest rate above it that barely learned or diverged.
+    Without such rates, ``good / 30`` and ``10 · good``; without any finite loss, the search's best.
+    """
+    lrs, final = found.grid.lrs, found.grid.final_val_loss
+    start = found.grid.val_loss[:, 0]
+    padded = np.concatenate([[np.nan], final, [np.nan]])
+    with np.errstate(invalid="ignore"):
+        robust = np.nanmean(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+    good = float(lrs[np.argmin(robust)]) if np.isfinite(robust).any() else found.best_lr
+    still = final >= STILL * start  # barely learned; a diverged run (infinite loss) too
+    below, above = lrs[still & (lrs < good)], lrs[still & (lrs > good)]
     small = float(below.max()) if below.size else good * SMALL_FACTOR
     large = float(above.min()) if above.size else good * LARGE_FACTOR
     return small, good, large

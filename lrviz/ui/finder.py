@@ -403,8 +403,8 @@ def show_search(config: FinderConfig, lang: str) -> None:
 
 def show_general(config: FinderConfig, lang: str) -> None:
     st.subheader(t("finder.general_heading", lang))
-    worse = f"{search.WORSE:g}"
-    st.markdown(t("finder.general_intro", lang, n=config.rates, worse=worse, steps=config.steps))
+    still = f"{100 * search.STILL:.0f}"
+    st.markdown(t("finder.general_intro", lang, n=config.rates, still=still, steps=config.steps))
     _schedule_line(config, lang)
     st.button(t("finder.general_button", lang), key=f"{K}general_button", on_click=_press, args=("general",),
               type="primary")

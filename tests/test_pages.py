@@ -194,3 +194,10 @@ def test_home_links_every_page_that_app_py_routes():
     assert {"playground", "compare", "sweep", "schedules", "lr-finder"} <= paths
     linked = {link.proto.page for link in open_app().get("page_link")}
     assert paths <= linked
+
+
+def test_presentation_mode_enlarges_the_page_text_too():
+    plain = open_page(PLAYGROUND, surface="quadratic", lr="0.1")
+    big = open_page(PLAYGROUND, surface="quadratic", lr="0.1", big="1")
+    assert not any("font-size" in str(e.proto) for e in plain.get("html"))
+    assert any("font-size" in str(e.proto) for e in big.get("html"))

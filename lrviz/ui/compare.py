@@ -21,7 +21,7 @@ from lrviz.i18n import message
 from lrviz.links import LR_RANGE, MAX_STEPS
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import params_form, seed_params, surface_label
+from lrviz.ui.widgets import params_form, presentation, seed_params, surface_label
 
 K = "cmp_"
 
@@ -266,6 +266,7 @@ def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
             width="stretch",
         )
     big = side.toggle(t("compare.big", lang), key=f"{K}big", help=t("compare.big_help", lang))
+    presentation(big)
     config = CompareConfig(
         surface=name,
         rows=rows,

@@ -24,6 +24,7 @@ from lrviz.ui.widgets import (
     checked,
     nearest_rate,
     params_form,
+    presentation,
     schedule_picker,
     seed_params,
     surface_picker,
@@ -163,6 +164,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
                                disabled=not clip_on, format="%.3g")
         seed = st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed")
     big = side.toggle(t("pg.big", lang), key=f"{K}big", help=t("pg.big_help", lang))
+    presentation(big)
 
     config = PlaygroundConfig(
         surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],

@@ -20,7 +20,7 @@ from lrviz.links import PlaygroundConfig
 from lrviz.strings import t
 from lrviz.sweeps import SweepConfig
 from lrviz.ui import shell
-from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params, surface_picker
+from lrviz.ui.widgets import checked, params_form, presentation, schedule_picker, seed_params, surface_picker
 from lrviz.verdict import number
 
 K = "sw_"  # session-state prefix of this page's widgets
@@ -98,6 +98,7 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
     steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
     big = side.toggle(t("pg.big", lang), key=f"{K}big", help=t("pg.big_help", lang))
+    presentation(big)
     base = PlaygroundConfig(surface=surface, formula=formula, dim=int(dim), optimizer=names[0],
                             schedule=schedule, steps=int(steps), big=bool(big), lang=lang)
     for spec, raw, field_name in ((primary, opt_raw, "optimizer_params"),

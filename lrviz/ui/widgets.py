@@ -140,3 +140,14 @@ def surface_picker(lang: str, prefix: str, on_change, container=st) -> tuple[str
     formula = container.text_input(t("pg.formula", lang), key=f"{prefix}formula",
                                    help=t("pg.formula_help", lang), on_change=on_change)
     return surface, formula, int(dim)
+
+
+# Presentation mode: the page's own text grows with the charts' (theme.figure enlarges those),
+# so the back row of a lecture hall reads the verdicts too. Streamlit sizes its text in rem.
+_PRESENTATION_CSS = "<style>html { font-size: 21px; }</style>"
+
+
+def presentation(big: bool) -> None:
+    """Enlarge every text on the page by about 1.3× while presentation mode is on."""
+    if big:
+        st.html(_PRESENTATION_CSS)

@@ -112,6 +112,22 @@ def distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> n
     return _distance_to(np.asarray(points, dtype=float), targets)
 
 
+def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float, ...]] | None:
+    """How many steps a run spent within 10 tolerances of a saddle point (the net ``classify``
+    uses), and which saddle; None if it never came that close."""
+    if not surface.saddles:
+        return None
+    points = np.nan_to_num(np.asarray(points, dtype=float), nan=np.inf)
+    diff = points[:, None, :] - np.asarray(surface.saddles)
+    distance = np.linalg.norm(diff, axis=-1)  # (steps + 1, saddles)
+    near = distance <= 10 * tolerance(surface)
+    counts = near.sum(axis=0)
+    if not counts.any():
+        return None
+    which = int(np.argmax(counts))
+    return int(counts[which]), tuple(surface.saddles[which])
+
+
 def classify(
     surface: Surface,
     points: np.ndarray,

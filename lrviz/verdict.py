@@ -19,6 +19,8 @@ from lrviz.engine import Trajectory
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 
+SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
+
 
 class Verdict(NamedTuple):
     status: Status
@@ -70,6 +72,9 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
         nearest = run.curvature.nearest_minimum
         fastest = None if nearest is None else diagnostics.fastest_gd_rate(surface, nearest)
+        visit = diagnostics.saddle_visit(surface, run.points)
+        if visit is not None and visit[0] >= SADDLE_STAY:
+            detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.formula == "2/λmax" and fastest is not None:
             detail += " " + t("verdict.converged_gd", lang, critical=critical, fastest=number(fastest),
                               overshoot=number(run.curvature.critical_lr / 2))

@@ -102,3 +102,14 @@ def test_the_quickest_gd_rate_is_two_over_the_sum_of_the_extreme_curvatures():
     run = engine.run(ravine, "sgd", lr=2 / 26, steps=500)
     text = verdict(run, ravine, "en", stability_limit("sgd", {}, run.curvature.lam_min)).detail
     assert "2/(λmin + λmax) ≈ 0.0769" in text and "1/λmax ≈ 0.04" in text
+
+
+def test_a_converged_run_that_lingered_at_a_saddle_says_so():
+    saddle = get("saddle")  # starts at (1.5, 0.01), almost on the saddle's ridge
+    run = engine.run(saddle, "sgd", lr=0.1, steps=100)
+    assert run.status == "converged"
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    assert "lingered" in verdict(run, saddle, "en", limit).detail
+    assert "안장점 근처에서" in verdict(run, saddle, "ko", limit).detail
+    straight = engine.run(get("bowl"), "sgd", lr=0.1, steps=100)
+    assert "lingered" not in verdict(straight, get("bowl"), "en", None).detail

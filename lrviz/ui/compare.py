@@ -320,8 +320,10 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
         {label: values for label, values in columns.values()},
         hide_index=True,
         column_config={
-            columns["loss"][0]: number(format="%.3g"),
-            columns["distance"][0]: number(format="%.3g"),
+            # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
+            # but 1.59e-8 in powers, side by side.
+            columns["loss"][0]: number(format="%.2e"),
+            columns["distance"][0]: number(format="%.2e"),
             columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
         },
     )

@@ -47,7 +47,7 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
 
 def _literal(text: str) -> str:
     """``text`` shown as typed: Markdown and LaTeX marks escaped (``__import__`` is not bold)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]|~<>$])", r"\\\1", text)  # marks that act mid-sentence
 
 
 def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callable[[C], None]) -> C | None:

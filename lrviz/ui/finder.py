@@ -305,6 +305,7 @@ def show_range(config: FinderConfig, lang: str) -> None:
                 lo=figures.rate(min(values)),
                 hi=figures.rate(max(values)),
                 decades=f"{np.log10(max(values) / min(values)):.1f}",
+                factor=f"{max(values) / min(values):,.0f}",
             )
         )
     stopped = int(np.sum(test.stopped_at < len(test.lrs) - 1))
@@ -343,6 +344,7 @@ def show_check(config: FinderConfig, lang: str) -> None:
         st.warning(t("finder.no_rates", lang))
         return
     _chart(figures.build_check(check, lang=lang), "check")
+    st.caption(t("finder.check_caption", lang))
     if check.winner is None:
         st.error(t("finder.all_diverged", lang))
         return

@@ -114,7 +114,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         )
     speed = float(np.linalg.norm(run.points[-1] - run.points[-2])) if len(run.points) > 1 else 0.0
     if not len(minima):
-        return Verdict("slow", t("verdict.slow", lang, steps=run.steps),
+        return Verdict("slow", t("verdict.slow_no_minimum", lang, steps=run.steps),
                        t("verdict.no_minimum", lang, speed=number(speed)))
     distance = float(np.min(np.linalg.norm(minima - final, axis=-1)))
     numbers = dict(steps=run.steps, distance=number(distance), speed=number(speed))

@@ -58,6 +58,7 @@ def test_formulas_without_a_minimum_get_a_sentence_not_dashes(formula):
     for lang in ("en", "ko"):
         result = verdict(run, surface, lang)
         assert "—" not in result.detail and "inf" not in result.detail
+    assert "no minimum" in verdict(run, surface, "en").headline  # not "the rate is too small"
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -24,7 +24,7 @@ class Note(NamedTuple):
 
     key: str
     value: str
-    fallback: str
+    fallback: str | None  # None: the page's own default, which has no value to show (e.g. a surface's start)
 
 
 def number(text: str, lo: float, hi: float) -> float | None:
@@ -89,7 +89,7 @@ class QueryReader:
 
     def note(self, key: str, raw: str, fallback: Any) -> None:
         """Record that ``raw`` could not be used for ``key`` (a None fallback reads as a dash)."""
-        self.notes.append(Note(key, raw[:MAX_SHOWN], "—" if fallback is None else format_value(fallback)))
+        self.notes.append(Note(key, raw[:MAX_SHOWN], None if fallback is None else format_value(fallback)))
 
     def choice(self, key: str, options: Collection[str], default: str) -> str:
         return self.get(key, lambda s: s if s in options else None, default)

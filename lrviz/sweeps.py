@@ -157,7 +157,7 @@ def _fit_range(config: SweepConfig) -> tuple[SweepConfig, list[Note]]:
             for lr in (config.lo, config.hi, base.lr):
                 spec.resolve(dict(params), lr)
         except ValueError:
-            notes += [Note(f"{prefix}.{key}", format_value(value), "default") for key, value in params]
+            notes += [Note(f"{prefix}.{key}", format_value(value), None) for key, value in params]
             base = replace(base, **{name: ()})
     return replace(config, base=base), notes
 

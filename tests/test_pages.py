@@ -201,3 +201,9 @@ def test_presentation_mode_enlarges_the_page_text_too():
     big = open_page(PLAYGROUND, surface="quadratic", lr="0.1", big="1")
     assert not any("font-size" in str(e.proto) for e in plain.get("html"))
     assert any("font-size" in str(e.proto) for e in big.get("html"))
+
+
+def test_a_bad_start_in_the_link_falls_back_to_the_surfaces_own_start_in_words():
+    at = open_page(PLAYGROUND, surface="himmelblau", start="1,2,3", lang="ko")
+    notes = [w.value for w in at.warning]
+    assert any("start" in n and "기본 설정" in n and "—" not in n for n in notes), notes

@@ -81,7 +81,7 @@ def test_parameters_fine_alone_but_refused_together_are_all_dropped_with_notes()
     assert fine.params("s", SCHEDULES["cyclic"], lr=0.1) == (("base_lr", 0.01), ("max_lr", 0.1))
 
 
-def test_a_missing_default_reads_as_a_dash_not_as_python_none():
+def test_a_missing_default_is_none_and_reads_as_the_pages_own_default():
     read = QueryReader({"start": "1,2,3"})
     assert read.numbers("start", -10, 10, 2, None) is None
-    assert read.notes[0].fallback == "—"
+    assert read.notes[0].fallback is None  # shown as "the page's own default"

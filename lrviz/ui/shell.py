@@ -42,7 +42,10 @@ def page() -> Lang:
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
-        st.warning(t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback))
+        if note.fallback is None:
+            st.warning(t("url.note_own", lang, name=note.key, value=_literal(note.value)))
+        else:
+            st.warning(t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback))
 
 
 def _literal(text: str) -> str:

@@ -207,3 +207,11 @@ def test_a_bad_start_in_the_link_falls_back_to_the_surfaces_own_start_in_words()
     at = open_page(PLAYGROUND, surface="himmelblau", start="1,2,3", lang="ko")
     notes = [w.value for w in at.warning]
     assert any("start" in n and "기본 설정" in n and "—" not in n for n in notes), notes
+
+
+def test_korean_pages_break_lines_between_words_only():
+    def styles(at):
+        return [str(e.proto) for e in at.get("html") if "keep-all" in str(e.proto)]
+
+    assert styles(open_page(PLAYGROUND, lang="ko", steps="20"))
+    assert not styles(open_page(PLAYGROUND, lang="en", steps="20"))

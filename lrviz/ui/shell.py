@@ -33,10 +33,19 @@ def routed() -> None:
         st.rerun()
 
 
+# Korean breaks lines between words, not inside them ("한 스텝 / 씩"); browsers break Hangul
+# between any two syllables unless told to keep words whole. Long unbroken strings still wrap.
+_KOREAN_CSS = ("<style>[data-testid='stAppViewContainer'] * { word-break: keep-all !important; "
+               "overflow-wrap: anywhere; }</style>")  # !important: Streamlit sets break-word on headings
+
+
 def page() -> Lang:
     """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
     routed()
-    return current()
+    lang = current()
+    if lang == "ko":
+        st.html(_KOREAN_CSS)
+    return lang
 
 
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:

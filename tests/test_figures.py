@@ -43,6 +43,8 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     for frame in d["frames"]:
         assert frame["traces"] == d["frames"][0]["traces"]
         assert len(frame["data"]) == len(frame["traces"])
+        # Style is sent once, in the figure's traces; a frame moves points and text only.
+        assert all(set(trace) <= {"x", "y", "text"} for trace in frame["data"])
     # The frame slider stops at evenly spread frames, the first one included.
     stops = [s["args"][0][0] for s in d["layout"]["sliders"][0]["steps"]]
     names = [f["name"] for f in d["frames"]]

@@ -20,6 +20,15 @@ PLAY_SECONDS = 8.0  # one play-through at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
+def changes(traces: list[dict], moving: tuple[str, ...] = ("x", "y", "text")) -> list[dict]:
+    """What a frame must say of each animated trace: only the ``moving`` keys.
+
+    plotly.js merges a frame's data onto the traces it names, so style given once in
+    the figure's data need not travel (and be parsed) again in every frame.
+    """
+    return [{key: trace[key] for key in moving if key in trace} for trace in traces]
+
+
 def frame_steps(n_points: int, max_frames: int) -> np.ndarray:
     """Which point indices get a frame: all of them, or evenly spread ones (first and last kept)."""
     return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))

@@ -103,7 +103,8 @@ def build_animation(
     animated = moving.traces(int(frames_at[0]))
     indices = list(range(len(data), len(data) + len(animated)))
     data += animated
-    frames = [dict(name=str(int(s)), traces=indices, data=moving.traces(int(s))) for s in frames_at]
+    frames = [dict(name=str(int(s)), traces=indices, data=playback.changes(moving.traces(int(s))))
+              for s in frames_at]
 
     # The step charts share one step axis, labelled under the lowest; each chart's name sits
     # above it, where a rotated title would not fit a chart 80 pixels tall.

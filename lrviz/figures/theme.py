@@ -139,6 +139,8 @@ def _scaled(size, factor: float):
 
 def _pack(value):
     """NumPy arrays as plotly.js typed-array specs, recursively; everything else as is."""
+    if type(value) in _PLAIN:  # most of a figure's tens of thousands of leaves: answer fast
+        return value
     if isinstance(value, dict):
         return {k: _pack(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -156,6 +158,7 @@ def _pack(value):
     return value
 
 
+_PLAIN = frozenset({str, float, int, bool, type(None)})
 _SHORT = 32  # arrays this small are cheaper as JSON lists than as base64 blocks
 
 

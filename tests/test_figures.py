@@ -14,6 +14,7 @@ from lrviz.figures import landscape, playback, playground
 from lrviz.figures.landscape import log_colours
 from lrviz.strings import t
 from lrviz.surfaces import SURFACES, get
+from lrviz.verdict import number
 
 
 def spec(fig) -> dict:
@@ -110,6 +111,21 @@ def test_update_rule_text_shows_the_numbers_of_the_frame():
     assert text.split("<br>")[1] == "θ ← θ − η·∇L"
     lines = [line.split("=", 1)[1].strip() for line in text.split("<br>")[2:]]
     assert lines == ["0.3", "5", "2.5", "1.5", "1"]
+
+
+def test_update_rule_near_a_minimum_shows_the_gradient_not_its_rounded_read_back():
+    # At x = 0.96 on the double well a step of SGD at η = 0.05 is about 2e-6, a few float32
+    # digits of θ: read back from two points, the step's direction is off by a percent.
+    run = engine.run("double_well", "sgd", lr=0.05, steps=60)
+    frames = spec(playground.build_animation(run, get("double_well"), lang="en"))["frames"]
+    text = next(f["data"][-1]["text"][0] for f in frames if f["name"] == "30")
+    lines = dict(line.split("=", 1) for line in text.split("<br>")[2:])
+    assert text.split("<br>")[1] == "θ ← θ − η·∇L" and "d      " not in lines
+    assert lines["∇L(θ)  "].strip() == number(float(run.grads[30, 0]))
+    assert lines["η·∇L   "].strip() == number(float(0.05 * run.grads[30, 0]))
+    momentum = engine.run("double_well", "momentum", lr=0.05, steps=60)
+    text = spec(playground.build_animation(momentum, get("double_well"), lang="en"))["frames"][5]["data"][-1]
+    assert "θ ← θ − η·d" in text["text"][0]
 
 
 def test_two_dimensional_map_has_a_click_grid_on_request_and_marked_minima():

@@ -225,9 +225,14 @@ class _Moving:
         self.gap = landscape.gap(run.losses, surface.f_min)
         self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
         # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
-        steps = run.points[:-1] - run.points[1:]
-        self.directions = steps / np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
-        self.is_gradient = bool(np.allclose(self.directions, run.grads, rtol=1e-3, atol=1e-7))
+        # Read back from two points, a direction is only good to θ's last float32 digit over η:
+        # near a minimum the step is a few such digits, and the difference is mostly rounding.
+        rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
+        self.directions = (run.points[:-1] - run.points[1:]) / rates
+        rounding = 2 * np.spacing(np.abs(run.points[:-1]).astype(np.float32)) / rates
+        self.is_gradient = bool(np.all(np.isclose(self.directions, run.grads, rtol=1e-3, atol=rounding)))
+        if self.is_gradient:
+            self.directions = run.grads  # the exact numbers, not their rounded read-back
         if self.dim == 1:
             # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
             x0, x1 = run.points[:-1, 0], run.points[1:, 0]

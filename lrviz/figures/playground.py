@@ -117,6 +117,7 @@ def build_animation(
             domain=list(landscape.SIDE_X),
             anchor=f"y{n}",
             range=[0, max(k, 1)],
+            dtick=1 if k < 6 else None,  # a run that left at once: whole steps, not 0.5
             visible=visible,
             showticklabels=axis == "x4",
             title=dict(text=t("figure.step", lang) if axis == "x4" else ""),
@@ -139,7 +140,8 @@ def build_animation(
         uirevision=surface.name,
         **playback.controls(frames_at, lang),
     )
-    critical = _critical_line(limit, lang)
+    rate_above = limit is not None and k > 0 and float(np.max(run.lrs)) > limit.value
+    critical = _critical_line(limit, lang, below=rate_above)
     layout["shapes"] = critical.get("shapes", [])
     layout["annotations"] = names + critical.get("annotations", [])
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
@@ -194,11 +196,14 @@ def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lan
     ]
 
 
-def _critical_line(limit: Limit | None, lang: str, *, axis: str = "3", across: bool = True) -> dict:
+def _critical_line(
+    limit: Limit | None, lang: str, *, axis: str = "3", across: bool = True, below: bool = False
+) -> dict:
     """A dashed line, labelled, at the optimizer's critical rate.
 
-    ``across``: a horizontal line on the rate-vs-step chart (axes x3/y3); otherwise a
-    vertical one on the loss-vs-rate chart of the scrubber (axes x2/y2, log x).
+    ``across``: a horizontal line on the rate-vs-step chart (axes x3/y3), labelled above it,
+    or ``below`` it where the run's rate passes above (the label would sit on that line);
+    otherwise a vertical one on the loss-vs-rate chart of the scrubber (axes x2/y2, log x).
     """
     if limit is None or not np.isfinite(limit.value):
         return {}
@@ -210,8 +215,8 @@ def _critical_line(limit: Limit | None, lang: str, *, axis: str = "3", across: b
             f"{rate}ref": f"{rate}{axis}", f"{rate}0": limit.value, f"{rate}1": limit.value,
             "line": dict(dash="dash", color=colour, width=1.5)}
     label = {f"{span}ref": f"{span}{axis} domain", span: 0 if across else 1, f"{rate}ref": f"{rate}{axis}",
-             rate: at, "xanchor": "left", "yanchor": "bottom" if across else "top", "showarrow": False,
-             "text": text, "font": dict(color=colour, size=12)}
+             rate: at, "xanchor": "left", "yanchor": "bottom" if across and not below else "top",
+             "showarrow": False, "text": text, "font": dict(color=colour, size=12)}
     return dict(shapes=[line], annotations=[label])
 
 

@@ -123,6 +123,9 @@ def test_update_rule_near_a_minimum_shows_the_gradient_not_its_rounded_read_back
     assert text.split("<br>")[1] == "θ ← θ − η·∇L" and "d      " not in lines
     assert lines["∇L(θ)  "].strip() == number(float(run.grads[30, 0]))
     assert lines["η·∇L   "].strip() == number(float(0.05 * run.grads[30, 0]))
+    ravine = engine.run("ravine", "sgd", lr=0.05, steps=100)  # y reaches float32's flushed-to-zero range
+    rule = spec(playground.build_animation(ravine, get("ravine"), lang="en"))["data"][-1]["text"][0]
+    assert "θ ← θ − η·∇L" in rule
     momentum = engine.run("double_well", "momentum", lr=0.05, steps=60)
     text = spec(playground.build_animation(momentum, get("double_well"), lang="en"))["frames"][5]["data"][-1]
     assert "θ ← θ − η·d" in text["text"][0]

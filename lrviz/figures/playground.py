@@ -232,9 +232,11 @@ class _Moving:
         # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
         # Read back from two points, a direction is only good to θ's last float32 digit over η:
         # near a minimum the step is a few such digits, and the difference is mostly rounding.
+        # (XLA flushes numbers below float32's smallest normal one to zero: that is its digit.)
         rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
         self.directions = (run.points[:-1] - run.points[1:]) / rates
-        rounding = 2 * np.spacing(np.abs(run.points[:-1]).astype(np.float32)) / rates
+        digit = np.maximum(np.spacing(np.abs(run.points[:-1]).astype(np.float32)), np.finfo(np.float32).tiny)
+        rounding = 2 * digit / rates
         self.is_gradient = bool(np.all(np.isclose(self.directions, run.grads, rtol=1e-3, atol=rounding)))
         if self.is_gradient:
             self.directions = run.grads  # the exact numbers, not their rounded read-back

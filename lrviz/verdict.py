@@ -19,6 +19,7 @@ from lrviz.engine import Trajectory
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 
+SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 
 
@@ -54,13 +55,14 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     advice that names a rate is given only where one exists.
     """
     status = run.status
-    critical = number(run.curvature.critical_lr)
     final = run.points[-1]
     best = number(surface.f_min)
     minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
 
     if status == "diverged":
         headline = t("verdict.diverged", lang, step=run.diverged_at)
+        if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
+            return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
         if limit is not None and run.lrs[0] > limit.value:
             fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
@@ -70,14 +72,17 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
-        nearest = run.curvature.nearest_minimum
+        # The rates of the minimum the run reached, which need not be the one nearest the start.
+        reached = diagnostics.curvature(surface, final)
+        nearest = reached.nearest_minimum
         fastest = None if nearest is None else diagnostics.fastest_gd_rate(surface, nearest)
         visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.formula == "2/λmax" and fastest is not None:
-            detail += " " + t("verdict.converged_gd", lang, critical=critical, fastest=number(fastest),
-                              overshoot=number(run.curvature.critical_lr / 2))
+            detail += " " + t("verdict.converged_gd", lang, critical=number(reached.critical_lr),
+                              fastest=number(fastest), overshoot=number(reached.critical_lr / 2),
+                              point=point(np.asarray(nearest)))
         return Verdict(
             status,
             t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
@@ -125,6 +130,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             numbers.update(critical=number(limit.value), formula=limit.formula)
             return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
                            t(f"verdict.slow_{why}_detail", lang, **numbers))
+    if len(run.lrs) and run.lrs[-1] < SCHEDULE_CUT * run.lrs.max():  # the schedule, not η, ran out
+        numbers.update(lr=number(float(run.lrs.max())), now=number(float(run.lrs[-1])))
+        return Verdict("slow", t("verdict.slow_schedule", lang, **numbers),
+                       t("verdict.slow_schedule_detail", lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 

@@ -1,11 +1,12 @@
 """Verdicts: plain words with the run's own numbers, in both languages."""
 
+import numpy as np
 import pytest
 
 from lrviz import engine
 from lrviz.diagnostics import stability_limit
 from lrviz.strings import t
-from lrviz.surfaces import get
+from lrviz.surfaces import from_expression, get
 from lrviz.verdict import number, verdict
 
 CASES = [
@@ -114,3 +115,34 @@ def test_a_converged_run_that_lingered_at_a_saddle_says_so():
     assert "안장점 근처에서" in verdict(run, saddle, "ko", limit).detail
     straight = engine.run(get("bowl"), "sgd", lr=0.1, steps=100)
     assert "lingered" not in verdict(straight, get("bowl"), "en", None).detail
+
+
+def test_a_converged_run_gets_the_rates_of_the_minimum_it_reached():
+    # From Himmelblau's start, SGD at 0.01 runs to (-3.78, -3.28), not to the nearest minimum.
+    surface = get("himmelblau")
+    run = engine.run(surface, "sgd", lr=0.01, steps=200)
+    minima = np.asarray(surface.minima)
+    reached = minima[np.argmin(np.linalg.norm(minima - run.points[-1], axis=1))]
+    assert run.status == "converged" and not np.allclose(reached, run.curvature.nearest_minimum)
+    x, y = reached  # Himmelblau's Hessian by hand: f = (x² + y − 11)² + (x + y² − 7)²
+    hessian = [[12 * x**2 + 4 * y - 42, 4 * (x + y)], [4 * (x + y), 12 * y**2 + 4 * x - 26]]
+    lam = np.linalg.eigvalsh(hessian)  # 70.7 and 133.8 at (-3.78, -3.28)
+    text = verdict(run, surface, "en", stability_limit("sgd", {}, run.curvature.lam_min)).detail
+    assert f"2/λmax ≈ {number(2 / lam.max())} the run diverges" in text
+    assert f"2/(λmin + λmax) ≈ {number(2 / lam.sum())}" in text
+
+
+def test_a_run_slowed_by_its_schedule_blames_the_schedule_not_the_rate():
+    run = engine.run("quadratic", "adam", lr=1.2, steps=100, schedule="step")
+    headline = verdict(run, get("quadratic"), "en").headline
+    assert headline == t("verdict.slow_schedule", "en", steps=100, lr="1.2", now=number(float(run.lrs[-1])))
+    constant = engine.run("quadratic", "adam", lr=1.2, steps=100)
+    assert constant.status == "converged"
+
+
+def test_a_formula_without_a_minimum_does_not_overshoot_when_it_runs_off():
+    surface = from_expression("-x", dim=1)
+    run = engine.run(surface, "sgd", lr=1.2, steps=100)
+    assert run.status == "diverged"
+    for lang in ("en", "ko"):
+        assert verdict(run, surface, lang).detail == t("verdict.diverged_no_minimum", lang)

@@ -146,3 +146,15 @@ def test_a_formula_without_a_minimum_does_not_overshoot_when_it_runs_off():
     assert run.status == "diverged"
     for lang in ("en", "ko"):
         assert verdict(run, surface, lang).detail == t("verdict.diverged_no_minimum", lang)
+
+
+def test_an_oscillation_that_grows_is_said_to_diverge_in_time():
+    # On the ravine (λmax = 25) each step multiplies y by 1 - 25η: |1 - 25 · 0.0801| = 1.0025 > 1.
+    surface = get("ravine")
+    limit = stability_limit("sgd", {}, 25.0)
+    above = engine.run(surface, "sgd", lr=0.0801, steps=600)
+    below = engine.run(surface, "sgd", lr=0.0799, steps=600)
+    assert above.status == below.status == "oscillating"
+    assert above.losses[-1] > above.losses[-21]
+    assert verdict(above, surface, "en", limit).headline == t("verdict.oscillating_growing", "en")
+    assert verdict(below, surface, "en", limit).headline == t("verdict.oscillating", "en")

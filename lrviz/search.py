@@ -54,6 +54,15 @@ class Search:
     grid_runs: int | None  # runs needed to get within 5 % of best_loss
     random_runs: int | None
 
+    def cliff_above(self) -> float | None:
+        """The smallest rate above ``best_lr``, less than twice it, whose run failed (diverged, or
+        a validation loss over twice the best): the best rate then sits at the edge of the cliff,
+        a lucky rate rather than a safe choice."""
+        lrs = np.concatenate([self.grid.lrs, self.random.lrs])
+        losses = np.concatenate([self.grid.final_val_loss, self.random.final_val_loss])  # inf: diverged
+        near = (losses > 2 * self.best_loss) & (lrs > self.best_lr) & (lrs < 2 * self.best_lr)
+        return float(lrs[near].min()) if near.any() else None
+
 
 def _split(training: mlp.Training, rows: slice) -> mlp.Training:
     """The rows ``rows`` of a training, as a training of its own."""

@@ -95,3 +95,21 @@ def test_bad_ranges_are_refused():
         search.search(datasets.load("moons"), lo=1.0, hi=0.5)
     with pytest.raises(ValueError, match=r"`n` \(=1\)"):
         search.search(datasets.load("moons"), n=1)
+
+
+def test_a_best_rate_next_to_a_failed_one_is_flagged_as_the_cliff_edge(found):
+    from dataclasses import replace
+
+    def with_losses(part, lrs, losses):
+        diverged = np.where(np.isinf(losses), 1, -1)
+        val = np.tile(np.asarray(losses, float)[:, None], (1, part.val_loss.shape[1]))
+        return replace(part, lrs=np.asarray(lrs, float), val_loss=val, diverged_at=diverged)
+
+    grid = with_losses(found.grid, [0.1, 1.0, 3.0], [0.3, 0.1, 0.12])
+    edge = replace(found, grid=grid, random=with_losses(found.random, [2.0, 3.5], [0.07, 0.5]),
+                   best_lr=2.0, best_loss=0.07)
+    assert edge.cliff_above() == 3.5  # 3.0 does well (0.12 < 0.14); 3.5 (< 2 × 2.0) fails
+    safe = replace(edge, random=with_losses(found.random, [2.0, 4.5], [0.07, np.inf]))
+    assert safe.cliff_above() is None  # the first failure is more than twice the best rate
+    diverged = replace(edge, random=with_losses(found.random, [2.0, 3.9], [0.07, np.inf]))
+    assert diverged.cliff_above() == 3.9

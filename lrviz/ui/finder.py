@@ -390,6 +390,9 @@ def show_search(config: FinderConfig, lang: str) -> None:
         st.error(t("finder.all_diverged", lang))
         return
     st.markdown(t("finder.best", lang, lr=figures.rate(found.best_lr), loss=f"{found.best_loss:.3f}"))
+    cliff = found.cliff_above()
+    if cliff is not None:
+        st.warning(t("finder.best_at_cliff", lang, lr=figures.rate(found.best_lr), cliff=figures.rate(cliff)))
     never = t("finder.never", lang)
     st.markdown(
         t(
@@ -400,7 +403,8 @@ def show_search(config: FinderConfig, lang: str) -> None:
             n=config.rates,
         )
     )
-    st.caption(t("finder.search_note", lang))
+    if found.grid_runs and found.random_runs:  # "both do about as well" only when both got there
+        st.caption(t("finder.search_note", lang))
 
 
 def show_general(config: FinderConfig, lang: str) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lrviz.i18n import DEFAULT_LANG, LANGS, Lang, parse_lang
 from lrviz.strings import t
@@ -31,11 +34,26 @@ def language_switch() -> Lang:
         LANGS,
         format_func=_NAMES.__getitem__,
         key=_KEY,
+        on_change=_relabel,
     ) or DEFAULT_LANG
     if note is not None:
         st.sidebar.warning(t("url.bad_lang", lang, value=str(note)[:40]))
     st.query_params[_KEY] = lang
     return lang
+
+
+def _relabel() -> None:
+    """Make every choice widget show its value in the new language.
+
+    A select box keeps showing the label it had until its value is set again
+    (streamlit#13788): setting each choice to itself sends the value, relabelled.
+    """
+    for key, value in list(st.session_state.items()):
+        strings = value if isinstance(value, list) else [value]
+        is_choice = bool(strings) and all(isinstance(v, str) for v in strings)
+        if key != _KEY and is_choice:
+            with contextlib.suppress(StreamlitAPIException):  # a widget whose value cannot be set
+                st.session_state[key] = value
 
 
 def current() -> Lang:

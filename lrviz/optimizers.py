@@ -306,7 +306,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.name: spec
     for spec in (
         OptimizerSpec(
-            "sgd", Text("SGD", "확률적 경사하강법 (SGD)"),
+            "sgd", Text("SGD", "SGD (경사하강법)"),
             Text("Plain gradient steps: the baseline, and the clearest view of what the rate does.",
                  "가장 기본적인 경사하강법: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
             r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",

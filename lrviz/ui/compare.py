@@ -10,6 +10,7 @@ their keys when another row is removed: ``cmp_<id>_opt``, ``cmp_<id>_lr``, ...
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -310,8 +311,8 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
     """The results as a sortable table, with the columns in the user's language."""
     columns = {
         "run": (t("compare.col_run", lang), [r.run for r in table]),
-        "loss": (t("compare.col_final_loss", lang), [r.final_loss for r in table]),
-        "distance": (t("compare.col_distance", lang), [r.distance for r in table]),
+        "loss": (t("compare.col_final_loss", lang), [_finite(r.final_loss) for r in table]),
+        "distance": (t("compare.col_distance", lang), [_finite(r.distance) for r in table]),
         "steps": (t("compare.col_steps", lang), [r.steps_to_tol for r in table]),
         "status": (t("compare.col_status", lang), [t(f"status.{r.status}", lang) for r in table]),
     }
@@ -322,11 +323,16 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
         column_config={
             # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
             # but 1.59e-8 in powers, side by side.
-            columns["loss"][0]: number(format="%.2e"),
-            columns["distance"][0]: number(format="%.2e"),
+            columns["loss"][0]: number(format="%.2e", help=t("compare.col_final_loss_help", lang)),
+            columns["distance"][0]: number(format="%.2e", help=t("compare.col_distance_help", lang)),
             columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
         },
     )
+
+
+def _finite(value: float) -> float | None:
+    """An empty cell, not "Infinity", for a run that diverged (its column help says so)."""
+    return value if math.isfinite(value) else None
 
 
 def verdicts(rows: tuple[Row, ...], runs, surface: surfaces.Surface, lang: str) -> None:

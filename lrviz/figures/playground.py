@@ -114,7 +114,8 @@ def build_animation(
         n = axis[1:]
         visible = axis != "x5"
         side[f"xaxis{n}"] = dict(
-            domain=list(landscape.SIDE_X),
+            # The rule has no tick labels to its left: it may start just right of the map.
+            domain=list(landscape.SIDE_X) if visible else [landscape.MAIN_X[1] + 0.02, 1.0],
             anchor=f"y{n}",
             range=[0, max(k, 1)],
             dtick=1 if k < 6 else None,  # a run that left at once: whole steps, not 0.5

@@ -187,9 +187,14 @@ MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
 
 
 def gap(losses: np.ndarray, floor: float) -> np.ndarray:
-    """Loss above the lowest known value, floored for a log axis; NaN where not finite."""
+    """Loss above the lowest known value, NaN where not finite; a log axis cannot show 0 (or the
+    rounding below it), so those sit at the smallest positive gap: the chart goes as low as the
+    numbers a verdict may quote (2.6e-19 on the quadratic), and no lower."""
     gap = np.asarray(losses, dtype=float) - floor
-    return np.where(np.isfinite(gap), np.maximum(gap, 1e-12), np.nan)
+    finite = np.isfinite(gap)
+    positive = gap[finite & (gap > 0)]
+    lowest = float(positive.min()) if positive.size else 1e-12
+    return np.where(finite, np.maximum(gap, lowest), np.nan)
 
 
 def on_view(surface: Surface, points: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:

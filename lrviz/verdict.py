@@ -100,6 +100,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         moves = np.diff(run.points[-window - 1 :], axis=0)
         share = 100 * np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)
         then, now = run.losses[-window - 1], run.losses[-1]
+        if limit is not None and math.isclose(run.lrs[-1], limit.value, rel_tol=1e-3):  # exactly at the edge
+            return Verdict(status, t("verdict.oscillating", lang), t(
+                "verdict.oscillating_at_detail", lang, share=f"{share:.0f}", window=window,
+                lr=number(run.lrs[-1]), formula=limit.formula))
         if limit is not None and now > then and run.lrs[-1] > limit.value:  # growing: diverging slowly
             return Verdict(status, t("verdict.oscillating_growing", lang), t(
                 "verdict.oscillating_growing_detail", lang, share=f"{share:.0f}", window=window,

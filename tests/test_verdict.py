@@ -158,3 +158,13 @@ def test_an_oscillation_that_grows_is_said_to_diverge_in_time():
     assert above.losses[-1] > above.losses[-21]
     assert verdict(above, surface, "en", limit).headline == t("verdict.oscillating_growing", "en")
     assert verdict(below, surface, "en", limit).headline == t("verdict.oscillating", "en")
+
+
+def test_a_run_at_exactly_the_critical_rate_is_said_to_be_at_it():
+    surface = get("quadratic")  # f = x², λ = 2, 2/λ = 1: at η = 1 each step sends x to -x
+    run = engine.run(surface, "sgd", lr=1.0, steps=100)
+    limit = stability_limit("sgd", {}, 2.0)
+    assert run.status == "oscillating"
+    for lang in ("en", "ko"):
+        assert verdict(run, surface, lang, limit).detail == t(
+            "verdict.oscillating_at_detail", lang, share="100", window=20, lr="1", formula="2/λmax")

@@ -34,7 +34,9 @@ def param_widget(spec: ParamSpec, key: str, lang: str, container=st) -> Any:
     if spec.kind == "choice":
         return container.selectbox(label, spec.choices, key=key, help=help_text)
     if spec.kind in ("ints", "floats") or spec.optional:
-        return container.text_input(label, key=key, help=help_text)
+        # An optional value left empty takes a default its help explains ("None: the learning rate").
+        placeholder = t("app.unset", lang) if spec.optional else None
+        return container.text_input(label, key=key, help=help_text, placeholder=placeholder)
     step = 1 if spec.kind == "int" else None
     return container.number_input(label, key=key, help=help_text, step=step,
                                   format="%d" if spec.kind == "int" else "%.6g")

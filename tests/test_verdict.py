@@ -12,11 +12,11 @@ from lrviz.verdict import number, verdict
 CASES = [
     ("quadratic", "sgd", 1.5, 100, "diverged", ["Diverged at step 4", "1"], ["4번째 스텝에서 발산"]),
     # 2.5 · 0.4^k ≤ 0.03 (the tolerance) first at k = 5; the quickest rate is 1/λ = 0.5.
-    ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λmax ≈ 0.5"], ["5번의 스텝"]),
+    ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λmax ≈ 0.5"], ["5스텝 만에"]),
     ("double_well", "sgd", 0.01, 300, "stuck_local", ["x = 0.96"], ["x = 0.96"]),
     ("saddle", "sgd", 0.02, 100, "saddle", ["saddle"], ["안장점"]),
     ("ravine", "sgd", 0.079, 100, "oscillating", ["reversed direction"], ["진동"]),
-    ("quadratic", "sgd", 1e-4, 100, "slow", ["after 100 steps"], ["100 스텝"]),
+    ("quadratic", "sgd", 1e-4, 100, "slow", ["after 100 steps"], ["100스텝이 지나도"]),
 ]
 
 

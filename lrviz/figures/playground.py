@@ -191,7 +191,7 @@ def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lan
             text=[label],
             # Label towards the middle of the plot, so it is never cut at the edge.
             textposition="bottom right" if ex < view.box[0].mean() else "bottom left",
-            textfont=dict(color=colour),
+            textfont=dict(color=colour, shadow="auto"),  # a halo: readable on a light valley too
             marker=dict(symbol="x-thin", size=22, color=colour, line=dict(width=4, color=colour)),
         )
     ]

@@ -172,6 +172,12 @@ def test_playground_says_when_the_rate_sits_on_the_critical_rate(lr, side):
     assert f"η = {lr} is {side} the critical rate" in texts(at)
 
 
+def test_playground_names_the_minimum_its_critical_rate_belongs_to_where_there_are_several():
+    several = texts(open_page(PLAYGROUND, surface="himmelblau", lr="0.01", lang="en"))
+    assert "≈ 0.019 (at the minimum nearest the start, (x, y) = (3.58, -1.85))" in several
+    assert "nearest the start" not in texts(open_page(PLAYGROUND, surface="quadratic", lang="en"))
+
+
 def test_playground_no_adaptive_excuse_for_sgd_on_a_bad_formula():
     at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1", lang="en")
     at.text_input(key="pg_formula").input("x**2 + sin(").run()

@@ -103,11 +103,13 @@ def _scale_lr(factor: float) -> None:
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
-def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, optimizer: str) -> float:
+def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, optimizer: str,
+               minimum: tuple[float, ...] | None = None) -> float:
     """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
 
     Beside it: where the rate stands against the optimizer's critical rate, or,
-    for adaptive optimizers, why there is none.
+    for adaptive optimizers, why there is none. ``minimum``: the minimum that rate
+    belongs to, named where the surface has several.
     """
     slider, exact = st.columns([4, 1])
     slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
@@ -131,8 +133,11 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
         side = "above" if lr > limit.value else "below"
         if math.isclose(lr, limit.value, rel_tol=1e-3):
             side = "at"
-        st.markdown(t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
-                      formula=limit.formula))
+        text = t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
+                 formula=limit.formula)
+        if minimum is not None:
+            text += " " + t("pg.critical_where", lang, point=verdict.point(np.asarray(minimum)))
+        st.markdown(text)
     return lr
 
 

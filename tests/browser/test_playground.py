@@ -60,3 +60,18 @@ def test_two_dimensional_view_in_korean(page, server):
     assert "수렴" in verdict(page) or "진동" in verdict(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "playground-2d-ko")
+
+
+def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, server):
+    # streamlit#13788: a select box keeps its old label until its value is set again.
+    page.goto(f"{server}/playground?surface=quadratic&optimizer=sgd&schedule=constant&lang=en")
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg")
+    boxes = "[data-testid=stSidebar] [data-testid=stSelectbox] input"
+    chosen = f"() => [...document.querySelectorAll('{boxes}')].map(e => e.value)"
+    assert page.evaluate(chosen) == ["Quadratic · 1-D", "SGD", "Constant"]
+    page.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
+    page.wait_for_function("() => document.body.innerText.includes('학습률')", timeout=30_000)
+    wait_ready(page)
+    assert page.evaluate(chosen) == ["이차 함수 · 1-D", "SGD (경사하강법)", "고정"]
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -36,6 +36,7 @@ eigenvector), which is the critical rate pages draw on the slider.
 
 from __future__ import annotations
 
+import math
 from typing import Literal, NamedTuple, get_args
 
 import numpy as np
@@ -54,6 +55,7 @@ class Curvature(NamedTuple):
     lam_min: float
     critical_lr: float  # 2 / lam_min: plain GD diverges above it
     nearest_minimum: tuple[float, ...] | None
+    fastest_lr: float | None = None  # plain GD's quickest rate there (:func:`fastest_gd_rate`)
 
 
 def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
@@ -63,9 +65,13 @@ def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
         return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * span)
 
 
+def eigenvalues(surface: Surface, point) -> np.ndarray:
+    """The Hessian's eigenvalues at ``point``, ascending."""
+    return np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
+
+
 def lam_max(surface: Surface, point: np.ndarray) -> float:
-    eig = np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
-    return float(eig[-1])
+    return float(eigenvalues(surface, point)[-1])
 
 
 def fastest_gd_rate(surface: Surface, point) -> float | None:
@@ -76,7 +82,10 @@ def fastest_gd_rate(surface: Surface, point) -> float | None:
     :math:`\max_i |1 - \eta\lambda_i|` is smallest at :math:`\eta = 2/(\lambda_1 + \lambda_n)`
     (1/λ in 1-D). None where the curvature is not positive in every direction.
     """
-    eig = np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
+    return _fastest(eigenvalues(surface, point))
+
+
+def _fastest(eig: np.ndarray) -> float | None:
     return 2.0 / (eig[0] + eig[-1]) if eig[0] > 0 else None
 
 
@@ -85,14 +94,14 @@ def curvature(surface: Surface, start: np.ndarray) -> Curvature:
     start = np.asarray(start, dtype=float)
     lam_start = lam_max(surface, start)
     if not surface.minima:
-        lam = lam_start
-        nearest = None
+        lam, nearest, fastest = lam_start, None, None
     else:
         minima = np.asarray(surface.minima)
         nearest = surface.minima[int(np.argmin(np.linalg.norm(minima - start, axis=-1)))]
-        lam = lam_max(surface, np.asarray(nearest))
+        eig = eigenvalues(surface, nearest)  # one Hessian for both rates
+        lam, fastest = float(eig[-1]), _fastest(eig)
     critical_lr = 2.0 / lam if lam > 0 else float("inf")
-    return Curvature(lam_start, lam, critical_lr, nearest)
+    return Curvature(lam_start, lam, critical_lr, nearest, fastest)
 
 
 def tolerance(surface: Surface) -> float:
@@ -207,6 +216,11 @@ class Limit(NamedTuple):
 
 
 WITH_CRITICAL_RATE = ("sgd", "momentum", "nesterov")  # the others rescale steps by their history
+
+
+def at_limit(lr: float, limit: Limit) -> bool:
+    """Whether ``lr`` is the critical rate itself, up to the rounding of the slider's grid."""
+    return math.isclose(lr, limit.value, rel_tol=1e-3)
 
 
 def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:

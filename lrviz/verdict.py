@@ -74,8 +74,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
         # The rates of the minimum the run reached, which need not be the one nearest the start.
         reached = diagnostics.curvature(surface, final)
-        nearest = reached.nearest_minimum
-        fastest = None if nearest is None else diagnostics.fastest_gd_rate(surface, nearest)
+        nearest, fastest = reached.nearest_minimum, reached.fastest_lr
         visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
@@ -100,7 +99,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         moves = np.diff(run.points[-window - 1 :], axis=0)
         share = 100 * np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)
         then, now = run.losses[-window - 1], run.losses[-1]
-        if limit is not None and math.isclose(run.lrs[-1], limit.value, rel_tol=1e-3):  # exactly at the edge
+        if limit is not None and diagnostics.at_limit(float(run.lrs[-1]), limit):  # exactly at the edge
             return Verdict(status, t("verdict.oscillating", lang), t(
                 "verdict.oscillating_at_detail", lang, share=f"{share:.0f}", window=window,
                 lr=number(run.lrs[-1]), formula=limit.formula))

@@ -102,6 +102,7 @@ def test_the_quickest_gd_rate_is_two_over_the_sum_of_the_extreme_curvatures():
 
     assert steps(2 / 26) < min(steps(1 / 25), steps(0.99 * 2 / 25))
     run = engine.run(ravine, "sgd", lr=2 / 26, steps=500)
+    assert run.curvature.fastest_lr == pytest.approx(2 / 26, rel=1e-4)  # with the critical rate, one Hessian
     text = verdict(run, ravine, "en", stability_limit("sgd", {}, run.curvature.lam_min)).detail
     assert "2/(λmin + λmax) ≈ 0.0769" in text and "1/λmax ≈ 0.04" in text
 

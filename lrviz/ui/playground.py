@@ -8,7 +8,6 @@ to the URL, so the address bar always holds a link to what is on screen.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -129,10 +128,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
         st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
     elif limit is not None and np.isfinite(limit.value):
-        # A rate on the slider's grid can equal the critical rate up to its rounding.
-        side = "above" if lr > limit.value else "below"
-        if math.isclose(lr, limit.value, rel_tol=1e-3):
-            side = "at"
+        side = "at" if diagnostics.at_limit(lr, limit) else "above" if lr > limit.value else "below"
         text = t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
                  formula=limit.formula)
         if minimum is not None:

@@ -217,7 +217,7 @@ def test_presentation_mode_enlarges_markers_lines_and_fonts_set_by_the_builder()
 
 
 def test_the_loss_gap_goes_as_low_as_the_numbers_and_puts_zeros_at_the_lowest():
-    run = engine.run("quadratic", lr=0.1, steps=100)  # the loss falls to 2.6e-19 (0.8^200 · 3.125)
+    run = engine.run("quadratic", lr=0.1, steps=100)  # the loss falls to 2.6e-19 (2.5² · 0.8^200)
     gap = landscape.gap(run.losses, 0.0)
     assert gap[-1] == pytest.approx(float(run.losses[-1])) and gap[-1] < 1e-18
     np.testing.assert_array_equal(landscape.gap([3.0, 1.0, 1e-20, 0.0, -1e-30, np.inf], 0.0),

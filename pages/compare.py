@@ -24,11 +24,8 @@ config, errors = cmp.sidebar(lang)
 for message in errors:
     st.error(message)
 surface = surfaces.SURFACES[config.surface]
-left, right = st.columns([3, 2], vertical_alignment="bottom")
-left.latex(surface.latex)
-with right:
-    layout = cmp.layout_control(lang)
-config = replace(config, layout=layout)
+st.latex(surface.latex)
+config = replace(config, layout=cmp.layout_control(lang))
 if note := cmp.spread_note(config):
     st.info(note)
 

@@ -311,15 +311,16 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
     """The results as a sortable table, with the columns in the user's language."""
     columns = {
         "run": (t("compare.col_run", lang), [r.run for r in table]),
+        "status": (t("compare.col_status", lang), [t(f"status.{r.status}", lang) for r in table]),
         "loss": (t("compare.col_final_loss", lang), [_finite(r.final_loss) for r in table]),
         "distance": (t("compare.col_distance", lang), [_finite(r.distance) for r in table]),
         "steps": (t("compare.col_steps", lang), [r.steps_to_tol for r in table]),
-        "status": (t("compare.col_status", lang), [t(f"status.{r.status}", lang) for r in table]),
     }
     number = st.column_config.NumberColumn
     st.dataframe(
         {label: values for label, values in columns.values()},
         hide_index=True,
+        placeholder="—",  # a diverged run's empty cell (Streamlit writes "None" otherwise)
         column_config={
             # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
             # but 1.59e-8 in powers, side by side.
@@ -331,7 +332,7 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
 
 
 def _finite(value: float) -> float | None:
-    """An empty cell, not "Infinity", for a run that diverged (its column help says so)."""
+    """A dash, not "Infinity", for a run that diverged (its column help says so)."""
     return value if math.isfinite(value) else None
 
 

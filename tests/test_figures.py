@@ -89,6 +89,19 @@ def test_critical_rate_line_sits_at_two_over_lambda():
     assert any("2/λmax" in note["text"] for note in d["layout"]["annotations"])
 
 
+@pytest.mark.parametrize(("lr", "anchor"), [
+    (0.05, "bottom"),  # the run's rate is under the line: label above it
+    (0.09, "top"),  # just above: label under the line, off the run's rate
+    (1.0, "bottom"),  # far above: the line (0.08) hugs the floor, no room under it
+])
+def test_critical_rate_label_sits_off_the_runs_rate_and_inside_its_chart(lr, anchor):
+    run = engine.run("ravine", lr=lr, steps=30)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    d = spec(playground.build_animation(run, get("ravine"), lang="en", limit=limit))
+    (label,) = [note for note in d["layout"]["annotations"] if "2/λmax" in note["text"]]
+    assert label["yanchor"] == anchor
+
+
 def test_step_charts_are_named_above_them_and_short_log_axes_keep_few_labels():
     run = engine.run("quadratic", lr=1.5, steps=30)  # diverges: the gradient norm spans < 1 decade
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))

@@ -141,14 +141,18 @@ def build_animation(
         uirevision=surface.name,
         **playback.controls(frames_at, lang),
     )
-    rate_above = limit is not None and k > 0 and float(np.max(run.lrs)) > limit.value
-    critical = _critical_line(limit, lang, below=rate_above)
+    # The label goes under its line where the run's rate passes above it (it would sit on that
+    # line), if the line is high enough in the chart to leave room under it.
+    peak = float(np.max(run.lrs)) if k > 0 else 0.0
+    below = limit is not None and limit.value < peak and limit.value > _ROOM_UNDER * peak
+    critical = _critical_line(limit, lang, below=below)
     layout["shapes"] = critical.get("shapes", [])
     layout["annotations"] = names + critical.get("annotations", [])
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
 
 CLICK_GRID = "click-to-start"
+_ROOM_UNDER = 0.3  # the critical rate's label fits under its line above this share of the rate chart
 
 
 def _click_grid(view: landscape.View, n: int = 41) -> dict:

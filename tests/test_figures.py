@@ -8,7 +8,7 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from lrviz import engine
+from lrviz import engine, surfaces
 from lrviz.diagnostics import stability_limit
 from lrviz.figures import landscape, playback, playground
 from lrviz.figures.landscape import log_colours
@@ -235,3 +235,19 @@ def test_the_loss_gap_goes_as_low_as_the_numbers_and_puts_zeros_at_the_lowest():
     assert gap[-1] == pytest.approx(float(run.losses[-1])) and gap[-1] < 1e-18
     np.testing.assert_array_equal(landscape.gap([3.0, 1.0, 1e-20, 0.0, -1e-30, np.inf], 0.0),
                                   [3.0, 1.0, 1e-20, 1e-20, 1e-20, np.nan])
+
+
+def test_a_formula_with_no_minimum_charts_the_loss_itself():
+    # f = -x has no lowest value to measure from: the loss chart shows f(θ) = -θ on a linear axis.
+    surface = surfaces.from_expression("-x", 1)
+    run = engine.run(surface, lr=0.1, steps=20)
+    d = spec(playground.build_animation(run, surface, lang="en"))
+    (loss_line,) = [tr for tr in d["data"] if tr.get("xaxis") == "x2" and tr.get("mode") == "lines"]
+    assert np.allclose(loss_line["y"], -(surface.start[0] + 0.1 * np.arange(21)), atol=1e-5)
+    assert d["layout"]["yaxis2"].get("type") != "log"
+    assert t("figure.loss", "en") in {note["text"] for note in d["layout"]["annotations"]}
+    sweep = engine.sweep(surface, np.geomspace(0.01, 1, 5), steps=10)
+    scrub = spec(playground.build_scrub(sweep, surface, chosen=0.1, lang="en"))
+    assert scrub["layout"]["yaxis2"].get("type") != "log"
+    final = next(tr for tr in scrub["data"] if tr.get("name") == t("figure.final_loss", "en"))["y"]
+    assert np.allclose(final, -(surface.start[0] + 10 * np.geomspace(0.01, 1, 5)), atol=1e-4)

@@ -197,6 +197,15 @@ def gap(losses: np.ndarray, floor: float) -> np.ndarray:
     return np.where(finite, np.maximum(gap, lowest), np.nan)
 
 
+def loss_axis(losses: np.ndarray, surface: Surface) -> tuple[np.ndarray, bool]:
+    """What a chart of the loss plots, and whether on a log axis: the loss above the surface's
+    lowest value (:func:`gap`), or the loss itself where a formula has no minimum to measure from."""
+    if np.isfinite(surface.f_min):
+        return gap(losses, surface.f_min), True
+    losses = np.asarray(losses, dtype=float)
+    return np.where(np.isfinite(losses), losses, np.nan), False
+
+
 def on_view(surface: Surface, points: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
     """x and y of points in the main view (1-D: (x, f(x))), NaN outside the box."""
     inside = view.inside(points)

@@ -91,8 +91,7 @@ def build_animation(
 
     steps = np.arange(k + 1)
     moving = _Moving(run, surface, view, lang)
-    gap, grad_norm = moving.gap, moving.grad_norm
-    series = (gap, run.lrs, np.maximum(grad_norm, 1e-12))
+    series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
     data += [
         _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
                  name=t(key, lang)), axis)
@@ -110,6 +109,8 @@ def build_animation(
     # above it, where a rotated title would not fit a chart 80 pixels tall.
     side, names = {}, []
     titles = {axis: key for axis, _, key in STEP_CHARTS}
+    if not moving.loss_log:
+        titles["x2"] = "figure.loss"
     for axis, (lo, hi) in SIDE_Y.items():
         n = axis[1:]
         visible = axis != "x5"
@@ -128,7 +129,8 @@ def build_animation(
             names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=landscape.SIDE_X[0],
                               y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
     for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn
-        side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
+        if n == "4" or moving.loss_log:
+            side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
@@ -232,7 +234,7 @@ class _Moving:
         self.run, self.dim, self.lang = run, surface.dim, lang
         self.k = len(run.points) - 1
         self.x, self.y = landscape.on_view(surface, run.points, view)
-        self.gap = landscape.gap(run.losses, surface.f_min)
+        self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
         self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
         # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
         # Read back from two points, a direction is only good to θ's last float32 digit over η:
@@ -303,11 +305,11 @@ class _Moving:
         at = min(s, k - 1) if k > 0 else 0
         lr_now = float(self.run.lrs[at]) if k else None
         grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
-        # One marker per step chart: loss gap, rate and gradient norm at this frame.
+        # One marker per step chart: loss (gap), rate and gradient norm at this frame.
         out += [
             _on(dict(type="scatter", x=[x], y=[y], mode="markers", hoverinfo="skip",
                      marker=dict(color=OKABE_ITO[colour], **marker)), axis)
-            for x, y, (axis, colour, _) in zip((s, at, at), (self.gap[s], lr_now, grad_now), STEP_CHARTS,
+            for x, y, (axis, colour, _) in zip((s, at, at), (self.loss[s], lr_now, grad_now), STEP_CHARTS,
                                                 strict=True)
         ]
         out += [
@@ -374,8 +376,12 @@ def build_scrub(
     keep = playback.frame_steps(length, max_points)
     data = landscape.base_traces(surface, lang)
     data += landscape.marker_traces(surface, lang)
-    final = landscape.gap(np.where(np.isfinite(sweep.final_loss), sweep.final_loss, np.nan), surface.f_min)
-    top = float(np.nanmax(final)) * 10 if np.any(np.isfinite(final)) else 1.0
+    final, log = landscape.loss_axis(sweep.final_loss, surface)
+    if np.any(np.isfinite(final)):  # diverged rates sit above the highest final loss
+        high, low = float(np.nanmax(final)), float(np.nanmin(final))
+        top = high * 10 if log else high + max(0.2 * (high - low), 1.0)
+    else:
+        top = 1.0
     shown = np.where(np.isfinite(final), final, top)
     colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
     labels = [t(f"status.{s}", lang) for s in sweep.status]
@@ -396,6 +402,11 @@ def build_scrub(
             "x2",
         )
     )
+    if log:
+        final_axis = dict(type="log", title=dict(text=t("figure.final_loss", lang)),
+                          **landscape.log_ticks(final, most=4))
+    else:
+        final_axis = dict(title=dict(text=t("figure.final_loss_plain", lang)))
     index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
     corner = (float(view.box[0, 0]), landscape.main_y_range(surface, view)[1])
 
@@ -444,8 +455,7 @@ def build_scrub(
         **landscape.main_axes(surface, view, lang),
         xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
                     title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs, most=4)),
-        yaxis2=dict(domain=[0.1, 1.0], anchor="x2", type="log", title=dict(text=t("figure.final_loss", lang)),
-                    **landscape.log_ticks(final, most=4)),
+        yaxis2=dict(domain=[0.1, 1.0], anchor="x2", **final_axis),
         height=620 if big else 540,
         showlegend=False,
         margin=dict(l=60, r=10, t=56 if big else 44, b=80),

@@ -64,8 +64,12 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
             return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
+        steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None
         if limit is not None and run.lrs[0] > limit.value:
             fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
+        elif steep is not None and run.lrs[0] > steep:  # fine at the minimum, too much at the start
+            fix = t("verdict.diverged_fix_steep", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
+                    critical=number(limit.value), lam=number(run.curvature.lam_start), local=number(steep))
         else:
             fix = t("verdict.diverged_fix_other", lang)
         return Verdict(status, headline, detail + " " + fix)
@@ -143,6 +147,33 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict("slow", t("verdict.slow_schedule", lang, **numbers),
                        t("verdict.slow_schedule_detail", lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
+
+
+def rate_line(
+    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool
+) -> str:
+    """Where ``lr`` stands against the critical rate, said before the run (Markdown).
+
+    Below, at or above the limit; for plain gradient descent (2/λmax) also whether it is past
+    1/λmax, where each step overshoots the minimum and the run zig-zags in. ``name_minimum``:
+    say which minimum the limit belongs to (the one nearest the start). Where the start is much
+    steeper than that minimum and ``lr`` too large for it, a second sentence says so.
+    """
+    if diagnostics.at_limit(lr, limit):
+        side = "at"
+    elif lr > limit.value:
+        side = "above"
+    else:
+        side = "zigzag" if limit.formula == "2/λmax" and lr > limit.value / 2 else "below"
+    where = ""
+    if name_minimum and curvature.nearest_minimum is not None:
+        where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
+    text = t(f"pg.critical_{side}", lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
+             half=number(limit.value / 2), where=where)
+    steep = diagnostics.start_limit(limit, curvature)
+    if side != "above" and steep is not None and lr > steep:
+        text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
+    return text
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -38,8 +38,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
     curvature = diagnostics.curvature(surface, start)
     limit = None if errors else pg.limit_of(config, curvature.lam_min)
     several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
-    minimum = curvature.nearest_minimum if several else None
-    config = replace(config, lr=pg.lr_control(lang, limit, curvature.critical_lr, config.optimizer, minimum))
+    config = replace(config, lr=pg.lr_control(lang, limit, curvature, config.optimizer, several))
     mode, view = pg.view_controls(surface, lang)
     config = replace(config, mode=mode, view=view)
     for message in errors:

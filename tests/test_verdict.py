@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from lrviz import engine
-from lrviz.diagnostics import stability_limit
+from lrviz.diagnostics import Curvature, stability_limit, start_limit
 from lrviz.strings import t
 from lrviz.surfaces import from_expression, get
-from lrviz.verdict import number, verdict
+from lrviz.verdict import number, rate_line, verdict
 
 CASES = [
     ("quadratic", "sgd", 1.5, 100, "diverged", ["Diverged at step 4", "1"], ["4번째 스텝에서 발산"]),
@@ -169,3 +169,40 @@ def test_a_run_at_exactly_the_critical_rate_is_said_to_be_at_it():
     for lang in ("en", "ko"):
         assert verdict(run, surface, lang, limit).detail == t(
             "verdict.oscillating_at_detail", lang, share="100", window=20, lr="1", formula="2/λmax")
+
+
+@pytest.mark.parametrize(("lr", "key"), [(0.3, "below"), (0.7, "zigzag"), (1.0, "at"), (1.2, "above")])
+def test_the_rate_line_says_settle_zigzag_or_diverge_before_the_run(lr, key):
+    # f = x²: λ = 2, so steps overshoot above 1/λ = 0.5 and diverge above 2/λ = 1.
+    quadratic = Curvature(lam_start=2.0, lam_min=2.0, critical_lr=1.0, nearest_minimum=(0.0,))
+    limit = stability_limit("sgd", {}, 2.0)
+    for lang in ("en", "ko"):
+        line = rate_line(lr, limit, quadratic, lang, name_minimum=False)
+        assert line == t(f"pg.critical_{key}", lang, lr=f"{lr:g}", formula="2/λmax", critical="1", half="0.5",
+                         where="")
+    # Momentum has no 1/λ band: its limit is 2(1+μ)/λ, and below it the text just says it settles.
+    heavy = stability_limit("momentum", {"momentum": 0.5}, 2.0)  # 2 · 1.5 / 2 = 1.5
+    assert "**below**" in rate_line(1.2, heavy, quadratic, "en", name_minimum=False)
+    assert "zig-zags" not in rate_line(1.2, heavy, quadratic, "en", name_minimum=False)
+
+
+def test_a_start_steeper_than_its_minimum_gets_its_own_critical_rate():
+    # Double well f = (x² − 1)² + 0.3x from x = 1.8: f'' = 12x² − 4 = 34.88 there, so steps from
+    # the start overshoot above 2/34.88 = 0.0573, well under the minimum's 0.283.
+    surface = get("double_well")
+    run = engine.run(surface, "sgd", lr=0.25, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    local = start_limit(limit, run.curvature)
+    assert local == pytest.approx(2 / (12 * 1.8**2 - 4), rel=1e-4)
+    assert number(local) == "0.0573" and number(limit.value) == "0.283"
+    line = rate_line(0.25, limit, run.curvature, "en", name_minimum=True)
+    assert "**below**" in line and "unless η < 0.0573" in line and "λmax = 34.9" in line
+    assert "0.0573" not in rate_line(0.05, limit, run.curvature, "en", name_minimum=True)
+    assert run.status == "diverged"  # below the minimum's rate, and still thrown off
+    for lang in ("en", "ko"):
+        said = verdict(run, surface, lang, limit).detail
+        assert t("verdict.diverged_fix_steep", lang, lr="0.25", formula="2/λmax", critical="0.283",
+                 lam="34.9", local="0.0573") in said
+    # On the quadratic the start is no steeper than the minimum: no second rate.
+    flat = engine.run("quadratic", "sgd", lr=0.5, steps=5)
+    assert start_limit(stability_limit("sgd", {}, 2.0), flat.curvature) is None

@@ -102,13 +102,12 @@ def _scale_lr(factor: float) -> None:
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
-def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, optimizer: str,
-               minimum: tuple[float, ...] | None = None) -> float:
+def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
+               name_minimum: bool = False) -> float:
     """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
 
-    Beside it: where the rate stands against the optimizer's critical rate, or,
-    for adaptive optimizers, why there is none. ``minimum``: the minimum that rate
-    belongs to, named where the surface has several.
+    Beside it: where the rate stands against the optimizer's critical rate
+    (:func:`lrviz.verdict.rate_line`), or, for adaptive optimizers, why there is none.
     """
     slider, exact = st.columns([4, 1])
     slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
@@ -126,14 +125,9 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, gd_critical: float, o
     lr = st.session_state[f"{K}lr"]
     if limit is None and optimizer not in diagnostics.WITH_CRITICAL_RATE:
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
-        st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{gd_critical:.3g}"))
+        st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{curvature.critical_lr:.3g}"))
     elif limit is not None and np.isfinite(limit.value):
-        side = "at" if diagnostics.at_limit(lr, limit) else "above" if lr > limit.value else "below"
-        text = t(f"pg.critical_{side}", lang, critical=f"{limit.value:.3g}", lr=f"{lr:g}",
-                 formula=limit.formula)
-        if minimum is not None:
-            text += " " + t("pg.critical_where", lang, point=verdict.point(np.asarray(minimum)))
-        st.markdown(text)
+        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum))
     return lr
 
 

@@ -149,8 +149,8 @@ def _fastai_skip(n: int) -> int:
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
-        Rule("valley", Text("valley (fastai)", "valley (fastai)"), "fastai", valley, _fastai_skip),
-        Rule("slide", Text("slide (fastai)", "slide (fastai)"), "fastai", slide, _fastai_skip),
+        Rule("valley", Text("valley (fastai)", "골짜기 (fastai valley)"), "fastai", valley, _fastai_skip),
+        Rule("slide", Text("slide (fastai)", "미끄럼 (fastai slide)"), "fastai", slide, _fastai_skip),
         Rule("minimum", Text("minimum ÷ 10 (fastai)", "최솟값 ÷ 10 (fastai)"), "fastai", minimum,
              _fastai_skip, factor=0.1),
         Rule("steep", Text("steepest slope (fastai)", "가장 가파른 기울기 (fastai)"), "fastai", steep,

@@ -133,9 +133,9 @@ def quadratic(a: float = 2.0) -> Surface:
         title=Text("Quadratic", "이차 함수"),
         latex=r"f(x) = x^2" if a == 2 else rf"f(x) = \tfrac{{{a:g}}}{{2}}\,x^2",
         lesson=Text(
-            f"One bowl, one curvature a = {a:g}: below 2/a = {2 / a:g} the steps shrink, above it every "
-            "step overshoots further.",
-            f"곡률이 일정한(a = {a:g}) 그릇 모양: 학습률이 2/a = {2 / a:g}보다 작으면 수렴하고, "
+            f"One bowl, one curvature λ = f'' = {a:g}: below 2/λ = {2 / a:g} the steps shrink, above it "
+            "every step overshoots further.",
+            f"곡률이 어디서나 λ = f'' = {a:g}인 그릇 모양: 학습률이 2/λ = {2 / a:g}보다 작으면 수렴하고, "
             "크면 매 스텝 더 멀리 튀어 발산합니다.",
         ),
     )
@@ -268,7 +268,7 @@ def _builtins() -> dict[str, Surface]:
                 "A gentle slope ends in a sheer drop: the gradient on the cliff is huge and one step can "
                 "throw the point far away. Gradient clipping tames it.",
                 "완만한 비탈 끝에 절벽이 있습니다. 절벽의 기울기는 매우 커서 한 스텝에 멀리 튕겨 나갈 수 "
-                "있습니다. 그래디언트 클리핑이 이를 막아 줍니다.",
+                "있습니다. 기울기 클리핑이 이를 막아 줍니다.",
             ),
             known=((2.0,),),
         ),

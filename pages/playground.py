@@ -56,9 +56,11 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
         select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
         event = st.plotly_chart(figure, theme=None, key="pg_chart", config={"displaylogo": False}, **select)
         st.caption(t(f"pg.legend_{surface.dim}d", lang))
-        data = figure.to_dict()["data"]
-        clicked = [p for p in (event.selection.points if pick_start and event else [])
-                   if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
+        if note := pg.direction_note(config, lang):
+            st.caption(note)
+        points = event.selection.points if pick_start and event else []
+        data = figure.to_dict()["data"] if points else []
+        clicked = [p for p in points if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
         if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz import links, optimizers, schedules, surfaces
+from lrviz.strings import t
 from tests.apptest import APP, open_page
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
@@ -176,6 +177,20 @@ def test_playground_names_the_minimum_its_critical_rate_belongs_to_where_there_a
     several = texts(open_page(PLAYGROUND, surface="himmelblau", lr="0.01", lang="en"))
     assert "≈ 0.019 (at the minimum nearest the start, (x, y) = (3.58, -1.85))" in several
     assert "nearest the start" not in texts(open_page(PLAYGROUND, surface="quadratic", lang="en"))
+
+
+@pytest.mark.parametrize(("query", "key"), [
+    ({"optimizer": "adam"}, "pg.d_adam"),
+    ({"optimizer": "sgd", "o.momentum": "0.9"}, "pg.d_momentum"),  # SGD with momentum is momentum
+    ({"optimizer": "sgd", "noise": "0.5"}, "pg.d_sgd"),
+    ({"optimizer": "sgd"}, None),  # the rule shows ∇L itself: no d to explain
+])
+def test_playground_says_what_d_is_in_the_update_rule(query, key):
+    for lang in ("en", "ko"):
+        shown = texts(open_page(PLAYGROUND, surface="rosenbrock", lang=lang, **query))
+        notes = [t(f"pg.d_{name}", lang) for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+                                                       "adam", "adamw")]
+        assert [note for note in notes if note in shown] == ([t(key, lang)] if key else [])
 
 
 def test_playground_no_adaptive_excuse_for_sgd_on_a_bad_formula():

@@ -230,6 +230,19 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
     )
 
 
+def direction_note(config: PlaygroundConfig, lang: str) -> str | None:
+    """What d stands for in the figure's update rule, where the step is not the plain gradient."""
+    params = dict(config.optimizer_params)
+    name = config.optimizer
+    if name == "sgd" and params.get("momentum"):
+        name = "nesterov" if params.get("nesterov") else "momentum"
+    if name != "sgd":
+        return t(f"pg.d_{name}", lang)
+    if config.noise or config.clip is not None or params.get("weight_decay"):
+        return t("pg.d_sgd", lang)
+    return None
+
+
 def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
     """The chosen optimizer's critical rate where the largest curvature is ``lam``
     (λmax at the minimum nearest the start, which runs and sweeps already report)."""

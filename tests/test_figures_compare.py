@@ -63,6 +63,9 @@ def test_overlay_gives_each_run_its_colour_symbol_and_a_legend_entry_with_its_ou
     legend = [d for d in spec["data"] if d.get("showlegend")]
     assert [d["name"] for d in legend] == names
     assert len({d["line"]["color"] for d in legend}) == len({d["marker"]["symbol"] for d in legend}) == 6
+    assert all(d.get("opacity", 1) == 1 for d in legend)  # full strength, not the faint path's
+    groups = {d["legendgroup"] for d in spec["data"] if d.get("legendgroup") and d.get("xaxis") == "x2"}
+    assert {d["legendgroup"] for d in legend} == groups  # a click on an entry hides the run's loss line too
     assert "diverged at step" in names[1] and runs[1].status == "diverged"
     assert spec["layout"]["yaxis2"]["type"] == "log" and spec["layout"]["images"]  # the contour picture
     assert not any(d["type"] in ("contour", "heatmap") for d in spec["data"])
@@ -97,12 +100,13 @@ def test_one_dimensional_runs_are_drawn_on_the_curve():
     surface = surfaces.get("quadratic")
     rows = (Row("sgd", 0.25), Row("sgd", 1.5))
     runs = comparison.run_rows(surface, rows, 30)
-    spec = figures.build_overlay(runs, comparison.names(rows, runs, "en"), surface, lang="en").to_dict()
+    names = comparison.names(rows, runs, "en")
+    spec = figures.build_overlay(runs, names, surface, lang="en").to_dict()
     assert len(spec["frames"]) == 31  # every step gets a frame when there are few
     assert "images" not in spec["layout"]
     # The loss axis spans the calm run (6.25 at the start), the diverging one (1,600) runs off the top.
     assert np.log10(6.25) < spec["layout"]["yaxis2"]["range"][1] < np.log10(1600)
-    path = next(d for d in spec["data"] if d.get("showlegend"))
+    path = next(d for d in spec["data"] if d.get("name") == names[0] and not d.get("showlegend"))
     x, y = decode(path["x"]), decode(path["y"])
     assert np.allclose(y, x**2)  # f(x) = x² on the curve
     multiples = figures.build_multiples(

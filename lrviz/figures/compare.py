@@ -31,7 +31,8 @@ from lrviz.surfaces import Surface
 
 # One colour and one symbol per run, in row order (green and stars mark minima, so runs avoid them).
 # Dark colours first: the first four runs stay visible on the light valley floor of a map.
-COLOURS = tuple(OKABE_ITO[c] for c in ("vermillion", "blue", "black", "sky", "purple", "orange"))
+# The fourth is pink, not sky blue: the default four runs then share no hue (blue and sky did).
+COLOURS = tuple(OKABE_ITO[c] for c in ("vermillion", "blue", "black", "purple", "orange", "sky"))
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "pentagon", "hexagon")
 GLYPHS = ("●", "■", "◆", "▲", "⬟", "⬢")  # the same symbols as text, for labels outside the chart
 HEAD_SIZE = 13
@@ -74,7 +75,7 @@ def _snap(values: np.ndarray, lo: float, hi: float) -> list[float | None]:
 
 
 def _full_path(
-    path: _Path, i: int, name: str, lang: str, *, axis: str = "x", legend: bool = True, opacity: float = 0.5
+    path: _Path, i: int, name: str, lang: str, *, axis: str = "x", opacity: float = 0.5
 ) -> dict:
     colour, symbol = style(i)
     return dict(
@@ -84,7 +85,7 @@ def _full_path(
         mode="lines+markers",
         name=name,
         legendgroup=f"run{i}",
-        showlegend=legend,
+        showlegend=False,  # the overlay gives each run a legend entry of its own, at full strength
         opacity=opacity,
         line=dict(color=colour, width=1.5),
         # A few symbols along the path tell the runs apart without colour too.
@@ -191,7 +192,7 @@ def build_overlay(
     """All runs on one map or curve (left) and their losses against the step (right, log).
 
     ``names[i]`` is run ``i``'s legend entry, e.g. "Adam · η = 0.3<br>converged in 312 steps"
-    (two short lines keep the legend inside the figure's right column).
+    (two short lines keep each entry of the legend across the top narrow).
     """
     steps = _check(runs, names)
     view = landscape.View(surface)
@@ -202,7 +203,12 @@ def build_overlay(
     data.append(_start_marker(surface, view, runs[0], lang))
     data += [_full_path(p, i, name, lang) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
     for i, (p, name) in enumerate(zip(paths, names, strict=True)):
-        colour, _ = style(i)
+        colour, symbol = style(i)
+        # The legend's entry, drawn at full strength (the faint path would lend it its opacity);
+        # a click on it hides the whole run, which shares its legend group.
+        data.append(dict(type="scatter", x=[None], y=[None], mode="lines+markers", name=name,
+                         legendgroup=f"run{i}", showlegend=True, line=dict(color=colour, width=2),
+                         marker=dict(symbol=symbol, size=9, color=colour)))
         data.append(
             dict(
                 type="scatter",
@@ -232,18 +238,17 @@ def build_overlay(
         )
         for s in frames_at
     ]
-    # Sizes in pixels: the loss chart on top of the right column, the legend under it with room
-    # for every entry (each may hold a <br>), the figure as tall as both need.
+    # The legend runs across the top, wrapping as the width needs: beside the charts its long
+    # entries pushed the margin and squeezed the map on a projector's 1024 pixels. Below it the
+    # map, and the loss chart with its name above it.
     font = 15 if big else 13
-    lines = sum(name.count("<br>") + 1 for name in names)
-    legend_px = int(lines * 1.35 * font + len(names) * 10 + 2 * font + 10)
-    loss_px, gap_px, margin = (280 if big else 210), 70, dict(l=60, r=25, t=30, b=110)
-    plot_px = max(620 if big else 480, loss_px + gap_px + legend_px)
+    plot_px, name_px = (580 if big else 480), 26  # the controls sit at fractions of this below
+    margin = dict(l=60, r=25, t=40, b=110)
     axes = landscape.main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
     loss_range = _log_range(paths, runs)
-    # The loss chart's name sits above it: a rotated title beside it runs into the map on narrow screens.
-    name = dict(text=t("figure.loss_gap", lang), xref="paper", yref="paper", x=0.62, y=1.0, xanchor="left",
+    top = 1 - name_px / plot_px
+    name = dict(text=t("figure.loss_gap", lang), xref="paper", yref="paper", x=0.62, y=top, xanchor="left",
                 yanchor="bottom", showarrow=False, font=dict(size=12))
     layout = dict(
         **axes,
@@ -251,7 +256,7 @@ def build_overlay(
             domain=[0.62, 1.0], anchor="y2", range=[0, steps], title=dict(text=t("figure.step", lang))
         ),
         yaxis2=dict(
-            domain=[1 - loss_px / plot_px, 1.0],
+            domain=[0.0, top],
             anchor="x2",
             type="log",
             range=loss_range,
@@ -260,15 +265,14 @@ def build_overlay(
         annotations=[name],
         showlegend=True,
         legend=dict(
-            x=0.62,
-            y=1 - (loss_px + gap_px) / plot_px,
+            x=0.0,
+            y=1.02,
             xanchor="left",
-            yanchor="top",
-            orientation="v",
+            yanchor="bottom",
+            orientation="h",
             itemsizing="constant",
-            title=dict(text=t("compare.legend_title", lang)),
+            title=dict(text=t("compare.legend_title", lang), side="top"),
             font=dict(size=font),
-            tracegroupgap=10,
         ),
         height=plot_px + margin["t"] + margin["b"],
         margin=margin,
@@ -328,7 +332,7 @@ def build_multiples(
             for m in landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
         ]
         data.append(_start_marker(surface, view, run, lang, axis))
-        data.append(_full_path(path, i, names[i], lang, axis=axis, legend=False, opacity=0.85))
+        data.append(_full_path(path, i, names[i], lang, axis=axis, opacity=0.85))
         colour, _ = style(i)
         layout["annotations"].append(
             dict(

@@ -235,6 +235,11 @@ def test_the_loss_gap_goes_as_low_as_the_numbers_and_puts_zeros_at_the_lowest():
     assert gap[-1] == pytest.approx(float(run.losses[-1])) and gap[-1] < 1e-18
     np.testing.assert_array_equal(landscape.gap([3.0, 1.0, 1e-20, 0.0, -1e-30, np.inf], 0.0),
                                   [3.0, 1.0, 1e-20, 1e-20, 1e-20, np.nan])
+    # At η = 1/λ = 0.5 the quadratic lands on its minimum in one step: 6.25, then exactly 0. The
+    # zeros go twelve decades down, not to the smallest positive gap (the start, a flat line).
+    exact = engine.run("quadratic", lr=0.5, steps=5)
+    assert list(exact.losses) == [6.25, 0, 0, 0, 0, 0]
+    assert list(landscape.gap(exact.losses, 0.0)) == [6.25] + [6.25e-12] * 5
 
 
 def test_a_formula_with_no_minimum_charts_the_loss_itself():

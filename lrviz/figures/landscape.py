@@ -186,14 +186,21 @@ def marker_traces(surface: Surface, lang: str, *, limit: int = 150) -> list[dict
 MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
 
 
+EXACT = 1e-12  # where a run hits the minimum exactly, its gap is drawn this far below its largest
+
+
 def gap(losses: np.ndarray, floor: float) -> np.ndarray:
     """Loss above the lowest known value, NaN where not finite; a log axis cannot show 0 (or the
     rounding below it), so those sit at the smallest positive gap: the chart goes as low as the
-    numbers a verdict may quote (2.6e-19 on the quadratic), and no lower."""
+    numbers a verdict may quote (2.6e-19 on the quadratic), and no lower. A run that lands on
+    the minimum exactly (the quadratic at η = 1/λ: 6.25, then 0) drops twelve decades below its
+    largest gap, not to its smallest, which would be the start."""
     gap = np.asarray(losses, dtype=float) - floor
     finite = np.isfinite(gap)
     positive = gap[finite & (gap > 0)]
-    lowest = float(positive.min()) if positive.size else 1e-12
+    lowest = float(positive.min()) if positive.size else EXACT
+    if positive.size and np.any(finite & (gap <= 0)):
+        lowest = min(lowest, EXACT * float(positive.max()))
     return np.where(finite, np.maximum(gap, lowest), np.nan)
 
 

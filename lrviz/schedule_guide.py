@@ -37,6 +37,12 @@ class Guide(NamedTuple):
     formula: str
     when: Text
 
+    @property
+    def display(self) -> str:
+        """The formula one clause a line: the clauses joined by ``,\quad`` would need up to 877 px
+        on one line (warm-up + cosine), and a 1024-px screen gives the column 564."""
+        return self.formula.replace(r",\quad", r",\\")
+
 
 class Demo(NamedTuple):
     surface: str
@@ -67,7 +73,7 @@ _CYCLIC = (
     r"\eta_t = \text{base} + (\text{max} - \text{base})\cdot\text{tri}(t)\cdot f(t),\quad"
     r"\text{tri}(t) = \begin{cases} r/\text{up} & r \le \text{up} \\"
     r" (\text{up} + \text{down} - r)/\text{down} & \text{otherwise}\end{cases},\quad"
-    r"r = t \bmod (\text{up} + \text{down})"
+    r" r = t \bmod (\text{up} + \text{down})"
     r"\\ f = 1\ (\text{triangular}),\quad f = 2^{1-c}\ (\text{triangular2, cycle } c = 1, 2, \dots),"
     r"\quad f = \gamma^{t}\ (\text{exp\_range})"
 )

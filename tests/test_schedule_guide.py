@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,10 @@ def test_every_schedule_has_a_formula_and_when_to_use_it(name):
     assert guide.when.en.strip() and guide.when.ko.strip() and guide.when.en != guide.when.ko
     assert any("\uac00" <= c <= "\ud7a3" for c in guide.when.ko)  # Hangul
     assert guide.formula.count("{") == guide.formula.count("}") and guide.formula.strip()
+    # Pieces joined without a space glue a command to the next letter: "\quad" + "r" is "\quadr",
+    # which KaTeX shows as a red error (CyclicLR's formula did).
+    assert not re.search(r"\\(quad|qquad|cdot|bmod)[A-Za-z]", guide.formula)
+    assert guide.display.count(r"\\") == guide.formula.count(r"\\") + guide.formula.count(r",\quad")
 
 
 def test_guide_has_nothing_but_registry_schedules():

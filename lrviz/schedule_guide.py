@@ -39,7 +39,7 @@ class Guide(NamedTuple):
 
     @property
     def display(self) -> str:
-        """The formula one clause a line: the clauses joined by ``,\quad`` would need up to 877 px
+        r"""The formula one clause a line: the clauses joined by ``,\quad`` would need up to 877 px
         on one line (warm-up + cosine), and a 1024-px screen gives the column 564."""
         return self.formula.replace(r",\quad", r",\\")
 

@@ -23,7 +23,7 @@ try:
     surface = links.surface_of(config)
 except ExpressionError as error:
     errors.append(t("errors.formula", lang, detail=error.message(lang)))
-    config = st.session_state.get("pg_last_valid", links.DEFAULT)
+    config = pg.last_valid(lang)
     surface = links.surface_of(config)
 start, pick_start = pg.start_inputs(surface, lang)
 config = replace(config, start=None if start == surface.start else start)
@@ -44,8 +44,8 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
     for message in errors:
         st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
     if errors:
-        config = st.session_state.get("pg_last_valid", links.DEFAULT)
-    st.session_state["pg_last_valid"] = config
+        config = pg.last_valid(lang)
+    st.session_state[pg.LAST_VALID] = config
 
     _, figure, verdict = pg.animation(config, pick_start)
     if mode == "scrub":

@@ -31,7 +31,7 @@ errors += range_errors
 for message in errors:
     st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
 if errors:
-    config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
+    config = sw.last_valid(lang)
 
 try:
     with st.spinner(t("sweep.computing", lang, rates=config.rates, steps=config.base.steps,
@@ -39,7 +39,7 @@ try:
         shown = sw.compute(config)
 except ValueError as error:
     st.error(t("sweep.engine_error", lang, detail=i18n.message(error, lang)))
-    config = st.session_state.get(sw.LAST_VALID, sw.sweeps.DEFAULT)
+    config = sw.last_valid(lang)
     shown = sw.compute(config)
 st.session_state[sw.LAST_VALID] = config
 surface = links.surface_of(config.base)

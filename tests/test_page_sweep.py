@@ -105,3 +105,14 @@ def test_custom_formula_and_schedule_parameters_from_the_link():
     at = open_sweep(surface="custom", formula="(x-1)^2", dim="1", schedule="step", **{"s.gamma": "0.5"})
     assert_clean(at)
     assert param(at, "formula") == "(x-1)^2" and param(at, "s.gamma") == "0.5"
+
+
+def test_switching_language_with_a_broken_formula_relabels_the_charts_and_the_link():
+    at = open_sweep(surface="custom", formula="x^4 - 3*x^2 + x", dim="1", lang="en")
+    at.text_input(key="sw_formula").input("x*(1+").run()
+    assert at.error and not at.exception
+    at.sidebar.segmented_control(key="lang").set_value("ko").run()
+    assert not at.exception and at.error  # still refused, now in Korean
+    assert param(at, "lang") == "ko"
+    charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "학습률" in charts and "Optimizer" not in charts

@@ -193,6 +193,15 @@ def test_playground_says_what_d_is_in_the_update_rule(query, key):
         assert [note for note in notes if note in shown] == ([t(key, lang)] if key else [])
 
 
+def test_playground_switching_language_with_a_broken_formula_keeps_the_new_language():
+    at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1", lang="en")
+    at.text_input(key="pg_formula").input("x*(1+").run()
+    at.sidebar.segmented_control(key="lang").set_value("ko").run()
+    assert_clean(at)
+    assert at.error and at.query_params["lang"] in ("ko", ["ko"])
+    assert "전역 최솟값에 수렴했습니다" in verdict_text(at)  # the last valid run (x²), told in Korean
+
+
 def test_playground_no_adaptive_excuse_for_sgd_on_a_bad_formula():
     at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1", lang="en")
     at.text_input(key="pg_formula").input("x**2 + sin(").run()

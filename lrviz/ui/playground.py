@@ -30,6 +30,7 @@ from lrviz.ui.widgets import (
 )
 
 K = "pg_"  # session-state prefix of this page's widgets
+LAST_VALID = f"{K}last_valid"
 
 
 def _opt_prefix(name: str) -> str:
@@ -228,6 +229,11 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
         optimizer_params=dict(config.optimizer_params), noise=config.noise, seed=config.seed,
         clip_norm=config.clip,
     )
+
+
+def last_valid(lang: str) -> PlaygroundConfig:
+    """The last config that ran, in the current language: a language switch is no input to undo."""
+    return replace(st.session_state.get(LAST_VALID, links.DEFAULT), lang=lang)
 
 
 def direction_note(config: PlaygroundConfig, lang: str) -> str | None:

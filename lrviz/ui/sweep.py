@@ -35,6 +35,12 @@ def _sched_prefix(name: str) -> str:
     return f"{K}s_{name}_"
 
 
+def last_valid(lang: str) -> SweepConfig:
+    """The last config that ran, in the current language: a language switch is no input to undo."""
+    config = st.session_state.get(LAST_VALID, sweeps.DEFAULT)
+    return replace(config, base=replace(config.base, lang=lang))
+
+
 def _seed(config: SweepConfig) -> None:
     """Write a config into the widgets' session state (before they are drawn)."""
     state, base = st.session_state, config.base

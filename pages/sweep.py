@@ -49,7 +49,7 @@ sw.chart(shown.rates, "rates")
 st.caption(t("sweep.rates_caption", lang))
 st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
 st.caption(t("sweep.table_caption", lang))
-for hint in sw.range_hints(shown.results, lang):
+for hint in sw.early_edge_notes(shown.results, lang) + sw.range_hints(shown.results, lang):
     st.info(hint)
 best_lr = shown.results[0].best_lr
 if best_lr is not None:

@@ -116,3 +116,11 @@ def test_switching_language_with_a_broken_formula_relabels_the_charts_and_the_li
     assert param(at, "lang") == "ko"
     charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "학습률" in charts and "Optimizer" not in charts
+
+
+def test_runs_diverging_below_the_critical_rate_are_explained():
+    # Double well from x = 1.8: 2/λmax = 0.283 at the minimum x = 0.96, but f'' = 34.9 at the start.
+    notes = " ".join(i.value for i in open_sweep(surface="double_well", optimizers="sgd", lang="en").info)
+    assert "below its critical rate 2/λmax ≈ 0.283" in notes and "λmax = 34.9 there" in notes
+    quadratic = " ".join(i.value for i in open_sweep(surface="quadratic", optimizers="sgd", lang="en").info)
+    assert "below its critical rate" not in quadratic  # there the runs diverge just above 1 = 2/λ

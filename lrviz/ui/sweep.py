@@ -14,17 +14,18 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from lrviz import links, optimizers, schedules, surfaces, sweeps
+from lrviz import diagnostics, links, optimizers, schedules, surfaces, sweeps
 from lrviz.figures import sweep as figures
 from lrviz.links import PlaygroundConfig
 from lrviz.strings import t
 from lrviz.sweeps import SweepConfig
 from lrviz.ui import shell
 from lrviz.ui.widgets import checked, params_form, presentation, schedule_picker, seed_params, surface_picker
-from lrviz.verdict import number
+from lrviz.verdict import number, point
 
 K = "sw_"  # session-state prefix of this page's widgets
 LAST_VALID = f"{K}last_valid"
+EARLY = 0.95  # runs diverging below this share of the critical rate get a sentence on why
 
 
 def _opt_prefix(name: str) -> str:
@@ -163,16 +164,32 @@ def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[dict[
         final = r.sweep.final_loss[r.best] if r.best is not None else None
         limit = (f"{r.limit.formula} = {number(r.limit.value)}" if r.limit is not None
                  else t("sweep.adaptive", lang))
-        rows.append({
+        rows.append({  # the edge beside the theory, where a 1024-px screen still shows both
             t("sweep.col_optimizer", lang): optimizers.OPTIMIZERS[r.optimizer].title(lang),
             t("sweep.col_best", lang): number(best) if best is not None else t("sweep.none", lang),
+            t("sweep.col_edge", lang): number(r.edge) if r.edge is not None else t("sweep.none", lang),
+            t("sweep.col_limit", lang): limit,
             t("sweep.col_final", lang): number(final) if final is not None else "—",
             t("sweep.col_first", lang): (number(r.first_diverged) if r.first_diverged is not None
                                          else t("sweep.none", lang)),
-            t("sweep.col_edge", lang): number(r.edge) if r.edge is not None else t("sweep.none", lang),
-            t("sweep.col_limit", lang): limit,
         })
     return rows
+
+
+def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
+    """A sentence for each optimizer whose runs diverged clearly below its critical rate: that rate
+    holds near the minimum, and the way there can be steeper (the double well from x = 1.8)."""
+    notes = []
+    for r in results:
+        if r.limit is None or r.first_diverged is None or r.first_diverged > EARLY * r.limit.value:
+            continue
+        curvature = r.sweep.curvature
+        numbers = dict(optimizer=optimizers.OPTIMIZERS[r.optimizer].title(lang), lr=number(r.first_diverged),
+                       formula=r.limit.formula, critical=number(r.limit.value),
+                       point=point(np.asarray(curvature.nearest_minimum)), lam=number(curvature.lam_start))
+        steeper = diagnostics.start_limit(r.limit, curvature) is not None
+        notes.append(t("sweep.early_edge_steep" if steeper else "sweep.early_edge", lang, **numbers))
+    return notes
 
 
 def range_hints(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:

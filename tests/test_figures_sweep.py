@@ -58,6 +58,10 @@ def test_rate_plot_is_log_log_with_one_marker_per_run_coloured_by_status():
     np.testing.assert_allclose(lines, [0.5, 1.0, 1.9], rtol=1e-3)
     texts = " ".join(a["text"] for a in fig["layout"]["annotations"])
     assert "SGD: 2/λmax = 1" in texts and "2(1+μ)/λmax = 1.9" in texts
+    # The axis is the swept range (4 % of it either side), not plotly's room for big markers.
+    lo, hi = np.log10(config.lo), np.log10(config.hi)
+    room = 0.04 * (hi - lo)
+    np.testing.assert_allclose(fig["layout"]["xaxis"]["range"], [lo - room, hi + room])
 
 
 def test_best_rate_is_ringed_and_the_edge_ticked():
@@ -67,6 +71,13 @@ def test_best_rate_is_ringed_and_the_edge_ticked():
     tick = [d for d in fig["data"] if d.get("marker", {}).get("symbol") == "line-ns" and d["x"] != [None]]
     assert values(ring[0]["x"])[0] == pytest.approx(results[0].best_lr)
     assert values(tick[0]["x"])[0] == pytest.approx(results[0].edge)
+    # With several optimizers each ring takes its optimizer's shape, open.
+    _, surface, results = computed(optimizers=("sgd", "momentum"))
+    fig = figures.build_rates(results, surface, lang="en").to_dict()
+    rings = [d for d in fig["data"] if str(d.get("marker", {}).get("symbol")).endswith("-open")
+             and d["x"] != [None]]
+    assert [d["marker"]["symbol"] for d in rings] == ["circle-open", "square-open"]
+    assert [values(d["x"])[0] for d in rings] == pytest.approx([r.best_lr for r in results])
 
 
 def test_adaptive_optimizers_get_plain_gd_critical_rate_for_reference():

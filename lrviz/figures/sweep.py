@@ -93,7 +93,8 @@ def build_rates(
             data.append(dict(
                 type="scatter", x=[r.best_lr], y=[shown[r.best]], mode="markers", legendgroup=r.optimizer,
                 showlegend=False,
-                marker=dict(symbol="circle-open", size=18, color="black", line=dict(width=2.5)),
+                # In the optimizer's own shape: with several, identical rings said nothing of whose.
+                marker=dict(symbol=f"{SYMBOLS[i]}-open", size=18, color="black", line=dict(width=2.5)),
                 hovertemplate=t("sweep.figure.best_hover", lang, optimizer=name, lr=number(r.best_lr),
                                 loss=number(gap[r.best])) + "<extra></extra>",
             ))
@@ -125,7 +126,7 @@ def build_rates(
                           yanchor="bottom", showarrow=False, text=t("sweep.figure.diverged_row", lang),
                           font=dict(color=STATUS_COLORS["diverged"], size=12)))
     layout = dict(
-        xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang)), **_decades_only(results)),
+        xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang)), **_rate_axis(results)),
         yaxis=dict(type="log", title=dict(text=t("sweep.figure.final_loss", lang)),
                    range=[np.log10(bottom) - 0.5, np.log10(top * 3.0 ** (len(results) - 1)) + 0.6]),
         legend=LEGEND,
@@ -138,10 +139,15 @@ def build_rates(
     return figure(dict(data=data, layout=layout), big=big)
 
 
-def _decades_only(results: Sequence[RateSweep]) -> dict:
-    """Over more than three decades, tick only the decades (the 2 and 5 between them crowd)."""
+def _rate_axis(results: Sequence[RateSweep]) -> dict:
+    """The swept range and a little room, set rather than left to plotly.js: autorange makes room
+    for every marker's pixels, and in presentation mode on a 1024-px screen (big markers, a plot
+    200 px wide) it stretched 1e-5 … 1 to 1e-6 … 1e9. Over more than three decades only the
+    decades are ticked (the 2 and 5 between them crowd)."""
     lrs = results[0].sweep.lrs
-    return {"dtick": 1} if np.log10(lrs[-1] / lrs[0]) > 3 else {}
+    lo, hi = np.log10(lrs[0]), np.log10(lrs[-1])
+    room = 0.04 * (hi - lo)
+    return {"range": [lo - room, hi + room], **({"dtick": 1} if hi - lo > 3 else {})}
 
 
 def _rate_lines(results: Sequence[RateSweep], lang: str, chosen: float | None,

@@ -88,7 +88,11 @@ def test_multiples_give_each_run_a_panel_with_the_same_frames(six):
         "x",
         *(f"x{i}" for i in range(2, 7)),
     }
-    assert [a["text"].split(" ", 1)[1] for a in layout["annotations"]] == names
+    # The rate on a line of its own: "SGD (경사하강법)<br>η = 0.0015<br>아직 이동 중".
+    assert [a["text"].split(" ", 1)[1] for a in layout["annotations"]] == [
+        n.replace(" · ", "<br>", 1) for n in names]
+    assert all(a["text"].count("<br>") == 2 for a in layout["annotations"])
+    assert [layout[f"yaxis{n}"].get("title", {}).get("text") for n in ("", "2")][1] == ""  # one y title a row
     overlay = figures.build_overlay(runs, comparison.names(rows, runs, "ko"), surface, lang="ko").to_dict()
     assert [f["name"] for f in spec["frames"]] == [f["name"] for f in overlay["frames"]]
     assert all(len(f["data"]) == 6 for f in spec["frames"])

@@ -299,13 +299,15 @@ def build_multiples(
 ) -> go.Figure:
     """One panel per run (up to three a row), all on the same axes and the same frames.
 
-    Each panel's title is ``names[i]`` (which may hold a ``<br>``) in the run's colour, with its symbol.
+    Each panel's title is ``names[i]`` (which may hold a ``<br>``) in the run's colour, with its symbol
+    and with the rate on a line of its own (the first " · " broken).
     """
     steps = _check(runs, names)
     view = landscape.View(surface)
     columns, rows = _grid(len(runs))
-    # Sizes in pixels, turned into paper fractions: each panel has room for a two-line title.
-    panel, gap_px, margin = (340 if big else 280), (95 if big else 80), dict(l=50, r=10, t=60, b=110)
+    # Sizes in pixels, turned into paper fractions: each panel has room for a three-line title
+    # (name, rate, outcome: a panel a third of 1024 px is too narrow for name and rate on one line).
+    panel, gap_px, margin = (340 if big else 280), (110 if big else 90), dict(l=50, r=10, t=75, b=110)
     plot_px = rows * panel + (rows - 1) * gap_px
     gap_x, gap_y = 0.06, gap_px / plot_px
     width, height = (1 - gap_x * (columns - 1)) / columns, panel / plot_px
@@ -324,6 +326,8 @@ def build_multiples(
             layout["images"].append({**landscape.map_image(surface), "xref": axis, "yref": f"y{n}"})
         if row < rows - 1:
             x_axis["title"] = dict(text="")
+        if col > 0:  # one y title a row: between panels it sat on the neighbour's map
+            y_axis["title"] = dict(text="")
         layout[f"xaxis{n}"], layout[f"yaxis{n}"] = x_axis, y_axis
         path = _Path(run, surface, view)
         paths.append(path)
@@ -344,7 +348,7 @@ def build_multiples(
                 yanchor="bottom",
                 align="left",
                 showarrow=False,
-                text=f"{GLYPHS[i % len(GLYPHS)]} {names[i]}",
+                text=f"{GLYPHS[i % len(GLYPHS)]} {names[i].replace(' · ', '<br>', 1)}",
                 font=dict(color=colour, size=16 if big else 13),
             )
         )

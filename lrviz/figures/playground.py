@@ -90,7 +90,7 @@ def build_animation(
         data.append(_click_grid(view))
 
     steps = np.arange(k + 1)
-    moving = _Moving(run, surface, view, lang)
+    moving = _Moving(run, surface, view, lang, big)
     series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
     data += [
         _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
@@ -230,8 +230,8 @@ def _critical_line(
 class _Moving:
     """Everything the moving traces need, computed once for all frames."""
 
-    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str):
-        self.run, self.dim, self.lang = run, surface.dim, lang
+    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str, big: bool = False):
+        self.run, self.dim, self.lang, self.big = run, surface.dim, lang, big
         self.k = len(run.points) - 1
         self.x, self.y = landscape.on_view(surface, run.points, view)
         self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
@@ -322,7 +322,9 @@ class _Moving:
                     text=[self.rule(s)],
                     textposition="bottom right",
                     hoverinfo="skip",
-                    textfont=dict(family="monospace", size=12),
+                    # Presentation mode enlarges fonts 1.3×: the rule, a block laid out to the
+                    # width beside the map, grows less (13 px), or its last digits were cut.
+                    textfont=dict(family="monospace", size=10 if self.big else 12),
                 ),
                 "x5",
             ),

@@ -110,6 +110,14 @@ def test_phase_heatmap_marks_diverged_cells_at_the_top_of_its_scale():
     scaled = (z[~data.diverged] - heat["zmin"]) / (heat["zmax"] - heat["zmin"])
     assert np.all(scaled < first_red)
     assert heat["colorbar"]["ticktext"][-1] == "diverged"
+    # The decades stay clear of that label: at least one band (of 13 on the bar) below it, even
+    # where the scale tops out exactly at a decade (values 1e-3 … 10: 10¹ would sit under it).
+    values_ = np.minimum(np.geomspace(1e-3, 100.0, 40), 10.0).reshape(8, 5)  # the top 0.5 % is 10
+    edge = sweeps.PhaseData("loss", np.geomspace(0.01, 1, 8), np.arange(5), values_, np.zeros((8, 5), bool))
+    bar = figures.build_phase(edge, lang="ko").to_dict()["data"][0]
+    *decades, label_at = bar["colorbar"]["tickvals"]
+    band = (bar["zmax"] - bar["zmin"]) / 13
+    assert decades and label_at - max(decades) >= band - 1e-9
     assert heat["colorscale"][-1][1] == STATUS_COLORS["diverged"]
     np.testing.assert_allclose(values(heat["y"]), np.log10(data.lrs), rtol=1e-6)  # rows on a log scale
     assert fig["layout"]["yaxis"]["ticktext"][0] == "10<sup>-3</sup>"

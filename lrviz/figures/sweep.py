@@ -202,7 +202,8 @@ def build_phase(
     scale = [[p * cut, c] for p, c in SURFACE_SCALE]
     scale += [[cut, STATUS_COLORS["diverged"]], [1.0, STATUS_COLORS["diverged"]]]
     ticks, texts = _decade_ticks(lo, hi)
-    keep = [(v, s) for v, s in zip(ticks, texts, strict=True) if lo <= v <= hi]
+    # A decade closer than one band under the top would print its label onto "diverged".
+    keep = [(v, s) for v, s in zip(ticks, texts, strict=True) if lo <= v <= hi - band / 2]
     colorbar = dict(tickvals=[v for v, _ in keep] + [hi + band / 2],
                     ticktext=[s for _, s in keep] + [t("status.diverged", lang)],
                     title=dict(text=t(f"sweep.figure.phase_{data.what}", lang), side="right"), thickness=14)

@@ -125,3 +125,15 @@ def test_names_must_match_runs():
     runs = comparison.run_rows(surface, (Row("sgd", 0.1),), 10)
     with pytest.raises(ValueError, match="names"):
         figures.build_overlay(runs, [], surface, lang="en")
+
+
+def test_playback_controls_sit_the_same_pixels_under_a_short_plot_as_under_a_tall_one():
+    # As fractions of the plot they came 28 px under a single 280-px panel and covered the buttons.
+    surface = surfaces.get("rosenbrock")
+    for rows in ((Row("adam", 0.1),), (Row("adam", 0.1), Row("sgd", 0.001), Row("momentum", 0.001))):
+        runs = comparison.run_rows(surface, rows, 20)
+        names = comparison.names(rows, runs, "en")
+        layout = figures.build_multiples(runs, names, surface, lang="en").to_dict()["layout"]
+        plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+        assert -layout["updatemenus"][0]["y"] * plot_px == pytest.approx(48)
+        assert -layout["sliders"][0]["y"] * plot_px == pytest.approx(96)

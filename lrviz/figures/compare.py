@@ -242,7 +242,7 @@ def build_overlay(
     # entries pushed the margin and squeezed the map on a projector's 1024 pixels. Below it the
     # map, and the loss chart with its name above it.
     font = 15 if big else 13
-    plot_px, name_px = (580 if big else 480), 26  # the controls sit at fractions of this below
+    plot_px, name_px = (580 if big else 480), 26
     margin = dict(l=60, r=25, t=40, b=110)
     axes = landscape.main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
@@ -277,7 +277,7 @@ def build_overlay(
         height=plot_px + margin["t"] + margin["b"],
         margin=margin,
         uirevision=surface.name,
-        **controls(frames_at, lang),
+        **controls(frames_at, lang, plot_px, big),
     )
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
@@ -366,6 +366,6 @@ def build_multiples(
         showlegend=False,
         margin=margin,
         uirevision=surface.name,
-        **controls(frames_at, lang),
+        **controls(frames_at, lang, plot_px, big),
     )
     return figure(dict(data=data, layout=layout, frames=frames), big=big)

@@ -34,8 +34,18 @@ def frame_steps(n_points: int, max_frames: int) -> np.ndarray:
     return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))
 
 
-def controls(frames_at: np.ndarray, lang: str) -> dict:
-    """Play/pause buttons, a speed menu and a frame slider, all handled by plotly.js."""
+BUTTONS_PX, SLIDER_PX = 48, 96  # under the plot's bottom edge
+
+
+def controls(frames_at: np.ndarray, lang: str, plot_px: float = 480, big: bool = False) -> dict:
+    """Play/pause buttons, a speed menu and a frame slider, all handled by plotly.js.
+
+    They sit a fixed number of pixels under the plot (``plot_px`` tall, margins excluded):
+    positions are fractions of the plot, and a fixed fraction of a short one (a single compare
+    panel, 280 px) put the slider's label onto the buttons. Presentation mode's larger
+    buttons (``big``) get a quarter more room."""
+    room = 1.25 if big else 1.0
+    buttons_y, slider_y = -room * BUTTONS_PX / plot_px, -room * SLIDER_PX / plot_px
     base = max(20, int(1000 * PLAY_SECONDS / max(len(frames_at), 1)))
 
     def play(speed: float) -> dict:
@@ -53,7 +63,7 @@ def controls(frames_at: np.ndarray, lang: str) -> dict:
                 type="buttons",
                 direction="left",
                 x=0.0,
-                y=-0.1,
+                y=buttons_y,
                 xanchor="left",
                 yanchor="top",
                 pad=dict(t=4, r=4),
@@ -67,7 +77,7 @@ def controls(frames_at: np.ndarray, lang: str) -> dict:
                 type="dropdown",
                 direction="up",
                 x=1.0,  # at the far end of the row: a narrow chart keeps Pause uncovered
-                y=-0.1,
+                y=buttons_y,
                 xanchor="right",
                 yanchor="top",
                 pad=dict(t=4),
@@ -84,7 +94,7 @@ def controls(frames_at: np.ndarray, lang: str) -> dict:
                 active=0,
                 x=0.0,
                 len=1.0,
-                y=-0.2,
+                y=slider_y,
                 yanchor="top",
                 pad=dict(t=4),
                 currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),

@@ -134,14 +134,15 @@ def build_animation(
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
+    height, margin = (800, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
     layout = dict(
         **landscape.main_axes(surface, view, lang),
         **side,
-        height=800 if big else 660,
+        height=height,
         showlegend=False,
-        margin=dict(l=60, r=10, t=30, b=170 if big else 150),
+        margin=margin,
         uirevision=surface.name,
-        **playback.controls(frames_at, lang),
+        **playback.controls(frames_at, lang, height - margin["t"] - margin["b"], big),
     )
     # The label goes under its line where the run's rate passes above it (it would sit on that
     # line), if the line is high enough in the chart to leave room under it.

@@ -1,8 +1,11 @@
 """Home: what lrviz is, and where to go."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from lrviz import optimizers, schedules, surfaces
+from lrviz import links, optimizers, schedules, surfaces
+from lrviz.lessons import LESSONS
 from lrviz.strings import t
 from lrviz.ui import shell
 
@@ -32,6 +35,13 @@ for path, key in LINKED_PAGES:
     st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang},
                  icon=":material/arrow_forward:")
     st.caption(t(f"home.{key}_blurb", lang))
+
+st.subheader(t("home.lessons_heading", lang))
+st.caption(t("home.lessons_intro", lang))
+for lesson in LESSONS:
+    st.page_link("pages/playground.py", label=t(f"home.lesson_{lesson.key}", lang),
+                 query_params=links.playground_query(replace(lesson.config, lang=lang)),
+                 icon=":material/play_circle:")
 
 st.subheader(t("home.core_heading", lang))
 st.markdown(t("home.core_blurb", lang))

@@ -1,0 +1,28 @@
+"""Every lesson link on the home page shows what its title promises."""
+
+import pytest
+
+from lrviz import diagnostics, engine, links
+from lrviz.lessons import LESSONS
+from lrviz.strings import t
+from lrviz.verdict import SADDLE_STAY
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])
+def test_each_lesson_run_ends_as_its_title_says(lesson):
+    config = lesson.config
+    surface = links.surface_of(config)
+    run = engine.run(surface, config.optimizer, lr=config.lr, steps=config.steps)
+    assert run.status == lesson.status
+    assert t(f"home.lesson_{lesson.key}", "en") != t(f"home.lesson_{lesson.key}", "ko")
+    limit = diagnostics.stability_limit(config.optimizer, {}, run.curvature.lam_min)
+    if lesson.key == "zigzag":  # between 1/λ and 2/λ: the steps change sign, the run still converges
+        assert limit.value / 2 < config.lr < limit.value and run.points[1, 0] < 0 < run.points[0, 0]
+    if lesson.key == "too_large":
+        assert config.lr > limit.value
+    if lesson.key == "escape":  # the deep valley, not the one nearest the start
+        assert run.points[-1, 0] < 0 < surface.start[0]
+    if lesson.key == "saddle":
+        visit = diagnostics.saddle_visit(surface, run.points)
+        assert visit is not None and visit[0] >= SADDLE_STAY
+

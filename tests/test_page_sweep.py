@@ -124,3 +124,7 @@ def test_runs_diverging_below_the_critical_rate_are_explained():
     assert "below its critical rate 2/λmax ≈ 0.283" in notes and "λmax = 34.9 there" in notes
     quadratic = " ".join(i.value for i in open_sweep(surface="quadratic", optimizers="sgd", lang="en").info)
     assert "below its critical rate" not in quadratic  # there the runs diverge just above 1 = 2/λ
+    # -x has no minimum (and an infinite critical rate): its runs leaving the plot get no such note.
+    no_minimum = open_sweep(surface="custom", formula="-x", dim="1", optimizers="sgd", lang="en")
+    assert not no_minimum.exception
+    assert "below its critical rate" not in " ".join(i.value for i in no_minimum.info)

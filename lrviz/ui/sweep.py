@@ -181,9 +181,10 @@ def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[s
     holds near the minimum, and the way there can be steeper (the double well from x = 1.8)."""
     notes = []
     for r in results:
-        if r.limit is None or r.first_diverged is None or r.first_diverged > EARLY * r.limit.value:
-            continue
         curvature = r.sweep.curvature
+        if (r.limit is None or r.first_diverged is None or curvature.nearest_minimum is None
+                or not r.first_diverged < EARLY * r.limit.value):  # no minimum: no rate holds there
+            continue
         numbers = dict(optimizer=optimizers.OPTIMIZERS[r.optimizer].title(lang), lr=number(r.first_diverged),
                        formula=r.limit.formula, critical=number(r.limit.value),
                        point=point(np.asarray(curvature.nearest_minimum)), lam=number(curvature.lam_start))

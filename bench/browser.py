@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import socket
 import subprocess
 import sys
@@ -23,9 +24,22 @@ READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # has been plotted, i.e. has _fullLayout) or re-plots it in place (plotly_afterplot).
 _ARM = """() => {
   const before = document.querySelector('.js-plotly-plot');
-  const probe = {t0: performance.now(), running: false, done: null, replotted: false, before};
+  const probe = {t0: performance.now(), running: false, done: null, replotted: false, before, plots: 0};
   window.__probe = probe;
   if (before && before.on) before.on('plotly_afterplot', () => { probe.replotted = true; });
+  // Count the plots drawn for this move: hook every chart element that appears from now on,
+  // once plotly.js has given it its event methods.
+  const hooked = new WeakSet();
+  const hook = chart => {
+    if (chart === before || hooked.has(chart)) return;
+    hooked.add(chart);
+    const count = () => { probe.plots += 1; };
+    const attach = () => chart.on ? chart.on('plotly_afterplot', count) : setTimeout(attach, 0);
+    attach();
+  };
+  if (window.__charts) window.__charts.disconnect();  // the previous move's watcher
+  window.__charts = new MutationObserver(() => document.querySelectorAll('.js-plotly-plot').forEach(hook));
+  window.__charts.observe(document.body, {childList: true, subtree: true});
   const app = document.querySelector('[data-testid=stApp]');
   // Records carry the old value, so a run that starts and ends between two callbacks still counts.
   new MutationObserver(records => {
@@ -47,6 +61,24 @@ _SETTLED = """() => {
 # Milliseconds from the press to the first paint after that (two animation frames).
 _AFTER_PAINT = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
   () => resolve(performance.now() - window.__probe.t0))))"""
+# The browser's main thread is blocked in "long tasks" (50 ms or more: parsing, React, plotly.js).
+_WATCH_BUSY = """() => {
+  window.__busy = [];
+  new PerformanceObserver(list => { for (const e of list.getEntries()) window.__busy.push(e); })
+    .observe({entryTypes: ['longtask']});
+}"""
+_BUSY_SINCE_PRESS = """() => window.__busy.filter(e => e.startTime >= window.__probe.t0)
+  .reduce((sum, e) => sum + e.duration, 0)"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """One slider move: ms from the key press to the redrawn page's first paint; ms of it the
+    browser's main thread was blocked; how many plots plotly.js drew for it."""
+
+    latency: float
+    busy: float
+    plots: int
 
 
 def free_port() -> int:
@@ -77,15 +109,16 @@ def serve(script: str) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def slider_latencies(browser, url: str, slider_label: str, moves: int, key: str) -> list[float]:
-    """Milliseconds from a key press on the slider to the redrawn page, for each move."""
+def slider_moves(browser, url: str, slider_label: str, moves: int, key: str) -> list[Move]:
+    """Each of ``moves`` key presses on the slider, timed to the redrawn page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     page.wait_for_selector(READY, timeout=120_000)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=120_000)
     page.wait_for_timeout(500)
+    page.evaluate(_WATCH_BUSY)
     thumb = page.locator('[data-testid="stSlider"]', has_text=slider_label).locator("input[type=range]")
-    times: list[float] = []
+    timed: list[Move] = []
     skipped: list[int] = []
     for _ in range(moves):
         before = thumb.input_value()
@@ -97,13 +130,15 @@ def slider_latencies(browser, url: str, slider_label: str, moves: int, key: str)
         try:
             page.wait_for_function(_SETTLED, timeout=15_000)
         except PlaywrightTimeout:  # a move whose redraw the probe missed: report, don't guess
-            skipped.append(len(times) + len(skipped))
+            skipped.append(len(timed) + len(skipped))
             page.wait_for_selector(READY)
             continue
-        times.append(page.evaluate(_AFTER_PAINT))
+        latency = page.evaluate(_AFTER_PAINT)
         page.wait_for_selector(READY)
-        page.wait_for_timeout(150)  # a student's pause between moves
+        page.wait_for_timeout(150)  # a student's pause between moves; late plots land in it
+        plots = page.evaluate("() => window.__probe.plots")
+        timed.append(Move(latency, page.evaluate(_BUSY_SINCE_PRESS), plots))
     page.close()
     if skipped:
         print(f"  ({len(skipped)} of {moves} moves not timed: no redraw seen within 15 s)")
-    return times
+    return timed

@@ -7,9 +7,15 @@ batch 32) on two moons. The grid trains each rate for 300 updates and evaluates 
 set at the end (``evals=1``, as the page's search does); the loop calls :func:`lrviz.mlp.train`
 with one rate at a time, which is how one would train them without ``vmap``. The vmapped rows
 are spread over the machine's cores (:mod:`lrviz.devices`); one rate alone runs on one.
+
+Last in each case: the grid's time per rate as the grid grows. Where it stops falling, the
+vmapped grid is bound by arithmetic (XLA:CPU's small batched matrix products), and the
+loop / grid ratio cannot exceed one rate's time over that cost per rate.
 """
 
 from __future__ import annotations
+
+import functools
 
 import jax
 import numpy as np
@@ -31,8 +37,8 @@ def _case(name: str, model: dict) -> None:
     def range_test():
         return rt.range_test(data, lr_min=1e-5, lr_max=10.0, batches=BATCHES, seeds=SEEDS, **model)
 
-    def grid():
-        return mlp.train(data, lrs, 0, steps=STEPS, evals=1, **model)
+    def grid(rates=lrs):
+        return mlp.train(data, rates, 0, steps=STEPS, evals=1, **model)
 
     def loop():
         return [mlp.train(data, [lr], 0, steps=STEPS, evals=1, **model) for lr in lrs]
@@ -49,6 +55,14 @@ def _case(name: str, model: dict) -> None:
                                   (f"grid, {RATES} rates x {STEPS} steps, one at a time", looped)):
         print(f"  {label:44s} best {ms(best)}  median {ms(median)}")
     print(f"  vmapped grid / loop: {looped[1] / vmapped[1]:.1f}x faster (medians)")
+
+    per_rate = {RATES: vmapped[1] / RATES}
+    for n in (8, 16):
+        fewer = functools.partial(grid, lrs[:: RATES // n])
+        fewer()  # compile
+        per_rate[n] = best_and_median(fewer, 5)[1] / n
+    costs = ", ".join(f"{n} rates {1e3 * per_rate[n]:.1f} ms" for n in sorted(per_rate))
+    print(f"  the grid's time per rate: {costs}; one rate alone {1e3 * looped[1] / RATES:.1f} ms")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ cosine's ``T_max`` = ``steps``); ``o.<name>`` and ``s.<name>`` are checked at ``
 largest base rate any training uses. The range test ignores the schedule: its rate always grows
 exponentially. ``view`` (``range`` | ``check`` | ``search`` |
 ``general``); ``check``, ``search``, ``general`` (1 once the section's button was pressed, so a
-link shows its result); ``lang``.
+link shows its result); ``big`` (presentation mode, 1/0); ``lang``.
 
 Rules across keys (:func:`problems`): ``lr_min`` < ``lr_max``, and the batch no larger than
 the training set. The page refuses such a config with a message and keeps the last good one.
@@ -66,6 +66,7 @@ class FinderConfig:
     check: bool = False
     search: bool = False
     general: bool = False
+    big: bool = False
     lang: Lang = DEFAULT_LANG
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
@@ -87,7 +88,7 @@ class FinderConfig:
 DEFAULT = FinderConfig()
 KEYS = (  # the config's plain fields, one URL key each
     "data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds", "steps",
-    "rates", "schedule", "view", "check", "search", "general",
+    "rates", "schedule", "view", "check", "search", "general", "big",
 )
 
 
@@ -116,6 +117,7 @@ def parse(query: Mapping[str, str]) -> FinderConfig:
         check=read.flag("check", DEFAULT.check),
         search=read.flag("search", DEFAULT.search),
         general=read.flag("general", DEFAULT.general),
+        big=read.flag("big", DEFAULT.big),
         lang=read.get("lang", parse_lang, DEFAULT_LANG),
     )
     disagree = []

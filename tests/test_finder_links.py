@@ -10,9 +10,10 @@ def test_round_trip_of_every_key():
     config = fl.FinderConfig(data="digits", width=64, depth=3, optimizer="adam",
                              optimizer_params=(("betas", (0.8, 0.99)),), batch=128, lr_min=1e-5, lr_max=3.0,
                              batches=300, seeds=3, steps=500, rates=16, view="search", check=True,
-                             search=True, general=False, lang="ko")
+                             search=True, general=False, big=True, lang="ko")
     query = fl.query(config)
     assert query["o.betas"] == "0.8,0.99" and query["view"] == "search" and query["check"] == "1"
+    assert query["big"] == "1"
     back = fl.parse(query)
     assert back == config and back.notes == ()
 
@@ -23,7 +24,7 @@ def test_missing_keys_take_the_defaults_quietly():
 
 @pytest.mark.parametrize(("key", "value"), [
     ("batches", "0"), ("width", "1000000"), ("depth", "9"), ("data", "iris"), ("lr_min", "-1"),
-    ("steps", "55"), ("view", "everything"), ("seeds", "1.5"), ("optimizer", "lion"),
+    ("steps", "55"), ("view", "everything"), ("seeds", "1.5"), ("optimizer", "lion"), ("big", "yes"),
 ])
 def test_a_bad_value_falls_back_to_its_default_with_a_note(key, value):
     config = fl.parse({key: value})

@@ -45,6 +45,16 @@ def test_every_data_set(data):
     assert len(at.get("plotly_chart")) == 1
 
 
+def test_presentation_mode_from_the_link_enlarges_the_chart_and_the_page_text():
+    plain, big = _open(SMALL), _open({**SMALL, "big": "1"})
+    assert big.sidebar.toggle(key=f"{finder_ui.K}big").value
+    size = [chart_spec(at)["layout"]["template"]["layout"]["font"]["size"] for at in (plain, big)]
+    assert size[1] > size[0]
+    assert any("font-size" in str(e.proto) for e in big.get("html"))
+    assert not any("font-size" in str(e.proto) for e in plain.get("html"))
+    assert param(big, "big") == "1"
+
+
 def test_check_search_and_generalization_from_a_link():
     at = _open({**SMALL, "view": "check", "check": "1"})
     assert "reached the lowest validation loss" in _texts(at) or "diverged" in _texts(at)

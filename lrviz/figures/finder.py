@@ -114,15 +114,29 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
     start = float(np.nanmax(test.smoothed[:, : max(1, len(x) // 10)]))
     bottom = float(np.nanmin(test.smoothed))
     top = max(start * 1.5, bottom * 1.2)
+    # Laid out in pixels, so the curve keeps its height whatever the fonts. Each rule's row has
+    # its name written above its line, inside the plot: as tick labels the names took a third of
+    # a 1024-pixel screen's width from the curve, and plotly.js hid every other one in big fonts.
+    curve_px, gap_px, row_px = (400, 40, 44) if big else (340, 34, 34)
+    rows_px = row_px * len(rows)
+    plot_px = curve_px + gap_px + rows_px
+    axis_px, entry_px = (70, 28) if big else (60, 21)
+    entries = sum(1 for trace in data if trace.get("name") and trace.get("showlegend", True))
+    names = [dict(text=title, x=0, xref="paper", xanchor="left", y=title, yref="y2", yanchor="bottom",
+                  yshift=3, showarrow=False, font=dict(size=12, color="#333"))
+             for title in rows]
     layout = dict(
         xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2",
                    range=[np.log10(x[0]), np.log10(x[-1])]),
-        yaxis=dict(title=dict(text=t("finder.fig.smoothed", lang)), domain=[0.36, 1.0],
-                   range=[bottom - 0.05 * (top - bottom), top]),
-        yaxis2=dict(domain=[0.0, 0.3], type="category", categoryorder="array", categoryarray=rows[::-1],
-                    showgrid=True, tickfont=dict(size=11 if not big else 15)),
-        legend=LEGEND_BELOW, height=760 if big else 680,
-        margin=dict(l=260 if big else 230, r=20, t=30, b=170),
+        yaxis=dict(title=dict(text=t("finder.fig.smoothed", lang)),
+                   range=[bottom - 0.05 * (top - bottom), top], domain=[(rows_px + gap_px) / plot_px, 1.0]),
+        yaxis2=dict(domain=[0.0, rows_px / plot_px], type="category", categoryorder="array",
+                    categoryarray=rows[::-1], showgrid=True, showticklabels=False,
+                    range=[-0.5, len(rows) - 0.3]),  # room above the top row for its name
+        annotations=names,
+        legend=dict(orientation="v", x=0.0, xanchor="left", y=-axis_px / plot_px, yanchor="top"),
+        height=30 + plot_px + axis_px + entry_px * entries + 10,
+        margin=dict(l=70, r=20, t=30, b=axis_px + entry_px * entries + 10),
     )
     return figure(dict(data=data, layout=layout), big=big)
 

@@ -266,8 +266,7 @@ def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
             type="primary",
             width="stretch",
         )
-    big = side.toggle(t("compare.big", lang), key=f"{K}big", help=t("compare.big_help", lang))
-    presentation(big)
+    big = presentation(lang, f"{K}big", side)
     config = CompareConfig(
         surface=name,
         rows=rows,

@@ -24,7 +24,7 @@ from lrviz.finder_links import DEFAULT, EVALS, VIEWS, FinderConfig
 from lrviz.params import ParamSpec
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import checked, params_form, schedule_picker, seed_params
+from lrviz.ui.widgets import checked, params_form, presentation, schedule_picker, seed_params
 
 K = "lf_"  # session-state prefix of this page's widgets
 LAST_VALID = f"{K}last_valid"
@@ -172,6 +172,7 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
         lang, f"{K}schedule", _sched_prefix, side, exclude=NOT_OFFERED, steps=int(steps)
     )
     side.caption(t("finder.schedule_note", lang))
+    big = presentation(lang, f"{K}big", side)
 
     config = FinderConfig(
         data=data,
@@ -190,6 +191,7 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
         check=bool(state.get(f"{K}check")),
         search=bool(state.get(f"{K}search")),
         general=bool(state.get(f"{K}general")),
+        big=bool(big),
         lang=lang,
     )
     errors = [t(key, lang, **values) for key, values in finder_links.problems(config)]
@@ -230,6 +232,7 @@ def _range_part(config: FinderConfig) -> FinderConfig:
         check=False,
         search=False,
         general=False,
+        big=False,
         lang=DEFAULT.lang,
     )
 
@@ -293,7 +296,7 @@ def show_range(config: FinderConfig, lang: str) -> None:
     st.subheader(t("finder.range_heading", lang))
     with st.spinner(t("finder.computing_range", lang, seeds=config.seeds, batches=config.batches)):
         test = range_result(_range_part(config))
-    _chart(figures.build_range_test(test, lang=lang), "range")
+    _chart(figures.build_range_test(test, lang=lang, big=config.big), "range")
     st.markdown(t("finder.how_to_read", lang, factor=f"{rt.STOP_FACTOR:g}"))
     summary = figures.rule_summary(test)
     values = [s[0] for s in summary.values() if s is not None]
@@ -343,7 +346,7 @@ def show_check(config: FinderConfig, lang: str) -> None:
     if check is None:
         st.warning(t("finder.no_rates", lang))
         return
-    _chart(figures.build_check(check, lang=lang), "check")
+    _chart(figures.build_check(check, lang=lang, big=config.big), "check")
     st.caption(t("finder.check_caption", lang))
     if check.winner is None:
         st.error(t("finder.all_diverged", lang))
@@ -385,7 +388,7 @@ def show_search(config: FinderConfig, lang: str) -> None:
         return
     with st.spinner(t("finder.computing_search", lang, runs=2 * config.rates, steps=config.steps)):
         found = search_result(_train_part(config))
-    _chart(figures.build_search(found, lang=lang), "search")
+    _chart(figures.build_search(found, lang=lang, big=config.big), "search")
     if not np.isfinite(found.best_loss):
         st.error(t("finder.all_diverged", lang))
         return
@@ -419,11 +422,11 @@ def show_general(config: FinderConfig, lang: str) -> None:
     data = datasets.load(config.data)
     with st.spinner(t("finder.computing_general", lang, runs=2 * config.rates, steps=config.steps)):
         comparison = general_result(_train_part(config))
-    _chart(figures.build_curves(comparison, lang=lang), "curves")
+    _chart(figures.build_curves(comparison, lang=lang, big=config.big), "curves")
     st.caption(t("finder.curves_caption", lang))
     if data.dim == 2:
         grid = search.decision_grid(comparison, data)
-        _chart(figures.build_boundaries(comparison, data, grid, lang=lang), "boundaries")
+        _chart(figures.build_boundaries(comparison, data, grid, lang=lang, big=config.big), "boundaries")
         st.caption(t("finder.boundaries_caption", lang))
     else:
         st.info(t("finder.no_boundaries", lang))

@@ -159,8 +159,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
         clip = st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
                                disabled=not clip_on, format="%.3g")
         seed = st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed")
-    big = side.toggle(t("pg.big", lang), key=f"{K}big", help=t("pg.big_help", lang))
-    presentation(big)
+    big = presentation(lang, f"{K}big", side)
 
     config = PlaygroundConfig(
         surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],

@@ -149,7 +149,9 @@ def surface_picker(lang: str, prefix: str, on_change, container=st) -> tuple[str
 _PRESENTATION_CSS = "<style>html { font-size: 21px; }</style>"
 
 
-def presentation(big: bool) -> None:
-    """Enlarge every text on the page by about 1.3× while presentation mode is on."""
+def presentation(lang: str, key: str, container=None) -> bool:
+    """The presentation-mode toggle; while it is on, every text on the page is about 1.3× larger."""
+    big = (container or st.sidebar).toggle(t("app.big", lang), key=key, help=t("app.big_help", lang))
     if big:
         st.html(_PRESENTATION_CSS)
+    return bool(big)

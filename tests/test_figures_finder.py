@@ -68,9 +68,12 @@ def test_check_figure_has_one_bar_and_one_dot_per_seed_for_each_rule():
                                    val_acc=np.full((2, 2), 0.9), training=training)
     fig = figures.build_check(check, lang="en").to_dict()
     bars = [tr for tr in fig["data"] if tr["type"] == "bar"]
-    assert bars[0]["y"][0] == pytest.approx(0.25) and bars[1]["marker"]["opacity"] < 0.2  # inf mean
+    assert bars[0]["x"][0] == pytest.approx(0.25) and bars[1]["marker"]["opacity"] < 0.2  # inf mean
     dots = [tr for tr in fig["data"] if tr["type"] == "scatter"]
     assert dots[1]["marker"]["symbol"] == ["x", "circle"]  # the diverged seed is a cross
+    assert dots[1]["x"] == [pytest.approx(1.15 * 0.9), pytest.approx(0.9)]  # ... at the row's right end
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [
+        f"{rt.RULES['valley'].title('en')} · η = 0.05", f"{rt.RULES['slide'].title('en')} · η = 2"]
 
 
 def test_curves_and_boundaries_have_three_panels():
@@ -79,7 +82,7 @@ def test_curves_and_boundaries_have_three_panels():
     curves = figures.build_curves(comparison, lang="en").to_dict()
     assert {tr["xaxis"] for tr in curves["data"]} == {"x", "x2", "x3"}
     assert [a["text"] for a in curves["layout"]["annotations"]] == [
-        "<b>too small: η = 0.01</b>", "<b>good: η = 0.1</b>", "<b>too large: η = 1</b>"]
+        "<b>too small<br>η = 0.01</b>", "<b>good<br>η = 0.1</b>", "<b>too large<br>η = 1</b>"]
     data = datasets.load("moons")
     grid = search.decision_grid(comparison, data, n=20)
     assert grid[2].shape == (3, 20, 20)

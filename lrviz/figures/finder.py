@@ -142,52 +142,38 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
 
 
 def build_check(check: SuggestionCheck, *, lang: str, big: bool = False) -> go.Figure:
-    """Validation loss after a short training at each rule's rate: one dot per seed, a bar for the mean.
+    """Validation loss after a short training at each rule's rate, one row per rule as on the range
+    test: one dot per seed, a bar for the mean, the rule's name and rate above its row.
 
-    A diverged run has no loss: its dot sits on a row above the others, marked ×."""
+    A diverged run has no loss: its dot sits at the right end of its row, marked ×."""
     finite = check.val_loss[np.isfinite(check.val_loss)]
     top = 1.15 * float(finite.max()) if finite.size else 1.0
-    names = [
-        f"{RULES[r].title(lang)}<br>η = {rate(lr)}" for r, lr in zip(check.rules, check.lrs, strict=True)
-    ]
-    data = []
+    rows = [RULES[r].title(lang) for r in check.rules]
+    data, names = [], []
     for i, rule in enumerate(check.rules):
         losses = check.val_loss[i]
         mean = float(np.mean(losses))
         color = RULE_COLORS.get(rule, GREY)
-        data.append(
-            dict(
-                type="bar",
-                x=[names[i]],
-                y=[mean if np.isfinite(mean) else top],
-                marker=dict(color=color, opacity=0.35 if np.isfinite(mean) else 0.12),
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+        data.append(dict(type="bar", orientation="h", x=[mean if np.isfinite(mean) else top], y=[rows[i]],
+                         width=0.4, marker=dict(color=color, opacity=0.35 if np.isfinite(mean) else 0.12),
+                         showlegend=False, hoverinfo="skip"))
         shown = np.where(np.isfinite(losses), losses, top)
-        data.append(
-            dict(
-                type="scatter",
-                x=[names[i]] * len(losses),
-                y=shown,
-                mode="markers",
-                showlegend=False,
-                marker=dict(
-                    color=color,
-                    size=11,
-                    line=dict(color="#222", width=1),
-                    symbol=["circle" if np.isfinite(v) else "x" for v in losses],
-                ),
-                hovertemplate=t("finder.fig.val_loss", lang) + " %{y:.3f}<extra></extra>",
-            )
-        )
+        data.append(dict(type="scatter", x=shown, y=[rows[i]] * len(losses), mode="markers", showlegend=False,
+                         marker=dict(color=color, size=11, line=dict(color="#222", width=1),
+                                     symbol=["circle" if np.isfinite(v) else "x" for v in losses]),
+                         hovertemplate=t("finder.fig.val_loss", lang) + " %{x:.3f}<extra></extra>"))
+        names.append(dict(text=f"{rows[i]} · η = {rate(check.lrs[i])}", x=0, xref="paper", xanchor="left",
+                          y=rows[i], yref="y", yanchor="bottom", yshift=12 if big else 10, showarrow=False,
+                          font=dict(size=12, color="#333")))
+    row_px = 64 if big else 52
     layout = dict(
         barmode="overlay",
-        xaxis=dict(type="category"),
-        yaxis=dict(title=dict(text=t("finder.fig.val_loss", lang)), range=[0, top * 1.05]),
-        height=460 if big else 400,
-        margin=dict(l=70, r=20, t=30, b=90),
+        xaxis=dict(title=dict(text=t("finder.fig.val_loss", lang)), range=[0, top * 1.05]),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=rows[::-1], showticklabels=False,
+                   range=[-0.5, len(rows) - 0.2]),  # room above the top row for its name
+        annotations=names,
+        height=row_px * len(rows) + 100,
+        margin=dict(l=20, r=20, t=20, b=60),
     )
     return figure(dict(data=data, layout=layout), big=big)
 
@@ -238,8 +224,9 @@ def _panels(n: int, gap: float = 0.06) -> list[list[float]]:
 
 
 def _kinds(comparison: Comparison, lang: str) -> list[str]:
+    """The three panels' titles, the rate on a line of its own: a third of a narrow page is short."""
     return [
-        t(f"finder.fig.{kind}", lang, lr=rate(lr))
+        f"{t(f'finder.fig.{kind}', lang)}<br>η = {rate(lr)}"
         for kind, lr in zip(("small", "good", "large"), comparison.lrs, strict=True)
     ]
 
@@ -281,8 +268,8 @@ def build_curves(comparison: Comparison, *, lang: str, big: bool = False) -> go.
         layout.setdefault("annotations", []).append(_panel_title(title, domain))
     layout.update(
         legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
-        height=400 if big else 340,
-        margin=dict(l=60, r=20, t=40, b=90),
+        height=430 if big else 360,
+        margin=dict(l=60, r=20, t=60, b=90),
     )
     return figure(dict(data=data, layout=layout), big=big)
 
@@ -339,5 +326,5 @@ def build_boundaries(
             showticklabels=False,
                     )
         layout.setdefault("annotations", []).append(_panel_title(title, domain))
-    layout.update(height=380 if big else 320, margin=dict(l=20, r=20, t=40, b=20))
+    layout.update(height=410 if big else 340, margin=dict(l=20, r=20, t=60, b=20))
     return figure(dict(data=traces, layout=layout), big=big)

@@ -13,6 +13,7 @@ Keys (all optional; a malformed value falls back to its default with a note):
   curves, the demo runs and the exported code.
 - ``surface``, ``optimizer``, ``o.<name>``: the with/without demo.
 - ``overlay``: comma-separated card keys drawn together (``none`` for no card).
+- ``big``: presentation mode (1/0).
 - ``lang``: ``en`` | ``ko``.
 """
 
@@ -44,6 +45,7 @@ class SchedulesConfig:
     optimizer: str = ENTRIES[DEFAULT_OPEN].demo.optimizer
     optimizer_params: tuple[tuple[str, Any], ...] = ()
     overlay: tuple[str, ...] = DEFAULT_OVERLAY
+    big: bool = False
     lang: Lang = DEFAULT_LANG
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
@@ -93,6 +95,7 @@ def parse_schedules(query: Mapping[str, str]) -> SchedulesConfig:
         optimizer=optimizer,
         optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr),
         overlay=read.get("overlay", _cards, DEFAULT_OVERLAY),
+        big=read.flag("big", False),
     )
     return replace(config, notes=tuple(read.notes))
 
@@ -114,6 +117,8 @@ def schedules_query(config: SchedulesConfig) -> dict[str, str]:
             query[name] = format_value(value)
     if config.overlay != DEFAULT_OVERLAY:
         query["overlay"] = ",".join(config.overlay) or "none"
+    if config.big:
+        query["big"] = format_value(True)
     for prefix, params in (("s", config.params), ("o", config.optimizer_params)):
         for name, value in params:
             query[f"{prefix}.{name}"] = format_value(value)

@@ -22,10 +22,10 @@ key = sc.open_key()
 config, errors = sc.sidebar(lang, key)
 for message in errors:
     st.error(message)
-if errors:  # keep showing the last valid state of this card
+if errors:  # keep showing the last valid state of this card, at the size asked for now
     last = st.session_state.get("sc_last_valid")
     fallback = schedule_links.preset(key, lang, config.overlay)
-    config = last if last is not None and last.open == key else fallback
+    config = replace(last if last is not None and last.open == key else fallback, big=config.big)
 st.session_state["sc_last_valid"] = config
 entry = config.entry
 
@@ -50,7 +50,7 @@ st.latex(GUIDE[entry.schedule].display)
 
 st.subheader(t("sched.demo", lang))
 st.caption(t("sched.demo_intro", lang, name=entry.title(lang), lr=f"{config.lr:g}"))
-if config == schedule_links.preset(key, lang, config.overlay):
+if replace(config, big=False) == schedule_links.preset(key, lang, config.overlay):
     st.info(t(f"sched.claim_{entry.demo.claim}", lang))
 st.markdown(outcome)
 if cuts is not None:
@@ -66,8 +66,8 @@ for tab, library in zip(st.tabs([t(f"sched.lib_{lib}", lang) for lib in code]), 
 st.subheader(t("sched.overlay", lang))
 overlay = sc.overlay_picker(lang)
 if overlay:
-    st.plotly_chart(sc.overlay(overlay, config.lr, config.steps, lang), theme=None, key="sc_overlay_chart",
-                    config={"displaylogo": False})
+    st.plotly_chart(sc.overlay(overlay, config.lr, config.steps, lang, config.big), theme=None,
+                    key="sc_overlay_chart", config={"displaylogo": False})
 else:
     st.info(t("sched.overlay_empty", lang))
 

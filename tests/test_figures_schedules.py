@@ -84,9 +84,11 @@ def test_gallery_is_one_figure_of_small_multiples():
             (ax, ay), (bx, by) = boxes[a], boxes[b]
             assert ax[1] <= bx[0] or bx[1] <= ax[0] or ay[1] <= by[0] or by[1] <= ay[0]
     titles = [a["text"] for a in d["layout"]["annotations"]]
-    assert len(titles) == 16 and titles[13] == "<b>One-cycle · cosine</b>"
+    assert len(titles) == 16 and titles[13] == "<b>One-cycle<br>cosine</b>"  # the variant: 2nd line
     assert len(d["layout"]["shapes"]) == 1 and d["data"][13]["line"]["width"] > d["data"][0]["line"]["width"]
     assert len(pio.to_json(fig, validate=False)) < 200_000
+    big = spec(figures.build_gallery(gallery_curves(), lang="en", big=True))
+    assert len({tuple(big["layout"][f"xaxis{n}"]["domain"]) for n in ("", *range(2, 17))}) == 3  # columns
 
 
 def test_gallery_rates_are_drawn_as_given():

@@ -124,6 +124,16 @@ def test_link_round_trip_restores_the_state():
     assert [tr["name"] for tr in overlay["data"]] == [ENTRIES[k].title("en") for k in ("plateau", "linear")]
 
 
+def test_presentation_mode_from_the_link_enlarges_every_chart_and_keeps_the_preset_claim():
+    plain, big = clean(open_schedules(lang="ko")), clean(open_schedules(lang="ko", big="1"))
+    assert query(big, "big") == "1" and query(plain, "big") is None
+    for key in ("sc_gallery", "sc_curve", "sc_comparison", "sc_overlay_chart"):
+        size = [chart(at, key)["layout"]["template"]["layout"]["font"]["size"] for at in (plain, big)]
+        assert size[1] > size[0], key
+    assert any("font-size" in str(e.proto) for e in big.get("html"))
+    assert [box.value for box in big.info] == [box.value for box in plain.info]  # the card's claim stays
+
+
 def test_overlay_can_be_emptied():
     at = clean(open_schedules(overlay="none"))
     assert any("Pick one or more" in box.value for box in at.info)
@@ -133,7 +143,7 @@ def test_overlay_can_be_emptied():
 
 @pytest.mark.parametrize(("key", "value"), [
     ("open", "nope"), ("lr", "-1"), ("steps", "5"), ("surface", "moon"), ("overlay", "step,bogus"),
-    ("s.T_max", "-3"), ("optimizer", "lion"), ("lr", "0.033"),
+    ("s.T_max", "-3"), ("optimizer", "lion"), ("lr", "0.033"), ("big", "huge"),
 ])
 def test_bad_link_values_fall_back_with_a_note(key, value):
     at = clean(open_schedules(**{key: value}))

@@ -26,9 +26,9 @@ def test_round_trip_with_every_kind_of_value():
     config = preset("cyclic_exp_range")
     query = {**schedules_query(config), "lr": "0.02", "steps": "300", "surface": "himmelblau",
              "optimizer": "rmsprop", "o.centered": "1", "s.step_size_down": "4", "s.max_lr": "0.5",
-             "overlay": "none"}
+             "overlay": "none", "big": "1"}
     parsed = parse_schedules(query)
-    assert not parsed.notes
+    assert not parsed.notes and parsed.big
     expected = {"mode": "exp_range", "gamma": 0.98, "step_size_down": 4, "max_lr": 0.5}
     assert parsed.schedule_params() == expected
     assert parsed.overlay == () and parsed.optimizer_params == (("centered", True),)

@@ -23,7 +23,7 @@ from lrviz.figures.theme import OKABE_ITO, SpecFigure, figure
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 
-GALLERY_COLUMNS = 4
+GALLERY_COLUMNS, BIG_GALLERY_COLUMNS = 4, 3
 CUT = OKABE_ITO["vermillion"]  # where ReduceLROnPlateau cut the rate
 WITH, WITHOUT = OKABE_ITO["blue"], OKABE_ITO["orange"]
 
@@ -49,12 +49,15 @@ def _rate_axis(curves: Sequence[Curve]) -> dict:
 
 
 def build_gallery(curves: Sequence[Curve], *, lang: str, big: bool = False, selected: int | None = None,
-                  columns: int = GALLERY_COLUMNS) -> SpecFigure:
+                  columns: int | None = None) -> SpecFigure:
     """Small multiples: one learning-rate-vs-step chart per card, its title above it.
 
     ``selected`` (an index into ``curves``) is drawn thicker on a tinted background.
-    Each panel has its own rate axis (shapes matter here, not heights).
+    Each panel has its own rate axis (shapes matter here, not heights). A variant's name
+    ("Cyclic · triangular") goes on a second line; presentation mode has fewer, wider columns,
+    so that its larger titles keep clear of their neighbours.
     """
+    columns = columns or (BIG_GALLERY_COLUMNS if big else GALLERY_COLUMNS)
     rows = -(-len(curves) // columns)
     gap_x, gap_y = 0.04, 0.42 / max(rows, 1)
     width, height = (1.0 - gap_x * (columns - 1)) / columns, (1.0 - gap_y * (rows - 1)) / rows
@@ -73,9 +76,10 @@ def build_gallery(curves: Sequence[Curve], *, lang: str, big: bool = False, sele
                                    nticks=4, ticks="", showgrid=False, zeroline=False)
         layout[f"yaxis{n}"] = dict(domain=[y1 - height, y1], anchor=f"x{n}", nticks=3, ticks="",
                                    tickfont=dict(size=10), **_rate_axis([curve]))
-        notes.append(dict(text=f"<b>{curve.title}</b>" if chosen else curve.title, xref="paper",
-                          yref="paper", x=x0, y=y1, xanchor="left", yanchor="bottom", showarrow=False,
-                          font=dict(size=14 if big else 12)))
+        title = curve.title.replace(" · ", "<br>")
+        notes.append(dict(text=f"<b>{title}</b>" if chosen else title, xref="paper", yref="paper", x=x0, y=y1,
+                          xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                          font=dict(size=12)))
         if chosen:
             shapes.append(dict(type="rect", xref="paper", yref="paper", x0=x0 - 0.01, x1=x0 + width + 0.01,
                                y0=y1 - height - 0.01, y1=y1 + 0.01, line=dict(color=CUT, width=1.5),

@@ -23,7 +23,15 @@ from lrviz.schedule_links import SchedulesConfig
 from lrviz.schedule_rates import card_rates, rates
 from lrviz.strings import t
 from lrviz.ui import shell
-from lrviz.ui.widgets import LR_GRID, checked, nearest_rate, params_form, seed_params, surface_label
+from lrviz.ui.widgets import (
+    LR_GRID,
+    checked,
+    nearest_rate,
+    params_form,
+    presentation,
+    seed_params,
+    surface_label,
+)
 
 K = "sc_"  # session-state prefix of this page's widgets
 VARIANT_PARAMS = ("mode", "anneal_strategy")
@@ -46,6 +54,7 @@ def _seed(config: SchedulesConfig) -> None:
     state[f"{K}surface"] = config.surface
     state[f"{K}optimizer"] = config.optimizer
     state[f"{K}overlay"] = list(config.overlay)
+    state[f"{K}big"] = config.big
     spec = schedules.SCHEDULES[config.schedule]
     seed_params(spec, _sched_prefix(config.schedule), {**spec.defaults(), **config.schedule_params()})
     opt_spec = optimizers.OPTIMIZERS[config.optimizer]
@@ -122,9 +131,10 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
     opt_spec = optimizers.OPTIMIZERS[optimizer]
     with side.expander(t("sched.optimizer_settings", lang)):
         opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
+    big = presentation(lang, f"{K}big", side)
 
     config = SchedulesConfig(open=key, lr=float(lr), steps=int(steps), surface=surface, optimizer=optimizer,
-                             overlay=tuple(st.session_state.get(f"{K}overlay", ())), lang=lang)
+                             overlay=tuple(st.session_state.get(f"{K}overlay", ())), big=big, lang=lang)
     try:
         resolved = spec.resolve({**dict(entry.params), **raw}, config.lr)
         config = replace(config, params=schedule_links.changes(spec.defaults(), dict(entry.params), resolved))
@@ -163,13 +173,13 @@ def gallery(config: SchedulesConfig):
 
     curves = [figures.Curve(e.title(config.lang, short=True), lrs(e)) for e in GALLERY]
     index = [e.key for e in GALLERY].index(config.open)
-    return figures.build_gallery(curves, lang=config.lang, selected=index)
+    return figures.build_gallery(curves, lang=config.lang, big=config.big, selected=index)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def overlay(keys: tuple[str, ...], lr: float, steps: int, lang: str):
+def overlay(keys: tuple[str, ...], lr: float, steps: int, lang: str, big: bool = False):
     curves = [figures.Curve(ENTRIES[k].title(lang), card_rates(ENTRIES[k], lr, steps)) for k in keys]
-    return figures.build_overlay(curves, lang=lang)
+    return figures.build_overlay(curves, lang=lang, big=big)
 
 
 def _runs(config: SchedulesConfig):
@@ -193,7 +203,7 @@ def open_card(config: SchedulesConfig):
     else:
         curve = figures.Curve(title, rates(config.schedule, config.lr, config.steps, params))
     comparison = figures.build_comparison(scheduled, constant, surfaces.SURFACES[config.surface], lang=lang,
-                                          schedule_title=title, show_cuts=spec.needs_loss)
+                                          schedule_title=title, show_cuts=spec.needs_loss, big=config.big)
     outcome = t("sched.outcome", lang, with_status=t(f"status.{scheduled.status}", lang),
                 with_loss=verdict.number(scheduled.losses[-1]),
                 without_status=t(f"status.{constant.status}", lang),
@@ -201,4 +211,4 @@ def open_card(config: SchedulesConfig):
     cuts = curve.cuts if spec.needs_loss else None
     opt_params = optimizers.OPTIMIZERS[config.optimizer].resolve(dict(config.optimizer_params), config.lr)
     code = export(Setup(config.schedule, params, config.lr, config.optimizer, opt_params, config.steps))
-    return figures.build_curve(curve, lang=lang), comparison, outcome, cuts, code
+    return figures.build_curve(curve, lang=lang, big=config.big), comparison, outcome, cuts, code

@@ -61,6 +61,19 @@ def test_search_figure_puts_diverged_runs_on_a_row_and_the_best_rate_dashed():
                                                                                "random search (2 rates)"]
 
 
+def test_a_run_far_above_the_best_sits_on_the_top_row_and_leaves_the_axis_to_the_others():
+    # Digits: one random rate ended at a finite validation loss of 7.9 million.
+    grid = _training([0.01, 0.1, 1.0], [0.5, 0.2, 0.3])
+    drawn = _training([0.05, 5.0], [0.3, 7.9e6])
+    found = search.Search(grid=grid, random=drawn, best_lr=0.1, best_loss=0.2, grid_runs=2, random_runs=2)
+    fig = figures.build_search(found, lang="en").to_dict()
+    off = [tr for tr in fig["data"] if tr.get("marker", {}).get("symbol") == "triangle-up"]
+    assert len(off) == 1 and off[0]["x"] == [5.0] and off[0]["customdata"] == [7.9e6]
+    low, high = fig["layout"]["yaxis"]["range"]
+    assert 10**high < 2 * 0.5 and off[0]["y"][0] == pytest.approx(0.5 * 1.4)  # the row above the worst kept
+    assert fig["layout"]["yaxis"]["ticktext"] == ["0.2", "0.5"]  # written out, not plotly.js's bare 2 and 5
+
+
 def test_check_figure_has_one_bar_and_one_dot_per_seed_for_each_rule():
     training = _training([0.1] * 4, [0.2] * 4)
     check = search.SuggestionCheck(rules=("valley", "slide"), lrs=np.array([0.05, 2.0]),

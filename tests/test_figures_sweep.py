@@ -159,3 +159,19 @@ def test_one_dimensional_basins_are_points_on_the_curve():
     fig = figures.build_basins(basins, surface, lang="en").to_dict()
     points = [d for d in fig["data"] if isinstance(d.get("marker", {}).get("color"), list)]
     assert len(values(points[0]["x"])) == sweeps.BASIN_LINE
+
+
+def test_runs_drawn_on_the_floor_are_said_to_be_at_or_below_it():
+    # On x², η = 0.5 lands on the minimum in one step: its gap is 0, drawn on the floor line.
+    config, surface, results = computed(rates=50, lo=0.1, hi=0.9)
+    fig = figures.build_rates(results, surface, lang="en").to_dict()
+    start_gap = float(results[0].sweep.losses[0, 0]) - surface.f_min
+    floor = figures.FLOOR * start_gap
+    lines = [s for s in fig["layout"]["shapes"] if s.get("yref") == "y" and s["y0"] == pytest.approx(floor)]
+    assert len(lines) == 1
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert f"runs on this line ended within {floor:.2e} of the lowest loss" in notes
+    # Where every run stays above the floor, there is no such line.
+    _, surface, slow = computed(rates=20, lo=1e-3, hi=2e-3)
+    plain = figures.build_rates(slow, surface, lang="en").to_dict()
+    assert not any("runs on this line" in a["text"] for a in plain["layout"]["annotations"])

@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.datasets import Dataset
+from lrviz.figures.landscape import written_log_ticks
 from lrviz.figures.theme import GREY, OKABE_ITO, figure
 from lrviz.range_test import RULES, RangeTest
 from lrviz.search import Comparison, Search, SuggestionCheck
@@ -178,39 +179,50 @@ def build_check(check: SuggestionCheck, *, lang: str, big: bool = False) -> go.F
     return figure(dict(data=data, layout=layout), big=big)
 
 
+OFF_SCALE = 100  # the search's loss axis ends this many times above the best run's loss
+
+
 def build_search(found: Search, *, lang: str, big: bool = False) -> go.Figure:
     """Validation loss (top, log axis) and accuracy (bottom) against the rate: the grid as a line,
-    random search's samples as diamonds, diverged runs as × on a row at the top, the best rate dashed."""
+    random search's samples as diamonds, the best rate dashed. Diverged runs (×) and runs that
+    ended more than :data:`OFF_SCALE` times above the best (▲, their loss in the hover) sit on a
+    row at the top: one run at a loss of millions would squash every useful one onto a line."""
     grid, drawn = found.grid, found.random
     losses = np.concatenate([grid.final_val_loss, drawn.final_val_loss])
     finite = losses[np.isfinite(losses)]
-    low, top = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 1.0)
-    row = top * 1.4  # where diverged runs sit
+    low = float(finite.min()) if finite.size else 0.1
+    top = float(finite[finite <= OFF_SCALE * low].max()) if finite.size else 1.0
+    row = top * 1.4  # where diverged and off-scale runs sit
     data = []
     for part, color, symbol, mode, key in ((grid, GRID_COLOR, "circle", "lines+markers", "grid"),
                                            (drawn, RANDOM_COLOR, "diamond", "markers", "random")):
         order = np.argsort(part.lrs)
         lrs, loss, acc = part.lrs[order], part.final_val_loss[order], part.final_val_acc[order]
         ok = np.isfinite(loss)
+        shown = ok & (loss <= OFF_SCALE * low)
         marker = dict(color=color, symbol=symbol, size=9, line=dict(color="white", width=1))
-        common = dict(type="scatter", x=lrs[ok], mode=mode, legendgroup=key, marker=marker,
+        common = dict(type="scatter", mode=mode, legendgroup=key, marker=marker,
                       line=dict(color=color, width=1.5))
-        data.append(dict(common, y=loss[ok], name=t(f"finder.fig.{key}", lang, n=len(lrs)),
+        data.append(dict(common, x=lrs[shown], y=loss[shown], name=t(f"finder.fig.{key}", lang, n=len(lrs)),
                          hovertemplate="η %{x:.3g}: %{y:.3f}<extra></extra>"))
-        data.append(dict(common, y=acc[ok], showlegend=False, yaxis="y2",
+        data.append(dict(common, x=lrs[ok], y=acc[ok], showlegend=False, yaxis="y2",
                          hovertemplate="η %{x:.3g}: %{y:.1%}<extra></extra>"))
-        if (~ok).any():
-            data.append(dict(type="scatter", x=lrs[~ok], y=np.full(int((~ok).sum()), row), mode="markers",
-                             legendgroup=key, showlegend=False, marker=dict(color=color, symbol="x", size=9),
-                             hovertemplate=f"η %{{x:.3g}}: {t('finder.fig.diverged', lang)}<extra></extra>"))
+        diverged = f"η %{{x:.3g}}: {t('finder.fig.diverged', lang)}<extra></extra>"
+        off_scale = "η %{x:.3g}: %{customdata:.3g}<extra></extra>"
+        for which, mark, hover in ((~ok, "x", diverged), (ok & ~shown, "triangle-up", off_scale)):
+            if which.any():
+                data.append(dict(type="scatter", x=lrs[which], y=np.full(int(which.sum()), row),
+                                 mode="markers", customdata=loss[which], legendgroup=key, showlegend=False,
+                                 marker=dict(color=color, symbol=mark, size=9), hovertemplate=hover))
     best = dict(type="line", xref="x", yref="paper", x0=found.best_lr, x1=found.best_lr, y0=0, y1=1,
                 line=dict(color="#222", dash="dash", width=1.5))
     label = dict(x=np.log10(found.best_lr), y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                  text=t("finder.fig.best", lang, lr=rate(found.best_lr)))
     layout = dict(
-        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2"),
+        xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2", dtick=1),
         yaxis=dict(type="log", title=dict(text=t("finder.fig.val_loss", lang)), domain=[0.52, 1.0],
-                   range=[np.log10(low / 1.3), np.log10(row * 1.3)]),
+                   range=[np.log10(low / 1.3), np.log10(row * 1.3)],
+                   **written_log_ticks(low / 1.3, row * 1.3)),
         yaxis2=dict(title=dict(text=t("finder.fig.val_acc", lang)), domain=[0.0, 0.44], tickformat=".0%"),
         shapes=[best], annotations=[label], legend=dict(orientation="h", x=0, y=-0.14, yanchor="top"),
         height=620 if big else 560, margin=dict(l=70, r=20, t=40, b=110),

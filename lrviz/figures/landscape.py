@@ -267,6 +267,18 @@ def log_ticks(values: np.ndarray, most: int = 3) -> dict:
     return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
 
 
+def written_log_ticks(lo: float, hi: float, most: int = 9) -> dict:
+    """Ticks at 1, 2 and 5 times each power of ten between ``lo`` and ``hi``, every one written
+    out ("0.2", not plotly.js's bare "2" that means 0.2 under a "1"); whole decades only when
+    that would make more than ``most``."""
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for mantissas in ((1, 2, 5), (1,)):
+        ticks = [m * 10.0**k for k in decades for m in mantissas if lo <= m * 10.0**k <= hi]
+        if len(ticks) <= most:
+            break
+    return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
+
+
 def short_number(value: float) -> str:
     """``0.01``, ``2.5``, ``300``, ``1e-12``, ``2.5e-5``: the shortest label a reader takes in at once."""
     if 1e-3 <= abs(value) < 1e4:

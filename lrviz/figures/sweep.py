@@ -125,6 +125,12 @@ def build_rates(
         notes.append(dict(xref="x domain", x=0.01, yref="y", y=np.log10(top * 1.4), xanchor="left",
                           yanchor="bottom", showarrow=False, text=t("sweep.figure.diverged_row", lang),
                           font=dict(color=STATUS_COLORS["diverged"], size=12)))
+    if any(np.any(g[np.isfinite(g)] < bottom) for g in gaps):  # runs drawn on the floor, not at their loss
+        shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=bottom, y1=bottom,
+                           line=dict(color=GREY, width=1, dash="dot")))
+        notes.append(dict(xref="x domain", x=0.01, yref="y", y=np.log10(bottom / 1.4), xanchor="left",
+                          yanchor="top", showarrow=False, font=dict(color=GREY, size=12),
+                          text=t("sweep.figure.floor_row", lang, floor=number(bottom))))
     layout = dict(
         xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang)), **_rate_axis(results)),
         yaxis=dict(type="log", title=dict(text=t("sweep.figure.final_loss", lang)),

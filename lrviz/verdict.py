@@ -21,6 +21,7 @@ from lrviz.surfaces import Surface
 
 SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
+CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 
 
 class Verdict(NamedTuple):
@@ -155,7 +156,8 @@ def rate_line(
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
     Below, at or above the limit; for plain gradient descent (2/λmax) also whether it is past
-    1/λmax, where each step overshoots the minimum and the run zig-zags in. ``name_minimum``:
+    1/λmax, where each step overshoots the minimum and the run zig-zags in; far below it
+    (under :data:`CRAWL` of it), that the run is stable but crawls. ``name_minimum``:
     say which minimum the limit belongs to (the one nearest the start). Where the start is much
     steeper than that minimum and ``lr`` too large for it, a second sentence says so.
     """
@@ -163,8 +165,10 @@ def rate_line(
         side = "at"
     elif lr > limit.value:
         side = "above"
+    elif limit.formula == "2/λmax" and lr > limit.value / 2:
+        side = "zigzag"
     else:
-        side = "zigzag" if limit.formula == "2/λmax" and lr > limit.value / 2 else "below"
+        side = "crawl" if lr < CRAWL * limit.value else "below"
     where = ""
     if name_minimum and curvature.nearest_minimum is not None:
         where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))

@@ -163,7 +163,7 @@ def test_one_dimensional_basins_are_points_on_the_curve():
 
 def test_runs_drawn_on_the_floor_are_said_to_be_at_or_below_it():
     # On x², η = 0.5 lands on the minimum in one step: its gap is 0, drawn on the floor line.
-    config, surface, results = computed(rates=50, lo=0.1, hi=0.9)
+    _, surface, results = computed(rates=50, lo=0.1, hi=0.9)
     fig = figures.build_rates(results, surface, lang="en").to_dict()
     start_gap = float(results[0].sweep.losses[0, 0]) - surface.f_min
     floor = figures.FLOOR * start_gap

@@ -171,9 +171,11 @@ def test_a_run_at_exactly_the_critical_rate_is_said_to_be_at_it():
             "verdict.oscillating_at_detail", lang, share="100", window=20, lr="1", formula="2/λmax")
 
 
-@pytest.mark.parametrize(("lr", "key"), [(0.3, "below"), (0.7, "zigzag"), (1.0, "at"), (1.2, "above")])
-def test_the_rate_line_says_settle_zigzag_or_diverge_before_the_run(lr, key):
-    # f = x²: λ = 2, so steps overshoot above 1/λ = 0.5 and diverge above 2/λ = 1.
+@pytest.mark.parametrize(("lr", "key"), [(0.001, "crawl"), (0.019, "crawl"), (0.021, "below"), (0.3, "below"),
+                                         (0.7, "zigzag"), (1.0, "at"), (1.2, "above")])
+def test_the_rate_line_says_crawl_settle_zigzag_or_diverge_before_the_run(lr, key):
+    # f = x²: λ = 2, so steps overshoot above 1/λ = 0.5 and diverge above 2/λ = 1; below 2 % of
+    # the critical rate (0.02) a step covers under 4 % of the way (ηλ): stable, but a crawl.
     quadratic = Curvature(lam_start=2.0, lam_min=2.0, critical_lr=1.0, nearest_minimum=(0.0,))
     limit = stability_limit("sgd", {}, 2.0)
     for lang in ("en", "ko"):

@@ -18,7 +18,7 @@ __all__ = ["LESSONS", "Lesson"]
 
 
 class Lesson(NamedTuple):
-    key: str  # names its title in the locale files: home.lesson_<key>
+    key: str  # its title in the locale files is home.lesson_<key>, what it shows home.lesson_<key>_what
     config: PlaygroundConfig
     status: Status  # what the run does
 

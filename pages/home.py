@@ -38,10 +38,11 @@ for path, key in LINKED_PAGES:
 
 st.subheader(t("home.lessons_heading", lang))
 st.caption(t("home.lessons_intro", lang))
-for lesson in LESSONS:
+for lesson in LESSONS:  # a short link, what it shows under it: a link's label stays on one line
     st.page_link("pages/playground.py", label=t(f"home.lesson_{lesson.key}", lang),
                  query_params=links.playground_query(replace(lesson.config, lang=lang)),
                  icon=":material/play_circle:")
+    st.caption(t(f"home.lesson_{lesson.key}_what", lang))
 
 st.subheader(t("home.core_heading", lang))
 st.markdown(t("home.core_blurb", lang))

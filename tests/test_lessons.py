@@ -14,7 +14,8 @@ def test_each_lesson_run_ends_as_its_title_says(lesson):
     surface = links.surface_of(config)
     run = engine.run(surface, config.optimizer, lr=config.lr, steps=config.steps)
     assert run.status == lesson.status
-    assert t(f"home.lesson_{lesson.key}", "en") != t(f"home.lesson_{lesson.key}", "ko")
+    for text in (f"home.lesson_{lesson.key}", f"home.lesson_{lesson.key}_what"):
+        assert t(text, "en") != t(text, "ko")
     limit = diagnostics.stability_limit(config.optimizer, {}, run.curvature.lam_min)
     if lesson.key == "zigzag":  # between 1/λ and 2/λ: the steps change sign, the run still converges
         assert limit.value / 2 < config.lr < limit.value and run.points[1, 0] < 0 < run.points[0, 0]

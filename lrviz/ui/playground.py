@@ -117,7 +117,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
                        key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
     buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
     for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):
-        column.button(f"{value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
+        column.button(f"η = {value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
                       use_container_width=True)
     buttons[3].button(t("pg.halve", lang), key=f"{K}lr_half", on_click=_scale_lr, args=(0.5,),
                       use_container_width=True, help=t("pg.halve_help", lang))

@@ -122,9 +122,12 @@ def parse(query: Mapping[str, str]) -> FinderConfig:
     )
     disagree = []
     if problems(config):  # keys that disagree (lr_min >= lr_max, a batch above the data): both fall back
+        rules = {"lr_min": "lr_min < lr_max", "lr_max": "lr_min < lr_max",
+                 "batch": f"batch ≤ {datasets.DATASETS[config.data].n_train}"}
         for key in ("lr_min", "lr_max", "batch"):
             if key in query:
-                disagree.append(Note(key, str(query[key])[:MAX_SHOWN], format_value(getattr(DEFAULT, key))))
+                disagree.append(Note(key, str(query[key])[:MAX_SHOWN], format_value(getattr(DEFAULT, key)),
+                                     rules[key]))
         config = replace(config, lr_min=DEFAULT.lr_min, lr_max=DEFAULT.lr_max, batch=DEFAULT.batch)
     # The hyper-parameters are checked at the rate the trainings will really reach (after any fallback).
     schedule = schedules.for_steps(config.schedule, config.steps)

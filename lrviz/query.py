@@ -25,6 +25,7 @@ class Note(NamedTuple):
     key: str
     value: str
     fallback: str | None  # None: the page's own default, which has no value to show (e.g. a surface's start)
+    allowed: str = ""  # what the key takes, in symbols every language reads: "4–256", "lr_min < lr_max"
 
 
 def number(text: str, lo: float, hi: float) -> float | None:
@@ -49,6 +50,11 @@ def numbers(text: str, lo: float, hi: float, count: int | range) -> tuple[float,
     if len(values) not in counts or any(v is None for v in values):
         return None
     return tuple(values)  # type: ignore[arg-type]
+
+
+def span(lo: float, hi: float) -> str:
+    """A range as a note shows what a key allows: ``"4–256"``, ``"0.0001–10"``."""
+    return f"{format_value(float(lo))}–{format_value(float(hi))}"
 
 
 def flag(text: str) -> bool | None:
@@ -76,37 +82,38 @@ class QueryReader:
     def __contains__(self, key: str) -> bool:
         return key in self.query
 
-    def get(self, key: str, parse: Callable[[str], T | None], default: T) -> T:
+    def get(self, key: str, parse: Callable[[str], T | None], default: T, allowed: str = "") -> T:
         """``parse(value)`` of ``key``; the default when it is missing or ``parse`` gives None."""
         if key not in self.query:
             return default
         raw = str(self.query[key])
         value = parse(raw)
         if value is None:
-            self.note(key, raw, default)
+            self.note(key, raw, default, allowed)
             return default
         return value
 
-    def note(self, key: str, raw: str, fallback: Any) -> None:
+    def note(self, key: str, raw: str, fallback: Any, allowed: str = "") -> None:
         """Record that ``raw`` could not be used for ``key`` (a None fallback reads as a dash)."""
-        self.notes.append(Note(key, raw[:MAX_SHOWN], None if fallback is None else format_value(fallback)))
+        shown = None if fallback is None else format_value(fallback)
+        self.notes.append(Note(key, raw[:MAX_SHOWN], shown, allowed))
 
     def choice(self, key: str, options: Collection[str], default: str) -> str:
         return self.get(key, lambda s: s if s in options else None, default)
 
     def number(self, key: str, lo: float, hi: float, default: float) -> float:
-        return self.get(key, lambda s: number(s, lo, hi), default)
+        return self.get(key, lambda s: number(s, lo, hi), default, span(lo, hi))
 
     def whole(self, key: str, lo: int, hi: int, default: int) -> int:
-        return self.get(key, lambda s: whole(s, lo, hi), default)
+        return self.get(key, lambda s: whole(s, lo, hi), default, span(lo, hi))
 
     def flag(self, key: str, default: bool) -> bool:
-        return self.get(key, flag, default)
+        return self.get(key, flag, default, "1 | 0")
 
     def numbers(
         self, key: str, lo: float, hi: float, count: int | range, default: T
     ) -> tuple[float, ...] | T:
-        return self.get(key, lambda s: numbers(s, lo, hi, count), default)
+        return self.get(key, lambda s: numbers(s, lo, hi, count), default, span(lo, hi))
 
     def params(
         self, prefix: str, spec: Spec, lr: float | None = None, on_top_of: Mapping[str, Any] | None = None

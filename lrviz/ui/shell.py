@@ -52,9 +52,12 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
         if note.fallback is None:
-            st.warning(t("url.note_own", lang, name=note.key, value=_literal(note.value)))
+            text = t("url.note_own", lang, name=note.key, value=_literal(note.value))
         else:
-            st.warning(t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback))
+            text = t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback)
+        if note.allowed:
+            text += " " + t("url.allowed", lang, allowed=_literal(note.allowed))
+        st.warning(text)
 
 
 def _literal(text: str) -> str:

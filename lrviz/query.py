@@ -72,6 +72,9 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+MAX_LISTED = 8  # a refused choice's note lists the options up to this many
+
+
 class QueryReader:
     """Reads one query string; :attr:`notes` collects every value that fell back."""
 
@@ -99,7 +102,9 @@ class QueryReader:
         self.notes.append(Note(key, raw[:MAX_SHOWN], shown, allowed))
 
     def choice(self, key: str, options: Collection[str], default: str) -> str:
-        return self.get(key, lambda s: s if s in options else None, default)
+        """One of ``options``; a note lists them where they are few enough to read."""
+        listed = " | ".join(options) if len(options) <= MAX_LISTED else ""
+        return self.get(key, lambda s: s if s in options else None, default, listed)
 
     def number(self, key: str, lo: float, hi: float, default: float) -> float:
         return self.get(key, lambda s: number(s, lo, hi), default, span(lo, hi))

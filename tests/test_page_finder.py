@@ -79,7 +79,7 @@ def test_the_check_button_trains_and_goes_into_the_link():
     ({"batches": "0"}, "batches", "10–1000"),
     ({"width": "1000000"}, "width", "4–256"),
     ({"lr_min": "1", "lr_max": "0.1"}, "lr_min", "lr_min < lr_max"),
-    ({"data": "iris"}, "data", None),
+    ({"data": "iris"}, "data", "moons | circles | spirals | digits"),
     ({"steps": "55"}, "steps", None),
     ({"schedule": "plateau"}, "schedule", None),  # needs a loss per epoch: not offered on this page
     ({"schedule": "cosine", "s.T_max": "-1"}, "s.T_max", None),

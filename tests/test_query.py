@@ -37,7 +37,7 @@ def test_bad_values_fall_back_and_leave_a_note_each():
     assert read.numbers("start", -10, 10, 2, None) is None
     assert [n.key for n in read.notes] == ["lr", "steps", "mode", "big", "start"]
     assert read.notes[0] == Note("lr", "nan", "0.1", "0.0001–10")
-    assert [n.allowed for n in read.notes[1:]] == ["1–2000", "", "1 | 0", "-10–10"]
+    assert [n.allowed for n in read.notes[1:]] == ["1–2000", "a | b", "1 | 0", "-10–10"]
 
 
 def test_a_note_repeats_at_most_sixty_characters_of_the_value():

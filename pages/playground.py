@@ -47,7 +47,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
         config = pg.last_valid(lang)
     st.session_state[pg.LAST_VALID] = config
 
-    _, figure, verdict = pg.animation(config, pick_start)
+    _, figure, verdict = pg.animation(config, pick_start, narrow=shell.on_a_phone())
     if mode == "scrub":
         st.caption(t("figure.scrub_hint", lang))
         st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})

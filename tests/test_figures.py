@@ -1,6 +1,7 @@
 """Figure builders, tested by structure: traces, frames, payload, markers."""
 
 import base64
+import itertools
 import json
 import struct
 
@@ -51,6 +52,22 @@ def test_animation_of_500_steps_is_small_and_framed(name):
     names = [f["name"] for f in d["frames"]]
     assert stops[0] == "0" and set(stops) <= set(names)
     assert playback.MAX_SLIDER_STEPS // 2 <= len(stops) <= playback.MAX_SLIDER_STEPS
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_a_phone_gets_one_column_the_map_on_top_the_rule_at_the_bottom(big):
+    surface = get("saddle")
+    run = engine.run(surface, "sgd", lr=0.1, steps=100)
+    wide = playground.build_animation(run, surface, lang="en", big=big).to_dict()
+    narrow = playground.build_animation(run, surface, lang="en", big=big, narrow=True).to_dict()
+    layout = narrow["layout"]
+    names = ["", "2", "3", "4", "5"]  # the map, loss, rate, gradient norm, the rule: top to bottom
+    assert all(layout[f"xaxis{n}"]["domain"] == [0.0, 1.0] for n in names)
+    spans = [layout[f"yaxis{n}"]["domain"] for n in names]
+    assert spans[0][1] == 1.0 and spans[-1][0] == 0.0
+    assert all(upper[0] > lower[1] for upper, lower in itertools.pairwise(spans))  # stacked
+    assert layout["height"] > wide["layout"]["height"]
+    assert narrow["frames"] == wide["frames"] and narrow["data"] == wide["data"]  # only the panels move
 
 
 def test_short_runs_get_a_frame_per_step():

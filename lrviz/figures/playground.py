@@ -31,6 +31,22 @@ STEP_CHARTS = (
     ("x4", "orange", "figure.grad_norm"),
 )
 SIDE_Y = {"x2": (0.8, 0.97), "x3": (0.6, 0.73), "x4": (0.4, 0.53), "x5": (0.0, 0.3)}
+# On a phone the right-hand column would be a hundred pixels wide, too narrow for the update
+# rule's numbers: the panels stack in one column instead, top to bottom, with these heights and
+# the room above each (pixels; the map's x axis sits under it, the step axis under x4).
+COLUMN_PX = (("map", 0, 340), ("x2", 80, 70), ("x3", 30, 70), ("x4", 30, 70), ("x5", 60, 130))
+
+
+def column_domains(big: bool = False) -> tuple[dict[str, tuple[float, float]], float]:
+    """Each panel's vertical domain (paper fractions) in the one-column layout, and the plot's height."""
+    scale = 1.2 if big else 1.0
+    total = scale * sum(room + height for _, room, height in COLUMN_PX)
+    domains, top = {}, total
+    for name, room, height in COLUMN_PX:
+        top -= scale * room
+        domains[name] = ((top - scale * height) / total, top / total)
+        top -= scale * height
+    return domains, total
 
 
 def _on(trace: dict, axis: str) -> dict:
@@ -47,8 +63,12 @@ def build_animation(
     max_frames: int = playback.MAX_FRAMES,
     pick_start: bool = False,
     limit: Limit | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """The run animated on ``surface``, with loss, rate and gradient norm in step.
+
+    ``narrow``: for a phone, the step charts and the update rule stack under the map
+    (:func:`column_domains`) instead of standing beside it.
 
     ``pick_start`` overlays a grid of invisible, selectable points on a 2-D map,
     so that a click reports where to start (it costs plotly.js some rendering).
@@ -111,12 +131,16 @@ def build_animation(
     titles = {axis: key for axis, _, key in STEP_CHARTS}
     if not moving.loss_log:
         titles["x2"] = "figure.loss"
-    for axis, (lo, hi) in SIDE_Y.items():
+    column, column_px = column_domains(big)
+    for axis, (lo, hi) in (column if narrow else SIDE_Y).items():
+        if axis == "map":
+            continue
         n = axis[1:]
         visible = axis != "x5"
+        # The rule has no tick labels to its left: it may start just right of the map.
+        across = [landscape.MAIN_X[1] + 0.02, 1.0] if not visible else list(landscape.SIDE_X)
         side[f"xaxis{n}"] = dict(
-            # The rule has no tick labels to its left: it may start just right of the map.
-            domain=list(landscape.SIDE_X) if visible else [landscape.MAIN_X[1] + 0.02, 1.0],
+            domain=[0.0, 1.0] if narrow else across,
             anchor=f"y{n}",
             range=[0, max(k, 1)],
             dtick=1 if k < 6 else None,  # a run that left at once: whole steps, not 0.5
@@ -126,7 +150,8 @@ def build_animation(
         )
         side[f"yaxis{n}"] = dict(domain=[lo, hi], anchor=f"x{n}", visible=visible)
         if visible:
-            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper", x=landscape.SIDE_X[0],
+            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper",
+                              x=0.0 if narrow else landscape.SIDE_X[0],
                               y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
     for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn
         if n == "4" or moving.loss_log:
@@ -135,8 +160,12 @@ def build_animation(
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
     height, margin = (800, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
+    main = landscape.main_axes(surface, view, lang)
+    if narrow:
+        main["xaxis"]["domain"], main["yaxis"]["domain"] = [0.0, 1.0], list(column["map"])
+        height = column_px + margin["t"] + margin["b"]
     layout = dict(
-        **landscape.main_axes(surface, view, lang),
+        **main,
         **side,
         height=height,
         showlegend=False,

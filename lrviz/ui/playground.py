@@ -257,13 +257,14 @@ def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animation(config: PlaygroundConfig, pick_start: bool = False):
-    """(run, animated figure, verdict) for a config; shared read-only across sessions."""
+def animation(config: PlaygroundConfig, pick_start: bool = False, narrow: bool = False):
+    """(run, animated figure, verdict) for a config; shared read-only across sessions.
+    ``narrow``: the one-column figure, for a phone."""
     surface = links.surface_of(config)
     run = _run(config, surface)
     limit = limit_of(config, run.curvature.lam_min)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
-                                     limit=limit)
+                                     limit=limit, narrow=narrow)
     return run, figure, verdict.verdict(run, surface, config.lang, limit)
 
 

@@ -77,3 +77,9 @@ def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callab
     seed(config)
     st.session_state[f"{prefix}loaded"] = True
     return config
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its User-Agent, as phone browsers send):
+    the server never learns the screen's width, and a phone's is too narrow for side-by-side charts."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")

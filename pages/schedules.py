@@ -31,7 +31,7 @@ entry = config.entry
 
 st.subheader(t("sched.gallery", lang))
 st.caption(t("sched.gallery_help", lang))
-st.plotly_chart(sc.gallery(replace(config, overlay=())), theme=None, key="sc_gallery",
+st.plotly_chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), theme=None, key="sc_gallery",
                 config={"displaylogo": False, "displayModeBar": False})
 sc.gallery_picker(lang)
 

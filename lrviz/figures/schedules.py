@@ -23,7 +23,7 @@ from lrviz.figures.theme import OKABE_ITO, SpecFigure, figure
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 
-GALLERY_COLUMNS, BIG_GALLERY_COLUMNS = 4, 3
+GALLERY_COLUMNS, BIG_GALLERY_COLUMNS, PHONE_GALLERY_COLUMNS = 4, 3, 2
 CUT = OKABE_ITO["vermillion"]  # where ReduceLROnPlateau cut the rate
 WITH, WITHOUT = OKABE_ITO["blue"], OKABE_ITO["orange"]
 

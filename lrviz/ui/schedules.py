@@ -164,8 +164,9 @@ def write_url(config: SchedulesConfig) -> None:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def gallery(config: SchedulesConfig):
-    """The small multiples at the page's rate and horizon; the open card with its current parameters."""
+def gallery(config: SchedulesConfig, narrow: bool = False):
+    """The small multiples at the page's rate and horizon; the open card with its current parameters.
+    ``narrow``: two columns, for a phone."""
     def lrs(entry):
         if entry.key == config.open and not schedules.SCHEDULES[entry.schedule].needs_loss:
             return rates(entry.schedule, config.lr, config.steps, config.schedule_params())
@@ -173,7 +174,8 @@ def gallery(config: SchedulesConfig):
 
     curves = [figures.Curve(e.title(config.lang, short=True), lrs(e)) for e in GALLERY]
     index = [e.key for e in GALLERY].index(config.open)
-    return figures.build_gallery(curves, lang=config.lang, big=config.big, selected=index)
+    return figures.build_gallery(curves, lang=config.lang, big=config.big, selected=index,
+                                 columns=figures.PHONE_GALLERY_COLUMNS if narrow else None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -95,6 +95,21 @@ def page(browser, server):
     context.close()
 
 
+# What a phone's browser says it is: pages lay their charts out in one column for it.
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0 Mobile Safari/537.36")
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A page on a phone-sized touch screen whose browser says it is a phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_AGENT)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def wait_ready(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script for the last interaction."""
     page.wait_for_selector(READY, timeout=timeout)

@@ -77,25 +77,18 @@ def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, ser
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-         "Chrome/126.0 Mobile Safari/537.36")
 
-
-def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(browser, server):
+def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server):
     # Beside the map, the update rule had a hundred pixels: "3.62e-08" read "3.62e-0".
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE)
-    page = context.new_page()
-    page.goto(f"{server}/playground?surface=quadratic&lr=0.1&lang=ko")
-    wait_ready(page)
-    page.wait_for_selector(f"{CHART} .main-svg")
-    domains = page.evaluate(f"""() => {{
+    phone.goto(f"{server}/playground?surface=quadratic&lr=0.1&lang=ko")
+    wait_ready(phone)
+    phone.wait_for_selector(f"{CHART} .main-svg")
+    domains = phone.evaluate(f"""() => {{
         const layout = document.querySelector('{CHART} .js-plotly-plot').layout;
         return ['xaxis', 'xaxis2', 'xaxis5'].map(name => layout[name].domain);
     }}""")
     assert domains == [[0, 1], [0, 1], [0, 1]]
-    rule = page.locator(f"{CHART} text", has_text="θ − η·∇L =").first
-    box, chart = rule.bounding_box(), page.locator(CHART).first.bounding_box()
+    rule = phone.locator(f"{CHART} text", has_text="θ − η·∇L =").first
+    box, chart = rule.bounding_box(), phone.locator(CHART).first.bounding_box()
     assert box["x"] + box["width"] <= chart["x"] + chart["width"]  # the whole number fits
-    screenshot(page, "playground-phone")
-    context.close()
+    screenshot(phone, "playground-phone")

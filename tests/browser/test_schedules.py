@@ -49,3 +49,16 @@ def test_korean_plateau_card_marks_the_cuts(page, server):
     assert "63번째 스텝에서 학습률을 줄였습니다" in page.inner_text("[data-testid='stMain']")
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "schedules-plateau-ko")
+
+
+def test_a_phone_gets_the_gallery_in_two_columns(phone, server):
+    phone.goto(f"{server}/schedules?lang=ko")
+    wait_ready(phone)
+    gallery = phone.locator(CHART).first
+    gallery.locator(".main-svg").first.wait_for(timeout=60_000)
+    columns = phone.evaluate(f"""() => {{
+        const layout = document.querySelector('{CHART} .js-plotly-plot').layout;
+        const axes = Object.keys(layout).filter(k => k.startsWith('xaxis'));
+        return new Set(axes.map(k => layout[k].domain[0])).size;
+    }}""")
+    assert columns == 2  # four columns of titles ran into each other on a phone

@@ -42,6 +42,9 @@ def test_range_test_names_every_rule_with_its_rate_and_marks_its_median():
         assert label in names
         marker = fig["data"][names.index(label)]
         assert marker["x"] == [pytest.approx(mid, rel=1e-6)]
+    # Markers on the curve shrink rule by rule, so rules that agree stay visible one inside the other.
+    sizes = [fig["data"][names.index(n)]["marker"]["size"] for n in names if ": " in n and "(" in n]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes) == len(rt.RULES)
     # The minimum rule: a tenth of the rate at the lowest point each seed recorded.
     per_seed = [s[0] for s in test.suggestions()["minimum"]]
     assert summary["minimum"][0] == pytest.approx(np.median(per_seed))

@@ -89,7 +89,8 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
     finite = np.isfinite(median)
     suggestions = test.suggestions()
     rows = []
-    for name, summary in rule_summary(test).items():
+    summaries = rule_summary(test)
+    for i, (name, summary) in enumerate(summaries.items()):
         color, title = RULE_COLORS[name], RULES[name].title(lang)
         rows.append(title)
         if summary is None:
@@ -98,11 +99,13 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
             continue
         mid, low, high = summary
         label = t("finder.fig.suggestion", lang, rule=title, lr=rate(mid), lo=rate(low), hi=rate(high))
-        marker = dict(color=color, symbol=RULE_SYMBOLS[name], size=15 if big else 12,
-                      line=dict(color="white", width=1.5))
+        marker = dict(color=color, symbol=RULE_SYMBOLS[name], size=12, line=dict(color="white", width=1.5))
         y = float(np.interp(np.log(mid), np.log(x[finite]), median[finite])) if finite.any() else None
+        # On the curve each rule's marker is a size smaller than the one before: where two rules
+        # suggest the same rate (moons: both steepest rules at 0.22), the later sits inside the earlier.
+        nested = {**marker, "size": 12 + 3 * (len(summaries) - 1 - i)}
         data.append(dict(type="scatter", x=[mid], y=[y], mode="markers", name=label, legendgroup=name,
-                         marker=marker, hovertemplate=label + "<extra></extra>"))
+                         marker=nested, hovertemplate=label + "<extra></extra>"))
         seeds = [s[0] for s in suggestions[name] if s is not None]
         data.append(dict(type="scatter", x=seeds, y=[title] * len(seeds), mode="markers", yaxis="y2",
                          legendgroup=name, showlegend=False, marker=dict(color=color, size=6, opacity=0.7),

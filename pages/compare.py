@@ -31,8 +31,11 @@ if note := cmp.spread_note(config):
 
 with st.spinner(t("compare.computing", lang)):
     runs = cmp.runs(config.surface, config.rows, config.steps, config.start)
-    figure = cmp.chart(config)
-st.plotly_chart(figure, theme=None, key="cmp_chart", config={"displaylogo": False})
+    phone = shell.on_a_phone()
+    figure = cmp.chart(config, phone)
+# On a phone the chart's toolbar lay on the legend's title; a finger has no use for it there.
+st.plotly_chart(figure, theme=None, key="cmp_chart",
+                config={"displaylogo": False, "displayModeBar": not phone})
 
 st.subheader(t("compare.table", lang))
 table = comparison.results(config.rows, runs, surface, lang)

@@ -71,6 +71,18 @@ def test_overlay_gives_each_run_its_colour_symbol_and_a_legend_entry_with_its_ou
     assert not any(d["type"] in ("contour", "heatmap") for d in spec["data"])
 
 
+def test_a_phone_gets_the_loss_chart_under_the_map_both_the_full_width(six):
+    surface, _, runs, names = six
+    wide = figures.build_overlay(runs, names, surface, lang="en").to_dict()
+    narrow = figures.build_overlay(runs, names, surface, lang="en", narrow=True).to_dict()
+    layout = narrow["layout"]
+    assert layout["xaxis"]["domain"] == layout["xaxis2"]["domain"] == [0.0, 1.0]
+    assert layout["yaxis2"]["domain"][1] < layout["yaxis"]["domain"][0]  # the loss chart below the map
+    name = layout["annotations"][0]
+    assert name["x"] == 0.0 and name["y"] == layout["yaxis2"]["domain"][1]  # its name right above it
+    assert narrow["data"] == wide["data"] and narrow["frames"] == wide["frames"]  # only the panels move
+
+
 def test_payload_stays_small_for_six_long_runs(six):
     surface, _, runs, names = six
     for build in (figures.build_overlay, figures.build_multiples):

@@ -188,11 +188,13 @@ def build_overlay(
     lang: str,
     big: bool = False,
     max_frames: int = MAX_FRAMES,
+    narrow: bool = False,
 ) -> go.Figure:
     """All runs on one map or curve (left) and their losses against the step (right, log).
 
     ``names[i]`` is run ``i``'s legend entry, e.g. "Adam · η = 0.3<br>converged in 312 steps"
-    (two short lines keep each entry of the legend across the top narrow).
+    (two short lines keep each entry of the legend across the top narrow). ``narrow``: for a
+    phone, the loss chart goes under the map, both the full width.
     """
     steps = _check(runs, names)
     view = landscape.View(surface)
@@ -246,17 +248,23 @@ def build_overlay(
     margin = dict(l=60, r=25, t=40, b=110)
     axes = landscape.main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
+    loss_x, loss_top = [0.62, 1.0], 1 - name_px / plot_px
+    if narrow:  # the map 340 px, then the map's x axis and the loss chart's name, then 160 px of loss
+        map_px, gap_px, loss_px = 340, 80, 160
+        plot_px = map_px + gap_px + loss_px
+        axes["xaxis"]["domain"], axes["yaxis"]["domain"] = [0.0, 1.0], [1 - map_px / plot_px, 1.0]
+        loss_x, loss_top = [0.0, 1.0], loss_px / plot_px
     loss_range = _log_range(paths, runs)
-    top = 1 - name_px / plot_px
-    name = dict(text=t("figure.loss_gap", lang), xref="paper", yref="paper", x=0.62, y=top, xanchor="left",
-                yanchor="bottom", showarrow=False, font=dict(size=12))
+    name = dict(text=t("figure.loss_gap", lang), xref="paper", yref="paper", x=loss_x[0], y=loss_top,
+                xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12))
     layout = dict(
         **axes,
-        xaxis2=dict(
-            domain=[0.62, 1.0], anchor="y2", range=[0, steps], title=dict(text=t("figure.step", lang))
+        xaxis2=dict(  # on a phone the step's title sits close to its ticks, clear of the play buttons
+            domain=loss_x, anchor="y2", range=[0, steps],
+            title=dict(text=t("figure.step", lang), standoff=0 if narrow else None),
         ),
         yaxis2=dict(
-            domain=[0.0, top],
+            domain=[0.0, loss_top],
             anchor="x2",
             type="log",
             range=loss_range,

@@ -352,10 +352,12 @@ def runs(surface: str, rows: tuple[Row, ...], steps: int, start: tuple[float, ..
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def chart(config: CompareConfig):
-    """The figure for a config, in its layout and language."""
+def chart(config: CompareConfig, narrow: bool = False):
+    """The figure for a config, in its layout and language; ``narrow``: the overlay in one
+    column, for a phone."""
     surface = surfaces.SURFACES[config.surface]
     done = runs(config.surface, config.rows, config.steps, config.start)
     names = comparison.names(config.rows, done, config.lang, sep="<br>")
-    build = figures.build_multiples if config.layout == "multiples" else figures.build_overlay
-    return build(done, names, surface, lang=config.lang, big=config.big)
+    if config.layout == "multiples":
+        return figures.build_multiples(done, names, surface, lang=config.lang, big=config.big)
+    return figures.build_overlay(done, names, surface, lang=config.lang, big=config.big, narrow=narrow)

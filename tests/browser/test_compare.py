@@ -54,3 +54,16 @@ def test_six_runs_in_panels_in_korean(page, server):
     assert page.get_by_role("button", name="실행 추가").is_disabled()
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "compare-six-panels-ko")
+
+
+def test_a_phone_gets_one_column_and_no_toolbar_over_the_legend(phone, server):
+    phone.goto(f"{server}/compare?lang=ko")
+    wait_ready(phone)
+    phone.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+    loss_x, loss_top, map_bottom = phone.evaluate(f"""() => {{
+        const layout = document.querySelector('{CHART} .js-plotly-plot').layout;
+        return [layout.xaxis2.domain, layout.yaxis2.domain[1], layout.yaxis.domain[0]];
+    }}""")
+    assert loss_x == [0, 1] and loss_top < map_bottom  # the loss chart under the map, the full width
+    assert phone.locator(f"{CHART} .modebar").count() == 0  # it lay on the legend's title
+    screenshot(phone, "compare-phone")

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from lrviz.engine import Trajectory
 from lrviz.figures import landscape
 from lrviz.figures.playback import MAX_FRAMES, TAIL, controls, frame_steps
-from lrviz.figures.theme import OKABE_ITO, figure
+from lrviz.figures.theme import OKABE_ITO, figure, stacked
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 
@@ -249,11 +249,10 @@ def build_overlay(
     axes = landscape.main_axes(surface, view, lang)
     axes["xaxis"]["domain"] = [0.0, 0.52]
     loss_x, loss_top = [0.62, 1.0], 1 - name_px / plot_px
-    if narrow:  # the map 340 px, then the map's x axis and the loss chart's name, then 160 px of loss
-        map_px, gap_px, loss_px = 340, 80, 160
-        plot_px = map_px + gap_px + loss_px
-        axes["xaxis"]["domain"], axes["yaxis"]["domain"] = [0.0, 1.0], [1 - map_px / plot_px, 1.0]
-        loss_x, loss_top = [0.0, 1.0], loss_px / plot_px
+    if narrow:  # the map, then room for its x axis and the loss chart's name, then the loss chart
+        column, plot_px = stacked((("map", 0, 340), ("loss", 80, 160)))
+        axes["xaxis"]["domain"], axes["yaxis"]["domain"] = [0.0, 1.0], column["map"]
+        loss_x, loss_top = [0.0, 1.0], column["loss"][1]
     loss_range = _log_range(paths, runs)
     name = dict(text=t("figure.loss_gap", lang), xref="paper", yref="paper", x=loss_x[0], y=loss_top,
                 xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12))

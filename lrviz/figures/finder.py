@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from lrviz.datasets import Dataset
 from lrviz.figures.landscape import written_log_ticks
-from lrviz.figures.theme import GREY, OKABE_ITO, figure
+from lrviz.figures.theme import GREY, OKABE_ITO, figure, stacked
 from lrviz.range_test import RULES, RangeTest
 from lrviz.search import Comparison, Search, SuggestionCheck
 from lrviz.strings import t
@@ -122,8 +122,7 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
     # its name written above its line, inside the plot: as tick labels the names took a third of
     # a 1024-pixel screen's width from the curve, and plotly.js hid every other one in big fonts.
     curve_px, gap_px, row_px = (400, 40, 44) if big else (340, 34, 34)
-    rows_px = row_px * len(rows)
-    plot_px = curve_px + gap_px + rows_px
+    panels, plot_px = stacked((("curve", 0, curve_px), ("rows", gap_px, row_px * len(rows))))
     axis_px, entry_px = (70, 28) if big else (60, 21)
     entries = sum(1 for trace in data if trace.get("name") and trace.get("showlegend", True))
     names = [dict(text=title, x=0, xref="paper", xanchor="left", y=title, yref="y2", yanchor="bottom",
@@ -133,8 +132,8 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
         xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2",
                    range=[np.log10(x[0]), np.log10(x[-1])]),
         yaxis=dict(title=dict(text=t("finder.fig.smoothed", lang)),
-                   range=[bottom - 0.05 * (top - bottom), top], domain=[(rows_px + gap_px) / plot_px, 1.0]),
-        yaxis2=dict(domain=[0.0, rows_px / plot_px], type="category", categoryorder="array",
+                   range=[bottom - 0.05 * (top - bottom), top], domain=panels["curve"]),
+        yaxis2=dict(domain=panels["rows"], type="category", categoryorder="array",
                     categoryarray=rows[::-1], showgrid=True, showticklabels=False,
                     range=[-0.5, len(rows) - 0.3]),  # room above the top row for its name
         annotations=names,

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from lrviz.diagnostics import Limit
 from lrviz.engine import Sweep, Trajectory
 from lrviz.figures import landscape, playback
-from lrviz.figures.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure
+from lrviz.figures.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure, stacked
 from lrviz.strings import t
 from lrviz.surfaces import Surface
 from lrviz.verdict import number
@@ -35,18 +35,6 @@ SIDE_Y = {"x2": (0.8, 0.97), "x3": (0.6, 0.73), "x4": (0.4, 0.53), "x5": (0.0, 0
 # rule's numbers: the panels stack in one column instead, top to bottom, with these heights and
 # the room above each (pixels; the map's x axis sits under it, the step axis under x4).
 COLUMN_PX = (("map", 0, 340), ("x2", 80, 70), ("x3", 30, 70), ("x4", 30, 70), ("x5", 60, 130))
-
-
-def column_domains(big: bool = False) -> tuple[dict[str, tuple[float, float]], float]:
-    """Each panel's vertical domain (paper fractions) in the one-column layout, and the plot's height."""
-    scale = 1.2 if big else 1.0
-    total = scale * sum(room + height for _, room, height in COLUMN_PX)
-    domains, top = {}, total
-    for name, room, height in COLUMN_PX:
-        top -= scale * room
-        domains[name] = ((top - scale * height) / total, top / total)
-        top -= scale * height
-    return domains, total
 
 
 def _on(trace: dict, axis: str) -> dict:
@@ -68,7 +56,7 @@ def build_animation(
     """The run animated on ``surface``, with loss, rate and gradient norm in step.
 
     ``narrow``: for a phone, the step charts and the update rule stack under the map
-    (:func:`column_domains`) instead of standing beside it.
+    (:data:`COLUMN_PX`) instead of standing beside it.
 
     ``pick_start`` overlays a grid of invisible, selectable points on a 2-D map,
     so that a click reports where to start (it costs plotly.js some rendering).
@@ -131,10 +119,11 @@ def build_animation(
     titles = {axis: key for axis, _, key in STEP_CHARTS}
     if not moving.loss_log:
         titles["x2"] = "figure.loss"
-    column, column_px = column_domains(big)
-    for axis, (lo, hi) in (column if narrow else SIDE_Y).items():
-        if axis == "map":
-            continue
+    panels = SIDE_Y
+    if narrow:
+        column, column_px = stacked(COLUMN_PX, 1.2 if big else 1.0)
+        panels = {axis: domain for axis, domain in column.items() if axis != "map"}
+    for axis, (lo, hi) in panels.items():
         n = axis[1:]
         visible = axis != "x5"
         # The rule has no tick labels to its left: it may start just right of the map.
@@ -162,7 +151,7 @@ def build_animation(
     height, margin = (800, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
     main = landscape.main_axes(surface, view, lang)
     if narrow:
-        main["xaxis"]["domain"], main["yaxis"]["domain"] = [0.0, 1.0], list(column["map"])
+        main["xaxis"]["domain"], main["yaxis"]["domain"] = [0.0, 1.0], column["map"]
         height = column_px + margin["t"] + margin["b"]
     layout = dict(
         **main,

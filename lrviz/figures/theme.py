@@ -110,6 +110,19 @@ def figure(spec: dict, *, big: bool = False) -> SpecFigure:
     return SpecFigure(packed)
 
 
+def stacked(panels, scale: float = 1.0) -> tuple[dict[str, list[float]], float]:
+    """Panels stacked top to bottom, each ``(name, pixels of room above it, pixels tall)``, all
+    scaled by ``scale``: each panel's vertical domain (paper fractions) and the plot's height in
+    pixels. Laid out in pixels, a panel keeps its height whatever else the figure holds."""
+    total = scale * sum(room + height for _, room, height in panels)
+    domains, top = {}, total
+    for name, room, height in panels:
+        top -= scale * room
+        domains[name] = [(top - scale * height) / total, top / total]
+        top -= scale * height
+    return domains, total
+
+
 # Presentation mode: how much larger sizes that builders set explicitly become.
 _BIG_SCALE = {"marker": 1.5, "line": 1.5, "font": 1.3}
 

@@ -72,6 +72,13 @@ def _panel_title(title: str, domain) -> dict:
     return dict(text=f"<b>{title}</b>", x=sum(domain) / 2, xref="paper", y=1.0, yref="paper",
                 xanchor="center", yanchor="bottom", showarrow=False)
 
+def _row_name(text: str, row: str, yref: str, yshift: float) -> dict:
+    """``text`` written above category ``row`` of axis ``yref``, from the plot's left edge: how the
+    range test and the check name a rule's row (as tick labels the names took the curve's width)."""
+    return dict(text=text, x=0, xref="paper", xanchor="left", y=row, yref=yref, yanchor="bottom",
+                yshift=yshift, showarrow=False, font=dict(size=12, color="#333"))
+
+
 def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Figure:
     """Smoothed loss against the rate (log axis, top): the median over seeds, the min–max band and
     each rule's median suggestion on the curve. Below, one row per rule: every seed's suggestion as
@@ -125,9 +132,7 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
     panels, plot_px = stacked((("curve", 0, curve_px), ("rows", gap_px, row_px * len(rows))))
     axis_px, entry_px = (70, 28) if big else (60, 21)
     entries = sum(1 for trace in data if trace.get("name") and trace.get("showlegend", True))
-    names = [dict(text=title, x=0, xref="paper", xanchor="left", y=title, yref="y2", yanchor="bottom",
-                  yshift=3, showarrow=False, font=dict(size=12, color="#333"))
-             for title in rows]
+    names = [_row_name(title, title, "y2", 3) for title in rows]
     layout = dict(
         xaxis=dict(type="log", title=dict(text=t("finder.fig.lr", lang)), anchor="y2",
                    range=[np.log10(x[0]), np.log10(x[-1])]),
@@ -165,9 +170,7 @@ def build_check(check: SuggestionCheck, *, lang: str, big: bool = False) -> go.F
                          marker=dict(color=color, size=11, line=dict(color="#222", width=1),
                                      symbol=["circle" if np.isfinite(v) else "x" for v in losses]),
                          hovertemplate=t("finder.fig.val_loss", lang) + " %{x:.3f}<extra></extra>"))
-        names.append(dict(text=f"{rows[i]} · η = {rate(check.lrs[i])}", x=0, xref="paper", xanchor="left",
-                          y=rows[i], yref="y", yanchor="bottom", yshift=12 if big else 10, showarrow=False,
-                          font=dict(size=12, color="#333")))
+        names.append(_row_name(f"{rows[i]} · η = {rate(check.lrs[i])}", rows[i], "y", 12 if big else 10))
     row_px = 64 if big else 52
     layout = dict(
         barmode="overlay",

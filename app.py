@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from lrviz.ui.boot import warm_up
+from lrviz.app.kit.boot import warm_up
 
-warm_up()  # before any other import of the core: see lrviz/ui/boot.py
+warm_up()  # before any other import of the core: see lrviz/app/kit/boot.py
 
-from lrviz.strings import t  # noqa: E402
-from lrviz.ui.lang import language_switch  # noqa: E402
-from lrviz.ui.shell import routed  # noqa: E402
+from lrviz.app.kit.lang import language_switch  # noqa: E402
+from lrviz.app.kit.shell import routed  # noqa: E402
+from lrviz.app.kit.strings import t  # noqa: E402
 
 routed()
 st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide")

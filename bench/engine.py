@@ -11,7 +11,8 @@ import jax
 import numpy as np
 
 from bench.timing import best_and_median, ms
-from lrviz import diagnostics, engine
+from lrviz import engine
+from lrviz.engine import diagnostics
 from lrviz.surfaces import get
 
 SURFACE, OPTIMIZER, MU = "rosenbrock", "momentum", 0.9

@@ -4,9 +4,9 @@ Every call is timed after a first call that compiles it. The model is the page's
 (two hidden layers of 32 ReLU units, batch 64, SGD, float32) on two moons and on the digits
 (64 features, 10 classes, the largest data set the page offers), then a smaller one (16 units,
 batch 32) on two moons. The grid trains each rate for 300 updates and evaluates the validation
-set at the end (``evals=1``, as the page's search does); the loop calls :func:`lrviz.mlp.train`
+set at the end (``evals=1``, as the page's search does); the loop calls :func:`lrviz.nn.mlp.train`
 with one rate at a time, which is how one would train them without ``vmap``. The vmapped rows
-are spread over the machine's cores (:mod:`lrviz.devices`); one rate alone runs on one.
+are spread over the machine's cores (:mod:`lrviz.engine.devices`); one rate alone runs on one.
 
 Last in each case: the grid's time per rate as the grid grows. Where it stops falling, the
 vmapped grid is bound by arithmetic (XLA:CPU's small batched matrix products), and the
@@ -21,8 +21,8 @@ import jax
 import numpy as np
 
 from bench.timing import best_and_median, ms
-from lrviz import datasets, mlp
-from lrviz import range_test as rt
+from lrviz.nn import datasets, mlp
+from lrviz.nn import range_test as rt
 
 SEEDS, BATCHES = (0, 1, 2, 3, 4), 200
 RATES, STEPS = 32, 300

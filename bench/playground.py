@@ -20,8 +20,9 @@ import numpy as np
 import plotly.io as pio
 
 from bench.browser import Move, serve, slider_moves
-from lrviz import engine, verdict
-from lrviz.figures import playground
+from lrviz import engine
+from lrviz.app.playground import figures as playground
+from lrviz.app.playground import verdict
 from lrviz.surfaces import get
 
 MOVES = 30

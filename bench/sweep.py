@@ -13,9 +13,10 @@ from dataclasses import replace
 import plotly.io as pio
 
 from bench.timing import best_and_median, ms
-from lrviz import links, sweeps
-from lrviz.figures import sweep as figures
-from lrviz.sweeps import DEFAULT, SweepConfig
+from lrviz.app.playground import state as links
+from lrviz.app.sweep import compute as sweeps
+from lrviz.app.sweep import figures
+from lrviz.app.sweep.compute import DEFAULT, SweepConfig
 
 CASES = (
     ("quadratic", ("sgd",), 1000, 500),

@@ -1,5 +1,7 @@
-"""lrviz: the learning rate, seen. The core (everything here but ``lrviz.ui``) is pure JAX."""
+"""lrviz: the learning rate, seen. The library (everything here but ``lrviz.app``) is pure JAX.
 
-from lrviz import devices
+Importing it gives JAX one CPU device per core (:mod:`lrviz.engine.devices`) before JAX
+starts its backend.
+"""
 
-devices.configure()
+import lrviz.engine  # noqa: F401  (configures the devices first thing)

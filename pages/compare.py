@@ -4,12 +4,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import comparison, surfaces
-from lrviz.comparison import MAX_ROWS
-from lrviz.diagnostics import tolerance
-from lrviz.strings import t
-from lrviz.ui import compare as cmp
-from lrviz.ui import shell
+from lrviz import surfaces
+from lrviz.app.compare import compute as comparison
+from lrviz.app.compare import ui as cmp
+from lrviz.app.compare.compute import MAX_ROWS
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.engine.diagnostics import tolerance
 
 lang = shell.page()
 first = cmp.load()

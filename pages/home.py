@@ -4,10 +4,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import links, optimizers, schedules, surfaces
-from lrviz.lessons import LESSONS
-from lrviz.strings import t
-from lrviz.ui import shell
+from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.playground.lessons import LESSONS
 
 lang = shell.page()
 LINKED_PAGES = (  # (page file, key in the locale files)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lrviz.finder_links import DEFAULT
-from lrviz.strings import t
-from lrviz.ui import finder as fu
-from lrviz.ui import shell
+from lrviz.app.finder import ui as fu
+from lrviz.app.finder.state import DEFAULT
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
 
 lang = shell.page()
 first = fu.load()

@@ -4,13 +4,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import diagnostics, links
-from lrviz.figures.playground import CLICK_GRID
-from lrviz.links import PlaygroundConfig
-from lrviz.strings import t
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.playground import ui as pg
+from lrviz.app.playground.figures import CLICK_GRID
+from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.engine import diagnostics
 from lrviz.surfaces import ExpressionError, Surface
-from lrviz.ui import playground as pg
-from lrviz.ui import shell
 
 lang = shell.page()
 first = pg.load()

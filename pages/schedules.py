@@ -4,11 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import optimizers, schedule_links, schedules
-from lrviz.schedule_guide import GUIDE
-from lrviz.strings import t
-from lrviz.ui import schedules as sc
-from lrviz.ui import shell
+from lrviz import optimizers, schedules
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.schedules import state as schedule_links
+from lrviz.app.schedules import ui as sc
+from lrviz.app.schedules.guide import GUIDE
 
 lang = shell.page()
 first = sc.load()

@@ -4,11 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import i18n, links
-from lrviz.strings import t
+from lrviz import i18n
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.sweep import ui as sw
 from lrviz.surfaces import ExpressionError
-from lrviz.ui import shell
-from lrviz.ui import sweep as sw
 
 lang = shell.page()
 first = sw.load()

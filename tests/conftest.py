@@ -11,6 +11,6 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("lrviz"), max_examples=40, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "lrviz")
 
-# The app keeps compiled programs in the user's cache folder (lrviz/ui/boot.py); the suite
+# The app keeps compiled programs in the user's cache folder (lrviz/app/kit/boot.py); the suite
 # starts from nothing each time and leaves nothing behind (also in the servers it starts).
 os.environ["LRVIZ_JAX_CACHE"] = "off"

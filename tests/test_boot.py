@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lrviz.ui import boot
+from lrviz.app.kit import boot
 
 
 def test_cache_folder_follows_the_environment():
@@ -20,7 +20,7 @@ _PROGRAM = """
 import sys
 import jax, jax.numpy as jnp
 from jax import monitoring
-from lrviz.ui import boot
+from lrviz.app.kit import boot
 hits = []
 monitoring.register_event_listener(lambda name, **_: hits.append(name))
 boot.keep_compiled(sys.argv[1], min_seconds=0)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz import comparison, engine, optimizers, schedules, surfaces
-from lrviz.comparison import DEFAULT, MAX_ROWS, CompareConfig, Row, compare_query, parse_compare
+from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.app.compare import compute as comparison
+from lrviz.app.compare.compute import DEFAULT, MAX_ROWS, CompareConfig, Row, compare_query, parse_compare
 
 # --- the link ------------------------------------------------------------------------------------
 

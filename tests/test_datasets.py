@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz import datasets
+from lrviz.nn import datasets
 
 
 @pytest.mark.parametrize("name", list(datasets.DATASETS))

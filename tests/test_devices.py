@@ -6,7 +6,8 @@ import jax
 import numpy as np
 import pytest
 
-from lrviz import datasets, devices, mlp
+from lrviz.engine import devices
+from lrviz.nn import datasets, mlp
 
 
 def test_one_device_per_core():

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lrviz import engine, optimizers, schedules
-from lrviz.diagnostics import STATUSES
+from lrviz.engine.diagnostics import STATUSES
 from lrviz.surfaces import SURFACES, get
 
 A = 2.0  # the default quadratic is a x² / 2 with a = 2, so 2/a = 1
@@ -232,7 +232,7 @@ def test_bad_arguments_raise_value_error_naming_them(kwargs):
      ("sgd", {"momentum": 0.3, "nesterov": True})],
 )
 def test_stability_limit_separates_convergence_from_divergence(optimizer, params):
-    from lrviz.diagnostics import stability_limit
+    from lrviz.engine.diagnostics import stability_limit
 
     limit = stability_limit(optimizer, params, A)
     below = engine.run("quadratic", optimizer, lr=0.97 * limit.value, steps=2000, optimizer_params=params)
@@ -242,7 +242,7 @@ def test_stability_limit_separates_convergence_from_divergence(optimizer, params
 
 
 def test_adaptive_optimizers_have_no_fixed_limit():
-    from lrviz.diagnostics import stability_limit
+    from lrviz.engine.diagnostics import stability_limit
 
     assert all(stability_limit(name, {}, 2.0) is None for name in ("adagrad", "rmsprop", "adam", "adamw"))
 

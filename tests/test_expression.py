@@ -1,4 +1,4 @@
-"""lrviz.expression: hostile input is refused fast and clearly; sane formulas match hand values."""
+"""lrviz.surfaces._expression: hostile input is refused fast and clearly; sane formulas match hand values."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lrviz.expression import MAX_LENGTH, Expression, ExpressionError, parse
+from lrviz.surfaces._expression import MAX_LENGTH, Expression, ExpressionError, parse
 
 FAST = 0.5  # seconds: a generous bound that only catastrophic (super-linear) work can break
 
@@ -317,7 +317,7 @@ def test_errors_without_a_place(text, needle):
 def test_every_message_exists_in_both_languages_with_the_same_fields():
     from string import Formatter
 
-    from lrviz.expression import _MESSAGES
+    from lrviz.surfaces._expression import _MESSAGES
 
     for key, text in _MESSAGES.items():
         assert text.en.strip() and text.ko.strip(), key

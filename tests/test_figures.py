@@ -10,12 +10,13 @@ import plotly.io as pio
 import pytest
 
 from lrviz import engine, surfaces
-from lrviz.diagnostics import stability_limit
-from lrviz.figures import landscape, playback, playground
-from lrviz.figures.landscape import log_colours
-from lrviz.strings import t
+from lrviz.app.kit import landscape, playback
+from lrviz.app.kit.landscape import log_colours
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import figures as playground
+from lrviz.app.playground.verdict import number
+from lrviz.engine.diagnostics import stability_limit
 from lrviz.surfaces import SURFACES, get
-from lrviz.verdict import number
 
 
 def spec(fig) -> dict:
@@ -223,7 +224,7 @@ def test_scrub_marks_diverged_rates_and_speaks_korean():
 
 
 def test_presentation_mode_enlarges_markers_lines_and_fonts_set_by_the_builder():
-    from lrviz.figures.theme import figure
+    from lrviz.app.kit.theme import figure
 
     spec_in = dict(
         data=[dict(type="scatter", marker=dict(size=[4, 8], line=dict(width=1)), line=dict(width=2),

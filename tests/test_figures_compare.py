@@ -7,11 +7,12 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from lrviz import comparison, surfaces
-from lrviz.comparison import Row
-from lrviz.figures import compare as figures
-from lrviz.figures import landscape
-from lrviz.figures.playback import MAX_FRAMES
+from lrviz import surfaces
+from lrviz.app.compare import compute as comparison
+from lrviz.app.compare import figures
+from lrviz.app.compare.compute import Row
+from lrviz.app.kit import landscape
+from lrviz.app.kit.playback import MAX_FRAMES
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from lrviz import datasets, mlp, search
-from lrviz import range_test as rt
-from lrviz.figures import finder as figures
+from lrviz.app.finder import figures
+from lrviz.nn import datasets, mlp, search
+from lrviz.nn import range_test as rt
 
 LRS = np.geomspace(1e-4, 10.0, 100)
 

@@ -9,10 +9,10 @@ import plotly.io as pio
 import pytest
 
 from lrviz import engine
-from lrviz.figures import schedules as figures
-from lrviz.figures.schedules import Curve
-from lrviz.schedule_guide import ENTRIES, GALLERY
-from lrviz.schedule_rates import card_rates, rates, replayed
+from lrviz.app.schedules import figures
+from lrviz.app.schedules.figures import Curve
+from lrviz.app.schedules.guide import ENTRIES, GALLERY
+from lrviz.app.schedules.rates import card_rates, rates, replayed
 from lrviz.surfaces import get
 
 

@@ -1,4 +1,4 @@
-"""lrviz.figures.sweep: the structure of the rate plot, the phase picture and the basin map."""
+"""lrviz.app.sweep.figures: the structure of the rate plot, the phase picture and the basin map."""
 
 import base64
 import functools
@@ -8,10 +8,11 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from lrviz import links, sweeps
-from lrviz.figures import sweep as figures
-from lrviz.figures.theme import STATUS_COLORS
-from lrviz.sweeps import DEFAULT, SweepConfig
+from lrviz.app.kit.theme import STATUS_COLORS
+from lrviz.app.playground import state as links
+from lrviz.app.sweep import compute as sweeps
+from lrviz.app.sweep import figures
+from lrviz.app.sweep.compute import DEFAULT, SweepConfig
 
 STEPS = 500
 

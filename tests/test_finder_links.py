@@ -2,8 +2,8 @@
 
 import pytest
 
-from lrviz import finder_links as fl
 from lrviz import schedules
+from lrviz.app.finder import state as fl
 
 
 def test_round_trip_of_every_key():

@@ -2,10 +2,12 @@
 
 import pytest
 
-from lrviz import diagnostics, engine, links
-from lrviz.lessons import LESSONS
-from lrviz.strings import t
-from lrviz.verdict import SADDLE_STAY
+from lrviz import engine
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.playground.lessons import LESSONS
+from lrviz.app.playground.verdict import SADDLE_STAY
+from lrviz.engine import diagnostics
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])

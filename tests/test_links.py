@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrviz import links
-from lrviz.links import DEFAULT, PlaygroundConfig, parse_playground, playground_query
+from lrviz.app.playground import state as links
+from lrviz.app.playground.state import DEFAULT, PlaygroundConfig, parse_playground, playground_query
 
 
 def test_empty_query_gives_the_defaults():

@@ -7,7 +7,8 @@ import optax
 import pytest
 from jax.flatten_util import ravel_pytree
 
-from lrviz import datasets, mlp, optimizers
+from lrviz import optimizers
+from lrviz.nn import datasets, mlp
 
 SMALL = dict(width=8, depth=1, batch=32, steps=40, evals=40)  # one compiled shape for most tests
 SHAPE = mlp.Shape(2, 8, 1, 2)

@@ -4,8 +4,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz import mlp
-from lrviz.ui import finder as finder_ui
+from lrviz.app.finder import ui as finder_ui
+from lrviz.nn import mlp
 from tests.apptest import chart_spec, open_page, param
 
 # A small model and short runs keep these tests quick; the numbers are tested in the unit tests.

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz.schedule_guide import ENTRIES, GALLERY
+from lrviz.app.schedules.guide import ENTRIES, GALLERY
 from tests.apptest import open_page
 
 PAGE = "pages/schedules.py"

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz import links, optimizers, schedules, surfaces
-from lrviz.strings import t
+from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
 from tests.apptest import APP, open_page
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrviz.query import Note, QueryReader, format_value, numbers, whole
+from lrviz.app.kit.query import Note, QueryReader, format_value, numbers, whole
 from lrviz.schedules import SCHEDULES
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lrviz import datasets
-from lrviz import range_test as rt
+from lrviz.nn import datasets
+from lrviz.nn import range_test as rt
 
 LRS = np.geomspace(1e-4, 10.0, 101)  # ten points per decade
 

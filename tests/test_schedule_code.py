@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine, optimizers, schedules
-from lrviz.schedule_code import LIBRARIES, Setup, export, keras_code, optax_code, torch_code
+from lrviz.export.schedule import LIBRARIES, Setup, export, keras_code, optax_code, torch_code
 
 STEPS = 300
 T = np.arange(STEPS)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine, surfaces
-from lrviz.schedule_guide import ENTRIES, GALLERY, GUIDE, entry_for
+from lrviz.app.schedules.guide import ENTRIES, GALLERY, GUIDE, entry_for
 from lrviz.schedules import SCHEDULES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lrviz.schedule_guide import ENTRIES, GALLERY
-from lrviz.schedule_links import DEFAULT_OVERLAY, changes, parse_schedules, preset, schedules_query
+from lrviz.app.schedules.guide import ENTRIES, GALLERY
+from lrviz.app.schedules.state import DEFAULT_OVERLAY, changes, parse_schedules, preset, schedules_query
 from lrviz.schedules import SCHEDULES
 
 

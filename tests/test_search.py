@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz import datasets, search
+from lrviz.nn import datasets, search
 
 SMALL = dict(width=8, depth=1, batch=32, steps=40, evals=4)
 

@@ -1,12 +1,14 @@
-"""lrviz.sweeps: the sweep page's link, best rate, divergence edge, phase data and basin map."""
+"""lrviz.app.sweep.compute: the sweep page's link, best rate, divergence edge, phase data and basin map."""
 
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from lrviz import engine, links, surfaces, sweeps
-from lrviz.sweeps import DEFAULT, DIVERGED, NO_MINIMUM, SweepConfig, parse_sweep, sweep_query
+from lrviz import engine, surfaces
+from lrviz.app.playground import state as links
+from lrviz.app.sweep import compute as sweeps
+from lrviz.app.sweep.compute import DEFAULT, DIVERGED, NO_MINIMUM, SweepConfig, parse_sweep, sweep_query
 
 STEPS = 500
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from lrviz import engine
-from lrviz.diagnostics import Curvature, stability_limit, start_limit
-from lrviz.strings import t
+from lrviz.app.kit.strings import t
+from lrviz.app.playground.verdict import number, rate_line, verdict
+from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
 from lrviz.surfaces import from_expression, get
-from lrviz.verdict import number, rate_line, verdict
 
 CASES = [
     ("quadratic", "sgd", 1.5, 100, "diverged", ["Diverged at step 4", "1"], ["4번째 스텝에서 발산"]),
@@ -91,7 +91,7 @@ def test_a_slow_run_is_only_told_to_raise_its_rate_when_that_would_help(surface,
 def test_the_quickest_gd_rate_is_two_over_the_sum_of_the_extreme_curvatures():
     """On the ravine (curvatures 1 and 25) the quickest constant rate is 2/26, not 1/λmax = 1/25,
     and gradient descent there needs fewer steps than at 1/λmax or just under 2/λmax."""
-    from lrviz.diagnostics import fastest_gd_rate
+    from lrviz.engine.diagnostics import fastest_gd_rate
 
     ravine = get("ravine")
     assert fastest_gd_rate(ravine, (0.0, 0.0)) == pytest.approx(2 / 26, rel=1e-4)

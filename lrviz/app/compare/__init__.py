@@ -1,0 +1,1 @@
+"""The compare page: its state (link <-> config), figures and UI."""

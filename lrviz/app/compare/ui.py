@@ -1,0 +1,366 @@
+"""The Compare page's controls and their two-way link with the URL.
+
+As on the playground: on a session's first run the URL is parsed into a
+:class:`~lrviz.app.compare.compute.CompareConfig` and seeded into the widgets; from then on
+the widgets are the truth and every run writes the config back to the URL.
+
+Each run (row) has an id that never changes while it lives, so its widgets keep
+their keys when another row is removed: ``cmp_<id>_opt``, ``cmp_<id>_lr``, ...
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import optimizers, schedules, surfaces
+from lrviz.app.compare import compute as comparison
+from lrviz.app.compare import figures
+from lrviz.app.compare.compute import MAX_ROWS, CompareConfig, Row
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
+from lrviz.app.playground import verdict
+from lrviz.app.playground.state import LR_RANGE, MAX_STEPS
+from lrviz.i18n import message
+
+K = "cmp_"
+
+
+def _key(rid: int, name: str) -> str:
+    return f"{K}{rid}_{name}"
+
+
+def _seed_row(rid: int, row: Row) -> None:
+    state = st.session_state
+    state[_key(rid, "opt")] = row.optimizer
+    state[_key(rid, "lr")] = float(row.lr)
+    state[_key(rid, "sched")] = row.schedule
+    seed_params(
+        optimizers.OPTIMIZERS[row.optimizer], _key(rid, f"o_{row.optimizer}_"), dict(row.optimizer_params)
+    )
+    seed_params(schedules.SCHEDULES[row.schedule], _key(rid, f"s_{row.schedule}_"), dict(row.schedule_params))
+    state.setdefault(f"{K}valid", {})[rid] = row
+
+
+def _set_rows(rows: tuple[Row, ...]) -> None:
+    """Replace every run by ``rows`` (fresh ids, so no old widget value leaks in)."""
+    first = st.session_state.get(f"{K}next", 0)
+    ids = list(range(first, first + len(rows)))
+    st.session_state[f"{K}next"] = first + len(rows)
+    st.session_state[f"{K}ids"] = ids
+    st.session_state[f"{K}valid"] = {}
+    for rid, row in zip(ids, rows, strict=True):
+        _seed_row(rid, row)
+
+
+def _seed(config: CompareConfig) -> None:
+    state = st.session_state
+    state[f"{K}surface"] = config.surface
+    state[f"{K}steps"] = config.steps
+    state[f"{K}layout"] = config.layout
+    state[f"{K}big"] = config.big
+    _reset_start()
+    if config.start is not None:
+        state[f"{K}start_x"] = float(config.start[0])
+        state[f"{K}start_y"] = float(config.start[1]) if len(config.start) > 1 else 0.0
+    _set_rows(config.rows)
+
+
+def load() -> CompareConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    return shell.from_link(K, comparison.parse_compare, _seed)
+
+
+# --- adding, removing, spreading rows ----------------------------------------------------------
+
+
+def _add() -> None:
+    ids = st.session_state[f"{K}ids"]
+    if len(ids) >= MAX_ROWS:
+        return
+    last = st.session_state[f"{K}valid"].get(ids[-1], comparison.DEFAULT_ROWS[0]) if ids else None
+    row = comparison.DEFAULT_ROWS[0] if last is None else replace(last, lr=max(last.lr / 2, LR_RANGE[0]))
+    rid = st.session_state[f"{K}next"]
+    st.session_state[f"{K}next"] = rid + 1
+    ids.append(rid)
+    _seed_row(rid, row)
+
+
+def _remove(rid: int) -> None:
+    ids = st.session_state[f"{K}ids"]
+    if rid in ids and len(ids) > 1:
+        ids.remove(rid)
+
+
+def _spread() -> None:
+    """The shortcut: one optimizer at rates around its critical rate; remembers how they were chosen."""
+    state = st.session_state
+    optimizer, count = state[f"{K}sp_opt"], int(state.get(f"{K}sp_count") or 4)
+    surface = surfaces.SURFACES[state[f"{K}surface"]]
+    spread = comparison.spread_rates(
+        optimizer, surface, steps=int(state[f"{K}steps"]), count=count, start=_start_of(surface)
+    )
+    rows = comparison.spread_rows(optimizer, spread)
+    _set_rows(rows)
+    state[f"{K}spread"] = (rows, optimizer, spread)
+
+
+def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
+    """What the shortcut's rates are meant to show, and what trying them on the surface found."""
+    rates = ", ".join(
+        f"{t(f'compare.role_{role}', lang)} η = {rate:g}"
+        for role, rate in zip(spread.roles, spread.rates, strict=True)
+    )
+    name = optimizers.OPTIMIZERS[optimizer].title(lang)
+    if spread.limit is not None:
+        text = t(
+            "compare.spread_sgd",
+            lang,
+            optimizer=name,
+            formula=spread.limit.formula,
+            critical=f"{spread.limit.value:.3g}",
+            rates=rates,
+        )
+    else:
+        text = t("compare.spread_adaptive", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates)
+    probe = spread.probe
+    if probe is not None:
+        where = dict(count=probe.count, lo=f"{probe.lo:.3g}", hi=f"{probe.hi:.3g}")
+        if probe.edge is None:
+            text += " " + t("compare.probe_none", lang, **where)
+        else:
+            text += " " + t("compare.probe_edge", lang, edge=f"{probe.edge:.3g}", **where)
+    return text
+
+
+# --- the sidebar -------------------------------------------------------------------------------
+
+
+def _reset_start() -> None:
+    st.session_state.pop(f"{K}start_x", None)
+    st.session_state.pop(f"{K}start_y", None)
+
+
+def _start_of(surface: surfaces.Surface) -> tuple[float, ...] | None:
+    """The start the widgets hold, or None for the surface's own."""
+    state = st.session_state
+    if f"{K}start_x" not in state:
+        return None
+    start = (float(state[f"{K}start_x"]),) + ((float(state[f"{K}start_y"]),) if surface.dim == 2 else ())
+    return None if start == surface.start else start
+
+
+def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
+    """One run's controls in an expander titled with its symbol and label; returns its row."""
+    state = st.session_state
+    last = state[f"{K}valid"].get(rid, comparison.DEFAULT_ROWS[0])
+    glyph = figures.GLYPHS[index % len(figures.GLYPHS)]
+    # The title from the widgets' values of this run (a change reruns the script before they draw).
+    shown = Row(
+        state.get(_key(rid, "opt"), last.optimizer),
+        float(state.get(_key(rid, "lr"), last.lr)),
+        state.get(_key(rid, "sched"), last.schedule),
+    )
+    with st.sidebar.expander(f"{glyph} {index + 1} · {shown.label(lang)}"):
+        optimizer = st.selectbox(
+            t("compare.optimizer", lang),
+            list(optimizers.OPTIMIZERS),
+            key=_key(rid, "opt"),
+            format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang),
+        )
+        lr = st.number_input(
+            t("compare.lr", lang),
+            min_value=LR_RANGE[0],
+            max_value=LR_RANGE[1],
+            key=_key(rid, "lr"),
+            format="%.4g",
+            step=None,
+        )
+        schedule = st.selectbox(
+            t("compare.schedule", lang),
+            list(schedules.SCHEDULES),
+            key=_key(rid, "sched"),
+            format_func=lambda n: schedules.SCHEDULES[n].title(lang),
+        )
+        opt_spec, sched_spec = optimizers.OPTIMIZERS[optimizer], schedules.SCHEDULES[schedule]
+        with st.popover(t("compare.optimizer_settings", lang), width="stretch"):
+            st.caption(opt_spec.summary(lang))
+            opt_raw = params_form(opt_spec, _key(rid, f"o_{optimizer}_"), lang)
+        sched_raw = {}
+        if sched_spec.params:
+            with st.popover(t("compare.schedule_settings", lang), width="stretch"):
+                st.caption(sched_spec.summary(lang))
+                sched_raw = params_form(sched_spec, _key(rid, f"s_{schedule}_"), lang)
+        st.button(
+            t("compare.remove", lang),
+            key=_key(rid, "remove"),
+            on_click=_remove,
+            args=(rid,),
+            disabled=len(state[f"{K}ids"]) <= 1,
+            icon=":material/delete:",
+        )
+    try:
+        given = []
+        for spec, raw in ((opt_spec, opt_raw), (sched_spec, sched_raw)):
+            resolved = spec.resolve(raw, float(lr))
+            given.append(tuple((p.name, resolved[p.name]) for p in spec.params if p.name in raw))
+        row = Row(optimizer, float(lr), schedule, given[0], given[1])
+    except ValueError as error:
+        errors.append(t("compare.row_error", lang, index=index + 1, detail=message(error, lang)))
+        return last
+    state[f"{K}valid"][rid] = row
+    return row
+
+
+def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
+    """Surface, steps, start, the rows and the shortcut; returns the config and any error messages."""
+    side, state = st.sidebar, st.session_state
+    errors: list[str] = []
+    side.header(t("compare.setup", lang))
+    name = side.selectbox(
+        t("compare.surface", lang),
+        list(surfaces.SURFACES),
+        key=f"{K}surface",
+        format_func=lambda n: surface_label(n, lang),
+        on_change=_reset_start,
+    )
+    surface = surfaces.SURFACES[name]
+    steps = side.slider(t("compare.steps", lang), 10, MAX_STEPS, key=f"{K}steps", step=10)
+    if f"{K}start_x" not in state:
+        state[f"{K}start_x"] = float(surface.start[0])
+        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
+    with side.expander(t("compare.start", lang)):
+        st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
+        if surface.dim == 2:
+            st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1)
+        st.button(t("compare.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
+
+    side.header(t("compare.runs", lang))
+    rows = tuple(_row_editor(rid, i, lang, errors) for i, rid in enumerate(state[f"{K}ids"]))
+    full = len(rows) >= MAX_ROWS
+    side.button(
+        t("compare.add", lang),
+        key=f"{K}add",
+        on_click=_add,
+        disabled=full,
+        help=t("compare.add_help", lang),
+        width="stretch",
+    )
+    if full:
+        side.caption(t("compare.full", lang, max=MAX_ROWS))
+
+    with side.expander(t("compare.shortcut", lang), expanded=False):
+        st.caption(t("compare.shortcut_intro", lang))
+        st.selectbox(
+            t("compare.shortcut_optimizer", lang),
+            list(optimizers.OPTIMIZERS),
+            key=f"{K}sp_opt",
+            format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang),
+        )
+        st.segmented_control(t("compare.shortcut_count", lang), (3, 4, 5), key=f"{K}sp_count", default=4)
+        st.button(
+            t("compare.shortcut_button", lang),
+            key=f"{K}sp_go",
+            on_click=_spread,
+            type="primary",
+            width="stretch",
+        )
+    big = presentation(lang, f"{K}big", side)
+    config = CompareConfig(
+        surface=name,
+        rows=rows,
+        steps=int(steps),
+        start=_start_of(surface),
+        layout=state.get(f"{K}layout") or "overlay",
+        big=bool(big),
+        lang=lang,
+    )
+    return config, errors
+
+
+def layout_control(lang: str) -> str:
+    return (
+        st.segmented_control(
+            t("compare.layout", lang),
+            ("overlay", "multiples"),
+            key=f"{K}layout",
+            format_func=lambda v: t(f"compare.layout_{v}", lang),
+        )
+        or "overlay"
+    )
+
+
+def spread_note(config: CompareConfig) -> str | None:
+    """The shortcut's explanation (in the current language), while the runs are still the ones it made."""
+    stored = st.session_state.get(f"{K}spread")
+    if not stored or stored[0] != config.rows:
+        return None
+    return explain(stored[1], stored[2], config.lang)
+
+
+def write_url(config: CompareConfig) -> None:
+    """Keep the address bar a link to what is on screen."""
+    query = comparison.compare_query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+def results_table(table: list[comparison.Result], lang: str) -> None:
+    """The results as a sortable table, with the columns in the user's language."""
+    columns = {
+        "run": (t("compare.col_run", lang), [r.run for r in table]),
+        "status": (t("compare.col_status", lang), [t(f"status.{r.status}", lang) for r in table]),
+        "loss": (t("compare.col_final_loss", lang), [_finite(r.final_loss) for r in table]),
+        "distance": (t("compare.col_distance", lang), [_finite(r.distance) for r in table]),
+        "steps": (t("compare.col_steps", lang), [r.steps_to_tol for r in table]),
+    }
+    number = st.column_config.NumberColumn
+    st.dataframe(
+        {label: values for label, values in columns.values()},
+        hide_index=True,
+        placeholder="—",  # a diverged run's empty cell (Streamlit writes "None" otherwise)
+        column_config={
+            # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
+            # but 1.59e-8 in powers, side by side.
+            columns["loss"][0]: number(format="%.2e", help=t("compare.col_final_loss_help", lang)),
+            columns["distance"][0]: number(format="%.2e", help=t("compare.col_distance_help", lang)),
+            columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
+        },
+    )
+
+
+def _finite(value: float) -> float | None:
+    """A dash, not "Infinity", for a run that diverged (its column help says so)."""
+    return value if math.isfinite(value) else None
+
+
+def verdicts(rows: tuple[Row, ...], runs, surface: surfaces.Surface, lang: str) -> None:
+    """Each run's outcome in full sentences (:func:`~lrviz.app.playground.verdict.verdict`),
+    with its optimizer's limit."""
+    for row, run in zip(rows, runs, strict=True):
+        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature.lam_min))
+        st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
+
+
+# --- cached results: pure functions of the config ----------------------------------------------
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def runs(surface: str, rows: tuple[Row, ...], steps: int, start: tuple[float, ...] | None):
+    """Every row's run; shared read-only across sessions."""
+    return comparison.run_rows(surfaces.SURFACES[surface], rows, steps, start)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def chart(config: CompareConfig, narrow: bool = False):
+    """The figure for a config, in its layout and language; ``narrow``: the overlay in one
+    column, for a phone."""
+    surface = surfaces.SURFACES[config.surface]
+    done = runs(config.surface, config.rows, config.steps, config.start)
+    names = comparison.names(config.rows, done, config.lang, sep="<br>")
+    if config.layout == "multiples":
+        return figures.build_multiples(done, names, surface, lang=config.lang, big=config.big)
+    return figures.build_overlay(done, names, surface, lang=config.lang, big=config.big, narrow=narrow)

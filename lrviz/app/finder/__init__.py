@@ -1,0 +1,1 @@
+"""The finder page: its state (link <-> config), figures and UI."""

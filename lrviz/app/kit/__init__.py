@@ -1,0 +1,1 @@
+"""What every page shares: link state, widgets, shell, language, boot, theme and figure pieces."""

@@ -1,0 +1,288 @@
+"""Static pieces of a loss-surface picture: the curve or contour map and its marked points.
+
+Traces are plain dicts (see :func:`lrviz.app.kit.theme.figure`).
+
+Shared by every page that draws a surface. Colours are log-scaled when the
+loss spans more than two decades over the domain (Rosenbrock, Beale), so the
+valley floor is not one flat colour; the colour bar then shows real values.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import struct
+import zlib
+
+import numpy as np
+
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.theme import GREY, OKABE_ITO, SURFACE_SCALE
+from lrviz.surfaces import Surface
+
+
+class View:
+    """The visible box of a surface plot and how to keep a path inside it."""
+
+    def __init__(self, surface: Surface, pad: float = 0.0):
+        box = surface.bounds.copy()
+        width = box[:, 1] - box[:, 0]
+        box[:, 0] -= pad * width
+        box[:, 1] += pad * width
+        self.box = box
+
+    def inside(self, points: np.ndarray) -> np.ndarray:
+        """Which points (shape ``(n, dim)``) are finite and inside the box."""
+        finite = np.all(np.isfinite(points), axis=-1)
+        safe = np.where(np.isfinite(points), points, 0.0)
+        return finite & np.all((safe >= self.box[:, 0]) & (safe <= self.box[:, 1]), axis=-1)
+
+    def exit_point(self, points: np.ndarray) -> tuple[int, np.ndarray] | None:
+        """(index, point on the box edge) where the path first leaves the box, if it does."""
+        inside = self.inside(points)
+        if inside.all() or not inside[0]:
+            return None
+        k = int(np.argmin(inside))
+        a, b = points[k - 1], points[k]
+        if not np.all(np.isfinite(b)):
+            return k, a
+        # Walk from a towards b and stop at the box edge.
+        direction = b - a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hits = np.concatenate([(self.box[:, 0] - a) / direction, (self.box[:, 1] - a) / direction])
+        fraction = np.min(hits[(hits > 0) & np.isfinite(hits)], initial=1.0)
+        return k, a + min(fraction, 1.0) * direction
+
+
+@functools.lru_cache(maxsize=32)
+def grid(surface: Surface, n: int = 100) -> tuple[np.ndarray, ...]:
+    """Axes and loss values on an ``n``-point (1-D) or ``n × n`` (2-D) grid over the domain."""
+    axes = [np.linspace(lo, hi, n if surface.dim == 2 else 4 * n) for lo, hi in surface.bounds]
+    if surface.dim == 1:
+        return axes[0], surface.numpy(axes[0])
+    xx, yy = np.meshgrid(*axes, indexing="xy")
+    return axes[0], axes[1], surface.numpy(xx, yy)
+
+
+def log_colours(surface: Surface) -> bool:
+    """Whether the loss spans more than two decades above its minimum on the domain.
+
+    Compared with the 10th percentile rather than the median, so a narrow valley
+    in a steep landscape (Rosenbrock) still gets log colours.
+    """
+    values = grid(surface)[-1]
+    gap = values - np.nanmin(values)
+    return bool(np.nanmax(gap) > 100 * max(np.nanpercentile(gap, 10), 1e-12))
+
+
+def base_traces(surface: Surface, lang: str) -> list[dict]:
+    """What a surface plot starts with: the curve in 1-D; nothing in 2-D (the map is an image)."""
+    return [curve_trace(surface, lang)] if surface.dim == 1 else []
+
+
+def curve_trace(surface: Surface, lang: str) -> dict:
+    x, y = grid(surface)
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        line=dict(color=GREY),
+        name=t("figure.loss", lang),
+        hovertemplate="x=%{x:.3g}<br>L=%{y:.3g}<extra></extra>",
+    )
+
+
+MAP_PIXELS = 360
+MAP_LEVELS = 24
+
+
+@functools.lru_cache(maxsize=32)
+def map_image(surface: Surface) -> dict:
+    """The 2-D loss as a filled contour picture with iso-lines: a layout image, not a trace.
+
+    plotly.js drops contour and heatmap traces when it animates other traces of
+    the same plot (plotly.js #4491), so the map is a picture under the axes.
+    Levels are log-spaced where :func:`log_colours` says so.
+    """
+    (xlo, xhi), (ylo, yhi) = surface.bounds
+    xs = np.linspace(xlo, xhi, MAP_PIXELS)
+    ys = np.linspace(yhi, ylo, MAP_PIXELS)  # the first image row is the top of the plot
+    xx, yy = np.meshgrid(xs, ys)
+    z = surface.numpy(xx, yy)
+    gap = z - np.nanmin(z)
+    if log_colours(surface):
+        gap = np.log10(gap + 1e-3 * max(float(np.nanmedian(gap)), 1e-9))
+    scaled = (gap - np.nanmin(gap)) / max(float(np.nanmax(gap) - np.nanmin(gap)), 1e-12)
+    level = np.clip((np.nan_to_num(scaled, nan=1.0) * MAP_LEVELS).astype(int), 0, MAP_LEVELS - 1)
+    rgb = _palette(MAP_LEVELS)[level]
+    edge = np.zeros(level.shape, dtype=bool)
+    edge[:, 1:] |= level[:, 1:] != level[:, :-1]
+    edge[1:, :] |= level[1:, :] != level[:-1, :]
+    rgb[edge] = (0.6 * rgb[edge] + 0.4 * 255).astype(np.uint8)  # light iso-lines
+    source = "data:image/png;base64," + base64.b64encode(_png(rgb)).decode("ascii")
+    return dict(source=source, xref="x", yref="y", x=float(xlo), y=float(yhi), sizex=float(xhi - xlo),
+                sizey=float(yhi - ylo), sizing="stretch", layer="below", opacity=1.0)
+
+
+def _palette(n: int) -> np.ndarray:
+    """``n`` colours sampled along the surface colour scale, as uint8 RGB rows."""
+    stops = np.array([p for p, _ in SURFACE_SCALE])
+    colours = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in SURFACE_SCALE], dtype=float)
+    at = (np.arange(n) + 0.5) / n
+    return np.stack([np.interp(at, stops, colours[:, k]) for k in range(3)], axis=-1).astype(np.uint8)
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    """A minimal PNG encoder (8-bit RGB, no filtering) for an ``(h, w, 3)`` uint8 array."""
+    height, width, _ = rgb.shape
+    raw = b"".join(b"\x00" + row.tobytes() for row in rgb)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + tag + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def marker_traces(surface: Surface, lang: str, *, limit: int = 150) -> list[dict]:
+    """Global minima (stars), local minima (diamonds) and saddles (crosses), nearest the start first."""
+    start = np.asarray(surface.start)
+
+    def nearest(points: tuple) -> np.ndarray:
+        arr = np.asarray(points, dtype=float).reshape(-1, surface.dim)
+        return arr[np.argsort(np.linalg.norm(arr - start, axis=-1))][:limit]
+
+    kinds = [
+        (surface.global_minima, "figure.global_min", "star", OKABE_ITO["green"], 16),
+        (surface.local_minima, "figure.local_min", "diamond", OKABE_ITO["purple"], 10),
+        (surface.saddles, "figure.saddle", "x", OKABE_ITO["sky"], 10),
+    ]
+    traces = []
+    for points, key, symbol, colour, size in kinds:
+        if not points:
+            continue
+        arr = nearest(points)
+        y = surface.numpy(arr[:, 0]) if surface.dim == 1 else arr[:, 1]
+        traces.append(
+            dict(
+                type="scatter",
+                x=arr[:, 0],
+                y=y,
+                mode="markers",
+                name=t(key, lang),
+                marker=dict(symbol=symbol, size=size, color=colour, line=dict(width=1, color="white")),
+                hovertemplate=t(key, lang) + "<extra></extra>",
+            )
+        )
+    return traces
+
+
+# --- a surface with charts beside it ------------------------------------------------------------
+
+# Axis domains (paper fractions): the surface on the left, charts against the step on the right.
+MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
+
+
+EXACT = 1e-12  # where a run hits the minimum exactly, its gap is drawn this far below its largest
+
+
+def gap(losses: np.ndarray, floor: float) -> np.ndarray:
+    """Loss above the lowest known value, NaN where not finite; a log axis cannot show 0 (or the
+    rounding below it), so those sit at the smallest positive gap: the chart goes as low as the
+    numbers a verdict may quote (2.6e-19 on the quadratic), and no lower. A run that lands on
+    the minimum exactly (the quadratic at η = 1/λ: 6.25, then 0) drops twelve decades below its
+    largest gap, not to its smallest, which would be the start."""
+    gap = np.asarray(losses, dtype=float) - floor
+    finite = np.isfinite(gap)
+    positive = gap[finite & (gap > 0)]
+    lowest = float(positive.min()) if positive.size else EXACT
+    if positive.size and np.any(finite & (gap <= 0)):
+        lowest = min(lowest, EXACT * float(positive.max()))
+    return np.where(finite, np.maximum(gap, lowest), np.nan)
+
+
+def loss_axis(losses: np.ndarray, surface: Surface) -> tuple[np.ndarray, bool]:
+    """What a chart of the loss plots, and whether on a log axis: the loss above the surface's
+    lowest value (:func:`gap`), or the loss itself where a formula has no minimum to measure from."""
+    if np.isfinite(surface.f_min):
+        return gap(losses, surface.f_min), True
+    losses = np.asarray(losses, dtype=float)
+    return np.where(np.isfinite(losses), losses, np.nan), False
+
+
+def on_view(surface: Surface, points: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of points in the main view (1-D: (x, f(x))), NaN outside the box."""
+    inside = view.inside(points)
+    safe = np.where(inside[:, None], points, np.nan)
+    if surface.dim == 1:
+        return safe[:, 0], surface.numpy(safe[:, 0])
+    return safe[:, 0], safe[:, 1]
+
+
+def main_y_range(surface: Surface, view: View) -> tuple[float, float]:
+    if surface.dim == 2:
+        return float(view.box[1, 0]), float(view.box[1, 1])
+    _, y = grid(surface)
+    pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
+    return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
+
+
+# The step charts on the right: axis, colour, title.
+
+
+def main_axes(surface: Surface, view: View, lang: str) -> dict:
+    """The surface's axes (and, in 2-D, the contour picture under them)."""
+    x = dict(domain=list(MAIN_X), range=list(view.box[0]), title=dict(text="x"))
+    y = dict(domain=[0.0, 1.0], range=list(main_y_range(surface, view)), anchor="x")
+    if surface.dim == 1:
+        y["title"] = dict(text=t("figure.loss", lang))
+        return {"xaxis": x, "yaxis": y}
+    y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
+    x.update(showgrid=False, constrain="domain")  # a wide panel narrows the map, not widens its range
+    return {"xaxis": x, "yaxis": y, "images": [map_image(surface)]}
+
+
+def log_ticks(values: np.ndarray, most: int = 3) -> dict:
+    """Tick values and short labels for a small log axis over ``values``, at most ``most``.
+
+    Whole decades when two or more lie in the range (the lowest, the highest, one between),
+    else the two ends and the middle to two significant digits. plotly.js's own choice
+    adds 2 and 5 between decades, or superscript powers, which stack or get cut off
+    in a chart 80 pixels tall.
+    """
+    positive = np.asarray(values, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if positive.size == 0:
+        return {}
+    lo, hi = np.log10(positive.min()), np.log10(positive.max())
+    first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
+    if last > first:
+        exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))
+        ticks = [10.0 ** int(k) for k in exponents]
+    else:
+        ticks = sorted({float(f"{v:.2g}") for v in np.logspace(lo, hi, min(most, 3))})
+    return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
+
+
+def written_log_ticks(lo: float, hi: float, most: int = 9) -> dict:
+    """Ticks at 1, 2 and 5 times each power of ten between ``lo`` and ``hi``, every one written
+    out ("0.2", not plotly.js's bare "2" that means 0.2 under a "1"); whole decades only when
+    that would make more than ``most``."""
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for mantissas in ((1, 2, 5), (1,)):
+        ticks = [m * 10.0**k for k in decades for m in mantissas if lo <= m * 10.0**k <= hi]
+        if len(ticks) <= most:
+            break
+    return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
+
+
+def short_number(value: float) -> str:
+    """``0.01``, ``2.5``, ``300``, ``1e-12``, ``2.5e-5``: the shortest label a reader takes in at once."""
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.2g}" if abs(value) < 100 else f"{value:.0f}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"

@@ -1,0 +1,85 @@
+"""What every page needs before it draws: routing through ``app.py`` and the language.
+
+Streamlit keeps a legacy mode for apps with a ``pages/`` folder next to the
+main script: until some script calls ``st.navigation``, it runs the file of
+``pages/`` named by the URL directly, skipping ``app.py`` (its page set-up,
+language switch and URL paths). The first visitor of a freshly started server
+who opens ``/playground`` would get that. :func:`routed` switches the process
+to ``st.navigation`` routing (what calling ``st.navigation`` does anyway) and
+reruns, so ``app.py`` routes from the first request on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from lrviz.app.kit.lang import current
+from lrviz.app.kit.query import Note
+from lrviz.app.kit.strings import t
+from lrviz.i18n import Lang
+
+C = TypeVar("C")
+
+
+def routed() -> None:
+    """Rerun through ``app.py`` if Streamlit ran this script in its legacy pages-folder mode."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+# Korean breaks lines between words, not inside them ("한 스텝 / 씩"); browsers break Hangul
+# between any two syllables unless told to keep words whole. Long unbroken strings still wrap.
+_KOREAN_CSS = ("<style>[data-testid='stAppViewContainer'] * { word-break: keep-all !important; "
+               "overflow-wrap: anywhere; }</style>")  # !important: Streamlit sets break-word on headings
+
+
+def page() -> Lang:
+    """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
+    routed()
+    lang = current()
+    if lang == "ko":
+        st.html(_KOREAN_CSS)
+    return lang
+
+
+def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
+    """One warning per link value that could not be used, saying what is shown instead."""
+    for note in notes:
+        if note.fallback is None:
+            text = t("url.note_own", lang, name=note.key, value=_literal(note.value))
+        else:
+            text = t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback)
+        if note.allowed:
+            text += " " + t("url.allowed", lang, allowed=_literal(note.allowed))
+        st.warning(text)
+
+
+def _literal(text: str) -> str:
+    """``text`` shown as typed: Markdown and LaTeX marks escaped (``__import__`` is not bold)."""
+    return re.sub(r"([\\`*_\[\]|~<>$])", r"\\\1", text)  # marks that act mid-sentence
+
+
+def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callable[[C], None]) -> C | None:
+    """On a session's first run of a page: the page's config read from the URL, seeded into its widgets.
+
+    From then on the widgets are the truth and the page writes them back to the
+    URL; later runs return None. ``prefix`` is the page's session-state prefix.
+    """
+    if st.session_state.get(f"{prefix}loaded"):
+        return None
+    config = parse({k: st.query_params[k] for k in st.query_params})
+    seed(config)
+    st.session_state[f"{prefix}loaded"] = True
+    return config
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its User-Agent, as phone browsers send):
+    the server never learns the screen's width, and a phone's is too narrow for side-by-side charts."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")

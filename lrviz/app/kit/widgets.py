@@ -1,0 +1,157 @@
+"""Widgets that every page shares: hyper-parameters from their specs, the learning-rate control."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from lrviz import schedules, surfaces
+from lrviz.app.kit.strings import t
+from lrviz.app.playground.state import CUSTOM
+from lrviz.i18n import message
+from lrviz.params import ParamSpec, Spec
+
+# Rates a student can reach with the slider: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 per decade, 1e-4 … 10.
+_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+LR_GRID = (*(float(f"{m * 10.0**e:.6g}") for e in range(-4, 1) for m in _MANTISSAS), 10.0)
+
+
+def nearest_rate(lr: float) -> float:
+    """The slider position closest to ``lr`` on a log scale."""
+    grid = np.array(LR_GRID)
+    return float(grid[np.argmin(np.abs(np.log(grid) - np.log(max(lr, 1e-12))))])
+
+
+def param_widget(spec: ParamSpec, key: str, lang: str, container=st) -> Any:
+    """One input for one hyper-parameter; its value is ``st.session_state[key]``."""
+    label, help_text = spec.label(lang), spec.help(lang)
+    if key not in st.session_state:
+        st.session_state[key] = _widget_value(spec, spec.default)
+    if spec.kind == "bool":
+        return container.toggle(label, key=key, help=help_text)
+    if spec.kind == "choice":
+        return container.selectbox(label, spec.choices, key=key, help=help_text)
+    if spec.kind in ("ints", "floats") or spec.optional:
+        # An optional value left empty takes a default its help explains ("None: the learning rate").
+        placeholder = t("app.unset", lang) if spec.optional else None
+        return container.text_input(label, key=key, help=help_text, placeholder=placeholder)
+    step = 1 if spec.kind == "int" else None
+    return container.number_input(label, key=key, help=help_text, step=step,
+                                  format="%d" if spec.kind == "int" else "%.6g")
+
+
+def _widget_value(spec: ParamSpec, value: Any) -> Any:
+    """A parameter value as its widget holds it (text for lists and optional numbers)."""
+    if spec.kind in ("ints", "floats"):
+        return ", ".join(f"{v:g}" for v in value)
+    if spec.optional:
+        return "" if value is None else f"{value:g}"
+    if spec.kind == "int":
+        return int(value)
+    if spec.kind == "float":
+        return float(value)
+    return value
+
+
+def _from_widget(spec: ParamSpec, value: Any) -> Any:
+    if spec.optional and str(value).strip() == "":
+        return None
+    return value
+
+
+def seed_params(spec: Spec, prefix: str, values: dict[str, Any]) -> None:
+    """Put values (from a link) into the widgets of ``spec`` before they are drawn."""
+    for p in spec.params:
+        if p.name in values:
+            st.session_state[f"{prefix}{p.name}"] = _widget_value(p, values[p.name])
+
+
+def params_form(spec: Spec, prefix: str, lang: str, container=st) -> dict[str, Any]:
+    """Inputs for every parameter of ``spec``; returns the raw values that differ from the defaults."""
+    raw = {}
+    for p in spec.params:
+        value = _from_widget(p, param_widget(p, f"{prefix}{p.name}", lang, container))
+        if value != p.default and not (p.kind in ("ints", "floats") and _same_list(p, value)):
+            raw[p.name] = value
+    return raw
+
+
+def _same_list(spec: ParamSpec, value: Any) -> bool:
+    try:
+        return spec.check(value) == spec.check(spec.default)
+    except ValueError:
+        return False
+
+
+def schedule_picker(lang: str, key: str, prefix_of, container=st, *, exclude: tuple[str, ...] = (),
+                    steps: int | None = None) -> tuple[str, dict[str, Any]]:
+    """A schedule by name and, when it has any, its parameters in an expander.
+
+    ``prefix_of(name)`` gives the session-state prefix of that schedule's widgets,
+    so each schedule keeps its own settings while the student switches between them.
+    ``exclude``: ids not offered. ``steps``: the horizon defaults fit that many updates
+    (:func:`lrviz.schedules.for_steps`). Returns the schedule's id and the raw values
+    that differ from its defaults.
+    """
+    names = [n for n in schedules.SCHEDULES if n not in exclude]
+    name = container.selectbox(t("pg.schedule", lang), names, key=key,
+                               format_func=lambda n: schedules.SCHEDULES[n].title(lang))
+    spec = schedules.SCHEDULES[name] if steps is None else schedules.for_steps(name, steps)
+    if not spec.params:
+        return name, {}
+    with container.expander(t("pg.schedule_settings", lang)):
+        st.caption(spec.summary(lang))
+        return name, params_form(spec, prefix_of(name), lang)
+
+
+def checked(spec: Spec, raw: dict[str, Any], lr: float, lang: str,
+            errors: list[str]) -> tuple[tuple[str, Any], ...] | None:
+    """The given parameters as ``spec`` resolves them at rate ``lr``, or None, with the
+    spec's complaint added to ``errors`` in the student's language."""
+    try:
+        resolved = spec.resolve(raw, lr)
+    except ValueError as error:
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=message(error, lang)))
+        return None
+    return tuple((name, resolved[name]) for name in raw)
+
+
+def surface_label(name: str, lang: str) -> str:
+    """A surface's name in the student's language with its dimension, for a select box."""
+    if name == CUSTOM:
+        return t("pg.custom_surface", lang)
+    surface = surfaces.SURFACES[name]
+    return f"{surface.title(lang)} · {surface.dim}-D"
+
+
+def surface_picker(lang: str, prefix: str, on_change, container=st) -> tuple[str, str, int]:
+    """Every surface or "my own formula" (with its dimension and text box).
+
+    Widgets live under session keys ``prefix + "surface" | "dim" | "formula"``;
+    ``on_change`` runs when any of them changes. Returns (id, formula, dim);
+    the formula is "" and dim 1 unless the student chose their own.
+    """
+    surface = container.selectbox(t("pg.surface", lang), [*surfaces.SURFACES, CUSTOM], key=f"{prefix}surface",
+                                  format_func=lambda n: surface_label(n, lang), on_change=on_change)
+    if surface != CUSTOM:
+        return surface, "", 1
+    dim = container.radio(t("pg.dim", lang), (1, 2), key=f"{prefix}dim", horizontal=True,
+                          format_func=lambda d: f"{d}-D", on_change=on_change)
+    formula = container.text_input(t("pg.formula", lang), key=f"{prefix}formula",
+                                   help=t("pg.formula_help", lang), on_change=on_change)
+    return surface, formula, int(dim)
+
+
+# Presentation mode: the page's own text grows with the charts' (theme.figure enlarges those),
+# so the back row of a lecture hall reads the verdicts too. Streamlit sizes its text in rem.
+_PRESENTATION_CSS = "<style>html { font-size: 21px; }</style>"
+
+
+def presentation(lang: str, key: str, container=None) -> bool:
+    """The presentation-mode toggle; while it is on, every text on the page is about 1.3× larger."""
+    big = (container or st.sidebar).toggle(t("app.big", lang), key=key, help=t("app.big_help", lang))
+    if big:
+        st.html(_PRESENTATION_CSS)
+    return bool(big)

@@ -1,0 +1,1 @@
+"""The playground page: its state (link <-> config), figures and UI."""

@@ -1,0 +1,553 @@
+"""The playground's figures: one run animated step by step, and a rate scrubber.
+
+``build_animation`` draws the surface on the left and, on the right, the loss,
+the learning rate and the gradient norm against the step, all moving to the
+same frame. Only small scatter traces change between frames (the head, a
+short tail, the step arrow, the tangent, three markers and the update rule):
+the contour and the faint full path are drawn once, so 500 steps stay far
+below a megabyte and plotly.js never redraws the contour (which flickers).
+
+``build_scrub`` shows whole runs at ~60 rates around the chosen one; a Plotly
+slider picks the rate in the browser, with no round trip to the server.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.app.kit import landscape, playback
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure, stacked
+from lrviz.app.playground.verdict import number
+from lrviz.engine import Sweep, Trajectory
+from lrviz.engine.diagnostics import Limit
+from lrviz.surfaces import Surface
+
+# Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
+STEP_CHARTS = (
+    ("x2", "blue", "figure.loss_gap"),
+    ("x3", "green", "figure.lr"),
+    ("x4", "orange", "figure.grad_norm"),
+)
+SIDE_Y = {"x2": (0.8, 0.97), "x3": (0.6, 0.73), "x4": (0.4, 0.53), "x5": (0.0, 0.3)}
+# On a phone the right-hand column would be a hundred pixels wide, too narrow for the update
+# rule's numbers: the panels stack in one column instead, top to bottom, with these heights and
+# the room above each (pixels; the map's x axis sits under it, the step axis under x4).
+COLUMN_PX = (("map", 0, 340), ("x2", 80, 70), ("x3", 30, 70), ("x4", 30, 70), ("x5", 60, 130))
+
+
+def _on(trace: dict, axis: str) -> dict:
+    """Place a trace on the subplot whose x axis is ``axis`` ("x", "x2", ...)."""
+    return {**trace, "xaxis": axis, "yaxis": "y" + axis[1:]}
+
+
+def build_animation(
+    run: Trajectory,
+    surface: Surface,
+    *,
+    lang: str,
+    big: bool = False,
+    max_frames: int = playback.MAX_FRAMES,
+    pick_start: bool = False,
+    limit: Limit | None = None,
+    narrow: bool = False,
+) -> go.Figure:
+    """The run animated on ``surface``, with loss, rate and gradient norm in step.
+
+    ``narrow``: for a phone, the step charts and the update rule stack under the map
+    (:data:`COLUMN_PX`) instead of standing beside it.
+
+    ``pick_start`` overlays a grid of invisible, selectable points on a 2-D map,
+    so that a click reports where to start (it costs plotly.js some rendering).
+    ``limit`` (the optimizer's critical rate) is drawn on the rate chart.
+    """
+    view = landscape.View(surface)
+    points, k = run.points, len(run.points) - 1
+    # --- static traces -------------------------------------------------------------------------
+    data = landscape.base_traces(surface, lang)
+    px, py = landscape.on_view(surface, points, view)
+    data.append(
+        dict(
+            type="scatter",
+            x=px,
+            y=py,
+            # Markers on every point cost plotly.js time; long paths are drawn as a line.
+            mode="lines+markers" if k <= playback.MAX_FRAMES else "lines",
+            name=t("figure.path", lang),
+            opacity=0.35,
+            line=dict(color=PATH, width=1.5),
+            marker=dict(size=4, color=PATH),
+            hovertemplate=t("figure.step", lang) + " %{pointNumber}<extra></extra>",
+        )
+    )
+    data += landscape.marker_traces(surface, lang)
+    sx, sy = landscape.on_view(surface, points[:1], view)
+    data.append(
+        dict(
+            type="scatter",
+            x=sx,
+            y=sy,
+            mode="markers",
+            name=t("figure.start", lang),
+            marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2)),
+        )
+    )
+    data += _exit_marker(surface, view, points, lang)
+    if pick_start and surface.dim == 2:
+        data.append(_click_grid(view))
+
+    steps = np.arange(k + 1)
+    moving = _Moving(run, surface, view, lang, big)
+    series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
+    data += [
+        _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
+                 name=t(key, lang)), axis)
+        for y, (axis, colour, key) in zip(series, STEP_CHARTS, strict=True)
+    ]
+    # --- animated traces: frames update the traces at these indices ----------------------------
+    frames_at = playback.frame_steps(k + 1, max_frames)
+    animated = moving.traces(int(frames_at[0]))
+    indices = list(range(len(data), len(data) + len(animated)))
+    data += animated
+    frames = [dict(name=str(int(s)), traces=indices, data=playback.changes(moving.traces(int(s))))
+              for s in frames_at]
+
+    # The step charts share one step axis, labelled under the lowest; each chart's name sits
+    # above it, where a rotated title would not fit a chart 80 pixels tall.
+    side, names = {}, []
+    titles = {axis: key for axis, _, key in STEP_CHARTS}
+    if not moving.loss_log:
+        titles["x2"] = "figure.loss"
+    panels = SIDE_Y
+    if narrow:
+        column, column_px = stacked(COLUMN_PX, 1.2 if big else 1.0)
+        panels = {axis: domain for axis, domain in column.items() if axis != "map"}
+    for axis, (lo, hi) in panels.items():
+        n = axis[1:]
+        visible = axis != "x5"
+        # The rule has no tick labels to its left: it may start just right of the map.
+        across = [landscape.MAIN_X[1] + 0.02, 1.0] if not visible else list(landscape.SIDE_X)
+        side[f"xaxis{n}"] = dict(
+            domain=[0.0, 1.0] if narrow else across,
+            anchor=f"y{n}",
+            range=[0, max(k, 1)],
+            dtick=1 if k < 6 else None,  # a run that left at once: whole steps, not 0.5
+            visible=visible,
+            showticklabels=axis == "x4",
+            title=dict(text=t("figure.step", lang) if axis == "x4" else ""),
+        )
+        side[f"yaxis{n}"] = dict(domain=[lo, hi], anchor=f"x{n}", visible=visible)
+        if visible:
+            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper",
+                              x=0.0 if narrow else landscape.SIDE_X[0],
+                              y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
+    for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn
+        if n == "4" or moving.loss_log:
+            side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
+    side["yaxis3"]["rangemode"] = "tozero"
+    side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
+
+    height, margin = (800, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
+    main = landscape.main_axes(surface, view, lang)
+    if narrow:
+        main["xaxis"]["domain"], main["yaxis"]["domain"] = [0.0, 1.0], column["map"]
+        height = column_px + margin["t"] + margin["b"]
+    layout = dict(
+        **main,
+        **side,
+        height=height,
+        showlegend=False,
+        margin=margin,
+        uirevision=surface.name,
+        **playback.controls(frames_at, lang, height - margin["t"] - margin["b"], big),
+    )
+    # The label goes under its line where the run's rate passes above it (it would sit on that
+    # line), if the line is high enough in the chart to leave room under it.
+    peak = float(np.max(run.lrs)) if k > 0 else 0.0
+    below = limit is not None and limit.value < peak and limit.value > _ROOM_UNDER * peak
+    critical = _critical_line(limit, lang, below=below)
+    layout["shapes"] = critical.get("shapes", [])
+    layout["annotations"] = names + critical.get("annotations", [])
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+CLICK_GRID = "click-to-start"
+_ROOM_UNDER = 0.3  # the critical rate's label fits under its line above this share of the rate chart
+
+
+def _click_grid(view: landscape.View, n: int = 41) -> dict:
+    """Invisible but selectable markers over the map: a click on one reports its point.
+
+    Contour traces report no selection, so this grid is how a click sets the start.
+    """
+    xx, yy = np.meshgrid(*(np.linspace(lo, hi, n) for lo, hi in view.box))
+    return dict(
+        type="scatter",
+        x=xx.ravel(),
+        y=yy.ravel(),
+        mode="markers",
+        name=CLICK_GRID,
+        marker=dict(size=14, opacity=0.0),
+        hoverinfo="skip",
+        showlegend=False,
+        selected=dict(marker=dict(opacity=0.0)),
+        unselected=dict(marker=dict(opacity=0.0)),
+    )
+
+
+def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> list[dict]:
+    """A cross where the path leaves the plot, labelled with the step."""
+    exit_at = view.exit_point(points)
+    if exit_at is None:
+        return []
+    step, edge = exit_at
+    ex = float(edge[0])
+    ey = float(surface.numpy(np.clip(ex, *view.box[0]))) if surface.dim == 1 else float(edge[1])
+    label = t("figure.left_plot", lang, step=step)
+    colour = OKABE_ITO["vermillion"]
+    return [
+        dict(
+            type="scatter",
+            x=[ex],
+            y=[ey],
+            mode="markers+text",
+            name=label,
+            text=[label],
+            # Label towards the middle of the plot, so it is never cut at the edge.
+            textposition="bottom right" if ex < view.box[0].mean() else "bottom left",
+            textfont=dict(color=colour, shadow="auto"),  # a halo: readable on a light valley too
+            marker=dict(symbol="x-thin", size=22, color=colour, line=dict(width=4, color=colour)),
+        )
+    ]
+
+
+def _critical_line(
+    limit: Limit | None, lang: str, *, axis: str = "3", across: bool = True, below: bool = False
+) -> dict:
+    """A dashed line, labelled, at the optimizer's critical rate.
+
+    ``across``: a horizontal line on the rate-vs-step chart (axes x3/y3), labelled above it,
+    or ``below`` it where the run's rate passes above (the label would sit on that line);
+    otherwise a vertical one on the loss-vs-rate chart of the scrubber (axes x2/y2, log x).
+    """
+    if limit is None or not np.isfinite(limit.value):
+        return {}
+    colour = OKABE_ITO["vermillion"]
+    text = t("figure.critical", lang, formula=limit.formula, value=number(limit.value))
+    rate, span = ("y", "x") if across else ("x", "y")
+    at = limit.value if across else np.log10(limit.value)  # annotations on a log axis take log10
+    line = {"type": "line", f"{span}ref": f"{span}{axis} domain", f"{span}0": 0, f"{span}1": 1,
+            f"{rate}ref": f"{rate}{axis}", f"{rate}0": limit.value, f"{rate}1": limit.value,
+            "line": dict(dash="dash", color=colour, width=1.5)}
+    label = {f"{span}ref": f"{span}{axis} domain", span: 0 if across else 1, f"{rate}ref": f"{rate}{axis}",
+             rate: at, "xanchor": "left", "yanchor": "bottom" if across and not below else "top",
+             "showarrow": False, "text": text, "font": dict(color=colour, size=12)}
+    return dict(shapes=[line], annotations=[label])
+
+
+class _Moving:
+    """Everything the moving traces need, computed once for all frames."""
+
+    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str, big: bool = False):
+        self.run, self.dim, self.lang, self.big = run, surface.dim, lang, big
+        self.k = len(run.points) - 1
+        self.x, self.y = landscape.on_view(surface, run.points, view)
+        self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
+        self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
+        # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
+        # Read back from two points, a direction is only good to θ's last float32 digit over η:
+        # near a minimum the step is a few such digits, and the difference is mostly rounding.
+        # (XLA flushes numbers below float32's smallest normal one to zero: that is its digit.)
+        rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
+        self.directions = (run.points[:-1] - run.points[1:]) / rates
+        digit = np.maximum(np.spacing(np.abs(run.points[:-1]).astype(np.float32)), np.finfo(np.float32).tiny)
+        rounding = 2 * digit / rates
+        self.is_gradient = bool(np.all(np.isclose(self.directions, run.grads, rtol=1e-3, atol=rounding)))
+        if self.is_gradient:
+            self.directions = run.grads  # the exact numbers, not their rounded read-back
+        if self.dim == 1:
+            # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
+            x0, x1 = run.points[:-1, 0], run.points[1:, 0]
+            self.tangent_y = np.stack([run.losses[:-1], run.losses[:-1] + run.grads[:, 0] * (x1 - x0)], -1)
+            self.tangent_x = np.stack([x0, x1], -1)
+            self.tangent_x[~view.inside(self.tangent_x.reshape(-1, 1)).reshape(-1, 2)] = np.nan
+
+    def traces(self, s: int) -> list[dict]:
+        """The moving traces at point index ``s`` (after ``s`` updates)."""
+        k, nxt = self.k, min(s + 1, self.k)
+        tail = slice(max(0, s - playback.TAIL), s + 1)
+        out = [
+            dict(
+                type="scatter",
+                x=self.x[tail],
+                y=self.y[tail],
+                mode="lines",
+                line=dict(color=PATH, width=3),
+                hoverinfo="skip",
+            ),
+            dict(
+                type="scatter",
+                x=self.x[[s, nxt]],
+                y=self.y[[s, nxt]],
+                mode="lines+markers",
+                hoverinfo="skip",
+                line=dict(color=OKABE_ITO["black"], width=2),
+                marker=dict(
+                    symbol=["circle", "arrow"], size=[1, 14], angleref="previous", color=OKABE_ITO["black"]
+                ),
+            ),
+        ]
+        if self.dim == 1:
+            tx, ty = (self.tangent_x[s], self.tangent_y[s]) if s < k else ([np.nan] * 2, [np.nan] * 2)
+            out.append(
+                dict(
+                    type="scatter",
+                    x=tx,
+                    y=ty,
+                    mode="lines",
+                    hoverinfo="skip",
+                    line=dict(color=OKABE_ITO["blue"], width=2, dash="dot"),
+                )
+            )
+        out.append(
+            dict(
+                type="scatter",
+                x=self.x[s : s + 1],
+                y=self.y[s : s + 1],
+                mode="markers",
+                hoverinfo="skip",
+                marker=dict(size=16, color=PATH, line=dict(width=2, color="white")),
+            )
+        )
+        marker = dict(size=10, line=dict(width=1.5, color="white"))
+        at = min(s, k - 1) if k > 0 else 0
+        lr_now = float(self.run.lrs[at]) if k else None
+        grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
+        # One marker per step chart: loss (gap), rate and gradient norm at this frame.
+        out += [
+            _on(dict(type="scatter", x=[x], y=[y], mode="markers", hoverinfo="skip",
+                     marker=dict(color=OKABE_ITO[colour], **marker)), axis)
+            for x, y, (axis, colour, _) in zip((s, at, at), (self.loss[s], lr_now, grad_now), STEP_CHARTS,
+                                                strict=True)
+        ]
+        out += [
+            _on(
+                dict(
+                    type="scatter",
+                    x=[0.0],
+                    y=[1.0],
+                    mode="text",
+                    text=[self.rule(s)],
+                    textposition="bottom right",
+                    hoverinfo="skip",
+                    # Presentation mode enlarges fonts 1.3×: the rule, a block laid out to the
+                    # width beside the map, grows less (13 px), or its last digits were cut.
+                    textfont=dict(family="monospace", size=10 if self.big else 12),
+                ),
+                "x5",
+            ),
+        ]
+        return out
+
+    def rule(self, s: int) -> str:
+        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s, one term a line."""
+        run, lang = self.run, self.lang
+        if s >= self.k:
+            return f"<b>{t('figure.step', lang)} {s}</b><br>θ = {_vector(run.points[s])}"
+        eta = float(run.lrs[s])
+        symbol = "∇L" if self.is_gradient else "d"
+        lines = [
+            f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>",  # the rule on a line of its own:
+            f"θ ← θ − η·{symbol}",  # narrow windows cut long lines at the figure's edge
+            f"η      = {number(eta)}",
+            f"∇L(θ)  = {_vector(run.grads[s])}",
+        ]
+        if not self.is_gradient:
+            lines.append(f"d      = {_vector(self.directions[s])}")
+        lines += [
+            f"θ      = {_vector(run.points[s])}",
+            f"η·{symbol:<4} = {_vector(eta * self.directions[s])}",
+            f"θ − η·{symbol} = {_vector(run.points[s + 1])}",
+        ]
+        return "<br>".join(lines)
+
+
+def _vector(v: np.ndarray) -> str:
+    return number(v[0]) if v.size == 1 else "(" + ", ".join(number(x) for x in v) + ")"
+
+
+def build_scrub(
+    sweep: Sweep,
+    surface: Surface,
+    *,
+    chosen: float,
+    lang: str,
+    big: bool = False,
+    max_points: int = 300,
+    limit: Limit | None = None,
+) -> go.Figure:
+    """Whole runs at each rate of ``sweep``; a slider under the plot picks the rate in the browser.
+
+    Diverged rates sit as crosses above the highest final loss, so the divergence
+    edge shows on the right even though those runs have no final loss.
+    """
+    view = landscape.View(surface)
+    n, length = sweep.losses.shape
+    keep = playback.frame_steps(length, max_points)
+    data = landscape.base_traces(surface, lang)
+    data += landscape.marker_traces(surface, lang)
+    final, log = landscape.loss_axis(sweep.final_loss, surface)
+    if np.any(np.isfinite(final)):  # diverged rates sit above the highest final loss
+        high, low = float(np.nanmax(final)), float(np.nanmin(final))
+        top = high * 10 if log else high + max(0.2 * (high - low), 1.0)
+    else:
+        top = 1.0
+    shown = np.where(np.isfinite(final), final, top)
+    colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
+    labels = [t(f"status.{s}", lang) for s in sweep.status]
+    data.append(
+        _on(
+            dict(
+                type="scatter",
+                x=sweep.lrs,
+                y=shown,
+                mode="markers",
+                marker=dict(
+                    color=colours, size=8, symbol=["x" if s == "diverged" else "circle" for s in sweep.status]
+                ),
+                customdata=labels,
+                name=t("figure.final_loss", lang),
+                hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>",
+            ),
+            "x2",
+        )
+    )
+    if log:
+        final_axis = dict(type="log", title=dict(text=t("figure.final_loss", lang)),
+                          **landscape.log_ticks(final, most=4))
+    else:
+        final_axis = dict(title=dict(text=t("figure.final_loss_plain", lang)))
+    index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
+    corner = (float(view.box[0, 0]), landscape.main_y_range(surface, view)[1])
+
+    def moving(i: int) -> list[dict]:
+        px, py = landscape.on_view(surface, sweep.points[i, keep], view)
+        colour = STATUS_COLORS.get(sweep.status[i], GREY)
+        return [
+            dict(
+                type="scatter",
+                x=px,
+                y=py,
+                mode="lines+markers",
+                line=dict(color=colour, width=2.5),
+                marker=dict(size=4, color=colour),
+                hoverinfo="skip",
+            ),
+            _on(
+                dict(
+                    type="scatter",
+                    x=[sweep.lrs[i]],
+                    y=[shown[i]],
+                    mode="markers",
+                    hoverinfo="skip",
+                    marker=dict(size=16, color=colour, symbol="circle-open", line=dict(width=3)),
+                ),
+                "x2",
+            ),
+            dict(
+                type="scatter",
+                x=[corner[0]],
+                y=[corner[1]],
+                mode="text",
+                hoverinfo="skip",
+                text=[f"<b>η = {number(sweep.lrs[i])}</b> · {labels[i]}"],
+                textposition="top right",  # above the map, on white: dark map corners hide coloured text
+                cliponaxis=False,
+                textfont=dict(color=colour, size=18 if big else 15),
+            ),
+        ]
+
+    indices = list(range(len(data), len(data) + 3))
+    data += moving(index)
+    frames = [dict(name=str(i), traces=indices, data=moving(i)) for i in range(n)]
+    still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
+    layout = dict(
+        **landscape.main_axes(surface, view, lang),
+        xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
+                    title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs, most=4)),
+        yaxis2=dict(domain=[0.1, 1.0], anchor="x2", **final_axis),
+        height=620 if big else 540,
+        showlegend=False,
+        margin=dict(l=60, r=10, t=56 if big else 44, b=80),
+        sliders=[
+            dict(
+                active=index,
+                y=-0.06,
+                yanchor="top",
+                pad=dict(t=10),
+                currentvalue=dict(prefix="η = ", visible=True),
+                steps=[
+                    dict(label=number(lr), method="animate", args=[[str(i)], still])
+                    for i, lr in enumerate(sweep.lrs)
+                ],
+            )
+        ],
+    )
+    layout.update(_critical_line(limit, lang, axis="2", across=False))
+    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool = False) -> go.Figure:
+    """The 2-D surface in 3-D with the whole path lying on it (drag to turn it)."""
+    x, y, z = landscape.grid(surface, 80)
+    view = landscape.View(surface)
+    px, py = landscape.on_view(surface, run.points, view)
+    pz = np.where(np.isfinite(px), run.losses, np.nan)
+    top = float(np.nanpercentile(z, 98))
+    clipped = np.minimum(z, top)  # a few huge corners would flatten everything else
+    data = [
+        dict(
+            type="surface",
+            x=x,
+            y=y,
+            z=clipped,
+            colorscale=SURFACE_SCALE,
+            opacity=0.9,
+            showscale=False,
+            name=t("figure.loss", lang),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter3d",
+            x=px,
+            y=py,
+            z=np.minimum(pz, top),
+            mode="lines+markers",
+            line=dict(color=PATH, width=6),
+            marker=dict(size=3, color=PATH),
+            name=t("figure.path", lang),
+        ),
+        dict(
+            type="scatter3d",
+            x=px[:1],
+            y=py[:1],
+            z=np.minimum(pz[:1], top),
+            mode="markers",
+            marker=dict(size=6, color="black"),
+            name=t("figure.start", lang),
+        ),
+    ]
+    layout = dict(
+        height=700 if big else 560,
+        showlegend=False,
+        margin=dict(l=0, r=0, t=10, b=0),
+        scene=dict(
+            xaxis=dict(title=dict(text="x")),
+            yaxis=dict(title=dict(text="y")),
+            zaxis=dict(title=dict(text=t("figure.loss", lang))),
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.6),
+        ),
+    )
+    return figure(dict(data=data, layout=layout), big=big)

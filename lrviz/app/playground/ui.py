@@ -1,0 +1,290 @@
+"""The playground's controls and their two-way link with the URL.
+
+On the first run of a session the URL's query string is parsed into a
+:class:`~lrviz.app.playground.state.PlaygroundConfig` and its values seeded into the widgets;
+from then on the widgets are the truth, and every run writes the config back
+to the URL, so the address bar always holds a link to what is on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.widgets import (
+    LR_GRID,
+    checked,
+    nearest_rate,
+    params_form,
+    presentation,
+    schedule_picker,
+    seed_params,
+    surface_picker,
+)
+from lrviz.app.playground import figures, verdict
+from lrviz.app.playground import state as links
+from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.engine import diagnostics
+
+K = "pg_"  # session-state prefix of this page's widgets
+LAST_VALID = f"{K}last_valid"
+
+
+def _opt_prefix(name: str) -> str:
+    return f"{K}o_{name}_"
+
+
+def _sched_prefix(name: str) -> str:
+    return f"{K}s_{name}_"
+
+
+def _seed(config: PlaygroundConfig) -> None:
+    """Write a config into the widgets' session state (before they are drawn)."""
+    state = st.session_state
+    state[f"{K}surface"] = config.surface
+    state[f"{K}formula"] = config.formula or "x^4 - 3*x^2 + x"
+    state[f"{K}dim"] = config.dim
+    state[f"{K}optimizer"] = config.optimizer
+    state[f"{K}schedule"] = config.schedule
+    state[f"{K}steps"] = config.steps
+    state[f"{K}noise"] = config.noise
+    state[f"{K}clip_on"] = config.clip is not None
+    state[f"{K}clip"] = config.clip if config.clip is not None else 1.0
+    state[f"{K}seed"] = config.seed
+    state[f"{K}view"] = config.view
+    state[f"{K}mode"] = config.mode
+    state[f"{K}big"] = config.big
+    _set_lr(config.lr)
+    _seed_start(config)
+    seed_params(optimizers.OPTIMIZERS[config.optimizer], _opt_prefix(config.optimizer),
+                dict(config.optimizer_params))
+    seed_params(schedules.SCHEDULES[config.schedule], _sched_prefix(config.schedule),
+                dict(config.schedule_params))
+
+
+def _seed_start(config: PlaygroundConfig) -> None:
+    """A start from the link; without one, :func:`start_inputs` takes the surface's own."""
+    if config.start is None:
+        _reset_start()
+    else:
+        set_start((config.start[0], config.start[1] if len(config.start) > 1 else 0.0))
+
+
+def _set_lr(lr: float) -> None:
+    st.session_state[f"{K}lr"] = float(lr)
+    st.session_state[f"{K}lr_slider"] = nearest_rate(lr)
+    st.session_state[f"{K}lr_exact"] = float(lr)
+
+
+def load() -> PlaygroundConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    return shell.from_link(K, links.parse_playground, _seed)
+
+
+# --- the learning-rate control -------------------------------------------------------------------
+
+
+def _on_slider() -> None:
+    _set_lr(st.session_state[f"{K}lr_slider"])
+
+
+def _on_exact() -> None:
+    value = st.session_state[f"{K}lr_exact"]
+    if value and links.LR_RANGE[0] <= value <= links.LR_RANGE[1]:
+        st.session_state[f"{K}lr"] = float(value)
+        st.session_state[f"{K}lr_slider"] = nearest_rate(value)
+
+
+def _scale_lr(factor: float) -> None:
+    lo, hi = links.LR_RANGE
+    _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
+
+
+def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
+               name_minimum: bool = False) -> float:
+    """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
+
+    Beside it: where the rate stands against the optimizer's critical rate
+    (:func:`lrviz.app.playground.verdict.rate_line`), or, for adaptive optimizers, why there is none.
+    """
+    slider, exact = st.columns([4, 1])
+    slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
+                         format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
+    exact.number_input(t("pg.lr_exact", lang), min_value=links.LR_RANGE[0], max_value=links.LR_RANGE[1],
+                       key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
+    buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
+    for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):
+        column.button(f"η = {value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
+                      use_container_width=True)
+    buttons[3].button(t("pg.halve", lang), key=f"{K}lr_half", on_click=_scale_lr, args=(0.5,),
+                      use_container_width=True, help=t("pg.halve_help", lang))
+    buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
+                      use_container_width=True, help=t("pg.tenth_help", lang))
+    lr = st.session_state[f"{K}lr"]
+    if limit is None and optimizer not in diagnostics.WITH_CRITICAL_RATE:
+        name = optimizers.OPTIMIZERS[optimizer].title(lang)
+        st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{curvature.critical_lr:.3g}"))
+    elif limit is not None and np.isfinite(limit.value):
+        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum))
+    return lr
+
+
+# --- the sidebar --------------------------------------------------------------------------------
+
+
+def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
+    """Every control except the rate; returns the config they describe and any error messages."""
+    side = st.sidebar
+    errors: list[str] = []
+    side.header(t("pg.setup", lang))
+    surface, formula, dim = surface_picker(lang, K, _reset_start, side)
+
+    optimizer = side.selectbox(t("pg.optimizer", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizer",
+                               format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
+    opt_spec = optimizers.OPTIMIZERS[optimizer]
+    with side.expander(t("pg.optimizer_settings", lang)):
+        st.caption(opt_spec.summary(lang))
+        opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
+
+    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
+
+    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    with side.expander(t("pg.more", lang)):
+        noise = st.slider(t("pg.noise", lang), 0.0, 2.0, key=f"{K}noise", step=0.05,
+                          help=t("pg.noise_help", lang))
+        clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
+        clip = st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
+                               disabled=not clip_on, format="%.3g")
+        seed = st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed")
+    big = presentation(lang, f"{K}big", side)
+
+    config = PlaygroundConfig(
+        surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],
+        schedule=schedule, steps=int(steps), noise=float(noise), clip=float(clip) if clip_on else None,
+        seed=int(seed), view=st.session_state.get(f"{K}view", "map"),
+        mode=st.session_state.get(f"{K}mode", "animate"), big=bool(big), lang=lang,
+    )
+    for spec, raw, field_name in ((opt_spec, opt_raw, "optimizer_params"),
+                                  (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
+        given = checked(spec, raw, config.lr, lang, errors)
+        if given is not None:
+            config = replace(config, **{field_name: given})
+    return config, errors
+
+
+def _reset_start() -> None:
+    """A new surface starts from its own default start."""
+    st.session_state.pop(f"{K}start_x", None)
+    st.session_state.pop(f"{K}start_y", None)
+
+
+def start_inputs(surface: surfaces.Surface, lang: str) -> tuple[tuple[float, ...], bool]:
+    """Number inputs for the start point, and whether a click on the 2-D map should pick it."""
+    state = st.session_state
+    if f"{K}start_x" not in state:
+        state[f"{K}start_x"] = float(surface.start[0])
+        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
+    with st.sidebar.expander(t("pg.start", lang), expanded=False):
+        x = st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
+        y = st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1) if surface.dim == 2 else None
+        st.button(t("pg.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
+        pick = surface.dim == 2 and st.toggle(t("pg.start_click", lang), key=f"{K}pick_start")
+    return ((float(x),) if y is None else (float(x), float(y))), bool(pick)
+
+
+def set_start(point: tuple[float, float]) -> None:
+    st.session_state[f"{K}start_x"], st.session_state[f"{K}start_y"] = point
+
+
+def write_url(config: PlaygroundConfig) -> None:
+    """Keep the address bar a link to what is on screen."""
+    query = links.playground_query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
+    """Animate steps or scrub the rate; for 2-D surfaces, the map or the 3-D view."""
+    row = st.container(horizontal=True, wrap=True, gap="large")  # wraps, not clips, when narrow
+    mode = row.segmented_control(t("pg.mode", lang), ("animate", "scrub"), key=f"{K}mode",
+                                  format_func=lambda m: t(f"pg.mode_{m}", lang)) or "animate"
+    view = "map"
+    if surface.dim == 2:
+        view = row.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",
+                                       format_func=lambda v: t(f"pg.view_{v}", lang)) or "map"
+    return mode, view
+
+
+# --- cached results: each is a pure function of the config --------------------------------------
+
+
+def _run(config: PlaygroundConfig, surface: surfaces.Surface):
+    return engine.run(
+        surface, config.optimizer, lr=config.lr, steps=config.steps, start=config.start,
+        schedule=config.schedule, schedule_params=dict(config.schedule_params),
+        optimizer_params=dict(config.optimizer_params), noise=config.noise, seed=config.seed,
+        clip_norm=config.clip,
+    )
+
+
+def last_valid(lang: str) -> PlaygroundConfig:
+    """The last config that ran, in the current language: a language switch is no input to undo."""
+    return replace(st.session_state.get(LAST_VALID, links.DEFAULT), lang=lang)
+
+
+def direction_note(config: PlaygroundConfig, lang: str) -> str | None:
+    """What d stands for in the figure's update rule, where the step is not the plain gradient."""
+    params = dict(config.optimizer_params)
+    name = config.optimizer
+    if name == "sgd" and params.get("momentum"):
+        name = "nesterov" if params.get("nesterov") else "momentum"
+    if name != "sgd":
+        return t(f"pg.d_{name}", lang)
+    if config.noise or config.clip is not None or params.get("weight_decay"):
+        return t("pg.d_sgd", lang)
+    return None
+
+
+def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
+    """The chosen optimizer's critical rate where the largest curvature is ``lam``
+    (λmax at the minimum nearest the start, which runs and sweeps already report)."""
+    spec = optimizers.OPTIMIZERS[config.optimizer]
+    params = spec.resolve(dict(config.optimizer_params), config.lr)
+    return diagnostics.stability_limit(config.optimizer, params, lam)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def animation(config: PlaygroundConfig, pick_start: bool = False, narrow: bool = False):
+    """(run, animated figure, verdict) for a config; shared read-only across sessions.
+    ``narrow``: the one-column figure, for a phone."""
+    surface = links.surface_of(config)
+    run = _run(config, surface)
+    limit = limit_of(config, run.curvature.lam_min)
+    figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
+                                     limit=limit, narrow=narrow)
+    return run, figure, verdict.verdict(run, surface, config.lang, limit)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def scrub(config: PlaygroundConfig):
+    """60 runs at rates from η/30 to 30·η, drawn for scrubbing in the browser."""
+    surface = links.surface_of(config)
+    lrs = np.geomspace(config.lr / 30, config.lr * 30, 60)
+    sweep = engine.sweep(
+        surface, lrs, config.optimizer, steps=config.steps, start=config.start, schedule=config.schedule,
+        schedule_params=dict(config.schedule_params), optimizer_params=dict(config.optimizer_params),
+        noise=config.noise, seed=config.seed, clip_norm=config.clip,
+    )
+    return figures.build_scrub(sweep, surface, chosen=config.lr, lang=config.lang, big=config.big,
+                               limit=limit_of(config, sweep.curvature.lam_min))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def surface_3d(config: PlaygroundConfig):
+    surface = links.surface_of(config)
+    return figures.build_surface_3d(_run(config, surface), surface, lang=config.lang, big=config.big)

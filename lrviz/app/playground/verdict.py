@@ -1,0 +1,195 @@
+"""A run's outcome in plain words, with the run's own numbers, in either language.
+
+``verdict(run, surface, lang)`` turns a :class:`~lrviz.engine.Trajectory` into a
+headline ("Diverged at step 7.") and a sentence of explanation and advice
+("Each step overshot further …; try a rate below 0.667 (2/λmax)."). The
+sentences live in the locale files under ``verdict.*``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from lrviz.app.kit.strings import t
+from lrviz.engine import Trajectory, diagnostics
+from lrviz.engine.diagnostics import Limit, Status
+from lrviz.surfaces import Surface
+
+SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
+SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
+CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
+
+
+class Verdict(NamedTuple):
+    status: Status
+    headline: str
+    detail: str
+
+
+def number(value: float) -> str:
+    """A number as a student reads it: 3 significant digits, no noise."""
+    if value is None or not math.isfinite(value):
+        return "∞" if value is not None and value > 0 else "—"
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    return f"{value:.2e}"
+
+
+def point(p: np.ndarray) -> str:
+    """``x = 0.961`` in 1-D, ``(x, y) = (1.00, 0.998)`` in 2-D."""
+    p = np.asarray(p, dtype=float).reshape(-1)
+    if p.size == 1:
+        return f"x = {number(p[0])}"
+    return "(x, y) = (" + ", ".join(number(v) for v in p) + ")"
+
+
+def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None) -> Verdict:
+    """The headline and explanation for ``run`` on ``surface``, in ``lang``.
+
+    ``limit`` is the optimizer's critical rate (:func:`lrviz.engine.diagnostics.stability_limit`);
+    advice that names a rate is given only where one exists.
+    """
+    status = run.status
+    final = run.points[-1]
+    best = number(surface.f_min)
+    minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
+
+    if status == "diverged":
+        headline = t("verdict.diverged", lang, step=run.diverged_at)
+        if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
+            return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
+        detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
+        steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None
+        if limit is not None and run.lrs[0] > limit.value:
+            fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
+        elif steep is not None and run.lrs[0] > steep:  # fine at the minimum, too much at the start
+            fix = t("verdict.diverged_fix_steep", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
+                    critical=number(limit.value), lam=number(run.curvature.lam_start), local=number(steep))
+        else:
+            fix = t("verdict.diverged_fix_other", lang)
+        return Verdict(status, headline, detail + " " + fix)
+    if status == "converged":
+        steps = run.converged_at if run.converged_at is not None else run.steps
+        detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
+        # The rates of the minimum the run reached, which need not be the one nearest the start.
+        reached = diagnostics.curvature(surface, final)
+        nearest, fastest = reached.nearest_minimum, reached.fastest_lr
+        visit = diagnostics.saddle_visit(surface, run.points)
+        if visit is not None and visit[0] >= SADDLE_STAY:
+            detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
+        if limit is not None and limit.formula == "2/λmax" and fastest is not None:
+            detail += " " + t("verdict.converged_gd", lang, critical=number(reached.critical_lr),
+                              fastest=number(fastest), overshoot=number(reached.critical_lr / 2),
+                              point=point(np.asarray(nearest)))
+        return Verdict(
+            status,
+            t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
+              lang, steps=steps),
+            detail,
+        )
+    if status == "stuck_local":
+        return Verdict(
+            status,
+            t("verdict.stuck_local", lang, point=point(final)),
+            t("verdict.stuck_local_detail", lang, loss=number(run.losses[-1]), best=best),
+        )
+    if status == "oscillating":
+        window = int(np.clip(run.steps // 5, 4, 20))
+        moves = np.diff(run.points[-window - 1 :], axis=0)
+        share = 100 * np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)
+        then, now = run.losses[-window - 1], run.losses[-1]
+        if limit is not None and diagnostics.at_limit(float(run.lrs[-1]), limit):  # exactly at the edge
+            return Verdict(status, t("verdict.oscillating", lang), t(
+                "verdict.oscillating_at_detail", lang, share=f"{share:.0f}", window=window,
+                lr=number(run.lrs[-1]), formula=limit.formula))
+        if limit is not None and now > then and run.lrs[-1] > limit.value:  # growing: diverging slowly
+            return Verdict(status, t("verdict.oscillating_growing", lang), t(
+                "verdict.oscillating_growing_detail", lang, share=f"{share:.0f}", window=window,
+                then=number(then), now=number(now), lr=number(run.lrs[-1]), critical=number(limit.value)))
+        return Verdict(
+            status,
+            t("verdict.oscillating", lang),
+            t(
+                "verdict.oscillating_detail" if limit is not None else "verdict.oscillating_detail_adaptive",
+                lang,
+                share=f"{share:.0f}",
+                window=window,
+                lr=number(run.lrs[-1]),
+            ),
+        )
+    if status == "saddle":
+        grad = float(np.linalg.norm(run.grads[-1])) if len(run.grads) else 0.0
+        return Verdict(
+            status,
+            t("verdict.saddle", lang, point=point(final)),
+            t("verdict.saddle_detail", lang, grad=f"‖∇L‖ = {number(grad)}"),
+        )
+    speed = float(np.linalg.norm(run.points[-1] - run.points[-2])) if len(run.points) > 1 else 0.0
+    if not len(minima):
+        return Verdict("slow", t("verdict.slow_no_minimum", lang, steps=run.steps),
+                       t("verdict.no_minimum", lang, speed=number(speed)))
+    distance = float(np.min(np.linalg.norm(minima - final, axis=-1)))
+    numbers = dict(steps=run.steps, distance=number(distance), speed=number(speed))
+    if limit is not None and len(run.lrs) and np.isfinite(limit.value):
+        rate = float(run.lrs[-1])  # the rate a schedule has reached by now
+        why = "above" if rate > limit.value else "valley" if rate >= limit.value / 4 else None
+        if why:  # a larger rate is not the cure: it overshoots, or soon would
+            numbers.update(critical=number(limit.value), formula=limit.formula)
+            return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
+                           t(f"verdict.slow_{why}_detail", lang, **numbers))
+    if len(run.lrs) and run.lrs[-1] < SCHEDULE_CUT * run.lrs.max():  # the schedule, not η, ran out
+        numbers.update(lr=number(float(run.lrs.max())), now=number(float(run.lrs[-1])))
+        return Verdict("slow", t("verdict.slow_schedule", lang, **numbers),
+                       t("verdict.slow_schedule_detail", lang, **numbers))
+    return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
+
+
+def rate_line(
+    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool
+) -> str:
+    """Where ``lr`` stands against the critical rate, said before the run (Markdown).
+
+    Below, at or above the limit; for plain gradient descent (2/λmax) also whether it is past
+    1/λmax, where each step overshoots the minimum and the run zig-zags in; far below it
+    (under :data:`CRAWL` of it), that the run is stable but crawls. ``name_minimum``:
+    say which minimum the limit belongs to (the one nearest the start). Where the start is much
+    steeper than that minimum and ``lr`` too large for it, a second sentence says so.
+    """
+    if diagnostics.at_limit(lr, limit):
+        side = "at"
+    elif lr > limit.value:
+        side = "above"
+    elif limit.formula == "2/λmax" and lr > limit.value / 2:
+        side = "zigzag"
+    else:
+        side = "crawl" if lr < CRAWL * limit.value else "below"
+    where = ""
+    if name_minimum and curvature.nearest_minimum is not None:
+        where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
+    text = t(f"pg.critical_{side}", lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
+             half=number(limit.value / 2), where=where)
+    steep = diagnostics.start_limit(limit, curvature)
+    if side != "above" and steep is not None and lr > steep:
+        text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
+    return text
+
+
+def _growth(run: Trajectory, minima: np.ndarray) -> float:
+    """Per-step growth of the distance to the nearest minimum (or the start, if there is
+    no minimum) over the last finite steps."""
+    path = run.points[np.all(np.isfinite(run.points), axis=-1)]
+    if len(path) < 2:
+        return float("nan")
+    if len(minima) == 0:
+        minima = path[:1]
+    target = minima[np.argmin(np.linalg.norm(minima - path[0], axis=-1))]
+    distance = np.linalg.norm(path - target, axis=-1)
+    tail = distance[-min(len(distance), 6) :]
+    if tail[0] <= 0:
+        return float("nan")
+    return float((tail[-1] / tail[0]) ** (1 / (len(tail) - 1)))

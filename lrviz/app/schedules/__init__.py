@@ -1,0 +1,1 @@
+"""The schedules page: its state (link <-> config), figures and UI."""

@@ -1,0 +1,218 @@
+"""The Schedules page's controls, their link with the URL, and its cached results.
+
+As on the playground: on a session's first run the URL is parsed into a
+:class:`~lrviz.app.schedules.state.SchedulesConfig` and seeded into the widgets;
+afterwards the widgets are the truth and every run writes the config back.
+Choosing a gallery card loads that card's preset (parameters, rate, horizon,
+demo) into the widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.app.kit import shell
+from lrviz.app.kit.query import Note, format_value
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.widgets import (
+    LR_GRID,
+    checked,
+    nearest_rate,
+    params_form,
+    presentation,
+    seed_params,
+    surface_label,
+)
+from lrviz.app.playground import verdict
+from lrviz.app.schedules import figures
+from lrviz.app.schedules import state as schedule_links
+from lrviz.app.schedules.guide import ENTRIES, GALLERY, entry_for
+from lrviz.app.schedules.rates import card_rates, rates
+from lrviz.app.schedules.state import SchedulesConfig
+from lrviz.export.schedule import Setup, export
+from lrviz.i18n import message
+
+K = "sc_"  # session-state prefix of this page's widgets
+VARIANT_PARAMS = ("mode", "anneal_strategy")
+
+
+def _sched_prefix(schedule: str) -> str:
+    return f"{K}s_{schedule}_"
+
+
+def _opt_prefix(optimizer: str) -> str:
+    return f"{K}o_{optimizer}_"
+
+
+def _seed(config: SchedulesConfig) -> None:
+    """Write a config into the widgets' session state (before they are drawn)."""
+    state = st.session_state
+    state[f"{K}open"] = state[f"{K}last_open"] = config.open
+    state[f"{K}lr"] = nearest_rate(config.lr)
+    state[f"{K}steps"] = config.steps
+    state[f"{K}surface"] = config.surface
+    state[f"{K}optimizer"] = config.optimizer
+    state[f"{K}overlay"] = list(config.overlay)
+    state[f"{K}big"] = config.big
+    spec = schedules.SCHEDULES[config.schedule]
+    seed_params(spec, _sched_prefix(config.schedule), {**spec.defaults(), **config.schedule_params()})
+    opt_spec = optimizers.OPTIMIZERS[config.optimizer]
+    seed_params(opt_spec, _opt_prefix(config.optimizer),
+                {**opt_spec.defaults(), **dict(config.optimizer_params)})
+
+
+def _parse(query) -> SchedulesConfig:
+    """The link's config, with its rate moved onto the slider's grid (and a note saying where)."""
+    config = schedule_links.parse_schedules(query)
+    if config.lr not in LR_GRID:  # the rate control is a slider over LR_GRID: say where it moved
+        shown = nearest_rate(config.lr)
+        note = Note("lr", format_value(config.lr), format_value(shown))
+        config = replace(config, lr=shown, notes=(*config.notes, note))
+    return config
+
+
+def load() -> SchedulesConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    return shell.from_link(K, _parse, _seed)
+
+
+def _on_open() -> None:
+    """A card was picked: load its preset. Clicking the open card again keeps it as it is."""
+    state = st.session_state
+    key = state.get(f"{K}open")
+    if key is None:
+        state[f"{K}open"] = state[f"{K}last_open"]
+        return
+    _seed(schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ()))))
+
+
+def _on_reset() -> None:
+    state = st.session_state
+    _seed(schedule_links.preset(state[f"{K}last_open"], overlay=tuple(state.get(f"{K}overlay", ()))))
+
+
+def open_key() -> str:
+    """The open card, kept in step with the variant widgets (cyclic's mode, one-cycle's anneal)."""
+    state = st.session_state
+    schedule = ENTRIES[state[f"{K}last_open"]].schedule
+    spec = schedules.SCHEDULES[schedule]
+    values = {p.name: state.get(_sched_prefix(schedule) + p.name, p.default) for p in spec.params
+              if p.name in VARIANT_PARAMS}
+    state[f"{K}open"] = state[f"{K}last_open"] = entry_for(schedule, values).key
+    return state[f"{K}last_open"]
+
+
+def gallery_picker(lang: str) -> None:
+    """The pills under the gallery (call after :func:`open_key` in the same run)."""
+    st.pills(t("sched.open", lang), [e.key for e in GALLERY], key=f"{K}open", on_change=_on_open,
+             format_func=lambda k: ENTRIES[k].title(lang))
+
+
+def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
+    """Every control of the open card; returns the config they describe and any error messages."""
+    side, errors = st.sidebar, []
+    entry = ENTRIES[key]
+    side.header(t("sched.setup", lang))
+    lr = side.select_slider(t("sched.lr", lang), options=LR_GRID, key=f"{K}lr",
+                            format_func=lambda v: f"{v:g}", help=t("sched.lr_help", lang))
+    steps = side.slider(t("sched.steps", lang), schedule_links.MIN_STEPS, schedule_links.MAX_STEPS,
+                        key=f"{K}steps", help=t("sched.steps_help", lang))
+    spec = schedules.SCHEDULES[entry.schedule]
+    with side.expander(t("sched.params", lang, name=spec.title(lang)), expanded=True):
+        raw = params_form(spec, _sched_prefix(entry.schedule), lang)
+        st.button(t("sched.reset", lang), key=f"{K}reset", on_click=_on_reset,
+                  help=t("sched.reset_help", lang))
+    side.subheader(t("sched.demo_setup", lang))
+    surface = side.selectbox(t("sched.surface", lang), list(surfaces.SURFACES), key=f"{K}surface",
+                             format_func=lambda n: surface_label(n, lang))
+    optimizer = side.selectbox(t("sched.optimizer", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizer",
+                               format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
+    opt_spec = optimizers.OPTIMIZERS[optimizer]
+    with side.expander(t("sched.optimizer_settings", lang)):
+        opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
+    big = presentation(lang, f"{K}big", side)
+
+    config = SchedulesConfig(open=key, lr=float(lr), steps=int(steps), surface=surface, optimizer=optimizer,
+                             overlay=tuple(st.session_state.get(f"{K}overlay", ())), big=big, lang=lang)
+    try:
+        resolved = spec.resolve({**dict(entry.params), **raw}, config.lr)
+        config = replace(config, params=schedule_links.changes(spec.defaults(), dict(entry.params), resolved))
+    except ValueError as error:
+        errors.append(t("errors.params", lang, name=spec.title(lang), detail=message(error, lang)))
+    opt_given = checked(opt_spec, opt_raw, config.lr, lang, errors)
+    if opt_given is not None:
+        config = replace(config, optimizer_params=opt_given)
+    return config, errors
+
+
+def overlay_picker(lang: str) -> tuple[str, ...]:
+    st.multiselect(t("sched.overlay_pick", lang), [e.key for e in GALLERY], key=f"{K}overlay",
+                   format_func=lambda k: ENTRIES[k].title(lang), help=t("sched.overlay_help", lang),
+                   max_selections=schedule_links.MAX_OVERLAY)
+    return tuple(st.session_state[f"{K}overlay"])
+
+
+def write_url(config: SchedulesConfig) -> None:
+    """Keep the address bar a link to what is on screen."""
+    query = schedule_links.schedules_query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+# --- cached results: each a pure function of small hashable arguments -----------------------------
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def gallery(config: SchedulesConfig, narrow: bool = False):
+    """The small multiples at the page's rate and horizon; the open card with its current parameters.
+    ``narrow``: two columns, for a phone."""
+    def lrs(entry):
+        if entry.key == config.open and not schedules.SCHEDULES[entry.schedule].needs_loss:
+            return rates(entry.schedule, config.lr, config.steps, config.schedule_params())
+        return card_rates(entry, config.lr, config.steps)
+
+    curves = [figures.Curve(e.title(config.lang, short=True), lrs(e)) for e in GALLERY]
+    index = [e.key for e in GALLERY].index(config.open)
+    return figures.build_gallery(curves, lang=config.lang, big=config.big, selected=index,
+                                 columns=figures.PHONE_GALLERY_COLUMNS if narrow else None)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def overlay(keys: tuple[str, ...], lr: float, steps: int, lang: str, big: bool = False):
+    curves = [figures.Curve(ENTRIES[k].title(lang), card_rates(ENTRIES[k], lr, steps)) for k in keys]
+    return figures.build_overlay(curves, lang=lang, big=big)
+
+
+def _runs(config: SchedulesConfig):
+    params = schedules.SCHEDULES[config.schedule].resolve(config.schedule_params(), config.lr)
+    common = dict(lr=config.lr, steps=config.steps, optimizer_params=dict(config.optimizer_params))
+    scheduled = engine.run(config.surface, config.optimizer, schedule=config.schedule, schedule_params=params,
+                           **common)
+    constant = engine.run(config.surface, config.optimizer, **common)
+    return params, scheduled, constant
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def open_card(config: SchedulesConfig):
+    """(curve figure, comparison figure, outcome sentence, cut steps or None, code per library)."""
+    lang = config.lang
+    params, scheduled, constant = _runs(config)
+    spec = schedules.SCHEDULES[config.schedule]
+    title = config.entry.title(lang)
+    if spec.needs_loss:  # the rates the run really used; the cuts it made
+        curve = figures.Curve(title, scheduled.lrs, figures.cuts_of(scheduled.lrs))
+    else:
+        curve = figures.Curve(title, rates(config.schedule, config.lr, config.steps, params))
+    comparison = figures.build_comparison(scheduled, constant, surfaces.SURFACES[config.surface], lang=lang,
+                                          schedule_title=title, show_cuts=spec.needs_loss, big=config.big)
+    outcome = t("sched.outcome", lang, with_status=t(f"status.{scheduled.status}", lang),
+                with_loss=verdict.number(scheduled.losses[-1]),
+                without_status=t(f"status.{constant.status}", lang),
+                without_loss=verdict.number(constant.losses[-1]))
+    cuts = curve.cuts if spec.needs_loss else None
+    opt_params = optimizers.OPTIMIZERS[config.optimizer].resolve(dict(config.optimizer_params), config.lr)
+    code = export(Setup(config.schedule, params, config.lr, config.optimizer, opt_params, config.steps))
+    return figures.build_curve(curve, lang=lang, big=config.big), comparison, outcome, cuts, code

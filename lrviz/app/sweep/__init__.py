@@ -1,0 +1,1 @@
+"""The sweep page: its state (link <-> config), figures and UI."""

@@ -1,0 +1,298 @@
+"""The sweep page's controls, their link with the URL, and its cached results.
+
+As on the playground: the first run of a session parses the URL into a
+:class:`~lrviz.app.sweep.compute.SweepConfig` and seeds the widgets; afterwards the
+widgets are the truth and every run writes the config back to the URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.kit.widgets import (
+    checked,
+    params_form,
+    presentation,
+    schedule_picker,
+    seed_params,
+    surface_picker,
+)
+from lrviz.app.playground import state as links
+from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.app.playground.verdict import number, point
+from lrviz.app.sweep import compute as sweeps
+from lrviz.app.sweep import figures
+from lrviz.app.sweep.compute import SweepConfig
+from lrviz.engine import diagnostics
+
+K = "sw_"  # session-state prefix of this page's widgets
+LAST_VALID = f"{K}last_valid"
+EARLY = 0.95  # runs diverging below this share of the critical rate get a sentence on why
+
+
+def _opt_prefix(name: str) -> str:
+    return f"{K}o_{name}_"
+
+
+def _sched_prefix(name: str) -> str:
+    return f"{K}s_{name}_"
+
+
+def last_valid(lang: str) -> SweepConfig:
+    """The last config that ran, in the current language: a language switch is no input to undo."""
+    config = st.session_state.get(LAST_VALID, sweeps.DEFAULT)
+    return replace(config, base=replace(config.base, lang=lang))
+
+
+def _seed(config: SweepConfig) -> None:
+    """Write a config into the widgets' session state (before they are drawn)."""
+    state, base = st.session_state, config.base
+    state[f"{K}surface"] = base.surface
+    state[f"{K}formula"] = base.formula or "x^4 - 3*x^2 + x"
+    state[f"{K}dim"] = base.dim
+    state[f"{K}optimizers"] = list(config.optimizers)
+    state[f"{K}schedule"] = base.schedule
+    state[f"{K}steps"] = base.steps
+    state[f"{K}rates"] = config.rates
+    state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = config.lo, config.hi, base.lr
+    state[f"{K}phase"] = config.phase
+    state[f"{K}big"] = base.big
+    state.pop(f"{K}start_x", None)
+    if base.start is not None:
+        state[f"{K}start_x"] = base.start[0]
+        state[f"{K}start_y"] = base.start[1] if len(base.start) > 1 else 0.0
+    seed_params(optimizers.OPTIMIZERS[base.optimizer], _opt_prefix(base.optimizer),
+                dict(base.optimizer_params))
+    seed_params(schedules.SCHEDULES[base.schedule], _sched_prefix(base.schedule),
+                dict(base.schedule_params))
+
+
+def load() -> SweepConfig | None:
+    """On a session's first run: the config from the URL, seeded into the widgets."""
+    return shell.from_link(K, sweeps.parse_sweep, _seed)
+
+
+def _surface_of(name: str, formula: str, dim: int) -> surfaces.Surface:
+    return links.surface_of(PlaygroundConfig(surface=name, formula=formula, dim=dim))
+
+
+def _on_surface() -> None:
+    """A new surface starts from its own start, with rates suggested from its curvature."""
+    state = st.session_state
+    state.pop(f"{K}start_x", None)
+    try:
+        surface = _surface_of(state[f"{K}surface"], state.get(f"{K}formula", ""), state.get(f"{K}dim", 1))
+    except ValueError:
+        return  # the page reports the formula's error
+    state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = sweeps.suggested_rates(surface, None)
+
+
+def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
+    """The set-up controls; returns the config they describe (rates, range and phase not yet
+    read) and any error messages."""
+    side = st.sidebar
+    errors: list[str] = []
+    side.header(t("pg.setup", lang))
+    surface, formula, dim = surface_picker(lang, K, _on_surface, side)
+    names = side.multiselect(t("sweep.optimizers", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizers",
+                             max_selections=sweeps.MAX_OPTIMIZERS, help=t("sweep.optimizers_help", lang),
+                             format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
+    if not names:
+        errors.append(t("sweep.no_optimizer", lang))
+        names = ["sgd"]
+    primary = optimizers.OPTIMIZERS[names[0]]
+    with side.expander(t("sweep.primary_settings", lang, optimizer=primary.title(lang))):
+        st.caption(primary.summary(lang))
+        opt_raw = params_form(primary, _opt_prefix(names[0]), lang)
+    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
+    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    big = presentation(lang, f"{K}big", side)
+    base = PlaygroundConfig(surface=surface, formula=formula, dim=int(dim), optimizer=names[0],
+                            schedule=schedule, steps=int(steps), big=bool(big), lang=lang)
+    for spec, raw, field_name in ((primary, opt_raw, "optimizer_params"),
+                                  (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
+        given = checked(spec, raw, 1.0, lang, errors)
+        if given is not None:
+            base = replace(base, **{field_name: given})
+    return SweepConfig(base=base, optimizers=tuple(names)), errors
+
+
+def start_input(surface: surfaces.Surface, lang: str) -> tuple[float, ...] | None:
+    """The start point (None: the surface's own)."""
+    state = st.session_state
+    if f"{K}start_x" not in state:
+        state[f"{K}start_x"] = float(surface.start[0])
+        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
+    with st.sidebar.expander(t("pg.start", lang)):
+        x = st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
+        y = st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1) if surface.dim == 2 else None
+    start = (float(x),) if y is None else (float(x), float(y))
+    return None if start == surface.start else start
+
+
+def rate_controls(config: SweepConfig, lang: str) -> tuple[SweepConfig, list[str]]:
+    """How many rates, their range and the chosen rate, in a row above the chart."""
+    cols = st.columns(4)
+    lo_range, hi_range = sweeps.RATE_RANGE
+    rates = cols[0].number_input(t("sweep.rates", lang), *sweeps.RATES, key=f"{K}rates", step=100,
+                                 help=t("sweep.rates_help", lang))
+    lo = cols[1].number_input(t("sweep.lo", lang), lo_range, hi_range, key=f"{K}lo", format="%.3g", step=None)
+    hi = cols[2].number_input(t("sweep.hi", lang), lo_range, hi_range, key=f"{K}hi", format="%.3g", step=None)
+    lr = cols[3].number_input(t("sweep.chosen", lang), *links.LR_RANGE, key=f"{K}lr", format="%.4g",
+                              step=None, help=t("sweep.chosen_help", lang))
+    errors = [] if lo < hi else [t("sweep.range_error", lang, lo=f"{lo:g}", hi=f"{hi:g}")]
+    config = replace(config, base=replace(config.base, lr=float(lr)), rates=int(rates), lo=float(lo),
+                     hi=float(hi))
+    return config, errors
+
+
+def write_url(config: SweepConfig) -> None:
+    """Keep the address bar a link to what is on screen."""
+    query = sweeps.sweep_query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+def chart(figure, name: str) -> None:
+    st.plotly_chart(figure, theme=None, key=f"{K}chart_{name}", config={"displaylogo": False})
+
+
+def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[dict[str, str]]:
+    """One table row per optimizer: how its best rate and divergence edge compare."""
+    rows = []
+    for r in results:
+        best = r.best_lr
+        final = r.sweep.final_loss[r.best] if r.best is not None else None
+        limit = (f"{r.limit.formula} = {number(r.limit.value)}" if r.limit is not None
+                 else t("sweep.adaptive", lang))
+        rows.append({  # the edge beside the theory, where a 1024-px screen still shows both
+            t("sweep.col_optimizer", lang): optimizers.OPTIMIZERS[r.optimizer].title(lang),
+            t("sweep.col_best", lang): number(best) if best is not None else t("sweep.none", lang),
+            t("sweep.col_edge", lang): number(r.edge) if r.edge is not None else t("sweep.none", lang),
+            t("sweep.col_limit", lang): limit,
+            t("sweep.col_final", lang): number(final) if final is not None else "—",
+            t("sweep.col_first", lang): (number(r.first_diverged) if r.first_diverged is not None
+                                         else t("sweep.none", lang)),
+        })
+    return rows
+
+
+def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
+    """A sentence for each optimizer whose runs diverged clearly below its critical rate: that rate
+    holds near the minimum, and the way there can be steeper (the double well from x = 1.8)."""
+    notes = []
+    for r in results:
+        curvature = r.sweep.curvature
+        if (r.limit is None or r.first_diverged is None or curvature.nearest_minimum is None
+                or not r.first_diverged < EARLY * r.limit.value):  # no minimum: no rate holds there
+            continue
+        numbers = dict(optimizer=optimizers.OPTIMIZERS[r.optimizer].title(lang), lr=number(r.first_diverged),
+                       formula=r.limit.formula, critical=number(r.limit.value),
+                       point=point(np.asarray(curvature.nearest_minimum)), lam=number(curvature.lam_start))
+        steeper = diagnostics.start_limit(r.limit, curvature) is not None
+        notes.append(t("sweep.early_edge_steep" if steeper else "sweep.early_edge", lang, **numbers))
+    return notes
+
+
+def range_hints(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
+    """A sentence for each optimizer whose best rate sits at an end of the range: the range is too narrow."""
+    hints = []
+    for r in results:
+        if r.best is not None and r.best in (0, len(r.sweep.lrs) - 1):
+            end = "hi" if r.best else "lo"
+            name = optimizers.OPTIMIZERS[r.optimizer].title(lang)
+            hints.append(t(f"sweep.best_at_{end}", lang, optimizer=name, lr=number(r.best_lr)))
+    return hints
+
+
+# --- cached results: pure functions of the parts of the config they use ---------------------------
+
+
+def _rates_part(config: SweepConfig) -> SweepConfig:
+    """The config with what the rate sweeps ignore set to defaults (a better cache key)."""
+    base = replace(config.base, lr=sweeps.DEFAULT.base.lr, lang=sweeps.DEFAULT.base.lang, big=False)
+    return replace(config, base=base, phase=sweeps.DEFAULT.phase)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _rate_sweeps(config: SweepConfig) -> tuple[sweeps.RateSweep, ...]:
+    return sweeps.run_sweeps(config, links.surface_of(config.base))
+
+
+def rate_results(config: SweepConfig) -> tuple[sweeps.RateSweep, ...]:
+    """Every optimizer's sweep (cached; ``ValueError`` for settings the engine rejects)."""
+    return _rate_sweeps(_rates_part(config))
+
+
+def _without_rate(config: SweepConfig) -> SweepConfig:
+    return replace(config, base=replace(config.base, lr=sweeps.DEFAULT.base.lr))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def rates_figure(config: SweepConfig):
+    results = rate_results(config)
+    surface = links.surface_of(config.base)
+    return figures.build_rates(results, surface, lang=config.base.lang, big=config.base.big,
+                               chosen=config.base.lr, gd_critical=results[0].sweep.curvature.critical_lr)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _phase_figure(config: SweepConfig):
+    primary = rate_results(config)[0]
+    data = sweeps.phase(primary.sweep, links.surface_of(config.base), config.phase)
+    return figures.build_phase(data, lang=config.base.lang, big=config.base.big, limit=primary.limit,
+                               best=primary.best_lr)
+
+
+def phase_figure(config: SweepConfig):
+    """The primary optimizer's rate × step picture (cached)."""
+    return _phase_figure(_without_rate(config))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _basins(config: SweepConfig) -> sweeps.Basins:
+    return sweeps.basins(config, links.surface_of(config.base))
+
+
+def basins(config: SweepConfig) -> sweeps.Basins:
+    part = replace(config, optimizers=config.optimizers[:1], rates=sweeps.DEFAULT.rates, lo=sweeps.DEFAULT.lo,
+                   hi=sweeps.DEFAULT.hi, phase=sweeps.DEFAULT.phase,
+                   base=replace(config.base, start=None, big=False, lang=sweeps.DEFAULT.base.lang))
+    return _basins(part)
+
+
+def basins_figure(config: SweepConfig):
+    surface = links.surface_of(config.base)
+    return figures.build_basins(basins(config), surface, lang=config.base.lang, big=config.base.big,
+                                start=config.base.start or surface.start)
+
+
+class Shown(NamedTuple):
+    """Everything the page draws for one config."""
+
+    results: tuple[sweeps.RateSweep, ...]
+    rates: go.Figure
+    phase: go.Figure
+    basins: go.Figure
+    basin_map: sweeps.Basins
+
+
+def compute(config: SweepConfig) -> Shown:
+    """The sweeps, the basin map and the three figures (each cached); ``ValueError`` for settings
+    the engine rejects (e.g. a schedule parameter that some rate of the range makes invalid)."""
+    return Shown(rate_results(config), rates_figure(config), phase_figure(config), basins_figure(config),
+                 basins(config))
+
+
+def basin_shares(basin: sweeps.Basins) -> tuple[float, float]:
+    """Shares of starts that diverged and that reached a global minimum."""
+    label = basin.label
+    return float(np.mean(label == sweeps.DIVERGED)), float(np.mean((label >= 0) & (label < basin.n_global)))

@@ -1,0 +1,263 @@
+"""What happened to a run: a status in plain categories, and the local curvature.
+
+Everything here works on NumPy arrays after the run, vectorised over runs, so
+a single trajectory and a sweep of a thousand rates share one code path.
+
+Status rules, applied in this order (``span`` is the widest side of the
+surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
+
+1. ``diverged``: the run left the escape box (see :mod:`lrviz.engine`) or hit
+   a non-finite loss; ``diverged_at`` is the index of that point.
+2. ``converged``: the last few points (the final one and the two before it,
+   after the start) lie within ``tol`` of a global minimum: a run
+   that only lands there on its last bounce has not converged.
+3. ``stuck_local``: the same, for a local minimum.
+4. ``oscillating``: in the last ``W`` steps at least 75 % of consecutive steps
+   point backwards (negative dot product: the step flips sign along the
+   dominant direction) while the gap to the lowest loss shrank by less than
+   90 % over the window: a zig-zag that has not settled.
+5. ``saddle``: the Hessian at the final point has a negative eigenvalue, the
+   point is within ``10 · tol`` of a saddle point of the surface (runs crawl
+   near a saddle, so its net is wider), and it has stalled there: over the
+   last tenth of the run (at least 4 steps) it moved less than ``10 · tol``.
+6. A critical point nobody listed (a ripple just outside the domain; inside
+   it every critical point is listed): for a run that ended outside the
+   domain, Newton's method started at the final point moves less than
+   ``tol``, so the run sits on that point. Its Hessian and value decide between
+   ``saddle``, ``converged`` (the lowest value) and ``stuck_local``.
+7. ``slow``: none of the above, so the run was still on its way when the
+   steps ran out.
+
+Curvature: λmax, the largest eigenvalue of the Hessian, at the start and at the
+minimum nearest to the start. Near a minimum plain gradient descent is stable
+exactly when ``lr < 2 / λmax`` (the iteration ``x ← (1 − lr·λ) x`` along each
+eigenvector), which is the critical rate pages draw on the slider.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal, NamedTuple, get_args
+
+import numpy as np
+
+from lrviz.surfaces import Surface
+from lrviz.surfaces import _critical as critical
+
+Status = Literal["converged", "diverged", "oscillating", "stuck_local", "saddle", "slow"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+
+class Curvature(NamedTuple):
+    """The largest Hessian eigenvalue at the start and at the nearest minimum."""
+
+    lam_start: float
+    lam_min: float
+    critical_lr: float  # 2 / lam_min: plain GD diverges above it
+    nearest_minimum: tuple[float, ...] | None
+    fastest_lr: float | None = None  # plain GD's quickest rate there (:func:`fastest_gd_rate`)
+
+
+def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
+    """Hessians at ``points`` (shape ``(..., dim)``), float64 central differences."""
+    span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+    with np.errstate(all="ignore"):
+        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * span)
+
+
+def eigenvalues(surface: Surface, point) -> np.ndarray:
+    """The Hessian's eigenvalues at ``point``, ascending."""
+    return np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
+
+
+def lam_max(surface: Surface, point: np.ndarray) -> float:
+    return float(eigenvalues(surface, point)[-1])
+
+
+def fastest_gd_rate(surface: Surface, point) -> float | None:
+    r"""The constant rate at which plain gradient descent closes in fastest near ``point``.
+
+    On a quadratic with Hessian eigenvalues :math:`\lambda_1 \le \dots \le \lambda_n`, each step
+    multiplies the error along eigenvector i by :math:`1 - \eta\lambda_i`; the worst factor
+    :math:`\max_i |1 - \eta\lambda_i|` is smallest at :math:`\eta = 2/(\lambda_1 + \lambda_n)`
+    (1/λ in 1-D). None where the curvature is not positive in every direction.
+    """
+    return _fastest(eigenvalues(surface, point))
+
+
+def _fastest(eig: np.ndarray) -> float | None:
+    return 2.0 / (eig[0] + eig[-1]) if eig[0] > 0 else None
+
+
+def curvature(surface: Surface, start: np.ndarray) -> Curvature:
+    """λmax at ``start`` and at the minimum nearest to it, and the critical rate 2/λmax."""
+    start = np.asarray(start, dtype=float)
+    lam_start = lam_max(surface, start)
+    if not surface.minima:
+        lam, nearest, fastest = lam_start, None, None
+    else:
+        minima = np.asarray(surface.minima)
+        nearest = surface.minima[int(np.argmin(np.linalg.norm(minima - start, axis=-1)))]
+        eig = eigenvalues(surface, nearest)  # one Hessian for both rates
+        lam, fastest = float(eig[-1]), _fastest(eig)
+    critical_lr = 2.0 / lam if lam > 0 else float("inf")
+    return Curvature(lam_start, lam, critical_lr, nearest, fastest)
+
+
+def tolerance(surface: Surface) -> float:
+    """How close to a minimum counts as having reached it."""
+    return 0.005 * float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+
+
+def _distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    if not targets:
+        return np.full(points.shape[:-1], np.inf)
+    diff = points[..., None, :] - np.asarray(targets)
+    return np.min(np.linalg.norm(diff, axis=-1), axis=-1)
+
+
+def distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    """Distance from each point (shape ``(..., dim)``) to the nearest of ``targets``; inf without targets."""
+    return _distance_to(np.asarray(points, dtype=float), targets)
+
+
+def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float, ...]] | None:
+    """How many steps a run spent within 10 tolerances of a saddle point (the net ``classify``
+    uses), and which saddle; None if it never came that close."""
+    if not surface.saddles:
+        return None
+    points = np.nan_to_num(np.asarray(points, dtype=float), nan=np.inf)
+    diff = points[:, None, :] - np.asarray(surface.saddles)
+    distance = np.linalg.norm(diff, axis=-1)  # (steps + 1, saddles)
+    near = distance <= 10 * tolerance(surface)
+    counts = near.sum(axis=0)
+    if not counts.any():
+        return None
+    which = int(np.argmax(counts))
+    return int(counts[which]), tuple(surface.saddles[which])
+
+
+def classify(
+    surface: Surface,
+    points: np.ndarray,
+    losses: np.ndarray,
+    diverged_at: np.ndarray,
+) -> np.ndarray:
+    """The status of each run: ``points`` ``(runs, steps + 1, dim)``, ``losses`` ``(runs, steps + 1)``.
+
+    Diverged runs may hold non-finite values after ``diverged_at``.
+    """
+    runs, length, _ = points.shape
+    tol = tolerance(surface)
+    final = points[:, -1]
+    status = np.full(runs, "slow", dtype=object)
+    decided = np.zeros(runs, dtype=bool)
+
+    def assign(mask: np.ndarray, name: Status) -> None:
+        nonlocal decided
+        mask = mask & ~decided
+        status[mask] = name
+        decided |= mask
+
+    assign(diverged_at >= 0, "diverged")
+    safe_final = np.where(np.isfinite(final), final, 0.0)
+    last = np.nan_to_num(points[:, -max(1, min(3, length - 1)):], nan=np.inf)  # up to 3, never the start
+    for minima, name in ((surface.global_minima, "converged"), (surface.local_minima, "stuck_local")):
+        assign(np.all(_distance_to(last, minima) <= tol, axis=-1), name)
+
+    steps = length - 1
+    if steps >= 4:
+        window = int(np.clip(steps // 5, 4, 20))
+        moves = np.diff(points[:, -window - 1 :], axis=1)
+        backwards = np.sum(moves[:, 1:] * moves[:, :-1], axis=-1) < 0
+        flip_share = np.mean(backwards, axis=1)
+        floor = surface.f_min if np.isfinite(surface.f_min) else np.nanmin(losses, axis=1)
+        gap_then = losses[:, -window - 1] - floor
+        gap_now = losses[:, -1] - floor
+        assign((flip_share >= 0.75) & (gap_now > 0.1 * gap_then), "oscillating")
+
+    # Rules 5 and 6 look at runs near a saddle or outside the domain (inside it every
+    # critical point is listed by lrviz.surfaces._critical); only those need a Hessian.
+    box = surface.bounds
+    # A run that merely passes a saddle on its last step has not stalled there: over the
+    # last tenth of the run (at least 4 steps) it must have moved less than 10 tolerances.
+    lookback = min(max(steps // 10, 4), steps)
+    earlier = np.nan_to_num(points[:, -lookback - 1], posinf=0.0, neginf=0.0)
+    stalled = np.linalg.norm(safe_final - earlier, axis=-1) <= 10 * tol
+    near_saddle = (_distance_to(safe_final, surface.saddles) <= 10 * tol) & stalled
+    outside = np.any((safe_final < box[:, 0]) | (safe_final > box[:, 1]), axis=-1)
+    examine = np.flatnonzero(~decided & (near_saddle | outside))
+    if len(examine):
+        eig = np.linalg.eigvalsh(hessian(surface, safe_final[examine]))
+        indefinite = np.zeros(runs, dtype=bool)
+        indefinite[examine] = eig[:, 0] < -1e-9 * np.maximum(np.abs(eig[:, -1]), 1.0)
+        assign(indefinite & near_saddle, "saddle")
+
+        # Newton's method from the final point finds an unlisted critical point
+        # outside the domain if the run is sitting on it.
+        away = np.flatnonzero(~decided & outside)
+        span = float(np.max(box[:, 1] - box[:, 0]))
+        with np.errstate(all="ignore"):
+            target = critical.newton(surface.numpy, safe_final[away], 1e-5 * span, step_cap=tol, iterations=8)
+        sitting = np.zeros(runs, dtype=bool)
+        sitting[away] = np.linalg.norm(target - safe_final[away], axis=-1) <= tol
+        at_floor = surface.numpy(*safe_final.T) - surface.f_min <= 1e-6 * (1.0 + abs(surface.f_min))
+        assign(sitting & indefinite, "saddle")
+        assign(sitting & at_floor, "converged")
+        assign(sitting, "stuck_local")
+    return status
+
+
+class Limit(NamedTuple):
+    """The largest stable rate near a minimum for an optimizer, and its formula."""
+
+    value: float
+    formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
+
+
+WITH_CRITICAL_RATE = ("sgd", "momentum", "nesterov")  # the others rescale steps by their history
+
+
+def at_limit(lr: float, limit: Limit) -> bool:
+    """Whether ``lr`` is the critical rate itself, up to the rounding of the slider's grid."""
+    return math.isclose(lr, limit.value, rel_tol=1e-3)
+
+
+STEEPER_START = 1.5  # a start this much more curved than its minimum gets its own critical rate
+
+
+def start_limit(limit: Limit, curvature: Curvature) -> float | None:
+    """The critical rate at the start, where the start is notably steeper than the minimum.
+
+    Every limit is a constant over λmax, so where the largest curvature is λ_start it is
+    ``limit · λmax / λ_start``: above it the first steps overshoot further than they started
+    (on the double well from x = 1.8, where f'' = 34.9, 0.057 against 0.283 at the minimum).
+    None where the start is not steeper (then the minimum's limit is the one that counts).
+    """
+    lam_min, lam_start = curvature.lam_min, curvature.lam_start
+    if not (math.isfinite(limit.value) and lam_min > 0 and lam_start > STEEPER_START * lam_min):
+        return None
+    return limit.value * lam_min / lam_start
+
+
+def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:
+    """The critical rate of the SGD family on a quadratic of curvature ``lam``; None for adaptive ones.
+
+    Along an eigenvector with eigenvalue λ, PyTorch's SGD with momentum μ is the
+    linear recurrence with characteristic polynomial z² − (1 + μ − ηλ) z + μ,
+    stable exactly when ηλ < 2(1 + μ) (the heavy ball; μ = 0 gives 2/λ). With
+    ``nesterov=True`` it is z² − (1 + μ)(1 − ηλ) z + μ(1 − ηλ), stable when
+    ηλ < 2(1 + μ)/(1 + 2μ). Adagrad, RMSprop and Adam rescale every step by
+    their gradient history, so no such fixed limit exists for them.
+    """
+    if optimizer not in WITH_CRITICAL_RATE:
+        return None
+    mu = float(params.get("momentum", 0.0 if optimizer == "sgd" else 0.9))
+    nesterov = optimizer == "nesterov" or bool(params.get("nesterov", False))
+    if lam <= 0:
+        return Limit(float("inf"), "2/λmax")
+    if mu == 0:
+        return Limit(2.0 / lam, "2/λmax")
+    if nesterov:
+        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), "2(1+μ)/((1+2μ)λmax)")
+    return Limit(2.0 * (1 + mu) / lam, "2(1+μ)/λmax")

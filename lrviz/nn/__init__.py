@@ -1,0 +1,7 @@
+"""Small real networks in JAX: data sets, an MLP trained many rates at once, the LR range test, search.
+
+:mod:`~lrviz.nn.datasets` (two moons, circles, spirals, scikit-learn's bundled digits),
+:mod:`~lrviz.nn.mlp` (training, one ``vmap`` over rates or seeds), :mod:`~lrviz.nn.range_test`
+(Smith's range test and the rules that read a rate off it) and :mod:`~lrviz.nn.search`
+(checks of the suggestions, grid and random search, generalization).
+"""

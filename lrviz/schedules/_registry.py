@@ -1,0 +1,618 @@
+r"""Learning-rate schedules with PyTorch's numbers.
+
+``make(name, lr, **params)`` checks the parameters and returns a pure
+``schedule(t)``: the rate used for update ``t`` (t = 0, 1, 2, ...), vectorised
+over arrays of ``t`` and usable under ``jit``. It equals what PyTorch reports in
+``optimizer.param_groups[0]["lr"]`` before its t-th ``optimizer.step()`` when
+``scheduler.step()`` is called once after every update. Each closed form below
+names the ``torch.optim.lr_scheduler`` class (or Keras class) it matches.
+
+Parameter names and defaults follow PyTorch, except the horizon parameters
+(``step_size``, ``milestones``, ``total_iters``, ``T_max``, ``T_0``,
+``total_steps``, ``warmup_steps``, ``decay_steps``, ``step_size_up``), whose
+defaults suit a 100-step demo (:func:`for_steps` fits them to a longer or
+shorter run), and the few that PyTorch requires without a
+default (``exponential``'s ``gamma``, ``time_based``'s ``decay_rate``).
+
+Why not optax's schedule factories: they check integer arguments in Python
+(``if transition_steps <= 0``), which fails when the engine passes them as
+traced values so that moving a slider does not recompile, and some of them give
+other numbers than PyTorch (cosine past ``T_max``, one-cycle off by one). The
+closed forms here are our own; the tests compare them with optax wherever the
+two agree.
+
+Numeric parameters (``float``, ``int``) reach ``fn`` as JAX tracers, so ``fn``
+branches on them only with ``jnp.where``; ``bool``, ``choice`` and ``ints``
+parameters arrive as plain Python values. ``plateau`` depends on the loss and
+lives in :mod:`lrviz.schedules._plateau`.
+
+References:
+    Loshchilov & Hutter, *SGDR: Stochastic Gradient Descent with Warm Restarts*,
+    ICLR 2017, https://arxiv.org/abs/1608.03983 (cosine, cosine_restarts).
+    Smith, *Cyclical Learning Rates for Training Neural Networks*, WACV 2017,
+    https://arxiv.org/abs/1506.01186 (cyclic).
+    Smith & Topin, *Super-Convergence*, 2018, https://arxiv.org/abs/1708.07120
+    (onecycle).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from lrviz.i18n import BilingualError, Text
+from lrviz.params import ParamSpec, Spec
+from lrviz.schedules._plateau import PLATEAU_PARAMS, Plateau, PlateauState, replay
+
+__all__ = ["SCHEDULES", "Plateau", "PlateauState", "ScheduleSpec", "get", "make", "plateau_rates"]
+
+ScheduleFn = Callable[[Any, Any, Mapping[str, Any]], jnp.ndarray]
+
+
+@dataclass(frozen=True)
+class ScheduleSpec(Spec):
+    """A registry entry: ``fn(t, lr, p)`` is the closed form (``None`` for ``plateau``)."""
+
+    fn: ScheduleFn | None = field(default=None, repr=False)
+    needs_loss: bool = False
+
+
+def _f32(x: Any) -> jnp.ndarray:
+    return jnp.asarray(x, jnp.float32)
+
+
+# XLA may turn a division by a constant into a multiplication by its reciprocal,
+# so t / n can land a hair below a whole number. The helpers below keep step
+# boundaries and end points exact.
+
+
+def _floor_div(a: Any, b: Any) -> jnp.ndarray:
+    """floor(a / b), corrected by one either way so whole-number boundaries are exact."""
+    q = jnp.floor(a / b)
+    q = jnp.where((q + 1.0) * b <= a, q + 1.0, q)
+    return jnp.where(q * b > a, q - 1.0, q)
+
+
+def _left(done: Any, length: Any) -> jnp.ndarray:
+    """The fraction of a phase still ahead, (length - done) / length, in [0, 1].
+
+    Exactly 1 at done = 0 and exactly 0 once done >= length (also for a phase of
+    length 0). Computing what is left, rather than 1 - done / length, keeps the
+    small values near the end of a decay accurate in float32.
+    """
+    ratio = (length - done) / jnp.where(length == 0, 1.0, length)
+    return jnp.where(done >= length, 0.0, jnp.clip(ratio, 0.0, 1.0))
+
+
+def _half_cos(left: Any) -> jnp.ndarray:
+    """(1 + cos(pi (1 - left))) / 2 = sin(pi left / 2)**2: 1 at left = 1, 0 at left = 0."""
+    return jnp.sin(jnp.pi / 2.0 * left) ** 2
+
+
+def _mix(start: Any, end: Any, left: Any) -> jnp.ndarray:
+    """left * start + (1 - left) * end: ``start`` at left = 1, ``end`` at left = 0, both exactly."""
+    return left * start + (1.0 - left) * end
+
+
+# --- closed forms: fn(t, lr, p) -------------------------------------------------
+
+
+def _constant(t, lr, p):
+    return jnp.broadcast_to(_f32(lr), jnp.shape(t))
+
+
+def _step(t, lr, p):
+    """StepLR: lr * gamma ** floor(t / step_size)."""
+    return _f32(lr) * _f32(p["gamma"]) ** _floor_div(_f32(t), _f32(p["step_size"]))
+
+
+def _multistep(t, lr, p):
+    """MultiStepLR: lr * gamma ** #(milestones <= t); a repeated milestone counts twice."""
+    t = _f32(t)
+    passed = sum((t >= m).astype(jnp.float32) for m in p["milestones"]) + jnp.zeros_like(t)
+    return _f32(lr) * _f32(p["gamma"]) ** passed
+
+
+def _exponential(t, lr, p):
+    """ExponentialLR: lr * gamma ** t."""
+    return _f32(lr) * _f32(p["gamma"]) ** _f32(t)
+
+
+def _time_based(t, lr, p):
+    """Keras InverseTimeDecay: lr / (1 + decay_rate * t / decay_steps), floored when staircase."""
+    t, n = _f32(t), _f32(p["decay_steps"])
+    k = _floor_div(t, n) if p["staircase"] else t / n
+    return _f32(lr) / (1.0 + _f32(p["decay_rate"]) * k)
+
+
+def _linear(t, lr, p):
+    """LinearLR: lr * (start + (end - start) * min(t, total_iters) / total_iters)."""
+    left = _left(_f32(t), _f32(p["total_iters"]))
+    return _f32(lr) * _mix(_f32(p["start_factor"]), _f32(p["end_factor"]), left)
+
+
+def _polynomial(t, lr, p):
+    """PolynomialLR: lr * (1 - min(t, total_iters) / total_iters) ** power."""
+    return _f32(lr) * _left(_f32(t), _f32(p["total_iters"])) ** _f32(p["power"])
+
+
+def _cosine(t, lr, p):
+    """CosineAnnealingLR: eta_min + (lr - eta_min) (1 + cos(pi t / T_max)) / 2, for every t.
+
+    Like torch (and unlike optax) the rate keeps following the cosine past
+    ``T_max``: it climbs back to ``lr`` at ``2 T_max`` (period ``2 T_max``).
+    Loshchilov & Hutter 2017, https://arxiv.org/abs/1608.03983.
+    """
+    T_max = _f32(p["T_max"])
+    left = (T_max - jnp.mod(_f32(t), 2.0 * T_max)) / T_max  # in (-1, 1]: one period
+    return _mix(_f32(lr), _f32(p["eta_min"]), _half_cos(left))
+
+
+def _restart_cycle(t, T_0, T_mult):
+    """(start, length) of the SGDR cycle holding step t; cycle i lasts T_0 * T_mult**i.
+
+    The index comes from a log estimate (t / T_0 when T_mult == 1), corrected by
+    one step either way so that exact boundaries land in the new cycle.
+    """
+    geometric = T_mult > 1
+    m = jnp.where(geometric, T_mult, 2.0)  # a safe base for the unused branch
+
+    def start(i):
+        return jnp.where(geometric, jnp.round(T_0 * (m**i - 1.0) / (m - 1.0)), T_0 * i)
+
+    estimate = jnp.where(geometric, jnp.log1p(t * (m - 1.0) / T_0) / jnp.log(m), t / T_0)
+    i = jnp.floor(estimate)
+    i = jnp.where(start(i + 1.0) <= t, i + 1.0, i)
+    i = jnp.where(start(i) > t, i - 1.0, i)
+    length = jnp.where(geometric, jnp.round(T_0 * m**i), T_0)
+    return start(i), length
+
+
+def _cosine_restarts(t, lr, p):
+    """CosineAnnealingWarmRestarts: eta_min + (lr - eta_min) (1 + cos(pi T_cur / T_i)) / 2.
+
+    T_cur counts the steps since the last restart; T_i = T_0 T_mult**i is the
+    length of the current cycle. SGDR: Loshchilov & Hutter 2017,
+    https://arxiv.org/abs/1608.03983.
+    """
+    t = _f32(t)
+    start, length = _restart_cycle(t, _f32(p["T_0"]), _f32(p["T_mult"]))
+    return _mix(_f32(lr), _f32(p["eta_min"]), _half_cos(_left(t - start, length)))
+
+
+def _warmup_cosine(t, lr, p):
+    """lr * t / warmup_steps, then a cosine from lr to eta_min at total_steps, eta_min after.
+
+    Equals ``optax.warmup_cosine_decay_schedule(0, lr, warmup_steps, total_steps, eta_min)``.
+    """
+    t, lr = _f32(t), _f32(lr)
+    warm, total = _f32(p["warmup_steps"]), _f32(p["total_steps"])
+    rising = lr * t / jnp.maximum(warm, 1.0)
+    falling = _mix(lr, _f32(p["eta_min"]), _half_cos(_left(t - warm, total - warm)))
+    return jnp.where(t < warm, rising, falling)
+
+
+def _cyclic_bounds(lr, p):
+    base = lr if p["base_lr"] is None else p["base_lr"]
+    peak = 4.0 * base if p["max_lr"] is None else p["max_lr"]
+    return base, peak
+
+
+def _cyclic(t, lr, p):
+    """CyclicLR: base + (max - base) * triangle(t) * f, the rate only.
+
+    With r = t mod (up + down), the triangle is r / up while r <= up and
+    (up + down - r) / down after (torch's x / ratio and (x - 1) / (ratio - 1));
+    f is 1 (triangular), 1 / 2**(cycle - 1) (triangular2, cycles counted from 1)
+    or gamma**t (exp_range). torch's ``cycle_momentum`` (momentum cycling in
+    the opposite direction) is not modelled. Smith 2017,
+    https://arxiv.org/abs/1506.01186.
+    """
+    t = _f32(t)
+    base, peak = (_f32(v) for v in _cyclic_bounds(lr, p))
+    up = _f32(p["step_size_up"])
+    down = up if p["step_size_down"] is None else _f32(p["step_size_down"])
+    r = jnp.mod(t, up + down)
+    cycle = jnp.round((t - r) / (up + down)) + 1.0
+    triangle = jnp.where(r <= up, 1.0 - _left(r, up), _left(r - up, down))
+    scale = {
+        "triangular": jnp.ones_like(t),
+        "triangular2": 0.5 ** (cycle - 1.0),
+        "exp_range": _f32(p["gamma"]) ** t,
+    }[p["mode"]]
+    return base + (peak - base) * triangle * scale
+
+
+def _onecycle(t, lr, p):
+    """OneCycleLR: warm up from max_lr / div_factor to max_lr, then anneal to the minimum.
+
+    Phases end at pct_start N - 1 and N - 1 (three_phase: pct_start N - 1,
+    2 pct_start N - 2, N - 1); step t takes the first phase with t <= its end,
+    pct = (t - start) / (end - start). torch raises past ``total_steps``; we hold
+    the rate of step N - 1 from there on. torch's ``cycle_momentum`` is not
+    modelled. ``optax.cosine_onecycle_schedule`` puts its phase ends one step
+    later (pct_start N and N), so it is not used. Smith & Topin 2018,
+    https://arxiv.org/abs/1708.07120.
+    """
+    t = jnp.minimum(_f32(t), _f32(p["total_steps"]) - 1.0)
+    n, pct = _f32(p["total_steps"]), _f32(p["pct_start"])
+    peak = _f32(lr if p["max_lr"] is None else p["max_lr"])
+    initial = peak / _f32(p["div_factor"])
+    lowest = initial / _f32(p["final_div_factor"])
+    if p["three_phase"]:
+        ends, levels = (pct * n - 1.0, 2.0 * pct * n - 2.0, n - 1.0), (initial, peak, initial, lowest)
+    else:
+        ends, levels = (pct * n - 1.0, n - 1.0), (initial, peak, lowest)
+    starts = (_f32(0.0), *ends[:-1])
+    cos = p["anneal_strategy"] == "cos"
+
+    def phase(k):
+        left = _left(t - starts[k], ends[k] - starts[k])
+        return _mix(levels[k], levels[k + 1], _half_cos(left) if cos else left)
+
+    rate = phase(len(ends) - 1)
+    for k in reversed(range(len(ends) - 1)):
+        rate = jnp.where(t <= ends[k], phase(k), rate)
+    return rate
+
+
+# --- parameter specs ------------------------------------------------------------
+
+
+def _p(name, default, label, help, **kw) -> ParamSpec:
+    """A ParamSpec from (en, ko) pairs."""
+    return ParamSpec(name, default, Text(*label), Text(*help), **kw)
+
+
+def _steps(name, default, label, help, lo=1) -> ParamSpec:
+    """A horizon parameter: a whole number of steps."""
+    return _p(name, default, label, help, kind="int", lo=lo, hi=10_000)
+
+
+def _gamma(default, help_en, help_ko) -> ParamSpec:
+    label = ("gamma (decay factor)", "감마 (감쇠율)")
+    return _p("gamma", default, label, (help_en, help_ko), lo=0.0, hi=1.0, lo_open=True)
+
+
+_ETA_MIN = _p(
+    "eta_min", 0.0, ("eta_min (lowest rate)", "eta_min (최소 학습률)"),
+    ("The rate the cosine anneals down to.", "코사인이 내려가는 최저 학습률입니다."),
+    lo=0.0,
+)
+
+
+def _cyclic_check(p: Mapping[str, Any], lr: float) -> None:
+    base, peak = _cyclic_bounds(lr, p)
+    if peak < base:
+        raise BilingualError(Text(
+            f"`max_lr` (={peak!r}) must be >= `base_lr` (={base!r}): "
+            "the rate cycles from base_lr up to max_lr.",
+            f"`max_lr` 값(={peak!r})은 `base_lr` 값(={base!r}) 이상이어야 합니다. 학습률이 base_lr 값에서 "
+            "max_lr 값까지 오르내리기 때문입니다.",
+        ))
+
+
+def _warmup_check(p: Mapping[str, Any], lr: float) -> None:
+    if p["total_steps"] <= p["warmup_steps"]:
+        raise BilingualError(Text(
+            f"`total_steps` (={p['total_steps']!r}) must be greater than `warmup_steps` "
+            f"(={p['warmup_steps']!r}): total_steps counts the warm-up too.",
+            f"`total_steps` 값(={p['total_steps']!r})은 `warmup_steps` 값(={p['warmup_steps']!r})보다 커야 "
+            "합니다. total_steps에는 워밍업 스텝도 들어가기 때문입니다.",
+        ))
+
+
+_SPECS = (
+    ScheduleSpec(
+        "constant", Text("Constant", "고정"),
+        Text("The baseline: the same rate at every step.", "기준선: 매 스텝 같은 학습률을 씁니다."),
+        r"\eta_t = \eta_0",
+        fn=_constant,
+    ),
+    ScheduleSpec(
+        "step", Text("Step decay (StepLR)", "계단식 감쇠 (StepLR)"),
+        Text("Cut the rate by a fixed factor every few epochs; the classic ResNet recipe.",
+             "몇 에폭마다 학습률을 일정 비율로 줄입니다. ResNet 학습의 고전적인 방법입니다."),
+        r"\eta_t = \eta_0 \, \gamma^{\lfloor t / \text{step\_size} \rfloor}",
+        (
+            _steps("step_size", 30, ("step size", "감쇠 주기"),
+                   ("Steps between two cuts of the rate.", "학습률을 줄이는 간격(스텝 수)입니다.")),
+            _gamma(0.1, "Factor applied at every cut.", "줄일 때마다 곱하는 비율입니다."),
+        ),
+        fn=_step,
+    ),
+    ScheduleSpec(
+        "multistep", Text("Multi-step decay (MultiStepLR)", "다단계 감쇠 (MultiStepLR)"),
+        Text("Cut the rate at hand-picked steps, e.g. where the validation accuracy stalls.",
+             "정해 둔 스텝에서 학습률을 줄입니다. 검증 정확도가 정체되는 시점에 맞추곤 합니다."),
+        r"\eta_t = \eta_0 \, \gamma^{\#\{m \in \text{milestones} \,:\, m \le t\}}",
+        (
+            _p("milestones", (30, 60, 80), ("milestones", "감쇠 시점"),
+               ("Steps at which the rate is multiplied by gamma (comma-separated); "
+                "a step listed twice applies gamma twice.",
+                "학습률에 감마를 곱하는 스텝들(쉼표로 구분)입니다. "
+                "같은 스텝을 두 번 쓰면 두 번 곱합니다."),
+               kind="ints", lo=1, hi=10_000),
+            _gamma(0.1, "Factor applied at every milestone.", "감쇠 시점마다 곱하는 비율입니다."),
+        ),
+        fn=_multistep,
+    ),
+    ScheduleSpec(
+        "exponential", Text("Exponential decay (ExponentialLR)", "지수 감쇠 (ExponentialLR)"),
+        Text("Shrink the rate by the same factor at every step: smooth and simple.",
+             "매 스텝 같은 비율로 학습률을 줄입니다. 부드럽고 단순합니다."),
+        r"\eta_t = \eta_0 \, \gamma^{t}",
+        (_gamma(0.95, "Factor applied at every step.", "매 스텝 곱하는 감쇠율입니다."),),
+        fn=_exponential,
+    ),
+    ScheduleSpec(
+        "time_based", Text("Time-based decay (InverseTimeDecay)", "시간 기반 감쇠 (InverseTimeDecay)"),
+        Text("A rate falling like 1/t: the textbook decay under which SGD provably converges.",
+             "학습률이 1/t처럼 줄어듭니다. SGD의 수렴이 증명된 교과서적인 감쇠입니다."),
+        r"\eta_t = \frac{\eta_0}{1 + \text{decay\_rate} \cdot t / \text{decay\_steps}}"
+        r"\quad(\text{staircase: } \lfloor t / \text{decay\_steps} \rfloor)",
+        (
+            _p("decay_rate", 0.5, ("decay rate", "감쇠율"),
+               ("How fast the rate falls: after decay_steps steps it is lr / (1 + decay_rate).",
+                "감소 속도입니다. decay_steps 스텝이 지나면 학습률은 lr / (1 + decay_rate)가 됩니다."),
+               lo=0.0, hi=100.0),
+            _steps("decay_steps", 10, ("decay steps", "감쇠 단위 스텝"),
+                   ("Time unit of the decay.", "감쇠의 시간 단위(스텝 수)입니다.")),
+            _p("staircase", False, ("staircase", "계단식"),
+               ("Decay in whole units of decay_steps (a staircase).",
+                "decay_steps 단위로 끊어서 계단처럼 줄입니다."),
+               kind="bool"),
+        ),
+        fn=_time_based,
+    ),
+    ScheduleSpec(
+        "linear", Text("Linear (LinearLR)", "선형 (LinearLR)"),
+        Text("Move the rate linearly between two factors; the defaults give a short linear warm-up.",
+             "학습률을 두 배율 사이에서 선형으로 바꿉니다. 기본값은 짧은 선형 워밍업입니다."),
+        r"\eta_t = \eta_0 \left(s + (e - s)\,"
+        r"\frac{\min(t, \text{total\_iters})}{\text{total\_iters}}\right),"
+        r"\quad s = \text{start\_factor},\ e = \text{end\_factor}",
+        (
+            _p("start_factor", 1.0 / 3.0, ("start factor", "시작 배율"),
+               ("Multiplier of the rate at step 0.", "0번째 스텝에서 학습률에 곱하는 배율입니다."),
+               lo=0.0, hi=1.0, lo_open=True),
+            _p("end_factor", 1.0, ("end factor", "끝 배율"),
+               ("Multiplier of the rate from total_iters on.",
+                "total_iters 이후 학습률에 곱하는 배율입니다."),
+               lo=0.0, hi=1.0),
+            _steps("total_iters", 25, ("total iterations", "변화 구간 길이"),
+                   ("Steps over which the factor moves.", "배율이 바뀌는 데 걸리는 스텝 수입니다.")),
+        ),
+        fn=_linear,
+    ),
+    ScheduleSpec(
+        "polynomial", Text("Polynomial decay (PolynomialLR)", "다항식 감쇠 (PolynomialLR)"),
+        Text("Decay to zero at a fixed step along a power curve; power 1 is a straight line.",
+             "정해진 스텝에서 0이 되도록 거듭제곱 곡선을 따라 줄입니다. power가 1이면 직선입니다."),
+        r"\eta_t = \eta_0 \left(1 - "
+        r"\frac{\min(t, \text{total\_iters})}{\text{total\_iters}}\right)^{\text{power}}",
+        (
+            _steps("total_iters", 100, ("total iterations", "감쇠 구간 길이"),
+                   ("Step at which the rate reaches 0.", "학습률이 0이 되는 스텝입니다.")),
+            _p("power", 1.0, ("power", "거듭제곱 지수"),
+               ("Shape of the curve: above 1 it falls fast early, below 1 it falls late.",
+                "곡선의 모양입니다. 1보다 크면 초반에, 1보다 작으면 후반에 빨리 줄어듭니다."),
+               lo=0.0, hi=10.0, lo_open=True),
+        ),
+        fn=_polynomial,
+    ),
+    ScheduleSpec(
+        "cosine", Text("Cosine annealing (CosineAnnealingLR)", "코사인 어닐링 (CosineAnnealingLR)"),
+        Text("Glide smoothly from lr to eta_min over T_max steps; a strong default for a fixed budget.",
+             "T_max 스텝 동안 lr에서 eta_min까지 부드럽게 내려갑니다. "
+             "학습 기간이 정해져 있을 때 좋은 기본값입니다."),
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
+        (
+            _steps("T_max", 100, ("T_max (half period)", "T_max (반주기)"),
+                   ("Steps from lr down to eta_min; past T_max the rate climbs back (period 2 T_max).",
+                    "lr에서 eta_min까지 내려가는 스텝 수입니다. "
+                    "T_max가 지나면 다시 올라갑니다(주기 2 T_max).")),
+            _ETA_MIN,
+        ),
+        fn=_cosine,
+    ),
+    ScheduleSpec(
+        "cosine_restarts", Text("Cosine with warm restarts (SGDR)", "웜 리스타트 코사인 (SGDR)"),
+        Text("Cosine cycles that jump back to lr to escape poor minima; cycles may grow longer.",
+             "주기마다 학습률을 다시 lr로 올려 나쁜 최솟값에서 빠져나오게 합니다. "
+             "주기는 점점 길어질 수 있습니다."),
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi T_{cur}}{T_i}\right),\quad T_i = T_0 \, T_{mult}^{\,i}",
+        (
+            _steps("T_0", 25, ("T_0 (first cycle)", "T_0 (첫 주기)"),
+                   ("Length of the first cycle in steps.", "첫 번째 주기의 길이(스텝 수)입니다.")),
+            _p("T_mult", 1, ("T_mult (cycle growth)", "T_mult (주기 배수)"),
+               ("Each cycle is T_mult times longer than the one before.",
+                "각 주기가 이전 주기보다 T_mult배 길어집니다."),
+               kind="int", lo=1, hi=10),
+            _ETA_MIN,
+        ),
+        fn=_cosine_restarts,
+    ),
+    ScheduleSpec(
+        "warmup_cosine", Text("Warm-up + cosine", "워밍업 + 코사인"),
+        Text("Ramp up from 0 to keep the first steps stable, then cosine decay; standard for transformers.",
+             "초반 안정성을 위해 0에서 천천히 올린 뒤 코사인으로 줄입니다. "
+             "트랜스포머 학습의 표준입니다."),
+        r"\eta_t = \begin{cases} \eta_0\, t / \text{warmup\_steps} & t < \text{warmup\_steps} \\"
+        r" \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})(1 + \cos \pi \tau) & \text{otherwise}"
+        r" \end{cases},\quad \tau = \min\!\left(1, "
+        r"\frac{t - \text{warmup\_steps}}{\text{total\_steps} - \text{warmup\_steps}}\right)",
+        (
+            _steps("warmup_steps", 10, ("warm-up steps", "워밍업 스텝"),
+                   ("Steps of the linear ramp from 0 to lr.",
+                    "학습률을 0에서 lr까지 선형으로 올리는 스텝 수입니다."),
+                   lo=0),
+            _steps("total_steps", 100, ("total steps", "전체 스텝"),
+                   ("Step at which the rate reaches eta_min (warm-up included).",
+                    "학습률이 eta_min에 도달하는 스텝입니다(워밍업 포함).")),
+            _ETA_MIN,
+        ),
+        check=_warmup_check,
+        fn=_warmup_cosine,
+    ),
+    ScheduleSpec(
+        "cyclic", Text("Cyclical (CyclicLR)", "주기적 학습률 (CyclicLR)"),
+        Text("Bounce between base_lr and max_lr; cheap to tune and helps to cross saddle points.",
+             "base_lr에서 max_lr까지 오르내립니다. 튜닝이 쉽고 안장점을 넘는 데 도움이 됩니다."),
+        r"\eta_t = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr}) \cdot \text{tri}(t) \cdot f,"
+        r"\quad f \in \{1,\ 2^{1 - \text{cycle}},\ \gamma^{t}\}",
+        (
+            _p("base_lr", None, ("base lr (lowest rate)", "기본 학습률 (최저)"),
+               ("Bottom of the cycle. None: the learning rate.",
+                "주기의 최저점입니다. 비워 두면 학습률과 같습니다."),
+               lo=0.0, optional=True),
+            _p("max_lr", None, ("max lr (highest rate)", "최대 학습률"),
+               ("Top of the cycle. None: 4 × base_lr (Smith's rule of thumb: 3-4 ×).",
+                "주기의 최고점입니다. 비워 두면 base_lr의 4배입니다(Smith의 경험칙: 3-4배)."),
+               lo=0.0, optional=True),
+            _steps("step_size_up", 10, ("steps up", "상승 스텝"),
+                   ("Steps from base_lr up to max_lr.",
+                    "base_lr에서 max_lr까지 올라가는 스텝 수입니다.")),
+            _p("step_size_down", None, ("steps down", "하강 스텝"),
+               ("Steps from max_lr back down. None: same as steps up.",
+                "max_lr에서 다시 내려오는 스텝 수입니다. 비워 두면 상승 스텝과 같습니다."),
+               kind="int", lo=1, hi=10_000, optional=True),
+            _p("mode", "triangular", ("mode", "모드"),
+               ("triangular: same height; triangular2: height halves every cycle; "
+                "exp_range: height shrinks by gamma**t.",
+                "triangular: 높이 일정, triangular2: 주기마다 높이가 절반, "
+                "exp_range: 높이가 gamma**t로 줄어듭니다."),
+               kind="choice", choices=("triangular", "triangular2", "exp_range")),
+            _gamma(1.0, "exp_range only: the height shrinks by gamma per step.",
+                   "exp_range 모드에서만 쓰입니다. 매 스텝 높이에 감마를 곱합니다."),
+        ),
+        check=_cyclic_check,
+        fn=_cyclic,
+    ),
+    ScheduleSpec(
+        "onecycle", Text("One-cycle (OneCycleLR)", "원사이클 (OneCycleLR)"),
+        Text("One big warm-up to max_lr, then a long anneal far below: fast training (super-convergence).",
+             "max_lr까지 크게 올렸다가 아주 낮게 내려갑니다. 빠른 학습(초수렴)을 위한 방법입니다."),
+        r"\frac{\text{max\_lr}}{\text{div\_factor}} \nearrow \text{max\_lr} \searrow"
+        r" \frac{\text{max\_lr}}{\text{div\_factor}\cdot\text{final\_div\_factor}},"
+        r"\quad \text{peak at } t = \text{pct\_start}\cdot\text{total\_steps} - 1",
+        (
+            _p("max_lr", None, ("max lr (peak)", "최대 학습률 (정점)"),
+               ("Peak of the cycle. None: the learning rate.",
+                "주기의 정점입니다. 비워 두면 학습률과 같습니다."),
+               lo=0.0, lo_open=True, optional=True),
+            _steps("total_steps", 100, ("total steps", "전체 스텝"),
+                   ("Length of the cycle; the lowest rate is reached at total_steps - 1.",
+                    "한 주기의 길이입니다. total_steps - 1에서 최저 학습률에 도달합니다.")),
+            _p("pct_start", 0.3, ("warm-up fraction", "워밍업 비율"),
+               ("Fraction of the steps spent increasing the rate.",
+                "학습률을 올리는 데 쓰는 스텝의 비율입니다."),
+               lo=0.0, hi=1.0),
+            _p("anneal_strategy", "cos", ("anneal strategy", "어닐링 방식"),
+               ("Shape of each phase: cosine or straight line.",
+                "각 구간의 모양: 코사인 또는 직선입니다."),
+               kind="choice", choices=("cos", "linear")),
+            _p("div_factor", 25.0, ("div factor", "시작 나눗수"),
+               ("Starting rate = max_lr / div_factor.", "시작 학습률 = max_lr / div_factor입니다."),
+               lo=1.0, hi=1e4, log=True),
+            _p("final_div_factor", 1e4, ("final div factor", "최종 나눗수"),
+               ("Lowest rate = starting rate / final_div_factor.",
+                "최저 학습률 = 시작 학습률 / final_div_factor입니다."),
+               lo=1.0, hi=1e8, log=True),
+            _p("three_phase", False, ("three phases", "3단계"),
+               ("Come back down to the starting rate symmetrically before the final anneal.",
+                "마지막 어닐링 전에 시작 학습률까지 대칭으로 다시 내려옵니다."),
+               kind="bool"),
+        ),
+        fn=_onecycle,
+    ),
+    ScheduleSpec(
+        "plateau", Text("Reduce on plateau (ReduceLROnPlateau)", "정체 시 감소 (ReduceLROnPlateau)"),
+        Text("Cut the rate when the loss stops improving: follows the run instead of the clock. "
+             "n_bad counts the steps since the loss last improved.",
+             "손실이 더 이상 좋아지지 않을 때 학습률을 줄입니다. "
+             "정해진 시간표가 아니라 학습 상황에 맞춥니다. "
+             "n_bad는 손실이 마지막으로 좋아진 뒤 지난 스텝 수입니다."),
+        r"\eta \leftarrow \max(\text{factor}\cdot\eta,\ \text{min\_lr})"
+        r"\quad (n_{\text{bad}} > \text{patience})",
+        PLATEAU_PARAMS,
+        needs_loss=True,
+    ),
+)
+
+SCHEDULES: dict[str, ScheduleSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def get(name: str) -> ScheduleSpec:
+    """The spec of schedule ``name``; ``ValueError`` listing the ids if unknown."""
+    try:
+        return SCHEDULES[name]
+    except KeyError:
+        raise ValueError(f"Unknown schedule {name!r}; choose one of: {', '.join(SCHEDULES)}.") from None
+
+
+def _check_lr(lr: Any) -> float:
+    try:
+        value = float(lr)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(lr, bool) or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"`lr` (={lr!r}) must be a finite number > 0.")
+    return value
+
+
+def make(name: str, lr: float, **params: Any) -> Callable[[Any], jnp.ndarray] | Plateau:
+    """``schedule(t)`` for schedule ``name`` at base rate ``lr``; a :class:`Plateau` for ``plateau``.
+
+    Every parameter is checked here; a bad one raises ``ValueError`` naming it.
+    """
+    spec = get(name)
+    lr = _check_lr(lr)
+    p = spec.resolve(params, lr)
+    if spec.fn is None:
+        return Plateau(lr, p)
+
+    def schedule(t: Any) -> jnp.ndarray:
+        return spec.fn(t, lr, p)
+
+    return schedule
+
+
+def plateau_rates(lr: float, losses: Any, **params: Any) -> np.ndarray:
+    """Replay ReduceLROnPlateau over ``losses``: rates[0] = lr, rates[t + 1] = the rate after losses[t]."""
+    return np.asarray(replay(make("plateau", lr, **params), losses))
+
+
+DEMO_STEPS = 100  # the run length that the horizon parameters' defaults suit (module docstring)
+HORIZONS = frozenset({"step_size", "milestones", "total_iters", "T_max", "T_0", "total_steps", "warmup_steps",
+                      "decay_steps", "step_size_up"})
+
+
+def for_steps(name: str, steps: int) -> ScheduleSpec:
+    """Schedule ``name`` with the defaults of its horizon parameters (:data:`HORIZONS`) fitted to
+    ``steps`` updates instead of the 100-step demo: each default d becomes round(d · steps / 100),
+    kept within the parameter's bounds (milestones one by one). A cosine then anneals over the
+    whole run (T_max = steps) and a one-cycle ends with it. Only defaults change: given values and
+    every check stay as they are, and at 100 steps the spec is the registry's own.
+    """
+    spec = get(name)
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"`steps` (={steps!r}) must be an integer >= 1.")
+
+    def fit(p: ParamSpec, d: int) -> int:
+        return int(min(max(round(d * steps / DEMO_STEPS), p.lo), p.hi))
+
+    def scaled(p: ParamSpec) -> ParamSpec:
+        if p.name not in HORIZONS or p.default is None:
+            return p
+        value = tuple(fit(p, d) for d in p.default) if p.kind == "ints" else fit(p, p.default)
+        return replace(p, default=value)
+
+    return replace(spec, params=tuple(scaled(p) for p in spec.params))

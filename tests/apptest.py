@@ -31,3 +31,18 @@ def param(at: AppTest, key: str) -> str:
 def chart_spec(at: AppTest, index: int = 0) -> dict:
     """The figure of the ``index``-th Plotly chart on the page."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def open_app(**query: str) -> AppTest:
+    """The app's first page (home) with ``query`` as its link."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page wrote: markdown, titles, captions, info and warning boxes."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning]
+    return "\n".join(str(p) for p in parts)

@@ -1,6 +1,5 @@
-"""Page tests with Streamlit's AppTest: every page renders, in both languages, with hostile URLs."""
+"""The playground page with Streamlit's AppTest: defaults, every registry entry, hostile links, URL sync."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,43 +7,11 @@ from streamlit.testing.v1 import AppTest
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
-from tests.apptest import APP, open_page
+from tests.apptest import open_page, texts
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
 
-def open_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def texts(at: AppTest) -> str:
-    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.caption]
-    parts += [e.value for e in at.info] + [e.value for e in at.warning]
-    return "\n".join(str(p) for p in parts)
-
-
-def test_home_renders_in_english_by_default():
-    at = open_app()
-    assert not at.exception
-    assert "learning rate" in texts(at)
-    assert at.query_params["lang"] in ("en", ["en"])
-
-
-def test_home_renders_in_korean():
-    at = open_app(lang="ko")
-    assert not at.exception
-    assert "학습률" in texts(at)
-
-
-@pytest.mark.parametrize("value", ["xx", "", "ko<script>", "%00", "e" * 5000])
-def test_unknown_language_falls_back_to_english_with_a_note(value):
-    at = open_app(lang=value)
-    assert not at.exception
-    assert "learning rate" in texts(at)
-    assert any("Unknown language" in w.value for w in at.sidebar.warning) or value == ""
 
 
 # --- playground ---------------------------------------------------------------------------------
@@ -216,15 +183,6 @@ def test_links_module_agrees_with_the_page_defaults():
     assert float(lr if isinstance(lr, str) else lr[0]) == links.DEFAULT.lr
 
 
-def test_home_links_every_page_that_app_py_routes():
-    import ast
-
-    tree = ast.parse(Path(APP).read_text())
-    paths = {kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
-             for kw in node.keywords if kw.arg == "url_path"}
-    assert {"playground", "compare", "sweep", "schedules", "lr-finder"} <= paths
-    linked = {link.proto.page for link in open_app().get("page_link")}
-    assert paths <= linked
 
 
 def test_presentation_mode_enlarges_the_page_text_too():

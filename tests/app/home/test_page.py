@@ -1,0 +1,38 @@
+"""The home page with Streamlit's AppTest: both languages, a bad language in the link, every page linked."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import APP, open_app, texts
+
+
+def test_home_renders_in_english_by_default():
+    at = open_app()
+    assert not at.exception
+    assert "learning rate" in texts(at)
+    assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_home_renders_in_korean():
+    at = open_app(lang="ko")
+    assert not at.exception
+    assert "학습률" in texts(at)
+
+
+@pytest.mark.parametrize("value", ["xx", "", "ko<script>", "%00", "e" * 5000])
+def test_unknown_language_falls_back_to_english_with_a_note(value):
+    at = open_app(lang=value)
+    assert not at.exception
+    assert "learning rate" in texts(at)
+    assert any("Unknown language" in w.value for w in at.sidebar.warning) or value == ""
+
+def test_home_links_every_page_that_app_py_routes():
+    import ast
+
+    tree = ast.parse(Path(APP).read_text())
+    paths = {kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+             for kw in node.keywords if kw.arg == "url_path"}
+    assert {"playground", "compare", "sweep", "schedules", "lr-finder"} <= paths
+    linked = {link.proto.page for link in open_app().get("page_link")}
+    assert paths <= linked

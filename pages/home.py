@@ -41,7 +41,7 @@ st.subheader(t("home.lessons_heading", lang))
 st.caption(t("home.lessons_intro", lang))
 for lesson in LESSONS:  # a short link, what it shows under it: a link's label stays on one line
     st.page_link("pages/playground.py", label=t(f"home.lesson_{lesson.key}", lang),
-                 query_params=links.playground_query(replace(lesson.config, lang=lang)),
+                 query_params=links.to_query(replace(lesson.config, lang=lang)),
                  icon=":material/play_circle:")
     st.caption(t(f"home.lesson_{lesson.key}_what", lang))
 

@@ -9,14 +9,12 @@ from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
 from lrviz.app.playground.figures import CLICK_GRID
-from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 from lrviz.surfaces import ExpressionError, Surface
 
 lang = shell.page()
-first = pg.load()
-if first is not None:
-    shell.show_notes(first.notes, lang)
+pg.PAGE.open(lang)
 
 st.title(t("pg.title", lang))
 config, errors = pg.sidebar(lang)
@@ -24,7 +22,7 @@ try:
     surface = links.surface_of(config)
 except ExpressionError as error:
     errors.append(t("errors.formula", lang, detail=error.message(lang)))
-    config = pg.last_valid(lang)
+    config = pg.PAGE.last_valid(lang)
     surface = links.surface_of(config)
 start, pick_start = pg.start_inputs(surface, lang)
 config = replace(config, start=None if start == surface.start else start)
@@ -33,7 +31,7 @@ st.latex(surface.latex)
 
 
 @st.fragment
-def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_start: bool) -> None:
+def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool) -> None:
     """The rate control, the chart and the verdict: moving the rate reruns only this."""
     start = config.start or surface.start
     curvature = diagnostics.curvature(surface, start)
@@ -42,11 +40,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
     config = replace(config, lr=pg.lr_control(lang, limit, curvature, config.optimizer, several))
     mode, view = pg.view_controls(surface, lang)
     config = replace(config, mode=mode, view=view)
-    for message in errors:
-        st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
-    if errors:
-        config = pg.last_valid(lang)
-    st.session_state[pg.LAST_VALID] = config
+    config = pg.PAGE.settle(config, errors, lang)
 
     _, figure, verdict = pg.animation(config, pick_start, narrow=shell.on_a_phone())
     if mode == "scrub":
@@ -70,7 +64,7 @@ def stage(config: PlaygroundConfig, surface: Surface, errors: list[str], pick_st
     if mode == "animate":  # in scrub mode the chart itself says what each rate does
         box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
         box(f"**{verdict.headline}** {verdict.detail}")
-    pg.write_url(config)
+    pg.PAGE.publish(config)
 
 
 stage(config, surface, errors, pick_start)

@@ -56,7 +56,7 @@ best_lr = shown.results[0].best_lr
 if best_lr is not None:
     best = replace(config.base, lr=float(f"{best_lr:.4g}"))
     st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),
-                 icon=":material/play_circle:", query_params=links.playground_query(best))
+                 icon=":material/play_circle:", query_params=links.to_query(best))
 
 st.subheader(t("sweep.phase_heading", lang))
 st.segmented_control(t("sweep.phase_show", lang), ("loss", "distance"), key=f"{sw.K}phase",

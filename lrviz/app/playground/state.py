@@ -1,4 +1,4 @@
-"""Shareable links: a page's state as a typed config, to and from the URL query string.
+"""The playground's state: a typed config, to and from the URL query string.
 
 A lecturer's link is a contract (DESIGN.md): ``/playground?surface=ravine&lr=0.07``
 must reopen the same demo next year. Parsing never raises: every key that is
@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import link
 from lrviz.app.kit.query import Note, QueryReader, format_value
-from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
+from lrviz.i18n import Lang
 
 LR_RANGE = (1e-4, 10.0)
 MAX_STEPS = 2000
@@ -29,87 +30,73 @@ CUSTOM = "custom"
 
 
 @dataclass(frozen=True)
-class PlaygroundConfig:
-    surface: str = "quadratic"
+class Config:
+    """What the playground shows. Plain fields are declared with their link (:mod:`lrviz.app.kit.link`);
+    the formula and its dimension, the hyper-parameters and the start are read by :func:`parse`."""
+
+    surface: str = link.choice("quadratic", [*surfaces.SURFACES, CUSTOM], always=True)
     formula: str = ""
     dim: int = 1
-    optimizer: str = "sgd"
+    optimizer: str = link.choice("sgd", optimizers.OPTIMIZERS, always=True)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
-    lr: float = 0.1
-    schedule: str = "constant"
+    lr: float = link.number(0.1, *LR_RANGE, always=True, widget=False)
+    schedule: str = link.choice("constant", schedules.SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()
-    steps: int = 100
+    steps: int = link.whole(100, 1, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
-    noise: float = 0.0
-    clip: float | None = None
-    seed: int = 0
-    view: Literal["map", "3d"] = "map"
-    mode: Literal["animate", "scrub"] = "animate"
-    big: bool = False
-    lang: Lang = DEFAULT_LANG
+    noise: float = link.number(0.0, 0.0, 100.0)
+    clip: float | None = link.number(None, 1e-6, 1e6, widget=False)
+    seed: int = link.whole(0, 0, 2**31 - 1)
+    view: Literal["map", "3d"] = link.choice("map", ("map", "3d"))
+    mode: Literal["animate", "scrub"] = link.choice("animate", ("animate", "scrub"))
+    big: bool = link.flag(False)
+    lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
 
-DEFAULT = PlaygroundConfig()
+DEFAULT = Config()
 
 
-def parse_playground(query: Mapping[str, str]) -> PlaygroundConfig:
+def parse(query: Mapping[str, str]) -> Config:
     """The playground config a query string describes; bad values fall back with a note."""
     read = QueryReader(query)
-    lang = read.get("lang", parse_lang, DEFAULT_LANG)
-    surface = read.choice("surface", [*surfaces.SURFACES, CUSTOM], DEFAULT.surface)
+    config = Config(**link.read(Config, read))
     dim = read.whole("dim", 1, 2, DEFAULT.dim)
     formula = str(query.get("formula", ""))[:300]
-    if surface == CUSTOM:
+    if config.surface == CUSTOM:
         try:
             surfaces.from_expression(formula, dim)
         except ValueError:
             read.note("formula", formula, DEFAULT.surface)
-            surface, formula = DEFAULT.surface, ""
+            config = replace(config, surface=DEFAULT.surface)
+            formula = ""
     else:
         formula, dim = "", DEFAULT.dim  # only a formula has a dimension of its own
-    optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer)
-    schedule = read.choice("schedule", schedules.SCHEDULES, DEFAULT.schedule)
-    surface_dim = dim if surface == CUSTOM else surfaces.SURFACES[surface].dim
-    lr = read.number("lr", *LR_RANGE, DEFAULT.lr)
-    config = PlaygroundConfig(
-        surface=surface, formula=formula, dim=dim, optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr),
-        lr=lr, schedule=schedule, schedule_params=read.params("s", schedules.SCHEDULES[schedule], lr),
-        steps=read.whole("steps", 1, MAX_STEPS, DEFAULT.steps),
+    surface_dim = dim if config.surface == CUSTOM else surfaces.SURFACES[config.surface].dim
+    config = replace(
+        config, formula=formula, dim=dim,
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[config.optimizer], config.lr),
+        schedule_params=read.params("s", schedules.SCHEDULES[config.schedule], config.lr),
         start=read.numbers("start", -1e3, 1e3, surface_dim, None),
-        noise=read.number("noise", 0.0, 100.0, DEFAULT.noise),
-        clip=read.number("clip", 1e-6, 1e6, None),
-        seed=read.whole("seed", 0, 2**31 - 1, DEFAULT.seed),
-        view=read.choice("view", ("map", "3d"), DEFAULT.view),
-        mode=read.choice("mode", ("animate", "scrub"), DEFAULT.mode),
-        big=read.flag("big", DEFAULT.big),
-        lang=lang,
     )
     return replace(config, notes=tuple(read.notes))
 
 
-def playground_query(config: PlaygroundConfig) -> dict[str, str]:
-    """The query string for ``config``: only what differs from the defaults, plus ``lang``."""
-    query: dict[str, str] = {"lang": config.lang}
-    for name in ("surface", "optimizer", "lr", "schedule", "steps", "noise", "seed", "view", "mode", "big"):
-        value = getattr(config, name)
-        if value != getattr(DEFAULT, name) or name in ("surface", "optimizer", "lr", "schedule", "steps"):
-            query[name] = format_value(value)
+def to_query(config: Config) -> dict[str, str]:
+    """The query string for ``config``: the surface, optimizer, rate, schedule, steps and language,
+    and whatever else differs from the defaults."""
+    query = link.write(config)
     if config.surface == CUSTOM:
         query["formula"] = config.formula
         query["dim"] = str(config.dim)
     if config.start is not None:
         query["start"] = format_value(config.start)
-    if config.clip is not None:
-        query["clip"] = format_value(config.clip)
-    for prefix, params in (("o", config.optimizer_params), ("s", config.schedule_params)):
-        for name, value in params:
-            query[f"{prefix}.{name}"] = format_value(value)
+    link.write_params(query, "o", config.optimizer_params)
+    link.write_params(query, "s", config.schedule_params)
     return query
 
 
-def surface_of(config: PlaygroundConfig) -> surfaces.Surface:
+def surface_of(config: Config) -> surfaces.Surface:
     """The surface a config names (a parsed formula for ``custom``)."""
     if config.surface == CUSTOM:
         return surfaces.from_expression(config.formula, config.dim)

@@ -1,7 +1,7 @@
 """The playground's controls and their two-way link with the URL.
 
 On the first run of a session the URL's query string is parsed into a
-:class:`~lrviz.app.playground.state.PlaygroundConfig` and its values seeded into the widgets;
+:class:`~lrviz.app.playground.state.Config` and its values seeded into the widgets;
 from then on the widgets are the truth, and every run writes the config back
 to the URL, so the address bar always holds a link to what is on screen.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit import shell
+from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     LR_GRID,
@@ -28,46 +28,31 @@ from lrviz.app.kit.widgets import (
 )
 from lrviz.app.playground import figures, verdict
 from lrviz.app.playground import state as links
-from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 
-K = "pg_"  # session-state prefix of this page's widgets
-LAST_VALID = f"{K}last_valid"
 
-
-def _opt_prefix(name: str) -> str:
-    return f"{K}o_{name}_"
-
-
-def _sched_prefix(name: str) -> str:
-    return f"{K}s_{name}_"
-
-
-def _seed(config: PlaygroundConfig) -> None:
-    """Write a config into the widgets' session state (before they are drawn)."""
+def _seed(config: Config) -> None:
+    """What the declared fields do not cover: the formula box, clipping, the rate, the start and
+    the hyper-parameters."""
     state = st.session_state
-    state[f"{K}surface"] = config.surface
     state[f"{K}formula"] = config.formula or "x^4 - 3*x^2 + x"
     state[f"{K}dim"] = config.dim
-    state[f"{K}optimizer"] = config.optimizer
-    state[f"{K}schedule"] = config.schedule
-    state[f"{K}steps"] = config.steps
-    state[f"{K}noise"] = config.noise
     state[f"{K}clip_on"] = config.clip is not None
     state[f"{K}clip"] = config.clip if config.clip is not None else 1.0
-    state[f"{K}seed"] = config.seed
-    state[f"{K}view"] = config.view
-    state[f"{K}mode"] = config.mode
-    state[f"{K}big"] = config.big
     _set_lr(config.lr)
     _seed_start(config)
-    seed_params(optimizers.OPTIMIZERS[config.optimizer], _opt_prefix(config.optimizer),
+    seed_params(optimizers.OPTIMIZERS[config.optimizer], PAGE.params_key("o", config.optimizer),
                 dict(config.optimizer_params))
-    seed_params(schedules.SCHEDULES[config.schedule], _sched_prefix(config.schedule),
+    seed_params(schedules.SCHEDULES[config.schedule], PAGE.params_key("s", config.schedule),
                 dict(config.schedule_params))
 
 
-def _seed_start(config: PlaygroundConfig) -> None:
+PAGE = PageState("pg_", links.parse, links.to_query, links.DEFAULT, seed=_seed)
+K = PAGE.prefix  # session-state prefix of this page's widgets
+
+
+def _seed_start(config: Config) -> None:
     """A start from the link; without one, :func:`start_inputs` takes the surface's own."""
     if config.start is None:
         _reset_start()
@@ -79,11 +64,6 @@ def _set_lr(lr: float) -> None:
     st.session_state[f"{K}lr"] = float(lr)
     st.session_state[f"{K}lr_slider"] = nearest_rate(lr)
     st.session_state[f"{K}lr_exact"] = float(lr)
-
-
-def load() -> PlaygroundConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    return shell.from_link(K, links.parse_playground, _seed)
 
 
 # --- the learning-rate control -------------------------------------------------------------------
@@ -137,7 +117,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
 # --- the sidebar --------------------------------------------------------------------------------
 
 
-def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
+def sidebar(lang: str) -> tuple[Config, list[str]]:
     """Every control except the rate; returns the config they describe and any error messages."""
     side = st.sidebar
     errors: list[str] = []
@@ -149,9 +129,9 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
     opt_spec = optimizers.OPTIMIZERS[optimizer]
     with side.expander(t("pg.optimizer_settings", lang)):
         st.caption(opt_spec.summary(lang))
-        opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
+        opt_raw = params_form(opt_spec, PAGE.params_key("o", optimizer), lang)
 
-    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
+    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side)
 
     steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
     with side.expander(t("pg.more", lang)):
@@ -163,7 +143,7 @@ def sidebar(lang: str) -> tuple[PlaygroundConfig, list[str]]:
         seed = st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed")
     big = presentation(lang, f"{K}big", side)
 
-    config = PlaygroundConfig(
+    config = Config(
         surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],
         schedule=schedule, steps=int(steps), noise=float(noise), clip=float(clip) if clip_on else None,
         seed=int(seed), view=st.session_state.get(f"{K}view", "map"),
@@ -201,13 +181,6 @@ def set_start(point: tuple[float, float]) -> None:
     st.session_state[f"{K}start_x"], st.session_state[f"{K}start_y"] = point
 
 
-def write_url(config: PlaygroundConfig) -> None:
-    """Keep the address bar a link to what is on screen."""
-    query = links.playground_query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
-
-
 def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
     """Animate steps or scrub the rate; for 2-D surfaces, the map or the 3-D view."""
     row = st.container(horizontal=True, wrap=True, gap="large")  # wraps, not clips, when narrow
@@ -223,7 +196,7 @@ def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
 # --- cached results: each is a pure function of the config --------------------------------------
 
 
-def _run(config: PlaygroundConfig, surface: surfaces.Surface):
+def _run(config: Config, surface: surfaces.Surface):
     return engine.run(
         surface, config.optimizer, lr=config.lr, steps=config.steps, start=config.start,
         schedule=config.schedule, schedule_params=dict(config.schedule_params),
@@ -232,12 +205,7 @@ def _run(config: PlaygroundConfig, surface: surfaces.Surface):
     )
 
 
-def last_valid(lang: str) -> PlaygroundConfig:
-    """The last config that ran, in the current language: a language switch is no input to undo."""
-    return replace(st.session_state.get(LAST_VALID, links.DEFAULT), lang=lang)
-
-
-def direction_note(config: PlaygroundConfig, lang: str) -> str | None:
+def direction_note(config: Config, lang: str) -> str | None:
     """What d stands for in the figure's update rule, where the step is not the plain gradient."""
     params = dict(config.optimizer_params)
     name = config.optimizer
@@ -250,7 +218,7 @@ def direction_note(config: PlaygroundConfig, lang: str) -> str | None:
     return None
 
 
-def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
+def limit_of(config: Config, lam: float) -> diagnostics.Limit | None:
     """The chosen optimizer's critical rate where the largest curvature is ``lam``
     (λmax at the minimum nearest the start, which runs and sweeps already report)."""
     spec = optimizers.OPTIMIZERS[config.optimizer]
@@ -259,7 +227,7 @@ def limit_of(config: PlaygroundConfig, lam: float) -> diagnostics.Limit | None:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animation(config: PlaygroundConfig, pick_start: bool = False, narrow: bool = False):
+def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     """(run, animated figure, verdict) for a config; shared read-only across sessions.
     ``narrow``: the one-column figure, for a phone."""
     surface = links.surface_of(config)
@@ -271,7 +239,7 @@ def animation(config: PlaygroundConfig, pick_start: bool = False, narrow: bool =
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def scrub(config: PlaygroundConfig):
+def scrub(config: Config):
     """60 runs at rates from η/30 to 30·η, drawn for scrubbing in the browser."""
     surface = links.surface_of(config)
     lrs = np.geomspace(config.lr / 30, config.lr * 30, 60)
@@ -285,6 +253,6 @@ def scrub(config: PlaygroundConfig):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def surface_3d(config: PlaygroundConfig):
+def surface_3d(config: Config):
     surface = links.surface_of(config)
     return figures.build_surface_3d(_run(config, surface), surface, lang=config.lang, big=config.big)

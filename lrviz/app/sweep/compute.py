@@ -51,7 +51,7 @@ import numpy as np
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit.query import Note, QueryReader, format_value
 from lrviz.app.playground import state as links
-from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import Limit
 
@@ -113,7 +113,7 @@ def parse_sweep(query: Mapping[str, str]) -> SweepConfig:
     read = QueryReader(query)
     names = read.get("optimizers", _optimizer_list, DEFAULT.optimizers)
     shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}
-    base = links.parse_playground({**shared, "optimizer": names[0]})
+    base = links.parse({**shared, "optimizer": names[0]})
     steps = base.steps if "steps" in query else DEFAULT.base.steps
     notes = []
     for note in base.notes:  # the rate is read below; the steps fall back to this page's default
@@ -166,7 +166,7 @@ def _fit_range(config: SweepConfig) -> tuple[SweepConfig, list[Note]]:
 
 def sweep_query(config: SweepConfig) -> dict[str, str]:
     """The query string for ``config`` (the playground's keys it shares, then its own)."""
-    query = links.playground_query(config.base)
+    query = links.to_query(config.base)
     for key in ("optimizer", "view", "mode", "noise", "seed"):
         query.pop(key, None)
     query["optimizers"] = ",".join(config.optimizers)

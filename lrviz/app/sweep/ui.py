@@ -26,7 +26,7 @@ from lrviz.app.kit.widgets import (
     surface_picker,
 )
 from lrviz.app.playground import state as links
-from lrviz.app.playground.state import PlaygroundConfig
+from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.app.playground.verdict import number, point
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures

@@ -5,11 +5,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lrviz.app.playground import state as links
-from lrviz.app.playground.state import DEFAULT, PlaygroundConfig, parse_playground, playground_query
+from lrviz.app.playground.state import DEFAULT, Config, parse, to_query
 
 
 def test_empty_query_gives_the_defaults():
-    config = parse_playground({})
+    config = parse({})
     assert config == DEFAULT and config.notes == ()
 
 
@@ -17,13 +17,13 @@ def test_a_lecturers_link_reopens_the_same_demo():
     query = {"surface": "ravine", "optimizer": "momentum", "lr": "0.07", "schedule": "step",
              "steps": "300", "start": "-2.5,0.9", "lang": "ko", "o.momentum": "0.8", "s.gamma": "0.5",
              "noise": "0.1", "clip": "2", "seed": "7", "mode": "scrub", "big": "1"}
-    config = parse_playground(query)
+    config = parse(query)
     assert config.notes == ()
     assert (config.surface, config.optimizer, config.lr, config.steps) == ("ravine", "momentum", 0.07, 300)
     assert config.start == (-2.5, 0.9) and config.lang == "ko" and config.big
     assert dict(config.optimizer_params) == {"momentum": 0.8}
     assert dict(config.schedule_params) == {"gamma": 0.5}
-    assert parse_playground(playground_query(config)) == config
+    assert parse(to_query(config)) == config
 
 
 @pytest.mark.parametrize(
@@ -35,20 +35,20 @@ def test_a_lecturers_link_reopens_the_same_demo():
 )
 def test_a_bad_value_falls_back_to_the_default_with_a_note(key, value):
     query = {"optimizer": "momentum", "schedule": "step", key: value}
-    config = parse_playground(query)
+    config = parse(query)
     assert [n.key for n in config.notes] == [key]
     assert config.notes[0].value == value
 
 
 def test_a_bad_formula_falls_back_to_the_default_surface():
-    config = parse_playground({"surface": "custom", "formula": "__import__('os')"})
+    config = parse({"surface": "custom", "formula": "__import__('os')"})
     assert config.surface == DEFAULT.surface and config.notes[0].key == "formula"
-    good = parse_playground({"surface": "custom", "formula": "x^2 + y^2", "dim": "2"})
+    good = parse({"surface": "custom", "formula": "x^2 + y^2", "dim": "2"})
     assert good.surface == "custom" and links.surface_of(good).dim == 2
 
 
 def test_parameter_combinations_the_spec_rejects_are_dropped():
-    config = parse_playground({"optimizer": "sgd", "o.nesterov": "1"})  # nesterov needs momentum > 0
+    config = parse({"optimizer": "sgd", "o.nesterov": "1"})  # nesterov needs momentum > 0
     assert config.optimizer_params == () and config.notes
 
 
@@ -56,6 +56,6 @@ def test_parameter_combinations_the_spec_rejects_are_dropped():
                                         "o.momentum", "s.T_max", "formula", "dim", "clip", "noise"]),
                        st.text(max_size=40), max_size=8))
 def test_parsing_never_raises_and_always_round_trips(query):
-    config = parse_playground(query)
-    assert isinstance(config, PlaygroundConfig)
-    assert parse_playground(playground_query(config)) == config
+    config = parse(query)
+    assert isinstance(config, Config)
+    assert parse(to_query(config)) == config

@@ -31,16 +31,20 @@ surface's domain, ``tol = 0.005 · span``, ``W = clip(steps // 5, 4, 20)``):
 Curvature: λmax, the largest eigenvalue of the Hessian, at the start and at the
 minimum nearest to the start. Near a minimum plain gradient descent is stable
 exactly when ``lr < 2 / λmax`` (the iteration ``x ← (1 − lr·λ) x`` along each
-eigenvector), which is the critical rate pages draw on the slider.
+eigenvector), which is the critical rate pages draw on the slider; each optimizer's spec
+knows its own (:func:`stability_limit`, :class:`~lrviz.optimizers.Limit`).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal, NamedTuple, get_args
+from collections.abc import Mapping
+from typing import Any, Literal, NamedTuple, get_args
 
 import numpy as np
 
+from lrviz import optimizers
+from lrviz.optimizers import Limit
 from lrviz.surfaces import Surface
 from lrviz.surfaces import _critical as critical
 
@@ -208,16 +212,6 @@ def classify(
     return status
 
 
-class Limit(NamedTuple):
-    """The largest stable rate near a minimum for an optimizer, and its formula."""
-
-    value: float
-    formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
-
-
-WITH_CRITICAL_RATE = ("sgd", "momentum", "nesterov")  # the others rescale steps by their history
-
-
 def at_limit(lr: float, limit: Limit) -> bool:
     """Whether ``lr`` is the critical rate itself, up to the rounding of the slider's grid."""
     return math.isclose(lr, limit.value, rel_tol=1e-3)
@@ -240,24 +234,10 @@ def start_limit(limit: Limit, curvature: Curvature) -> float | None:
     return limit.value * lam_min / lam_start
 
 
-def stability_limit(optimizer: str, params: dict, lam: float) -> Limit | None:
-    """The critical rate of the SGD family on a quadratic of curvature ``lam``; None for adaptive ones.
+def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float) -> Limit | None:
+    """The critical rate of ``optimizer`` on a quadratic of curvature ``lam``; None for adaptive ones.
 
-    Along an eigenvector with eigenvalue λ, PyTorch's SGD with momentum μ is the
-    linear recurrence with characteristic polynomial z² − (1 + μ − ηλ) z + μ,
-    stable exactly when ηλ < 2(1 + μ) (the heavy ball; μ = 0 gives 2/λ). With
-    ``nesterov=True`` it is z² − (1 + μ)(1 − ηλ) z + μ(1 − ηλ), stable when
-    ηλ < 2(1 + μ)/(1 + 2μ). Adagrad, RMSprop and Adam rescale every step by
-    their gradient history, so no such fixed limit exists for them.
+    The optimizer's spec knows it (:meth:`lrviz.optimizers.OptimizerSpec.stability_limit`, the
+    formulas in :mod:`lrviz.optimizers._limits`); ``params`` may leave out defaults.
     """
-    if optimizer not in WITH_CRITICAL_RATE:
-        return None
-    mu = float(params.get("momentum", 0.0 if optimizer == "sgd" else 0.9))
-    nesterov = optimizer == "nesterov" or bool(params.get("nesterov", False))
-    if lam <= 0:
-        return Limit(float("inf"), "2/λmax")
-    if mu == 0:
-        return Limit(2.0 / lam, "2/λmax")
-    if nesterov:
-        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), "2(1+μ)/((1+2μ)λmax)")
-    return Limit(2.0 * (1 + mu) / lam, "2(1+μ)/λmax")
+    return optimizers.get(optimizer).stability_limit(params, lam)

@@ -18,7 +18,9 @@ number; ``nesterov``, ``centered`` and ``amsgrad`` are Python bools and may.
 
 The pieces are optax's (``add_decayed_weights``, ``scale_by_rms``, ``scale_by_stddev``,
 ``trace``, ``scale_by_adam``), except three written by hand because optax's numbers differ
-from torch's (``OPTAX_VS_TORCH.md``): SGD's momentum buffer, Adagrad and AMSGrad.
+from torch's (``OPTAX_VS_TORCH.md``; :mod:`lrviz.optimizers._transforms`): SGD's momentum buffer, Adagrad
+and AMSGrad. Each spec also carries its critical rate (:mod:`~lrviz.optimizers._limits`), what d is
+in words, and its code in PyTorch, Keras and optax (:mod:`~lrviz.optimizers._code`).
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
-import jax.numpy as jnp
 import optax
 
 from lrviz.i18n import BilingualError, Text
+from lrviz.optimizers import _limits
+from lrviz.optimizers._code import EPS_INSIDE, NO_LR_DECAY, Arg, Code, KerasCall, Note, OptaxCall, TorchCall
+from lrviz.optimizers._limits import Limit, LimitRule
+from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
 from lrviz.params import ParamSpec, Spec
 
 Params = Mapping[str, Any]
@@ -40,115 +45,42 @@ Params = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class OptimizerSpec(Spec):
-    """A registry entry: display texts and hyper-parameters (:class:`Spec`) plus
-    ``direction(p)``, the optax transform giving :math:`+d_t` for resolved parameters ``p``."""
+    """A registry entry: display texts and hyper-parameters (:class:`Spec`) plus what the rest of
+    lrviz asks of an optimizer, so that nothing outside this package branches on its id:
+
+    - ``direction(p)``: the optax transform giving :math:`+d_t` for resolved parameters ``p``;
+    - ``limit(p, lam)``: its critical rate near a minimum of curvature ``lam``
+      (:mod:`lrviz.optimizers._limits`; :func:`~lrviz.optimizers._limits.none` for adaptive ones);
+    - ``d``: what :math:`d_t` is, in words, for the caption under the update rule; ``d_given(p)``
+      refines it for parameters ``p`` (None: ``d`` is the plain gradient, nothing to explain);
+    - ``code``: how PyTorch, Keras and optax write it (:mod:`lrviz.optimizers._code`).
+    """
 
     direction: Callable[[Params], optax.GradientTransformation] | None = None
+    limit: LimitRule | None = None
+    d: Text | None = None
+    d_given: Callable[[Params], Text | None] | None = None
+    code: Code | None = None
 
     def __post_init__(self) -> None:
-        if self.direction is None:
-            raise TypeError(f"OptimizerSpec {self.name!r} needs a `direction`.")
+        for hook in ("direction", "limit", "d", "code"):
+            if getattr(self, hook) is None:
+                raise TypeError(f"OptimizerSpec {self.name!r} needs a `{hook}`.")
 
+    @property
+    def has_critical_rate(self) -> bool:
+        """Whether a fixed critical rate exists (the SGD family); adaptive optimizers have none."""
+        return self.limit is not _limits.none
 
-# -- transforms written by hand where optax's numbers differ from torch's --------------------
+    def stability_limit(self, params: Params, lam: float) -> Limit | None:
+        """The critical rate where the largest curvature is ``lam``; ``params`` may leave out defaults."""
+        return self.limit({**self.defaults(), **params}, lam)
 
-
-class TorchMomentumState(NamedTuple):
-    count: jax.Array  # int32 scalar: updates done so far
-    buf: optax.Updates
-
-
-def _torch_momentum(momentum: Any, dampening: Any, nesterov: bool) -> optax.GradientTransformation:
-    r"""``torch.optim.SGD``'s momentum buffer.
-
-    .. math:: b_1 = g_1,\quad b_t = \mu\, b_{t-1} + (1-\tau)\, g_t,\qquad
-              d_t = g_t + \mu\, b_t \ \text{(nesterov)}\ \text{else}\ d_t = b_t,
-
-    with :math:`\mu` = ``momentum``, :math:`\tau` = ``dampening``; with :math:`\mu = 0` the
-    buffer is skipped (:math:`d_t = g_t`), as in torch. Why not ``optax.trace``: it starts its
-    buffer at zero and has no dampening (:math:`b_t = \mu b_{t-1} + g_t`), which agrees
-    with torch only when :math:`\tau = 0`.
-    """
-
-    def init_fn(params):
-        return TorchMomentumState(count=jnp.zeros([], jnp.int32), buf=optax.tree.zeros_like(params))
-
-    def update_fn(updates, state, params=None):
-        del params
-        fresh = (state.count == 0) | (momentum == 0)  # a traced test, not a Python `if`
-        buf = jax.tree.map(
-            lambda g, b: jnp.where(fresh, g, momentum * b + (1 - dampening) * g), updates, state.buf
-        )
-        out = jax.tree.map(lambda g, b: g + momentum * b, updates, buf) if nesterov else buf
-        return out, TorchMomentumState(count=optax.safe_increment(state.count), buf=buf)
-
-    return optax.GradientTransformation(init_fn, update_fn)
-
-
-class TorchAdagradState(NamedTuple):
-    count: jax.Array  # int32 scalar: updates done so far (k - 1 at step k)
-    sum: optax.Updates
-
-
-def _torch_adagrad(lr_decay: Any, initial_accumulator_value: Any, eps: Any) -> optax.GradientTransformation:
-    r"""``torch.optim.Adagrad``'s scaling (Duchi, Hazan & Singer 2011, JMLR 12).
-
-    .. math:: s_k = s_{k-1} + g_k^2,\ s_0 = \text{initial\_accumulator\_value},\qquad
-              d_k = \frac{g_k}{(\sqrt{s_k} + \epsilon)\,(1 + (k-1)\,\text{lr\_decay})},
-
-    :math:`k = 1` at the first step, :math:`\epsilon` outside the root. Why not
-    ``optax.scale_by_rss``/``optax.adagrad``: they start the sum at 0.1, put
-    :math:`\epsilon` inside the root and have no ``lr_decay``.
-    """
-
-    def init_fn(params):
-        return TorchAdagradState(
-            count=jnp.zeros([], jnp.int32), sum=optax.tree.full_like(params, initial_accumulator_value)
-        )
-
-    def update_fn(updates, state, params=None):
-        del params
-        acc = jax.tree.map(lambda g, s: s + g * g, updates, state.sum)
-        slowdown = 1 + state.count * lr_decay
-        out = jax.tree.map(lambda g, s: g / (jnp.sqrt(s) + eps) / slowdown, updates, acc)
-        return out, TorchAdagradState(count=optax.safe_increment(state.count), sum=acc)
-
-    return optax.GradientTransformation(init_fn, update_fn)
-
-
-class TorchAmsgradState(NamedTuple):
-    count: jax.Array  # int32 scalar: updates done so far
-    mu: optax.Updates
-    nu: optax.Updates
-    nu_max: optax.Updates
-
-
-def _torch_amsgrad(b1: Any, b2: Any, eps: Any) -> optax.GradientTransformation:
-    r"""``torch.optim.Adam(amsgrad=True)``'s direction (Reddi, Kale & Kumar 2018, arXiv:1904.09237).
-
-    .. math:: \hat v_k = \max(\hat v_{k-1}, v_k),\qquad
-              d_k = \frac{m_k / (1-\beta_1^k)}{\sqrt{\hat v_k}/\sqrt{1-\beta_2^k} + \epsilon},
-
-    the maximum taken over the *raw* second moment :math:`v_k` and divided by today's
-    correction. Why not ``optax.scale_by_amsgrad``: it keeps the maximum of the
-    bias-corrected moment instead, which gives other numbers.
-    """
-
-    def init_fn(params):
-        zeros = optax.tree.zeros_like(params)
-        return TorchAmsgradState(count=jnp.zeros([], jnp.int32), mu=zeros, nu=zeros, nu_max=zeros)
-
-    def update_fn(updates, state, params=None):
-        del params
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
-        nu_max = jax.tree.map(jnp.maximum, state.nu_max, nu)
-        k = optax.safe_increment(state.count)
-        c1, c2 = 1 - b1**k, 1 - b2**k  # as optax.scale_by_adam, so that max == v gives Adam's numbers
-        out = jax.tree.map(lambda m, v: (m / c1) / (jnp.sqrt(v) / jnp.sqrt(c2) + eps), mu, nu_max)
-        return out, TorchAmsgradState(count=k, mu=mu, nu=nu, nu_max=nu_max)
-
-    return optax.GradientTransformation(init_fn, update_fn)
+    def caption(self, params: Params, *, gradient_changed: bool = False) -> Text | None:
+        """What d stands for in the update rule with ``params``; None where d is the gradient itself
+        and the run does not change it (``gradient_changed``: noise or clipping)."""
+        text = self.d_given(params) if self.d_given is not None else self.d
+        return self.d if text is None and gradient_changed else text
 
 
 # -- directions: optax pieces, chained -------------------------------------------------------
@@ -156,10 +88,10 @@ def _torch_amsgrad(b1: Any, b2: Any, eps: Any) -> optax.GradientTransformation:
 
 def _sgd_direction(p: Params) -> optax.GradientTransformation:
     r"""``torch.optim.SGD``: :math:`g_t = \nabla f(\theta_t) + \lambda\theta_t` (L2), then
-    :func:`_torch_momentum`. Nesterov momentum: Sutskever, Martens, Dahl & Hinton 2013, ICML."""
+    :func:`~._transforms.torch_momentum`. Nesterov momentum: Sutskever, Martens, Dahl & Hinton 2013, ICML."""
     return optax.chain(
         optax.add_decayed_weights(p["weight_decay"]),
-        _torch_momentum(p.get("momentum", 0.0), p.get("dampening", 0.0), p.get("nesterov", False)),
+        torch_momentum(p.get("momentum", 0.0), p.get("dampening", 0.0), p.get("nesterov", False)),
     )
 
 
@@ -169,10 +101,10 @@ def _nesterov_direction(p: Params) -> optax.GradientTransformation:
 
 
 def _adagrad_direction(p: Params) -> optax.GradientTransformation:
-    """``torch.optim.Adagrad``: L2 decay on the gradient, then :func:`_torch_adagrad`."""
+    """``torch.optim.Adagrad``: L2 decay on the gradient, then :func:`~._transforms.torch_adagrad`."""
     return optax.chain(
         optax.add_decayed_weights(p["weight_decay"]),
-        _torch_adagrad(p["lr_decay"], p["initial_accumulator_value"], p["eps"]),
+        torch_adagrad(p["lr_decay"], p["initial_accumulator_value"], p["eps"]),
     )
 
 
@@ -209,7 +141,7 @@ def _adam_ratio(p: Params) -> optax.GradientTransformation:
     """
     b1, b2 = p["betas"][0], p["betas"][1]
     if p["amsgrad"]:
-        return _torch_amsgrad(b1, b2, p["eps"])
+        return torch_amsgrad(b1, b2, p["eps"])
     return optax.scale_by_adam(b1=b1, b2=b2, eps=p["eps"], eps_root=0.0)
 
 
@@ -297,6 +229,90 @@ def _check_sgd(p: Params, lr: float) -> None:
         ))
 
 
+# -- what d is: the caption under the update rule ------------------------------------------------
+
+_D_SGD = Text(
+    "In the update rule, d is the gradient as the step uses it: with noise added, clipped, or with the "
+    "weight-decay term λ·θ.",
+    "업데이트 식의 d는 스텝이 실제로 쓰는 기울기입니다: 노이즈를 더했거나, 클리핑했거나, "
+    "가중치 감쇠 항 λ·θ를 더한 값입니다.")
+_D_MOMENTUM = Text(
+    "In the update rule, d is the momentum buffer b ← μ·b + (1 − τ)·∇L: the gradients of past steps, each "
+    "kept with weight μ, so the ball keeps rolling.",
+    "업데이트 식의 d는 모멘텀 버퍼 b ← μ·b + (1 − τ)·∇L입니다. 지난 스텝들의 기울기를 μ의 비율로 간직하므로 "
+    "공이 계속 굴러갑니다.")
+_D_NESTEROV = Text(
+    "In the update rule, d = ∇L + μ·b, with the momentum buffer b ← μ·b + ∇L: the gradient plus a look "
+    "ahead along the path.",
+    "업데이트 식의 d = ∇L + μ·b이고, 모멘텀 버퍼는 b ← μ·b + ∇L입니다. 기울기에 경로를 따라 한 걸음 앞을 "
+    "내다본 몫을 더한 것입니다.")
+_D_ADAGRAD = Text(
+    "In the update rule, d = ∇L / (√s + ε), where s adds up every squared gradient so far: each "
+    "coordinate's step only shrinks as its gradients pile up.",
+    "업데이트 식의 d = ∇L / (√s + ε)이고, s는 지금까지의 기울기 제곱을 모두 더한 값입니다. 기울기가 쌓일수록 "
+    "좌표마다 스텝이 줄어들기만 합니다.")
+_D_RMSPROP = Text(
+    "In the update rule, d = ∇L / (√s + ε), where s is a running average of squared gradients: every "
+    "coordinate steps about the same size, however steep it is.",
+    "업데이트 식의 d = ∇L / (√s + ε)이고, s는 기울기 제곱의 이동 평균입니다. 얼마나 가파르든 좌표마다 비슷한 "
+    "크기로 움직입니다.")
+_D_ADAM = Text(
+    "In the update rule, d = m̂ / (√v̂ + ε): the averaged gradient over its averaged size. At the first "
+    "step d = ∇L/|∇L| ≈ ±1 in every coordinate, whatever the gradient's scale: ∇L = (−216, −88) gives "
+    "d ≈ (−1, −1), a step of about η each way.",
+    "업데이트 식의 d = m̂ / (√v̂ + ε)로, 기울기의 평균을 그 크기의 평균으로 나눈 값입니다. 첫 스텝에서는 "
+    "기울기의 규모와 상관없이 좌표마다 d = ∇L/|∇L| ≈ ±1입니다: ∇L = (−216, −88)이어도 d ≈ (−1, −1)이라 "
+    "양쪽으로 약 η씩 움직입니다.")
+_D_ADAMW = Text(
+    "In the update rule, d = m̂ / (√v̂ + ε) + λ·θ: Adam's step (the averaged gradient over its averaged "
+    "size, about ±1 per coordinate at first) plus weight decay kept apart from it.",
+    "업데이트 식의 d = m̂ / (√v̂ + ε) + λ·θ입니다. Adam의 스텝(기울기의 평균을 그 크기의 평균으로 나눈 값, "
+    "처음에는 좌표마다 약 ±1)에 가중치 감쇠를 따로 더합니다.")
+
+
+def _sgd_d(p: Params) -> Text | None:
+    """SGD with momentum steps along its buffer (Nesterov: plus the look ahead); without it, along
+    the gradient, which only needs a word where weight decay adds λ·θ to it."""
+    if p.get("momentum"):
+        return _D_NESTEROV if p.get("nesterov") else _D_MOMENTUM
+    return _D_SGD if p.get("weight_decay") else None
+
+
+# -- the same optimizer in PyTorch, Keras and optax (read by lrviz.export.optimizers) -------------
+
+_TORCH_SGD = {"momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
+_TORCH_ADAM = {"betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
+
+
+def _sgd_code(*, nesterov: bool) -> Code:
+    look_ahead = Arg("nesterov", value=True) if nesterov else Arg("nesterov", "nesterov", when="set")
+    return Code(
+        torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov else {}),
+        keras=KerasCall(
+            "SGD", (Arg("momentum", "momentum", when="set"), look_ahead),
+            (Note(("# Keras keeps the rate inside the momentum buffer: torch's numbers while the rate",
+                   "# stays constant, slightly different where the schedule changes it."), "momentum"),
+             Note(("# Keras' SGD has no dampening (torch: dampening={dampening}).",), "dampening")),
+            decay_is_l2_without_momentum=True,
+        ),
+        optax=OptaxCall(
+            "optax.sgd", (Arg("momentum", "momentum", when="set"), look_ahead),
+            (Note(("# optax.sgd has no dampening (torch: {dampening}); lrviz writes that",
+                   "# momentum buffer by hand (lrviz.optimizers)."), "dampening"),),
+        ),
+    )
+
+
+_KERAS_ADAM_NOTES = (
+    Note(("# Keras adds epsilon before the bias correction of v (torch after it): a tiny",
+          "# difference in the first steps, and only where gradients are as small as epsilon.")),
+)
+_KERAS_BETAS = (Arg("beta_1", "betas", 0), Arg("beta_2", "betas", 1), Arg("epsilon", "eps"),
+                Arg("amsgrad", "amsgrad", when="set"))
+_OPTAX_BETAS = (Arg("b1", "betas", 0), Arg("b2", "betas", 1), Arg("eps", "eps"))
+_OPTAX_AMSGRAD = Note(("# optax's AMSGrad keeps the maximum of the bias-corrected moment, torch of the",
+                       "# raw one: the steps differ a little (lrviz writes torch's by hand)."), "amsgrad")
+
 _ADAM_LATEX = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
     r"\\ d_t = \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}"
@@ -311,7 +327,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "가장 기본적인 경사하강법: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
             r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",
             (_momentum(0.0), _DAMPENING, _NESTEROV, _weight_decay(0.0)),
-            check=_check_sgd, direction=_sgd_direction,
+            check=_check_sgd, direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_SGD, d_given=_sgd_d,
+            code=_sgd_code(nesterov=False),
         ),
         OptimizerSpec(
             "momentum", Text("SGD with momentum", "모멘텀 SGD"),
@@ -319,7 +336,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "좁은 골짜기와 작은 굴곡을 관성으로 지나갑니다. 실전 SGD의 기본 선택입니다."),
             r"b_1 = g_1,\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\qquad \theta_{t+1} = \theta_t - \eta_t b_t",
             (_momentum(0.9), _DAMPENING, _weight_decay(0.0)),
-            direction=_sgd_direction,
+            direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_MOMENTUM, code=_sgd_code(nesterov=False),
         ),
         OptimizerSpec(
             "nesterov", Text("Nesterov momentum", "Nesterov 모멘텀"),
@@ -327,7 +344,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "한 걸음 앞을 보고 보정하는 모멘텀: 굽은 골짜기에서 덜 지나칩니다."),
             r"b_t = \mu b_{t-1} + g_t\ (b_1 = g_1),\qquad \theta_{t+1} = \theta_t - \eta_t (g_t + \mu b_t)",
             (_momentum(0.9, positive=True), _weight_decay(0.0)),
-            direction=_nesterov_direction,
+            direction=_nesterov_direction, limit=_limits.nesterov, d=_D_NESTEROV,
+            code=_sgd_code(nesterov=True),
         ),
         OptimizerSpec(
             "adagrad", Text("Adagrad", "Adagrad"),
@@ -346,7 +364,23 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 _eps(1e-10, Text("with a zero sum the first step is ±lr",
                                  "누적합이 0이면 첫 보폭은 ±학습률입니다.")),
             ),
-            direction=_adagrad_direction,
+            direction=_adagrad_direction, limit=_limits.none, d=_D_ADAGRAD,
+            code=Code(
+                torch=TorchCall("Adagrad", {"lr_decay": 0.0, "weight_decay": 0.0,
+                                            "initial_accumulator_value": 0.0, "eps": 1e-10}),
+                keras=KerasCall(
+                    "Adagrad", (Arg("initial_accumulator_value", "initial_accumulator_value"),
+                                Arg("epsilon", "eps")),
+                    (Note((EPS_INSIDE.format(lib="Keras"),)),
+                     Note((NO_LR_DECAY.format(lib="Keras' Adagrad"),), "lr_decay")),
+                ),
+                optax=OptaxCall(
+                    "optax.adagrad",
+                    (Arg("initial_accumulator_value", "initial_accumulator_value"), Arg("eps", "eps")),
+                    (Note((EPS_INSIDE.format(lib="optax"),)),
+                     Note((NO_LR_DECAY.format(lib="optax.adagrad"),), "lr_decay")),
+                ),
+            ),
         ),
         OptimizerSpec(
             "rmsprop", Text("RMSprop", "RMSprop"),
@@ -366,7 +400,23 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                           Text("Divide by an estimate of the gradient's standard deviation, not its RMS.",
                                "RMS 대신 기울기 표준편차의 추정값으로 나눕니다."), kind="bool"),
             ),
-            direction=_rmsprop_direction,
+            direction=_rmsprop_direction, limit=_limits.none, d=_D_RMSPROP,
+            code=Code(
+                torch=TorchCall("RMSprop", {"alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
+                                            "centered": False}),
+                keras=KerasCall(
+                    "RMSprop", (Arg("rho", "alpha"), Arg("momentum", "momentum"), Arg("epsilon", "eps"),
+                                Arg("centered", "centered", when="set")),
+                    (Note((EPS_INSIDE.format(lib="Keras"),)),),
+                ),
+                optax=OptaxCall(
+                    "optax.rmsprop",
+                    (Arg("decay", "alpha"), Arg("eps", "eps"), Arg("eps_in_sqrt", value=False),
+                     Arg("centered", "centered", when="set"), Arg("momentum", "momentum", when="set")),
+                    (Note(("# optax applies momentum after the rate: torch's numbers while the rate stays",
+                           "# constant, slightly different where the schedule changes it."), "momentum"),),
+                ),
+            ),
         ),
         OptimizerSpec(
             "adam", Text("Adam", "Adam"),
@@ -374,7 +424,13 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝에서 무난한 기본 선택입니다."),
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t d_t",
             (_BETAS, _ADAM_EPS, _weight_decay(0.0), _AMSGRAD),
-            direction=_adam_direction,
+            direction=_adam_direction, limit=_limits.none, d=_D_ADAM,
+            code=Code(
+                torch=TorchCall("Adam", _TORCH_ADAM),
+                keras=KerasCall("Adam", _KERAS_BETAS, _KERAS_ADAM_NOTES),
+                optax=OptaxCall("optax.adam", _OPTAX_BETAS, (_OPTAX_AMSGRAD,),
+                                switch=("amsgrad", "optax.amsgrad")),
+            ),
         ),
         OptimizerSpec(
             "adamw", Text("AdamW", "AdamW"),
@@ -382,7 +438,18 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "가중치를 실제로 줄이는 감쇠를 붙인 Adam: 트랜스포머 학습의 표준입니다."),
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t (d_t + \lambda \theta_t)",
             (_BETAS, _ADAM_EPS, _weight_decay(1e-2, decoupled=True), _AMSGRAD),
-            direction=_adamw_direction,
+            direction=_adamw_direction, limit=_limits.none, d=_D_ADAMW,
+            code=Code(
+                torch=TorchCall("AdamW", {**_TORCH_ADAM, "weight_decay": 1e-2}),
+                keras=KerasCall("AdamW", (Arg("weight_decay", "weight_decay"), *_KERAS_BETAS),
+                                _KERAS_ADAM_NOTES),
+                optax=OptaxCall(
+                    "optax.adamw", (*_OPTAX_BETAS, Arg("weight_decay", "weight_decay")),
+                    (_OPTAX_AMSGRAD,
+                     Note(("# optax.adamw has no amsgrad switch: this is plain AdamW.",), "amsgrad")),
+                ),
+                decay="decoupled",
+            ),
         ),
     )
 }  # fmt: skip

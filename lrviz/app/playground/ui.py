@@ -106,7 +106,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
                       use_container_width=True, help=t("pg.tenth_help", lang))
     lr = st.session_state[f"{K}lr"]
-    if limit is None and optimizer not in diagnostics.WITH_CRITICAL_RATE:
+    if limit is None and not optimizers.get(optimizer).has_critical_rate:
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
         st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{curvature.critical_lr:.3g}"))
     elif limit is not None and np.isfinite(limit.value):
@@ -206,16 +206,11 @@ def _run(config: Config, surface: surfaces.Surface):
 
 
 def direction_note(config: Config, lang: str) -> str | None:
-    """What d stands for in the figure's update rule, where the step is not the plain gradient."""
-    params = dict(config.optimizer_params)
-    name = config.optimizer
-    if name == "sgd" and params.get("momentum"):
-        name = "nesterov" if params.get("nesterov") else "momentum"
-    if name != "sgd":
-        return t(f"pg.d_{name}", lang)
-    if config.noise or config.clip is not None or params.get("weight_decay"):
-        return t("pg.d_sgd", lang)
-    return None
+    """What d stands for in the figure's update rule, where the step is not the plain gradient
+    (the optimizer's spec says: :meth:`lrviz.optimizers.OptimizerSpec.caption`)."""
+    spec, changed = optimizers.get(config.optimizer), bool(config.noise) or config.clip is not None
+    caption = spec.caption(dict(config.optimizer_params), gradient_changed=changed)
+    return None if caption is None else caption(lang)
 
 
 def limit_of(config: Config, lam: float) -> diagnostics.Limit | None:

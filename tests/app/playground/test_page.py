@@ -5,7 +5,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz import optimizers, schedules, surfaces
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from tests.apptest import open_page, texts
 
@@ -148,17 +147,17 @@ def test_playground_names_the_minimum_its_critical_rate_belongs_to_where_there_a
 
 
 @pytest.mark.parametrize(("query", "key"), [
-    ({"optimizer": "adam"}, "pg.d_adam"),
-    ({"optimizer": "sgd", "o.momentum": "0.9"}, "pg.d_momentum"),  # SGD with momentum is momentum
-    ({"optimizer": "sgd", "noise": "0.5"}, "pg.d_sgd"),
+    ({"optimizer": "adam"}, "adam"),
+    ({"optimizer": "sgd", "o.momentum": "0.9"}, "momentum"),  # SGD with momentum is momentum
+    ({"optimizer": "sgd", "noise": "0.5"}, "sgd"),
     ({"optimizer": "sgd"}, None),  # the rule shows ∇L itself: no d to explain
 ])
 def test_playground_says_what_d_is_in_the_update_rule(query, key):
+    """``key``: the optimizer whose caption of d (``OptimizerSpec.d``) the page shows, alone."""
     for lang in ("en", "ko"):
         shown = texts(open_page(PLAYGROUND, surface="rosenbrock", lang=lang, **query))
-        notes = [t(f"pg.d_{name}", lang) for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-                                                       "adam", "adamw")]
-        assert [note for note in notes if note in shown] == ([t(key, lang)] if key else [])
+        notes = [spec.d(lang) for spec in optimizers.OPTIMIZERS.values()]
+        assert [note for note in notes if note in shown] == ([optimizers.get(key).d(lang)] if key else [])
 
 
 def test_playground_switching_language_with_a_broken_formula_keeps_the_new_language():

@@ -3,7 +3,7 @@ r"""Closed forms of the schedules that a library lacks, written out as source co
 The code export (:mod:`lrviz.export.schedule`) needs, for some schedules, the
 rate as a formula in the user's library: optax has no cyclical or time-based
 schedule and its one-cycle and cosine differ from torch's (``OPTAX_VS_TORCH.md``);
-Keras has no cyclical or one-cycle schedule either. :func:`body` writes the
+Keras has no cyclical or one-cycle schedule either. Each form here (:data:`Form`) writes the
 lines that compute ``rate`` from a float array ``t`` (the update index), with
 the numbers filled in, for an array module ``xp`` (``jnp`` or Keras'
 ``ops``; both have ``cos``, ``where``, ``clip``, ``mod``, ``floor`` and
@@ -15,12 +15,13 @@ ReduceLROnPlateau rules as a small Python class. The formulas are torch's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["NEEDS_FORM", "body", "num", "plateau_class"]
+__all__ = ["Form", "cosine", "cyclic", "num", "onecycle", "plateau_class", "time_based"]
 
-NEEDS_FORM = frozenset({"time_based", "cosine", "cyclic", "onecycle"})
+Form = Callable[[float, Mapping[str, Any], str], list[str]]
+"""``form(lr, p, xp)``: lines computing ``rate`` from ``t`` with array module ``xp``."""
 
 
 def num(value: Any) -> str:
@@ -33,19 +34,14 @@ def num(value: Any) -> str:
     return text if any(c in text for c in ".en") else text + ".0"
 
 
-def body(name: str, lr: float, p: Mapping[str, Any], xp: str) -> list[str]:
-    """Lines computing ``rate`` from ``t`` for schedule ``name`` (one of :data:`NEEDS_FORM`)."""
-    return {"time_based": _time_based, "cosine": _cosine, "cyclic": _cyclic, "onecycle": _onecycle}[name](
-        lr, p, xp
-    )
-
-
-def _time_based(lr, p, xp):
+def time_based(lr, p, xp):
+    """Keras' InverseTimeDecay."""
     k = f"{xp}.floor(t / {num(p['decay_steps'])})" if p["staircase"] else f"t / {num(p['decay_steps'])}"
     return [f"rate = {num(lr)} / (1.0 + {num(p['decay_rate'])} * {k})"]
 
 
-def _cosine(lr, p, xp):
+def cosine(lr, p, xp):
+    """torch's CosineAnnealingLR, past T_max too."""
     eta_min, T_max = num(p["eta_min"]), num(p["T_max"])
     return [
         "# torch's closed form for every t: past T_max the rate climbs back to lr (period 2 T_max)",
@@ -53,7 +49,8 @@ def _cosine(lr, p, xp):
     ]
 
 
-def _cyclic(lr, p, xp):
+def cyclic(lr, p, xp):
+    """torch's CyclicLR (the rate only)."""
     base = lr if p["base_lr"] is None else p["base_lr"]
     peak = 4.0 * base if p["max_lr"] is None else p["max_lr"]
     up = p["step_size_up"]
@@ -70,7 +67,8 @@ def _cyclic(lr, p, xp):
     ]
 
 
-def _onecycle(lr, p, xp):
+def onecycle(lr, p, xp):
+    """torch's OneCycleLR, held after total_steps."""
     n, pct = p["total_steps"], p["pct_start"]
     peak = lr if p["max_lr"] is None else p["max_lr"]
     initial = peak / p["div_factor"]

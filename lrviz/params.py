@@ -11,6 +11,9 @@ Numeric parameters (``float``, ``int``, ``floats``) are *traced*: the engine
 passes them to compiled code as arrays, so moving their sliders never
 recompiles. ``bool``, ``choice`` and ``ints`` change the structure of the
 computation and are *static*: each value compiles once.
+
+The arguments every entry point shares are checked by one rule each here:
+:func:`check_rate` (a learning rate) and :func:`check_int` (a step count, a width, ...).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any, Literal
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lrviz.i18n import BilingualError, Text
 
@@ -123,6 +127,29 @@ class ParamSpec:
         allowed = self.describe_range()
         return BilingualError(Text(f"`{self.name}` (={value!r}) must be {allowed.en}.",
                                    f"`{self.name}`에는 {allowed.ko}만 쓸 수 있습니다(받은 값: {value!r})."))
+
+
+def check_rate(value: Any, name: str = "lr", *, or_schedule: bool = False) -> float:
+    """A learning rate as a float: a finite number > 0 (a bool is no rate); ``ValueError`` naming
+    ``name`` otherwise. ``or_schedule`` only words the message for callers that also take a schedule."""
+    try:
+        number = math.nan if isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        alternative = " or a schedule" if or_schedule else ""
+        raise ValueError(f"`{name}` (={value!r}) must be a finite number > 0{alternative}.")
+    return number
+
+
+def check_int(name: str, value: Any, lo: int = 1, hi: int | None = None) -> int:
+    """``value`` as an int from ``lo`` to ``hi`` (no upper bound: None): a Python or NumPy integer,
+    not a bool and not a float; ``ValueError`` naming ``name`` otherwise."""
+    whole = not isinstance(value, bool) and isinstance(value, int | np.integer)
+    if not (whole and lo <= value and (hi is None or value <= hi)):
+        allowed = f">= {lo}" if hi is None else f"from {lo} to {hi}"
+        raise ValueError(f"`{name}` (={value!r}) must be an integer {allowed}.")
+    return int(value)
 
 
 def _finite_float(value: Any) -> float:

@@ -45,7 +45,9 @@ import numpy as np
 
 from lrviz import optimizers, schedules
 from lrviz.engine import devices, diagnostics
+from lrviz.engine.devices import bucket
 from lrviz.engine.diagnostics import Curvature, Status
+from lrviz.params import check_int, check_rate
 from lrviz.surfaces import Surface, get
 
 __all__ = ["Sweep", "Trajectory", "run", "sweep", "trace_count"]
@@ -219,13 +221,6 @@ def _sweep_compiled(program, n_steps, lrs, opt_params, sched_params, starts, noi
     return jax.vmap(one)(lrs, starts)
 
 
-def _bucket(n: int, buckets: Sequence[int], what: str) -> int:
-    for size in buckets:
-        if n <= size:
-            return size
-    raise ValueError(f"`{what}` (={n}) must be at most {buckets[-1]}.")
-
-
 def _prepare(
     surface: Surface | str,
     optimizer: str,
@@ -239,8 +234,7 @@ def _prepare(
 ) -> tuple[Surface, _Program, dict, dict]:
     """Validate every argument once, at the edge, and split traced from static."""
     surface = get(surface) if isinstance(surface, str) else surface
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"`steps` (={steps!r}) must be a positive integer.")
+    check_int("steps", steps)
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"`noise` (={noise!r}) must be a number >= 0.")
     if clip_norm is not None and not (np.isfinite(clip_norm) and clip_norm > 0):
@@ -255,7 +249,7 @@ def _prepare(
         optimizer_static=opt_static,
         schedule=schedule,
         schedule_static=sched_static,
-        steps=_bucket(int(steps), _STEP_BUCKETS, "steps"),
+        steps=bucket(int(steps), _STEP_BUCKETS, "`steps`"),
         noisy=noise > 0,
         clipped=clip_norm is not None,
     )
@@ -267,12 +261,6 @@ def _traced(start: np.ndarray, noise: float, clip_norm: float | None, seed: int)
     """The per-call arguments of the compiled programs, as device arrays."""
     clip = np.inf if clip_norm is None else clip_norm
     return jnp.asarray(start, jnp.float32), jnp.float32(noise), jnp.float32(clip), jnp.int32(seed)
-
-
-def _check_lr(lr: float) -> float:
-    if isinstance(lr, bool) or not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"`lr` (={lr!r}) must be a positive number.")
-    return float(lr)
 
 
 def _start(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
@@ -300,7 +288,7 @@ def run(
 
     Raises ``ValueError`` for invalid arguments (never for a diverging run).
     """
-    lr = _check_lr(lr)
+    lr = check_rate(lr)
     surface, program, opt_p, sched_p = _prepare(
         surface, optimizer, lr, steps, schedule, schedule_params, optimizer_params, noise, clip_norm
     )
@@ -364,7 +352,7 @@ def sweep(
     if len(lrs) not in (1, n) or len(starts) not in (1, n):
         raise ValueError(f"`lrs` ({len(lrs)}) and `starts` ({len(starts)}) must have the same length.")
     lrs, starts = np.broadcast_to(lrs, (n,)), np.broadcast_to(starts, (n, surface.dim))
-    rows = _bucket(n, _ROW_BUCKETS, "number of runs")
+    rows = bucket(n, _ROW_BUCKETS, "the number of runs")
     pad = rows - n
     # Padded rows repeat the last run. A large sweep is spread over the CPU cores (lrviz.engine.devices).
     row_lrs, row_starts = (np.pad(lrs, (0, pad), mode="edge").astype(np.float32),

@@ -44,6 +44,7 @@ import numpy as np
 from lrviz import optimizers, schedules
 from lrviz.engine import devices
 from lrviz.nn.datasets import Dataset
+from lrviz.params import check_int
 
 __all__ = ["Setup", "Shape", "Training", "accuracy", "forward", "init", "loss", "predict", "train"]
 
@@ -163,27 +164,21 @@ class Setup:
     evals: int  # evaluations of the whole sets after every steps // evals updates (plus one at 0)
 
 
-def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not lo <= value <= hi:
-        raise ValueError(f"`{name}` (={value!r}) must be an integer from {lo} to {hi}.")
-    return int(value)
-
-
 def prepare(
     data: Dataset, *, width: int, depth: int, optimizer: str, optimizer_params: Mapping[str, Any] | None,
     schedule: str, schedule_params: Mapping[str, Any] | None, batch: int, steps: int, evals: int, lr: float,
 ) -> tuple[Setup, dict, dict]:
     """Validate at the edge; (setup, traced optimizer params, traced schedule params)."""
     n_train = len(data.y_train)
-    width = _check_int("width", width, 1, MAX_WIDTH)
-    shape = Shape(data.dim, width, _check_int("depth", depth, 1, MAX_DEPTH), data.n_classes)
-    batch = _check_int("batch", batch, 1, n_train)
-    steps = _check_int("steps", steps, 1, 100_000)
-    evals = _check_int("evals", evals, 1, steps)
+    width = check_int("width", width, 1, MAX_WIDTH)
+    shape = Shape(data.dim, width, check_int("depth", depth, 1, MAX_DEPTH), data.n_classes)
+    batch = check_int("batch", batch, 1, n_train)
+    steps = check_int("steps", steps, 1, 100_000)
+    evals = check_int("evals", evals, 1, steps)
     if steps % evals:
         raise ValueError(f"`evals` (={evals}) must divide `steps` (={steps}).")
-    if schedule == "plateau":
-        raise ValueError("`schedule` (='plateau') is not available here: it needs a loss per epoch.")
+    if schedules.get(schedule).needs_loss:
+        raise ValueError(f"`schedule` (={schedule!r}) is not available here: it needs a loss per epoch.")
     opt_spec, sched_spec = optimizers.get(optimizer), schedules.get(schedule)
     opt_traced, opt_static = opt_spec.split(opt_spec.resolve(optimizer_params, lr))
     sched_traced, sched_static = sched_spec.split(sched_spec.resolve(schedule_params, lr))
@@ -345,10 +340,7 @@ def train(
 
 def bucket(n: int) -> int:
     """The padded number of rows for ``n`` runs."""
-    for size in _ROW_BUCKETS:
-        if n <= size:
-            return size
-    raise ValueError(f"the number of runs (={n}) must be at most {_ROW_BUCKETS[-1]}.")
+    return devices.bucket(n, _ROW_BUCKETS, "the number of runs")
 
 
 def device_arrays(data: Dataset) -> tuple[jax.Array, ...]:

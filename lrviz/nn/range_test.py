@@ -48,6 +48,7 @@ from lrviz.engine import devices
 from lrviz.i18n import Text
 from lrviz.nn import mlp
 from lrviz.nn.datasets import Dataset
+from lrviz.params import check_int
 
 __all__ = ["RULES", "RangeTest", "minimum", "range_test", "slide", "steep", "steepest_gradient", "suggest",
            "valley"]
@@ -55,10 +56,6 @@ __all__ = ["RULES", "RangeTest", "minimum", "range_test", "slide", "steep", "ste
 BETA = 0.98
 STOP_FACTOR = 4.0
 _BATCH_BUCKETS = (64, 128, 256, 512, 1024)  # compiled lengths: other batch counts reuse them
-
-
-def _bucket(batches: int) -> int:
-    return next(size for size in _BATCH_BUCKETS if batches <= size)
 
 
 # -- the rules ---------------------------------------------------------------------------------
@@ -264,8 +261,7 @@ def range_test(
     """
     if not (np.isfinite(lr_min) and np.isfinite(lr_max) and 0 < lr_min < lr_max):
         raise ValueError(f"`lr_min` (={lr_min!r}) and `lr_max` (={lr_max!r}) must satisfy 0 < min < max.")
-    if isinstance(batches, bool) or not isinstance(batches, int | np.integer) or not 2 <= batches <= 1000:
-        raise ValueError(f"`batches` (={batches!r}) must be an integer from 2 to 1000.")
+    batches = check_int("batches", batches, 2, 1000)
     if not stop_factor > 1:
         raise ValueError(f"`stop_factor` (={stop_factor!r}) must be greater than 1.")
     seeds = np.asarray(seeds)
@@ -273,8 +269,8 @@ def range_test(
         raise ValueError(f"`seeds` (={seeds!r}) must be a non-empty list of integers >= 0.")
     setup, opt_p, _ = mlp.prepare(
         data, width=width, depth=depth, optimizer=optimizer, optimizer_params=optimizer_params,
-        schedule="constant", schedule_params=None, batch=batch, steps=_bucket(int(batches)), evals=1,
-        lr=float(lr_max),
+        schedule="constant", schedule_params=None, batch=batch, evals=1, lr=float(lr_max),
+        steps=devices.bucket(batches, _BATCH_BUCKETS, "`batches`"),
     )
     rows = np.minimum(np.arange(mlp.bucket(len(seeds))), len(seeds) - 1)
     params0, orders = devices.spread(mlp.starts(setup, len(data.y_train), seeds[rows]))

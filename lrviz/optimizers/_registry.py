@@ -25,7 +25,6 @@ in words, and its code in PyTorch, Keras and optax (:mod:`~lrviz.optimizers._cod
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +37,7 @@ from lrviz.optimizers import _limits
 from lrviz.optimizers._code import EPS_INSIDE, NO_LR_DECAY, Arg, Code, KerasCall, Note, OptaxCall, TorchCall
 from lrviz.optimizers._limits import Limit, LimitRule
 from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
-from lrviz.params import ParamSpec, Spec
+from lrviz.params import ParamSpec, Spec, check_rate
 
 Params = Mapping[str, Any]
 
@@ -490,10 +489,4 @@ def _check_lr(lr: Any) -> float:
     """A number for ``Spec.resolve``'s rules: ``lr`` itself, or 1.0 for a schedule or a traced rate."""
     if callable(lr) or isinstance(lr, jax.core.Tracer):
         return 1.0
-    try:
-        value = math.nan if isinstance(lr, bool) else float(lr)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not 0 < value < math.inf:
-        raise ValueError(f"`lr` (={lr!r}) must be a positive finite number or a schedule.")
-    return value
+    return check_rate(lr, or_schedule=True)

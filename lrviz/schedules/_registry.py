@@ -37,7 +37,6 @@ References:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -46,7 +45,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lrviz.i18n import BilingualError, Text
-from lrviz.params import ParamSpec, Spec
+from lrviz.params import ParamSpec, Spec, check_int, check_rate
 from lrviz.schedules._plateau import PLATEAU_PARAMS, Plateau, PlateauState, replay
 
 __all__ = ["SCHEDULES", "Plateau", "PlateauState", "ScheduleSpec", "get", "make", "plateau_rates"]
@@ -558,23 +557,13 @@ def get(name: str) -> ScheduleSpec:
         raise ValueError(f"Unknown schedule {name!r}; choose one of: {', '.join(SCHEDULES)}.") from None
 
 
-def _check_lr(lr: Any) -> float:
-    try:
-        value = float(lr)
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(lr, bool) or not (math.isfinite(value) and value > 0):
-        raise ValueError(f"`lr` (={lr!r}) must be a finite number > 0.")
-    return value
-
-
 def make(name: str, lr: float, **params: Any) -> Callable[[Any], jnp.ndarray] | Plateau:
     """``schedule(t)`` for schedule ``name`` at base rate ``lr``; a :class:`Plateau` for ``plateau``.
 
     Every parameter is checked here; a bad one raises ``ValueError`` naming it.
     """
     spec = get(name)
-    lr = _check_lr(lr)
+    lr = check_rate(lr)
     p = spec.resolve(params, lr)
     if spec.fn is None:
         return Plateau(lr, p)
@@ -603,8 +592,7 @@ def for_steps(name: str, steps: int) -> ScheduleSpec:
     every check stay as they are, and at 100 steps the spec is the registry's own.
     """
     spec = get(name)
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"`steps` (={steps!r}) must be an integer >= 1.")
+    steps = check_int("steps", steps)
 
     def fit(p: ParamSpec, d: int) -> int:
         return int(min(max(round(d * steps / DEMO_STEPS), p.lo), p.hi))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import jax
 import optax
@@ -283,22 +283,26 @@ _TORCH_SGD = {"momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_deca
 _TORCH_ADAM = {"betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
 
 
-def _sgd_code(*, nesterov: bool) -> Code:
-    look_ahead = Arg("nesterov", value=True) if nesterov else Arg("nesterov", "nesterov", when="set")
+def _sgd_code(*, nesterov: Literal["switch", "always", "never"], dampening: bool) -> Code:
+    """torch's SGD in the three libraries: ``nesterov`` a parameter (``switch``), implied or absent;
+    ``dampening`` whether the optimizer has that parameter (Keras and optax lack it)."""
+    look_ahead = {"switch": (Arg("nesterov", "nesterov", when="set"),),
+                  "always": (Arg("nesterov", value=True),), "never": ()}[nesterov]
+    no_dampening = (
+        (Note(("# Keras' SGD has no dampening (torch: dampening={dampening}).",), "dampening"),),
+        (Note(("# optax.sgd has no dampening (torch: {dampening}); lrviz writes that",
+               "# momentum buffer by hand (lrviz.optimizers)."), "dampening"),),
+    ) if dampening else ((), ())
     return Code(
-        torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov else {}),
+        torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov == "always" else {}),
         keras=KerasCall(
-            "SGD", (Arg("momentum", "momentum", when="set"), look_ahead),
+            "SGD", (Arg("momentum", "momentum", when="set"), *look_ahead),
             (Note(("# Keras keeps the rate inside the momentum buffer: torch's numbers while the rate",
                    "# stays constant, slightly different where the schedule changes it."), "momentum"),
-             Note(("# Keras' SGD has no dampening (torch: dampening={dampening}).",), "dampening")),
+             *no_dampening[0]),
             decay_is_l2_without_momentum=True,
         ),
-        optax=OptaxCall(
-            "optax.sgd", (Arg("momentum", "momentum", when="set"), look_ahead),
-            (Note(("# optax.sgd has no dampening (torch: {dampening}); lrviz writes that",
-                   "# momentum buffer by hand (lrviz.optimizers)."), "dampening"),),
-        ),
+        optax=OptaxCall("optax.sgd", (Arg("momentum", "momentum", when="set"), *look_ahead), no_dampening[1]),
     )
 
 
@@ -327,7 +331,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",
             (_momentum(0.0), _DAMPENING, _NESTEROV, _weight_decay(0.0)),
             check=_check_sgd, direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_SGD, d_given=_sgd_d,
-            code=_sgd_code(nesterov=False),
+            code=_sgd_code(nesterov="switch", dampening=True),
         ),
         OptimizerSpec(
             "momentum", Text("SGD with momentum", "모멘텀 SGD"),
@@ -335,7 +339,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                  "좁은 골짜기와 작은 굴곡을 관성으로 지나갑니다. 실전 SGD의 기본 선택입니다."),
             r"b_1 = g_1,\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\qquad \theta_{t+1} = \theta_t - \eta_t b_t",
             (_momentum(0.9), _DAMPENING, _weight_decay(0.0)),
-            direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_MOMENTUM, code=_sgd_code(nesterov=False),
+            direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_MOMENTUM,
+            code=_sgd_code(nesterov="never", dampening=True),
         ),
         OptimizerSpec(
             "nesterov", Text("Nesterov momentum", "Nesterov 모멘텀"),
@@ -344,7 +349,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"b_t = \mu b_{t-1} + g_t\ (b_1 = g_1),\qquad \theta_{t+1} = \theta_t - \eta_t (g_t + \mu b_t)",
             (_momentum(0.9, positive=True), _weight_decay(0.0)),
             direction=_nesterov_direction, limit=_limits.nesterov, d=_D_NESTEROV,
-            code=_sgd_code(nesterov=True),
+            code=_sgd_code(nesterov="always", dampening=False),
         ),
         OptimizerSpec(
             "adagrad", Text("Adagrad", "Adagrad"),

@@ -222,12 +222,3 @@ def test_optax_onecycle_is_not_optax_s_own():
 
 def test_libraries_are_the_three_promised():
     assert LIBRARIES == ("pytorch", "keras", "optax")
-
-
-def test_every_schedule_has_its_own_writers_and_no_other():
-    """One entry per schedule id: a new schedule cannot fall through to another's code."""
-    from lrviz.export._writers import WRITERS
-
-    assert list(WRITERS) == list(schedules.SCHEDULES)
-    for writers in WRITERS.values():
-        assert all(callable(w) for w in writers)

@@ -123,25 +123,6 @@ def test_adamw_default_weight_decay_is_torchs():
     assert OPTIMIZERS["adamw"].param("weight_decay").default == 1e-2
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
-@pytest.mark.parametrize("name", OPTIMIZERS)
-def test_metadata_complete_in_both_languages(name):
-    spec = OPTIMIZERS[name]
-    assert isinstance(spec, OptimizerSpec) and spec.name == name and callable(spec.direction)
-    assert spec.title.en and spec.title.ko and spec.latex.strip()
-    assert spec.summary.en and _has_hangul(spec.summary.ko)
-    for p in spec.params:
-        assert p.label.en and _has_hangul(p.label.ko), p.name
-        assert p.help.en and _has_hangul(p.help.ko), p.name
-        if p.log:
-            assert p.lo is not None and (p.lo > 0 or p.lo_open), p.name
-        if p.traced:
-            assert p.lo is not None and p.hi is not None, p.name
-
-
 def _problem():
     theta = {"w": jnp.array([1.0, -2.0]), "b": jnp.array(0.5)}
     grad = jax.grad(lambda t: jnp.sum(t["w"] ** 2) + 3 * t["b"] ** 2)

@@ -18,8 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.params import Spec
-from lrviz.schedules import SCHEDULES, Plateau, PlateauState, ScheduleSpec, make, plateau_rates
+from lrviz.schedules import SCHEDULES, Plateau, PlateauState, make, plateau_rates
 
 IDS = [
     "constant", "step", "multistep", "exponential", "time_based", "linear", "polynomial",
@@ -43,21 +42,6 @@ def close(actual, expected, rtol=2e-6, atol=1e-9):
 
 def test_registry_ids_in_display_order():
     assert list(SCHEDULES) == IDS
-
-
-@pytest.mark.parametrize("name", IDS)
-def test_metadata_is_complete_in_both_languages(name):
-    spec = SCHEDULES[name]
-    assert isinstance(spec, ScheduleSpec) and isinstance(spec, Spec) and spec.name == name
-    for text in (spec.title, spec.summary):
-        assert text.en.strip() and text.ko.strip()
-    assert spec.latex.strip()
-    assert spec.params or name == "constant"
-    for param in spec.params:
-        for text in (param.label, param.help):
-            assert text.en.strip() and text.ko.strip(), (name, param.name)
-    assert spec.resolve({}, 0.1) == spec.defaults()  # defaults pass their own checks
-    assert (spec.fn is None) == spec.needs_loss == (name == "plateau")
 
 
 @pytest.mark.parametrize("name", CLOSED)

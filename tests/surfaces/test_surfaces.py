@@ -39,18 +39,6 @@ def test_declared_minima_have_zero_gradient_and_the_listed_values(surface):
 
 
 @pytest.mark.parametrize("surface", ALL, ids=IDS)
-def test_structure_start_and_texts(surface):
-    box = surface.bounds
-    assert box.shape == (surface.dim, 2) and np.all(box[:, 0] < box[:, 1])
-    assert len(surface.start) == surface.dim
-    assert np.all((box[:, 0] <= surface.start) & (surface.start <= box[:, 1]))
-    assert surface.minima and surface.n_global >= 1
-    for text in (surface.title, surface.lesson):
-        assert text.en.strip() and text.ko.strip()
-    assert surface.latex.strip()
-
-
-@pytest.mark.parametrize("surface", ALL, ids=IDS)
 def test_numpy_and_jax_formulas_agree(surface):
     axes = [np.linspace(lo, hi, 7) for lo, hi in surface.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, surface.dim)

@@ -68,7 +68,7 @@ class Config:
     lr_max: float = link.number(10.0, *LR, always=True)
     batches: int = link.whole(200, *BATCHES, always=True)
     seeds: int = link.whole(5, *SEEDS, always=True)
-    steps: int = link.custom(300, _steps, always=True)
+    steps: int = link.custom(300, _steps, always=True, bounds=STEPS, cast=int)  # a multiple of EVALS
     rates: int = link.whole(32, *RATES, always=True)
     schedule: str = link.choice("constant", SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()  # those that differ from for_steps' defaults

@@ -21,6 +21,7 @@ from lrviz import optimizers, schedules
 from lrviz.app.finder import figures
 from lrviz.app.finder import state as finder_links
 from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, Config
+from lrviz.app.kit import link
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import checked, params_form, presentation, schedule_picker, seed_params
@@ -79,117 +80,55 @@ def _at_default(spec: ParamSpec, value: Any) -> bool:
         return False
 
 
+def _number(container, name: str, lang: str, step: float | None, **kw: Any) -> float:
+    """The number input of the config's field ``name``: its label ``finder.<name>``, its range
+    from the field's declaration, its value in the widget keyed by the field."""
+    lo, hi = link.bounds(Config, name)
+    return container.number_input(t(f"finder.{name}", lang), lo, hi, key=PAGE.key(name), step=step, **kw)
+
+
+def _help(name: str, lang: str) -> dict[str, str]:
+    return dict(help=t(f"finder.{name}_help", lang))
+
+
 def sidebar(lang: str) -> tuple[Config, list[str]]:
     """Data set, model, optimizer, range test and training budget; (config, error messages)."""
     side, state = st.sidebar, st.session_state
     side.header(t("finder.setup", lang))
-    data = side.selectbox(
-        t("finder.data", lang),
-        list(datasets.DATASETS),
-        key=f"{K}data",
-        format_func=lambda n: datasets.DATASETS[n].title(lang),
-    )
+    data = side.selectbox(t("finder.data", lang), list(datasets.DATASETS), key=PAGE.key("data"),
+                          format_func=lambda n: datasets.DATASETS[n].title(lang))
     side.caption(datasets.DATASETS[data].summary(lang))
     left, right = side.columns(2)
-    width = left.number_input(
-        t("finder.width", lang),
-        *finder_links.WIDTH,
-        key=f"{K}width",
-        step=4,
-        help=t("finder.width_help", lang),
-    )
-    depth = right.number_input(
-        t("finder.depth", lang),
-        *finder_links.DEPTH,
-        key=f"{K}depth",
-        step=1,
-        help=t("finder.depth_help", lang),
-    )
-    optimizer = side.selectbox(
-        t("finder.optimizer", lang),
-        list(optimizers.OPTIMIZERS),
-        key=f"{K}optimizer",
-        format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang),
-    )
+    _number(left, "width", lang, 4, **_help("width", lang))
+    _number(right, "depth", lang, 1, **_help("depth", lang))
+    optimizer = side.selectbox(t("finder.optimizer", lang), list(optimizers.OPTIMIZERS),
+                               key=PAGE.key("optimizer"),
+                               format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
     spec = optimizers.OPTIMIZERS[optimizer]
     with side.expander(t("finder.optimizer_settings", lang)):
         st.caption(spec.summary(lang))
         raw = params_form(spec, _opt_prefix(optimizer), lang)
-    batch = side.number_input(
-        t("finder.batch", lang),
-        *finder_links.BATCH,
-        key=f"{K}batch",
-        step=8,
-        help=t("finder.batch_help", lang),
-    )
+    _number(side, "batch", lang, 8, **_help("batch", lang))
 
     side.subheader(t("finder.range_settings", lang))
     left, right = side.columns(2)
-    lr_min = left.number_input(
-        t("finder.lr_min", lang), *finder_links.LR, key=f"{K}lr_min", format="%.2g", step=None
-    )
-    lr_max = right.number_input(
-        t("finder.lr_max", lang), *finder_links.LR, key=f"{K}lr_max", format="%.2g", step=None
-    )
+    _number(left, "lr_min", lang, None, format="%.2g")
+    _number(right, "lr_max", lang, None, format="%.2g")
     left, right = side.columns(2)
-    batches = left.number_input(
-        t("finder.batches", lang),
-        *finder_links.BATCHES,
-        key=f"{K}batches",
-        step=10,
-        help=t("finder.batches_help", lang),
-    )
-    seeds = right.number_input(
-        t("finder.seeds", lang),
-        *finder_links.SEEDS,
-        key=f"{K}seeds",
-        step=1,
-        help=t("finder.seeds_help", lang),
-    )
+    _number(left, "batches", lang, 10, **_help("batches", lang))
+    _number(right, "seeds", lang, 1, **_help("seeds", lang))
     side.subheader(t("finder.train_settings", lang))
     left, right = side.columns(2)
-    steps = left.number_input(
-        t("finder.steps", lang),
-        *finder_links.STEPS,
-        key=f"{K}steps",
-        step=EVALS * 5,
-        help=t("finder.steps_help", lang),
-        on_change=_refit_horizons,
-    )
-    rates = right.number_input(
-        t("finder.rates", lang),
-        *finder_links.RATES,
-        key=f"{K}rates",
-        step=4,
-        help=t("finder.rates_help", lang),
-    )
+    steps = _number(left, "steps", lang, EVALS * 5, on_change=_refit_horizons, **_help("steps", lang))
+    _number(right, "rates", lang, 4, **_help("rates", lang))
     state[FITTED] = int(steps)  # what _refit_horizons moves from when the budget changes
     schedule, sched_raw = schedule_picker(
-        lang, f"{K}schedule", _sched_prefix, side, exclude=NOT_OFFERED, steps=int(steps)
+        lang, PAGE.key("schedule"), _sched_prefix, side, exclude=NOT_OFFERED, steps=int(steps)
     )
     side.caption(t("finder.schedule_note", lang))
-    big = presentation(lang, f"{K}big", side)
+    presentation(lang, PAGE.key("big"), side)
 
-    config = Config(
-        data=data,
-        width=int(width),
-        depth=int(depth),
-        optimizer=optimizer,
-        batch=int(batch),
-        lr_min=float(lr_min),
-        lr_max=float(lr_max),
-        batches=int(batches),
-        seeds=int(seeds),
-        steps=int(steps),
-        rates=int(rates),
-        schedule=schedule,
-        view=state.get(f"{K}view") or "range",
-        check=bool(state.get(f"{K}check")),
-        search=bool(state.get(f"{K}search")),
-        general=bool(state.get(f"{K}general")),
-        big=bool(big),
-        lang=lang,
-    )
+    config = link.from_widgets(Config, lambda name: state.get(PAGE.key(name)), lang=lang)
     errors = [t(key, lang, **values) for key, values in finder_links.problems(config)]
     if config.steps % EVALS:
         errors.append(t("finder.error.steps", lang, steps=config.steps, every=EVALS))

@@ -36,11 +36,15 @@ class Link(NamedTuple):
     widget: bool = True  # seeded into the page's widget keyed by the field's name
     key: str | None = None  # the query key, where it is not the field's name
     show: Callable[[Any], str] = format_value  # the value as the link writes it
+    bounds: tuple[float, float] | None = None  # a number's range, for its widget too
+    cast: Callable[[Any], Any] | None = None  # a widget's value as the field holds it (int, float, bool)
 
 
 def _field(default: Any, read: Reader, always: bool, widget: bool, key: str | None,
-           show: Callable[[Any], str] = format_value) -> Any:
-    return dataclasses.field(default=default, metadata={_LINK: Link(read, always, widget, key, show)})
+           show: Callable[[Any], str] = format_value, bounds: tuple[float, float] | None = None,
+           cast: Callable[[Any], Any] | None = None) -> Any:
+    return dataclasses.field(default=default,
+                             metadata={_LINK: Link(read, always, widget, key, show, bounds, cast)})
 
 
 def choice(default: str, options: Collection[str], *, always: bool = False, widget: bool = True,
@@ -52,24 +56,29 @@ def choice(default: str, options: Collection[str], *, always: bool = False, widg
 def number(default: float | None, lo: float, hi: float, *, always: bool = False, widget: bool = True,
            key: str | None = None) -> Any:
     """A finite float in ``[lo, hi]``."""
-    return _field(default, lambda r, k, d: r.number(k, lo, hi, d), always, widget, key)
+    return _field(default, lambda r, k, d: r.number(k, lo, hi, d), always, widget, key, bounds=(lo, hi),
+                  cast=float)
 
 
 def whole(default: int, lo: int, hi: int, *, always: bool = False, widget: bool = True,
           key: str | None = None) -> Any:
     """An integer in ``[lo, hi]``."""
-    return _field(default, lambda r, k, d: r.whole(k, lo, hi, d), always, widget, key)
+    return _field(default, lambda r, k, d: r.whole(k, lo, hi, d), always, widget, key, bounds=(lo, hi),
+                  cast=int)
 
 
 def flag(default: bool, *, always: bool = False, widget: bool = True, key: str | None = None) -> Any:
     """1 or 0."""
-    return _field(default, lambda r, k, d: r.flag(k, d), always, widget, key)
+    return _field(default, lambda r, k, d: r.flag(k, d), always, widget, key, cast=bool)
 
 
 def custom(default: Any, read: Callable[[str], Any], *, allowed: str = "", always: bool = False,
-           widget: bool = True, key: str | None = None, show: Callable[[Any], str] = format_value) -> Any:
-    """A field whose text ``read(text)`` turns into a value, or None to refuse it; ``show`` writes it."""
-    return _field(default, lambda r, k, d: r.get(k, read, d, allowed), always, widget, key, show)
+           widget: bool = True, key: str | None = None, show: Callable[[Any], str] = format_value,
+           bounds: tuple[float, float] | None = None, cast: Callable[[Any], Any] | None = None) -> Any:
+    """A field whose text ``read(text)`` turns into a value, or None to refuse it; ``show`` writes it;
+    ``bounds`` and ``cast`` as for a number, where its widget is one."""
+    return _field(default, lambda r, k, d: r.get(k, read, d, allowed), always, widget, key, show,
+                  bounds, cast)
 
 
 def language() -> Any:
@@ -106,6 +115,25 @@ def write_params(query: dict[str, str], prefix: str, params: tuple[tuple[str, An
     """Hyper-parameters into ``query`` as ``<prefix>.<name>`` keys (``o.momentum=0.8``)."""
     for name, value in params:
         query[f"{prefix}.{name}"] = format_value(value)
+
+
+def bounds(config_type: type, name: str) -> tuple[float, float]:
+    """The range a declared number field accepts (its widget's min and max)."""
+    spec = dict(declared(config_type))[name]
+    if spec.bounds is None:
+        raise ValueError(f"`{name}` of {config_type.__name__} is not a declared number.")
+    return spec.bounds
+
+
+def from_widgets(config_type: type, value_of: Callable[[str], Any], **given: Any) -> Any:
+    """A config whose declared widget fields take ``value_of(name)`` (the widget's value, cast to
+    the field's type; None, an unset widget, keeps the default) and whose other fields take
+    ``given`` or their defaults."""
+    values = {}
+    for name, spec in declared(config_type):
+        if spec.widget and name not in given and (value := value_of(name)) is not None:
+            values[name] = spec.cast(value) if spec.cast is not None else value
+    return config_type(**values, **given)
 
 
 def widget_values(config: Any) -> dict[str, Any]:

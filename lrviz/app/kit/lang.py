@@ -7,8 +7,7 @@ import contextlib
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from lrviz.app.kit.strings import t
-from lrviz.i18n import DEFAULT_LANG, LANGS, Lang, parse_lang
+from lrviz.i18n import DEFAULT_LANG, LANGS, Lang, parse_lang, t
 
 _KEY = "lang"
 _NAMES = {"en": "English", "ko": "한국어"}

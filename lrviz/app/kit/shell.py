@@ -19,8 +19,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from lrviz.app.kit.lang import current
 from lrviz.app.kit.query import Note
-from lrviz.app.kit.strings import t
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 
 C = TypeVar("C")
 

@@ -17,11 +17,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape, playback
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure, stacked
 from lrviz.app.playground.verdict import number
 from lrviz.engine import Sweep, Trajectory
 from lrviz.engine.diagnostics import Limit
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 # Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.

@@ -5,13 +5,12 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
 from lrviz.app.playground.figures import CLICK_GRID
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 from lrviz.surfaces import ExpressionError, Surface
 
 

@@ -16,7 +16,6 @@ import streamlit as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
     params_form,
@@ -29,6 +28,7 @@ from lrviz.app.playground import figures, verdict
 from lrviz.app.playground import state as links
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
+from lrviz.i18n import t
 
 
 def _seed(config: Config) -> None:

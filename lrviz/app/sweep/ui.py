@@ -17,7 +17,6 @@ import streamlit as st
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
     params_form,
@@ -34,7 +33,7 @@ from lrviz.app.sweep import figures
 from lrviz.app.sweep import state as sweep_state
 from lrviz.app.sweep.state import Config
 from lrviz.engine import diagnostics
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 
 EARLY = 0.95  # runs diverging below this share of the critical rate get a sentence on why
 

@@ -12,10 +12,10 @@ import pytest
 from lrviz import engine, surfaces
 from lrviz.app.kit import landscape, playback
 from lrviz.app.kit.landscape import log_colours
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import figures as playground
 from lrviz.app.playground.verdict import number
 from lrviz.engine.diagnostics import stability_limit
+from lrviz.i18n import t
 from lrviz.surfaces import SURFACES, get
 
 

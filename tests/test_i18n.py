@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from lrviz.app.kit.strings import LOCALES, t, table
+from lrviz.i18n import LOCALES, t, table
 
 
 def test_both_languages_have_the_same_files():

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, get_args
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -56,15 +57,16 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+@dataclass(frozen=True, init=False)
 class Key:
     """A string of the locale files, named by its key and, if it has placeholders, their values.
 
-    ``Key("surface.quadratic.lesson", a=2.0)("ko")`` is :func:`t` of that key in Korean. A value
-    that is itself a :class:`Key` is read in the same language. Keys compare, hash and pickle by
-    their name and values.
+    ``Key("surface.quadratic.lesson", a=2.0, limit=1.0)("ko")`` is :func:`t` of that key in
+    Korean. A value that is itself a :class:`Key` is read in the same language.
     """
 
-    __slots__ = ("key", "values")
+    key: str
+    values: tuple[tuple[str, Any], ...]
 
     def __init__(self, key: str, /, **values: Any) -> None:
         object.__setattr__(self, "key", key)
@@ -74,37 +76,6 @@ class Key:
         """The text in ``lang``; English for a language we do not have."""
         values = {name: v(lang) if isinstance(v, Key) else v for name, v in self.values}
         return t(self.key, lang, **values)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"a Key is immutable (setting {name!r})")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Key) and (self.key, self.values) == (other.key, other.values)
-
-    def __hash__(self) -> int:
-        return hash((self.key, self.values))
-
-    def __repr__(self) -> str:
-        values = "".join(f", {name}={v!r}" for name, v in self.values)
-        return f"Key({self.key!r}{values})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _key, (self.key, self.values)
-
-
-def _key(key: str, values: tuple[tuple[str, Any], ...]) -> Key:
-    return Key(key, **dict(values))
-
-
-class Text(NamedTuple):
-    """A string in both languages: ``Text(en="learning rate", ko="학습률")``."""
-
-    en: str
-    ko: str
-
-    def __call__(self, lang: str) -> str:
-        """The text in ``lang``; English for a language we do not have."""
-        return self.ko if lang == "ko" else self.en
 
 
 class BilingualError(ValueError):

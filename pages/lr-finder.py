@@ -3,23 +3,16 @@
 import streamlit as st
 
 from lrviz.app.finder import ui as fu
-from lrviz.app.finder.state import DEFAULT
 from lrviz.app.kit import shell
 from lrviz.app.kit.strings import t
 
 lang = shell.page()
-first = fu.load()
-if first is not None:
-    shell.show_notes(first.notes, lang)
+fu.PAGE.open(lang)
 
 st.title(t("finder.title", lang))
 st.caption(t("finder.intro", lang))
 config, errors = fu.sidebar(lang)
-for message in errors:
-    st.error(message)
-if errors:
-    config = st.session_state.get(fu.LAST_VALID, DEFAULT)
-st.session_state[fu.LAST_VALID] = config
+config = fu.PAGE.settle(config, errors, lang)
 
 view = fu.view_control(lang)
 SECTIONS = {
@@ -29,4 +22,4 @@ SECTIONS = {
     "general": fu.show_general,
 }
 SECTIONS[view](config, lang)
-fu.write_url(config)
+fu.PAGE.publish(config)

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from lrviz import optimizers, schedules
+from lrviz.app.kit import link
 from lrviz.app.kit.query import MAX_SHOWN, Note, QueryReader, format_value, whole
-from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
+from lrviz.i18n import Lang
 from lrviz.nn import datasets
 
 View = Literal["range", "check", "search", "general"]
@@ -47,28 +48,36 @@ EVALS = 10  # points on the training curves
 SCHEDULES = tuple(name for name, spec in schedules.SCHEDULES.items() if not spec.needs_loss)
 
 
+def _steps(text: str) -> int | None:
+    value = whole(text, *STEPS)
+    return value if value is not None and value % EVALS == 0 else None
+
+
 @dataclass(frozen=True)
-class FinderConfig:
-    data: str = "moons"
-    width: int = 32
-    depth: int = 2
-    optimizer: str = "sgd"
+class Config:
+    """What the LR finder shows. Every plain field is always in the link, so a link survives a
+    change of defaults; the hyper-parameters are read by :func:`parse` at ``lr_max``."""
+
+    data: str = link.choice("moons", datasets.DATASETS, always=True)
+    width: int = link.whole(32, *WIDTH, always=True)
+    depth: int = link.whole(2, *DEPTH, always=True)
+    optimizer: str = link.choice("sgd", optimizers.OPTIMIZERS, always=True)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
-    batch: int = 64
-    lr_min: float = 1e-4
-    lr_max: float = 10.0
-    batches: int = 200
-    seeds: int = 5
-    steps: int = 300
-    rates: int = 32
-    schedule: str = "constant"
+    batch: int = link.whole(64, *BATCH, always=True)
+    lr_min: float = link.number(1e-4, *LR, always=True)
+    lr_max: float = link.number(10.0, *LR, always=True)
+    batches: int = link.whole(200, *BATCHES, always=True)
+    seeds: int = link.whole(5, *SEEDS, always=True)
+    steps: int = link.custom(300, _steps, always=True)
+    rates: int = link.whole(32, *RATES, always=True)
+    schedule: str = link.choice("constant", SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()  # those that differ from for_steps' defaults
-    view: View = "range"
-    check: bool = False
-    search: bool = False
-    general: bool = False
-    big: bool = False
-    lang: Lang = DEFAULT_LANG
+    view: View = link.choice("range", VIEWS, always=True)
+    check: bool = link.flag(False, always=True)
+    search: bool = link.flag(False, always=True)
+    general: bool = link.flag(False, always=True)
+    big: bool = link.flag(False, always=True)
+    lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
     @property
@@ -86,41 +95,13 @@ class FinderConfig:
                     schedule_params={**defaults, **dict(self.schedule_params)})
 
 
-DEFAULT = FinderConfig()
-KEYS = (  # the config's plain fields, one URL key each
-    "data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds", "steps",
-    "rates", "schedule", "view", "check", "search", "general", "big",
-)
+DEFAULT = Config()
 
 
-def _steps(text: str) -> int | None:
-    value = whole(text, *STEPS)
-    return value if value is not None and value % EVALS == 0 else None
-
-
-def parse(query: Mapping[str, str]) -> FinderConfig:
+def parse(query: Mapping[str, str]) -> Config:
     """The config a query string describes; bad values fall back with a note."""
     read = QueryReader(query)
-    config = FinderConfig(
-        data=read.choice("data", datasets.DATASETS, DEFAULT.data),
-        width=read.whole("width", *WIDTH, DEFAULT.width),
-        depth=read.whole("depth", *DEPTH, DEFAULT.depth),
-        optimizer=read.choice("optimizer", optimizers.OPTIMIZERS, DEFAULT.optimizer),
-        batch=read.whole("batch", *BATCH, DEFAULT.batch),
-        lr_min=read.number("lr_min", *LR, DEFAULT.lr_min),
-        lr_max=read.number("lr_max", *LR, DEFAULT.lr_max),
-        batches=read.whole("batches", *BATCHES, DEFAULT.batches),
-        seeds=read.whole("seeds", *SEEDS, DEFAULT.seeds),
-        steps=read.get("steps", _steps, DEFAULT.steps),
-        rates=read.whole("rates", *RATES, DEFAULT.rates),
-        schedule=read.choice("schedule", SCHEDULES, DEFAULT.schedule),
-        view=read.choice("view", VIEWS, DEFAULT.view),
-        check=read.flag("check", DEFAULT.check),
-        search=read.flag("search", DEFAULT.search),
-        general=read.flag("general", DEFAULT.general),
-        big=read.flag("big", DEFAULT.big),
-        lang=read.get("lang", parse_lang, DEFAULT_LANG),
-    )
+    config = Config(**link.read(Config, read))
     disagree = []
     if problems(config):  # keys that disagree (lr_min >= lr_max, a batch above the data): both fall back
         rules = {"lr_min": "lr_min < lr_max", "lr_max": "lr_min < lr_max",
@@ -140,7 +121,7 @@ def parse(query: Mapping[str, str]) -> FinderConfig:
     return replace(config, notes=(*read.notes, *disagree))
 
 
-def problems(config: FinderConfig) -> list[tuple[str, dict[str, Any]]]:
+def problems(config: Config) -> list[tuple[str, dict[str, Any]]]:
     """Rules across keys that the config breaks, as (string key, values) for ``strings.t``."""
     out = []
     if not config.lr_min < config.lr_max:
@@ -152,12 +133,9 @@ def problems(config: FinderConfig) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def query(config: FinderConfig) -> dict[str, str]:
+def to_query(config: Config) -> dict[str, str]:
     """The query string for ``config``: every key, so a link survives a change of defaults."""
-    out = {"lang": config.lang}
-    for key in KEYS:
-        out[key] = format_value(getattr(config, key))
-    for prefix, params in (("o", config.optimizer_params), ("s", config.schedule_params)):
-        for name, value in params:
-            out[f"{prefix}.{name}"] = format_value(value)
-    return out
+    query = link.write(config)
+    link.write_params(query, "o", config.optimizer_params)
+    link.write_params(query, "s", config.schedule_params)
+    return query

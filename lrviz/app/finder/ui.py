@@ -1,7 +1,7 @@
 """The LR finder page's controls, their link with the URL, its cached results and its sections.
 
 As on the playground: the first run of a session parses the URL into a
-:class:`~lrviz.app.finder.state.FinderConfig` and seeds the widgets; afterwards the widgets are the
+:class:`~lrviz.app.finder.state.Config` and seeds the widgets; afterwards the widgets are the
 truth and every run writes the config back to the URL. Each heavy result is a cached pure
 function of the part of the config it depends on (``st.cache_resource`` with ``max_entries``):
 the range test never sees the schedule, so picking one reruns only the trainings. A schedule's
@@ -20,40 +20,39 @@ import streamlit as st
 from lrviz import optimizers, schedules
 from lrviz.app.finder import figures
 from lrviz.app.finder import state as finder_links
-from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, FinderConfig
-from lrviz.app.kit import shell
+from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, Config
+from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import checked, params_form, presentation, schedule_picker, seed_params
 from lrviz.nn import datasets, search
 from lrviz.nn import range_test as rt
 from lrviz.params import ParamSpec
 
-K = "lf_"  # session-state prefix of this page's widgets
-LAST_VALID = f"{K}last_valid"
-FITTED = f"{K}horizons_fitted"  # the budget (steps) the schedules' horizon widgets were fitted to
 NOT_OFFERED = tuple(name for name in schedules.SCHEDULES if name not in finder_links.SCHEDULES)
 CHECK_SEEDS = (0, 1, 2)
 PLOT_CONFIG = {"displaylogo": False}
 
 
-def _opt_prefix(name: str) -> str:
-    return f"{K}o_{name}_"
-
-
-def _sched_prefix(name: str) -> str:
-    return f"{K}s_{name}_"
-
-
-def _seed(config: FinderConfig) -> None:
-    """Write a config into the widgets' session state (before they are drawn)."""
-    state = st.session_state
-    for key in finder_links.KEYS:  # the widgets carry the link's names
-        state[f"{K}{key}"] = getattr(config, key)
+def _seed(config: Config) -> None:
+    """The hyper-parameters' widgets (the declared fields seed their own)."""
     seed_params(
         optimizers.OPTIMIZERS[config.optimizer], _opt_prefix(config.optimizer), dict(config.optimizer_params)
     )
     schedule = schedules.for_steps(config.schedule, config.steps)
     seed_params(schedule, _sched_prefix(config.schedule), dict(config.schedule_params))
+
+
+PAGE = PageState("lf_", finder_links.parse, finder_links.to_query, DEFAULT, seed=_seed)
+K = PAGE.prefix  # session-state prefix of this page's widgets
+FITTED = PAGE.key("horizons_fitted")  # the budget (steps) the schedules' horizon widgets were fitted to
+
+
+def _opt_prefix(name: str) -> str:
+    return PAGE.params_key("o", name)
+
+
+def _sched_prefix(name: str) -> str:
+    return PAGE.params_key("s", name)
 
 
 def _refit_horizons() -> None:
@@ -80,12 +79,7 @@ def _at_default(spec: ParamSpec, value: Any) -> bool:
         return False
 
 
-def load() -> FinderConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    return shell.from_link(K, finder_links.parse, _seed)
-
-
-def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
+def sidebar(lang: str) -> tuple[Config, list[str]]:
     """Data set, model, optimizer, range test and training budget; (config, error messages)."""
     side, state = st.sidebar, st.session_state
     side.header(t("finder.setup", lang))
@@ -176,7 +170,7 @@ def sidebar(lang: str) -> tuple[FinderConfig, list[str]]:
     side.caption(t("finder.schedule_note", lang))
     big = presentation(lang, f"{K}big", side)
 
-    config = FinderConfig(
+    config = Config(
         data=data,
         width=int(width),
         depth=int(depth),
@@ -213,17 +207,10 @@ def view_control(lang: str) -> str:
     )
 
 
-def write_url(config: FinderConfig) -> None:
-    """Keep the address bar a link to what is on screen."""
-    query = finder_links.query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
-
-
 # --- cached results: each a pure function of the part of the config it reads ---------------------
 
 
-def _range_part(config: FinderConfig) -> FinderConfig:
+def _range_part(config: Config) -> Config:
     return replace(
         config,
         steps=DEFAULT.steps,
@@ -239,13 +226,13 @@ def _range_part(config: FinderConfig) -> FinderConfig:
     )
 
 
-def _train_part(config: FinderConfig) -> FinderConfig:
+def _train_part(config: Config) -> Config:
     return replace(_range_part(config), steps=config.steps, rates=config.rates, schedule=config.schedule,
                    schedule_params=config.schedule_params)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def range_result(config: FinderConfig) -> rt.RangeTest:
+def range_result(config: Config) -> rt.RangeTest:
     return rt.range_test(
         datasets.load(config.data),
         lr_min=config.lr_min,
@@ -257,7 +244,7 @@ def range_result(config: FinderConfig) -> rt.RangeTest:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def check_result(config: FinderConfig) -> search.SuggestionCheck | None:
+def check_result(config: Config) -> search.SuggestionCheck | None:
     summary = figures.rule_summary(range_result(_range_part(config)))
     rates = {name: s[0] for name, s in summary.items() if s is not None}
     if not rates:
@@ -268,7 +255,7 @@ def check_result(config: FinderConfig) -> search.SuggestionCheck | None:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def search_result(config: FinderConfig) -> search.Search:
+def search_result(config: Config) -> search.Search:
     return search.search(
         datasets.load(config.data),
         lo=config.lr_min,
@@ -281,7 +268,7 @@ def search_result(config: FinderConfig) -> search.Search:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def general_result(config: FinderConfig) -> search.Comparison:
+def general_result(config: Config) -> search.Comparison:
     lrs = search.three_rates(search_result(config))
     data = datasets.load(config.data)
     return search.compare_rates(data, lrs, steps=config.steps, evals=EVALS, **config.model)
@@ -294,7 +281,7 @@ def _chart(figure, key: str) -> None:
     st.plotly_chart(figure, theme=None, key=f"{K}{key}", config=PLOT_CONFIG)
 
 
-def show_range(config: FinderConfig, lang: str) -> None:
+def show_range(config: Config, lang: str) -> None:
     st.subheader(t("finder.range_heading", lang))
     with st.spinner(t("finder.computing_range", lang, seeds=config.seeds, batches=config.batches)):
         test = range_result(_range_part(config))
@@ -319,7 +306,7 @@ def show_range(config: FinderConfig, lang: str) -> None:
     )
 
 
-def _schedule_line(config: FinderConfig, lang: str) -> None:
+def _schedule_line(config: Config, lang: str) -> None:
     """Under a training section's intro: which schedule the runs follow, and what "the rate" then means."""
     if config.schedule != "constant":
         title = schedules.SCHEDULES[config.schedule].title(lang)
@@ -330,7 +317,7 @@ def _press(flag: str) -> None:
     st.session_state[f"{K}{flag}"] = True
 
 
-def show_check(config: FinderConfig, lang: str) -> None:
+def show_check(config: Config, lang: str) -> None:
     st.subheader(t("finder.check_heading", lang))
     st.markdown(t("finder.check_intro", lang, steps=config.steps, seeds=len(CHECK_SEEDS)))
     _schedule_line(config, lang)
@@ -366,7 +353,7 @@ def show_check(config: FinderConfig, lang: str) -> None:
     )
 
 
-def show_search(config: FinderConfig, lang: str) -> None:
+def show_search(config: Config, lang: str) -> None:
     st.subheader(t("finder.search_heading", lang))
     st.markdown(
         t(
@@ -412,7 +399,7 @@ def show_search(config: FinderConfig, lang: str) -> None:
         st.caption(t("finder.search_note", lang))
 
 
-def show_general(config: FinderConfig, lang: str) -> None:
+def show_general(config: Config, lang: str) -> None:
     st.subheader(t("finder.general_heading", lang))
     still = f"{100 * search.STILL:.0f}"
     st.markdown(t("finder.general_intro", lang, n=config.rates, still=still, steps=config.steps))

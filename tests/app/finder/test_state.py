@@ -7,11 +7,11 @@ from lrviz.app.finder import state as fl
 
 
 def test_round_trip_of_every_key():
-    config = fl.FinderConfig(data="digits", width=64, depth=3, optimizer="adam",
+    config = fl.Config(data="digits", width=64, depth=3, optimizer="adam",
                              optimizer_params=(("betas", (0.8, 0.99)),), batch=128, lr_min=1e-5, lr_max=3.0,
                              batches=300, seeds=3, steps=500, rates=16, view="search", check=True,
                              search=True, general=False, big=True, lang="ko")
-    query = fl.query(config)
+    query = fl.to_query(config)
     assert query["o.betas"] == "0.8,0.99" and query["view"] == "search" and query["check"] == "1"
     assert query["big"] == "1"
     back = fl.parse(query)
@@ -42,7 +42,7 @@ def test_keys_that_disagree_fall_back_together():
 
 
 def test_problems_name_the_rule_and_the_values():
-    broken = fl.FinderConfig(lr_min=2.0, lr_max=1.0, batch=500)
+    broken = fl.Config(lr_min=2.0, lr_max=1.0, batch=500)
     assert fl.problems(broken) == [("finder.error.range", {"lo": "2", "hi": "1"}),
                                    ("finder.error.batch", {"batch": 500, "n": 450})]
     assert fl.problems(fl.DEFAULT) == []
@@ -60,8 +60,8 @@ def test_bad_optimizer_parameters_are_dropped_with_a_note():
     ("cyclic", (("max_lr", 20.0), ("mode", "triangular2")), {"s.max_lr": "20", "s.mode": "triangular2"}),
 ])
 def test_round_trip_of_a_schedule_and_its_parameters(schedule, params, written):
-    config = fl.FinderConfig(steps=500, schedule=schedule, schedule_params=params)
-    query = fl.query(config)
+    config = fl.Config(steps=500, schedule=schedule, schedule_params=params)
+    query = fl.to_query(config)
     assert query["schedule"] == schedule and {k: query[k] for k in written} == written
     back = fl.parse(query)
     assert back == config and back.notes == ()
@@ -109,9 +109,9 @@ def test_horizon_defaults_fit_the_training_budget():
 
 
 def test_every_training_gets_the_schedule_and_the_range_test_does_not():
-    config = fl.FinderConfig(steps=300, schedule="cosine")
+    config = fl.Config(steps=300, schedule="cosine")
     assert config.model["schedule"] == "cosine" and config.model["schedule_params"]["T_max"] == 300
-    given = fl.FinderConfig(steps=300, schedule="cosine", schedule_params=(("T_max", 50),))
+    given = fl.Config(steps=300, schedule="cosine", schedule_params=(("T_max", 50),))
     assert given.model["schedule_params"] == {"T_max": 50, "eta_min": 0.0}
     assert "schedule" not in config.network and "schedule_params" not in config.network
     assert fl.DEFAULT.model["schedule"] == "constant"

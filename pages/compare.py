@@ -7,23 +7,20 @@ import streamlit as st
 from lrviz import surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
-from lrviz.app.compare.compute import MAX_ROWS
+from lrviz.app.compare.state import MAX_ROWS
 from lrviz.app.kit import shell
 from lrviz.app.kit.strings import t
 from lrviz.engine.diagnostics import tolerance
 
 lang = shell.page()
-first = cmp.load()
-if first is not None:
-    shell.show_notes(first.notes, lang)
-    if first.extra_rows:
-        st.warning(t("compare.extra_rows", lang, count=first.extra_rows, max=MAX_ROWS))
+first = cmp.PAGE.open(lang)
+if first is not None and first.extra_rows:
+    st.warning(t("compare.extra_rows", lang, count=first.extra_rows, max=MAX_ROWS))
 
 st.title(t("compare.title", lang))
 st.caption(t("compare.intro", lang))
 config, errors = cmp.sidebar(lang)
-for message in errors:
-    st.error(message)
+cmp.PAGE.report(errors)  # a refused row keeps its last valid values, so the config is always valid
 surface = surfaces.SURFACES[config.surface]
 st.latex(surface.latex)
 config = replace(config, layout=cmp.layout_control(lang))
@@ -48,4 +45,4 @@ st.download_button(t("compare.download", lang), comparison.to_csv(table), file_n
 with st.expander(t("compare.details", lang)):
     cmp.verdicts(config.rows, runs, surface, lang)
 
-cmp.write_url(config)
+cmp.PAGE.publish(config)

@@ -1,7 +1,7 @@
 """The Compare page's controls and their two-way link with the URL.
 
 As on the playground: on a session's first run the URL is parsed into a
-:class:`~lrviz.app.compare.compute.CompareConfig` and seeded into the widgets; from then on
+:class:`~lrviz.app.compare.state.Config` and seeded into the widgets; from then on
 the widgets are the truth and every run writes the config back to the URL.
 
 Each run (row) has an id that never changes while it lives, so its widgets keep
@@ -18,8 +18,9 @@ import streamlit as st
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import figures
-from lrviz.app.compare.compute import MAX_ROWS, CompareConfig, Row
-from lrviz.app.kit import shell
+from lrviz.app.compare import state as compare_state
+from lrviz.app.compare.state import MAX_ROWS, Config, Row
+from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
 from lrviz.app.playground import verdict
@@ -56,12 +57,9 @@ def _set_rows(rows: tuple[Row, ...]) -> None:
         _seed_row(rid, row)
 
 
-def _seed(config: CompareConfig) -> None:
+def _seed(config: Config) -> None:
+    """The start and the rows (the declared fields seed their own widgets)."""
     state = st.session_state
-    state[f"{K}surface"] = config.surface
-    state[f"{K}steps"] = config.steps
-    state[f"{K}layout"] = config.layout
-    state[f"{K}big"] = config.big
     _reset_start()
     if config.start is not None:
         state[f"{K}start_x"] = float(config.start[0])
@@ -69,9 +67,7 @@ def _seed(config: CompareConfig) -> None:
     _set_rows(config.rows)
 
 
-def load() -> CompareConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    return shell.from_link(K, comparison.parse_compare, _seed)
+PAGE = PageState(K, compare_state.parse, compare_state.to_query, compare_state.DEFAULT, seed=_seed)
 
 
 # --- adding, removing, spreading rows ----------------------------------------------------------
@@ -81,8 +77,8 @@ def _add() -> None:
     ids = st.session_state[f"{K}ids"]
     if len(ids) >= MAX_ROWS:
         return
-    last = st.session_state[f"{K}valid"].get(ids[-1], comparison.DEFAULT_ROWS[0]) if ids else None
-    row = comparison.DEFAULT_ROWS[0] if last is None else replace(last, lr=max(last.lr / 2, LR_RANGE[0]))
+    last = st.session_state[f"{K}valid"].get(ids[-1], compare_state.DEFAULT_ROWS[0]) if ids else None
+    row = compare_state.DEFAULT_ROWS[0] if last is None else replace(last, lr=max(last.lr / 2, LR_RANGE[0]))
     rid = st.session_state[f"{K}next"]
     st.session_state[f"{K}next"] = rid + 1
     ids.append(rid)
@@ -156,7 +152,7 @@ def _start_of(surface: surfaces.Surface) -> tuple[float, ...] | None:
 def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
     """One run's controls in an expander titled with its symbol and label; returns its row."""
     state = st.session_state
-    last = state[f"{K}valid"].get(rid, comparison.DEFAULT_ROWS[0])
+    last = state[f"{K}valid"].get(rid, compare_state.DEFAULT_ROWS[0])
     glyph = figures.GLYPHS[index % len(figures.GLYPHS)]
     # The title from the widgets' values of this run (a change reruns the script before they draw).
     shown = Row(
@@ -215,7 +211,7 @@ def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
     return row
 
 
-def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
+def sidebar(lang: str) -> tuple[Config, list[str]]:
     """Surface, steps, start, the rows and the shortcut; returns the config and any error messages."""
     side, state = st.sidebar, st.session_state
     errors: list[str] = []
@@ -269,7 +265,7 @@ def sidebar(lang: str) -> tuple[CompareConfig, list[str]]:
             width="stretch",
         )
     big = presentation(lang, f"{K}big", side)
-    config = CompareConfig(
+    config = Config(
         surface=name,
         rows=rows,
         steps=int(steps),
@@ -293,19 +289,12 @@ def layout_control(lang: str) -> str:
     )
 
 
-def spread_note(config: CompareConfig) -> str | None:
+def spread_note(config: Config) -> str | None:
     """The shortcut's explanation (in the current language), while the runs are still the ones it made."""
     stored = st.session_state.get(f"{K}spread")
     if not stored or stored[0] != config.rows:
         return None
     return explain(stored[1], stored[2], config.lang)
-
-
-def write_url(config: CompareConfig) -> None:
-    """Keep the address bar a link to what is on screen."""
-    query = comparison.compare_query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
 
 
 def results_table(table: list[comparison.Result], lang: str) -> None:
@@ -355,7 +344,7 @@ def runs(surface: str, rows: tuple[Row, ...], steps: int, start: tuple[float, ..
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def chart(config: CompareConfig, narrow: bool = False):
+def chart(config: Config, narrow: bool = False):
     """The figure for a config, in its layout and language; ``narrow``: the overlay in one
     column, for a phone."""
     surface = surfaces.SURFACES[config.surface]

@@ -83,8 +83,7 @@ class PageState(Generic[C]):
                usable: Callable[[C], bool] | None = None) -> C:
         """``errors`` shown; the config to draw: ``config`` when there are none, else the last valid
         one. ``usable(last)`` may refuse a stored config (then ``fallback`` stands in)."""
-        for text in errors:
-            st.error(text.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
+        self.report(errors)
         if errors:
             stored = st.session_state.get(self.key("last_valid"))
             if stored is not None and usable is not None and not usable(stored):
@@ -92,6 +91,12 @@ class PageState(Generic[C]):
             config = self.relang(stored if stored is not None else fallback or self.default, lang)
         self.remember(config)
         return config
+
+    @staticmethod
+    def report(errors: list[str]) -> None:
+        """Each error in a red box (a formula's ``*`` is not Markdown emphasis)."""
+        for text in errors:
+            st.error(text.replace("*", "\\*"))
 
     def remember(self, config: C) -> None:
         """Make ``config`` the last valid one."""

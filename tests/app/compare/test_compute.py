@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
-from lrviz.app.compare.compute import DEFAULT, MAX_ROWS, CompareConfig, Row, compare_query, parse_compare
+from lrviz.app.compare.state import DEFAULT, MAX_ROWS, Config, Row, parse, to_query
 
 # --- the link ------------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def configs(draw):
     surface = draw(st.sampled_from([*surfaces.SURFACES]))
     dim = surfaces.SURFACES[surface].dim
     start = draw(st.none() | st.tuples(*[st.sampled_from([-1.5, 0.25, 2.0])] * dim))
-    return CompareConfig(
+    return Config(
         surface=surface,
         rows=tuple(draw(st.lists(rows(), min_size=1, max_size=MAX_ROWS))),
         steps=draw(st.integers(1, 2000)),
@@ -60,18 +60,18 @@ def configs(draw):
 @settings(max_examples=100, deadline=None)
 @given(configs())
 def test_a_link_reopens_the_same_comparison(config):
-    back = parse_compare(compare_query(config))
+    back = parse(to_query(config))
     assert back == config
     assert back.notes == () and back.extra_rows == 0
 
 
 def test_no_query_gives_the_default_picture():
-    assert parse_compare({}) == DEFAULT
+    assert parse({}) == DEFAULT
     assert [r.optimizer for r in DEFAULT.rows] == ["sgd", "momentum", "rmsprop", "adam"]
 
 
 def test_a_lecture_link_reads_as_written():
-    config = parse_compare(
+    config = parse(
         {
             "surface": "quadratic",
             "r1": "sgd:0.1",
@@ -84,13 +84,13 @@ def test_a_lecture_link_reads_as_written():
         Row("sgd", 0.1, optimizer_params=(("momentum", 0.8),)),
         Row("adam", 0.3, "cosine", schedule_params=(("T_max", 50),)),
     )
-    assert compare_query(config)["r2"] == "adam:0.3:cosine"
+    assert to_query(config)["r2"] == "adam:0.3:cosine"
 
 
 def test_rows_keep_the_order_of_their_numbers_and_gaps_are_allowed():
-    config = parse_compare({"r5": "adam:0.1", "r2": "sgd:0.01"})
+    config = parse({"r5": "adam:0.1", "r2": "sgd:0.01"})
     assert [r.optimizer for r in config.rows] == ["sgd", "adam"]
-    assert compare_query(config)["r1"] == "sgd:0.01" and compare_query(config)["r2"] == "adam:0.1"
+    assert to_query(config)["r1"] == "sgd:0.01" and to_query(config)["r2"] == "adam:0.1"
 
 
 @pytest.mark.parametrize(
@@ -109,14 +109,14 @@ def test_rows_keep_the_order_of_their_numbers_and_gaps_are_allowed():
     ],
 )
 def test_a_bad_row_is_repaired_with_a_note(raw, repaired):
-    config = parse_compare({"r1": raw, "r2": "sgd:0.5"})
+    config = parse({"r1": raw, "r2": "sgd:0.5"})
     assert config.rows[0].head() == repaired
     assert config.rows[1] == Row("sgd", 0.5)
     assert [(n.key, n.fallback) for n in config.notes] == [("r1", repaired)]
 
 
 def test_bad_hyper_parameters_fall_back_to_defaults_with_notes():
-    config = parse_compare(
+    config = parse(
         {
             "r1": "sgd:0.1",
             "r1.o.momentum": "5",
@@ -132,7 +132,7 @@ def test_bad_hyper_parameters_fall_back_to_defaults_with_notes():
 
 def test_more_than_six_rows_keeps_the_first_six_and_says_how_many_were_left_out():
     query = {f"r{i}": f"sgd:0.0{i}" for i in range(1, 10)}
-    config = parse_compare(query)
+    config = parse(query)
     assert len(config.rows) == MAX_ROWS and config.extra_rows == 3
     assert config.rows[-1].lr == 0.06
 
@@ -148,7 +148,7 @@ def test_garbage_in_every_key_gives_defaults_and_a_note_for_each():
         "r1": "???",
         "r1.o.momentum": "x",
     }
-    config = parse_compare(query)
+    config = parse(query)
     assert (config.surface, config.steps, config.start, config.layout, config.big, config.lang) == (
         DEFAULT.surface,
         DEFAULT.steps,

@@ -10,7 +10,7 @@ import pytest
 from lrviz import surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import figures
-from lrviz.app.compare.compute import Row
+from lrviz.app.compare.state import Row
 from lrviz.app.kit import landscape
 from lrviz.app.kit.playback import MAX_FRAMES
 

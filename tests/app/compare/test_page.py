@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz.app.compare.compute import MAX_ROWS
+from lrviz.app.compare.state import MAX_ROWS
 from tests.apptest import chart_spec, open_page
 
 PAGE = "pages/compare.py"

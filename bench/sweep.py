@@ -16,7 +16,8 @@ from bench.timing import best_and_median, ms
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
-from lrviz.app.sweep.compute import DEFAULT, SweepConfig
+from lrviz.app.sweep import state as sweep_state
+from lrviz.app.sweep.state import DEFAULT, Config
 
 CASES = (
     ("quadratic", ("sgd",), 1000, 500),
@@ -26,10 +27,10 @@ CASES = (
 )
 
 
-def config_for(surface: str, names: tuple[str, ...], rates: int, steps: int) -> SweepConfig:
+def config_for(surface: str, names: tuple[str, ...], rates: int, steps: int) -> Config:
     base = replace(DEFAULT.base, surface=surface, optimizer=names[0], steps=steps)
-    lo, hi, lr = sweeps.suggested_rates(links.surface_of(base), None)
-    return SweepConfig(base=replace(base, lr=lr), optimizers=names, rates=rates, lo=lo, hi=hi)
+    lo, hi, lr = sweep_state.suggested_rates(links.surface_of(base), None)
+    return Config(base=replace(base, lr=lr), optimizers=names, rates=rates, lo=lo, hi=hi)
 
 
 def main() -> None:

@@ -12,9 +12,7 @@ from lrviz.app.sweep import ui as sw
 from lrviz.surfaces import ExpressionError
 
 lang = shell.page()
-first = sw.load()
-if first is not None:
-    shell.show_notes(first.notes, lang)
+sw.PAGE.open(lang)
 
 st.title(t("sweep.title", lang))
 st.caption(t("sweep.intro", lang))
@@ -29,10 +27,9 @@ if surface is not None:
 config, range_errors = sw.rate_controls(config, lang)
 config = replace(config, phase=st.session_state.get(f"{sw.K}phase") or "loss")
 errors += range_errors
-for message in errors:
-    st.error(message.replace("*", "\\*"))  # a formula's * is not Markdown emphasis
+sw.PAGE.report(errors)
 if errors:
-    config = sw.last_valid(lang)
+    config = sw.PAGE.last_valid(lang)
 
 try:
     with st.spinner(t("sweep.computing", lang, rates=config.rates, steps=config.base.steps,
@@ -40,9 +37,9 @@ try:
         shown = sw.compute(config)
 except ValueError as error:
     st.error(t("sweep.engine_error", lang, detail=i18n.message(error, lang)))
-    config = sw.last_valid(lang)
+    config = sw.PAGE.last_valid(lang)
     shown = sw.compute(config)
-st.session_state[sw.LAST_VALID] = config
+sw.PAGE.remember(config)
 surface = links.surface_of(config.base)
 
 st.subheader(t("sweep.rates_heading", lang))
@@ -69,4 +66,4 @@ sw.chart(shown.basins, "basins")
 diverged, global_share = sw.basin_shares(shown.basin_map)
 st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
              reached=f"{100 * global_share:.0f}"))
-sw.write_url(config)
+sw.PAGE.publish(config)

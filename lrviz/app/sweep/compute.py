@@ -1,4 +1,4 @@
-"""Hundreds of learning rates at once: the /sweep page's config, link and computation.
+"""Hundreds of learning rates at once: the /sweep page's computation.
 
 One :func:`lrviz.engine.sweep` per optimizer runs ``rates`` log-spaced rates
 from ``lo`` to ``hi`` in one ``vmap``; from each sweep we read
@@ -28,154 +28,25 @@ from ``lo`` to ``hi`` in one ``vmap``; from each sweep we read
   a line in 1-D) run at the chosen rate in one ``vmap``, each labelled by the
   minimum its run ends within the status tolerance of (as ``converged`` and
   ``stuck_local`` are decided), :data:`DIVERGED` or :data:`NO_MINIMUM`.
-
-Link keys (``/sweep?...``): the playground's ``surface``, ``formula``, ``dim``,
-``schedule``, ``s.<name>``, ``steps``, ``start``, ``big`` and ``lang`` with the
-same meaning (:mod:`lrviz.app.playground.state`); ``optimizers`` (comma-separated ids, 1 to 4,
-the first is the *primary* one whose hyper-parameters ``o.<name>`` set and
-whose phase and basin pictures are drawn), ``n`` (number of rates,
-200–2,000), ``lo`` and ``hi`` (the rate range, ``lo < hi``), ``lr`` (the
-chosen rate of the basin map) and ``phase`` (``loss`` | ``distance``).
-Without ``lo``, ``hi`` and ``lr`` the page suggests values from the
-surface's critical rate 2/λmax.
 """
-
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit.query import Note, QueryReader, format_value
-from lrviz.app.playground import state as links
-from lrviz.app.playground.state import Config as PlaygroundConfig
+from lrviz import engine, optimizers, surfaces
+from lrviz.app.sweep.state import Config, Phase
 from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import Limit
 
-RATES = (200, 2000)
-RATE_RANGE = (1e-6, 100.0)
-MAX_OPTIMIZERS = 4
 MAX_PHASE_RATES, MAX_PHASE_STEPS = 200, 250
 # The engine pads the number of runs to a power of two, so 45² = 2,025 starts cost what 40² would.
 BASIN_SIZE = 45  # starts per side of the 2-D basin grid
 BASIN_LINE = 256  # starts on the line of a 1-D surface
 DIVERGED, NO_MINIMUM = -1, -2  # basin labels besides minimum indices
 TIE = 1e-6  # final losses closer than this share of the loss drop are tied
-Phase = Literal["loss", "distance"]
-# Keys of the playground's link that mean the same here (``optimizer`` comes from ``optimizers``).
-_SHARED = ("surface", "formula", "dim", "schedule", "steps", "start", "big", "lang", "lr")
-
-
-_BASE = PlaygroundConfig(steps=500)
-
-
-@dataclass(frozen=True)
-class SweepConfig:
-    """Everything the page shows. ``base`` holds the surface, the primary optimizer
-    and its parameters, the schedule, steps, start and the chosen rate ``base.lr``."""
-
-    base: PlaygroundConfig = _BASE
-    optimizers: tuple[str, ...] = ("sgd",)
-    rates: int = 500
-    lo: float = 1e-3
-    hi: float = 10.0
-    phase: Phase = "loss"
-    notes: tuple[Note, ...] = field(default=(), compare=False)
-
-
-DEFAULT = SweepConfig()
-
-
-def suggested_rates(surface: surfaces.Surface, start: tuple[float, ...] | None) -> tuple[float, float, float]:
-    """(lo, hi, chosen) around plain GD's critical rate c = 2/λmax at the minimum nearest the start:
-    whole decades spanning c/1000 to 10·c, and the chosen rate c/2 = 1/λmax (GD's fastest)."""
-    critical = diagnostics.curvature(surface, surface.start if start is None else start).critical_lr
-    if not (np.isfinite(critical) and critical > 0):
-        return DEFAULT.lo, DEFAULT.hi, DEFAULT.base.lr
-    lo_range, hi_range = RATE_RANGE
-    lo = float(np.clip(10.0 ** np.floor(np.log10(critical / 1e3)), lo_range, hi_range / 10))
-    hi = float(np.clip(10.0 ** np.ceil(np.log10(critical * 10)), lo * 10, hi_range))
-    chosen = float(np.clip(critical / 2, *links.LR_RANGE))
-    return lo, hi, float(f"{chosen:.3g}")
-
-
-def _optimizer_list(text: str) -> tuple[str, ...] | None:
-    names = tuple(p for p in text.replace(" ", "").split(",") if p)
-    ok = 1 <= len(names) <= MAX_OPTIMIZERS and len(set(names)) == len(names)
-    return names if ok and all(n in optimizers.OPTIMIZERS for n in names) else None
-
-
-def parse_sweep(query: Mapping[str, str]) -> SweepConfig:
-    """The sweep config a query string describes; bad values fall back with a note, never raise."""
-    read = QueryReader(query)
-    names = read.get("optimizers", _optimizer_list, DEFAULT.optimizers)
-    shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}
-    base = links.parse({**shared, "optimizer": names[0]})
-    steps = base.steps if "steps" in query else DEFAULT.base.steps
-    notes = []
-    for note in base.notes:  # the rate is read below; the steps fall back to this page's default
-        if note.key == "steps":
-            steps = DEFAULT.base.steps
-            note = note._replace(fallback=format_value(steps))
-        if note.key != "lr":
-            notes.append(note)
-    surface = links.surface_of(base)
-    lo_default, hi_default, lr_default = suggested_rates(surface, base.start)
-    lo = read.number("lo", *RATE_RANGE, lo_default)
-    hi = read.number("hi", *RATE_RANGE, hi_default)
-    if lo >= hi:  # a pair that cannot be a range: each value the link gave falls back (once)
-        noted = {note.key for note in read.notes}
-        for key, fallback in (("lo", lo_default), ("hi", hi_default)):
-            if key in query and key not in noted:
-                read.note(key, str(query[key]), fallback)
-        lo, hi = lo_default, hi_default
-    lr = lr_default
-    if "lr" in query:
-        lr = read.number("lr", *links.LR_RANGE, lr_default)
-    config = SweepConfig(
-        base=replace(base, lr=lr, steps=steps, notes=()),
-        optimizers=names,
-        rates=read.whole("n", *RATES, DEFAULT.rates),
-        lo=lo,
-        hi=hi,
-        phase=read.choice("phase", ("loss", "distance"), DEFAULT.phase),
-    )
-    config, dropped = _fit_range(config)
-    return replace(config, notes=(*notes, *read.notes, *dropped))
-
-
-def _fit_range(config: SweepConfig) -> tuple[SweepConfig, list[Note]]:
-    """Drop hyper-parameters that some rate of the range would reject (the specs check
-    against the rate, e.g. a cyclic schedule's ``max_lr`` must not be below ``base_lr``)."""
-    notes = []
-    base = config.base
-    for prefix, spec, name in (("o", optimizers.OPTIMIZERS[base.optimizer], "optimizer_params"),
-                               ("s", schedules.SCHEDULES[base.schedule], "schedule_params")):
-        params = getattr(base, name)
-        try:
-            for lr in (config.lo, config.hi, base.lr):
-                spec.resolve(dict(params), lr)
-        except ValueError:
-            notes += [Note(f"{prefix}.{key}", format_value(value), None) for key, value in params]
-            base = replace(base, **{name: ()})
-    return replace(config, base=base), notes
-
-
-def sweep_query(config: SweepConfig) -> dict[str, str]:
-    """The query string for ``config`` (the playground's keys it shares, then its own)."""
-    query = links.to_query(config.base)
-    for key in ("optimizer", "view", "mode", "noise", "seed"):
-        query.pop(key, None)
-    query["optimizers"] = ",".join(config.optimizers)
-    query.update(n=str(config.rates), lo=format_value(config.lo), hi=format_value(config.hi),
-                 phase=config.phase)
-    return query
-
-
-# --- the computation ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -194,16 +65,16 @@ class RateSweep:
         return None if self.best is None else float(self.sweep.lrs[self.best])
 
 
-def rate_grid(config: SweepConfig) -> np.ndarray:
+def rate_grid(config: Config) -> np.ndarray:
     return np.geomspace(config.lo, config.hi, config.rates)
 
 
-def _params(config: SweepConfig, name: str) -> dict[str, Any]:
+def _params(config: Config, name: str) -> dict[str, Any]:
     """The primary optimizer's parameters from the config; the others run with their defaults."""
     return dict(config.base.optimizer_params) if name == config.optimizers[0] else {}
 
 
-def run_sweeps(config: SweepConfig, surface: surfaces.Surface) -> tuple[RateSweep, ...]:
+def run_sweeps(config: Config, surface: surfaces.Surface) -> tuple[RateSweep, ...]:
     """Every chosen optimizer over the config's rate grid. Raises ``ValueError`` for bad settings."""
     lrs = rate_grid(config)
     base = config.base
@@ -302,7 +173,7 @@ class Basins:
     n_global: int
 
 
-def basins(config: SweepConfig, surface: surfaces.Surface) -> Basins:
+def basins(config: Config, surface: surfaces.Surface) -> Basins:
     """Runs the primary optimizer at the chosen rate from every start of a grid over the domain."""
     base = config.base
     axes = tuple(np.linspace(lo, hi, BASIN_SIZE if surface.dim == 2 else BASIN_LINE)

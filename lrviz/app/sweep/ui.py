@@ -1,7 +1,7 @@
 """The sweep page's controls, their link with the URL, and its cached results.
 
 As on the playground: the first run of a session parses the URL into a
-:class:`~lrviz.app.sweep.compute.SweepConfig` and seeds the widgets; afterwards the
+:class:`~lrviz.app.sweep.state.Config` and seeds the widgets; afterwards the
 widgets are the truth and every run writes the config back to the URL.
 """
 
@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
-from lrviz.app.kit import shell
+from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
@@ -30,40 +30,24 @@ from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.app.playground.verdict import number, point
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
-from lrviz.app.sweep.compute import SweepConfig
+from lrviz.app.sweep import state as sweep_state
+from lrviz.app.sweep.state import Config
 from lrviz.engine import diagnostics
+from lrviz.i18n import Lang
 
-K = "sw_"  # session-state prefix of this page's widgets
-LAST_VALID = f"{K}last_valid"
 EARLY = 0.95  # runs diverging below this share of the critical rate get a sentence on why
 
 
-def _opt_prefix(name: str) -> str:
-    return f"{K}o_{name}_"
-
-
-def _sched_prefix(name: str) -> str:
-    return f"{K}s_{name}_"
-
-
-def last_valid(lang: str) -> SweepConfig:
-    """The last config that ran, in the current language: a language switch is no input to undo."""
-    config = st.session_state.get(LAST_VALID, sweeps.DEFAULT)
-    return replace(config, base=replace(config.base, lang=lang))
-
-
-def _seed(config: SweepConfig) -> None:
-    """Write a config into the widgets' session state (before they are drawn)."""
+def _seed(config: Config) -> None:
+    """The playground part of the config, the chosen rate, the start and the hyper-parameters
+    (the declared fields seed their own widgets)."""
     state, base = st.session_state, config.base
     state[f"{K}surface"] = base.surface
     state[f"{K}formula"] = base.formula or "x^4 - 3*x^2 + x"
     state[f"{K}dim"] = base.dim
-    state[f"{K}optimizers"] = list(config.optimizers)
     state[f"{K}schedule"] = base.schedule
     state[f"{K}steps"] = base.steps
-    state[f"{K}rates"] = config.rates
-    state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = config.lo, config.hi, base.lr
-    state[f"{K}phase"] = config.phase
+    state[f"{K}lr"] = base.lr
     state[f"{K}big"] = base.big
     state.pop(f"{K}start_x", None)
     if base.start is not None:
@@ -75,9 +59,21 @@ def _seed(config: SweepConfig) -> None:
                 dict(base.schedule_params))
 
 
-def load() -> SweepConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    return shell.from_link(K, sweeps.parse_sweep, _seed)
+def _relang(config: Config, lang: Lang) -> Config:
+    return replace(config, base=replace(config.base, lang=lang))
+
+
+PAGE = PageState("sw_", sweep_state.parse, sweep_state.to_query, sweep_state.DEFAULT, seed=_seed,
+                 relang=_relang)
+K = PAGE.prefix  # session-state prefix of this page's widgets
+
+
+def _opt_prefix(name: str) -> str:
+    return PAGE.params_key("o", name)
+
+
+def _sched_prefix(name: str) -> str:
+    return PAGE.params_key("s", name)
 
 
 def _surface_of(name: str, formula: str, dim: int) -> surfaces.Surface:
@@ -92,10 +88,10 @@ def _on_surface() -> None:
         surface = _surface_of(state[f"{K}surface"], state.get(f"{K}formula", ""), state.get(f"{K}dim", 1))
     except ValueError:
         return  # the page reports the formula's error
-    state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = sweeps.suggested_rates(surface, None)
+    state[f"{K}lo"], state[f"{K}hi"], state[f"{K}lr"] = sweep_state.suggested_rates(surface, None)
 
 
-def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
+def sidebar(lang: str) -> tuple[Config, list[str]]:
     """The set-up controls; returns the config they describe (rates, range and phase not yet
     read) and any error messages."""
     side = st.sidebar
@@ -103,7 +99,7 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
     side.header(t("pg.setup", lang))
     surface, formula, dim = surface_picker(lang, K, _on_surface, side)
     names = side.multiselect(t("sweep.optimizers", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizers",
-                             max_selections=sweeps.MAX_OPTIMIZERS, help=t("sweep.optimizers_help", lang),
+                             max_selections=sweep_state.MAX_OPTIMIZERS, help=t("sweep.optimizers_help", lang),
                              format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
     if not names:
         errors.append(t("sweep.no_optimizer", lang))
@@ -122,7 +118,7 @@ def sidebar(lang: str) -> tuple[SweepConfig, list[str]]:
         given = checked(spec, raw, 1.0, lang, errors)
         if given is not None:
             base = replace(base, **{field_name: given})
-    return SweepConfig(base=base, optimizers=tuple(names)), errors
+    return Config(base=base, optimizers=tuple(names)), errors
 
 
 def start_input(surface: surfaces.Surface, lang: str) -> tuple[float, ...] | None:
@@ -138,11 +134,11 @@ def start_input(surface: surfaces.Surface, lang: str) -> tuple[float, ...] | Non
     return None if start == surface.start else start
 
 
-def rate_controls(config: SweepConfig, lang: str) -> tuple[SweepConfig, list[str]]:
+def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
     """How many rates, their range and the chosen rate, in a row above the chart."""
     cols = st.columns(4)
-    lo_range, hi_range = sweeps.RATE_RANGE
-    rates = cols[0].number_input(t("sweep.rates", lang), *sweeps.RATES, key=f"{K}rates", step=100,
+    lo_range, hi_range = sweep_state.RATE_RANGE
+    rates = cols[0].number_input(t("sweep.rates", lang), *sweep_state.RATES, key=f"{K}rates", step=100,
                                  help=t("sweep.rates_help", lang))
     lo = cols[1].number_input(t("sweep.lo", lang), lo_range, hi_range, key=f"{K}lo", format="%.3g", step=None)
     hi = cols[2].number_input(t("sweep.hi", lang), lo_range, hi_range, key=f"{K}hi", format="%.3g", step=None)
@@ -152,13 +148,6 @@ def rate_controls(config: SweepConfig, lang: str) -> tuple[SweepConfig, list[str
     config = replace(config, base=replace(config.base, lr=float(lr)), rates=int(rates), lo=float(lo),
                      hi=float(hi))
     return config, errors
-
-
-def write_url(config: SweepConfig) -> None:
-    """Keep the address bar a link to what is on screen."""
-    query = sweeps.sweep_query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
 
 
 def chart(figure, name: str) -> None:
@@ -216,28 +205,28 @@ def range_hints(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
 # --- cached results: pure functions of the parts of the config they use ---------------------------
 
 
-def _rates_part(config: SweepConfig) -> SweepConfig:
+def _rates_part(config: Config) -> Config:
     """The config with what the rate sweeps ignore set to defaults (a better cache key)."""
-    base = replace(config.base, lr=sweeps.DEFAULT.base.lr, lang=sweeps.DEFAULT.base.lang, big=False)
-    return replace(config, base=base, phase=sweeps.DEFAULT.phase)
+    base = replace(config.base, lr=sweep_state.DEFAULT.base.lr, lang=sweep_state.DEFAULT.base.lang, big=False)
+    return replace(config, base=base, phase=sweep_state.DEFAULT.phase)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _rate_sweeps(config: SweepConfig) -> tuple[sweeps.RateSweep, ...]:
+def _rate_sweeps(config: Config) -> tuple[sweeps.RateSweep, ...]:
     return sweeps.run_sweeps(config, links.surface_of(config.base))
 
 
-def rate_results(config: SweepConfig) -> tuple[sweeps.RateSweep, ...]:
+def rate_results(config: Config) -> tuple[sweeps.RateSweep, ...]:
     """Every optimizer's sweep (cached; ``ValueError`` for settings the engine rejects)."""
     return _rate_sweeps(_rates_part(config))
 
 
-def _without_rate(config: SweepConfig) -> SweepConfig:
-    return replace(config, base=replace(config.base, lr=sweeps.DEFAULT.base.lr))
+def _without_rate(config: Config) -> Config:
+    return replace(config, base=replace(config.base, lr=sweep_state.DEFAULT.base.lr))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def rates_figure(config: SweepConfig):
+def rates_figure(config: Config):
     results = rate_results(config)
     surface = links.surface_of(config.base)
     return figures.build_rates(results, surface, lang=config.base.lang, big=config.base.big,
@@ -245,31 +234,32 @@ def rates_figure(config: SweepConfig):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _phase_figure(config: SweepConfig):
+def _phase_figure(config: Config):
     primary = rate_results(config)[0]
     data = sweeps.phase(primary.sweep, links.surface_of(config.base), config.phase)
     return figures.build_phase(data, lang=config.base.lang, big=config.base.big, limit=primary.limit,
                                best=primary.best_lr)
 
 
-def phase_figure(config: SweepConfig):
+def phase_figure(config: Config):
     """The primary optimizer's rate × step picture (cached)."""
     return _phase_figure(_without_rate(config))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _basins(config: SweepConfig) -> sweeps.Basins:
+def _basins(config: Config) -> sweeps.Basins:
     return sweeps.basins(config, links.surface_of(config.base))
 
 
-def basins(config: SweepConfig) -> sweeps.Basins:
-    part = replace(config, optimizers=config.optimizers[:1], rates=sweeps.DEFAULT.rates, lo=sweeps.DEFAULT.lo,
-                   hi=sweeps.DEFAULT.hi, phase=sweeps.DEFAULT.phase,
-                   base=replace(config.base, start=None, big=False, lang=sweeps.DEFAULT.base.lang))
+def basins(config: Config) -> sweeps.Basins:
+    default = sweep_state.DEFAULT
+    base = replace(config.base, start=None, big=False, lang=default.base.lang)
+    part = replace(config, optimizers=config.optimizers[:1], rates=default.rates, lo=default.lo,
+                   hi=default.hi, phase=default.phase, base=base)
     return _basins(part)
 
 
-def basins_figure(config: SweepConfig):
+def basins_figure(config: Config):
     surface = links.surface_of(config.base)
     return figures.build_basins(basins(config), surface, lang=config.base.lang, big=config.base.big,
                                 start=config.base.start or surface.start)
@@ -285,7 +275,7 @@ class Shown(NamedTuple):
     basin_map: sweeps.Basins
 
 
-def compute(config: SweepConfig) -> Shown:
+def compute(config: Config) -> Shown:
     """The sweeps, the basin map and the three figures (each cached); ``ValueError`` for settings
     the engine rejects (e.g. a schedule parameter that some rate of the range makes invalid)."""
     return Shown(rate_results(config), rates_figure(config), phase_figure(config), basins_figure(config),

@@ -8,14 +8,16 @@ import pytest
 from lrviz import engine, surfaces
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import compute as sweeps
-from lrviz.app.sweep.compute import DEFAULT, DIVERGED, NO_MINIMUM, SweepConfig, parse_sweep, sweep_query
+from lrviz.app.sweep import state as sweep_state
+from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM
+from lrviz.app.sweep.state import DEFAULT, Config, parse, to_query
 
 STEPS = 500
 
 
-def config_for(surface: str, optimizers=("sgd",), lo=1e-3, hi=10.0, rates=200, **base) -> SweepConfig:
+def config_for(surface: str, optimizers=("sgd",), lo=1e-3, hi=10.0, rates=200, **base) -> Config:
     base = replace(DEFAULT.base, surface=surface, optimizer=optimizers[0], steps=STEPS, **base)
-    return SweepConfig(base=base, optimizers=tuple(optimizers), rates=rates, lo=lo, hi=hi)
+    return Config(base=base, optimizers=tuple(optimizers), rates=rates, lo=lo, hi=hi)
 
 
 # --- the computation --------------------------------------------------------------------------------
@@ -148,16 +150,16 @@ def test_basins_on_a_line_for_one_dimensional_surfaces():
 
 
 def test_defaults_follow_the_surface_curvature():
-    config = parse_sweep({})
+    config = parse({})
     assert config.notes == ()
     assert config.optimizers == ("sgd",) and config.rates == 500 and config.base.steps == 500
     # quadratic: 2/λmax = 1, so decades from 1e-3 to 10 and the chosen rate 1/λmax = 0.5.
     assert (config.lo, config.hi, config.base.lr) == (1e-3, 10.0, 0.5)
-    assert sweeps.suggested_rates(surfaces.get("rosenbrock"), None)[:2] == (1e-6, 0.1)
+    assert sweep_state.suggested_rates(surfaces.get("rosenbrock"), None)[:2] == (1e-6, 0.1)
 
 
 def test_link_round_trip():
-    config = parse_sweep({
+    config = parse({
         "surface": "ravine", "optimizers": "momentum,adam,sgd", "o.momentum": "0.8", "schedule": "step",
         "s.gamma": "0.5", "steps": "300", "start": "2,1", "n": "800", "lo": "1e-4", "hi": "2", "lr": "0.05",
         "phase": "distance", "lang": "ko", "big": "1",
@@ -168,7 +170,7 @@ def test_link_round_trip():
     assert config.base.start == (2.0, 1.0) and config.base.lang == "ko" and config.base.big
     assert (config.rates, config.lo, config.hi, config.base.lr) == (800, 1e-4, 2.0, 0.05)
     assert config.phase == "distance"
-    assert parse_sweep(sweep_query(config)) == config
+    assert parse(to_query(config)) == config
 
 
 @pytest.mark.parametrize("query, keys", [
@@ -186,25 +188,25 @@ def test_link_round_trip():
     ({"optimizers": "adam", "o.betas": "2,3"}, {"o.betas"}),
 ])
 def test_bad_values_fall_back_with_a_note(query, keys):
-    config = parse_sweep(query)
+    config = parse(query)
     assert {note.key for note in config.notes} == keys
-    assert config.lo < config.hi and sweeps.RATES[0] <= config.rates <= sweeps.RATES[1]
-    assert 1 <= len(config.optimizers) <= sweeps.MAX_OPTIMIZERS
+    assert config.lo < config.hi and sweep_state.RATES[0] <= config.rates <= sweep_state.RATES[1]
+    assert 1 <= len(config.optimizers) <= sweep_state.MAX_OPTIMIZERS
 
 
 def test_a_bad_step_count_falls_back_to_this_page_default():
-    config = parse_sweep({"steps": "abc"})
+    config = parse({"steps": "abc"})
     assert config.base.steps == DEFAULT.base.steps == 500
     assert config.notes[0].fallback == "500"
 
 
 def test_parameters_that_a_rate_of_the_range_rejects_are_dropped():
     # cyclic: max_lr must not be below base_lr, which defaults to the rate; at hi = 10 it would be.
-    config = parse_sweep({"schedule": "cyclic", "s.max_lr": "0.5", "lo": "0.001", "hi": "10"})
+    config = parse({"schedule": "cyclic", "s.max_lr": "0.5", "lo": "0.001", "hi": "10"})
     assert config.base.schedule_params == ()
     assert {note.key for note in config.notes} == {"s.max_lr"}
 
 
 def test_a_bad_lower_rate_is_noted_once_even_when_the_range_then_collapses():
-    config = sweeps.parse_sweep({"lo": "abc", "hi": "0.001"})
+    config = parse({"lo": "abc", "hi": "0.001"})
     assert [note.key for note in config.notes].count("lo") == 1

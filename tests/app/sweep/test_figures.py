@@ -12,7 +12,7 @@ from lrviz.app.kit.theme import STATUS_COLORS
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
-from lrviz.app.sweep.compute import DEFAULT, SweepConfig
+from lrviz.app.sweep.state import DEFAULT, Config
 
 STEPS = 500
 
@@ -29,7 +29,7 @@ def values(array) -> np.ndarray:
 @functools.cache
 def computed(surface="quadratic", optimizers=("sgd",), rates=300, lo=1e-3, hi=10.0, lr=0.5):
     base = replace(DEFAULT.base, surface=surface, optimizer=optimizers[0], steps=STEPS, lr=lr)
-    config = SweepConfig(base=base, optimizers=optimizers, rates=rates, lo=lo, hi=hi)
+    config = Config(base=base, optimizers=optimizers, rates=rates, lo=lo, hi=hi)
     surface = links.surface_of(base)
     return config, surface, sweeps.run_sweeps(config, surface)
 

@@ -12,22 +12,17 @@ from lrviz.app.schedules import ui as sc
 from lrviz.app.schedules.guide import GUIDE
 
 lang = shell.page()
-first = sc.load()
-if first is not None:
-    shell.show_notes(first.notes, lang)
+sc.PAGE.open(lang)
 
 st.title(t("sched.title", lang))
 st.caption(t("sched.intro", lang))
 
 key = sc.open_key()
 config, errors = sc.sidebar(lang, key)
-for message in errors:
-    st.error(message)
-if errors:  # keep showing the last valid state of this card, at the size asked for now
-    last = st.session_state.get("sc_last_valid")
-    fallback = schedule_links.preset(key, lang, config.overlay)
-    config = replace(last if last is not None and last.open == key else fallback, big=config.big)
-st.session_state["sc_last_valid"] = config
+# With an error: the last valid state of this card (or its preset), at the size asked for now.
+preset, big = schedule_links.preset(key, lang, config.overlay), config.big
+config = sc.PAGE.settle(config, errors, lang, fallback=preset, usable=lambda last: last.open == key)
+config = replace(config, big=big)
 entry = config.entry
 
 st.subheader(t("sched.gallery", lang))
@@ -75,4 +70,4 @@ else:
 st.subheader(t("sched.guide_title", lang))
 st.markdown(t("sched.guide", lang))
 
-sc.write_url(replace(config, overlay=overlay))
+sc.PAGE.publish(replace(config, overlay=overlay))

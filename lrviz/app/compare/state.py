@@ -32,7 +32,8 @@ from typing import Any, Literal
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
 from lrviz.app.kit.query import Note, QueryReader, format_value, number
-from lrviz.app.playground.state import LR_RANGE, MAX_STEPS
+from lrviz.app.kit.rates import LR_RANGE
+from lrviz.app.playground.state import MAX_STEPS
 from lrviz.i18n import Lang
 
 MAX_ROWS = 6

@@ -20,11 +20,12 @@ from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import figures
 from lrviz.app.compare import state as compare_state
 from lrviz.app.compare.state import MAX_ROWS, Config, Row
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
 from lrviz.app.playground import verdict
-from lrviz.app.playground.state import LR_RANGE, MAX_STEPS
+from lrviz.app.playground.state import MAX_STEPS
 from lrviz.i18n import message
 
 K = "cmp_"

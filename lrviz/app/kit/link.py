@@ -35,10 +35,12 @@ class Link(NamedTuple):
     always: bool = False  # written even at its default, so the link states it outright
     widget: bool = True  # seeded into the page's widget keyed by the field's name
     key: str | None = None  # the query key, where it is not the field's name
+    show: Callable[[Any], str] = format_value  # the value as the link writes it
 
 
-def _field(default: Any, read: Reader, always: bool, widget: bool, key: str | None) -> Any:
-    return dataclasses.field(default=default, metadata={_LINK: Link(read, always, widget, key)})
+def _field(default: Any, read: Reader, always: bool, widget: bool, key: str | None,
+           show: Callable[[Any], str] = format_value) -> Any:
+    return dataclasses.field(default=default, metadata={_LINK: Link(read, always, widget, key, show)})
 
 
 def choice(default: str, options: Collection[str], *, always: bool = False, widget: bool = True,
@@ -65,9 +67,9 @@ def flag(default: bool, *, always: bool = False, widget: bool = True, key: str |
 
 
 def custom(default: Any, read: Callable[[str], Any], *, allowed: str = "", always: bool = False,
-           widget: bool = True, key: str | None = None) -> Any:
-    """A field whose text ``read(text)`` turns into a value, or None to refuse it."""
-    return _field(default, lambda r, k, d: r.get(k, read, d, allowed), always, widget, key)
+           widget: bool = True, key: str | None = None, show: Callable[[Any], str] = format_value) -> Any:
+    """A field whose text ``read(text)`` turns into a value, or None to refuse it; ``show`` writes it."""
+    return _field(default, lambda r, k, d: r.get(k, read, d, allowed), always, widget, key, show)
 
 
 def language() -> Any:
@@ -96,7 +98,7 @@ def write(config: Any, defaults: Any = None) -> dict[str, str]:
     for name, spec in declared(type(config)):
         value = getattr(config, name)
         if value is not None and (spec.always or value != getattr(defaults, name)):
-            query[spec.key or name] = format_value(value)
+            query[spec.key or name] = spec.show(value)
     return query
 
 

@@ -12,7 +12,6 @@ reruns, so ``app.py`` routes from the first request on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
@@ -63,20 +62,6 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
 def _literal(text: str) -> str:
     """``text`` shown as typed: Markdown and LaTeX marks escaped (``__import__`` is not bold)."""
     return re.sub(r"([\\`*_\[\]|~<>$])", r"\\\1", text)  # marks that act mid-sentence
-
-
-def from_link(prefix: str, parse: Callable[[Mapping[str, str]], C], seed: Callable[[C], None]) -> C | None:
-    """On a session's first run of a page: the page's config read from the URL, seeded into its widgets.
-
-    From then on the widgets are the truth and the page writes them back to the
-    URL; later runs return None. ``prefix`` is the page's session-state prefix.
-    """
-    if st.session_state.get(f"{prefix}loaded"):
-        return None
-    config = parse({k: st.query_params[k] for k in st.query_params})
-    seed(config)
-    st.session_state[f"{prefix}loaded"] = True
-    return config
 
 
 def on_a_phone() -> bool:

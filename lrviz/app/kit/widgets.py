@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from lrviz import schedules, surfaces
@@ -12,16 +11,6 @@ from lrviz.app.kit.strings import t
 from lrviz.app.playground.state import CUSTOM
 from lrviz.i18n import message
 from lrviz.params import ParamSpec, Spec
-
-# Rates a student can reach with the slider: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 per decade, 1e-4 … 10.
-_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
-LR_GRID = (*(float(f"{m * 10.0**e:.6g}") for e in range(-4, 1) for m in _MANTISSAS), 10.0)
-
-
-def nearest_rate(lr: float) -> float:
-    """The slider position closest to ``lr`` on a log scale."""
-    grid = np.array(LR_GRID)
-    return float(grid[np.argmin(np.abs(np.log(grid) - np.log(max(lr, 1e-12))))])
 
 
 def param_widget(spec: ParamSpec, key: str, lang: str, container=st) -> Any:

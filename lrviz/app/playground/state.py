@@ -22,9 +22,9 @@ from typing import Any, Literal
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
 from lrviz.app.kit.query import Note, QueryReader, format_value
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.i18n import Lang
 
-LR_RANGE = (1e-4, 10.0)
 MAX_STEPS = 2000
 CUSTOM = "custom"
 

@@ -14,12 +14,11 @@ import numpy as np
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
-    LR_GRID,
     checked,
-    nearest_rate,
     params_form,
     presentation,
     schedule_picker,
@@ -75,13 +74,13 @@ def _on_slider() -> None:
 
 def _on_exact() -> None:
     value = st.session_state[f"{K}lr_exact"]
-    if value and links.LR_RANGE[0] <= value <= links.LR_RANGE[1]:
+    if value and LR_RANGE[0] <= value <= LR_RANGE[1]:
         st.session_state[f"{K}lr"] = float(value)
         st.session_state[f"{K}lr_slider"] = nearest_rate(value)
 
 
 def _scale_lr(factor: float) -> None:
-    lo, hi = links.LR_RANGE
+    lo, hi = LR_RANGE
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
@@ -95,7 +94,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     slider, exact = st.columns([4, 1])
     slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
                          format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
-    exact.number_input(t("pg.lr_exact", lang), min_value=links.LR_RANGE[0], max_value=links.LR_RANGE[1],
+    exact.number_input(t("pg.lr_exact", lang), min_value=LR_RANGE[0], max_value=LR_RANGE[1],
                        key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
     buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
     for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):

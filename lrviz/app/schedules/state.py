@@ -1,4 +1,4 @@
-"""The Schedules page's link: its state as a typed config, to and from the URL query string.
+"""The Schedules page's state: a typed config, to and from the URL query string.
 
 Keys (all optional; a malformed value falls back to its default with a note):
 
@@ -24,29 +24,42 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lrviz import optimizers, schedules, surfaces
-from lrviz.app.kit.query import Note, QueryReader, format_value
+from lrviz.app.kit import link
+from lrviz.app.kit.query import Note, QueryReader
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.schedules.guide import ENTRIES, Entry
-from lrviz.i18n import DEFAULT_LANG, Lang, parse_lang
+from lrviz.i18n import DEFAULT_LANG, Lang
 
-LR_RANGE = (1e-4, 10.0)
 MIN_STEPS, MAX_STEPS = 10, 1000
 DEFAULT_OPEN = "cosine"
 DEFAULT_OVERLAY = ("step", "cosine", "warmup_cosine", "onecycle_cos")
 MAX_OVERLAY = 8
 
 
+def _cards(text: str) -> tuple[str, ...] | None:
+    if text.strip().lower() == "none":
+        return ()
+    keys = tuple(k for k in text.replace(" ", "").split(",") if k)
+    if not keys or len(keys) > MAX_OVERLAY or any(k not in ENTRIES for k in keys):
+        return None
+    return tuple(dict.fromkeys(keys))
+
+
 @dataclass(frozen=True)
-class SchedulesConfig:
+class Config:
+    """What the page shows. The declared fields' defaults are the open card's (:func:`preset`);
+    the card and the hyper-parameters are read by :func:`parse`."""
+
     open: str = DEFAULT_OPEN
     params: tuple[tuple[str, Any], ...] = ()  # differences from the card's preset
-    lr: float = ENTRIES[DEFAULT_OPEN].demo.lr
-    steps: int = ENTRIES[DEFAULT_OPEN].demo.steps
-    surface: str = ENTRIES[DEFAULT_OPEN].demo.surface
-    optimizer: str = ENTRIES[DEFAULT_OPEN].demo.optimizer
+    lr: float = link.number(ENTRIES[DEFAULT_OPEN].demo.lr, *LR_RANGE)
+    steps: int = link.whole(ENTRIES[DEFAULT_OPEN].demo.steps, MIN_STEPS, MAX_STEPS)
+    surface: str = link.choice(ENTRIES[DEFAULT_OPEN].demo.surface, surfaces.SURFACES)
+    optimizer: str = link.choice(ENTRIES[DEFAULT_OPEN].demo.optimizer, optimizers.OPTIMIZERS)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
-    overlay: tuple[str, ...] = DEFAULT_OVERLAY
-    big: bool = False
-    lang: Lang = DEFAULT_LANG
+    overlay: tuple[str, ...] = link.custom(DEFAULT_OVERLAY, _cards, show=lambda k: ",".join(k) or "none")
+    big: bool = link.flag(False)
+    lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
     @property
@@ -62,40 +75,27 @@ class SchedulesConfig:
         return {**dict(self.entry.params), **dict(self.params)}
 
 
+DEFAULT = Config()
+
+
 def preset(key: str, lang: Lang = DEFAULT_LANG,
-           overlay: tuple[str, ...] = DEFAULT_OVERLAY) -> SchedulesConfig:
+           overlay: tuple[str, ...] = DEFAULT_OVERLAY) -> Config:
     """The config a gallery card opens with."""
     demo = ENTRIES[key].demo
-    return SchedulesConfig(open=key, lr=demo.lr, steps=demo.steps, surface=demo.surface,
-                           optimizer=demo.optimizer, overlay=overlay, lang=lang)
+    return Config(open=key, lr=demo.lr, steps=demo.steps, surface=demo.surface, optimizer=demo.optimizer,
+                  overlay=overlay, lang=lang)
 
 
-def _cards(text: str) -> tuple[str, ...] | None:
-    if text.strip().lower() == "none":
-        return ()
-    keys = tuple(k for k in text.replace(" ", "").split(",") if k)
-    if not keys or len(keys) > MAX_OVERLAY or any(k not in ENTRIES for k in keys):
-        return None
-    return tuple(dict.fromkeys(keys))
-
-
-def parse_schedules(query: Mapping[str, str]) -> SchedulesConfig:
+def parse(query: Mapping[str, str]) -> Config:
     """The config a query string describes; bad values fall back with a note, never raise."""
     read = QueryReader(query)
-    lang = read.get("lang", parse_lang, DEFAULT_LANG)
-    base = preset(read.choice("open", ENTRIES, DEFAULT_OPEN), lang)
-    optimizer = read.choice("optimizer", optimizers.OPTIMIZERS, base.optimizer)
-    lr = read.number("lr", *LR_RANGE, base.lr)
+    card = preset(read.choice("open", ENTRIES, DEFAULT_OPEN))
+    config = replace(card, **link.read(Config, read, card))
     config = replace(
-        base,
-        params=read.params("s", schedules.SCHEDULES[base.schedule], lr, on_top_of=dict(base.entry.params)),
-        lr=lr,
-        steps=read.whole("steps", MIN_STEPS, MAX_STEPS, base.steps),
-        surface=read.choice("surface", surfaces.SURFACES, base.surface),
-        optimizer=optimizer,
-        optimizer_params=read.params("o", optimizers.OPTIMIZERS[optimizer], lr),
-        overlay=read.get("overlay", _cards, DEFAULT_OVERLAY),
-        big=read.flag("big", False),
+        config,
+        params=read.params("s", schedules.SCHEDULES[card.schedule], config.lr,
+                           on_top_of=dict(card.entry.params)),
+        optimizer_params=read.params("o", optimizers.OPTIMIZERS[config.optimizer], config.lr),
     )
     return replace(config, notes=tuple(read.notes))
 
@@ -107,19 +107,9 @@ def changes(spec_defaults: Mapping[str, Any], preset_params: Mapping[str, Any],
     return tuple((name, value) for name, value in resolved.items() if value != base.get(name))
 
 
-def schedules_query(config: SchedulesConfig) -> dict[str, str]:
+def to_query(config: Config) -> dict[str, str]:
     """The query string for ``config``: the card, what differs from its preset, and ``lang``."""
-    query: dict[str, str] = {"lang": config.lang, "open": config.open}
-    card = preset(config.open)
-    for name in ("lr", "steps", "surface", "optimizer"):
-        value = getattr(config, name)
-        if value != getattr(card, name):
-            query[name] = format_value(value)
-    if config.overlay != DEFAULT_OVERLAY:
-        query["overlay"] = ",".join(config.overlay) or "none"
-    if config.big:
-        query["big"] = format_value(True)
-    for prefix, params in (("s", config.params), ("o", config.optimizer_params)):
-        for name, value in params:
-            query[f"{prefix}.{name}"] = format_value(value)
+    query = {"open": config.open, **link.write(config, preset(config.open))}
+    link.write_params(query, "s", config.params)
+    link.write_params(query, "o", config.optimizer_params)
     return query

@@ -1,7 +1,7 @@
 """The Schedules page's controls, their link with the URL, and its cached results.
 
 As on the playground: on a session's first run the URL is parsed into a
-:class:`~lrviz.app.schedules.state.SchedulesConfig` and seeded into the widgets;
+:class:`~lrviz.app.schedules.state.Config` and seeded into the widgets;
 afterwards the widgets are the truth and every run writes the config back.
 Choosing a gallery card loads that card's preset (parameters, rate, horizon,
 demo) into the widgets.
@@ -14,13 +14,12 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit import shell
 from lrviz.app.kit.query import Note, format_value
+from lrviz.app.kit.rates import LR_GRID, nearest_rate
+from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
-    LR_GRID,
     checked,
-    nearest_rate,
     params_form,
     presentation,
     seed_params,
@@ -31,42 +30,29 @@ from lrviz.app.schedules import figures
 from lrviz.app.schedules import state as schedule_links
 from lrviz.app.schedules.guide import ENTRIES, GALLERY, entry_for
 from lrviz.app.schedules.rates import card_rates, rates
-from lrviz.app.schedules.state import SchedulesConfig
+from lrviz.app.schedules.state import Config
 from lrviz.export.schedule import Setup, export
 from lrviz.i18n import message
 
-K = "sc_"  # session-state prefix of this page's widgets
 VARIANT_PARAMS = ("mode", "anneal_strategy")
 
 
-def _sched_prefix(schedule: str) -> str:
-    return f"{K}s_{schedule}_"
-
-
-def _opt_prefix(optimizer: str) -> str:
-    return f"{K}o_{optimizer}_"
-
-
-def _seed(config: SchedulesConfig) -> None:
-    """Write a config into the widgets' session state (before they are drawn)."""
+def _seed(config: Config) -> None:
+    """The open card and the hyper-parameters, on top of their defaults (the declared fields seed their
+    own widgets; the rate sits on the slider's grid)."""
     state = st.session_state
     state[f"{K}open"] = state[f"{K}last_open"] = config.open
     state[f"{K}lr"] = nearest_rate(config.lr)
-    state[f"{K}steps"] = config.steps
-    state[f"{K}surface"] = config.surface
-    state[f"{K}optimizer"] = config.optimizer
-    state[f"{K}overlay"] = list(config.overlay)
-    state[f"{K}big"] = config.big
     spec = schedules.SCHEDULES[config.schedule]
-    seed_params(spec, _sched_prefix(config.schedule), {**spec.defaults(), **config.schedule_params()})
+    seed_params(spec, PAGE.params_key("s", config.schedule), {**spec.defaults(), **config.schedule_params()})
     opt_spec = optimizers.OPTIMIZERS[config.optimizer]
-    seed_params(opt_spec, _opt_prefix(config.optimizer),
+    seed_params(opt_spec, PAGE.params_key("o", config.optimizer),
                 {**opt_spec.defaults(), **dict(config.optimizer_params)})
 
 
-def _parse(query) -> SchedulesConfig:
+def _parse(query) -> Config:
     """The link's config, with its rate moved onto the slider's grid (and a note saying where)."""
-    config = schedule_links.parse_schedules(query)
+    config = schedule_links.parse(query)
     if config.lr not in LR_GRID:  # the rate control is a slider over LR_GRID: say where it moved
         shown = nearest_rate(config.lr)
         note = Note("lr", format_value(config.lr), format_value(shown))
@@ -74,9 +60,8 @@ def _parse(query) -> SchedulesConfig:
     return config
 
 
-def load() -> SchedulesConfig | None:
-    """On a session's first run: the config from the URL, seeded into the widgets."""
-    return shell.from_link(K, _parse, _seed)
+PAGE = PageState("sc_", _parse, schedule_links.to_query, schedule_links.DEFAULT, seed=_seed)
+K = PAGE.prefix  # session-state prefix of this page's widgets
 
 
 def _on_open() -> None:
@@ -86,12 +71,12 @@ def _on_open() -> None:
     if key is None:
         state[f"{K}open"] = state[f"{K}last_open"]
         return
-    _seed(schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ()))))
+    PAGE.fill(schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ()))))
 
 
 def _on_reset() -> None:
     state = st.session_state
-    _seed(schedule_links.preset(state[f"{K}last_open"], overlay=tuple(state.get(f"{K}overlay", ()))))
+    PAGE.fill(schedule_links.preset(state[f"{K}last_open"], overlay=tuple(state.get(f"{K}overlay", ()))))
 
 
 def open_key() -> str:
@@ -99,7 +84,7 @@ def open_key() -> str:
     state = st.session_state
     schedule = ENTRIES[state[f"{K}last_open"]].schedule
     spec = schedules.SCHEDULES[schedule]
-    values = {p.name: state.get(_sched_prefix(schedule) + p.name, p.default) for p in spec.params
+    values = {p.name: state.get(PAGE.params_key("s", schedule) + p.name, p.default) for p in spec.params
               if p.name in VARIANT_PARAMS}
     state[f"{K}open"] = state[f"{K}last_open"] = entry_for(schedule, values).key
     return state[f"{K}last_open"]
@@ -111,7 +96,7 @@ def gallery_picker(lang: str) -> None:
              format_func=lambda k: ENTRIES[k].title(lang))
 
 
-def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
+def sidebar(lang: str, key: str) -> tuple[Config, list[str]]:
     """Every control of the open card; returns the config they describe and any error messages."""
     side, errors = st.sidebar, []
     entry = ENTRIES[key]
@@ -122,7 +107,7 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
                         key=f"{K}steps", help=t("sched.steps_help", lang))
     spec = schedules.SCHEDULES[entry.schedule]
     with side.expander(t("sched.params", lang, name=spec.title(lang)), expanded=True):
-        raw = params_form(spec, _sched_prefix(entry.schedule), lang)
+        raw = params_form(spec, PAGE.params_key("s", entry.schedule), lang)
         st.button(t("sched.reset", lang), key=f"{K}reset", on_click=_on_reset,
                   help=t("sched.reset_help", lang))
     side.subheader(t("sched.demo_setup", lang))
@@ -132,10 +117,10 @@ def sidebar(lang: str, key: str) -> tuple[SchedulesConfig, list[str]]:
                                format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
     opt_spec = optimizers.OPTIMIZERS[optimizer]
     with side.expander(t("sched.optimizer_settings", lang)):
-        opt_raw = params_form(opt_spec, _opt_prefix(optimizer), lang)
+        opt_raw = params_form(opt_spec, PAGE.params_key("o", optimizer), lang)
     big = presentation(lang, f"{K}big", side)
 
-    config = SchedulesConfig(open=key, lr=float(lr), steps=int(steps), surface=surface, optimizer=optimizer,
+    config = Config(open=key, lr=float(lr), steps=int(steps), surface=surface, optimizer=optimizer,
                              overlay=tuple(st.session_state.get(f"{K}overlay", ())), big=big, lang=lang)
     try:
         resolved = spec.resolve({**dict(entry.params), **raw}, config.lr)
@@ -155,18 +140,11 @@ def overlay_picker(lang: str) -> tuple[str, ...]:
     return tuple(st.session_state[f"{K}overlay"])
 
 
-def write_url(config: SchedulesConfig) -> None:
-    """Keep the address bar a link to what is on screen."""
-    query = schedule_links.schedules_query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
-
-
 # --- cached results: each a pure function of small hashable arguments -----------------------------
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def gallery(config: SchedulesConfig, narrow: bool = False):
+def gallery(config: Config, narrow: bool = False):
     """The small multiples at the page's rate and horizon; the open card with its current parameters.
     ``narrow``: two columns, for a phone."""
     def lrs(entry):
@@ -186,7 +164,7 @@ def overlay(keys: tuple[str, ...], lr: float, steps: int, lang: str, big: bool =
     return figures.build_overlay(curves, lang=lang, big=big)
 
 
-def _runs(config: SchedulesConfig):
+def _runs(config: Config):
     params = schedules.SCHEDULES[config.schedule].resolve(config.schedule_params(), config.lr)
     common = dict(lr=config.lr, steps=config.steps, optimizer_params=dict(config.optimizer_params))
     scheduled = engine.run(config.surface, config.optimizer, schedule=config.schedule, schedule_params=params,
@@ -196,7 +174,7 @@ def _runs(config: SchedulesConfig):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def open_card(config: SchedulesConfig):
+def open_card(config: Config):
     """(curve figure, comparison figure, outcome sentence, cut steps or None, code per library)."""
     lang = config.lang
     params, scheduled, constant = _runs(config)

@@ -23,6 +23,7 @@ import numpy as np
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
 from lrviz.app.kit.query import Note, QueryReader, format_value
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.playground import state as links
 from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.engine import diagnostics
@@ -71,7 +72,7 @@ def suggested_rates(surface: surfaces.Surface, start: tuple[float, ...] | None) 
     lo_range, hi_range = RATE_RANGE
     lo = float(np.clip(10.0 ** np.floor(np.log10(critical / 1e3)), lo_range, hi_range / 10))
     hi = float(np.clip(10.0 ** np.ceil(np.log10(critical * 10)), lo * 10, hi_range))
-    chosen = float(np.clip(critical / 2, *links.LR_RANGE))
+    chosen = float(np.clip(critical / 2, *LR_RANGE))
     return lo, hi, float(f"{chosen:.3g}")
 
 
@@ -100,7 +101,7 @@ def parse(query: Mapping[str, str]) -> Config:
         fields.update(lo=lo_default, hi=hi_default)
     lr = lr_default
     if "lr" in query:
-        lr = read.number("lr", *links.LR_RANGE, lr_default)
+        lr = read.number("lr", *LR_RANGE, lr_default)
     config = Config(**fields, base=replace(base, lr=lr, steps=steps, notes=()))
     config, dropped = _fit_range(config)
     return replace(config, notes=(*notes, *read.notes, *dropped))

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
@@ -142,7 +143,7 @@ def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
                                  help=t("sweep.rates_help", lang))
     lo = cols[1].number_input(t("sweep.lo", lang), lo_range, hi_range, key=f"{K}lo", format="%.3g", step=None)
     hi = cols[2].number_input(t("sweep.hi", lang), lo_range, hi_range, key=f"{K}hi", format="%.3g", step=None)
-    lr = cols[3].number_input(t("sweep.chosen", lang), *links.LR_RANGE, key=f"{K}lr", format="%.4g",
+    lr = cols[3].number_input(t("sweep.chosen", lang), *LR_RANGE, key=f"{K}lr", format="%.4g",
                               step=None, help=t("sweep.chosen_help", lang))
     errors = [] if lo < hi else [t("sweep.range_error", lang, lo=f"{lo:g}", hi=f"{hi:g}")]
     config = replace(config, base=replace(config.base, lr=float(lr)), rates=int(rates), lo=float(lo),

@@ -1,0 +1,51 @@
+"""Compare: up to six runs (optimizer, hyper-parameters, rate, schedule) on one surface, in lock-step."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import surfaces
+from lrviz.app.compare import compute as comparison
+from lrviz.app.compare import ui as cmp
+from lrviz.app.compare.state import MAX_ROWS
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.engine.diagnostics import tolerance
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    first = cmp.PAGE.open(lang)
+    if first is not None and first.extra_rows:
+        st.warning(t("compare.extra_rows", lang, count=first.extra_rows, max=MAX_ROWS))
+
+    st.title(t("compare.title", lang))
+    st.caption(t("compare.intro", lang))
+    config, errors = cmp.sidebar(lang)
+    cmp.PAGE.report(errors)  # a refused row keeps its last valid values, so the config is always valid
+    surface = surfaces.SURFACES[config.surface]
+    st.latex(surface.latex)
+    config = replace(config, layout=cmp.layout_control(lang))
+    if note := cmp.spread_note(config):
+        st.info(note)
+
+    with st.spinner(t("compare.computing", lang)):
+        runs = cmp.runs(config.surface, config.rows, config.steps, config.start)
+        phone = shell.on_a_phone()
+        figure = cmp.chart(config, phone)
+    # On a phone the chart's toolbar lay on the legend's title; a finger has no use for it there.
+    st.plotly_chart(figure, theme=None, key="cmp_chart",
+                    config={"displaylogo": False, "displayModeBar": not phone})
+
+    st.subheader(t("compare.table", lang))
+    table = comparison.results(config.rows, runs, surface, lang)
+    cmp.results_table(table, lang)
+    st.caption(t("compare.table_help", lang, tol=f"{tolerance(surface):.3g}"))
+    st.download_button(t("compare.download", lang), comparison.to_csv(table), file_name="lrviz-compare.csv",
+                       mime="text/csv", key="cmp_csv", icon=":material/download:")
+
+    with st.expander(t("compare.details", lang)):
+        cmp.verdicts(config.rows, runs, surface, lang)
+
+    cmp.PAGE.publish(config)

@@ -1,0 +1,28 @@
+"""LR finder: how practitioners pick a rate on a real (small) network, and how far to trust it."""
+
+import streamlit as st
+
+from lrviz.app.finder import ui as fu
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+
+SECTIONS = {  # the view a student picks, and what draws it
+    "range": fu.show_range,
+    "check": fu.show_check,
+    "search": fu.show_search,
+    "general": fu.show_general,
+}
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    fu.PAGE.open(lang)
+
+    st.title(t("finder.title", lang))
+    st.caption(t("finder.intro", lang))
+    config, errors = fu.sidebar(lang)
+    config = fu.PAGE.settle(config, errors, lang)
+
+    SECTIONS[fu.view_control(lang)](config, lang)
+    fu.PAGE.publish(config)

@@ -1,0 +1,61 @@
+"""Home: what lrviz is, and where to go."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.playground.lessons import LESSONS
+
+LINKED_PAGES = (  # (page file, key in the locale files)
+    ("pages/playground.py", "playground"),
+    ("pages/compare.py", "compare"),
+    ("pages/sweep.py", "sweep"),
+    ("pages/schedules.py", "schedules"),
+    ("pages/lr-finder.py", "lr_finder"),
+)
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    st.title(t("home.title", lang))
+    st.markdown(t("home.intro", lang))
+    st.caption(
+        t(
+            "home.facts",
+            lang,
+            surfaces=len(surfaces.SURFACES),
+            optimizers=len(optimizers.OPTIMIZERS),
+            schedules=len(schedules.SCHEDULES),
+        )
+    )
+
+    st.subheader(t("home.pages_heading", lang))
+    for path, key in LINKED_PAGES:
+        st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang},
+                     icon=":material/arrow_forward:")
+        st.caption(t(f"home.{key}_blurb", lang))
+
+    st.subheader(t("home.lessons_heading", lang))
+    st.caption(t("home.lessons_intro", lang))
+    for lesson in LESSONS:  # a short link, what it shows under it: a link's label stays on one line
+        st.page_link("pages/playground.py", label=t(f"home.lesson_{lesson.key}", lang),
+                     query_params=links.to_query(replace(lesson.config, lang=lang)),
+                     icon=":material/play_circle:")
+        st.caption(t(f"home.lesson_{lesson.key}_what", lang))
+
+    st.subheader(t("home.core_heading", lang))
+    st.markdown(t("home.core_blurb", lang))
+    st.code(
+        """import lrviz.engine as engine
+
+    run = engine.run("quadratic", optimizer="sgd", lr=1.5, steps=50)
+    print(run.status, run.diverged_at)        # diverged 4
+    print(run.curvature.critical_lr)          # 1.0 = 2 / λmax
+    sweep = engine.sweep("rosenbrock", lrs=[1e-4, 1e-3, 2e-3], optimizer="adam", steps=500)""",
+        language="python",
+    )

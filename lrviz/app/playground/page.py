@@ -1,0 +1,74 @@
+"""Playground: one learning rate on one surface, animated step by step."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.playground import ui as pg
+from lrviz.app.playground.figures import CLICK_GRID
+from lrviz.app.playground.state import Config
+from lrviz.engine import diagnostics
+from lrviz.i18n import Lang
+from lrviz.surfaces import ExpressionError, Surface
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    pg.PAGE.open(lang)
+
+    st.title(t("pg.title", lang))
+    config, errors = pg.sidebar(lang)
+    try:
+        surface = links.surface_of(config)
+    except ExpressionError as error:
+        errors.append(t("errors.formula", lang, detail=error.message(lang)))
+        config = pg.PAGE.last_valid(lang)
+        surface = links.surface_of(config)
+    start, pick_start = pg.start_inputs(surface, lang)
+    config = replace(config, start=None if start == surface.start else start)
+    st.caption(surface.lesson(lang))
+    st.latex(surface.latex)
+
+
+    stage(config, surface, errors, pick_start, lang)
+
+
+@st.fragment
+def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool, lang: Lang) -> None:
+    """The rate control, the chart and the verdict: moving the rate reruns only this."""
+    start = config.start or surface.start
+    curvature = diagnostics.curvature(surface, start)
+    limit = None if errors else pg.limit_of(config, curvature.lam_min)
+    several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
+    config = replace(config, lr=pg.lr_control(lang, limit, curvature, config.optimizer, several))
+    mode, view = pg.view_controls(surface, lang)
+    config = replace(config, mode=mode, view=view)
+    config = pg.PAGE.settle(config, errors, lang)
+
+    _, figure, verdict = pg.animation(config, pick_start, narrow=shell.on_a_phone())
+    if mode == "scrub":
+        st.caption(t("figure.scrub_hint", lang))
+        st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
+    else:
+        # Selection events only while picking a start: they cost the chart a listener layer.
+        select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
+        event = st.plotly_chart(figure, theme=None, key="pg_chart", config={"displaylogo": False}, **select)
+        st.caption(t(f"pg.legend_{surface.dim}d", lang))
+        if note := pg.direction_note(config, lang):
+            st.caption(note)
+        points = event.selection.points if pick_start and event else []
+        data = figure.to_dict()["data"] if points else []
+        clicked = [p for p in points if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
+        if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
+            pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
+            st.rerun()
+    if view == "3d" and surface.dim == 2:
+        st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+    if mode == "animate":  # in scrub mode the chart itself says what each rate does
+        box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
+        box(f"**{verdict.headline}** {verdict.detail}")
+    pg.PAGE.publish(config)

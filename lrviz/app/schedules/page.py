@@ -1,0 +1,76 @@
+"""Schedules: every schedule of the lessons, seen, explained, and taken home as code."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import optimizers, schedules
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.schedules import state as schedule_links
+from lrviz.app.schedules import ui as sc
+from lrviz.app.schedules.guide import GUIDE
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    sc.PAGE.open(lang)
+
+    st.title(t("sched.title", lang))
+    st.caption(t("sched.intro", lang))
+
+    key = sc.open_key()
+    config, errors = sc.sidebar(lang, key)
+    # With an error: the last valid state of this card (or its preset), at the size asked for now.
+    preset, big = schedule_links.preset(key, lang, config.overlay), config.big
+    config = sc.PAGE.settle(config, errors, lang, fallback=preset, usable=lambda last: last.open == key)
+    config = replace(config, big=big)
+    entry = config.entry
+
+    st.subheader(t("sched.gallery", lang))
+    st.caption(t("sched.gallery_help", lang))
+    st.plotly_chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), theme=None, key="sc_gallery",
+                    config={"displaylogo": False, "displayModeBar": False})
+    sc.gallery_picker(lang)
+
+    curve, comparison, outcome, cuts, code = sc.open_card(config)
+    st.header(entry.title(lang))
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('sched.curve', lang)}**")
+        st.plotly_chart(curve, theme=None, key="sc_curve", config={"displaylogo": False})
+    with right:
+        st.markdown(f"**{t('sched.when', lang)}**")
+        st.markdown(GUIDE[entry.schedule].when(lang))
+        st.caption(schedules.SCHEDULES[entry.schedule].summary(lang))
+    st.markdown(f"**{t('sched.formula', lang)}**")
+    st.latex(GUIDE[entry.schedule].display)
+
+    st.subheader(t("sched.demo", lang))
+    st.caption(t("sched.demo_intro", lang, name=entry.title(lang), lr=f"{config.lr:g}"))
+    if replace(config, big=False) == schedule_links.preset(key, lang, config.overlay):
+        st.info(t(f"sched.claim_{entry.demo.claim}", lang))
+    st.markdown(outcome)
+    if cuts is not None:
+        st.markdown(t("sched.cuts", lang, steps=", ".join(str(int(c)) for c in cuts)) if len(cuts)
+                    else t("sched.no_cuts", lang, steps=config.steps))
+    st.plotly_chart(comparison, theme=None, key="sc_comparison", config={"displaylogo": False})
+
+    st.subheader(t("sched.code", lang))
+    st.caption(t("sched.code_intro", lang, optimizer=optimizers.OPTIMIZERS[config.optimizer].title(lang)))
+    for tab, library in zip(st.tabs([t(f"sched.lib_{lib}", lang) for lib in code]), code, strict=True):
+        tab.code(code[library], language="python")
+
+    st.subheader(t("sched.overlay", lang))
+    overlay = sc.overlay_picker(lang)
+    if overlay:
+        st.plotly_chart(sc.overlay(overlay, config.lr, config.steps, lang, config.big), theme=None,
+                        key="sc_overlay_chart", config={"displaylogo": False})
+    else:
+        st.info(t("sched.overlay_empty", lang))
+
+    st.subheader(t("sched.guide_title", lang))
+    st.markdown(t("sched.guide", lang))
+
+    sc.PAGE.publish(replace(config, overlay=overlay))

@@ -1,0 +1,73 @@
+"""Sweep: hundreds of learning rates at once; which is best, and where does it break?"""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz import i18n
+from lrviz.app.kit import shell
+from lrviz.app.kit.strings import t
+from lrviz.app.playground import state as links
+from lrviz.app.sweep import ui as sw
+from lrviz.surfaces import ExpressionError
+
+
+def show() -> None:
+    """Draw the page for this run of the script."""
+    lang = shell.page()
+    sw.PAGE.open(lang)
+
+    st.title(t("sweep.title", lang))
+    st.caption(t("sweep.intro", lang))
+    config, errors = sw.sidebar(lang)
+    try:
+        surface = links.surface_of(config.base)
+    except ExpressionError as error:
+        errors.append(t("errors.formula", lang, detail=error.message(lang)))
+        surface = None
+    if surface is not None:
+        config = replace(config, base=replace(config.base, start=sw.start_input(surface, lang)))
+    config, range_errors = sw.rate_controls(config, lang)
+    config = replace(config, phase=st.session_state.get(f"{sw.K}phase") or "loss")
+    errors += range_errors
+    sw.PAGE.report(errors)
+    if errors:
+        config = sw.PAGE.last_valid(lang)
+
+    try:
+        with st.spinner(t("sweep.computing", lang, rates=config.rates, steps=config.base.steps,
+                          optimizers=len(config.optimizers))):
+            shown = sw.compute(config)
+    except ValueError as error:
+        st.error(t("sweep.engine_error", lang, detail=i18n.message(error, lang)))
+        config = sw.PAGE.last_valid(lang)
+        shown = sw.compute(config)
+    sw.PAGE.remember(config)
+    surface = links.surface_of(config.base)
+
+    st.subheader(t("sweep.rates_heading", lang))
+    sw.chart(shown.rates, "rates")
+    st.caption(t("sweep.rates_caption", lang))
+    st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
+    st.caption(t("sweep.table_caption", lang))
+    for hint in sw.early_edge_notes(shown.results, lang) + sw.range_hints(shown.results, lang):
+        st.info(hint)
+    best_lr = shown.results[0].best_lr
+    if best_lr is not None:
+        best = replace(config.base, lr=float(f"{best_lr:.4g}"))
+        st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),
+                     icon=":material/play_circle:", query_params=links.to_query(best))
+
+    st.subheader(t("sweep.phase_heading", lang))
+    st.segmented_control(t("sweep.phase_show", lang), ("loss", "distance"), key=f"{sw.K}phase",
+                         format_func=lambda v: t(f"sweep.phase_{v}", lang),
+                         disabled=not surface.global_minima)
+    sw.chart(shown.phase, "phase")
+    st.caption(t("sweep.phase_caption", lang))
+
+    st.subheader(t("sweep.basins_heading", lang, lr=f"{config.base.lr:g}"))
+    sw.chart(shown.basins, "basins")
+    diverged, global_share = sw.basin_shares(shown.basin_map)
+    st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
+                 reached=f"{100 * global_share:.0f}"))
+    sw.PAGE.publish(config)

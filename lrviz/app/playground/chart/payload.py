@@ -231,7 +231,8 @@ def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, lim
     critical = figures._critical_line(limit, lang, axis="", across=False)
     shapes += critical.get("shapes", [])
     # The label at the foot of its line, left of it: the diverged crosses sit along the top.
-    annotations += [{**a, "y": 0, "yanchor": "bottom", "xanchor": "right"} for a in critical.get("annotations", [])]
+    annotations += [{**a, "y": 0, "yanchor": "bottom", "xanchor": "right"}
+                    for a in critical.get("annotations", [])]
     layout.update(shapes=shapes, annotations=annotations)
     # Where the marker sits for each row (its final loss, or the crosses' height).
     at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]

@@ -229,7 +229,7 @@ def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lan
             x=mark["x"],
             y=mark["y"],
             mode="markers+text",
-            name=t("figure.left_plot", lang, step="").replace("<br>", " "),
+            name=mark["text"][0] if mark["text"] else "",
             text=mark["text"],
             textposition=mark["textposition"],
             textfont=dict(color=colour, shadow="auto"),  # a halo: readable on a light valley too

@@ -17,7 +17,7 @@ const instances = new WeakMap(); // parentElement -> instance
 const SEND_AFTER_MS = 400; // a burst of key presses is one release
 let plotlyLoading = null;
 // Test and bench hooks: counters only, no behaviour hangs on them.
-const stats = (window.__lrviz = window.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0 });
+const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0 });
 
 // plotly.min.js sits next to this file (copied from the installed plotly package): one classic
 // <script> per page, from the app's own origin.

@@ -40,7 +40,7 @@ def test_a_2d_surface_at_500_steps_fits_in_a_megabyte(surface):
 def test_every_rates_verdict_is_the_verdict_of_its_own_run():
     surface = get("quadratic")
     limit = stability_limit("sgd", {}, 2.0)
-    runs, data = build(surface, limit=limit)
+    _, data = build(surface, limit=limit)
     rows = data["header"]["rows"]
     assert [r["lr"] for r in rows] == list(LR_GRID)
     for lr, row in zip(LR_GRID, rows, strict=True):
@@ -53,7 +53,7 @@ def test_every_rates_verdict_is_the_verdict_of_its_own_run():
 
 
 def test_a_rate_off_the_stops_gets_its_own_selected_row():
-    runs, data = build("quadratic", lr=0.123)
+    _, data = build("quadratic", lr=0.123)
     header, request = data["header"], data["request"]
     assert header["n"] == len(LR_GRID) + 1 and header["exact"] == len(LR_GRID)
     assert request["selected"] == len(LR_GRID) and request["index"] == payload.slider_index(0.123)
@@ -84,7 +84,7 @@ def test_the_overview_marks_every_stop_diverged_ones_as_crosses_in_korean():
     critical = [s for s in layout["shapes"] if s["type"] == "line"]
     assert critical[0]["x0"] == pytest.approx(1.0, rel=1e-4)
     edge = [s for s in layout["shapes"] if s["type"] == "rect"]
-    assert 0.8 < edge[0]["x0"] < 1.2  # the shaded rates start between the last stable stop and the first diverging one
+    assert 0.8 < edge[0]["x0"] < 1.2  # between the last stable stop and the first diverging one
 
 
 def test_a_formula_with_no_minimum_charts_the_final_loss_itself():
@@ -93,7 +93,8 @@ def test_a_formula_with_no_minimum_charts_the_final_loss_itself():
     layout = data["header"]["overview"]["figure"]["layout"]
     assert layout["yaxis"].get("type") != "log"
     assert data["header"]["f_min"] is None
-    finite = [at[1] for at, r in zip(data["header"]["overview"]["at"], runs, strict=True) if r.diverged_at is None]
+    at = data["header"]["overview"]["at"]
+    finite = [a[1] for a, r in zip(at, runs, strict=True) if r.diverged_at is None]
     assert np.allclose(finite, [float(r.losses[-1]) for r in runs if r.diverged_at is None], atol=1e-4)
 
 
@@ -119,7 +120,8 @@ def test_an_unchanged_payload_keeps_its_version():
     assert a["header"]["version"] == b["header"]["version"] != c["header"]["version"]
 
 
-VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4, 1e-3,
+VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
+          1e-3,
           0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
           2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"), None]
 

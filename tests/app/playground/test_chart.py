@@ -123,7 +123,8 @@ def test_an_unchanged_payload_keeps_its_version():
 VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
           1e-3,
           0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
-          2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"), None]
+          2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"),
+          None]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")

@@ -65,7 +65,8 @@ CSS = """
 .lrc .lrc-bar, .lrc .lrc-rate-label { display: flex; gap: .75rem; align-items: center; margin: .25rem 0; }
 .lrc .lrc-frame-label { display: flex; flex: 1; gap: .5rem; align-items: center; }
 .lrc input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #ff4b4b); }
-.lrc .lrc-rate-label { font-size: 1rem; }
+.lrc .lrc-rate-label { font-size: 1rem; flex-wrap: wrap; }
+.lrc .lrc-rate-label input { flex: 1 1 14rem; }  /* under its label on a phone */
 .lrc .lrc-rate-value { min-width: 4.5em; font-family: var(--st-code-font, monospace); }
 .lrc button, .lrc select { font: inherit; padding: .2rem .6rem; border-radius: .4rem;
   border: 1px solid rgba(49, 51, 63, .3); background: transparent; color: inherit; }

@@ -47,12 +47,17 @@ def test_dragging_the_rate_across_the_critical_rate_redraws_without_a_rerun(page
     open_chart(page, f"{server}/playground?surface=quadratic&lr=0.5&lang=en")
     assert card(page) == "converged"
     page.evaluate(COUNT_RUNS)
+    # Every status the card shows, recorded in the page (no round trip per press: a pause
+    # longer than the chart's send delay between two presses would count as a release).
+    page.evaluate("""() => { window.__seen = [];
+      const card = document.querySelector('.lrc-card');
+      new MutationObserver(() => window.__seen.push(card.dataset.status))
+        .observe(card, {attributes: true, attributeFilter: ['data-status']}); }""")
     slider = page.locator(".lrc-rate")
     slider.focus()
-    seen = []
     for _ in range(LR_GRID.index(2.0) - LR_GRID.index(0.5)):  # up to 2
         page.keyboard.press("ArrowRight")
-        seen.append(card(page))
+    seen = page.evaluate("() => window.__seen")
     assert seen[-1] == "diverged" and "converged" in seen
     assert page.locator(".lrc-rate-value").inner_text() == "2"
     for _ in range(LR_GRID.index(2.0) - LR_GRID.index(0.8)):  # back down to 0.8

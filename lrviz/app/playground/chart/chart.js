@@ -14,7 +14,7 @@
 // pause ("change" fires on every arrow-key press, not only on release).
 
 const instances = new WeakMap(); // parentElement -> instance
-const SEND_AFTER_MS = 400; // a burst of key presses is one release
+const SEND_AFTER_MS = 600; // a burst of key presses is one release (a held key repeats every ~33 ms)
 let plotlyLoading = null;
 // Test and bench hooks: counters only, no behaviour hangs on them.
 const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0 });

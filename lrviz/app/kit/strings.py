@@ -11,7 +11,9 @@ files that define the same key are an error, not a silent override.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from lrviz.i18n import LANGS
@@ -48,3 +50,15 @@ def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     text = table(lang).get(key) or table("en")[key]
     return text.format(**values) if values else text
+
+
+_MARKS = re.compile(r"([\\`*_\[\]|~<>$&#!])")  # Markdown and LaTeX marks that act mid-sentence
+_REPLACEMENT = "\ufffd"  # shown for a character that would break the sentence (a newline, a bidi override)
+
+
+def literal(text: str) -> str:
+    """``text`` (a value from a link) shown as typed inside a Markdown sentence: its marks escaped
+    (``__import__`` is not bold, ``<img>`` no tag, ``$x$`` no formula), and each control or format
+    character (a newline would start a heading or a list) shown as U+FFFD."""
+    text = "".join(_REPLACEMENT if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return _MARKS.sub(r"\\\1", text)

@@ -1,0 +1,12 @@
+"""The LR finder opened with 30 hostile links: no exception, a note per refused value, no markup."""
+
+import pytest
+
+from tests.app.hostile import hostile_links, survives
+
+LINKS = hostile_links("finder")
+
+
+@pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])
+def test_finder_survives_a_hostile_link(link):
+    survives("finder", link)

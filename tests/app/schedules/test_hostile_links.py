@@ -1,0 +1,12 @@
+"""Schedules opened with 30 hostile links: no exception, a note per refused value, no markup."""
+
+import pytest
+
+from tests.app.hostile import hostile_links, survives
+
+LINKS = hostile_links("schedules")
+
+
+@pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])
+def test_schedules_survives_a_hostile_link(link):
+    survives("schedules", link)

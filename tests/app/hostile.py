@@ -14,6 +14,8 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 
 from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import link as declared_link
+from lrviz.app.kit.query import QueryReader
 from lrviz.app.schedules.guide import ENTRIES
 from lrviz.nn import datasets
 
@@ -28,11 +30,13 @@ XSS = (
 )
 MARKDOWN = ("**bold** _it_ [link](https://example.com)", "$x^2$ `code` ~~del~~", "x\n# Heading\n- item",
             "![i](x)")
+# Addresses that GitHub Markdown would turn into links by themselves, and one inside a Markdown link.
+ADDRESSES = ("https://evil.example/bare", "www.evil.example", "user@evil.example", "[click](https://evil.example/md)")
 HOSTILE = (
     "", " ", "NaN", "nan", "-nan", "inf", "-inf", "Infinity", "-0", "-0.0", "+0", "0", "1e999", "-1e999",
     "1e308", "1e-400", "9" * 400, "0x10", "1_000", " 1 ", "１", "١٢", "💥", "한국어", "\x00", "%00", "\u202e",
     "' OR 1=1 --", "{}", "{value}", "%s", "\\", "None", "true", ",,,", "1,2,3", ":", "sgd:", "sgd:nan:x",
-    "a" * 10_000, "1" * 10_000, *XSS, *MARKDOWN,
+    "a" * 10_000, "1" * 10_000, *XSS, *MARKDOWN, *ADDRESSES,
 )
 
 OPTIMIZER_PARAMS = sorted({p.name for s in optimizers.OPTIMIZERS.values() for p in s.params})
@@ -109,6 +113,26 @@ def hostile_links(page: str, n: int = LINKS) -> list[dict[str, str | list[str]]]
     return links
 
 
+def edge_links(page: str) -> list[dict[str, str]]:
+    """Every numeric field of the page's link at the low end of what the link accepts, then at the high
+    end (the ends as the link's own notes state them): a value the link keeps must be one the page's
+    widgets can show. The finder's high end trains the largest network on every seed: left out."""
+    if page == "home":
+        return []
+    config_type = type(parser(page)({}))
+    ends: list[dict[str, str]] = [{}, {}]
+    for name, spec in declared_link.declared(config_type):
+        key = spec.key or name
+        reader = QueryReader({key: "\x00"})
+        spec.read(reader, key, None)
+        if reader.notes and (span := re.fullmatch(r"(.+)–(.+)", reader.notes[0].allowed)):
+            ends[0][key], ends[1][key] = span.groups()
+    if page == "sweep":  # the playground's keys it shares
+        for shared, end in zip(edge_links("playground"), ends, strict=True):
+            end.update({k: v for k, v in shared.items() if k in ("lr", "steps")})
+    return ends[:1] if page == "finder" else ends
+
+
 def as_read(link: Mapping[str, str | list[str]]) -> dict[str, str]:
     """The link as ``st.query_params`` gives it to a page: the last value of a repeated key."""
     return {k: v[-1] if isinstance(v, list) else v for k, v in link.items()}
@@ -116,7 +140,8 @@ def as_read(link: Mapping[str, str | list[str]]) -> dict[str, str]:
 
 # Markup that a page must never pass on unescaped: an HTML tag, Markdown emphasis, links, images, maths.
 UNESCAPED = re.compile(r"(?<!\\)<\s*/?\s*(script|img|svg)\b|(?<!\\)\*\*bold|(?<!\\)\[link\]|(?<!\\)!\[i\]"
-                       r"|(?<!\\)\$x\^2|(?<!\\)~~del|(?<!\\)`code|\n# Heading", re.IGNORECASE)
+                       r"|(?<!\\)\$x\^2|(?<!\\)~~del|(?<!\\)`code|\n# Heading"
+                       r"|https?://evil|www\.evil|(?<!\\)@evil", re.IGNORECASE)
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.app.hostile import hostile_links, survives
+from tests.app.hostile import edge_links, hostile_links, survives
 
-LINKS = hostile_links("finder")
+LINKS = hostile_links("finder") + edge_links("finder")
 
 
 @pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])

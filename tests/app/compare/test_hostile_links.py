@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.app.hostile import edge_links, hostile_links, survives
+from tests.app.hostile import edge_links, hostile_links, interacts, survives
 
 LINKS = hostile_links("compare") + edge_links("compare")
 
 
-@pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])
-def test_compare_survives_a_hostile_link(link):
-    survives("compare", link)
+@pytest.mark.parametrize(("index", "link"), enumerate(LINKS), ids=[f"link{i}" for i in range(len(LINKS))])
+def test_compare_survives_a_hostile_link(index, link):
+    survives("compare", link, interact=interacts(index))

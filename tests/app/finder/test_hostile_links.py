@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.app.hostile import edge_links, hostile_links, survives
+from tests.app.hostile import edge_links, hostile_links, interacts, survives
 
 LINKS = hostile_links("finder") + edge_links("finder")
 
 
-@pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])
-def test_finder_survives_a_hostile_link(link):
-    survives("finder", link)
+@pytest.mark.parametrize(("index", "link"), enumerate(LINKS), ids=[f"link{i}" for i in range(len(LINKS))])
+def test_finder_survives_a_hostile_link(index, link):
+    survives("finder", link, interact=interacts(index))

@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.app.hostile import edge_links, hostile_links, survives
+from tests.app.hostile import edge_links, hostile_links, interacts, survives
 
 LINKS = hostile_links("schedules") + edge_links("schedules")
 
 
-@pytest.mark.parametrize("link", LINKS, ids=[f"link{i}" for i in range(len(LINKS))])
-def test_schedules_survives_a_hostile_link(link):
-    survives("schedules", link)
+@pytest.mark.parametrize(("index", "link"), enumerate(LINKS), ids=[f"link{i}" for i in range(len(LINKS))])
+def test_schedules_survives_a_hostile_link(index, link):
+    survives("schedules", link, interact=interacts(index))

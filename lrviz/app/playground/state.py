@@ -25,7 +25,8 @@ from lrviz.app.kit.query import Note, QueryReader, format_value
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.i18n import Lang
 
-MAX_STEPS = 2000
+MIN_STEPS, MAX_STEPS = 10, 2000  # the steps slider's range (a link outside it could not be shown)
+MAX_NOISE = 2.0  # the noise slider's end
 CUSTOM = "custom"
 
 
@@ -42,9 +43,9 @@ class Config:
     lr: float = link.number(0.1, *LR_RANGE, always=True, widget=False)
     schedule: str = link.choice("constant", schedules.SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()
-    steps: int = link.whole(100, 1, MAX_STEPS, always=True)
+    steps: int = link.whole(100, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
-    noise: float = link.number(0.0, 0.0, 100.0)
+    noise: float = link.number(0.0, 0.0, MAX_NOISE)
     clip: float | None = link.number(None, 1e-6, 1e6, widget=False)
     seed: int = link.whole(0, 0, 2**31 - 1)
     view: Literal["map", "3d"] = link.choice("map", ("map", "3d"))

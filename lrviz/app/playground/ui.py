@@ -189,9 +189,9 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
 
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side)
 
-    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    steps = side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10)
     with side.expander(t("pg.more", lang)):
-        noise = st.slider(t("pg.noise", lang), 0.0, 2.0, key=f"{K}noise", step=0.05,
+        noise = st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=0.05,
                           help=t("pg.noise_help", lang))
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
         clip = st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",

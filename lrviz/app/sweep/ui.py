@@ -109,7 +109,7 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
         st.caption(primary.summary(lang))
         opt_raw = params_form(primary, _opt_prefix(names[0]), lang)
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
-    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    steps = side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10)
     big = presentation(lang, f"{K}big", side)
     base = PlaygroundConfig(surface=surface, formula=formula, dim=int(dim), optimizer=names[0],
                             schedule=schedule, steps=int(steps), big=bool(big), lang=lang)

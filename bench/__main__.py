@@ -11,6 +11,7 @@ BENCHES = {
     "sweep": "the sweep page's computation and figure build (1,000 rates x 500 steps)",
     "finder": "LR range test over 5 seeds, a 32-rate grid vmapped vs one rate at a time, cost per rate",
     "hall_browser": "Chromium sessions vs protocol-level students: same runs and elements per action",
+    "memory": "one long session of random reruns: server memory at 0/250/500/750/1000 and time per rerun",
     "hall": "N protocol-level students on the real server: CPU per action, latency, memory, students/core",
 }
 

@@ -12,6 +12,7 @@ BENCHES = {
     "finder": "LR range test over 5 seeds, a 32-rate grid vmapped vs one rate at a time, cost per rate",
     "hall_browser": "Chromium sessions vs protocol-level students: same runs and elements per action",
     "memory": "one long session of random reruns: server memory at 0/250/500/750/1000 and time per rerun",
+    "profile": "cProfile of the server's script runs for a page load, a setting change, a rate release",
     "hall": "N protocol-level students on the real server: CPU per action, latency, memory, students/core",
 }
 

@@ -110,6 +110,36 @@ def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] 
             out.close()
 
 
+@contextlib.contextmanager
+def serve_many(n: int, folder: Path | None = None) -> Iterator[list[tuple[str, int]]]:
+    """``n`` servers started together (replicas); yields [(base URL, pid)]. Logs in ``folder``."""
+    with contextlib.ExitStack() as stack:
+        started = []
+        for i in range(n):  # start all, then wait: the replicas boot side by side
+            port = free_port()
+            log = open(folder / f"replica-{i}.log", "w") if folder else subprocess.DEVNULL  # noqa: SIM115
+            if folder:
+                stack.callback(log.close)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            stack.callback(_stop, proc)
+            started.append((f"http://127.0.0.1:{port}", proc))
+        for url, proc in started:
+            wait_healthy(url, proc)
+        yield [(url, proc.pid) for url, proc in started]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process so far (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -197,6 +227,8 @@ class Student:
         self.cache: dict[str, tuple[ForwardMsg, int]] = {}  # big elements kept, as the browser keeps them
         self._runs = 0  # script runs so far: cached messages unused for a while are dropped
         self.errors: list[str] = []
+        self.cookies: dict[str, str] = {}
+        self.upstream = self.ws_upstream = None  # the replica behind a balancer, where it says
 
     # connection
     async def open(self, link: str) -> Run:
@@ -205,15 +237,31 @@ class Student:
         parsed = urllib.parse.urlsplit(link)
         self.path, self.query = parsed.path.strip("/"), parsed.query
         t0 = time.perf_counter()
-        await asyncio.to_thread(_get, f"{self.base}/{self.path}?{self.query}")
+        headers = await asyncio.to_thread(self.get, f"/{self.path}?{self.query}")
+        self.upstream = headers.get("X-Upstream")
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
+        cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
                                            user_agent_header=self.agent, open_timeout=TIMEOUT,
-                                           ping_interval=None)
+                                           ping_interval=None, additional_headers=cookie)
+        self.ws_upstream = self.ws.response.headers.get("X-Upstream")
         self._reader = asyncio.create_task(self._read())
         self.page_hash = ""
         self.states.clear()
         return await self._rerun(page_name=self.path, t0=t0)
+
+    def get(self, path: str):
+        """An HTTP GET as this tab's browser makes it: its cookies sent, the ones set kept
+        (a balancer's route cookie keeps the tab on its replica). Returns the response headers."""
+        request = urllib.request.Request(self.base + path, headers={"User-Agent": self.agent})
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            response.read()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, value = header.split(";", 1)[0].partition("=")
+                self.cookies[name.strip()] = value.strip()
+            return response.headers
 
     async def close(self) -> None:
         if self._reader:
@@ -359,9 +407,6 @@ class Student:
                 self._done.set()
 
 
-def _get(url: str) -> None:
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-        response.read()
 
 
 # --- what students do -----------------------------------------------------------------------------

@@ -33,10 +33,13 @@ import contextlib
 import dataclasses
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -140,17 +143,59 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (all its threads)."""
+def cpu_seconds(pid: int | list[int]) -> float:
+    """User + system CPU seconds of a process (or several: replicas) so far, all threads."""
+    if isinstance(pid, list):
+        return sum(cpu_seconds(p) for p in pid)
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int | list[int]) -> float:
+    """Resident memory of a process (or the sum over several), MB."""
+    if isinstance(pid, list):
+        return sum(rss_mb(p) for p in pid)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_conf(replicas: list[str], port: int, folder: Path, conf: str | None = None) -> str:
+    """deploy/nginx.conf for loopback: these replicas (host:port), this port, logs in ``folder``, and
+    a header naming the replica that answered (for tests and benches: it would leak addresses)."""
+    conf = NGINX_CONF.read_text() if conf is None else conf
+    servers = "\n".join(f"        server {r} max_fails=1 fail_timeout=10s;" for r in replicas)
+    conf = re.sub(r"(?m)^\s*server app-\d+:8501[^\n]*\n", "", conf)
+    conf = conf.replace("hash $route_key consistent;", "hash $route_key consistent;\n" + servers)
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("/var/log/nginx/access.log", str(folder / "access.log"))
+    return conf.replace('SameSite=Lax" always;',
+                        'SameSite=Lax" always;\n            add_header X-Upstream $upstream_addr always;')
+
+
+@contextlib.contextmanager
+def balancer(replicas: list[str], folder: Path, nginx: str = "nginx") -> Iterator[str]:
+    """Debian's nginx on loopback with deploy/nginx.conf in front of ``replicas``; yields its URL."""
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(nginx_conf(replicas, port, folder))
+    globals_ = f"daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;"
+    checked = subprocess.run([nginx, "-t", "-p", str(folder), "-c", str(conf), "-g", globals_],
+                             capture_output=True, text=True)
+    if checked.returncode:
+        raise RuntimeError(f"nginx -t refused the configuration: {checked.stderr}")
+    proc = subprocess.Popen([nginx, "-p", str(folder), "-c", str(conf), "-g", globals_],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        _stop(proc)
 
 
 # --- one student ----------------------------------------------------------------------------------
@@ -614,6 +659,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pid", type=int, help="with --url: the server's process, for CPU and memory")
     parser.add_argument("--page", default=PAGE, help="the link students open (path and query)")
     parser.add_argument("--repeats", type=int, default=5, help="isolated repeats of each action (0: none)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="start this many servers behind Debian's nginx (deploy/nginx.conf)")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.students.split(",")]
     if max(counts) > 500 or args.minutes > 30:
@@ -623,6 +670,12 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.ExitStack() as stack:
         if args.url:
             base, pid = args.url.rstrip("/"), args.pid
+        elif args.replicas > 1:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            started = stack.enter_context(serve_many(args.replicas, folder))
+            nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+            base = stack.enter_context(balancer([u.split("//")[1] for u, _ in started], folder, nginx))
+            pid = [p for _, p in started]
         else:
             base, pid = stack.enter_context(serve())
         print(f"server {base} (pid {pid}), {os.cpu_count()} cores, link {args.page}")
@@ -630,7 +683,8 @@ def main(argv: list[str] | None = None) -> None:
         run_all(base, pid, counts, args.minutes * 60, args.page, args.repeats)
 
 
-def run_all(base: str, pid: int | None, counts: list[int], seconds: float, link: str, repeats: int) -> None:
+def run_all(base: str, pid: int | list[int] | None, counts: list[int], seconds: float, link: str,
+            repeats: int) -> None:
     global _idle_rate
     if pid:
         _idle_rate = idle_rate(pid)
@@ -647,8 +701,10 @@ def run_all(base: str, pid: int | None, counts: list[int], seconds: float, link:
             holds.append((n, used / seconds))
     if holds:
         n, cores = max(holds)
-        print(f"\nstudents per core with setting-change p95 < {SETTING_P95:g} s: {n / max(cores, 1):.0f} "
-              f"({n} students held on {cores:.2f} cores of one server process)")
+        processes = len(pid) if isinstance(pid, list) else 1
+        print(f"\nstudents per core with setting-change p95 < {SETTING_P95:g} s: "
+              f"{n / max(cores, processes):.0f} ({n} students held on {cores:.2f} cores, "
+              f"{processes} server process(es))")
     else:
         print(f"\nno hall size tried kept the setting-change p95 under {SETTING_P95:g} s without errors")
 

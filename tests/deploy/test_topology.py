@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -41,18 +39,6 @@ def _missing(reason: str) -> None:
     pytest.skip(message)
 
 
-def render(conf: str, replicas: list[str], port: int, folder: Path) -> str:
-    """deploy/nginx.conf for loopback: these replicas, this port, logs in ``folder``, and a header
-    naming the replica that answered (for this test only: it would leak addresses in public)."""
-    servers = "\n".join(f"        server {r} max_fails=1 fail_timeout=10s;" for r in replicas)
-    conf = re.sub(r"(?m)^\s*server app-\d+:8501[^\n]*\n", "", conf)
-    conf = conf.replace("hash $route_key consistent;", "hash $route_key consistent;\n" + servers)
-    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("/var/log/nginx/access.log", str(folder / "access.log"))
-    return conf.replace('SameSite=Lax" always;',
-                        'SameSite=Lax" always;\n            add_header X-Upstream $upstream_addr always;')
-
-
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory):
     if not Path(NGINX).exists():
@@ -60,22 +46,8 @@ def topology(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
     with hall.serve_many(2, folder) as started:
         replicas = {urllib.parse.urlsplit(u).netloc: pid for u, pid in started}
-        port = hall.free_port()
-        conf = folder / "nginx.conf"
-        conf.write_text(render((ROOT / "deploy/nginx.conf").read_text(), list(replicas), port, folder))
-        globals_ = f"daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;"
-        checked = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf), "-g", globals_],
-                                 capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-g", globals_],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            hall.wait_healthy(base, proc)
+        with hall.balancer(list(replicas), folder, NGINX) as base:
             yield base, replicas
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 class Loop:

@@ -34,7 +34,10 @@ at all select a compiled program.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import gc
 import os
 import threading
 from collections import OrderedDict
@@ -226,9 +229,11 @@ def _sweep_many(program, n_steps, lrs, opt_params, sched_params, starts, noise, 
 # static argument would keep every program it ever compiled (a few MB each: a server whose
 # students try every surface, formula, step bucket and option grows without end). Each program
 # gets its own jitted function here instead, and dropping the function frees what XLA compiled for
-# it. A program compiled again later loads from JAX's persistent cache when that is on
-# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound.
-MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "32"))
+# it (~9 MB each, measured by `python -m bench memory`). A program compiled again later loads from
+# JAX's persistent cache when that is on (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound:
+# 10 keeps a long session within ~100 MB and still holds what a class shares (a link's run and
+# scrub, compare's rows).
+MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "10"))
 _programs: OrderedDict[tuple[Callable, _Program], Callable] = OrderedDict()
 _programs_lock = threading.Lock()
 
@@ -241,9 +246,22 @@ def _compiled(body: Callable, program: _Program) -> Callable:
             _programs.move_to_end(key)
             return fn
         fn = _programs[key] = jax.jit(functools.partial(body, program))
+        evicted = False
         while len(_programs) > max(MAX_PROGRAMS, 1):
             _programs.popitem(last=False)
-        return fn
+            evicted = True
+    if evicted:
+        _release()
+    return fn
+
+
+def _release() -> None:
+    """Give a dropped program's memory back: JAX's objects hold cycles (the collector frees them;
+    the app turns Streamlit's collection after each rerun off), and glibc keeps freed pages until
+    asked (``malloc_trim``). Rare: at most once per compilation, which costs far more."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def compiled_programs() -> int:

@@ -702,9 +702,9 @@ def run_all(base: str, pid: int | list[int] | None, counts: list[int], seconds: 
     if holds:
         n, cores = max(holds)
         processes = len(pid) if isinstance(pid, list) else 1
-        print(f"\nstudents per core with setting-change p95 < {SETTING_P95:g} s: "
-              f"{n / max(cores, processes):.0f} ({n} students held on {cores:.2f} cores, "
-              f"{processes} server process(es))")
+        print(f"\nlargest hall tried with setting-change p95 < {SETTING_P95:g} s and no errors: {n} students "
+              f"on {processes} replica(s), {n / processes:.0f} per replica (one replica ~ one core; "
+              f"they used {cores:.2f} cores here)")
     else:
         print(f"\nno hall size tried kept the setting-change p95 under {SETTING_P95:g} s without errors")
 

@@ -36,14 +36,19 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium (and a Korean font for its screenshots) for the browser tests;
-# installed only when missing and we are root.
+# Debian's Chromium (and a Korean font for its screenshots) for the browser tests, and Debian's
+# nginx for the load-balancer test (tests/deploy/); installed only when missing and we are root.
 browser:
 	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=ko 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium not found and not root: browser tests will skip (CI=true makes them fail)"; fi
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's nginx for the load-balancer test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else echo "nginx not found and not root: the load-balancer test will skip (CI=true makes it fail)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

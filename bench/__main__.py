@@ -10,6 +10,10 @@ BENCHES = {
     "playground": "rate slider chart: input-to-paint vs a minimal page, reruns while dragging, fps, payload",
     "sweep": "the sweep page's computation and figure build (1,000 rates x 500 steps)",
     "finder": "LR range test over 5 seeds, a 32-rate grid vmapped vs one rate at a time, cost per rate",
+    "hall_browser": "Chromium sessions vs protocol-level students: same runs and elements per action",
+    "memory": "one long session of random reruns: server memory at 0/250/500/750/1000 and time per rerun",
+    "profile": "cProfile of the server's script runs for a page load, a setting change, a rate release",
+    "hall": "N protocol-level students on the real server: CPU per action, latency, memory, students/core",
 }
 
 
@@ -17,8 +21,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     described = "; ".join(f"{k}: {v}" for k, v in BENCHES.items())
     parser.add_argument("name", choices=sorted(BENCHES), help=described)
-    args = parser.parse_args()
-    importlib.import_module(f"bench.{args.name}").main()
+    args, rest = parser.parse_known_args()
+    bench = importlib.import_module(f"bench.{args.name}")
+    if rest:  # benches with options of their own (hall, memory) take the rest
+        bench.main(rest)
+    else:
+        bench.main()
 
 
 if __name__ == "__main__":

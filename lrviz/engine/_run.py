@@ -34,8 +34,14 @@ at all select a compiled program.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
-from collections.abc import Mapping, Sequence
+import gc
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -206,19 +212,61 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
     return Outcome(points, jnp.concatenate([loss0[None], losses]), etas, grads, diverged_at, converged_at)
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _run_compiled(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed):
+def _run_one(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed):
     return _simulate(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed)
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _sweep_compiled(program, n_steps, lrs, opt_params, sched_params, starts, noise, clip_norm, seed):
+def _sweep_many(program, n_steps, lrs, opt_params, sched_params, starts, noise, clip_norm, seed):
     def one(lr, start):
         out = _simulate(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed)
         # Rates and gradients are not returned, so XLA does not keep them.
         return out.points, out.losses, out.diverged_at, out.converged_at
 
     return jax.vmap(one)(lrs, starts)
+
+
+# Compiled programs, least recently used first. A module-level ``jax.jit`` with the program as a
+# static argument would keep every program it ever compiled (a few MB each: a server whose
+# students try every surface, formula, step bucket and option grows without end). Each program
+# gets its own jitted function here instead, and dropping the function frees what XLA compiled for
+# it (~9 MB each, measured by `python -m bench memory`). A program compiled again later loads from
+# JAX's persistent cache when that is on (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound:
+# 10 keeps a long session within ~100 MB and still holds what a class shares (a link's run and
+# scrub, compare's rows).
+MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "10"))
+_programs: OrderedDict[tuple[Callable, _Program], Callable] = OrderedDict()
+_programs_lock = threading.Lock()
+
+
+def _compiled(body: Callable, program: _Program) -> Callable:
+    """``body`` with ``program`` fixed, jitted; kept while among the MAX_PROGRAMS last used."""
+    key = (body, program)
+    with _programs_lock:
+        if (fn := _programs.get(key)) is not None:
+            _programs.move_to_end(key)
+            return fn
+        fn = _programs[key] = jax.jit(functools.partial(body, program))
+        evicted = False
+        while len(_programs) > max(MAX_PROGRAMS, 1):
+            _programs.popitem(last=False)
+            evicted = True
+    if evicted:
+        _release()
+    return fn
+
+
+def _release() -> None:
+    """Give a dropped program's memory back: JAX's objects hold cycles (the collector frees them;
+    the app turns Streamlit's collection after each rerun off), and glibc keeps freed pages until
+    asked (``malloc_trim``). Rare: at most once per compilation, which costs far more."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def compiled_programs() -> int:
+    """How many compiled programs the engine keeps now (at most ``MAX_PROGRAMS``)."""
+    return len(_programs)
 
 
 def _prepare(
@@ -293,8 +341,8 @@ def run(
         surface, optimizer, lr, steps, schedule, schedule_params, optimizer_params, noise, clip_norm
     )
     start = _start(surface, start)
-    out = _run_compiled(
-        program, jnp.int32(steps), jnp.float32(lr), opt_p, sched_p, *_traced(start, noise, clip_norm, seed)
+    out = _compiled(_run_one, program)(
+        jnp.int32(steps), jnp.float32(lr), opt_p, sched_p, *_traced(start, noise, clip_norm, seed)
     )
     points, losses, lrs, grads = (np.asarray(a) for a in out[:4])
     diverged_at, converged_at = int(out.diverged_at), int(out.converged_at)
@@ -359,7 +407,7 @@ def sweep(
                            np.pad(starts, ((0, pad), (0, 0)), mode="edge").astype(np.float32))
     if rows * steps >= _SPREAD_FROM:
         row_lrs, row_starts = devices.spread((row_lrs, row_starts))
-    out = _sweep_compiled(program, jnp.int32(steps), row_lrs, opt_p, sched_p,
+    out = _compiled(_sweep_many, program)(jnp.int32(steps), row_lrs, opt_p, sched_p,
                           *_traced(row_starts, noise, clip_norm, seed))
     points, losses, diverged_at, converged_at = (np.asarray(a)[:n] for a in out)
     points, losses = points[:, : steps + 1], losses[:, : steps + 1]

@@ -119,7 +119,7 @@ def _surface(
 # --------------------------------------------------------------------------- 1-D
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # parameters are floats: bounded, like every cache here
 def quadratic(a: float = 2.0) -> Surface:
     """``a x² / 2``: curvature ``a`` everywhere, so GD is stable exactly for ``lr < 2/a``."""
     if not a > 0:
@@ -194,7 +194,7 @@ def _six_hump_camel(x, y, xp):
     return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # parameters are floats: bounded, like every cache here
 def ravine(kappa: float = 25.0) -> Surface:
     """``(x² + κ y²)/2``: curvatures 1 and κ, so the condition number is κ."""
     if not kappa >= 1:

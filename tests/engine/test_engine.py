@@ -260,3 +260,15 @@ def test_landing_on_the_minimum_on_the_last_bounce_is_not_convergence():
     assert engine.run("ackley", lr=0.1, steps=100).status != "converged"
     # One exact step (η = 1/λ on x²) converges however short the run.
     assert all(engine.run("quadratic", lr=0.5, steps=s).status == "converged" for s in (1, 2, 3, 20))
+
+
+def test_the_engine_keeps_a_bounded_number_of_compiled_programs(monkeypatch):
+    from lrviz.engine import _run
+
+    monkeypatch.setattr(_run, "MAX_PROGRAMS", 2)
+    for steps in (10, 40, 100, 200):  # four step buckets: four programs
+        engine.run("quadratic", lr=0.1, steps=steps)
+    assert _run.compiled_programs() == 2
+    before = engine.trace_count()
+    engine.run("quadratic", lr=0.3, steps=200)  # the most recent is still compiled
+    assert engine.trace_count() == before

@@ -11,10 +11,14 @@ session imports everything while the others wait.
 compiled once (the LR finder's range test takes 3 s to compile, its search 5 s) loads from disk
 in a later run of the app, so a lecturer who restarts it before class does not wait again. The
 cache is trusted code: it lives in the user's own cache folder, never a shared one.
+
+Last, it freezes the objects start-up made (``gc.freeze``), so that the collector, which otherwise
+walks JAX's million objects on each full collection, only looks at what sessions create.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import threading
@@ -62,4 +66,8 @@ def warm_up() -> None:
             importlib.import_module(name)
         if (path := cache_dir()) is not None:
             keep_compiled(path)
+        # What start-up made (JAX, the registries: ~1 M objects) lives as long as the process:
+        # freezing it keeps Python's collector from walking it again on every full collection.
+        gc.collect()
+        gc.freeze()
         _started = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -24,10 +25,11 @@ def language_switch() -> Lang:
     note = None
     if _KEY not in st.session_state:
         raw = st.query_params.get(_KEY)
-        lang = parse_lang(raw) if raw is not None else DEFAULT_LANG
+        default = server_default()
+        lang = parse_lang(raw) if raw is not None else default
         if lang is None:
             note = raw
-            lang = DEFAULT_LANG
+            lang = default
         st.session_state[_KEY] = lang
     lang = st.sidebar.segmented_control(
         t("app.language", st.session_state[_KEY]),
@@ -35,11 +37,16 @@ def language_switch() -> Lang:
         format_func=_NAMES.__getitem__,
         key=_KEY,
         on_change=_relabel,
-    ) or DEFAULT_LANG
+    ) or server_default()
     if note is not None:
         st.sidebar.warning(t("url.bad_lang", lang, value=literal(str(note)[:40])))
     st.query_params[_KEY] = lang
     return lang
+
+
+def server_default() -> Lang:
+    """The language of a link that does not say: ``$LRVIZ_LANG`` (``lrviz --lang ko``), else English."""
+    return parse_lang(os.environ.get("LRVIZ_LANG", "")) or DEFAULT_LANG
 
 
 def _relabel() -> None:

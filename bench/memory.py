@@ -1,0 +1,105 @@
+"""A long session: ``python -m bench memory [--reruns 1000] [--url URL --pid PID]``.
+
+One protocol-level student (:mod:`bench.hall`) on the playground makes ``--reruns`` random
+changes in one server process: surface (custom formulas included, each one new), steps,
+optimizer, schedule and rate, one widget per rerun. Prints the server's resident memory at
+0, 1/4, 1/2, 3/4 and all of the reruns, and the median seconds per rerun over the first and the
+last 100. The target (issue 19): memory within 100 MB of where it started, and no slower at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import statistics
+import time
+from collections import Counter
+
+from bench import hall
+
+
+def formula(rng: random.Random, dim: int) -> str:
+    a, b, c = (round(rng.uniform(0.1, 4), 2) for _ in range(3))
+    if dim == 1:
+        return rng.choice([f"x^4 - {a}*x^2 + {b}*x", f"{a}*x^2 + {c}*sin({b}*x)", f"{a}*(x - {b})^2"])
+    return rng.choice([f"{a}*x^2 + {b}*y^2", f"(x - {a})^2 + {c}*(y - x^2)^2", f"{a}*x^2 - {b}*y^2 + y^4"])
+
+
+async def change(student: hall.Student, rng: random.Random) -> hall.Run:
+    """One random change of one widget, as a student would make it."""
+    what = rng.choice(["surface", "surface", "steps", "optimizer", "schedule", "rate", "rate"])
+    custom = student.key("pg_formula")
+    if custom and student.ids[custom] in student.states and rng.random() < 0.5:  # a new formula
+        dim = int(student.states[student.ids[student.key("pg_dim")]].string_value[0])
+        student.made["formula"] += 1
+        return await student.set(custom, formula(rng, dim))
+    student.made[what] += 1
+    if what == "surface":
+        key = student.key("pg_surface")
+        return await student.set(key, rng.choice(student.options(key)))
+    if what == "steps":
+        return await student.set(student.key("pg_steps"), rng.randrange(10, 1001, 10))
+    if what in ("optimizer", "schedule"):
+        key = student.key(f"pg_{what}")
+        return await student.set(key, rng.choice(student.options(key)))
+    key = student.key("lr_slider")
+    return await student.set(key, rng.choice(student.options(key)[:-8]))
+
+
+async def session(base: str, pid: int | None, reruns: int, seed: int = 0) -> dict:
+    rng = random.Random(seed)
+    student = hall.Student(base)
+    student.made = Counter()
+    marks = {round(reruns * q) for q in (0, 0.25, 0.5, 0.75, 1)}
+    rss, seconds = {}, []
+    try:
+        await student.open(hall.PAGE)
+        for i in range(reruns + 1):
+            if i in marks and pid:
+                rss[i] = hall.rss_mb(pid)
+                print(f"  {i:>5} reruns: {rss[i]:7.0f} MB", flush=True)
+            if i == reruns:
+                break
+            t0 = time.perf_counter()
+            await change(student, rng)
+            seconds.append(time.perf_counter() - t0)
+    finally:
+        await student.close()
+    print(f"  changes made: {dict(student.made)}")
+    return {"rss": rss, "seconds": seconds, "errors": student.errors}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench memory", description=__doc__)
+    parser.add_argument("--reruns", type=int, default=1000)
+    parser.add_argument("--url", help="a running server on loopback instead of starting one")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process")
+    args = parser.parse_args(argv)
+    if not 10 <= args.reruns <= 20_000:
+        parser.error("--reruns between 10 and 20,000")
+    with contextlib.ExitStack() as stack:
+        base, pid = (args.url.rstrip("/"), args.pid) if args.url else stack.enter_context(hall.serve())
+        print(f"server {base} (pid {pid}); one session, {args.reruns} random reruns "
+              "(the machine may be shared: times are noisy)")
+        start = hall.rss_mb(pid) if pid else float("nan")
+        print(f"  server memory before the session: {start:.0f} MB")
+        out = asyncio.run(session(base, pid, args.reruns))
+        if pid:
+            time.sleep(2)
+            print(f"  after the session: {hall.rss_mb(pid):.0f} MB")
+    head, tail = out["seconds"][:100], out["seconds"][-100:]
+    rss = out["rss"]
+    print(f"seconds per rerun: first 100 median {statistics.median(head):.3f} "
+          f"(p95 {hall.pct(head, 95):.3f}), last 100 median {statistics.median(tail):.3f} "
+          f"(p95 {hall.pct(tail, 95):.3f})")
+    if rss:
+        grown = rss[max(rss)] - rss[0]
+        print(f"memory grew {grown:+.0f} MB over {args.reruns} reruns "
+              f"({'within' if grown <= 100 else 'BEYOND'} the 100 MB budget)")
+    print(f"errors: {len(out['errors'])}" + "".join(f"\n  {e}" for e in out["errors"][:8]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""``lrviz``: serve the app with the settings a class needs (``lrviz --port 8501 --lang ko``).
+
+The app's files (``app.py``, ``pages/``, ``assets/``, ``.streamlit/config.toml``) live beside the
+``lrviz`` package in a checkout, not inside it, so this command needs an install that points at a
+checkout: ``pip install -e .`` (what ``make run`` does) or the container in ``deploy/``. A plain
+``pip install .`` / wheel carries the library only; the command then says so and stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from lrviz.i18n import LANGS
+
+ROOT = Path(__file__).resolve().parents[2]
+LANG_ENV = "LRVIZ_LANG"  # the language of a link that does not say (lrviz.app.kit.lang)
+
+
+def streamlit_args(port: int, host: str) -> list[str]:
+    """``streamlit run`` with the public-deployment settings; .streamlit/config.toml has the rest."""
+    return ["streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", host,
+            "--server.headless", "true",
+            "--server.fileWatcherType", "none",  # nobody edits the sources of a served class
+            "--browser.gatherUsageStats", "false"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="lrviz", description="Serve lrviz: what the learning rate does.")
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (0.0.0.0: every interface, for a class on the network)")
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="language of links that do not say (?lang= in a link still wins)")
+    args = parser.parse_args(argv)
+    if not (ROOT / "app.py").is_file() or not (ROOT / "pages").is_dir():
+        parser.exit(2, f"lrviz: the app's files are not beside the package ({ROOT}): this install carries "
+                       "the library only. Install from a checkout with `pip install -e .`, or use deploy/.\n")
+    if args.lang:
+        os.environ[LANG_ENV] = args.lang
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    from streamlit.web import cli
+
+    sys.argv = streamlit_args(args.port, args.host)
+    sys.exit(cli.main())
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,6 @@ compiles nothing new.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from lrviz.engine import diagnostics
 from lrviz.engine._run import (
     _ROW_BUCKETS,
     Trajectory,
+    _compiled,
     _prepare,
     _simulate,
     _start,
@@ -34,8 +34,9 @@ from lrviz.surfaces import Surface
 __all__ = ["runs"]
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _runs_compiled(program, n_steps, lrs, opt_params, sched_params, start, noise, clip_norm, seed):
+def _runs_body(program, n_steps, lrs, opt_params, sched_params, start, noise, clip_norm, seed):
+    """Every rate of ``lrs`` scanned from one start (compiled per program by ``_compiled``)."""
+
     def one(lr):
         return _simulate(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed)
 
@@ -71,8 +72,8 @@ def runs(
     point = _start(surface, start)
     n = len(lrs)
     rows = np.pad(lrs, (0, bucket(n, _ROW_BUCKETS, "the number of runs") - n), mode="edge").astype(np.float32)
-    out = _runs_compiled(program, jnp.int32(steps), rows, opt_p, sched_p,
-                         *_traced(point, noise, clip_norm, seed))
+    out = _compiled(_runs_body, program)(jnp.int32(steps), rows, opt_p, sched_p,
+                                         *_traced(point, noise, clip_norm, seed))
     points, losses, rates, grads = (np.asarray(a)[:n] for a in out[:4])
     diverged_at, converged_at = np.asarray(out.diverged_at)[:n], np.asarray(out.converged_at)[:n]
     points, losses = points[:, : steps + 1], losses[:, : steps + 1]

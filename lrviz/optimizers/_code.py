@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
+from lrviz.i18n import Text
+
 
 class Arg(NamedTuple):
     """One keyword argument ``key=value`` of a library's call.
@@ -30,10 +32,10 @@ class Arg(NamedTuple):
 
 
 class Note(NamedTuple):
-    """Comment lines for the student; ``{name}`` fills in parameter ``name``. Shown always, or only
-    where parameter ``when`` is set."""
+    """A comment for the student in both languages (one comment line per line of the text);
+    ``{name}`` fills in parameter ``name``. Shown always, or only where parameter ``when`` is set."""
 
-    lines: tuple[str, ...]
+    text: Text
     when: str | None = None
 
 
@@ -80,5 +82,12 @@ class Code(NamedTuple):
     decay: Literal["l2", "decoupled"] = "l2"
 
 
-EPS_INSIDE = "# {lib} adds eps inside the square root (torch: outside); it matters only near g = 0."
-NO_LR_DECAY = "# {lib} has no lr_decay (torch: {{lr_decay}}): fold it into the schedule."
+EPS_INSIDE = Text("{lib} adds eps inside the square root (torch: outside); it matters only near g = 0.",
+                  "{lib}는 eps를 제곱근 안에 더합니다(torch: 바깥). g = 0 근처에서만 차이가 납니다.")
+NO_LR_DECAY = Text("{lib} has no lr_decay (torch: {{lr_decay}}): fold it into the schedule.",
+                   "{lib}에는 lr_decay가 없습니다(torch: {{lr_decay}}): 스케줄에 넣으세요.")
+
+
+def for_library(template: Text, lib: str) -> Text:
+    """``template`` with the library's name filled in, in both languages."""
+    return Text(template.en.format(lib=lib), template.ko.format(lib=lib))

@@ -34,7 +34,17 @@ import optax
 
 from lrviz.i18n import BilingualError, Text
 from lrviz.optimizers import _limits
-from lrviz.optimizers._code import EPS_INSIDE, NO_LR_DECAY, Arg, Code, KerasCall, Note, OptaxCall, TorchCall
+from lrviz.optimizers._code import (
+    EPS_INSIDE,
+    NO_LR_DECAY,
+    Arg,
+    Code,
+    KerasCall,
+    Note,
+    OptaxCall,
+    TorchCall,
+    for_library,
+)
 from lrviz.optimizers._limits import Limit, LimitRule
 from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
 from lrviz.params import ParamSpec, Spec, check_rate
@@ -289,16 +299,21 @@ def _sgd_code(*, nesterov: Literal["switch", "always", "never"], dampening: bool
     look_ahead = {"switch": (Arg("nesterov", "nesterov", when="set"),),
                   "always": (Arg("nesterov", value=True),), "never": ()}[nesterov]
     no_dampening = (
-        (Note(("# Keras' SGD has no dampening (torch: dampening={dampening}).",), "dampening"),),
-        (Note(("# optax.sgd has no dampening (torch: {dampening}); lrviz writes that",
-               "# momentum buffer by hand (lrviz.optimizers)."), "dampening"),),
+        (Note(Text("Keras' SGD has no dampening (torch: dampening={dampening}).",
+                   "Keras의 SGD에는 dampening이 없습니다 (torch: dampening={dampening})."), "dampening"),),
+        (Note(Text("optax.sgd has no dampening (torch: {dampening}); lrviz writes that\n"
+                   "momentum buffer by hand (lrviz.optimizers).",
+                   "optax.sgd에는 dampening이 없습니다 (torch: {dampening}). lrviz는 그 모멘텀 버퍼를\n"
+                   "직접 씁니다 (lrviz.optimizers)."), "dampening"),),
     ) if dampening else ((), ())
     return Code(
         torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov == "always" else {}),
         keras=KerasCall(
             "SGD", (Arg("momentum", "momentum", when="set"), *look_ahead),
-            (Note(("# Keras keeps the rate inside the momentum buffer: torch's numbers while the rate",
-                   "# stays constant, slightly different where the schedule changes it."), "momentum"),
+            (Note(Text("Keras keeps the rate inside the momentum buffer: torch's numbers while the rate\n"
+                       "stays constant, slightly different where the schedule changes it.",
+                       "Keras는 학습률을 모멘텀 버퍼 안에 넣습니다: 학습률이 일정하면 torch와 같고,\n"
+                       "스케줄이 학습률을 바꾸면 조금 다릅니다."), "momentum"),
              *no_dampening[0]),
             decay_is_l2_without_momentum=True,
         ),
@@ -307,14 +322,19 @@ def _sgd_code(*, nesterov: Literal["switch", "always", "never"], dampening: bool
 
 
 _KERAS_ADAM_NOTES = (
-    Note(("# Keras adds epsilon before the bias correction of v (torch after it): a tiny",
-          "# difference in the first steps, and only where gradients are as small as epsilon.")),
+    Note(Text("Keras adds epsilon before the bias correction of v (torch after it): a tiny\n"
+              "difference in the first steps, and only where gradients are as small as epsilon.",
+              "Keras는 v의 편향 보정 전에 epsilon을 더합니다(torch는 보정 후): 처음 몇 스텝에서,\n"
+              "그것도 기울기가 epsilon만큼 작을 때만 아주 조금 다릅니다.")),
 )
 _KERAS_BETAS = (Arg("beta_1", "betas", 0), Arg("beta_2", "betas", 1), Arg("epsilon", "eps"),
                 Arg("amsgrad", "amsgrad", when="set"))
 _OPTAX_BETAS = (Arg("b1", "betas", 0), Arg("b2", "betas", 1), Arg("eps", "eps"))
-_OPTAX_AMSGRAD = Note(("# optax's AMSGrad keeps the maximum of the bias-corrected moment, torch of the",
-                       "# raw one: the steps differ a little (lrviz writes torch's by hand)."), "amsgrad")
+_OPTAX_AMSGRAD = Note(Text("optax's AMSGrad keeps the maximum of the bias-corrected moment, torch of the\n"
+                            "raw one: the steps differ a little (lrviz writes torch's by hand).",
+                            "optax의 AMSGrad는 편향 보정한 모멘트의 최댓값을, torch는 보정 전 값의 최댓값을\n"
+                            "기억합니다: 보폭이 조금 다릅니다 (lrviz는 torch 방식을 직접 씁니다)."),
+                       "amsgrad")
 
 _ADAM_LATEX = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
@@ -375,14 +395,14 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 keras=KerasCall(
                     "Adagrad", (Arg("initial_accumulator_value", "initial_accumulator_value"),
                                 Arg("epsilon", "eps")),
-                    (Note((EPS_INSIDE.format(lib="Keras"),)),
-                     Note((NO_LR_DECAY.format(lib="Keras' Adagrad"),), "lr_decay")),
+                    (Note(for_library(EPS_INSIDE, "Keras")),
+                     Note(for_library(NO_LR_DECAY, "Keras' Adagrad"), "lr_decay")),
                 ),
                 optax=OptaxCall(
                     "optax.adagrad",
                     (Arg("initial_accumulator_value", "initial_accumulator_value"), Arg("eps", "eps")),
-                    (Note((EPS_INSIDE.format(lib="optax"),)),
-                     Note((NO_LR_DECAY.format(lib="optax.adagrad"),), "lr_decay")),
+                    (Note(for_library(EPS_INSIDE, "optax")),
+                     Note(for_library(NO_LR_DECAY, "optax.adagrad"), "lr_decay")),
                 ),
             ),
         ),
@@ -411,14 +431,16 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 keras=KerasCall(
                     "RMSprop", (Arg("rho", "alpha"), Arg("momentum", "momentum"), Arg("epsilon", "eps"),
                                 Arg("centered", "centered", when="set")),
-                    (Note((EPS_INSIDE.format(lib="Keras"),)),),
+                    (Note(for_library(EPS_INSIDE, "Keras")),),
                 ),
                 optax=OptaxCall(
                     "optax.rmsprop",
                     (Arg("decay", "alpha"), Arg("eps", "eps"), Arg("eps_in_sqrt", value=False),
                      Arg("centered", "centered", when="set"), Arg("momentum", "momentum", when="set")),
-                    (Note(("# optax applies momentum after the rate: torch's numbers while the rate stays",
-                           "# constant, slightly different where the schedule changes it."), "momentum"),),
+                    (Note(Text("optax applies momentum after the rate: torch's numbers while the rate stays\n"
+                               "constant, slightly different where the schedule changes it.",
+                               "optax는 학습률을 곱한 뒤에 모멘텀을 적용합니다: 학습률이 일정하면 torch와\n"
+                               "같고, 스케줄이 학습률을 바꾸면 조금 다릅니다."), "momentum"),),
                 ),
             ),
         ),
@@ -450,7 +472,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 optax=OptaxCall(
                     "optax.adamw", (*_OPTAX_BETAS, Arg("weight_decay", "weight_decay")),
                     (_OPTAX_AMSGRAD,
-                     Note(("# optax.adamw has no amsgrad switch: this is plain AdamW.",), "amsgrad")),
+                     Note(Text("optax.adamw has no amsgrad switch: this is plain AdamW.",
+                               "optax.adamw에는 amsgrad 스위치가 없습니다: 이것은 보통의 AdamW입니다."),
+                          "amsgrad")),
                 ),
                 decay="decoupled",
             ),

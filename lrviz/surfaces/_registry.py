@@ -28,7 +28,7 @@ import numpy as np
 
 from lrviz.i18n import Text
 from lrviz.surfaces import _critical as critical
-from lrviz.surfaces._expression import ExpressionError, parse
+from lrviz.surfaces._expression import Expression, ExpressionError, parse
 
 __all__ = ["SURFACES", "ExpressionError", "Surface", "from_expression", "get"]
 
@@ -57,6 +57,7 @@ class Surface:
     title: Text
     latex: str
     lesson: Text
+    expression: Expression | None = field(default=None, repr=False)  # the parsed formula a user typed
 
     def fn(self, point: jnp.ndarray) -> jnp.ndarray:
         """The loss at ``point`` (shape ``(dim,)``), in JAX."""
@@ -97,6 +98,7 @@ def _surface(
     latex: str,
     lesson: Text,
     known: tuple[Point, ...] = (),
+    expression: Expression | None = None,
 ) -> Surface:
     points = critical.find(lambda *c: formula(*c, xp=np), dim, domain, known=known)
     return Surface(
@@ -112,6 +114,7 @@ def _surface(
         title=title,
         latex=latex,
         lesson=lesson,
+        expression=expression,
     )
 
 
@@ -415,6 +418,7 @@ def from_expression(text: str, dim: int, domain: tuple | None = None) -> Surface
         title=Text(f"f = {expression.text}", f"f = {expression.text}"),
         latex="f = " + expression.to_latex(),
         lesson=Text("Your own formula.", "직접 입력한 식입니다."),
+        expression=expression,
     )
 
 

@@ -88,8 +88,9 @@ def test_code_arguments_and_notes_name_real_parameters(spec):
         for arg in call.args:
             assert arg.param in names if arg.param is not None else arg.value is not None, (spec.name, arg)
         for note in call.notes:
-            fields = {f for line in note.lines for _, f, _, _ in string.Formatter().parse(line) if f}
-            assert fields <= names and (note.when is None or note.when in names), (spec.name, note)
+            en, ko = ({f for _, f, _, _ in string.Formatter().parse(text) if f} for text in note.text)
+            assert en == ko, (spec.name, note)  # both languages fill in the same parameters
+            assert en <= names and (note.when is None or note.when in names), (spec.name, note)
     switch = spec.code.optax.switch
     assert switch is None or switch[0] in names
     assert set(spec.code.torch.fixed) <= set(spec.code.torch.defaults)

@@ -8,7 +8,7 @@ warm_up()  # before any other import of the core: see lrviz/app/kit/boot.py
 
 from lrviz.app.kit.lang import language_switch  # noqa: E402
 from lrviz.app.kit.shell import routed  # noqa: E402
-from lrviz.app.kit.strings import t  # noqa: E402
+from lrviz.i18n import t  # noqa: E402
 
 routed()
 st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide")

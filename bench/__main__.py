@@ -7,7 +7,7 @@ import importlib
 
 BENCHES = {
     "engine": "trajectory, 1,000-rate sweep vs NumPy loops, compilations per slider move",
-    "playground": "figure build time and payload, slider-to-redraw latency vs a minimal page, and its parts",
+    "playground": "rate slider chart: input-to-paint vs a minimal page, reruns while dragging, fps, payload",
     "sweep": "the sweep page's computation and figure build (1,000 rates x 500 steps)",
     "finder": "LR range test over 5 seeds, a 32-rate grid vmapped vs one rate at a time, cost per rate",
 }

@@ -1,14 +1,16 @@
-"""Playground speed: figure build time and payload, and slider-to-redraw latency in Chromium.
+"""Playground speed: the rate slider's chart component against a minimal one-slider page.
 
-Latency is measured from a key press on the learning-rate slider to the first
-paint after the script finished and the chart re-plotted, over 30 moves to
-rates not seen before (nothing cached), next to the same measurement on a
-minimal one-slider page served by the same machine (``bench/minimal_app.py``).
+In one run, in headless Chromium:
 
-Where the difference goes is printed after it: the server's work for one move
-(the run, the figure, the verdict and the figure's JSON, timed in this process),
-and, in the browser, how long its main thread was blocked per move and how many
-times plotly.js plotted. Streamlit plots every new figure twice.
+* input-to-paint latency of the chart's rate slider: from the key press on the slider to the
+  first paint after plotly.js drew the new run (median and p95 over >= 50 moves across the
+  whole range), on a 1-D and a 2-D surface at 500 steps;
+* the minimal one-slider page's round trip (``bench/minimal_app.py``), and the ratio;
+* script reruns during a 50-move drag (target 0) and after its release (target 1);
+* frames per second while playing 500 steps;
+
+and in this process: the payload a setting change sends (bytes) and the time of the sweep
+(``engine.runs`` over the 56 stops) plus the payload's build.
 """
 
 from __future__ import annotations
@@ -17,96 +19,119 @@ import statistics
 import time
 
 import numpy as np
-import plotly.io as pio
 
-from bench.browser import Move, serve, slider_moves
+from bench.browser import ARGS, READY, serve, slider_moves
 from lrviz import engine
-from lrviz.app.playground import figures as playground
-from lrviz.app.playground import verdict
+from lrviz.app.playground.chart import payload
 from lrviz.surfaces import get
 
-MOVES = 30
+MOVES = 50
+CASES = (("1-D quadratic", "surface=quadratic&steps=500"),
+         ("2-D ravine, momentum", "surface=ravine&optimizer=momentum&steps=500"))
+
+# From a key press on the rate slider to the paint after plotly.js drew the new run.
+_PROBE = """() => {
+  window.__lat = []; window.__runs = 0;
+  const plot = document.querySelector('.lrc-plot'), rate = document.querySelector('.lrc-rate');
+  let t0 = null;
+  rate.addEventListener('keydown', e => { t0 = e.timeStamp; }, true);
+  new MutationObserver(() => {
+    if (t0 === null) return;
+    const start = t0; t0 = null;
+    requestAnimationFrame(() => window.__lat.push(performance.now() - start));
+  }).observe(plot, {attributes: true, attributeFilter: ['data-row']});
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver(records => {
+    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
+                                 && r.oldValue !== 'running') window.__runs += 1;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+}"""
 
 
-def build_figures() -> None:
-    surface = get("rosenbrock")
-    print("figure build (median of 5) and payload, momentum on Rosenbrock:")
-    for steps in (100, 500, 2000):
-        run = engine.run(surface, "momentum", lr=1e-3, steps=steps)
-        playground.build_animation(run, surface, lang="en")
-        times = []
+def server_side() -> None:
+    print("a setting change on the server: engine.runs over the 56 stops + payload build (median of 5):")
+    for name, surface, optimizer, steps in (("quadratic", "quadratic", "sgd", 500),
+                                            ("rosenbrock", "rosenbrock", "momentum", 500),
+                                            ("ravine", "ravine", "momentum", 2000)):
+        s = get(surface)
+        lrs, exact = payload.rates(0.1)
+        engine.runs(s, lrs, optimizer, steps=steps)
+        sweep, build = [], []
         for _ in range(5):
-            start = time.perf_counter()
-            fig = playground.build_animation(run, surface, lang="en")
-            times.append(time.perf_counter() - start)
-        size = len(pio.to_json(fig, validate=False))
-        print(f"  {steps:5d} steps: build {1e3 * statistics.median(times):6.1f} ms   "
-              f"payload {size / 1e6:5.2f} MB   frames {len(fig.to_dict()['frames'])}"
-              f"   (targets: <= 100 ms, <= 1.5 MB at 500 steps)")
+            t0 = time.perf_counter()
+            runs = engine.runs(s, lrs, optimizer, steps=steps)
+            t1 = time.perf_counter()
+            blob = payload.build(runs, s, lrs=lrs, exact=exact, limit=None, adaptive=None, name_minimum=False,
+                                 lang="en")
+            sweep.append(t1 - t0)
+            build.append(time.perf_counter() - t1)
+        print(f"  {name:11s} {steps:5d} steps: sweep {1e3 * statistics.median(sweep):6.1f} ms + payload "
+              f"{1e3 * statistics.median(build):6.1f} ms; payload {len(blob) / 1e6:5.3f} MB"
+              f"{'   (target <= 1 MB at 500 steps in 2-D)' if s.dim == 2 and steps == 500 else ''}")
 
 
-def server_work() -> None:
-    """One slider move's work on the server, part by part, at rates not seen before."""
-    surface = get("ravine")
-    parts: dict[str, list[float]] = {"run": [], "figure": [], "verdict": [], "JSON": []}
-    for lr in np.geomspace(0.1, 0.002, MOVES):
-        start = time.perf_counter()
-        run = engine.run(surface, "momentum", lr=float(lr), steps=500)
-        ran = time.perf_counter()
-        fig = playground.build_animation(run, surface, lang="en")
-        built = time.perf_counter()
-        verdict.verdict(run, surface, "en")
-        judged = time.perf_counter()
-        pio.to_json(fig, validate=False)  # what st.plotly_chart sends
-        parts["run"].append(ran - start)
-        parts["figure"].append(built - ran)
-        parts["verdict"].append(judged - built)
-        parts["JSON"].append(time.perf_counter() - judged)
-    medians = {name: 1e3 * statistics.median(times) for name, times in parts.items()}
-    detail = ", ".join(f"{name} {value:.0f}" for name, value in medians.items())
-    total = sum(medians.values())
-    print(f"  server work per move (momentum on the ravine, 500 steps): {total:.0f} ms ({detail})")
+def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
+    """(latencies of MOVES key presses, reruns while moving, reruns after release, frames/s playing)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=120_000)
+    page.wait_for_timeout(500)
+    page.evaluate(_PROBE)
+    rate = page.locator(".lrc-rate")
+    rate.focus()
+    for i in range(MOVES):  # across the range: 0 -> 50 of the 56 stops
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => window.__lat.length > {i}", timeout=15_000)
+    moving = page.evaluate("() => window.__runs")
+    page.wait_for_timeout(2000)
+    page.wait_for_selector(READY, timeout=120_000)
+    released = page.evaluate("() => window.__runs") - moving
+    latencies = page.evaluate("() => window.__lat")
+    # Playback: redraws per second over 3 s of 500 steps (back to a converging rate first).
+    rate.focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.locator(".lrc-play").click()
+    before = page.evaluate("() => [window.__lrviz.draws, performance.now()]")
+    page.wait_for_timeout(3000)
+    after = page.evaluate("() => [window.__lrviz.draws, performance.now()]")
+    page.close()
+    return latencies, moving, released, 1000 * (after[0] - before[0]) / (after[1] - before[1])
 
 
-def _summary(name: str, moves: list[Move]) -> tuple[float, float]:
-    ms = [move.latency for move in moves]
-    median, p95 = float(np.median(ms)), float(np.percentile(ms, 95))
-    print(f"  {name:32s} median {median:6.1f} ms   p95 {p95:6.1f} ms   ({len(ms)} moves)")
-    return median, p95
-
-
-def _browser_work(name: str, moves: list[Move]) -> None:
-    busy = float(np.median([move.busy for move in moves]))
-    plots = int(np.median([move.plots for move in moves]))
-    print(f"  {name:32s} main thread blocked {busy:5.0f} ms per move, {plots} plots per move")
+def _stats(ms: list[float]) -> tuple[float, float]:
+    return float(np.median(ms)), float(np.percentile(ms, 95))
 
 
 def latency() -> None:
     from playwright.sync_api import sync_playwright
 
-    from bench.browser import ARGS
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         with serve("bench/minimal_app.py") as url:
-            floor = slider_moves(browser, url, "frequency", MOVES, "ArrowLeft")
+            floor = [move.latency for move in slider_moves(browser, url, "frequency", MOVES, "ArrowRight")]
+        results = {}
         with serve("app.py") as url:
-            page_url = f"{url}/playground?surface=ravine&optimizer=momentum&lr=0.1&steps=500&lang=en"
-            ours = slider_moves(browser, page_url, "Learning rate", MOVES, "ArrowLeft")
+            for name, query in CASES:
+                results[name] = chart_moves(browser, f"{url}/playground?{query}&lr=0.0001&lang=en")
         browser.close()
-    print("slider-to-redraw latency in headless Chromium:")
-    floor_median, floor_p95 = _summary("minimal one-slider page", floor)
-    ours_median, ours_p95 = _summary("playground (500 steps, uncached)", ours)
-    print(f"  ratio playground / minimal: median {ours_median / floor_median:.2f}x, "
-          f"p95 {ours_p95 / floor_p95:.2f}x   (target <= 1.5x)")
-    print("where a move's time goes (medians):")
-    server_work()
-    _browser_work("minimal one-slider page", floor)
-    _browser_work("playground", ours)
+    floor_median, floor_p95 = _stats(floor)
+    print(f"rate slider input-to-paint in headless Chromium ({MOVES} key presses across the range):")
+    name = "minimal one-slider page (round trip)"
+    print(f"  {name:38s} median {floor_median:6.1f} ms   p95 {floor_p95:6.1f} ms")
+    for name, (ms, moving, released, fps) in results.items():
+        median, p95 = _stats(ms)
+        print(f"  {'playground chart, ' + name:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "
+              f"ratio {median / floor_median:.2f}x   (targets: <= 50 ms, <= 100 ms, <= 0.3x)")
+        print(f"  {'':38s} reruns while moving {moving} (target 0), after release {released} (target 1); "
+              f"playing 500 steps: {fps:.0f} frames/s (target >= 30)")
 
 
 def main() -> None:
-    build_figures()
+    server_side()
     latency()
 
 

@@ -1,40 +1,93 @@
-"""Two languages, one type.
+"""Two languages, one system: every word a student reads is a key in the locale files.
 
-Every string a student reads exists in English and Korean. The core keeps its
-display texts (names, one-line summaries, parameter labels) as :class:`Text`
-pairs next to the thing they describe, so a new schedule cannot ship with one
-language missing. Page-level strings live in ``assets/locales/<lang>/``.
+The strings live in ``assets/locales/<lang>/*.toml``: one folder per language, one file per
+area (``library.toml`` for the registries' names, labels and refusals; ``playground.toml``,
+``sweep.toml``, ... for the pages), merged into one flat table with the same keys in every
+language (``tests/test_i18n.py`` keeps them in step). :func:`t` reads one. The library names
+what it says by a :class:`Key` (``Key("optimizer.adam.title")``, derived from the registry and
+the entry's id); a page calls it with the student's language, ``spec.title(lang)``. A refused
+value raises :class:`BilingualError`, whose ``str`` is the English text.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, get_args
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 
+LOCALES = Path(__file__).resolve().parents[1] / "assets" / "locales"
 
-class Text(NamedTuple):
-    """A string in both languages: ``Text(en="learning rate", ko="학습률")``."""
 
-    en: str
-    ko: str
+@functools.cache
+def table(lang: str) -> dict[str, str]:
+    """Every string of ``lang`` (English for an unknown language), keyed by dotted name.
+
+    Two files that define the same key are an error, not a silent override."""
+    code = lang if lang in LANGS else DEFAULT_LANG
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / code).glob("*.toml")):
+        with open(path, "rb") as fh:
+            flat = _flatten(tomllib.load(fh))
+        if clash := merged.keys() & flat.keys():
+            raise ValueError(f"{path.name} redefines {sorted(clash)} in the {code} locale")
+        merged.update(flat)
+    return merged
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    text = table(lang).get(key) or table(DEFAULT_LANG)[key]
+    return text.format(**values) if values else text
+
+
+@dataclass(frozen=True, init=False)
+class Key:
+    """A string of the locale files, named by its key and, if it has placeholders, their values.
+
+    ``Key("surface.quadratic.lesson", a=2.0, limit=1.0)("ko")`` is :func:`t` of that key in
+    Korean. A value that is itself a :class:`Key` is read in the same language.
+    """
+
+    key: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "values", tuple(values.items()))
 
     def __call__(self, lang: str) -> str:
         """The text in ``lang``; English for a language we do not have."""
-        return self.ko if lang == "ko" else self.en
+        values = {name: v(lang) if isinstance(v, Key) else v for name, v in self.values}
+        return t(self.key, lang, **values)
 
 
 class BilingualError(ValueError):
     """A ``ValueError`` whose message a student can read in either language.
 
-    ``str(error)`` is the English text (for logs and tests); :func:`message` gives the
-    student's language. The core raises these where a student's input is refused.
+    ``message`` is a :class:`Key`; ``str(error)`` is its English text (for logs, notebooks and
+    tests), :func:`message` the student's language. The core raises these where a student's input
+    is refused.
     """
 
-    def __init__(self, message: Text) -> None:
-        super().__init__(message.en)
+    def __init__(self, message: Key) -> None:
+        super().__init__(message("en"))
         self.message = message
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. across Streamlit's caches

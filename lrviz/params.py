@@ -1,8 +1,9 @@
 """Typed hyper-parameter specs shared by the schedule and optimizer registries.
 
 A :class:`ParamSpec` says what one hyper-parameter is (kind, default, allowed
-range, labels in both languages); a :class:`Spec` bundles the specs of one
-registry entry with its display texts and formula. Pages build their widgets
+range, the keys of its label and help); a :class:`Spec` bundles the specs of one
+registry entry with its formula. Their words live in ``assets/locales/<lang>/library.toml``
+under keys derived from the registry and the ids (:attr:`Spec.registry`). Pages build their widgets
 from these, and :meth:`Spec.resolve` turns whatever arrives (keyword arguments,
 URL values) into a complete, checked dict at the edge, so nothing downstream
 validates again and nothing fails inside a JAX trace.
@@ -20,14 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.i18n import BilingualError, Text
+from lrviz.i18n import BilingualError, Key
 
 Kind = Literal["float", "int", "floats", "bool", "choice", "ints"]
 TRACED_KINDS = frozenset({"float", "int", "floats"})
@@ -41,12 +42,16 @@ class ParamSpec:
     for ``floats`` and ``ints`` they bound every element. ``log`` asks for a
     log-scale widget. ``optional`` allows ``None``, whose meaning ``help``
     states (for example "None: 4 × the learning rate").
+
+    ``label`` and ``help`` are the keys of its words; left out, the :class:`Spec` it belongs
+    to derives them (``<registry>.<id>.param.<name>.label``). A parameter shared by several
+    entries with the same words names its keys once (``optimizer.param.momentum.label``).
     """
 
     name: str
     default: Any
-    label: Text
-    help: Text
+    label: Key | None = None
+    help: Key | None = None
     kind: Kind = "float"
     lo: float | None = None
     hi: float | None = None
@@ -61,21 +66,18 @@ class ParamSpec:
     def traced(self) -> bool:
         return self.kind in TRACED_KINDS
 
-    def describe_range(self) -> Text:
+    def describe_range(self) -> Key:
         """The allowed values in words, for error messages."""
         if self.kind == "bool":
-            return Text("True or False", "True 또는 False")
+            return Key("param.range.bool")
         if self.kind == "choice":
-            listed = ", ".join(repr(c) for c in self.choices)
-            return Text(f"one of {listed}", f"{listed} 중 하나")
+            return Key("param.range.choice", choices=", ".join(repr(c) for c in self.choices))
         lo = "-inf" if self.lo is None else f"{self.lo:g}"
         hi = "inf" if self.hi is None else f"{self.hi:g}"
         left = "(" if self.lo_open or self.lo is None else "["
         right = ")" if self.hi_open or self.hi is None else "]"
-        interval = f"{left}{lo}, {hi}{right}"
-        what = {"int": Text("an integer", "정수"), "ints": Text("integers", "정수들")}.get(
-            self.kind, Text("a number", "수"))
-        return Text(f"{what.en} in {interval}", f"{interval} 범위의 {what.ko}")
+        what = self.kind if self.kind in ("int", "ints") else "number"
+        return Key(f"param.range.{what}", interval=f"{left}{lo}, {hi}{right}")
 
     def check(self, value: Any) -> Any:
         """The value coerced to this parameter's kind; ``ValueError`` if not allowed."""
@@ -124,9 +126,7 @@ class ParamSpec:
         return not (self.hi is not None and (v > self.hi or (self.hi_open and v == self.hi)))
 
     def _error(self, value: Any) -> BilingualError:
-        allowed = self.describe_range()
-        return BilingualError(Text(f"`{self.name}` (={value!r}) must be {allowed.en}.",
-                                   f"`{self.name}`에는 {allowed.ko}만 쓸 수 있습니다(받은 값: {value!r})."))
+        return BilingualError(Key("param.error", name=self.name, value=value, allowed=self.describe_range()))
 
 
 def check_rate(value: Any, name: str = "lr", *, or_schedule: bool = False) -> float:
@@ -181,14 +181,31 @@ class Spec:
     ``check`` holds the rules that involve several parameters (for example
     "``max_lr`` must not be below ``base_lr``"); it receives the resolved dict
     and the learning rate, and raises ``ValueError``.
+
+    Its words are keys derived from :attr:`registry` and ``name``: ``<registry>.<name>.title``,
+    ``.summary``, and ``.param.<parameter>.label`` / ``.help`` for a parameter that does not
+    name its own.
     """
 
+    registry: ClassVar[str]  # the first part of every key: "optimizer", "schedule"
     name: str
-    title: Text
-    summary: Text
     latex: str
     params: tuple[ParamSpec, ...] = ()
     check: Callable[[Mapping[str, Any], float], None] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        own = f"{self.registry}.{self.name}.param"
+        params = tuple(replace(p, label=p.label or Key(f"{own}.{p.name}.label"),
+                               help=p.help or Key(f"{own}.{p.name}.help")) for p in self.params)
+        object.__setattr__(self, "params", params)
+
+    @property
+    def title(self) -> Key:
+        return Key(f"{self.registry}.{self.name}.title")
+
+    @property
+    def summary(self) -> Key:
+        return Key(f"{self.registry}.{self.name}.summary")
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:

@@ -46,3 +46,20 @@ def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.caption]
     parts += [e.value for e in at.info] + [e.value for e in at.warning]
     return "\n".join(str(p) for p in parts)
+
+
+def chart_payload(at: AppTest) -> dict:
+    """What the playground's chart component received: request, header and arrays
+    (:func:`lrviz.app.playground.chart.payload.decode`)."""
+    from lrviz.app.playground.chart import NAME, payload
+
+    (element,) = [e for e in at.get("bidi_component") if e.proto.component_name == NAME]
+    return payload.decode(element.proto.bytes)
+
+
+def chart_row(at: AppTest) -> dict:
+    """The chart's row for the rate the page shows (the exact rate's own row, or the slider stop's)."""
+    data = chart_payload(at)
+    request = data["request"]
+    row = request["selected"] if request["selected"] is not None else request["index"]
+    return data["header"]["rows"][row]

@@ -47,7 +47,7 @@ def _notes(notes: Sequence[Note], p: Mapping[str, Any], lang: str) -> list[str]:
     """The notes that apply, as comment lines in ``lang``, with the parameters' values filled in."""
     values = {name: _literal(value) for name, value in p.items() if value is not None}
     return [f"# {line}" for note in notes if note.when is None or p.get(note.when)
-            for line in note.text(lang).format(**values).split("\n")]
+            for line in note.say(lang, **values).split("\n")]
 
 
 def torch_optimizer(name: str, p: Mapping[str, Any], lr: float) -> tuple[list[str], Call]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrviz.i18n import Text
+from lrviz.i18n import Key
 
 __all__ = ["DATASETS", "Dataset", "load"]
 
@@ -55,10 +55,18 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DatasetInfo:
+    """A data set's id and size; its words are ``dataset.<name>.title`` and ``.summary``."""
+
     name: str
-    title: Text
-    summary: Text
     size: int = N_POINTS  # points before the split
+
+    @property
+    def title(self) -> Key:
+        return Key(f"dataset.{self.name}.title")
+
+    @property
+    def summary(self) -> Key:
+        return Key(f"dataset.{self.name}.summary")
 
     @property
     def n_train(self) -> int:
@@ -68,20 +76,10 @@ class DatasetInfo:
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
-        DatasetInfo("moons", Text("Two moons", "두 개의 반달"),
-                    Text("Two interleaving half circles: 2 features, 2 classes.",
-                         "서로 맞물린 두 반원: 특성 2개, 클래스 2개.")),
-        DatasetInfo("circles", Text("Two circles", "동심원"),
-                    Text("A ring around a smaller ring: 2 features, 2 classes.",
-                         "작은 원을 둘러싼 큰 원: 특성 2개, 클래스 2개.")),
-        DatasetInfo("spirals", Text("Two spirals", "두 나선"),
-                    Text("Two arms winding around each other: 2 features, 2 classes; hard for a small model.",
-                         "서로 감긴 두 팔: 특성 2개, 클래스 2개. 작은 모델로는 어렵습니다.")),
-        DatasetInfo("digits", Text("Handwritten digits (8×8)", "손글씨 숫자 (8×8)"),
-                    Text("1,797 small images of the digits 0–9 shipped with scikit-learn: 64 features, "
-                         "10 classes.",
-                         "scikit-learn에 들어 있는 0–9 숫자 이미지 1,797장: 특성 64개, 클래스 10개."),
-                    size=1797),
+        DatasetInfo("moons"),
+        DatasetInfo("circles"),
+        DatasetInfo("spirals"),
+        DatasetInfo("digits", size=1797),
     )
 }  # fmt: skip
 

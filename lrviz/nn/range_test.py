@@ -45,7 +45,7 @@ import numpy as np
 
 from lrviz import schedules
 from lrviz.engine import devices
-from lrviz.i18n import Text
+from lrviz.i18n import Key
 from lrviz.nn import mlp
 from lrviz.nn.datasets import Dataset
 from lrviz.params import check_int
@@ -133,12 +133,17 @@ def steepest_gradient(lrs: np.ndarray, losses: np.ndarray) -> int | None:
 
 @dataclass(frozen=True)
 class Rule:
+    """A suggestion rule; its name in words is ``range_test.rule.<name>``."""
+
     name: str
-    title: Text
     source: str  # the library that defines it
     read: Callable[[np.ndarray, np.ndarray], int | None]
     skip_start: Callable[[int], int]  # of the requested number of batches N
     factor: float = 1.0  # suggestion = factor * lrs[index]
+
+    @property
+    def title(self) -> Key:
+        return Key(f"range_test.rule.{self.name}")
 
 
 def _fastai_skip(n: int) -> int:
@@ -148,15 +153,11 @@ def _fastai_skip(n: int) -> int:
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
-        Rule("valley", Text("valley (fastai)", "골짜기 (fastai valley)"), "fastai", valley, _fastai_skip),
-        Rule("slide", Text("slide (fastai)", "미끄럼 (fastai slide)"), "fastai", slide, _fastai_skip),
-        Rule("minimum", Text("minimum ÷ 10 (fastai)", "최솟값 ÷ 10 (fastai)"), "fastai", minimum,
-             _fastai_skip, factor=0.1),
-        Rule("steep", Text("steepest slope (fastai)", "가장 가파른 기울기 (fastai)"), "fastai", steep,
-             _fastai_skip),
-        Rule("steepest", Text("steepest gradient (pytorch-lr-finder)",
-                              "가장 가파른 기울기 (pytorch-lr-finder)"),
-             "pytorch-lr-finder", steepest_gradient, lambda n: 10),
+        Rule("valley", "fastai", valley, _fastai_skip),
+        Rule("slide", "fastai", slide, _fastai_skip),
+        Rule("minimum", "fastai", minimum, _fastai_skip, factor=0.1),
+        Rule("steep", "fastai", steep, _fastai_skip),
+        Rule("steepest", "pytorch-lr-finder", steepest_gradient, lambda n: 10),
     )
 }  # fmt: skip
 SKIP_END = 5  # both libraries drop the last five recorded batches

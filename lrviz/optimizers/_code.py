@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
-from lrviz.i18n import Text
+from lrviz.i18n import Key, t
 
 
 class Arg(NamedTuple):
@@ -32,11 +32,17 @@ class Arg(NamedTuple):
 
 
 class Note(NamedTuple):
-    """A comment for the student in both languages (one comment line per line of the text);
-    ``{name}`` fills in parameter ``name``. Shown always, or only where parameter ``when`` is set."""
+    """A comment for the student, named by a :class:`~lrviz.i18n.Key` of the locale files
+    (``code.note.<name>``; one comment line per line of the text). Its ``{placeholders}`` are the
+    Key's own values (``lib``) and the optimizer's parameters (``{name}`` fills in parameter
+    ``name``). Shown always, or only where parameter ``when`` is set."""
 
-    text: Text
+    text: Key
     when: str | None = None
+
+    def say(self, lang: str, **params: object) -> str:
+        """The note in ``lang``, filled from the Key's values and the parameters ``params``."""
+        return t(self.text.key, lang, **{**params, **dict(self.text.values)})
 
 
 class TorchCall(NamedTuple):
@@ -80,14 +86,3 @@ class Code(NamedTuple):
     keras: KerasCall
     optax: OptaxCall
     decay: Literal["l2", "decoupled"] = "l2"
-
-
-EPS_INSIDE = Text("{lib} adds eps inside the square root (torch: outside); it matters only near g = 0.",
-                  "{lib}는 eps를 제곱근 안에 더합니다(torch: 바깥). g = 0 근처에서만 차이가 납니다.")
-NO_LR_DECAY = Text("{lib} has no lr_decay (torch: {{lr_decay}}): fold it into the schedule.",
-                   "{lib}에는 lr_decay가 없습니다(torch: {{lr_decay}}): 스케줄에 넣으세요.")
-
-
-def for_library(template: Text, lib: str) -> Text:
-    """``template`` with the library's name filled in, in both languages."""
-    return Text(template.en.format(lib=lib), template.ko.format(lib=lib))

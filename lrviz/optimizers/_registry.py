@@ -20,31 +20,22 @@ The pieces are optax's (``add_decayed_weights``, ``scale_by_rms``, ``scale_by_st
 ``trace``, ``scale_by_adam``), except three written by hand because optax's numbers differ
 from torch's (``OPTAX_VS_TORCH.md``; :mod:`lrviz.optimizers._transforms`): SGD's momentum buffer, Adagrad
 and AMSGrad. Each spec also carries its critical rate (:mod:`~lrviz.optimizers._limits`), what d is
-in words, and its code in PyTorch, Keras and optax (:mod:`~lrviz.optimizers._code`).
+in words (``optimizer.<id>.d`` in the locale files), and its code in PyTorch, Keras and optax
+(:mod:`~lrviz.optimizers._code`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import jax
 import optax
 
-from lrviz.i18n import BilingualError, Text
+from lrviz.i18n import BilingualError, Key
 from lrviz.optimizers import _limits
-from lrviz.optimizers._code import (
-    EPS_INSIDE,
-    NO_LR_DECAY,
-    Arg,
-    Code,
-    KerasCall,
-    Note,
-    OptaxCall,
-    TorchCall,
-    for_library,
-)
+from lrviz.optimizers._code import Arg, Code, KerasCall, Note, OptaxCall, TorchCall
 from lrviz.optimizers._limits import Limit, LimitRule
 from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
 from lrviz.params import ParamSpec, Spec, check_rate
@@ -54,27 +45,33 @@ Params = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class OptimizerSpec(Spec):
-    """A registry entry: display texts and hyper-parameters (:class:`Spec`) plus what the rest of
-    lrviz asks of an optimizer, so that nothing outside this package branches on its id:
+    """A registry entry: hyper-parameters (:class:`Spec`) plus what the rest of lrviz asks of an
+    optimizer, so that nothing outside this package branches on its id:
 
     - ``direction(p)``: the optax transform giving :math:`+d_t` for resolved parameters ``p``;
     - ``limit(p, lam)``: its critical rate near a minimum of curvature ``lam``
       (:mod:`lrviz.optimizers._limits`; :func:`~lrviz.optimizers._limits.none` for adaptive ones);
-    - ``d``: what :math:`d_t` is, in words, for the caption under the update rule; ``d_given(p)``
-      refines it for parameters ``p`` (None: ``d`` is the plain gradient, nothing to explain);
+    - ``d``: what :math:`d_t` is, in words, for the caption under the update rule
+      (``optimizer.<id>.d``); ``d_given(p)`` refines it for parameters ``p`` (None: ``d`` is the
+      plain gradient, nothing to explain);
     - ``code``: how PyTorch, Keras and optax write it (:mod:`lrviz.optimizers._code`).
     """
 
+    registry: ClassVar[str] = "optimizer"
     direction: Callable[[Params], optax.GradientTransformation] | None = None
     limit: LimitRule | None = None
-    d: Text | None = None
-    d_given: Callable[[Params], Text | None] | None = None
+    d_given: Callable[[Params], Key | None] | None = None
     code: Code | None = None
 
     def __post_init__(self) -> None:
-        for hook in ("direction", "limit", "d", "code"):
+        super().__post_init__()
+        for hook in ("direction", "limit", "code"):
             if getattr(self, hook) is None:
                 raise TypeError(f"OptimizerSpec {self.name!r} needs a `{hook}`.")
+
+    @property
+    def d(self) -> Key:
+        return Key(f"optimizer.{self.name}.d")
 
     @property
     def has_critical_rate(self) -> bool:
@@ -85,7 +82,7 @@ class OptimizerSpec(Spec):
         """The critical rate where the largest curvature is ``lam``; ``params`` may leave out defaults."""
         return self.limit({**self.defaults(), **params}, lam)
 
-    def caption(self, params: Params, *, gradient_changed: bool = False) -> Text | None:
+    def caption(self, params: Params, *, gradient_changed: bool = False) -> Key | None:
         """What d stands for in the update rule with ``params``; None where d is the gradient itself
         and the run does not change it (``gradient_changed``: noise or clipping)."""
         text = self.d_given(params) if self.d_given is not None else self.d
@@ -170,121 +167,53 @@ def _adamw_direction(p: Params) -> optax.GradientTransformation:
 
 
 def _momentum(default: float, *, positive: bool = False) -> ParamSpec:
-    return ParamSpec(
-        "momentum", default,
-        Text("momentum", "모멘텀"),
-        Text("How much of the previous step is kept (μ). 0 turns momentum off; 0.9 is the usual choice.",
-             "이전 이동 방향을 얼마나 유지할지 정합니다 (μ). 0이면 모멘텀을 끄고, 보통 0.9를 씁니다."),
-        lo=0.0, hi=1.0, lo_open=positive, hi_open=True,
-    )  # fmt: skip
+    return _shared("momentum", default=default, lo=0.0, hi=1.0, lo_open=positive, hi_open=True)
 
 
 def _weight_decay(default: float, decoupled: bool = False) -> ParamSpec:
-    how = (
-        Text("Decoupled: the weights shrink by lr·λ each step, apart from the Adam step.",
-             "분리형: 매 스텝 가중치를 Adam 갱신과 별도로 lr·λ 비율만큼 줄입니다.")
-        if decoupled else
-        Text("L2 penalty: λ·θ is added to the gradient.", "L2 페널티: 기울기에 λ·θ를 더합니다.")
-    )  # fmt: skip
-    return ParamSpec("weight_decay", default, Text("weight decay", "가중치 감쇠"), how, lo=0.0, hi=1.0)
+    """L2 (added to the gradient) or decoupled (AdamW: its help is the entry's own)."""
+    if decoupled:
+        return ParamSpec("weight_decay", default, _common("weight_decay", "label"), lo=0.0, hi=1.0)
+    return _shared("weight_decay", default=default, lo=0.0, hi=1.0)
 
 
-def _eps(default: float, where: Text) -> ParamSpec:
-    return ParamSpec(
-        "eps", default, Text("epsilon (ε)", "엡실론 (ε)"),
-        Text(f"Added to the denominator, outside the square root, against division by zero; {where.en}.",
-             f"0으로 나누는 것을 막기 위해 분모의 제곱근 바깥에 더하는 작은 값입니다. {where.ko}"),
-        lo=0.0, lo_open=True, hi=1.0, log=True,
-    )  # fmt: skip
+def _eps(default: float) -> ParamSpec:
+    """Epsilon outside the square root; its help (what it changes) is each entry's own."""
+    return ParamSpec("eps", default, _common("eps", "label"), lo=0.0, lo_open=True, hi=1.0, log=True)
 
 
-_DAMPENING = ParamSpec(
-    "dampening", 0.0, Text("dampening", "댐프닝 (감쇠)"),
-    Text("Scales the new gradient's share of the buffer by (1 − τ). Not allowed with Nesterov.",
-         "버퍼에 더해지는 새 기울기의 몫을 (1 − τ)배로 줄입니다. Nesterov 모멘텀과는 함께 쓸 수 없습니다."),
-    lo=0.0, hi=1.0,
-)  # fmt: skip
-_NESTEROV = ParamSpec(
-    "nesterov", False, Text("Nesterov momentum", "Nesterov 모멘텀"),
-    Text("Look ahead: step along g + μ·buffer. Needs momentum > 0 and dampening 0.",
-         "앞을 내다보는 모멘텀: g + μ·버퍼 방향으로 이동합니다. 모멘텀 > 0, 댐프닝 0이어야 합니다."),
-    kind="bool",
-)  # fmt: skip
-_BETAS = ParamSpec(
-    "betas", (0.9, 0.999), Text("betas (β₁, β₂)", "베타 (β₁, β₂)"),
-    Text("Decay rates of the running averages of the gradient (β₁) and of its square (β₂).",
-         "기울기의 이동 평균(β₁)과 기울기 제곱의 이동 평균(β₂)의 감쇠율입니다."),
-    kind="floats", length=2, lo=0.0, hi=1.0, hi_open=True,
-)  # fmt: skip
-_AMSGRAD = ParamSpec(
-    "amsgrad", False, Text("AMSGrad", "AMSGrad 사용"),
-    Text("Divide by the largest second moment seen so far, so the step never grows back.",
-         "지금까지의 가장 큰 2차 모멘트로 나누어, 보폭이 다시 커지지 않게 합니다."),
-    kind="bool",
-)  # fmt: skip
-_ADAM_EPS = _eps(1e-8, Text("Adam's steps are at most about lr while it is small",
-                            "ε이 작을 때 Adam의 보폭은 대략 학습률 이하입니다."))  # fmt: skip
+def _shared(name: str, **kw: Any) -> ParamSpec:
+    """A parameter several optimizers share, with the same words (``optimizer.param.<name>``)."""
+    return ParamSpec(name, label=_common(name, "label"), help=_common(name, "help"), **kw)
+
+
+def _common(name: str, what: str) -> Key:
+    return Key(f"optimizer.param.{name}.{what}")
+
+
+_DAMPENING = _shared("dampening", default=0.0, lo=0.0, hi=1.0)
+_NESTEROV = _shared("nesterov", default=False, kind="bool")
+_BETAS = _shared("betas", default=(0.9, 0.999), kind="floats", length=2, lo=0.0, hi=1.0, hi_open=True)
+_AMSGRAD = _shared("amsgrad", default=False, kind="bool")
+_ADAM_EPS = _eps(1e-8)
 
 
 def _check_sgd(p: Params, lr: float) -> None:
     del lr
     if p["nesterov"] and (p["momentum"] <= 0 or p["dampening"] != 0):
-        raise BilingualError(Text(
-            f"`nesterov`=True needs `momentum` > 0 (got {p['momentum']!r}) and `dampening` == 0 "
-            f"(got {p['dampening']!r}), as torch.optim.SGD.",
-            f"`nesterov`=True이면 `momentum` 값이 0보다 커야 하고(받은 값: {p['momentum']!r}) "
-            f"`dampening` 값은 0이어야 합니다(받은 값: {p['dampening']!r}). "
-            "torch.optim.SGD와 같은 규칙입니다.",
-        ))
+        raise BilingualError(Key("optimizer.sgd.error.nesterov",
+                                 momentum=p["momentum"], dampening=p["dampening"]))
 
 
-# -- what d is: the caption under the update rule ------------------------------------------------
-
-_D_SGD = Text(
-    "In the update rule, d is the gradient as the step uses it: with noise added, clipped, or with the "
-    "weight-decay term λ·θ.",
-    "업데이트 식의 d는 스텝이 실제로 쓰는 기울기입니다: 노이즈를 더했거나, 클리핑했거나, "
-    "가중치 감쇠 항 λ·θ를 더한 값입니다.")
-_D_MOMENTUM = Text(
-    "In the update rule, d is the momentum buffer b ← μ·b + (1 − τ)·∇L: the gradients of past steps, each "
-    "kept with weight μ, so the ball keeps rolling.",
-    "업데이트 식의 d는 모멘텀 버퍼 b ← μ·b + (1 − τ)·∇L입니다. 지난 스텝들의 기울기를 μ의 비율로 간직하므로 "
-    "공이 계속 굴러갑니다.")
-_D_NESTEROV = Text(
-    "In the update rule, d = ∇L + μ·b, with the momentum buffer b ← μ·b + ∇L: the gradient plus a look "
-    "ahead along the path.",
-    "업데이트 식의 d = ∇L + μ·b이고, 모멘텀 버퍼는 b ← μ·b + ∇L입니다. 기울기에 경로를 따라 한 걸음 앞을 "
-    "내다본 몫을 더한 것입니다.")
-_D_ADAGRAD = Text(
-    "In the update rule, d = ∇L / (√s + ε), where s adds up every squared gradient so far: each "
-    "coordinate's step only shrinks as its gradients pile up.",
-    "업데이트 식의 d = ∇L / (√s + ε)이고, s는 지금까지의 기울기 제곱을 모두 더한 값입니다. 기울기가 쌓일수록 "
-    "좌표마다 스텝이 줄어들기만 합니다.")
-_D_RMSPROP = Text(
-    "In the update rule, d = ∇L / (√s + ε), where s is a running average of squared gradients: every "
-    "coordinate steps about the same size, however steep it is.",
-    "업데이트 식의 d = ∇L / (√s + ε)이고, s는 기울기 제곱의 이동 평균입니다. 얼마나 가파르든 좌표마다 비슷한 "
-    "크기로 움직입니다.")
-_D_ADAM = Text(
-    "In the update rule, d = m̂ / (√v̂ + ε): the averaged gradient over its averaged size. At the first "
-    "step d = ∇L/|∇L| ≈ ±1 in every coordinate, whatever the gradient's scale: ∇L = (−216, −88) gives "
-    "d ≈ (−1, −1), a step of about η each way.",
-    "업데이트 식의 d = m̂ / (√v̂ + ε)로, 기울기의 평균을 그 크기의 평균으로 나눈 값입니다. 첫 스텝에서는 "
-    "기울기의 규모와 상관없이 좌표마다 d = ∇L/|∇L| ≈ ±1입니다: ∇L = (−216, −88)이어도 d ≈ (−1, −1)이라 "
-    "양쪽으로 약 η씩 움직입니다.")
-_D_ADAMW = Text(
-    "In the update rule, d = m̂ / (√v̂ + ε) + λ·θ: Adam's step (the averaged gradient over its averaged "
-    "size, about ±1 per coordinate at first) plus weight decay kept apart from it.",
-    "업데이트 식의 d = m̂ / (√v̂ + ε) + λ·θ입니다. Adam의 스텝(기울기의 평균을 그 크기의 평균으로 나눈 값, "
-    "처음에는 좌표마다 약 ±1)에 가중치 감쇠를 따로 더합니다.")
+# -- what d is: the caption under the update rule (``optimizer.<id>.d``) ------------------------
 
 
-def _sgd_d(p: Params) -> Text | None:
+def _sgd_d(p: Params) -> Key | None:
     """SGD with momentum steps along its buffer (Nesterov: plus the look ahead); without it, along
     the gradient, which only needs a word where weight decay adds λ·θ to it."""
     if p.get("momentum"):
-        return _D_NESTEROV if p.get("nesterov") else _D_MOMENTUM
-    return _D_SGD if p.get("weight_decay") else None
+        return Key("optimizer.nesterov.d" if p.get("nesterov") else "optimizer.momentum.d")
+    return Key("optimizer.sgd.d") if p.get("weight_decay") else None
 
 
 # -- the same optimizer in PyTorch, Keras and optax (read by lrviz.export.optimizers) -------------
@@ -299,42 +228,25 @@ def _sgd_code(*, nesterov: Literal["switch", "always", "never"], dampening: bool
     look_ahead = {"switch": (Arg("nesterov", "nesterov", when="set"),),
                   "always": (Arg("nesterov", value=True),), "never": ()}[nesterov]
     no_dampening = (
-        (Note(Text("Keras' SGD has no dampening (torch: dampening={dampening}).",
-                   "Keras의 SGD에는 dampening이 없습니다 (torch: dampening={dampening})."), "dampening"),),
-        (Note(Text("optax.sgd has no dampening (torch: {dampening}); lrviz writes that\n"
-                   "momentum buffer by hand (lrviz.optimizers).",
-                   "optax.sgd에는 dampening이 없습니다 (torch: {dampening}). lrviz는 그 모멘텀 버퍼를\n"
-                   "직접 씁니다 (lrviz.optimizers)."), "dampening"),),
+        (Note(Key("code.note.keras_no_dampening"), "dampening"),),
+        (Note(Key("code.note.optax_no_dampening"), "dampening"),),
     ) if dampening else ((), ())
     return Code(
         torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov == "always" else {}),
         keras=KerasCall(
             "SGD", (Arg("momentum", "momentum", when="set"), *look_ahead),
-            (Note(Text("Keras keeps the rate inside the momentum buffer: torch's numbers while the rate\n"
-                       "stays constant, slightly different where the schedule changes it.",
-                       "Keras는 학습률을 모멘텀 버퍼 안에 넣습니다: 학습률이 일정하면 torch와 같고,\n"
-                       "스케줄이 학습률을 바꾸면 조금 다릅니다."), "momentum"),
-             *no_dampening[0]),
+            (Note(Key("code.note.keras_momentum_rate"), "momentum"), *no_dampening[0]),
             decay_is_l2_without_momentum=True,
         ),
         optax=OptaxCall("optax.sgd", (Arg("momentum", "momentum", when="set"), *look_ahead), no_dampening[1]),
     )
 
 
-_KERAS_ADAM_NOTES = (
-    Note(Text("Keras adds epsilon before the bias correction of v (torch after it): a tiny\n"
-              "difference in the first steps, and only where gradients are as small as epsilon.",
-              "Keras는 v의 편향 보정 전에 epsilon을 더합니다(torch는 보정 후): 처음 몇 스텝에서,\n"
-              "그것도 기울기가 epsilon만큼 작을 때만 아주 조금 다릅니다.")),
-)
+_KERAS_ADAM_NOTES = (Note(Key("code.note.keras_adam_epsilon")),)
 _KERAS_BETAS = (Arg("beta_1", "betas", 0), Arg("beta_2", "betas", 1), Arg("epsilon", "eps"),
                 Arg("amsgrad", "amsgrad", when="set"))
 _OPTAX_BETAS = (Arg("b1", "betas", 0), Arg("b2", "betas", 1), Arg("eps", "eps"))
-_OPTAX_AMSGRAD = Note(Text("optax's AMSGrad keeps the maximum of the bias-corrected moment, torch of the\n"
-                            "raw one: the steps differ a little (lrviz writes torch's by hand).",
-                            "optax의 AMSGrad는 편향 보정한 모멘트의 최댓값을, torch는 보정 전 값의 최댓값을\n"
-                            "기억합니다: 보폭이 조금 다릅니다 (lrviz는 torch 방식을 직접 씁니다)."),
-                       "amsgrad")
+_OPTAX_AMSGRAD = Note(Key("code.note.optax_amsgrad"), "amsgrad")
 
 _ADAM_LATEX = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
@@ -345,112 +257,87 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.name: spec
     for spec in (
         OptimizerSpec(
-            "sgd", Text("SGD", "SGD (경사하강법)"),
-            Text("Plain gradient steps: the baseline, and the clearest view of what the rate does.",
-                 "가장 기본적인 경사하강법: 학습률의 효과가 가장 잘 드러나는 기준선입니다."),
+            "sgd",
             r"\theta_{t+1} = \theta_t - \eta_t\, g_t,\qquad g_t = \nabla f(\theta_t) + \lambda\theta_t",
             (_momentum(0.0), _DAMPENING, _NESTEROV, _weight_decay(0.0)),
-            check=_check_sgd, direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_SGD, d_given=_sgd_d,
+            check=_check_sgd, direction=_sgd_direction, limit=_limits.heavy_ball, d_given=_sgd_d,
             code=_sgd_code(nesterov="switch", dampening=True),
         ),
         OptimizerSpec(
-            "momentum", Text("SGD with momentum", "모멘텀 SGD"),
-            Text("Rolls through narrow valleys and small bumps; the default choice for SGD in practice.",
-                 "좁은 골짜기와 작은 굴곡을 관성으로 지나갑니다. 실전 SGD의 기본 선택입니다."),
+            "momentum",
             r"b_1 = g_1,\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\qquad \theta_{t+1} = \theta_t - \eta_t b_t",
             (_momentum(0.9), _DAMPENING, _weight_decay(0.0)),
-            direction=_sgd_direction, limit=_limits.heavy_ball, d=_D_MOMENTUM,
+            direction=_sgd_direction, limit=_limits.heavy_ball,
             code=_sgd_code(nesterov="never", dampening=True),
         ),
         OptimizerSpec(
-            "nesterov", Text("Nesterov momentum", "Nesterov 모멘텀"),
-            Text("Momentum that corrects itself a step earlier: less overshoot on curved valleys.",
-                 "한 걸음 앞을 보고 보정하는 모멘텀: 굽은 골짜기에서 덜 지나칩니다."),
+            "nesterov",
             r"b_t = \mu b_{t-1} + g_t\ (b_1 = g_1),\qquad \theta_{t+1} = \theta_t - \eta_t (g_t + \mu b_t)",
             (_momentum(0.9, positive=True), _weight_decay(0.0)),
-            direction=_nesterov_direction, limit=_limits.nesterov, d=_D_NESTEROV,
+            direction=_nesterov_direction, limit=_limits.nesterov,
             code=_sgd_code(nesterov="always", dampening=False),
         ),
         OptimizerSpec(
-            "adagrad", Text("Adagrad", "Adagrad"),
-            Text("Per-coordinate rates that only shrink: good for sparse features, stalls on long runs.",
-                 "좌표마다 학습률이 줄어들기만 합니다. 희소한 특성에 좋지만 오래 돌리면 멈춥니다."),
+            "adagrad",
             r"s_t = s_{t-1} + g_t^2,\qquad \theta_{t+1} = \theta_t - "
             r"\frac{\eta_t}{1 + (t-1)\,\text{lr\_decay}} \frac{g_t}{\sqrt{s_t} + \epsilon}",
             (
-                ParamSpec("lr_decay", 0.0, Text("rate decay", "학습률 감소"),
-                          Text("Divides the step by 1 + (t − 1)·lr_decay.",
-                               "t번째 보폭을 1 + (t − 1)·lr_decay로 나눕니다."), lo=0.0, hi=1.0),
+                ParamSpec("lr_decay", 0.0, lo=0.0, hi=1.0),
                 _weight_decay(0.0),
-                ParamSpec("initial_accumulator_value", 0.0, Text("initial accumulator", "누적값 초기치"),
-                          Text("Starting value of the running sum of squared gradients.",
-                               "기울기 제곱 누적합의 시작값입니다."), lo=0.0, hi=10.0),
-                _eps(1e-10, Text("with a zero sum the first step is ±lr",
-                                 "누적합이 0이면 첫 보폭은 ±학습률입니다.")),
+                ParamSpec("initial_accumulator_value", 0.0, lo=0.0, hi=10.0),
+                _eps(1e-10),
             ),
-            direction=_adagrad_direction, limit=_limits.none, d=_D_ADAGRAD,
+            direction=_adagrad_direction, limit=_limits.none,
             code=Code(
                 torch=TorchCall("Adagrad", {"lr_decay": 0.0, "weight_decay": 0.0,
                                             "initial_accumulator_value": 0.0, "eps": 1e-10}),
                 keras=KerasCall(
                     "Adagrad", (Arg("initial_accumulator_value", "initial_accumulator_value"),
                                 Arg("epsilon", "eps")),
-                    (Note(for_library(EPS_INSIDE, "Keras")),
-                     Note(for_library(NO_LR_DECAY, "Keras' Adagrad"), "lr_decay")),
+                    (Note(Key("code.note.eps_inside", lib="Keras")),
+                     Note(Key("code.note.no_lr_decay", lib="Keras' Adagrad"), "lr_decay")),
                 ),
                 optax=OptaxCall(
                     "optax.adagrad",
                     (Arg("initial_accumulator_value", "initial_accumulator_value"), Arg("eps", "eps")),
-                    (Note(for_library(EPS_INSIDE, "optax")),
-                     Note(for_library(NO_LR_DECAY, "optax.adagrad"), "lr_decay")),
+                    (Note(Key("code.note.eps_inside", lib="optax")),
+                     Note(Key("code.note.no_lr_decay", lib="optax.adagrad"), "lr_decay")),
                 ),
             ),
         ),
         OptimizerSpec(
-            "rmsprop", Text("RMSprop", "RMSprop"),
-            Text("Adagrad with a forgetting average: adapts per coordinate and keeps moving.",
-                 "옛 기울기를 잊어 가는 이동 평균을 쓰는 Adagrad: 좌표마다 보폭을 맞추되 멈추지 않습니다."),
+            "rmsprop",
             r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\qquad \theta_{t+1} = \theta_t - "
             r"\eta_t \frac{g_t}{\sqrt{s_t} + \epsilon}",
             (
-                ParamSpec("alpha", 0.99, Text("smoothing constant (α)", "평활 상수 (α)"),
-                          Text("Decay of the running average of squared gradients.",
-                               "기울기 제곱 이동 평균의 감쇠율입니다."), lo=0.0, hi=1.0, hi_open=True),
-                _eps(1e-8, Text("far from a minimum it hardly matters",
-                                "최솟값에서 멀면 거의 영향이 없습니다.")),
+                ParamSpec("alpha", 0.99, lo=0.0, hi=1.0, hi_open=True),
+                _eps(1e-8),
                 _weight_decay(0.0),
                 _momentum(0.0),
-                ParamSpec("centered", False, Text("centered", "중심화 (centered)"),
-                          Text("Divide by an estimate of the gradient's standard deviation, not its RMS.",
-                               "RMS 대신 기울기 표준편차의 추정값으로 나눕니다."), kind="bool"),
+                ParamSpec("centered", False, kind="bool"),
             ),
-            direction=_rmsprop_direction, limit=_limits.none, d=_D_RMSPROP,
+            direction=_rmsprop_direction, limit=_limits.none,
             code=Code(
                 torch=TorchCall("RMSprop", {"alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
                                             "centered": False}),
                 keras=KerasCall(
                     "RMSprop", (Arg("rho", "alpha"), Arg("momentum", "momentum"), Arg("epsilon", "eps"),
                                 Arg("centered", "centered", when="set")),
-                    (Note(for_library(EPS_INSIDE, "Keras")),),
+                    (Note(Key("code.note.eps_inside", lib="Keras")),),
                 ),
                 optax=OptaxCall(
                     "optax.rmsprop",
                     (Arg("decay", "alpha"), Arg("eps", "eps"), Arg("eps_in_sqrt", value=False),
                      Arg("centered", "centered", when="set"), Arg("momentum", "momentum", when="set")),
-                    (Note(Text("optax applies momentum after the rate: torch's numbers while the rate stays\n"
-                               "constant, slightly different where the schedule changes it.",
-                               "optax는 학습률을 곱한 뒤에 모멘텀을 적용합니다: 학습률이 일정하면 torch와\n"
-                               "같고, 스케줄이 학습률을 바꾸면 조금 다릅니다."), "momentum"),),
+                    (Note(Key("code.note.optax_momentum_after_rate"), "momentum"),),
                 ),
             ),
         ),
         OptimizerSpec(
-            "adam", Text("Adam", "Adam"),
-            Text("Momentum plus per-coordinate scaling: a robust default for deep networks.",
-                 "모멘텀과 좌표별 보폭 조절을 합친 방법: 딥러닝에서 무난한 기본 선택입니다."),
+            "adam",
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t d_t",
             (_BETAS, _ADAM_EPS, _weight_decay(0.0), _AMSGRAD),
-            direction=_adam_direction, limit=_limits.none, d=_D_ADAM,
+            direction=_adam_direction, limit=_limits.none,
             code=Code(
                 torch=TorchCall("Adam", _TORCH_ADAM),
                 keras=KerasCall("Adam", _KERAS_BETAS, _KERAS_ADAM_NOTES),
@@ -459,12 +346,10 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             ),
         ),
         OptimizerSpec(
-            "adamw", Text("AdamW", "AdamW"),
-            Text("Adam with weight decay that really shrinks the weights: the standard for transformers.",
-                 "가중치를 실제로 줄이는 감쇠를 붙인 Adam: 트랜스포머 학습의 표준입니다."),
+            "adamw",
             _ADAM_LATEX + r",\qquad \theta_{t+1} = \theta_t - \eta_t (d_t + \lambda \theta_t)",
             (_BETAS, _ADAM_EPS, _weight_decay(1e-2, decoupled=True), _AMSGRAD),
-            direction=_adamw_direction, limit=_limits.none, d=_D_ADAMW,
+            direction=_adamw_direction, limit=_limits.none,
             code=Code(
                 torch=TorchCall("AdamW", {**_TORCH_ADAM, "weight_decay": 1e-2}),
                 keras=KerasCall("AdamW", (Arg("weight_decay", "weight_decay"), *_KERAS_BETAS),
@@ -472,9 +357,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 optax=OptaxCall(
                     "optax.adamw", (*_OPTAX_BETAS, Arg("weight_decay", "weight_decay")),
                     (_OPTAX_AMSGRAD,
-                     Note(Text("optax.adamw has no amsgrad switch: this is plain AdamW.",
-                               "optax.adamw에는 amsgrad 스위치가 없습니다: 이것은 보통의 AdamW입니다."),
-                          "amsgrad")),
+                     Note(Key("code.note.optax_adamw_no_amsgrad"), "amsgrad")),
                 ),
                 decay="decoupled",
             ),

@@ -33,7 +33,6 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from lrviz.i18n import Text
 from lrviz.params import ParamSpec
 
 __all__ = ["PLATEAU_PARAMS", "Plateau", "PlateauState", "replay"]
@@ -123,48 +122,12 @@ def _i32(x: Any) -> jnp.ndarray:
 
 
 PLATEAU_PARAMS: tuple[ParamSpec, ...] = (
-    ParamSpec(
-        "mode", "min", Text("mode", "모드"),
-        Text("min: the metric should go down (a loss); max: it should go up (an accuracy).",
-             "min: 지표가 작아져야 좋음(손실), max: 지표가 커져야 좋음(정확도)."),
-        kind="choice", choices=("min", "max"),
-    ),
-    ParamSpec(
-        "factor", 0.1, Text("factor", "감소 비율"),
-        Text("The rate is multiplied by factor at each cut.", "줄일 때마다 학습률에 곱하는 비율입니다."),
-        lo=0.0, hi=1.0, lo_open=True, hi_open=True,
-    ),
-    ParamSpec(
-        "patience", 10, Text("patience", "인내 스텝"),
-        Text("Steps without improvement tolerated before a cut.",
-             "학습률을 줄이기 전에 개선 없이 기다리는 스텝 수입니다."),
-        kind="int", lo=0, hi=1000,
-    ),
-    ParamSpec(
-        "threshold", 1e-4, Text("threshold", "개선 기준값"),
-        Text("Smallest change that counts as an improvement.", "개선으로 인정하는 최소 변화량입니다."),
-        lo=0.0, hi=1.0,
-    ),
-    ParamSpec(
-        "threshold_mode", "rel", Text("threshold mode", "기준 방식"),
-        Text("rel: threshold relative to the best value; abs: in the metric's units.",
-             "rel: 최고 기록에 대한 상대값, abs: 지표 단위의 절대값입니다."),
-        kind="choice", choices=("rel", "abs"),
-    ),
-    ParamSpec(
-        "cooldown", 0, Text("cooldown", "쿨다운"),
-        Text("Steps after a cut during which no new cut can happen.",
-             "학습률을 줄인 뒤 다시 줄이지 않고 쉬는 스텝 수입니다."),
-        kind="int", lo=0, hi=1000,
-    ),
-    ParamSpec(
-        "min_lr", 0.0, Text("minimum rate", "최소 학습률"),
-        Text("The rate never goes below min_lr.", "학습률은 min_lr 아래로 내려가지 않습니다."),
-        lo=0.0,
-    ),
-    ParamSpec(
-        "eps", 1e-8, Text("eps", "eps (최소 변화)"),
-        Text("A cut smaller than eps is skipped.", "학습률 변화가 eps보다 작으면 줄이지 않습니다."),
-        lo=0.0, hi=1.0,
-    ),
+    ParamSpec("mode", "min", kind="choice", choices=("min", "max")),
+    ParamSpec("factor", 0.1, lo=0.0, hi=1.0, lo_open=True, hi_open=True),
+    ParamSpec("patience", 10, kind="int", lo=0, hi=1000),
+    ParamSpec("threshold", 1e-4, lo=0.0, hi=1.0),
+    ParamSpec("threshold_mode", "rel", kind="choice", choices=("rel", "abs")),
+    ParamSpec("cooldown", 0, kind="int", lo=0, hi=1000),
+    ParamSpec("min_lr", 0.0, lo=0.0),
+    ParamSpec("eps", 1e-8, lo=0.0, hi=1.0),
 )

@@ -39,12 +39,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.i18n import BilingualError, Text
+from lrviz.i18n import BilingualError, Key
 from lrviz.params import ParamSpec, Spec, check_int, check_rate
 from lrviz.schedules._plateau import PLATEAU_PARAMS, Plateau, PlateauState, replay
 
@@ -57,6 +57,7 @@ ScheduleFn = Callable[[Any, Any, Mapping[str, Any]], jnp.ndarray]
 class ScheduleSpec(Spec):
     """A registry entry: ``fn(t, lr, p)`` is the closed form (``None`` for ``plateau``)."""
 
+    registry: ClassVar[str] = "schedule"
     fn: ScheduleFn | None = field(default=None, repr=False)
     needs_loss: bool = False
 
@@ -263,282 +264,164 @@ def _onecycle(t, lr, p):
 # --- parameter specs ------------------------------------------------------------
 
 
-def _p(name, default, label, help, **kw) -> ParamSpec:
-    """A ParamSpec from (en, ko) pairs."""
-    return ParamSpec(name, default, Text(*label), Text(*help), **kw)
-
-
-def _steps(name, default, label, help, lo=1) -> ParamSpec:
+def _steps(name, default, lo=1) -> ParamSpec:
     """A horizon parameter: a whole number of steps."""
-    return _p(name, default, label, help, kind="int", lo=lo, hi=10_000)
+    return ParamSpec(name, default, kind="int", lo=lo, hi=10_000)
 
 
-def _gamma(default, help_en, help_ko) -> ParamSpec:
-    label = ("gamma (decay factor)", "감마 (감쇠율)")
-    return _p("gamma", default, label, (help_en, help_ko), lo=0.0, hi=1.0, lo_open=True)
+def _gamma(default) -> ParamSpec:
+    """The decay factor: one label for every schedule, its help the schedule's own."""
+    return ParamSpec("gamma", default, Key("schedule.param.gamma.label"), lo=0.0, hi=1.0, lo_open=True)
 
 
-_ETA_MIN = _p(
-    "eta_min", 0.0, ("eta_min (lowest rate)", "eta_min (최소 학습률)"),
-    ("The rate the cosine anneals down to.", "코사인이 내려가는 최저 학습률입니다."),
-    lo=0.0,
-)
+_ETA_MIN = ParamSpec("eta_min", 0.0, Key("schedule.param.eta_min.label"), Key("schedule.param.eta_min.help"),
+                     lo=0.0)
 
 
 def _cyclic_check(p: Mapping[str, Any], lr: float) -> None:
     base, peak = _cyclic_bounds(lr, p)
     if peak < base:
-        raise BilingualError(Text(
-            f"`max_lr` (={peak!r}) must be >= `base_lr` (={base!r}): "
-            "the rate cycles from base_lr up to max_lr.",
-            f"`max_lr` 값(={peak!r})은 `base_lr` 값(={base!r}) 이상이어야 합니다. 학습률이 base_lr 값에서 "
-            "max_lr 값까지 오르내리기 때문입니다.",
-        ))
+        raise BilingualError(Key("schedule.cyclic.error", max_lr=peak, base_lr=base))
 
 
 def _warmup_check(p: Mapping[str, Any], lr: float) -> None:
     if p["total_steps"] <= p["warmup_steps"]:
-        raise BilingualError(Text(
-            f"`total_steps` (={p['total_steps']!r}) must be greater than `warmup_steps` "
-            f"(={p['warmup_steps']!r}): total_steps counts the warm-up too.",
-            f"`total_steps` 값(={p['total_steps']!r})은 `warmup_steps` 값(={p['warmup_steps']!r})보다 커야 "
-            "합니다. total_steps에는 워밍업 스텝도 들어가기 때문입니다.",
-        ))
+        raise BilingualError(Key("schedule.warmup_cosine.error", total_steps=p["total_steps"],
+                                 warmup_steps=p["warmup_steps"]))
 
 
 _SPECS = (
     ScheduleSpec(
-        "constant", Text("Constant", "고정"),
-        Text("The baseline: the same rate at every step.", "기준선: 매 스텝 같은 학습률을 씁니다."),
+        "constant",
         r"\eta_t = \eta_0",
         fn=_constant,
     ),
     ScheduleSpec(
-        "step", Text("Step decay (StepLR)", "계단식 감쇠 (StepLR)"),
-        Text("Cut the rate by a fixed factor every few epochs; the classic ResNet recipe.",
-             "몇 에폭마다 학습률을 일정 비율로 줄입니다. ResNet 학습의 고전적인 방법입니다."),
+        "step",
         r"\eta_t = \eta_0 \, \gamma^{\lfloor t / \text{step\_size} \rfloor}",
         (
-            _steps("step_size", 30, ("step size", "감쇠 주기"),
-                   ("Steps between two cuts of the rate.", "학습률을 줄이는 간격(스텝 수)입니다.")),
-            _gamma(0.1, "Factor applied at every cut.", "줄일 때마다 곱하는 비율입니다."),
+            _steps("step_size", 30),
+            _gamma(0.1),
         ),
         fn=_step,
     ),
     ScheduleSpec(
-        "multistep", Text("Multi-step decay (MultiStepLR)", "다단계 감쇠 (MultiStepLR)"),
-        Text("Cut the rate at hand-picked steps, e.g. where the validation accuracy stalls.",
-             "정해 둔 스텝에서 학습률을 줄입니다. 검증 정확도가 정체되는 시점에 맞추곤 합니다."),
+        "multistep",
         r"\eta_t = \eta_0 \, \gamma^{\#\{m \in \text{milestones} \,:\, m \le t\}}",
         (
-            _p("milestones", (30, 60, 80), ("milestones", "감쇠 시점"),
-               ("Steps at which the rate is multiplied by gamma (comma-separated); "
-                "a step listed twice applies gamma twice.",
-                "학습률에 감마를 곱하는 스텝들(쉼표로 구분)입니다. "
-                "같은 스텝을 두 번 쓰면 두 번 곱합니다."),
-               kind="ints", lo=1, hi=10_000),
-            _gamma(0.1, "Factor applied at every milestone.", "감쇠 시점마다 곱하는 비율입니다."),
+            ParamSpec("milestones", (30, 60, 80), kind="ints", lo=1, hi=10_000),
+            _gamma(0.1),
         ),
         fn=_multistep,
     ),
     ScheduleSpec(
-        "exponential", Text("Exponential decay (ExponentialLR)", "지수 감쇠 (ExponentialLR)"),
-        Text("Shrink the rate by the same factor at every step: smooth and simple.",
-             "매 스텝 같은 비율로 학습률을 줄입니다. 부드럽고 단순합니다."),
+        "exponential",
         r"\eta_t = \eta_0 \, \gamma^{t}",
-        (_gamma(0.95, "Factor applied at every step.", "매 스텝 곱하는 감쇠율입니다."),),
+        (_gamma(0.95),),
         fn=_exponential,
     ),
     ScheduleSpec(
-        "time_based", Text("Time-based decay (InverseTimeDecay)", "시간 기반 감쇠 (InverseTimeDecay)"),
-        Text("A rate falling like 1/t: the textbook decay under which SGD provably converges.",
-             "학습률이 1/t처럼 줄어듭니다. SGD의 수렴이 증명된 교과서적인 감쇠입니다."),
+        "time_based",
         r"\eta_t = \frac{\eta_0}{1 + \text{decay\_rate} \cdot t / \text{decay\_steps}}"
         r"\quad(\text{staircase: } \lfloor t / \text{decay\_steps} \rfloor)",
         (
-            _p("decay_rate", 0.5, ("decay rate", "감쇠율"),
-               ("How fast the rate falls: after decay_steps steps it is lr / (1 + decay_rate).",
-                "감소 속도입니다. decay_steps 스텝이 지나면 학습률은 lr / (1 + decay_rate)가 됩니다."),
-               lo=0.0, hi=100.0),
-            _steps("decay_steps", 10, ("decay steps", "감쇠 단위 스텝"),
-                   ("Time unit of the decay.", "감쇠의 시간 단위(스텝 수)입니다.")),
-            _p("staircase", False, ("staircase", "계단식"),
-               ("Decay in whole units of decay_steps (a staircase).",
-                "decay_steps 단위로 끊어서 계단처럼 줄입니다."),
-               kind="bool"),
+            ParamSpec("decay_rate", 0.5, lo=0.0, hi=100.0),
+            _steps("decay_steps", 10),
+            ParamSpec("staircase", False, kind="bool"),
         ),
         fn=_time_based,
     ),
     ScheduleSpec(
-        "linear", Text("Linear (LinearLR)", "선형 (LinearLR)"),
-        Text("Move the rate linearly between two factors; the defaults give a short linear warm-up.",
-             "학습률을 두 배율 사이에서 선형으로 바꿉니다. 기본값은 짧은 선형 워밍업입니다."),
+        "linear",
         r"\eta_t = \eta_0 \left(s + (e - s)\,"
         r"\frac{\min(t, \text{total\_iters})}{\text{total\_iters}}\right),"
         r"\quad s = \text{start\_factor},\ e = \text{end\_factor}",
         (
-            _p("start_factor", 1.0 / 3.0, ("start factor", "시작 배율"),
-               ("Multiplier of the rate at step 0.", "0번째 스텝에서 학습률에 곱하는 배율입니다."),
-               lo=0.0, hi=1.0, lo_open=True),
-            _p("end_factor", 1.0, ("end factor", "끝 배율"),
-               ("Multiplier of the rate from total_iters on.",
-                "total_iters 이후 학습률에 곱하는 배율입니다."),
-               lo=0.0, hi=1.0),
-            _steps("total_iters", 25, ("total iterations", "변화 구간 길이"),
-                   ("Steps over which the factor moves.", "배율이 바뀌는 데 걸리는 스텝 수입니다.")),
+            ParamSpec("start_factor", 1.0 / 3.0, lo=0.0, hi=1.0, lo_open=True),
+            ParamSpec("end_factor", 1.0, lo=0.0, hi=1.0),
+            _steps("total_iters", 25),
         ),
         fn=_linear,
     ),
     ScheduleSpec(
-        "polynomial", Text("Polynomial decay (PolynomialLR)", "다항식 감쇠 (PolynomialLR)"),
-        Text("Decay to zero at a fixed step along a power curve; power 1 is a straight line.",
-             "정해진 스텝에서 0이 되도록 거듭제곱 곡선을 따라 줄입니다. power가 1이면 직선입니다."),
+        "polynomial",
         r"\eta_t = \eta_0 \left(1 - "
         r"\frac{\min(t, \text{total\_iters})}{\text{total\_iters}}\right)^{\text{power}}",
         (
-            _steps("total_iters", 100, ("total iterations", "감쇠 구간 길이"),
-                   ("Step at which the rate reaches 0.", "학습률이 0이 되는 스텝입니다.")),
-            _p("power", 1.0, ("power", "거듭제곱 지수"),
-               ("Shape of the curve: above 1 it falls fast early, below 1 it falls late.",
-                "곡선의 모양입니다. 1보다 크면 초반에, 1보다 작으면 후반에 빨리 줄어듭니다."),
-               lo=0.0, hi=10.0, lo_open=True),
+            _steps("total_iters", 100),
+            ParamSpec("power", 1.0, lo=0.0, hi=10.0, lo_open=True),
         ),
         fn=_polynomial,
     ),
     ScheduleSpec(
-        "cosine", Text("Cosine annealing (CosineAnnealingLR)", "코사인 어닐링 (CosineAnnealingLR)"),
-        Text("Glide smoothly from lr to eta_min over T_max steps; a strong default for a fixed budget.",
-             "T_max 스텝 동안 lr에서 eta_min까지 부드럽게 내려갑니다. "
-             "학습 기간이 정해져 있을 때 좋은 기본값입니다."),
+        "cosine",
         r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
         r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
         (
-            _steps("T_max", 100, ("T_max (half period)", "T_max (반주기)"),
-                   ("Steps from lr down to eta_min; past T_max the rate climbs back (period 2 T_max).",
-                    "lr에서 eta_min까지 내려가는 스텝 수입니다. "
-                    "T_max가 지나면 다시 올라갑니다(주기 2 T_max).")),
+            _steps("T_max", 100),
             _ETA_MIN,
         ),
         fn=_cosine,
     ),
     ScheduleSpec(
-        "cosine_restarts", Text("Cosine with warm restarts (SGDR)", "웜 리스타트 코사인 (SGDR)"),
-        Text("Cosine cycles that jump back to lr to escape poor minima; cycles may grow longer.",
-             "주기마다 학습률을 다시 lr로 올려 나쁜 최솟값에서 빠져나오게 합니다. "
-             "주기는 점점 길어질 수 있습니다."),
+        "cosine_restarts",
         r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
         r"\left(1 + \cos\frac{\pi T_{cur}}{T_i}\right),\quad T_i = T_0 \, T_{mult}^{\,i}",
         (
-            _steps("T_0", 25, ("T_0 (first cycle)", "T_0 (첫 주기)"),
-                   ("Length of the first cycle in steps.", "첫 번째 주기의 길이(스텝 수)입니다.")),
-            _p("T_mult", 1, ("T_mult (cycle growth)", "T_mult (주기 배수)"),
-               ("Each cycle is T_mult times longer than the one before.",
-                "각 주기가 이전 주기보다 T_mult배 길어집니다."),
-               kind="int", lo=1, hi=10),
+            _steps("T_0", 25),
+            ParamSpec("T_mult", 1, kind="int", lo=1, hi=10),
             _ETA_MIN,
         ),
         fn=_cosine_restarts,
     ),
     ScheduleSpec(
-        "warmup_cosine", Text("Warm-up + cosine", "워밍업 + 코사인"),
-        Text("Ramp up from 0 to keep the first steps stable, then cosine decay; standard for transformers.",
-             "초반 안정성을 위해 0에서 천천히 올린 뒤 코사인으로 줄입니다. "
-             "트랜스포머 학습의 표준입니다."),
+        "warmup_cosine",
         r"\eta_t = \begin{cases} \eta_0\, t / \text{warmup\_steps} & t < \text{warmup\_steps} \\"
         r" \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})(1 + \cos \pi \tau) & \text{otherwise}"
         r" \end{cases},\quad \tau = \min\!\left(1, "
         r"\frac{t - \text{warmup\_steps}}{\text{total\_steps} - \text{warmup\_steps}}\right)",
         (
-            _steps("warmup_steps", 10, ("warm-up steps", "워밍업 스텝"),
-                   ("Steps of the linear ramp from 0 to lr.",
-                    "학습률을 0에서 lr까지 선형으로 올리는 스텝 수입니다."),
-                   lo=0),
-            _steps("total_steps", 100, ("total steps", "전체 스텝"),
-                   ("Step at which the rate reaches eta_min (warm-up included).",
-                    "학습률이 eta_min에 도달하는 스텝입니다(워밍업 포함).")),
+            _steps("warmup_steps", 10, lo=0),
+            _steps("total_steps", 100),
             _ETA_MIN,
         ),
         check=_warmup_check,
         fn=_warmup_cosine,
     ),
     ScheduleSpec(
-        "cyclic", Text("Cyclical (CyclicLR)", "주기적 학습률 (CyclicLR)"),
-        Text("Bounce between base_lr and max_lr; cheap to tune and helps to cross saddle points.",
-             "base_lr에서 max_lr까지 오르내립니다. 튜닝이 쉽고 안장점을 넘는 데 도움이 됩니다."),
+        "cyclic",
         r"\eta_t = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr}) \cdot \text{tri}(t) \cdot f,"
         r"\quad f \in \{1,\ 2^{1 - \text{cycle}},\ \gamma^{t}\}",
         (
-            _p("base_lr", None, ("base lr (lowest rate)", "기본 학습률 (최저)"),
-               ("Bottom of the cycle. None: the learning rate.",
-                "주기의 최저점입니다. 비워 두면 학습률과 같습니다."),
-               lo=0.0, optional=True),
-            _p("max_lr", None, ("max lr (highest rate)", "최대 학습률"),
-               ("Top of the cycle. None: 4 × base_lr (Smith's rule of thumb: 3-4 ×).",
-                "주기의 최고점입니다. 비워 두면 base_lr의 4배입니다(Smith의 경험칙: 3-4배)."),
-               lo=0.0, optional=True),
-            _steps("step_size_up", 10, ("steps up", "상승 스텝"),
-                   ("Steps from base_lr up to max_lr.",
-                    "base_lr에서 max_lr까지 올라가는 스텝 수입니다.")),
-            _p("step_size_down", None, ("steps down", "하강 스텝"),
-               ("Steps from max_lr back down. None: same as steps up.",
-                "max_lr에서 다시 내려오는 스텝 수입니다. 비워 두면 상승 스텝과 같습니다."),
-               kind="int", lo=1, hi=10_000, optional=True),
-            _p("mode", "triangular", ("mode", "모드"),
-               ("triangular: same height; triangular2: height halves every cycle; "
-                "exp_range: height shrinks by gamma**t.",
-                "triangular: 높이 일정, triangular2: 주기마다 높이가 절반, "
-                "exp_range: 높이가 gamma**t로 줄어듭니다."),
-               kind="choice", choices=("triangular", "triangular2", "exp_range")),
-            _gamma(1.0, "exp_range only: the height shrinks by gamma per step.",
-                   "exp_range 모드에서만 쓰입니다. 매 스텝 높이에 감마를 곱합니다."),
+            ParamSpec("base_lr", None, lo=0.0, optional=True),
+            ParamSpec("max_lr", None, lo=0.0, optional=True),
+            _steps("step_size_up", 10),
+            ParamSpec("step_size_down", None, kind="int", lo=1, hi=10_000, optional=True),
+            ParamSpec("mode", "triangular", kind="choice",
+                      choices=("triangular", "triangular2", "exp_range")),
+            _gamma(1.0),
         ),
         check=_cyclic_check,
         fn=_cyclic,
     ),
     ScheduleSpec(
-        "onecycle", Text("One-cycle (OneCycleLR)", "원사이클 (OneCycleLR)"),
-        Text("One big warm-up to max_lr, then a long anneal far below: fast training (super-convergence).",
-             "max_lr까지 크게 올렸다가 아주 낮게 내려갑니다. 빠른 학습(초수렴)을 위한 방법입니다."),
+        "onecycle",
         r"\frac{\text{max\_lr}}{\text{div\_factor}} \nearrow \text{max\_lr} \searrow"
         r" \frac{\text{max\_lr}}{\text{div\_factor}\cdot\text{final\_div\_factor}},"
         r"\quad \text{peak at } t = \text{pct\_start}\cdot\text{total\_steps} - 1",
         (
-            _p("max_lr", None, ("max lr (peak)", "최대 학습률 (정점)"),
-               ("Peak of the cycle. None: the learning rate.",
-                "주기의 정점입니다. 비워 두면 학습률과 같습니다."),
-               lo=0.0, lo_open=True, optional=True),
-            _steps("total_steps", 100, ("total steps", "전체 스텝"),
-                   ("Length of the cycle; the lowest rate is reached at total_steps - 1.",
-                    "한 주기의 길이입니다. total_steps - 1에서 최저 학습률에 도달합니다.")),
-            _p("pct_start", 0.3, ("warm-up fraction", "워밍업 비율"),
-               ("Fraction of the steps spent increasing the rate.",
-                "학습률을 올리는 데 쓰는 스텝의 비율입니다."),
-               lo=0.0, hi=1.0),
-            _p("anneal_strategy", "cos", ("anneal strategy", "어닐링 방식"),
-               ("Shape of each phase: cosine or straight line.",
-                "각 구간의 모양: 코사인 또는 직선입니다."),
-               kind="choice", choices=("cos", "linear")),
-            _p("div_factor", 25.0, ("div factor", "시작 나눗수"),
-               ("Starting rate = max_lr / div_factor.", "시작 학습률 = max_lr / div_factor입니다."),
-               lo=1.0, hi=1e4, log=True),
-            _p("final_div_factor", 1e4, ("final div factor", "최종 나눗수"),
-               ("Lowest rate = starting rate / final_div_factor.",
-                "최저 학습률 = 시작 학습률 / final_div_factor입니다."),
-               lo=1.0, hi=1e8, log=True),
-            _p("three_phase", False, ("three phases", "3단계"),
-               ("Come back down to the starting rate symmetrically before the final anneal.",
-                "마지막 어닐링 전에 시작 학습률까지 대칭으로 다시 내려옵니다."),
-               kind="bool"),
+            ParamSpec("max_lr", None, lo=0.0, lo_open=True, optional=True),
+            _steps("total_steps", 100),
+            ParamSpec("pct_start", 0.3, lo=0.0, hi=1.0),
+            ParamSpec("anneal_strategy", "cos", kind="choice", choices=("cos", "linear")),
+            ParamSpec("div_factor", 25.0, lo=1.0, hi=1e4, log=True),
+            ParamSpec("final_div_factor", 1e4, lo=1.0, hi=1e8, log=True),
+            ParamSpec("three_phase", False, kind="bool"),
         ),
         fn=_onecycle,
     ),
     ScheduleSpec(
-        "plateau", Text("Reduce on plateau (ReduceLROnPlateau)", "정체 시 감소 (ReduceLROnPlateau)"),
-        Text("Cut the rate when the loss stops improving: follows the run instead of the clock. "
-             "n_bad counts the steps since the loss last improved.",
-             "손실이 더 이상 좋아지지 않을 때 학습률을 줄입니다. "
-             "정해진 시간표가 아니라 학습 상황에 맞춥니다. "
-             "n_bad는 손실이 마지막으로 좋아진 뒤 지난 스텝 수입니다."),
+        "plateau",
         r"\eta \leftarrow \max(\text{factor}\cdot\eta,\ \text{min\_lr})"
         r"\quad (n_{\text{bad}} > \text{patience})",
         PLATEAU_PARAMS,

@@ -2,7 +2,8 @@
 
 The public face of the package (DESIGN.md): :func:`get`, :data:`SURFACES`,
 :func:`from_expression` and :class:`ExpressionError`, with the :class:`Surface` type.
-A new surface is one entry in ``_registry.py`` (its strings sit beside it as ``Text``).
+A new surface is one entry in ``_registry.py`` plus its title and lesson in
+``assets/locales/<lang>/library.toml`` (``surface.<id>.title``, ``.lesson``).
 """
 
 from lrviz.surfaces._expression import ExpressionError

@@ -42,7 +42,7 @@ from typing import Any, NoReturn
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.i18n import BilingualError, Text
+from lrviz.i18n import BilingualError, Key
 
 MAX_LENGTH, MAX_DEPTH, MAX_NODES, MAX_LITERAL, MAX_EXPONENT = 200, 12, 150, 1e6, 10
 FUNCTIONS = {name: name for name in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh",
@@ -60,9 +60,9 @@ _OPEN, _CLOSE = "([{", ")]}"
 
 
 class ExpressionError(BilingualError):
-    """A formula we refuse: ``message`` in both languages, ``column`` (1-based) or None."""
+    """A formula we refuse: ``message`` (a key of the locale files), ``column`` (1-based) or None."""
 
-    def __init__(self, message: Text, column: int | None = None) -> None:
+    def __init__(self, message: Key, column: int | None = None) -> None:
         super().__init__(message)
         self.column = column
 
@@ -71,10 +71,9 @@ class ExpressionError(BilingualError):
 
 
 def _fail(column: int | None, key: str, **fields: Any) -> NoReturn:
-    """Raise the catalogued message ``key``; ``{at}`` becomes the column in words."""
-    en, ko = _MESSAGES[key]
-    at_en, at_ko = (f" at column {column}", f" ({column}번째 글자)") if column else ("", "")
-    raise ExpressionError(Text(en.format(at=at_en, **fields), ko.format(at=at_ko, **fields)), column)
+    """Raise the catalogued message ``expression.<key>``; ``{at}`` becomes the column in words."""
+    at = Key("expression.at", column=column) if column else ""
+    raise ExpressionError(Key(f"expression.{key}", at=at, **fields), column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +179,7 @@ def parse(text: str, dim: int) -> Expression:
     with np.errstate(all="ignore"):
         tree, value = _visit(body, walk)
     if value is not None:
-        names, names_ko = ("x", "x가") if dim == 1 else ("x or y", "x나 y가")
-        _fail(None, "constant", names=names, names_ko=names_ko)
+        _fail(None, "constant", names=Key(f"expression.names_{dim}d"))
     return Expression(_text(tree), dim, tree)
 
 
@@ -347,91 +345,13 @@ _ANCHORS = {ast.BinOp: "left", ast.Compare: "left", ast.BoolOp: "values", ast.At
             ast.Subscript: "value", ast.NamedExpr: "target", ast.IfExp: "body"}  # the operator follows it
 
 # Every message a student can see. ``{at}`` is " at column 5" / " (5번째 글자)", or empty.
-_MESSAGES = {
-    "long": Text("The formula has {n} characters; at most {max} are allowed.",
-                 "수식이 {n}자입니다. 최대 {max}자까지 쓸 수 있습니다."),
-    "empty": Text("The formula is empty: type one, for example {example}.",
-                  "수식이 비어 있습니다. 예를 들어 {example}처럼 입력하세요."),
-    "lookalike": Text("'{c}'{at} is not a keyboard symbol we read: type {hint} instead.",
-                      "'{c}'{at}: 쓸 수 없는 기호입니다. 대신 이것을 입력하세요: {hint}"),
-    "quote": Text("Quotes are not allowed{at}: a formula contains no text.",
-                  "따옴표는 쓸 수 없습니다{at}. 수식에는 문자열이 들어가지 않습니다."),
-    "char": Text("The character '{c}'{at} is not allowed in a formula.",
-                 "'{c}'{at}: 수식에 쓸 수 없는 문자입니다."),
-    "unicode": Text("Unsupported character {c!r} (U+{u:04X}){at}: type plain letters and symbols "
-                    "(some letters only look like x or y).", "지원하지 않는 문자 {c!r} (U+{u:04X}){at}: 일반 "
-                    "영문자와 기호만 쓰세요 (x나 y처럼 보여도 다른 문자일 수 있습니다)."),
-    "deep": Text("Brackets are nested too deeply{at}: at most {n} levels are allowed.",
-                 "괄호가 너무 깊게 겹쳐 있습니다{at}. 최대 {n}단계까지 쓸 수 있습니다."),
-    "unmatched": Text("Unmatched '{t}'{at}: there is no opening bracket before it.",
-                      "짝이 없는 '{t}'{at}: 앞에 여는 괄호가 없습니다."),
-    "mismatch": Text("'{t}'{at} does not close the '{o}' at column {oc}.",
-                     "'{t}'{at}: {oc}번째 글자의 '{o}'에 맞는 닫는 괄호가 아닙니다."),
-    "unclosed": Text("'{o}'{at} is never closed: add a matching '{c}'.",
-                     "'{o}'{at}: 닫히지 않았습니다. 짝이 되는 '{c}' 괄호를 추가하세요."),
-    "parens": Text("Put the argument of {f} in parentheses{at}: write {f}({a}).",
-                   "{f}의 인수는 괄호로 감싸야 합니다{at}. {f}({a})처럼 쓰세요."),
-    "operand": Text("Missing operator between '{a}' and '{b}'{at}: write * to multiply (2*x, not 2x).",
-                    "'{a}', '{b}' 사이에 연산자가 없습니다{at}. 곱셈은 *로 쓰세요 (2x가 아니라 2*x)."),
-    "incomplete": Text("The formula is incomplete: something is missing at the end.",
-                       "수식이 끝나지 않았습니다. 마지막에 무언가 빠졌습니다."),
-    "unexpected": Text("Unexpected '{t}'{at}: check the operators around it.",
-                       "예상하지 못한 '{t}'{at}: 주변의 연산자를 확인하세요."),
-    "semicolon": Text("Unexpected ';'{at}: write a single formula.",
-                      "예상하지 못한 ';'{at}: 수식 하나만 쓰세요."),
-    "equals": Text("Unexpected '='{at}: write only the formula, e.g. x**2 rather than f = x**2.",
-                   "예상하지 못한 '='{at}: f = x**2 대신 x**2처럼 수식만 쓰세요."),
-    "nodes": Text("The formula is too complex{at}: at most {n} numbers, names and operations.",
-                  "수식이 너무 복잡합니다{at}. 숫자, 이름, 연산을 모두 합쳐 {n}개까지 쓸 수 있습니다."),
-    "not_number": Text("{s}{at} is not a number: only real numbers, x, y, pi and e are allowed.",
-                       "{s}{at}: 숫자가 아닙니다. 실수, x, y, pi, e만 쓸 수 있습니다 (복소수는 안 됩니다)."),
-    "big_number": Text("The number {s}{at} is too large: at most 1e6 (1000000) in size.",
-                       "숫자 {s}{at}: 너무 큽니다. 크기는 1e6 (1000000) 이하여야 합니다."),
-    "y_in_1d": Text("'y'{at} cannot be used in a 1-D formula: use x only, or pick a 2-D surface.",
-                    "'y'{at}: 1차원 수식에는 쓸 수 없습니다. x만 쓰거나 2차원 곡면을 고르세요."),
-    "function_name": Text("'{n}'{at} is a function: write {n}(x).",
-                          "'{n}'{at}: 함수입니다. {n}(x)처럼 쓰세요."),
-    "unknown_name": Text("Unknown name '{n}'{at}: use one of {ok}.",
-                         "알 수 없는 이름 '{n}'{at}: {ok}만 쓸 수 있습니다."),
-    "unknown_name_hint": Text("Unknown name '{n}'{at}: use one of {ok} (to multiply, write {h}).",
-                              "알 수 없는 이름 '{n}'{at}: {ok}만 쓸 수 있습니다 (곱하려면 {h}처럼 쓰세요)."),
-    "operator": Text("The operator '{t}'{at} is not allowed: use + - * / and ** (or ^).",
-                     "연산자 '{t}'{at}: 쓸 수 없습니다. + - * / ** (또는 ^) 중 하나를 쓰세요."),
-    "division": Text("Division by zero{at}: the divisor ({d}) is always 0.",
-                     "0으로 나눌 수 없습니다{at}: 나누는 수({d})의 값이 항상 0입니다."),
-    "exponent": Text("The exponent {p}{at} is {v:g}; a constant exponent must be between -{m} and {m}.",
-                     "지수 {p}{at}의 값이 {v:g}입니다. 상수 지수는 -{m} 이상 {m} 이하여야 합니다."),
-    "infinite": Text("{s}{at} has no finite value ({v}): change this part.",
-                     "{s}{at}: 값이 유한하지 않습니다 ({v}). 이 부분을 고치세요."),
-    "not_callable": Text("Only these functions can be called{at}: {f}.",
-                         "호출할 수 있는 함수는 {f}뿐입니다{at}."),
-    "unknown_function": Text("Unknown function '{n}'{at}: use one of {f}.",
-                             "알 수 없는 함수 '{n}'{at}: {f} 중 하나를 쓰세요."),
-    "keyword_arg": Text("{n} takes its argument without a name{at}: write {n}(x).",
-                        "{n}의 인수에는 이름을 붙이지 않습니다{at}. {n}(x)처럼 쓰세요."),
-    "arity": Text("{n}{at} takes exactly one argument, not {k}.",
-                  "{n}{at}: 인수를 정확히 하나 넣어야 합니다 (지금 {k}개)."),
-    "constant": Text("The formula does not mention {names}: a constant surface has no slope to follow.",
-                     "수식에 {names_ko} 없습니다. 상수 함수에는 따라 내려갈 기울기가 없습니다."),
-    "attribute": Text("Attribute access with '.'{at} is not allowed.",
-                      "'.'로 속성에 접근할 수 없습니다{at}."),
-    "subscript": Text("Indexing with [ ]{at} is not allowed.", "[ ]로 인덱싱할 수 없습니다{at}."),
-    "lambda": Text("lambda{at} is not allowed: type the formula itself, e.g. x**2.",
-                   "lambda{at}: 쓸 수 없습니다. x**2처럼 수식만 쓰세요."),
-    "if": Text("if/else{at} is not allowed: a formula has no conditions.",
-               "if/else{at}: 쓸 수 없습니다. 수식에는 조건이 없습니다."),
-    "loop": Text("Loops (for ... in){at} are not allowed.", "반복문 (for ... in){at}: 쓸 수 없습니다."),
-    "compare": Text("The comparison '{t}'{at} is not allowed: a loss is a number, not true or false.",
-                    "비교 '{t}'{at}: 쓸 수 없습니다. 손실은 참/거짓이 아니라 숫자입니다."),
-    "logic": Text("'{t}'{at} is not allowed: a formula has no logic.",
-                  "'{t}'{at}: 쓸 수 없습니다. 수식에는 논리 연산이 없습니다."),
-    "collection": Text("Lists, tuples, sets and dicts{at} are not allowed: a formula has one value "
-                       "(check the commas).", "리스트, 튜플, 집합, 딕셔너리{at}: 쓸 수 없습니다. 수식의 값은 "
-                       "하나입니다 (쉼표를 확인하세요)."),
-    "walrus": Text("Assignment with ':='{at} is not allowed.", "':='로 대입할 수 없습니다{at}."),
-    "other": Text("'{t}'{at} is not allowed: use numbers, x, y, + - * / ** and functions like sin(x).",
-                  "'{t}'{at}: 쓸 수 없습니다. 숫자, x, y, + - * / **, 그리고 sin(x) 같은 함수만 쓰세요."),
-}
+MESSAGES = (  # the refusals, ``expression.<key>`` in the locale files
+    "long", "empty", "lookalike", "quote", "char", "unicode", "deep", "unmatched", "mismatch", "unclosed",
+    "parens", "operand", "incomplete", "unexpected", "semicolon", "equals", "nodes", "not_number",
+    "big_number", "y_in_1d", "function_name", "unknown_name", "unknown_name_hint", "operator", "division",
+    "exponent", "infinite", "not_callable", "unknown_function", "keyword_arg", "arity", "constant",
+    "attribute", "subscript", "lambda", "if", "loop", "compare", "logic", "collection", "walrus", "other",
+)
 
 
 def _precedence(node: Node, latex: bool = False) -> int:

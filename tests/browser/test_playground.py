@@ -1,72 +1,155 @@
-"""The playground in a real browser: a diverging link, the slider, playback, screenshots."""
+"""The playground in a real browser: the chart component's rate slider, playback, links, screenshots."""
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 
+from lrviz.app.kit.rates import LR_GRID
 from tests.browser.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
-CHART = '[data-testid="stPlotlyChart"]'
+PLOT = ".lrc-plot"
+READY_PLOT = '.lrc-plot[data-ready="1"]'
+
+# Count script runs from now on: stApp's data-test-script-state turning to "running".
+COUNT_RUNS = """() => {
+  window.__runs = 0;
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver(records => {
+    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
+                                 && r.oldValue !== 'running') window.__runs += 1;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+}"""
 
 
-def verdict(page) -> str:
-    return " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
-
-
-def rate_slider(page):
-    return page.locator('[data-testid="stSlider"]', has_text="Learning rate").locator("input[type=range]")
-
-
-def frame_label(page) -> str:
-    return page.locator(f"{CHART} text.slider-label").first.text_content() or ""
-
-
-def test_diverging_link_then_slider_below_the_critical_rate_converges(page, server):
-    page.goto(f"{server}/playground?surface=quadratic&lr=1.5&lang=en")
+def open_chart(page, url: str) -> None:
+    page.goto(url)
     wait_ready(page)
-    page.wait_for_selector(f"{CHART} .main-svg")
-    assert "Diverged" in verdict(page)
-    screenshot(page, "playground-1d-diverged")
+    page.wait_for_selector(READY_PLOT, timeout=60_000)
 
-    # 1.5 → 1.2 → 1 → 0.8 on the slider's grid: below 2/λmax = 1. Each move reruns the
-    # script, which writes the new rate into the address bar.
-    slider = rate_slider(page)
-    for expected in ("1.2", "1", "0.8"):
-        slider.focus()
+
+def card(page) -> str:
+    return page.locator(".lrc-card").get_attribute("data-status") or ""
+
+
+def runs(page) -> int:
+    return page.evaluate("() => window.__runs")
+
+
+def lr_in_url(page) -> str:
+    return re.search(r"[?&]lr=([^&]+)", page.url).group(1)
+
+
+def test_dragging_the_rate_across_the_critical_rate_redraws_without_a_rerun(page, server):
+    # f = x²: 2/λ = 1. The slider starts at 0.5 (converges) and is pressed and dragged across 1.
+    open_chart(page, f"{server}/playground?surface=quadratic&lr=0.5&lang=en")
+    assert card(page) == "converged"
+    page.evaluate(COUNT_RUNS)
+    # Every status the card shows, recorded in the page (no round trip per press: a pause
+    # longer than the chart's send delay between two presses would count as a release).
+    page.evaluate("""() => { window.__seen = [];
+      const card = document.querySelector('.lrc-card');
+      new MutationObserver(() => window.__seen.push(card.dataset.status))
+        .observe(card, {attributes: true, attributeFilter: ['data-status']}); }""")
+    slider = page.locator(".lrc-rate")
+    slider.focus()
+    for _ in range(LR_GRID.index(2.0) - LR_GRID.index(0.5)):  # up to 2
+        page.keyboard.press("ArrowRight")
+    seen = page.evaluate("() => window.__seen")
+    assert seen[-1] == "diverged" and "converged" in seen
+    assert page.locator(".lrc-rate-value").inner_text() == "2"
+    for _ in range(LR_GRID.index(2.0) - LR_GRID.index(0.8)):  # back down to 0.8
         page.keyboard.press("ArrowLeft")
-        page.wait_for_url(re.compile(rf"[?&]lr={re.escape(expected)}(&|$)"), timeout=30_000)
-        wait_ready(page)
-    page.wait_for_function("() => document.body.innerText.includes('Converged')", timeout=30_000)
-    assert "Converged" in verdict(page)
+    assert card(page) == "converged"
+    assert runs(page) == 0  # every one of those moves was drawn in the browser
+    # Released: after a short pause the rate goes to the server once, and the link follows.
+    page.wait_for_url(re.compile(r"[?&]lr=0\.8(&|$)"), timeout=30_000)
+    wait_ready(page)
+    assert runs(page) == 1
 
-    # Play: the frame label advances in the browser, with no round trip.
-    assert frame_label(page) == "step 0"
-    page.locator(f"{CHART} .updatemenu-button", has_text="Play").click()
-    page.wait_for_function(
-        f"() => !document.querySelector('{CHART} text.slider-label').textContent.endsWith(' 0')",
-        timeout=10_000,
-    )
-    assert re.fullmatch(r"step \d+", frame_label(page)) and frame_label(page) != "step 0"
+    # The pointer: drag the thumb to the right end and back past the critical rate.
+    page.evaluate(COUNT_RUNS)
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    at = lambda lr: box["x"] + 8 + (box["width"] - 16) * LR_GRID.index(lr) / (len(LR_GRID) - 1)  # noqa: E731
+    page.mouse.move(at(0.8), y)
+    page.mouse.down()
+    page.mouse.move(at(3.0), y, steps=12)
+    assert card(page) == "diverged"
+    page.mouse.move(at(0.3), y, steps=12)
+    assert card(page) == "converged"
+    assert runs(page) == 0
+    page.mouse.up()
+    page.wait_for_function("() => window.__runs >= 1", timeout=30_000)
+    wait_ready(page)
+    assert lr_in_url(page) == page.locator(".lrc-rate-value").inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
-    screenshot(page, "playground-1d-converged")
+    screenshot(page, "playground-1d")
+
+
+def test_play_and_the_frame_link(page, server):
+    open_chart(page, f"{server}/playground?surface=quadratic&lr=0.1&frame=12&lang=en")
+    assert page.locator(".lrc-frame-label span").inner_text() == "step 12"
+    assert "step 12 → 13" in page.locator(f"{PLOT} text", has_text="→").first.text_content()
+    page.evaluate(COUNT_RUNS)
+    page.locator(".lrc-play").click()
+    page.wait_for_function("() => Number(document.querySelector('.lrc-frame').value) > 20", timeout=10_000)
+    # The rate moves while it plays: the ball stays at the same step of the new run.
+    page.locator(".lrc-rate").focus()
+    page.keyboard.press("ArrowRight")
+    assert runs(page) == 0
+    page.locator(".lrc-play").click()  # pause: the step goes into the link
+    paused = page.locator(".lrc-frame").input_value()
+    page.wait_for_function(f"() => /[?&]frame={paused}(&|$)/.test(location.search)", timeout=30_000)
+    assert int(paused) > 20 and page.locator(".lrc-frame-label span").inner_text() == f"step {paused}"
+
+
+def test_the_buttons_move_the_charts_slider(page, server):
+    open_chart(page, f"{server}/playground?surface=quadratic&lr=1.5&lang=en")
+    assert card(page) == "diverged"
+    page.get_by_role("button", name="η ÷ 10").click()
+    page.wait_for_url(re.compile(r"[?&]lr=0\.15(&|$)"), timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.lrc-card').dataset.status === 'converged'",
+                           timeout=30_000)
+    assert page.locator(".lrc-rate-value").inner_text() == "0.15"
 
 
 def test_two_dimensional_view_in_korean(page, server):
-    page.goto(f"{server}/playground?surface=ravine&lr=0.07&optimizer=momentum&lang=ko")
-    wait_ready(page)
-    page.wait_for_selector(f"{CHART} image")  # the contour map is a picture under the axes
-    assert "수렴" in verdict(page) or "진동" in verdict(page)
+    open_chart(page, f"{server}/playground?surface=ravine&lr=0.07&optimizer=momentum&lang=ko")
+    page.wait_for_selector(f"{PLOT} image")  # the contour map is a picture under the axes
+    said = page.locator(".lrc-card").inner_text()
+    assert "수렴" in said or "진동" in said
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "playground-2d-ko")
 
 
+def test_presentation_mode_in_2d(page, server):
+    open_chart(page, f"{server}/playground?surface=rosenbrock&lr=0.001&optimizer=momentum&big=1&lang=en")
+    assert page.locator(".lrc.lrc-big").count() == 1
+    screenshot(page, "playground-2d-big")
+
+
+def test_the_page_asks_nothing_of_other_origins(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    open_chart(page, f"{server}/playground?surface=himmelblau&lr=0.01&lang=en")
+    page.locator(".lrc-rate").focus()
+    page.keyboard.press("ArrowRight")
+    page.locator(".lrc-play").click()
+    page.wait_for_timeout(1500)
+    context.close()
+    origin = urlparse(server).netloc
+    outside = [u for u in urls if not u.startswith(("data:", "blob:")) and urlparse(u).netloc != origin]
+    assert outside == [] and any(u.endswith("plotly.min.js") for u in urls)
+
+
 def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, server):
     # streamlit#13788: a select box keeps its old label until its value is set again.
-    page.goto(f"{server}/playground?surface=quadratic&optimizer=sgd&schedule=constant&lang=en")
-    wait_ready(page)
-    page.wait_for_selector(f"{CHART} .main-svg")
+    open_chart(page, f"{server}/playground?surface=quadratic&optimizer=sgd&schedule=constant&lang=en")
     boxes = "[data-testid=stSidebar] [data-testid=stSelectbox] input"
     chosen = f"() => [...document.querySelectorAll('{boxes}')].map(e => e.value)"
     assert page.evaluate(chosen) == ["Quadratic · 1-D", "SGD", "Constant"]
@@ -74,21 +157,20 @@ def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, ser
     page.wait_for_function("() => document.body.innerText.includes('학습률')", timeout=30_000)
     wait_ready(page)
     assert page.evaluate(chosen) == ["이차 함수 · 1-D", "SGD (경사하강법)", "고정"]
+    page.wait_for_function("() => document.querySelector('.lrc-card').innerText.includes('수렴')",
+                           timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
-
 
 
 def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server):
     # Beside the map, the update rule had a hundred pixels: "3.62e-08" read "3.62e-0".
-    phone.goto(f"{server}/playground?surface=quadratic&lr=0.1&lang=ko")
-    wait_ready(phone)
-    phone.wait_for_selector(f"{CHART} .main-svg")
+    open_chart(phone, f"{server}/playground?surface=quadratic&lr=0.1&lang=ko")
     domains = phone.evaluate(f"""() => {{
-        const layout = document.querySelector('{CHART} .js-plotly-plot').layout;
+        const layout = document.querySelector('{PLOT}').layout;
         return ['xaxis', 'xaxis2', 'xaxis5'].map(name => layout[name].domain);
     }}""")
     assert domains == [[0, 1], [0, 1], [0, 1]]
-    rule = phone.locator(f"{CHART} text", has_text="θ − η·∇L =").first
-    box, chart = rule.bounding_box(), phone.locator(CHART).first.bounding_box()
+    rule = phone.locator(f"{PLOT} text", has_text="θ − η·∇L =").first
+    box, chart = rule.bounding_box(), phone.locator(PLOT).first.bounding_box()
     assert box["x"] + box["width"] <= chart["x"] + chart["width"]  # the whole number fits
     screenshot(phone, "playground-phone")

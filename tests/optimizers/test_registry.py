@@ -15,7 +15,7 @@ import pytest
 
 from lrviz.export import optimizers as export
 from lrviz.export.forms import num
-from lrviz.i18n import Text
+from lrviz.i18n import Key, table
 from lrviz.optimizers import OPTIMIZERS, Limit, OptimizerSpec
 from lrviz.params import Spec
 
@@ -50,9 +50,10 @@ def _has_hangul(text: str) -> bool:
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(spec, what, texts, prose):
     for text in texts(spec):
-        assert isinstance(text, Text), (spec.name, what)
-        assert text.en.strip() and text.ko.strip(), (spec.name, what)
-        assert _has_hangul(text.ko) or not prose, (spec.name, what, text.ko)
+        assert isinstance(text, Key), (spec.name, what)
+        assert text.key in table("en") and text.key in table("ko"), (spec.name, what, text.key)
+        assert text("en").strip() and text("ko").strip(), (spec.name, what)
+        assert _has_hangul(text("ko")) or not prose, (spec.name, what, text("ko"))
 
 
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)
@@ -72,7 +73,7 @@ def test_metadata_complete_in_both_languages(spec):
             assert p.lo is not None and p.hi is not None, p.name
 
 
-@pytest.mark.parametrize("hook", ["direction", "limit", "d", "code"])
+@pytest.mark.parametrize("hook", ["direction", "limit", "code"])  # d: its key, checked in TEXTS
 def test_an_entry_without_a_hook_is_refused_when_it_is_made(hook):
     sgd = OPTIMIZERS["sgd"]
     with pytest.raises(TypeError, match=f"needs a `{hook}`"):
@@ -88,9 +89,12 @@ def test_code_arguments_and_notes_name_real_parameters(spec):
         for arg in call.args:
             assert arg.param in names if arg.param is not None else arg.value is not None, (spec.name, arg)
         for note in call.notes:
-            en, ko = ({f for _, f, _, _ in string.Formatter().parse(text) if f} for text in note.text)
+            assert note.text.key.startswith("code.note."), (spec.name, note)
+            en, ko = ({f for _, f, _, _ in string.Formatter().parse(table(lang)[note.text.key]) if f}
+                      for lang in ("en", "ko"))
             assert en == ko, (spec.name, note)  # both languages fill in the same parameters
-            assert en <= names and (note.when is None or note.when in names), (spec.name, note)
+            own = en - dict(note.text.values).keys()  # what the Key leaves to the parameters
+            assert own <= names and (note.when is None or note.when in names), (spec.name, note)
     switch = spec.code.optax.switch
     assert switch is None or switch[0] in names
     assert set(spec.code.torch.fixed) <= set(spec.code.torch.defaults)

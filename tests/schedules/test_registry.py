@@ -14,7 +14,7 @@ import pytest
 from lrviz import optimizers
 from lrviz.export._writers import WRITERS
 from lrviz.export.schedule import Setup
-from lrviz.i18n import Text
+from lrviz.i18n import Key, table
 from lrviz.params import Spec
 from lrviz.schedules import SCHEDULES, ScheduleSpec
 
@@ -50,9 +50,10 @@ def _has_hangul(text: str) -> bool:
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(spec, what, texts, prose):
     for text in texts(spec):
-        assert isinstance(text, Text), (spec.name, what)
-        assert text.en.strip() and text.ko.strip(), (spec.name, what)
-        assert _has_hangul(text.ko) or not prose, (spec.name, what, text.ko)
+        assert isinstance(text, Key), (spec.name, what)
+        assert text.key in table("en") and text.key in table("ko"), (spec.name, what, text.key)
+        assert text("en").strip() and text("ko").strip(), (spec.name, what)
+        assert _has_hangul(text("ko")) or not prose, (spec.name, what, text("ko"))
 
 
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)

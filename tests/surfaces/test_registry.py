@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lrviz.i18n import Text
+from lrviz.i18n import Key, table
 from lrviz.surfaces import SURFACES, Surface
 
 ENTRIES = list(SURFACES.values())
@@ -42,9 +42,10 @@ def _has_hangul(text: str) -> bool:
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(surface, what, texts, prose):
     for text in texts(surface):
-        assert isinstance(text, Text), (surface.name, what)
-        assert text.en.strip() and text.ko.strip(), (surface.name, what)
-        assert _has_hangul(text.ko) or not prose, (surface.name, what, text.ko)
+        assert isinstance(text, Key), (surface.name, what)
+        assert text.key in table("en") and text.key in table("ko"), (surface.name, what, text.key)
+        assert text("en").strip() and text("ko").strip(), (surface.name, what)
+        assert _has_hangul(text("ko")) or not prose, (surface.name, what, text("ko"))
 
 
 @pytest.mark.parametrize("surface", ENTRIES, ids=NAMES)

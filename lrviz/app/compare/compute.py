@@ -19,10 +19,10 @@ import numpy as np
 from lrviz import engine, optimizers, surfaces
 from lrviz.app.compare.state import Row
 from lrviz.app.kit.rates import LR_RANGE
-from lrviz.app.kit.strings import t
 from lrviz.app.sweep import compute as sweeps
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
+from lrviz.i18n import t
 
 # --- running and summarising ---------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape
 from lrviz.app.kit.playback import MAX_FRAMES, TAIL, controls, frame_steps
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import OKABE_ITO, figure, stacked
 from lrviz.engine import Trajectory
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 # One colour and one symbol per run, in row order (green and stars mark minima, so runs avoid them).

@@ -9,8 +9,8 @@ from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
 from lrviz.engine.diagnostics import tolerance
+from lrviz.i18n import t
 
 
 def show() -> None:

@@ -14,7 +14,7 @@ Keys:
 - ``r<i>.o.<name>`` and ``r<i>.s.<name>``: a hyper-parameter of row ``i``'s optimizer or
   schedule, e.g. ``r1.o.momentum=0.8``, ``r2.o.betas=0.9,0.99`` (only values that differ
   from the defaults are written).
-- ``surface`` (a built-in surface id), ``steps`` (1 … 2000), ``start`` (comma-separated),
+- ``surface`` (a built-in surface id), ``steps`` (10 … 2000), ``start`` (comma-separated),
   ``layout`` (``overlay`` | ``multiples``), ``big`` (presentation mode, 1/0) and ``lang``.
 
 A malformed value falls back to its default and leaves a :class:`~lrviz.app.kit.query.Note`;
@@ -33,7 +33,7 @@ from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
 from lrviz.app.kit.query import Note, QueryReader, format_value, number
 from lrviz.app.kit.rates import LR_RANGE
-from lrviz.app.playground.state import MAX_STEPS
+from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 from lrviz.i18n import Lang
 
 MAX_ROWS = 6
@@ -84,7 +84,7 @@ class Config:
 
     surface: str = link.choice("rosenbrock", surfaces.SURFACES, always=True)
     rows: tuple[Row, ...] = DEFAULT_ROWS
-    steps: int = link.whole(600, 1, MAX_STEPS, always=True)
+    steps: int = link.whole(600, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
     layout: Layout = link.choice("overlay", ("overlay", "multiples"))
     big: bool = link.flag(False)

@@ -23,11 +23,10 @@ from lrviz.app.compare.state import MAX_ROWS, Config, Row
 from lrviz.app.kit import code
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
 from lrviz.app.playground import verdict
-from lrviz.app.playground.state import MAX_STEPS
-from lrviz.i18n import message
+from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
+from lrviz.i18n import message, t
 
 K = "cmp_"
 
@@ -226,7 +225,7 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
         on_change=_reset_start,
     )
     surface = surfaces.SURFACES[name]
-    steps = side.slider(t("compare.steps", lang), 10, MAX_STEPS, key=f"{K}steps", step=10)
+    steps = side.slider(t("compare.steps", lang), MIN_STEPS, MAX_STEPS, key=f"{K}steps", step=10)
     if f"{K}start_x" not in state:
         state[f"{K}start_x"] = float(surface.start[0])
         state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0

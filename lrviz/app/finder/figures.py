@@ -14,8 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit.landscape import written_log_ticks
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import GREY, OKABE_ITO, figure, stacked
+from lrviz.i18n import t
 from lrviz.nn.datasets import Dataset
 from lrviz.nn.range_test import RULES, RangeTest
 from lrviz.nn.search import Comparison, Search, SuggestionCheck

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lrviz.app.finder import ui as fu
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
+from lrviz.i18n import t
 
 SECTIONS = {  # the view a student picks, and what draws it
     "range": fu.show_range,

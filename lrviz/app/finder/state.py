@@ -122,7 +122,7 @@ def parse(query: Mapping[str, str]) -> Config:
 
 
 def problems(config: Config) -> list[tuple[str, dict[str, Any]]]:
-    """Rules across keys that the config breaks, as (string key, values) for ``strings.t``."""
+    """Rules across keys that the config breaks, as (string key, values) for ``lrviz.i18n.t``."""
     out = []
     if not config.lr_min < config.lr_max:
         values = dict(lo=format_value(config.lr_min), hi=format_value(config.lr_max))

@@ -23,8 +23,8 @@ from lrviz.app.finder import state as finder_links
 from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, Config
 from lrviz.app.kit import link
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import checked, params_form, presentation, schedule_picker, seed_params
+from lrviz.i18n import t
 from lrviz.nn import datasets, search
 from lrviz.nn import range_test as rt
 from lrviz.params import ParamSpec

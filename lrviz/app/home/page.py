@@ -6,9 +6,9 @@ import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from lrviz.app.playground.lessons import LESSONS
+from lrviz.i18n import t
 
 LINKED_PAGES = (  # (page file, key in the locale files)
     ("pages/playground.py", "playground"),

@@ -13,9 +13,8 @@ from typing import Any
 import streamlit as st
 
 from lrviz import surfaces
-from lrviz.app.kit.strings import t
 from lrviz.export import SCRIPT_LIBRARIES, script
-from lrviz.i18n import message
+from lrviz.i18n import message, t
 
 TABS = {"torch": "PyTorch", "keras": "Keras 3", "optax": "optax"}
 

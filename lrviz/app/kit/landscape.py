@@ -16,8 +16,8 @@ import zlib
 
 import numpy as np
 
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import GREY, OKABE_ITO, SURFACE_SCALE
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 

@@ -7,8 +7,8 @@ import contextlib
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from lrviz.app.kit.strings import t
-from lrviz.i18n import DEFAULT_LANG, LANGS, Lang, parse_lang
+from lrviz.app.kit.markdown import literal
+from lrviz.i18n import DEFAULT_LANG, LANGS, Lang, parse_lang, t
 
 _KEY = "lang"
 _NAMES = {"en": "English", "ko": "한국어"}
@@ -37,7 +37,7 @@ def language_switch() -> Lang:
         on_change=_relabel,
     ) or DEFAULT_LANG
     if note is not None:
-        st.sidebar.warning(t("url.bad_lang", lang, value=str(note)[:40]))
+        st.sidebar.warning(t("url.bad_lang", lang, value=literal(str(note)[:40])))
     st.query_params[_KEY] = lang
     return lang
 

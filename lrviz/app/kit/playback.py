@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrviz.app.kit.strings import t
+from lrviz.i18n import t
 
 MAX_FRAMES = 120
 MAX_SLIDER_STEPS = 40  # each slider step costs plotly.js a few ms to lay out

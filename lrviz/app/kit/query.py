@@ -28,8 +28,7 @@ class Note(NamedTuple):
     allowed: str = ""  # what the key takes, in symbols every language reads: "4–256", "lr_min < lr_max"
 
 
-def number(text: str, lo: float, hi: float) -> float | None:
-    """``text`` as a finite float in ``[lo, hi]``, or None."""
+def _finite(text: str, lo: float, hi: float) -> float | None:
     try:
         value = float(text)
     except ValueError:
@@ -37,9 +36,16 @@ def number(text: str, lo: float, hi: float) -> float | None:
     return value if math.isfinite(value) and lo <= value <= hi else None
 
 
+def number(text: str, lo: float, hi: float) -> float | None:
+    """``text`` as a finite float in ``[lo, hi]``, or None; kept as a link writes it (:func:`format_value`,
+    six significant digits), so the link the page writes back reopens the very same value."""
+    value = _finite(text, lo, hi)
+    return None if value is None else float(format_value(value))
+
+
 def whole(text: str, lo: int, hi: int) -> int | None:
     """``text`` as an integer in ``[lo, hi]`` (``"3.0"`` is 3, ``"3.5"`` is None)."""
-    value = number(text, lo, hi)
+    value = _finite(text, lo, hi)
     return int(value) if value is not None and value == int(value) else None
 
 
@@ -133,8 +139,8 @@ class QueryReader:
         for p in spec.params:
             key = f"{prefix}.{p.name}"
             if key in self.query:
-                try:
-                    given.append((p.name, p.check(self.query[key])))
+                try:  # checked as typed, then as the link writes it back (six significant digits)
+                    given.append((p.name, p.check(format_value(p.check(self.query[key])))))
                 except ValueError:
                     self.note(key, str(self.query[key]), p.default)
         if lr is None:

@@ -11,16 +11,15 @@ reruns, so ``app.py`` routes from the first request on.
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lrviz.app.kit.lang import current
+from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.query import Note
-from lrviz.app.kit.strings import t
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 
 C = TypeVar("C")
 
@@ -51,17 +50,12 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
         if note.fallback is None:
-            text = t("url.note_own", lang, name=note.key, value=_literal(note.value))
+            text = t("url.note_own", lang, name=note.key, value=literal(note.value))
         else:
-            text = t("url.note", lang, name=note.key, value=_literal(note.value), fallback=note.fallback)
+            text = t("url.note", lang, name=note.key, value=literal(note.value), fallback=note.fallback)
         if note.allowed:
-            text += " " + t("url.allowed", lang, allowed=_literal(note.allowed))
+            text += " " + t("url.allowed", lang, allowed=literal(note.allowed))
         st.warning(text)
-
-
-def _literal(text: str) -> str:
-    """``text`` shown as typed: Markdown and LaTeX marks escaped (``__import__`` is not bold)."""
-    return re.sub(r"([\\`*_\[\]|~<>$])", r"\\\1", text)  # marks that act mid-sentence
 
 
 def on_a_phone() -> bool:

@@ -7,9 +7,8 @@ from typing import Any
 import streamlit as st
 
 from lrviz import schedules, surfaces
-from lrviz.app.kit.strings import t
 from lrviz.app.playground.state import CUSTOM
-from lrviz.i18n import message
+from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
 
 

@@ -1,4 +1,4 @@
-"""The playground's figures: one run animated step by step, and a rate scrubber.
+"""The playground's figures: one run animated step by step, and the same run in 3-D.
 
 ``build_animation`` draws the surface on the left and, on the right, the loss,
 the learning rate and the gradient norm against the step, all moving to the
@@ -7,8 +7,8 @@ short tail, the step arrow, the tangent, three markers and the update rule):
 the contour and the faint full path are drawn once, so 500 steps stay far
 below a megabyte and plotly.js never redraws the contour (which flickers).
 
-``build_scrub`` shows whole runs at ~60 rates around the chosen one; a Plotly
-slider picks the rate in the browser, with no round trip to the server.
+The rate slider's chart (:mod:`lrviz.app.playground.chart`) starts from ``build_animation``'s
+figure and moves the same traces in the browser, for every rate the slider can reach.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape, playback
-from lrviz.app.kit.strings import t
-from lrviz.app.kit.theme import GREY, OKABE_ITO, PATH, STATUS_COLORS, SURFACE_SCALE, figure, stacked
+from lrviz.app.kit.theme import OKABE_ITO, PATH, SURFACE_SCALE, figure, stacked
 from lrviz.app.playground.verdict import number
-from lrviz.engine import Sweep, Trajectory
+from lrviz.engine import Trajectory
 from lrviz.engine.diagnostics import Limit
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 # Axis domains (paper fractions): the surface on the left, three step charts and the rule on the right.
@@ -52,8 +52,12 @@ def build_animation(
     pick_start: bool = False,
     limit: Limit | None = None,
     narrow: bool = False,
+    exit_trace: bool = False,
 ) -> go.Figure:
     """The run animated on ``surface``, with loss, rate and gradient norm in step.
+
+    ``exit_trace``: keep the "left the plot" cross's trace even where this run stays on the
+    plot (empty then), so every run of the rate slider's chart has the same traces.
 
     ``narrow``: for a phone, the step charts and the update rule stack under the map
     (:data:`COLUMN_PX`) instead of standing beside it.
@@ -93,7 +97,7 @@ def build_animation(
             marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2)),
         )
     )
-    data += _exit_marker(surface, view, points, lang)
+    data += _exit_marker(surface, view, points, lang, always=exit_trace)
     if pick_start and surface.dim == 2:
         data.append(_click_grid(view))
 
@@ -196,26 +200,38 @@ def _click_grid(view: landscape.View, n: int = 41) -> dict:
     )
 
 
-def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> list[dict]:
-    """A cross where the path leaves the plot, labelled with the step."""
+def exit_mark(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> dict | None:
+    """Where the path leaves the plot: ``x``, ``y``, ``text`` and ``textposition``, or None."""
     exit_at = view.exit_point(points)
     if exit_at is None:
-        return []
+        return None
     step, edge = exit_at
     ex = float(edge[0])
     ey = float(surface.numpy(np.clip(ex, *view.box[0]))) if surface.dim == 1 else float(edge[1])
     label = t("figure.left_plot", lang, step=step)
+    # Label towards the middle of the plot, so it is never cut at the edge.
+    return dict(x=[ex], y=[ey], text=[label], textposition="bottom right" if ex < view.box[0].mean()
+                else "bottom left")
+
+
+def _exit_marker(surface: Surface, view: landscape.View, points: np.ndarray, lang: str,
+                 always: bool = False) -> list[dict]:
+    """A cross where the path leaves the plot, labelled with the step (``always``: an empty
+    trace where it does not leave)."""
+    mark = exit_mark(surface, view, points, lang)
+    if mark is None and not always:
+        return []
+    mark = mark or dict(x=[], y=[], text=[], textposition="bottom right")
     colour = OKABE_ITO["vermillion"]
     return [
         dict(
             type="scatter",
-            x=[ex],
-            y=[ey],
+            x=mark["x"],
+            y=mark["y"],
             mode="markers+text",
-            name=label,
-            text=[label],
-            # Label towards the middle of the plot, so it is never cut at the edge.
-            textposition="bottom right" if ex < view.box[0].mean() else "bottom left",
+            name=mark["text"][0] if mark["text"] else "",
+            text=mark["text"],
+            textposition=mark["textposition"],
             textfont=dict(color=colour, shadow="auto"),  # a halo: readable on a light valley too
             marker=dict(symbol="x-thin", size=22, color=colour, line=dict(width=4, color=colour)),
         )
@@ -229,7 +245,7 @@ def _critical_line(
 
     ``across``: a horizontal line on the rate-vs-step chart (axes x3/y3), labelled above it,
     or ``below`` it where the run's rate passes above (the label would sit on that line);
-    otherwise a vertical one on the loss-vs-rate chart of the scrubber (axes x2/y2, log x).
+    otherwise a vertical one on a loss-vs-rate chart (log x; ``axis=""``: the axes x/y).
     """
     if limit is None or not np.isfinite(limit.value):
         return {}
@@ -375,127 +391,6 @@ class _Moving:
 
 def _vector(v: np.ndarray) -> str:
     return number(v[0]) if v.size == 1 else "(" + ", ".join(number(x) for x in v) + ")"
-
-
-def build_scrub(
-    sweep: Sweep,
-    surface: Surface,
-    *,
-    chosen: float,
-    lang: str,
-    big: bool = False,
-    max_points: int = 300,
-    limit: Limit | None = None,
-) -> go.Figure:
-    """Whole runs at each rate of ``sweep``; a slider under the plot picks the rate in the browser.
-
-    Diverged rates sit as crosses above the highest final loss, so the divergence
-    edge shows on the right even though those runs have no final loss.
-    """
-    view = landscape.View(surface)
-    n, length = sweep.losses.shape
-    keep = playback.frame_steps(length, max_points)
-    data = landscape.base_traces(surface, lang)
-    data += landscape.marker_traces(surface, lang)
-    final, log = landscape.loss_axis(sweep.final_loss, surface)
-    if np.any(np.isfinite(final)):  # diverged rates sit above the highest final loss
-        high, low = float(np.nanmax(final)), float(np.nanmin(final))
-        top = high * 10 if log else high + max(0.2 * (high - low), 1.0)
-    else:
-        top = 1.0
-    shown = np.where(np.isfinite(final), final, top)
-    colours = [STATUS_COLORS.get(s, GREY) for s in sweep.status]
-    labels = [t(f"status.{s}", lang) for s in sweep.status]
-    data.append(
-        _on(
-            dict(
-                type="scatter",
-                x=sweep.lrs,
-                y=shown,
-                mode="markers",
-                marker=dict(
-                    color=colours, size=8, symbol=["x" if s == "diverged" else "circle" for s in sweep.status]
-                ),
-                customdata=labels,
-                name=t("figure.final_loss", lang),
-                hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>",
-            ),
-            "x2",
-        )
-    )
-    if log:
-        final_axis = dict(type="log", title=dict(text=t("figure.final_loss", lang)),
-                          **landscape.log_ticks(final, most=4))
-    else:
-        final_axis = dict(title=dict(text=t("figure.final_loss_plain", lang)))
-    index = int(np.argmin(np.abs(np.log(sweep.lrs) - np.log(chosen))))
-    corner = (float(view.box[0, 0]), landscape.main_y_range(surface, view)[1])
-
-    def moving(i: int) -> list[dict]:
-        px, py = landscape.on_view(surface, sweep.points[i, keep], view)
-        colour = STATUS_COLORS.get(sweep.status[i], GREY)
-        return [
-            dict(
-                type="scatter",
-                x=px,
-                y=py,
-                mode="lines+markers",
-                line=dict(color=colour, width=2.5),
-                marker=dict(size=4, color=colour),
-                hoverinfo="skip",
-            ),
-            _on(
-                dict(
-                    type="scatter",
-                    x=[sweep.lrs[i]],
-                    y=[shown[i]],
-                    mode="markers",
-                    hoverinfo="skip",
-                    marker=dict(size=16, color=colour, symbol="circle-open", line=dict(width=3)),
-                ),
-                "x2",
-            ),
-            dict(
-                type="scatter",
-                x=[corner[0]],
-                y=[corner[1]],
-                mode="text",
-                hoverinfo="skip",
-                text=[f"<b>η = {number(sweep.lrs[i])}</b> · {labels[i]}"],
-                textposition="top right",  # above the map, on white: dark map corners hide coloured text
-                cliponaxis=False,
-                textfont=dict(color=colour, size=18 if big else 15),
-            ),
-        ]
-
-    indices = list(range(len(data), len(data) + 3))
-    data += moving(index)
-    frames = [dict(name=str(i), traces=indices, data=moving(i)) for i in range(n)]
-    still = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
-    layout = dict(
-        **landscape.main_axes(surface, view, lang),
-        xaxis2=dict(domain=list(landscape.SIDE_X), anchor="y2", type="log",
-                    title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(sweep.lrs, most=4)),
-        yaxis2=dict(domain=[0.1, 1.0], anchor="x2", **final_axis),
-        height=620 if big else 540,
-        showlegend=False,
-        margin=dict(l=60, r=10, t=56 if big else 44, b=80),
-        sliders=[
-            dict(
-                active=index,
-                y=-0.06,
-                yanchor="top",
-                pad=dict(t=10),
-                currentvalue=dict(prefix="η = ", visible=True),
-                steps=[
-                    dict(label=number(lr), method="animate", args=[[str(i)], still])
-                    for i, lr in enumerate(sweep.lrs)
-                ],
-            )
-        ],
-    )
-    layout.update(_critical_line(limit, lang, axis="2", across=False))
-    return figure(dict(data=data, layout=layout, frames=frames), big=big)
 
 
 def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool = False) -> go.Figure:

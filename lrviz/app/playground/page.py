@@ -5,13 +5,13 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
+from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
 from lrviz.app.playground.figures import CLICK_GRID
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 from lrviz.surfaces import ExpressionError, Surface
 
 
@@ -39,36 +39,50 @@ def show() -> None:
 
 @st.fragment
 def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool, lang: Lang) -> None:
-    """The rate control, the chart and the verdict: moving the rate reruns only this."""
+    """The rate control, the chart and the verdict. The chart component moves the rate in the
+    browser; its release, a button or the exact box reruns only this."""
+    if st.session_state.pop(f"{pg.K}start_clicked", False):
+        st.rerun()  # a click on the map set the start: the sidebar's start boxes must show it too
     start = config.start or surface.start
     curvature = diagnostics.curvature(surface, start)
     limit = None if errors else pg.limit_of(config, curvature.lam_min)
     several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
-    config = replace(config, lr=pg.lr_control(lang, limit, curvature, config.optimizer, several))
-    mode, view = pg.view_controls(surface, lang)
-    config = replace(config, mode=mode, view=view)
+    failed = st.session_state.get(f"{pg.K}chart_failed")
+    live = chart.COMPONENT is not None and not failed
+    lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live)
+    frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
+    config = replace(config, lr=lr, frame=frame)
+    config = replace(config, view=pg.view_control(surface, lang))
     config = pg.PAGE.settle(config, errors, lang)
+    narrow = shell.on_a_phone()
 
-    _, figure, verdict = pg.animation(config, pick_start, narrow=shell.on_a_phone())
-    if mode == "scrub":
-        st.caption(t("figure.scrub_hint", lang))
-        st.plotly_chart(pg.scrub(config), theme=None, key="pg_scrub", config={"displaylogo": False})
+    if live:
+        request = pg.chart_request()
+        blob = chart.data(config, narrow=narrow, pick_start=pick_start, errors=bool(errors), request=request)
+        chart.mount(blob, key=pg.CHART_KEY, index=request["index"], frame=request["frame"],
+                    on_rate=pg.on_chart_rate, on_frame=pg.on_chart_frame, on_start=pg.on_chart_start,
+                    on_failed=pg.on_chart_failed)
     else:
+        why = failed or chart.WHY_NOT
+        if why != "off":
+            st.warning(t("pg.chart_fallback", lang, why=why))
+        _, figure, verdict = pg.animation(config, pick_start, narrow=narrow)
         # Selection events only while picking a start: they cost the chart a listener layer.
         select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
-        event = st.plotly_chart(figure, theme=None, key="pg_chart", config={"displaylogo": False}, **select)
-        st.caption(t(f"pg.legend_{surface.dim}d", lang))
-        if note := pg.direction_note(config, lang):
-            st.caption(note)
+        event = st.plotly_chart(figure, theme=None, key="pg_chart_plain", config={"displaylogo": False},
+                                **select)
         points = event.selection.points if pick_start and event else []
         data = figure.to_dict()["data"] if points else []
         clicked = [p for p in points if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]
         if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()
-    if view == "3d" and surface.dim == 2:
+    st.caption(t(f"pg.legend_{surface.dim}d", lang))
+    if note := pg.direction_note(config, lang):
+        st.caption(note)
+    if config.view == "3d" and surface.dim == 2:
         st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
-    if mode == "animate":  # in scrub mode the chart itself says what each rate does
+    if not live:  # the chart's own card says it otherwise, for every rate
         box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
         box(f"**{verdict.headline}** {verdict.detail}")
     pg.PAGE.publish(config)

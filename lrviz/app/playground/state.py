@@ -8,8 +8,8 @@ and leaves a :class:`Note` that the page shows, in the student's language.
 Keys of the playground: ``surface``, ``formula`` (with ``surface=custom``),
 ``dim`` (of a formula), ``optimizer``, ``lr``, ``schedule``, ``steps``,
 ``start`` (comma-separated), ``noise``, ``clip``, ``seed``, ``view``
-(``map`` | ``3d``), ``mode`` (``animate`` | ``scrub``), ``big`` (presentation
-mode), ``lang``, and one key per hyper-parameter: ``o.<name>`` for the
+(``map`` | ``3d``), ``frame`` (the step the chart shows, 0 … steps), ``big``
+(presentation mode), ``lang``, and one key per hyper-parameter: ``o.<name>`` for the
 optimizer's, ``s.<name>`` for the schedule's (e.g. ``o.momentum=0.8``).
 """
 
@@ -25,7 +25,8 @@ from lrviz.app.kit.query import Note, QueryReader, format_value
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.i18n import Lang
 
-MAX_STEPS = 2000
+MIN_STEPS, MAX_STEPS = 10, 2000  # the steps slider's range (a link outside it could not be shown)
+MAX_NOISE = 2.0  # the noise slider's end
 CUSTOM = "custom"
 
 
@@ -42,13 +43,13 @@ class Config:
     lr: float = link.number(0.1, *LR_RANGE, always=True, widget=False)
     schedule: str = link.choice("constant", schedules.SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()
-    steps: int = link.whole(100, 1, MAX_STEPS, always=True)
+    steps: int = link.whole(100, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
-    noise: float = link.number(0.0, 0.0, 100.0)
+    noise: float = link.number(0.0, 0.0, MAX_NOISE)
     clip: float | None = link.number(None, 1e-6, 1e6, widget=False)
     seed: int = link.whole(0, 0, 2**31 - 1)
     view: Literal["map", "3d"] = link.choice("map", ("map", "3d"))
-    mode: Literal["animate", "scrub"] = link.choice("animate", ("animate", "scrub"))
+    frame: int = link.whole(0, 0, MAX_STEPS, widget=False)
     big: bool = link.flag(False)
     lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)
@@ -79,6 +80,9 @@ def parse(query: Mapping[str, str]) -> Config:
         schedule_params=read.params("s", schedules.SCHEDULES[config.schedule], config.lr),
         start=read.numbers("start", -1e3, 1e3, surface_dim, None),
     )
+    if config.frame > config.steps:  # a step the run does not have
+        read.note("frame", str(query.get("frame", "")), 0)
+        config = replace(config, frame=0)
     return replace(config, notes=tuple(read.notes))
 
 

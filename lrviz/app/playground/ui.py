@@ -16,7 +16,6 @@ import streamlit as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
     params_form,
@@ -27,8 +26,10 @@ from lrviz.app.kit.widgets import (
 )
 from lrviz.app.playground import figures, verdict
 from lrviz.app.playground import state as links
+from lrviz.app.playground.chart.payload import slider_index
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
+from lrviz.i18n import t
 
 
 def _seed(config: Config) -> None:
@@ -39,6 +40,7 @@ def _seed(config: Config) -> None:
     state[f"{K}dim"] = config.dim
     state[f"{K}clip_on"] = config.clip is not None
     state[f"{K}clip"] = config.clip if config.clip is not None else 1.0
+    state[f"{K}frame"] = config.frame
     _set_lr(config.lr)
     _seed_start(config)
     seed_params(optimizers.OPTIMIZERS[config.optimizer], PAGE.params_key("o", config.optimizer),
@@ -49,6 +51,7 @@ def _seed(config: Config) -> None:
 
 PAGE = PageState("pg_", links.parse, links.to_query, links.DEFAULT, seed=_seed)
 K = PAGE.prefix  # session-state prefix of this page's widgets
+CHART_KEY = f"{K}chart"
 
 
 def _seed_start(config: Config) -> None:
@@ -60,9 +63,55 @@ def _seed_start(config: Config) -> None:
 
 
 def _set_lr(lr: float) -> None:
+    """A rate set on the server (a link, a button, the exact box): the chart's slider follows it."""
     st.session_state[f"{K}lr"] = float(lr)
     st.session_state[f"{K}lr_slider"] = nearest_rate(lr)
     st.session_state[f"{K}lr_exact"] = float(lr)
+    _ask_chart(lr)
+
+
+def _ask_chart(lr: float) -> None:
+    """Tell the chart which stop to show: a request with a new nonce, applied once in the browser
+    (a rate released in the chart itself moves no nonce, so its payload is not sent again)."""
+    old = st.session_state.get(f"{K}chart_request") or {"nonce": 0}
+    st.session_state[f"{K}chart_request"] = dict(index=slider_index(lr), frame=st.session_state.get(
+        f"{K}frame", 0), nonce=old["nonce"] + 1)
+
+
+def chart_request() -> dict:
+    return st.session_state.get(f"{K}chart_request") or dict(index=slider_index(0.1), frame=0, nonce=0)
+
+
+# --- what the chart sends back ---------------------------------------------------------------------
+
+
+def on_chart_rate() -> None:
+    """The rate released on the chart's slider: the page, the box and the link follow (no request)."""
+    index = st.session_state[CHART_KEY].get("rate_index")
+    if index is not None and 0 <= int(index) < len(LR_GRID):
+        lr = LR_GRID[int(index)]
+        st.session_state[f"{K}lr"] = lr
+        st.session_state[f"{K}lr_slider"] = lr
+        st.session_state[f"{K}lr_exact"] = lr
+
+
+def on_chart_frame() -> None:
+    frame = st.session_state[CHART_KEY].get("frame")
+    if frame is not None:
+        st.session_state[f"{K}frame"] = max(0, int(frame))
+
+
+def on_chart_start() -> None:
+    """A click on the 2-D map while picking a start (the whole page reruns for it, see ``page``)."""
+    point = st.session_state[CHART_KEY].get("start")
+    if point is not None and len(point) == 2:
+        set_start((float(point[0]), float(point[1])))
+        st.session_state[f"{K}start_clicked"] = True
+
+
+def on_chart_failed() -> None:
+    """plotly.js did not load in this browser: the page falls back to its Plotly figure."""
+    st.session_state[f"{K}chart_failed"] = str(st.session_state[CHART_KEY].get("failed") or "")
 
 
 # --- the learning-rate control -------------------------------------------------------------------
@@ -77,6 +126,7 @@ def _on_exact() -> None:
     if value and LR_RANGE[0] <= value <= LR_RANGE[1]:
         st.session_state[f"{K}lr"] = float(value)
         st.session_state[f"{K}lr_slider"] = nearest_rate(value)
+        _ask_chart(value)
 
 
 def _scale_lr(factor: float) -> None:
@@ -85,15 +135,20 @@ def _scale_lr(factor: float) -> None:
 
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
-               name_minimum: bool = False) -> float:
+               name_minimum: bool = False, *, slider: bool = True) -> float:
     """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
 
-    Beside it: where the rate stands against the optimizer's critical rate
+    Under them: where the rate stands against the optimizer's critical rate
     (:func:`lrviz.app.playground.verdict.rate_line`), or, for adaptive optimizers, why there is none.
+    Where the chart component draws its own slider and that line (``slider=False``), only the
+    exact box and the buttons.
     """
-    slider, exact = st.columns([4, 1])
-    slider.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
-                         format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
+    left, exact = st.columns([4, 1], vertical_alignment="bottom")
+    if slider:
+        left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
+                           format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
+    else:
+        left.caption(t("pg.lr_help", lang))
     exact.number_input(t("pg.lr_exact", lang), min_value=LR_RANGE[0], max_value=LR_RANGE[1],
                        key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
     buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
@@ -105,6 +160,8 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
                       use_container_width=True, help=t("pg.tenth_help", lang))
     lr = st.session_state[f"{K}lr"]
+    if not slider:
+        return lr
     if limit is None and not optimizers.get(optimizer).has_critical_rate:
         name = optimizers.OPTIMIZERS[optimizer].title(lang)
         st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{curvature.critical_lr:.3g}"))
@@ -132,9 +189,9 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
 
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side)
 
-    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    steps = side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10)
     with side.expander(t("pg.more", lang)):
-        noise = st.slider(t("pg.noise", lang), 0.0, 2.0, key=f"{K}noise", step=0.05,
+        noise = st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=0.05,
                           help=t("pg.noise_help", lang))
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
         clip = st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
@@ -146,7 +203,7 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
         surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],
         schedule=schedule, steps=int(steps), noise=float(noise), clip=float(clip) if clip_on else None,
         seed=int(seed), view=st.session_state.get(f"{K}view", "map"),
-        mode=st.session_state.get(f"{K}mode", "animate"), big=bool(big), lang=lang,
+        frame=min(int(st.session_state.get(f"{K}frame", 0)), int(steps)), big=bool(big), lang=lang,
     )
     for spec, raw, field_name in ((opt_spec, opt_raw, "optimizer_params"),
                                   (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
@@ -180,16 +237,12 @@ def set_start(point: tuple[float, float]) -> None:
     st.session_state[f"{K}start_x"], st.session_state[f"{K}start_y"] = point
 
 
-def view_controls(surface: surfaces.Surface, lang: str) -> tuple[str, str]:
-    """Animate steps or scrub the rate; for 2-D surfaces, the map or the 3-D view."""
-    row = st.container(horizontal=True, wrap=True, gap="large")  # wraps, not clips, when narrow
-    mode = row.segmented_control(t("pg.mode", lang), ("animate", "scrub"), key=f"{K}mode",
-                                  format_func=lambda m: t(f"pg.mode_{m}", lang)) or "animate"
-    view = "map"
-    if surface.dim == 2:
-        view = row.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",
-                                       format_func=lambda v: t(f"pg.view_{v}", lang)) or "map"
-    return mode, view
+def view_control(surface: surfaces.Surface, lang: str) -> str:
+    """For 2-D surfaces, the map alone or the 3-D view under it too."""
+    if surface.dim != 2:
+        return "map"
+    return st.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",
+                                format_func=lambda v: t(f"pg.view_{v}", lang)) or "map"
 
 
 # --- cached results: each is a pure function of the config --------------------------------------
@@ -230,20 +283,6 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
                                      limit=limit, narrow=narrow)
     return run, figure, verdict.verdict(run, surface, config.lang, limit)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def scrub(config: Config):
-    """60 runs at rates from η/30 to 30·η, drawn for scrubbing in the browser."""
-    surface = links.surface_of(config)
-    lrs = np.geomspace(config.lr / 30, config.lr * 30, 60)
-    sweep = engine.sweep(
-        surface, lrs, config.optimizer, steps=config.steps, start=config.start, schedule=config.schedule,
-        schedule_params=dict(config.schedule_params), optimizer_params=dict(config.optimizer_params),
-        noise=config.noise, seed=config.seed, clip_norm=config.clip,
-    )
-    return figures.build_scrub(sweep, surface, chosen=config.lr, lang=config.lang, big=config.big,
-                               limit=limit_of(config, sweep.curvature.lam_min))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lrviz.app.kit.strings import t
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule

@@ -18,9 +18,9 @@ from typing import NamedTuple
 import numpy as np
 
 from lrviz.app.kit import landscape
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import OKABE_ITO, SpecFigure, figure
 from lrviz.engine import Trajectory
+from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
 GALLERY_COLUMNS, BIG_GALLERY_COLUMNS, PHONE_GALLERY_COLUMNS = 4, 3, 2

@@ -6,10 +6,10 @@ import streamlit as st
 
 from lrviz import optimizers, schedules
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
 from lrviz.app.schedules import state as schedule_links
 from lrviz.app.schedules import ui as sc
 from lrviz.app.schedules.guide import GUIDE
+from lrviz.i18n import t
 
 
 def show() -> None:

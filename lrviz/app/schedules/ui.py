@@ -17,7 +17,6 @@ from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit.query import Note, format_value
 from lrviz.app.kit.rates import LR_GRID, nearest_rate
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
     params_form,
@@ -32,7 +31,7 @@ from lrviz.app.schedules.guide import ENTRIES, GALLERY, entry_for
 from lrviz.app.schedules.rates import card_rates, rates
 from lrviz.app.schedules.state import Config
 from lrviz.export.schedule import Setup, export
-from lrviz.i18n import message
+from lrviz.i18n import message, t
 
 VARIANT_PARAMS = ("mode", "anneal_strategy")
 

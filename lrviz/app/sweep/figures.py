@@ -15,11 +15,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.theme import GREY, OKABE_ITO, STATUS_COLORS, SURFACE_SCALE, figure
 from lrviz.app.playground.verdict import number
 from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep
 from lrviz.engine.diagnostics import STATUSES, Limit
+from lrviz.i18n import t
 from lrviz.optimizers import OPTIMIZERS
 from lrviz.surfaces import Surface
 

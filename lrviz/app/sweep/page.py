@@ -6,9 +6,9 @@ import streamlit as st
 
 from lrviz import i18n
 from lrviz.app.kit import shell
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import ui as sw
+from lrviz.i18n import t
 from lrviz.surfaces import ExpressionError
 
 

@@ -17,7 +17,6 @@ import streamlit as st
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.strings import t
 from lrviz.app.kit.widgets import (
     checked,
     params_form,
@@ -34,7 +33,7 @@ from lrviz.app.sweep import figures
 from lrviz.app.sweep import state as sweep_state
 from lrviz.app.sweep.state import Config
 from lrviz.engine import diagnostics
-from lrviz.i18n import Lang
+from lrviz.i18n import Lang, t
 
 EARLY = 0.95  # runs diverging below this share of the critical rate get a sentence on why
 
@@ -110,7 +109,7 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
         st.caption(primary.summary(lang))
         opt_raw = params_form(primary, _opt_prefix(names[0]), lang)
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
-    steps = side.slider(t("pg.steps", lang), 10, links.MAX_STEPS, key=f"{K}steps", step=10)
+    steps = side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10)
     big = presentation(lang, f"{K}big", side)
     base = PlaygroundConfig(surface=surface, formula=formula, dim=int(dim), optimizer=names[0],
                             schedule=schedule, steps=int(steps), big=bool(big), lang=lang)

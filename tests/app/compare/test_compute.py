@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare.state import DEFAULT, MAX_ROWS, Config, Row, parse, to_query
+from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 
 # --- the link ------------------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ def configs(draw):
     return Config(
         surface=surface,
         rows=tuple(draw(st.lists(rows(), min_size=1, max_size=MAX_ROWS))),
-        steps=draw(st.integers(1, 2000)),
+        steps=draw(st.integers(MIN_STEPS, MAX_STEPS)),
         start=start,
         layout=draw(st.sampled_from(["overlay", "multiples"])),
         big=draw(st.booleans()),

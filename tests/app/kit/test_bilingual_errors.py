@@ -5,7 +5,7 @@ import pickle
 import pytest
 
 from lrviz import optimizers, schedules
-from lrviz.i18n import BilingualError, Text, message
+from lrviz.i18n import BilingualError, Key, message
 from lrviz.surfaces import ExpressionError, from_expression
 
 
@@ -42,4 +42,4 @@ def test_errors_survive_pickling_and_plain_errors_pass_through():
     assert message(ValueError("plain"), "ko") == "plain"
     formula = _refusal(lambda: from_expression("x +", 1))
     assert isinstance(formula, ExpressionError) and formula.message("ko") != formula.message("en")
-    assert isinstance(BilingualError(Text("a", "가")), ValueError)
+    assert isinstance(BilingualError(Key("param.range.bool")), ValueError)

@@ -3,11 +3,11 @@
 import pytest
 
 from lrviz import engine
-from lrviz.app.kit.strings import t
 from lrviz.app.playground import state as links
 from lrviz.app.playground.lessons import LESSONS
 from lrviz.app.playground.verdict import SADDLE_STAY
 from lrviz.engine import diagnostics
+from lrviz.i18n import t
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])

@@ -1,12 +1,14 @@
 """The playground page with Streamlit's AppTest: defaults, every registry entry, hostile links, URL sync."""
 
 
+import html
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.playground import state as links
-from tests.apptest import open_page, texts
+from tests.apptest import chart_row, open_page, texts
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
@@ -21,8 +23,15 @@ PLAYGROUND = "pages/playground.py"
 
 
 def verdict_text(at: AppTest) -> str:
+    """The boxes the page shows, and the verdict card of the rate its chart shows."""
     boxes = [*at.success, *at.error, *at.info, *at.warning]
-    return "\n".join(b.value for b in boxes)
+    row = chart_row(at)
+    return "\n".join([b.value for b in boxes] + [html.unescape(f"{row['headline']} {row['detail']}")])
+
+
+def rate_line(at: AppTest) -> str:
+    """The line under the chart's rate slider, in the Markdown the page used to write it in."""
+    return html.unescape(chart_row(at)["line"]).replace("<b>", "**").replace("</b>", "**")
 
 
 def assert_clean(at: AppTest) -> None:
@@ -64,10 +73,14 @@ def test_playground_every_schedule(name):
     assert verdict_text(at)
 
 
-def test_playground_scrub_mode_and_3d_view():
+def test_playground_old_scrub_links_open_and_the_3d_view_draws():
+    # Scrub mode went (its final-loss-against-rate chart is part of the chart component):
+    # an old link with mode=scrub opens as it would without it.
     at = open_page(PLAYGROUND, surface="himmelblau", mode="scrub", view="3d", lr="0.01")
     assert_clean(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1  # the 3-D view; the map is the component
+    assert len(at.get("bidi_component")) == 1
+    assert not at.warning
 
 
 def test_playground_custom_formula_from_the_link():
@@ -137,13 +150,13 @@ def test_playground_refused_parameters_are_explained_in_korean():
 @pytest.mark.parametrize(("lr", "side"), [("1", "**at**"), ("0.9", "**below**"), ("1.1", "**above**")])
 def test_playground_says_when_the_rate_sits_on_the_critical_rate(lr, side):
     at = open_page(PLAYGROUND, surface="quadratic", lr=lr, lang="en")  # f = x², 2/λmax = 1
-    assert f"η = {lr} is {side} the critical rate" in texts(at)
+    assert f"η = {lr} is {side} the critical rate" in rate_line(at)
 
 
 def test_playground_names_the_minimum_its_critical_rate_belongs_to_where_there_are_several():
-    several = texts(open_page(PLAYGROUND, surface="himmelblau", lr="0.01", lang="en"))
+    several = rate_line(open_page(PLAYGROUND, surface="himmelblau", lr="0.01", lang="en"))
     assert "≈ 0.019 (at the minimum nearest the start, (x, y) = (3.58, -1.85))" in several
-    assert "nearest the start" not in texts(open_page(PLAYGROUND, surface="quadratic", lang="en"))
+    assert "nearest the start" not in rate_line(open_page(PLAYGROUND, surface="quadratic", lang="en"))
 
 
 @pytest.mark.parametrize(("query", "key"), [
@@ -173,7 +186,7 @@ def test_playground_no_adaptive_excuse_for_sgd_on_a_bad_formula():
     at = open_page(PLAYGROUND, surface="custom", formula="x^2", dim="1", lang="en")
     at.text_input(key="pg_formula").input("x**2 + sin(").run()
     assert_clean(at)
-    assert at.error and "rescales every step" not in texts(at)
+    assert at.error and "rescales every step" not in texts(at) + rate_line(at)
 
 
 def test_links_module_agrees_with_the_page_defaults():

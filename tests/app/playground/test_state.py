@@ -16,11 +16,11 @@ def test_empty_query_gives_the_defaults():
 def test_a_lecturers_link_reopens_the_same_demo():
     query = {"surface": "ravine", "optimizer": "momentum", "lr": "0.07", "schedule": "step",
              "steps": "300", "start": "-2.5,0.9", "lang": "ko", "o.momentum": "0.8", "s.gamma": "0.5",
-             "noise": "0.1", "clip": "2", "seed": "7", "mode": "scrub", "big": "1"}
+             "noise": "0.1", "clip": "2", "seed": "7", "frame": "12", "big": "1"}
     config = parse(query)
     assert config.notes == ()
     assert (config.surface, config.optimizer, config.lr, config.steps) == ("ravine", "momentum", 0.07, 300)
-    assert config.start == (-2.5, 0.9) and config.lang == "ko" and config.big
+    assert config.start == (-2.5, 0.9) and config.lang == "ko" and config.big and config.frame == 12
     assert dict(config.optimizer_params) == {"momentum": 0.8}
     assert dict(config.schedule_params) == {"gamma": 0.5}
     assert parse(to_query(config)) == config
@@ -31,13 +31,20 @@ def test_a_lecturers_link_reopens_the_same_demo():
     [("surface", "banana"), ("optimizer", "lion"), ("lr", "abc"), ("lr", "-1"), ("lr", "nan"), ("lr", "1e9"),
      ("schedule", "warp"), ("steps", "0"), ("steps", "2.5"), ("steps", "999999"), ("start", "1,2,3"),
      ("start", "x"), ("lang", "fr"), ("noise", "-3"), ("clip", "0"), ("seed", "-1"), ("view", "4d"),
-     ("mode", "fast"), ("big", "maybe"), ("o.momentum", "7"), ("s.gamma", "2")],
+     ("frame", "-1"), ("frame", "101"), ("frame", "2.5"), ("big", "maybe"), ("o.momentum", "7"),
+     ("s.gamma", "2")],
 )
 def test_a_bad_value_falls_back_to_the_default_with_a_note(key, value):
     query = {"optimizer": "momentum", "schedule": "step", key: value}
     config = parse(query)
     assert [n.key for n in config.notes] == [key]
     assert config.notes[0].value == value
+
+
+def test_old_links_of_the_scrub_mode_open_without_a_note():
+    # Scrub mode went (its chart is part of the rate slider's chart): `mode` is no key any more.
+    config = parse({"surface": "quadratic", "mode": "scrub"})
+    assert config.notes == () and "mode" not in to_query(config)
 
 
 def test_a_bad_formula_falls_back_to_the_default_surface():

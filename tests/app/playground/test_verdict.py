@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from lrviz import engine
-from lrviz.app.kit.strings import t
 from lrviz.app.playground.verdict import number, rate_line, verdict
 from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
+from lrviz.i18n import t
 from lrviz.surfaces import from_expression, get
 
 CASES = [

@@ -15,8 +15,8 @@ from lrviz.schedules import SCHEDULES
 @pytest.mark.parametrize("name", list(SCHEDULES))
 def test_every_schedule_has_a_formula_and_when_to_use_it(name):
     guide = GUIDE[name]
-    assert guide.when.en.strip() and guide.when.ko.strip() and guide.when.en != guide.when.ko
-    assert any("\uac00" <= c <= "\ud7a3" for c in guide.when.ko)  # Hangul
+    assert guide.when("en").strip() and guide.when("ko").strip() and guide.when("en") != guide.when("ko")
+    assert any("\uac00" <= c <= "\ud7a3" for c in guide.when("ko"))  # Hangul
     assert guide.formula.count("{") == guide.formula.count("}") and guide.formula.strip()
     # Pieces joined without a space glue a command to the next letter: "\quad" + "r" is "\quadr",
     # which KaTeX shows as a red error (CyclicLR's formula did).

@@ -1,11 +1,12 @@
 """The locale files stay in step: same keys, same placeholders, nothing empty."""
 
+import pickle
 import re
 import string
 
 import pytest
 
-from lrviz.app.kit.strings import LOCALES, t, table
+from lrviz.i18n import LOCALES, Key, t, table
 
 
 def test_both_languages_have_the_same_files():
@@ -39,3 +40,10 @@ def test_korean_texts_are_korean():
 def test_lookup_fills_placeholders_and_falls_back_to_english():
     assert "3" in t("home.facts", "ko", surfaces=3, optimizers=1, schedules=2)
     assert t("nav.home", "fr") == t("nav.home", "en")
+
+
+def test_a_key_reads_its_values_in_the_same_language_and_pickles():
+    bad = Key("param.error", name="gamma", value=-1, allowed=Key("param.range.number", interval="(0, 1]"))
+    assert bad("en") == "`gamma` (=-1) must be a number in (0, 1]."
+    assert "(0, 1] 범위의 수" in bad("ko")
+    assert pickle.loads(pickle.dumps(bad)) == bad and hash(bad) == hash(Key(bad.key, **dict(bad.values)))

@@ -1,0 +1,171 @@
+"""The playground's chart, a Streamlit components-v2 element whose rate slider answers in the browser.
+
+Why: dragging the rate was a round trip per move (a rerun, a new figure, plotly.js plotting it
+twice: ~430 ms). All 56 stops of the slider together are one :func:`lrviz.engine.runs`, a few
+hundred kilobytes as float32, so the browser holds every run the slider can reach and a move is
+a redraw (``chart.js``). The server hears of the rate once, on release.
+
+How it is served: ``pyproject.toml`` declares this folder as the component's asset directory
+(``[[tool.streamlit.component.components]]``), so Streamlit serves ``chart.js`` and the
+``plotly.min.js`` copied here from the installed ``plotly`` package (at import, when missing or
+different; gitignored) from the app's own origin: no CDN, nothing fetched from elsewhere.
+Streamlit finds the manifest at server start through the installed (editable) ``lrviz``.
+Without it (AppTest, a non-installed checkout) the same JS is handed over as text; plotly.js
+then cannot load, the JS says so with a trigger value, and the page falls back to
+``st.plotly_chart``, as it does when the component cannot be declared at all.
+
+Values back from the browser: ``rate_index`` (state: the stop released on), ``frame`` (state:
+the step paused or scrubbed to), ``start`` (trigger: a click on the 2-D map while picking a
+start) and ``failed`` (trigger: plotly.js did not load).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lrviz import engine, optimizers
+from lrviz.app.playground import state as links
+from lrviz.app.playground.chart import payload
+from lrviz.app.playground.state import Config
+from lrviz.engine import diagnostics
+from lrviz.i18n import t
+
+HERE = Path(__file__).parent
+NAME = "lrviz.playground_chart"  # "<[project] name>.<component name>" of the manifest
+OFF = "LRVIZ_CHART"  # =off: do not declare the component (tests of the fallback)
+
+HTML = """
+<div class="lrc">
+  <label class="lrc-rate-label"><span class="lrc-rate-name"></span> <b class="lrc-rate-value"></b>
+    <input class="lrc-rate" type="range" min="0" max="55" step="1" value="0"></label>
+  <div class="lrc-line"></div>
+  <div class="lrc-failed">The chart's script did not load. / 차트 스크립트를 불러오지 못했습니다.</div>
+  <div class="lrc-plot"></div>
+  <div class="lrc-bar">
+    <button class="lrc-play" type="button"></button>
+    <select class="lrc-speed"></select>
+    <label class="lrc-frame-label"><span></span>
+      <input class="lrc-frame" type="range" min="0" max="0" step="1" value="0"></label>
+  </div>
+  <div class="lrc-card"><b class="lrc-headline"></b> <span class="lrc-detail"></span></div>
+  <div class="lrc-overview"></div>
+</div>
+"""
+# The component's CSS is global (isolate_styles=False: plotly.js puts its own CSS into the
+# document's head, which a shadow root would not see), so every rule is scoped under .lrc.
+CSS = """
+.lrc { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
+.lrc .lrc-bar, .lrc .lrc-rate-label { display: flex; gap: .75rem; align-items: center; margin: .25rem 0; }
+.lrc .lrc-frame-label { display: flex; flex: 1; gap: .5rem; align-items: center; }
+.lrc input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #ff4b4b); }
+.lrc .lrc-rate-label { font-size: 1rem; flex-wrap: wrap; }
+.lrc .lrc-rate-label input { flex: 1 1 14rem; }  /* under its label on a phone */
+.lrc .lrc-rate-value { min-width: 4.5em; font-family: var(--st-code-font, monospace); }
+.lrc button, .lrc select { font: inherit; padding: .2rem .6rem; border-radius: .4rem;
+  border: 1px solid rgba(49, 51, 63, .3); background: transparent; color: inherit; }
+.lrc .lrc-line { margin: .25rem 0 .5rem; font-size: .95rem; }
+.lrc .lrc-card { padding: .75rem 1rem; border-radius: .5rem; margin: .5rem 0; }
+.lrc .lrc-card.success { background: rgba(33, 195, 84, .1); color: #177233; }
+.lrc .lrc-card.error { background: rgba(255, 43, 43, .09); color: #7d353b; }
+.lrc .lrc-card.info { background: rgba(28, 131, 225, .1); color: #004280; }
+.lrc .lrc-card.warning { background: rgba(255, 227, 18, .1); color: #926c05; }
+.lrc .lrc-failed { display: none; color: #7d353b; animation: lrc-show 0s 8s forwards; }
+.lrc.lrc-live .lrc-failed { display: none !important; }
+@keyframes lrc-show { to { display: block; } }
+.lrc.lrc-big { font-size: 1.3rem; }
+.lrc.lrc-big .lrc-rate-label { font-size: 1.35rem; }
+.lrc.lrc-big input[type=range] { height: 1.6rem; }
+"""
+
+
+def _copy_plotly() -> None:
+    """plotly.min.js next to chart.js: a real copy (Streamlit refuses symlinks out of the folder)."""
+    import plotly
+
+    source, target = Path(plotly.__file__).parent / "package_data" / "plotly.min.js", HERE / "plotly.min.js"
+    if not target.exists() or not filecmp.cmp(source, target, shallow=False):
+        partial = target.with_suffix(".part")
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+
+
+def _declare() -> tuple[Any, str | None]:
+    """(the component, None) or (None, why it could not be declared)."""
+    if os.environ.get(OFF) == "off":
+        return None, "off"
+    try:
+        from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+
+        declared = get_bidi_component_manager().get_component_asset_root(NAME) is not None
+        options = dict(html=HTML, css=CSS, isolate_styles=False)
+        if declared:
+            _copy_plotly()
+            return st.components.v2.component(NAME, js="chart.js", **options), None
+        # No manifest (AppTest, an uninstalled checkout): the JS as text; plotly.js will not load.
+        return st.components.v2.component(NAME, js=(HERE / "chart.js").read_text(), **options), None
+    except Exception as error:  # any failure here leaves the page its Plotly figure
+        return None, f"{type(error).__name__}: {error}"
+
+
+COMPONENT, WHY_NOT = _declare()
+
+
+def _sweep_key(config: Config) -> Config:
+    """The settings that select the runs: everything but the rate (except an exact rate off the
+    slider's stops), the step shown, the language and the look."""
+    _, exact = payload.rates(config.lr)
+    return replace(config, lr=config.lr if exact is not None else 0.0, lang="en", view="map", big=False,
+                   frame=0, notes=())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def runs(key: Config) -> tuple[engine.Trajectory, ...]:
+    """Every run the slider can reach for these settings (one vmapped computation)."""
+    surface = links.surface_of(key)
+    lrs, _ = payload.rates(key.lr) if key.lr else payload.rates(0.1)
+    return engine.runs(
+        surface, lrs, key.optimizer, steps=key.steps, start=key.start, schedule=key.schedule,
+        schedule_params=dict(key.schedule_params), optimizer_params=dict(key.optimizer_params),
+        noise=key.noise, seed=key.seed, clip_norm=key.clip,
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
+    surface = links.surface_of(key)
+    trajectories = runs(key)
+    lrs, exact = payload.rates(key.lr) if key.lr else payload.rates(0.1)
+    curvature = diagnostics.curvature(surface, key.start or surface.start)
+    spec = optimizers.OPTIMIZERS[key.optimizer]
+    limit = None if errors else diagnostics.stability_limit(
+        key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), curvature.lam_min)
+    adaptive = None
+    if limit is None and not optimizers.get(key.optimizer).has_critical_rate:
+        adaptive = t("pg.adaptive", lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
+    return payload.build(trajectories, surface, lrs=lrs, exact=exact, limit=limit, adaptive=adaptive,
+                         name_minimum=len(surface.minima) > 1, lang=lang, big=big, narrow=narrow,
+                         pick_start=pick_start)
+
+
+def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, request: dict) -> bytes:
+    """What the component receives for ``config``: the cached runs and texts, and ``request``."""
+    cached = _cached(_sweep_key(config), config.lang, config.big, narrow, pick_start, errors)
+    _, exact = payload.rates(config.lr)
+    return payload.with_request(cached, index=request["index"], frame=request["frame"],
+                                nonce=request["nonce"], selected=exact)
+
+
+def mount(blob: bytes, *, key: str, index: int, frame: int, on_rate: Callable[[], None],
+          on_frame: Callable[[], None], on_start: Callable[[], None], on_failed: Callable[[], None]):
+    """Draw the component (always, in every run: an element left out of a run loses its state)."""
+    return COMPONENT(key=key, data=blob, default={"rate_index": index, "frame": frame},
+                     on_rate_index_change=on_rate, on_frame_change=on_frame, on_start_change=on_start,
+                     on_failed_change=on_failed, height="content")

@@ -1,0 +1,241 @@
+"""What the rate slider's chart receives: every run the slider can reach, packed for the browser.
+
+No Streamlit here: :func:`build` is a pure function of the runs, so tests and the bench call it
+directly. The payload is one ``bytes`` value (Streamlit hands top-level bytes to the component
+as a ``Uint8Array``; bytes inside a dict would not survive its JSON):
+
+    uint32 n | request JSON (n bytes) | uint32 m | header JSON (m bytes) | float32 arrays
+
+The *request* (which rate and step the server asks the slider to show, with a nonce that only
+server-side rate changes move) is small and rebuilt on every run; everything else is cached.
+The *header* holds the base figure (today's :func:`~lrviz.app.playground.figures.build_animation`
+for one run, frames and Plotly controls stripped) and which of its traces the browser moves,
+every rate's status, verdict and the line under the slider (in the page's language), each
+rate's step-axis ranges and ticks, and the small final-loss-against-rate chart. The *arrays*
+are each run's points, losses, rates and gradients, padded with NaN after divergence:
+``(n, steps + 1, dim)``, ``(n, steps + 1)``, ``(n, steps)``, ``(n, steps, dim)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from lrviz.app.kit import landscape, playback
+from lrviz.app.kit.rates import LR_GRID
+from lrviz.app.kit.theme import GREY, OKABE_ITO, STATUS_COLORS, figure
+from lrviz.app.playground import figures, verdict
+from lrviz.engine import Trajectory
+from lrviz.engine.diagnostics import Limit
+from lrviz.i18n import t
+from lrviz.surfaces import Surface
+
+ARRAYS = ("points", "losses", "lrs", "grads")
+# Verdict card colours, as the page's boxes had them: st.success, st.error, st.info, else st.warning.
+CARD = {"converged": "success", "diverged": "error", "slow": "info"}
+# The texts the chart's own controls and labels need.
+TEXTS = ("figure.step", "figure.play", "figure.pause", "figure.speed", "pg.lr", "pg.chart_frame",
+         "pg.chart_overview", "pg.chart_failed")
+
+
+def rates(lr: float) -> tuple[np.ndarray, int | None]:
+    """The rates to run: the slider's stops, plus ``lr`` when it is not one (its row, else None)."""
+    grid = np.array(LR_GRID)
+    if np.any(np.isclose(grid, lr, rtol=1e-9, atol=0)):
+        return grid, None
+    return np.append(grid, lr), len(grid)
+
+
+def slider_index(lr: float) -> int:
+    """The slider stop nearest ``lr`` on a log scale."""
+    return int(np.argmin(np.abs(np.log(np.array(LR_GRID)) - np.log(lr))))
+
+
+def markdown_html(text: str) -> str:
+    """The little Markdown our sentences use (``**bold**``) as HTML, everything else escaped."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+
+
+def build(
+    runs: Sequence[Trajectory],
+    surface: Surface,
+    *,
+    lrs: np.ndarray,
+    exact: int | None,
+    limit: Limit | None,
+    adaptive: str | None,
+    name_minimum: bool,
+    lang: str,
+    big: bool = False,
+    narrow: bool = False,
+    pick_start: bool = False,
+) -> bytes:
+    """The cached part of the payload (header and arrays) for ``runs`` at rates ``lrs``.
+
+    ``exact``: the row of a rate typed in that is not a slider stop; ``limit``: the critical rate
+    (None where errors hide it); ``adaptive``: the caption an adaptive optimizer shows instead.
+    """
+    n, steps, dim = len(runs), runs[0].steps, surface.dim
+    arrays = _arrays(runs, steps, dim)
+    reference = exact if exact is not None else slider_index(0.1)
+    base = figures.build_animation(runs[reference], surface, lang=lang, big=big, limit=limit, narrow=narrow,
+                                   exit_trace=True, max_frames=1).to_dict()
+    layout = {k: v for k, v in base["layout"].items() if k not in ("sliders", "updatemenus")}
+    # The room under the plot that Plotly's own play buttons and frame slider took goes.
+    bottom = 60 if big else 50
+    layout["height"] -= layout["margin"]["b"] - bottom
+    layout["margin"] = {**layout["margin"], "b": bottom}
+    spec = {"data": base["data"], "layout": layout}
+    moving = 8 if dim == 1 else 7
+    first = len(spec["data"]) - moving
+    traces = dict(path=1 if dim == 1 else 0, exit=_exit_index(spec["data"]),
+                  lines=[first - 3, first - 2, first - 1],
+                  tail=first, arrow=first + 1, tangent=first + 2 if dim == 1 else None,
+                  head=first + 2 + (dim == 1), markers=[first + 3 + (dim == 1) + i for i in range(3)],
+                  rule=len(spec["data"]) - 1)
+    view = landscape.View(surface)
+    loss_log = bool(np.isfinite(surface.f_min))
+    rows = [_row(run, surface, view, float(lr), limit, adaptive, name_minimum, lang, loss_log)
+            for run, lr in zip(runs, lrs, strict=True)]
+    header = dict(
+        n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
+        box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
+        tail=playback.TAIL, max_markers=playback.MAX_FRAMES, play_seconds=playback.PLAY_SECONDS,
+        speeds=list(playback.SPEEDS), big=big, narrow=narrow, pick_start=pick_start and dim == 2,
+        figure=spec, traces=traces, rows=rows,
+        overview=_overview(runs, surface, lrs, limit, lang, big),
+        texts={key.split(".")[-1]: t(key, lang) for key in TEXTS},
+        arrays={name: list(a.shape) for name, a in arrays.items()},
+    )
+    blob = b"".join(a.astype("<f4").tobytes() for a in arrays.values())
+    header["version"] = hashlib.sha1(json.dumps(header, sort_keys=True).encode() + blob).hexdigest()[:16]
+    head = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
+    return struct.pack("<I", len(head)) + head + blob
+
+
+def with_request(cached: bytes, *, index: int, frame: int, nonce: int, selected: int | None) -> bytes:
+    """The payload the component receives: the server's request in front of the cached part.
+
+    ``index``: the slider stop to show; ``frame``: the step; ``selected``: the row to draw
+    there (the exact rate's row, or None for the stop's own run); ``nonce``: moved only when
+    the server changes the rate, so the browser applies a request once."""
+    request = json.dumps(dict(index=index, frame=frame, nonce=nonce, selected=selected)).encode()
+    return struct.pack("<I", len(request)) + request + cached
+
+
+def decode(payload: bytes) -> dict[str, Any]:
+    """A payload read back (for tests and the bench): the request, the header and the arrays."""
+    (r,) = struct.unpack_from("<I", payload, 0)
+    request = json.loads(payload[4 : 4 + r])
+    (h,) = struct.unpack_from("<I", payload, 4 + r)
+    start = 8 + r + h
+    header = json.loads(payload[8 + r : start])
+    arrays = {}
+    for name in ARRAYS:
+        shape = header["arrays"][name]
+        size = int(np.prod(shape))
+        arrays[name] = np.frombuffer(payload, "<f4", size, start).reshape(shape)
+        start += 4 * size
+    return dict(request=request, header=header, arrays=arrays, bytes=len(payload))
+
+
+def _arrays(runs: Sequence[Trajectory], steps: int, dim: int) -> dict[str, np.ndarray]:
+    n = len(runs)
+    out = dict(points=np.full((n, steps + 1, dim), np.nan, np.float32),
+               losses=np.full((n, steps + 1), np.nan, np.float32),
+               lrs=np.full((n, steps), np.nan, np.float32),
+               grads=np.full((n, steps, dim), np.nan, np.float32))
+    for i, run in enumerate(runs):
+        for name, array in out.items():
+            values = getattr(run, name)
+            array[i, : len(values)] = values
+    return out
+
+
+def _exit_index(data: list[dict]) -> int:
+    return next(i for i, trace in enumerate(data) if trace.get("mode") == "markers+text")
+
+
+def _row(run: Trajectory, surface: Surface, view: landscape.View, lr: float, limit: Limit | None,
+         adaptive: str | None, name_minimum: bool, lang: str, loss_log: bool) -> dict:
+    """One rate: its verdict and line, whether its rule shows ∇L, its step axes and exit mark."""
+    said = verdict.verdict(run, surface, lang, limit)
+    if adaptive is not None:
+        line = html.escape(adaptive)
+    elif limit is not None and np.isfinite(limit.value):
+        line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum))
+    else:
+        line = ""
+    k = len(run.points) - 1
+    moving = figures._Moving(run, surface, view, lang)
+    layout = {}
+    for n in "234":
+        layout[f"xaxis{n}.range"] = [0, max(k, 1)]
+        layout[f"xaxis{n}.dtick"] = 1 if k < 6 else None
+    for n, values in (("2", moving.loss), ("4", np.maximum(moving.grad_norm, 1e-12))):
+        if n == "4" or loss_log:
+            ticks = landscape.log_ticks(values)
+            layout[f"yaxis{n}.tickvals"] = ticks.get("tickvals")
+            layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
+    return dict(lr=lr, status=said.status, card=CARD.get(said.status, "warning"),
+                headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
+                gradient=moving.is_gradient, layout=layout,
+                exit=figures.exit_mark(surface, view, run.points, lang))
+
+
+def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, limit: Limit | None,
+              lang: str, big: bool) -> dict:
+    """Final loss against the rate for the slider's stops (log-log), coloured by status; diverged
+    rates as crosses above the highest final loss, the stops past the first divergence shaded,
+    the critical rate dashed. The last trace is the marker that follows the slider."""
+    grid = len(LR_GRID)
+    status = [r.status for r in runs]
+    final = np.array([np.inf if r.diverged_at is not None else float(r.losses[-1]) for r in runs])
+    shown, log = landscape.loss_axis(final, surface)
+    finite = np.isfinite(shown[:grid])
+    high, low = (float(np.nanmax(shown[:grid][finite])), float(np.nanmin(shown[:grid][finite]))) \
+        if finite.any() else (1.0, 1.0)
+    top = high * 10 if log else high + max(0.2 * (high - low), 1.0)
+    y = np.where(np.isfinite(shown), shown, top)
+    colours = [STATUS_COLORS.get(s, GREY) for s in status]
+    labels = [t(f"status.{s}", lang) for s in status]
+    points = dict(type="scatter", x=lrs[:grid], y=y[:grid], mode="markers", customdata=labels[:grid],
+                  marker=dict(color=colours[:grid], size=7,
+                              symbol=["x" if s == "diverged" else "circle" for s in status[:grid]]),
+                  hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>")
+    here = dict(type="scatter", x=[float(lrs[0])], y=[float(y[0])], mode="markers", hoverinfo="skip",
+                marker=dict(size=15, color="rgba(0,0,0,0)", symbol="circle-open",
+                            line=dict(width=3, color=OKABE_ITO["black"])))
+    layout = dict(
+        height=230 if big else 190, showlegend=False, margin=dict(l=60, r=10, t=10, b=40),
+        xaxis=dict(type="log", title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(lrs, most=6)),
+        yaxis=dict(title=dict(text=t("figure.final_loss" if log else "figure.final_loss_plain", lang))),
+    )
+    if log:
+        layout["yaxis"].update(type="log", **landscape.log_ticks(y, most=4))
+    shapes, annotations = [], []
+    diverged = [i for i in range(grid) if status[i] == "diverged"]
+    if diverged:  # the divergence edge: every stop from the first diverging one on
+        first = diverged[0]
+        x0 = float(np.sqrt(lrs[first] * lrs[first - 1])) if first else float(lrs[0])
+        shapes.append(dict(type="rect", xref="x", x0=x0, x1=float(lrs[grid - 1]), yref="y domain",
+                           y0=0, y1=1, fillcolor=OKABE_ITO["vermillion"], opacity=0.08, line=dict(width=0),
+                           layer="below"))
+    critical = figures._critical_line(limit, lang, axis="", across=False)
+    shapes += critical.get("shapes", [])
+    # The label at the foot of its line, left of it: the diverged crosses sit along the top.
+    annotations += [{**a, "y": 0, "yanchor": "bottom", "xanchor": "right"}
+                    for a in critical.get("annotations", [])]
+    layout.update(shapes=shapes, annotations=annotations)
+    # Where the marker sits for each row (its final loss, or the crosses' height).
+    at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]
+    spec = figure(dict(data=[points, here], layout=layout), big=big).to_dict()
+    return dict(figure=spec, at=at)
+

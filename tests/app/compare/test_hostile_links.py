@@ -1,0 +1,12 @@
+"""Compare opened with 30 hostile links: no exception, a note per refused value, no markup."""
+
+import pytest
+
+from tests.app.hostile import edge_links, hostile_links, interacts, survives
+
+LINKS = hostile_links("compare") + edge_links("compare")
+
+
+@pytest.mark.parametrize(("index", "link"), enumerate(LINKS), ids=[f"link{i}" for i in range(len(LINKS))])
+def test_compare_survives_a_hostile_link(index, link):
+    survives("compare", link, interact=interacts(index))

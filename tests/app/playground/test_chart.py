@@ -1,0 +1,140 @@
+"""The rate slider's chart: its payload (every stop's run, verdicts, sizes) and chart.js's numbers."""
+
+import html
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lrviz import engine
+from lrviz.app.kit.rates import LR_GRID
+from lrviz.app.playground import verdict
+from lrviz.app.playground.chart import payload
+from lrviz.engine.diagnostics import stability_limit
+from lrviz.surfaces import from_expression, get
+
+CHART_JS = Path(payload.__file__).with_name("chart.js")
+
+
+def build(surface, lr=0.1, steps=100, lang="en", optimizer="sgd", limit=None):
+    surface = get(surface) if isinstance(surface, str) else surface
+    lrs, exact = payload.rates(lr)
+    runs = engine.runs(surface, lrs, optimizer, steps=steps)
+    blob = payload.build(runs, surface, lrs=lrs, exact=exact, limit=limit, adaptive=None,
+                         name_minimum=False, lang=lang)
+    index = payload.slider_index(lr)
+    return runs, payload.decode(payload.with_request(blob, index=index, frame=0, nonce=1, selected=exact))
+
+
+@pytest.mark.parametrize("surface", ["rosenbrock", "ravine", "himmelblau"])
+def test_a_2d_surface_at_500_steps_fits_in_a_megabyte(surface):
+    _, data = build(surface, steps=500, optimizer="momentum", lr=1e-3)
+    assert data["bytes"] <= 1_000_000
+    assert data["arrays"]["points"].shape == (len(LR_GRID), 501, 2)
+    assert data["arrays"]["grads"].shape == (len(LR_GRID), 500, 2)
+
+
+def test_every_rates_verdict_is_the_verdict_of_its_own_run():
+    surface = get("quadratic")
+    limit = stability_limit("sgd", {}, 2.0)
+    _, data = build(surface, limit=limit)
+    rows = data["header"]["rows"]
+    assert [r["lr"] for r in rows] == list(LR_GRID)
+    for lr, row in zip(LR_GRID, rows, strict=True):
+        said = verdict.verdict(engine.run(surface, lr=lr, steps=100), surface, "en", limit)
+        assert (row["status"], html.unescape(row["headline"]), html.unescape(row["detail"])) == said
+        assert row["card"] == {"converged": "success", "diverged": "error", "slow": "info"}.get(said.status,
+                                                                                            "warning")
+    statuses = [r["status"] for r in rows]
+    assert "converged" in statuses and "diverged" in statuses  # 2/λ = 1 lies on the slider
+
+
+def test_a_rate_off_the_stops_gets_its_own_selected_row():
+    _, data = build("quadratic", lr=0.123)
+    header, request = data["header"], data["request"]
+    assert header["n"] == len(LR_GRID) + 1 and header["exact"] == len(LR_GRID)
+    assert request["selected"] == len(LR_GRID) and request["index"] == payload.slider_index(0.123)
+    assert header["rows"][-1]["lr"] == 0.123
+    alone = engine.run("quadratic", lr=0.123, steps=100)
+    k = len(alone.points)
+    np.testing.assert_allclose(data["arrays"]["points"][-1, :k], alone.points, rtol=1e-5)
+    assert np.all(np.isnan(data["arrays"]["points"][-1, k:]))
+
+
+def test_diverged_rows_are_padded_with_nan_after_their_escape():
+    runs, data = build("quadratic", lr=2.0)
+    i = LR_GRID.index(2.0)
+    assert runs[i].status == "diverged"
+    assert data["header"]["lengths"][i] == runs[i].diverged_at + 1
+    assert np.all(np.isnan(data["arrays"]["losses"][i, runs[i].diverged_at + 1 :]))
+
+
+def test_the_overview_marks_every_stop_diverged_ones_as_crosses_in_korean():
+    runs, data = build("quadratic", lang="ko", limit=stability_limit("sgd", {}, 2.0))
+    overview = data["header"]["overview"]
+    points = overview["figure"]["data"][0]
+    assert len(points["customdata"]) == len(LR_GRID) == len(overview["at"])
+    assert points["marker"]["symbol"].count("x") == sum(r.status == "diverged" for r in runs) > 0
+    assert "발산" in points["customdata"]
+    layout = overview["figure"]["layout"]
+    assert layout["xaxis"]["type"] == "log" and layout["yaxis"]["type"] == "log"
+    critical = [s for s in layout["shapes"] if s["type"] == "line"]
+    assert critical[0]["x0"] == pytest.approx(1.0, rel=1e-4)
+    edge = [s for s in layout["shapes"] if s["type"] == "rect"]
+    assert 0.8 < edge[0]["x0"] < 1.2  # between the last stable stop and the first diverging one
+
+
+def test_a_formula_with_no_minimum_charts_the_final_loss_itself():
+    surface = from_expression("-x", 1)
+    runs, data = build(surface, steps=10)
+    layout = data["header"]["overview"]["figure"]["layout"]
+    assert layout["yaxis"].get("type") != "log"
+    assert data["header"]["f_min"] is None
+    at = data["header"]["overview"]["at"]
+    finite = [a[1] for a, r in zip(at, runs, strict=True) if r.diverged_at is None]
+    assert np.allclose(finite, [float(r.losses[-1]) for r in runs if r.diverged_at is None], atol=1e-4)
+
+
+def test_the_base_figure_names_the_traces_the_browser_moves():
+    for surface, moving in (("quadratic", 8), ("ravine", 7)):
+        _, data = build(surface)
+        header = data["header"]
+        traces, figure = header["traces"], header["figure"]
+        assert "frames" not in figure and "sliders" not in figure["layout"]
+        assert traces["rule"] == len(figure["data"]) - 1
+        assert figure["data"][traces["rule"]]["mode"] == "text"
+        assert figure["data"][traces["exit"]]["mode"] == "markers+text"
+        assert all(figure["data"][i]["xaxis"] == axis for i, axis in zip(traces["lines"], ("x2", "x3", "x4"),
+                                                                          strict=True))
+        assert (traces["tangent"] is None) == (surface == "ravine")
+        assert len(figure["data"]) - traces["tail"] == moving
+
+
+def test_an_unchanged_payload_keeps_its_version():
+    _, a = build("quadratic")
+    _, b = build("quadratic")
+    _, c = build("quadratic", lang="ko")
+    assert a["header"]["version"] == b["header"]["version"] != c["header"]["version"]
+
+
+VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
+          1e-3,
+          0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
+          2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"),
+          None]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+def test_chart_js_writes_numbers_exactly_as_verdict_number(tmp_path):
+    module = tmp_path / "chart.mjs"
+    module.write_text(CHART_JS.read_text())
+    values = [None if v is None else float(v) for v in VALUES]
+    script = (f"import {{ number }} from {json.dumps(module.as_uri())};\n"
+              f"const values = {json.dumps(values, allow_nan=True)};\n"
+              "console.log(JSON.stringify(values.map(number)));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                         check=True, timeout=30)
+    assert json.loads(out.stdout) == [verdict.number(v) for v in values]

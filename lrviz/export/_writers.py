@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from lrviz.export import forms
+from lrviz.export._words import comment, say
 from lrviz.export.forms import Form, num
+from lrviz.i18n import Lang
 
 __all__ = ["WRITERS", "Setup", "Writers", "call"]
 
@@ -26,6 +28,7 @@ class Setup(NamedTuple):
     optimizer: str
     optimizer_params: Mapping[str, Any]  # resolved
     steps: int
+    lang: Lang = "en"  # the language of the comments
 
 
 def call(func: str, args: list[str], indent: int = 0) -> str:
@@ -58,11 +61,10 @@ def _torch_class(cls: str, names: tuple[str, ...]) -> Callable[[Setup], list[str
 
 
 _SCHED = "torch.optim.lr_scheduler"
-_NO_MOMENTUM = "# cycle_momentum=False: lrviz cycles the rate only, not the momentum."
 
 
 def _torch_none(s: Setup) -> list[str]:
-    return ["# A constant rate needs no scheduler."]
+    return comment("no_scheduler", s.lang)
 
 
 def _torch_cyclic(s: Setup) -> list[str]:
@@ -73,7 +75,7 @@ def _torch_cyclic(s: Setup) -> list[str]:
     if p["step_size_down"] is not None:
         args += _kwargs(p, ("step_size_down",))
     args += [*_kwargs(p, ("mode", "gamma")), "cycle_momentum=False"]
-    return [_NO_MOMENTUM, "scheduler = " + call(f"{_SCHED}.CyclicLR", args)]
+    return [*comment("no_momentum", s.lang), "scheduler = " + call(f"{_SCHED}.CyclicLR", args)]
 
 
 def _torch_onecycle(s: Setup) -> list[str]:
@@ -82,7 +84,7 @@ def _torch_onecycle(s: Setup) -> list[str]:
     names = ("total_steps", "pct_start", "anneal_strategy", "div_factor", "final_div_factor")
     args = ["optimizer", f"max_lr={num(peak)}", *_kwargs(p, names), f"three_phase={p['three_phase']}",
             "cycle_momentum=False"]
-    return [_NO_MOMENTUM, "scheduler = " + call(f"{_SCHED}.OneCycleLR", args)]
+    return [*comment("no_momentum", s.lang), "scheduler = " + call(f"{_SCHED}.OneCycleLR", args)]
 
 
 def _torch_lambda(*lines: str) -> list[str]:
@@ -93,17 +95,16 @@ def _torch_lambda(*lines: str) -> list[str]:
 def _torch_time_based(s: Setup) -> list[str]:
     p = s.params
     unit = f"(step // {num(p['decay_steps'])})" if p["staircase"] else f"step / {num(p['decay_steps'])}"
-    why = "# torch has no inverse-time decay (Keras' InverseTimeDecay): LambdaLR with its formula."
-    return _torch_lambda(why, "def lr_lambda(step):  # factor on lr for update `step`",
+    return _torch_lambda(*comment("torch_no_time_based", s.lang),
+                         f"def lr_lambda(step):  # {say('factor', s.lang)}",
                          f"    return 1.0 / (1.0 + {num(p['decay_rate'])} * {unit})")
 
 
 def _torch_warmup_cosine(s: Setup) -> list[str]:
     p = s.params
     warm, total, floor = num(p["warmup_steps"]), num(p["total_steps"]), num(p["eta_min"] / s.lr)
-    return _torch_lambda("# Linear warm-up from 0, then cosine to eta_min: torch has no single class for it",
-                         "# (LinearLR cannot start at 0), so LambdaLR with the formula.",
-                         "def lr_lambda(step):  # factor on lr for update `step`",
+    return _torch_lambda(*comment("torch_warmup_cosine", s.lang),
+                         f"def lr_lambda(step):  # {say('factor', s.lang)}",
                          f"    if step < {warm}:",
                          f"        return step / {warm}",
                          f"    done = min(1.0, (step - {warm}) / ({total} - {warm}))",
@@ -170,15 +171,14 @@ def _keras_time_based(s: Setup) -> KerasCall:
 
 def _keras_multistep(s: Setup) -> KerasCall:
     bounds, rates = _milestones(s.params, s.lr)
-    notes = ["# Keras moves on when step > boundary, torch when step >= milestone:",
-             "# the boundaries are the milestones - 1."]
+    notes = comment("keras_multistep", s.lang)
     return notes, "PiecewiseConstantDecay", ["boundaries=[" + ", ".join(num(b - 1) for b in bounds) + "]",
                                              "values=[" + ", ".join(num(v) for v in rates) + "]"]
 
 
 def _keras_linear(s: Setup) -> KerasCall:
     p, lr = s.params, s.lr
-    notes = ["# LinearLR is a polynomial decay of power 1 from lr * start_factor to lr * end_factor."]
+    notes = comment("keras_linear", s.lang)
     return notes, "PolynomialDecay", [f"initial_learning_rate={num(lr * p['start_factor'])}",
                                       f"decay_steps={num(p['total_iters'])}",
                                       f"end_learning_rate={num(lr * p['end_factor'])}", "power=1.0"]
@@ -194,9 +194,8 @@ def _keras_cosine(s: Setup) -> tuple[list[str], str]:
     """Keras' CosineDecay while the run ends by T_max (+ 1); past it, torch's closed form."""
     p = s.params
     if s.steps > p["T_max"] + 1:
-        why = "Keras' CosineDecay holds eta_min after T_max; torch's climbs back"
-        return _keras_form(forms.cosine, why)(s)
-    notes = [f"# torch's CosineAnnealingLR up to T_max = {p['T_max']}; after it Keras holds eta_min."]
+        return _keras_form(forms.cosine, "keras_cosine_late")(s)
+    notes = comment("keras_cosine", s.lang, T_max=p["T_max"])
     return _keras_class(lambda s: (notes, "CosineDecay", [_keras_first(s), f"decay_steps={num(p['T_max'])}",
                                                           _keras_alpha(s)]))(s)
 
@@ -216,13 +215,14 @@ def _keras_warmup_cosine(s: Setup) -> KerasCall:
 
 
 def _keras_form(form: Form, why: str) -> Callable[[Setup], tuple[list[str], str]]:
-    """torch's closed form as a ``LearningRateSchedule``, where Keras lacks the schedule (``why``)."""
+    """torch's closed form as a ``LearningRateSchedule``, where Keras lacks the schedule (words ``why``)."""
 
     def write(s: Setup) -> tuple[list[str], str]:
-        lines = form(s.lr, s.params, "ops")
+        lines = form(s.lr, s.params, "ops", s.lang)
+        doc = say("keras_schedule_doc", s.lang, why=say(why, s.lang))
         return [
             "class TorchSchedule(keras.optimizers.schedules.LearningRateSchedule):",
-            f'    """The rate of torch\'s scheduler, step by step ({why})."""',
+            f'    """{doc}"""',
             "",
             "    def __call__(self, step):",
             '        t = ops.cast(step, "float32")',
@@ -239,12 +239,9 @@ def _keras_form(form: Form, why: str) -> Callable[[Setup], tuple[list[str], str]
 def _keras_plateau(s: Setup) -> tuple[list[str], str]:
     """The rate itself, and the ``plateau`` callback that cuts it (placed after the optimizer)."""
     p = s.params
-    notes = [
-        "# Keras' ReduceLROnPlateau is a callback that checks once per epoch (torch: per scheduler.step).",
-        "# It cuts after `patience` bad epochs, torch after more than `patience`: patience + 1 here.",
-    ]
+    notes = comment("keras_plateau", s.lang)
     if p["threshold_mode"] == "rel":
-        notes.append("# Keras' min_delta is absolute; torch's relative threshold has no Keras twin.")
+        notes += comment("keras_plateau_rel", s.lang)
     args = ['monitor="loss"', f"factor={num(p['factor'])}", f"patience={num(p['patience'] + 1)}",
             f"mode={p['mode']!r}", f"min_delta={num(p['threshold'])}", f"cooldown={num(p['cooldown'])}",
             f"min_lr={num(p['min_lr'])}"]
@@ -265,11 +262,11 @@ def _optax_factory(build: Callable[[Setup], tuple[str, list[str]]]) -> Callable[
 
 
 def _optax_form(form: Form, why: str) -> Callable[[Setup], list[str]]:
-    """torch's closed form as a plain function, where optax lacks the schedule or differs (``why``)."""
+    """torch's closed form as a plain function, where optax lacks the schedule or differs (words ``why``)."""
 
     def write(s: Setup) -> list[str]:
-        lines = form(s.lr, s.params, "jnp")
-        return [f"def schedule(step):  # torch's numbers ({why})",
+        lines = form(s.lr, s.params, "jnp", s.lang)
+        return [f"def schedule(step):  # {say('optax_formula', s.lang, why=say(why, s.lang))}",
                 "    t = jnp.asarray(step, jnp.float32)",
                 *(f"    {line}" for line in lines), "    return rate"]
 
@@ -318,8 +315,7 @@ def _optax_cosine(s: Setup) -> list[str]:
     """optax's cosine while the run ends by T_max (+ 1); past it, torch's closed form."""
     p = s.params
     if s.steps > p["T_max"] + 1:
-        why = "optax.cosine_decay_schedule holds eta_min after T_max; torch climbs back"
-        return _optax_form(forms.cosine, why)(s)
+        return _optax_form(forms.cosine, "optax_cosine_late")(s)
     return ["schedule = " + call("optax.cosine_decay_schedule", [
         _optax_first(s), f"decay_steps={num(p['T_max'])}", f"alpha={num(p['eta_min'] / s.lr)}"])]
 
@@ -333,7 +329,7 @@ def _optax_warmup_cosine(s: Setup) -> tuple[str, list[str]]:
 
 def _optax_plateau(s: Setup) -> list[str]:
     """torch's rules as a class whose ``plateau.step(loss)`` gives the next rate (the loop sets it)."""
-    return forms.plateau_class(s.params, s.lr)
+    return forms.plateau_class(s.params, s.lr, s.lang)
 
 
 def _optax_restarts(s: Setup) -> list[str]:
@@ -344,8 +340,7 @@ def _optax_restarts(s: Setup) -> list[str]:
         cycles += 1
     cycle = (f"dict(init_value={num(s.lr)}, peak_value={num(s.lr)}, warmup_steps=0, "
              f"decay_steps={num(p['T_0'])} * {num(p['T_mult'])} ** i, end_value={num(p['eta_min'])})")
-    return [f"# SGDR: optax lists the cycles; {cycles} cover the {s.steps} updates (after them the rate",
-            "# stays at eta_min, while torch keeps restarting).",
+    return [*comment("optax_restarts", s.lang, cycles=cycles, steps=s.steps),
             f"schedule = optax.sgdr_schedule([{cycle} for i in range({cycles})])"]
 
 
@@ -366,8 +361,6 @@ class Writers(NamedTuple):
     optax: Callable[[Setup], list[str]]
 
 
-_KERAS_LACKS = "Keras has no such schedule"
-_ONECYCLE_LATE = "optax.cosine_onecycle_schedule peaks one step later than torch's OneCycleLR"
 
 WRITERS: dict[str, Writers] = {
     "constant": Writers(_torch_none, _keras_constant, _optax_factory(_optax_constant)),
@@ -378,7 +371,7 @@ WRITERS: dict[str, Writers] = {
     "exponential": Writers(_torch_class("ExponentialLR", ("gamma",)), _keras_class(_keras_exponential),
                            _optax_factory(_optax_exponential)),
     "time_based": Writers(_torch_time_based, _keras_class(_keras_time_based),
-                          _optax_form(forms.time_based, "optax has no inverse-time decay")),
+                          _optax_form(forms.time_based, "optax_no_time_based")),
     "linear": Writers(_torch_class("LinearLR", ("start_factor", "end_factor", "total_iters")),
                       _keras_class(_keras_linear), _optax_factory(_optax_linear)),
     "polynomial": Writers(_torch_class("PolynomialLR", ("total_iters", "power")),
@@ -388,10 +381,10 @@ WRITERS: dict[str, Writers] = {
                                _keras_class(_keras_cosine_restarts), _optax_restarts),
     "warmup_cosine": Writers(_torch_warmup_cosine, _keras_class(_keras_warmup_cosine),
                              _optax_factory(_optax_warmup_cosine)),
-    "cyclic": Writers(_torch_cyclic, _keras_form(forms.cyclic, _KERAS_LACKS),
-                      _optax_form(forms.cyclic, "optax has no cyclical schedule")),
-    "onecycle": Writers(_torch_onecycle, _keras_form(forms.onecycle, _KERAS_LACKS),
-                        _optax_form(forms.onecycle, _ONECYCLE_LATE)),
+    "cyclic": Writers(_torch_cyclic, _keras_form(forms.cyclic, "keras_lacks"),
+                      _optax_form(forms.cyclic, "optax_no_cyclic")),
+    "onecycle": Writers(_torch_onecycle, _keras_form(forms.onecycle, "keras_lacks"),
+                        _optax_form(forms.onecycle, "optax_onecycle_late")),
     "plateau": Writers(
         _torch_class("ReduceLROnPlateau", ("mode", "factor", "patience", "threshold", "threshold_mode",
                                            "cooldown", "min_lr", "eps")),

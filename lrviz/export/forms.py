@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lrviz.export._words import comment, say
+
 __all__ = ["Form", "cosine", "cyclic", "num", "onecycle", "plateau_class", "time_based"]
 
-Form = Callable[[float, Mapping[str, Any], str], list[str]]
-"""``form(lr, p, xp)``: lines computing ``rate`` from ``t`` with array module ``xp``."""
+Form = Callable[[float, Mapping[str, Any], str, str], list[str]]
+"""``form(lr, p, xp, lang)``: lines computing ``rate`` from ``t`` with array module ``xp``,
+comments in ``lang``."""
 
 
 def num(value: Any) -> str:
@@ -34,22 +37,22 @@ def num(value: Any) -> str:
     return text if any(c in text for c in ".en") else text + ".0"
 
 
-def time_based(lr, p, xp):
+def time_based(lr, p, xp, lang="en"):
     """Keras' InverseTimeDecay."""
     k = f"{xp}.floor(t / {num(p['decay_steps'])})" if p["staircase"] else f"t / {num(p['decay_steps'])}"
     return [f"rate = {num(lr)} / (1.0 + {num(p['decay_rate'])} * {k})"]
 
 
-def cosine(lr, p, xp):
+def cosine(lr, p, xp, lang="en"):
     """torch's CosineAnnealingLR, past T_max too."""
     eta_min, T_max = num(p["eta_min"]), num(p["T_max"])
     return [
-        "# torch's closed form for every t: past T_max the rate climbs back to lr (period 2 T_max)",
+        *comment("form_cosine", lang),
         f"rate = {eta_min} + ({num(lr)} - {eta_min}) * (1.0 + {xp}.cos(math.pi * t / {T_max})) / 2.0",
     ]
 
 
-def cyclic(lr, p, xp):
+def cyclic(lr, p, xp, lang="en"):
     """torch's CyclicLR (the rate only)."""
     base = lr if p["base_lr"] is None else p["base_lr"]
     peak = 4.0 * base if p["max_lr"] is None else p["max_lr"]
@@ -61,13 +64,13 @@ def cyclic(lr, p, xp):
         "exp_range": f"{num(p['gamma'])} ** t",
     }[p["mode"]]
     return [
-        f"r = {xp}.mod(t, {num(up + down)})  # steps into the current cycle",
+        f"r = {xp}.mod(t, {num(up + down)})  # " + say("form_cycle", lang),
         f"triangle = {xp}.where(r <= {num(up)}, r / {num(up)}, ({num(up + down)} - r) / {num(down)})",
         f"rate = {num(base)} + ({num(peak)} - {num(base)}) * triangle * {scale}",
     ]
 
 
-def onecycle(lr, p, xp):
+def onecycle(lr, p, xp, lang="en"):
     """torch's OneCycleLR, held after total_steps."""
     n, pct = p["total_steps"], p["pct_start"]
     peak = lr if p["max_lr"] is None else p["max_lr"]
@@ -79,7 +82,7 @@ def onecycle(lr, p, xp):
         ends, levels = (pct * n - 1.0, n - 1.0), (initial, peak, lowest)
     starts = (0.0, *ends[:-1])
     cos = p["anneal_strategy"] == "cos"
-    lines = [f"t = {xp}.minimum(t, {num(n - 1)})  # torch stops at total_steps; hold the last rate"]
+    lines = [f"t = {xp}.minimum(t, {num(n - 1)})  # " + say("form_hold", lang)]
     for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
         # A phase of no length is over at once.
         done = f"{xp}.clip((t - {num(start)}) / {num(end - start)}, 0.0, 1.0)" if end > start else "1.0"
@@ -95,7 +98,7 @@ def onecycle(lr, p, xp):
     return lines
 
 
-def plateau_class(p: Mapping[str, Any], lr: float) -> list[str]:
+def plateau_class(p: Mapping[str, Any], lr: float, lang: str = "en") -> list[str]:
     """torch's ReduceLROnPlateau as a small Python class ``ReduceLROnPlateau`` with ``step(loss)``.
 
     For optax, whose ``optax.contrib.reduce_on_plateau`` scales the updates
@@ -105,10 +108,11 @@ def plateau_class(p: Mapping[str, Any], lr: float) -> list[str]:
               ("max", "rel"): "loss > self.best * (1.0 + {t})", ("max", "abs"): "loss > self.best + {t}"}
     test = better[(p["mode"], p["threshold_mode"])].format(t=num(p["threshold"]))
     worst = "math.inf" if p["mode"] == "min" else "-math.inf"
+    first, second = say("plateau_doc", lang).split("\n")
     return [
         "class ReduceLROnPlateau:",
-        '    """torch.optim.lr_scheduler.ReduceLROnPlateau\'s rules. optax.contrib.reduce_on_plateau',
-        '    scales the updates instead, waits one step longer and has no max mode."""',
+        f'    """{first}',
+        f'    {second}"""',
         "",
         "    def __init__(self):",
         f"        self.lr, self.best, self.bad, self.cooldown = {num(lr)}, {worst}, 0, 0",

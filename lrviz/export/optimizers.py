@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lrviz import optimizers
+from lrviz.export._words import comment
 from lrviz.export.forms import num
 from lrviz.optimizers._code import Arg, Note
 
@@ -42,11 +43,11 @@ def _args(args: Sequence[Arg], p: Mapping[str, Any]) -> list[str]:
     return written
 
 
-def _notes(notes: Sequence[Note], p: Mapping[str, Any]) -> list[str]:
-    """The notes that apply, with the parameters' values filled in."""
+def _notes(notes: Sequence[Note], p: Mapping[str, Any], lang: str) -> list[str]:
+    """The notes that apply, as comment lines in ``lang``, with the parameters' values filled in."""
     values = {name: _literal(value) for name, value in p.items() if value is not None}
-    return [line.format(**values) for note in notes if note.when is None or p.get(note.when)
-            for line in note.lines]
+    return [f"# {line}" for note in notes if note.when is None or p.get(note.when)
+            for line in note.say(lang, **values).split("\n")]
 
 
 def torch_optimizer(name: str, p: Mapping[str, Any], lr: float) -> tuple[list[str], Call]:
@@ -57,34 +58,46 @@ def torch_optimizer(name: str, p: Mapping[str, Any], lr: float) -> tuple[list[st
     return [], (f"torch.optim.{torch.cls}", args)
 
 
-def keras_optimizer(name: str, p: Mapping[str, Any], rate: str) -> tuple[list[str], Call]:
-    """``keras.optimizers.<Class>(learning_rate=rate, ...)`` and what differs from torch."""
+def keras_l2(name: str, p: Mapping[str, Any]) -> float:
+    """The L2 coefficient that Keras cannot take as an argument: torch's ``weight_decay`` where it
+    is L2 and Keras' decoupled decay is not the same update (0.0 where nothing is missing)."""
+    code = optimizers.get(name).code
+    wd = p.get("weight_decay", 0.0)
+    if not wd or code.decay != "l2" or (code.keras.decay_is_l2_without_momentum and not p.get("momentum")):
+        return 0.0
+    return float(wd)
+
+
+def keras_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en", *,
+                    regularizer_note: bool = True) -> tuple[list[str], Call]:
+    """``keras.optimizers.<Class>(learning_rate=rate, ...)`` and what differs from torch.
+
+    Where torch's L2 decay has no Keras argument (:func:`keras_l2`), a note tells the student how
+    to give it to the layers, unless ``regularizer_note`` is False (the caller writes it itself).
+    """
     code = optimizers.get(name).code
     keras = code.keras
     args = [f"learning_rate={rate}", *_args(keras.args, p)]
-    notes = _notes(keras.notes, p)
+    notes = _notes(keras.notes, p, lang)
     wd = p.get("weight_decay", 0.0)
     if wd and code.decay == "l2":
-        if keras.decay_is_l2_without_momentum and not p.get("momentum"):
+        if keras_l2(name, p) == 0.0:
             args.append(f"weight_decay={num(wd)}")
-            notes.append("# For plain SGD, Keras' decoupled weight_decay is the same update as torch's L2.")
-        else:
-            notes.append("# torch adds weight_decay * w to the gradient (L2); Keras' weight_decay shrinks")
-            notes.append("# the weights apart from the step. For torch's numbers give the layers")
-            half = num(wd / 2)
-            notes.append(f"# kernel_regularizer=keras.regularizers.L2({half}) (gradient 2 * {half} * w).")
+            notes += comment("keras_sgd_decay", lang)
+        elif regularizer_note:
+            notes += comment("keras_regularizer", lang, half=num(wd / 2))
     return notes, (f"keras.optimizers.{keras.cls}", args)
 
 
-def optax_optimizer(name: str, p: Mapping[str, Any], rate: str) -> tuple[list[str], str]:
+def optax_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en") -> tuple[list[str], str]:
     """An optax expression with ``rate`` as its learning rate, and what differs from torch."""
     code = optimizers.get(name).code
     call = code.optax
     func = call.switch[1] if call.switch is not None and p.get(call.switch[0]) else call.func
     expr = f"{func}({', '.join([rate, *_args(call.args, p)])})"
-    notes = _notes(call.notes, p)
+    notes = _notes(call.notes, p, lang)
     wd = p.get("weight_decay", 0.0)
     if wd and code.decay == "l2":
-        notes.append("# torch's weight_decay is L2: weight_decay * w joins the gradient first.")
+        notes += comment("optax_l2", lang)
         expr = f"optax.chain(optax.add_decayed_weights({num(wd)}), {expr})"
     return notes, expr

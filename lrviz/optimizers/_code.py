@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
+from lrviz.i18n import Key, t
+
 
 class Arg(NamedTuple):
     """One keyword argument ``key=value`` of a library's call.
@@ -30,11 +32,17 @@ class Arg(NamedTuple):
 
 
 class Note(NamedTuple):
-    """Comment lines for the student; ``{name}`` fills in parameter ``name``. Shown always, or only
-    where parameter ``when`` is set."""
+    """A comment for the student, named by a :class:`~lrviz.i18n.Key` of the locale files
+    (``code.note.<name>``; one comment line per line of the text). Its ``{placeholders}`` are the
+    Key's own values (``lib``) and the optimizer's parameters (``{name}`` fills in parameter
+    ``name``). Shown always, or only where parameter ``when`` is set."""
 
-    lines: tuple[str, ...]
+    text: Key
     when: str | None = None
+
+    def say(self, lang: str, **params: object) -> str:
+        """The note in ``lang``, filled from the Key's values and the parameters ``params``."""
+        return t(self.text.key, lang, **{**params, **dict(self.text.values)})
 
 
 class TorchCall(NamedTuple):
@@ -78,7 +86,3 @@ class Code(NamedTuple):
     keras: KerasCall
     optax: OptaxCall
     decay: Literal["l2", "decoupled"] = "l2"
-
-
-EPS_INSIDE = "# {lib} adds eps inside the square root (torch: outside); it matters only near g = 0."
-NO_LR_DECAY = "# {lib} has no lr_decay (torch: {{lr_decay}}): fold it into the schedule."

@@ -35,7 +35,7 @@ import optax
 
 from lrviz.i18n import BilingualError, Key
 from lrviz.optimizers import _limits
-from lrviz.optimizers._code import EPS_INSIDE, NO_LR_DECAY, Arg, Code, KerasCall, Note, OptaxCall, TorchCall
+from lrviz.optimizers._code import Arg, Code, KerasCall, Note, OptaxCall, TorchCall
 from lrviz.optimizers._limits import Limit, LimitRule
 from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
 from lrviz.params import ParamSpec, Spec, check_rate
@@ -228,32 +228,25 @@ def _sgd_code(*, nesterov: Literal["switch", "always", "never"], dampening: bool
     look_ahead = {"switch": (Arg("nesterov", "nesterov", when="set"),),
                   "always": (Arg("nesterov", value=True),), "never": ()}[nesterov]
     no_dampening = (
-        (Note(("# Keras' SGD has no dampening (torch: dampening={dampening}).",), "dampening"),),
-        (Note(("# optax.sgd has no dampening (torch: {dampening}); lrviz writes that",
-               "# momentum buffer by hand (lrviz.optimizers)."), "dampening"),),
+        (Note(Key("code.note.keras_no_dampening"), "dampening"),),
+        (Note(Key("code.note.optax_no_dampening"), "dampening"),),
     ) if dampening else ((), ())
     return Code(
         torch=TorchCall("SGD", _TORCH_SGD, {"nesterov": True} if nesterov == "always" else {}),
         keras=KerasCall(
             "SGD", (Arg("momentum", "momentum", when="set"), *look_ahead),
-            (Note(("# Keras keeps the rate inside the momentum buffer: torch's numbers while the rate",
-                   "# stays constant, slightly different where the schedule changes it."), "momentum"),
-             *no_dampening[0]),
+            (Note(Key("code.note.keras_momentum_rate"), "momentum"), *no_dampening[0]),
             decay_is_l2_without_momentum=True,
         ),
         optax=OptaxCall("optax.sgd", (Arg("momentum", "momentum", when="set"), *look_ahead), no_dampening[1]),
     )
 
 
-_KERAS_ADAM_NOTES = (
-    Note(("# Keras adds epsilon before the bias correction of v (torch after it): a tiny",
-          "# difference in the first steps, and only where gradients are as small as epsilon.")),
-)
+_KERAS_ADAM_NOTES = (Note(Key("code.note.keras_adam_epsilon")),)
 _KERAS_BETAS = (Arg("beta_1", "betas", 0), Arg("beta_2", "betas", 1), Arg("epsilon", "eps"),
                 Arg("amsgrad", "amsgrad", when="set"))
 _OPTAX_BETAS = (Arg("b1", "betas", 0), Arg("b2", "betas", 1), Arg("eps", "eps"))
-_OPTAX_AMSGRAD = Note(("# optax's AMSGrad keeps the maximum of the bias-corrected moment, torch of the",
-                       "# raw one: the steps differ a little (lrviz writes torch's by hand)."), "amsgrad")
+_OPTAX_AMSGRAD = Note(Key("code.note.optax_amsgrad"), "amsgrad")
 
 _ADAM_LATEX = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
@@ -301,14 +294,14 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 keras=KerasCall(
                     "Adagrad", (Arg("initial_accumulator_value", "initial_accumulator_value"),
                                 Arg("epsilon", "eps")),
-                    (Note((EPS_INSIDE.format(lib="Keras"),)),
-                     Note((NO_LR_DECAY.format(lib="Keras' Adagrad"),), "lr_decay")),
+                    (Note(Key("code.note.eps_inside", lib="Keras")),
+                     Note(Key("code.note.no_lr_decay", lib="Keras' Adagrad"), "lr_decay")),
                 ),
                 optax=OptaxCall(
                     "optax.adagrad",
                     (Arg("initial_accumulator_value", "initial_accumulator_value"), Arg("eps", "eps")),
-                    (Note((EPS_INSIDE.format(lib="optax"),)),
-                     Note((NO_LR_DECAY.format(lib="optax.adagrad"),), "lr_decay")),
+                    (Note(Key("code.note.eps_inside", lib="optax")),
+                     Note(Key("code.note.no_lr_decay", lib="optax.adagrad"), "lr_decay")),
                 ),
             ),
         ),
@@ -330,14 +323,13 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 keras=KerasCall(
                     "RMSprop", (Arg("rho", "alpha"), Arg("momentum", "momentum"), Arg("epsilon", "eps"),
                                 Arg("centered", "centered", when="set")),
-                    (Note((EPS_INSIDE.format(lib="Keras"),)),),
+                    (Note(Key("code.note.eps_inside", lib="Keras")),),
                 ),
                 optax=OptaxCall(
                     "optax.rmsprop",
                     (Arg("decay", "alpha"), Arg("eps", "eps"), Arg("eps_in_sqrt", value=False),
                      Arg("centered", "centered", when="set"), Arg("momentum", "momentum", when="set")),
-                    (Note(("# optax applies momentum after the rate: torch's numbers while the rate stays",
-                           "# constant, slightly different where the schedule changes it."), "momentum"),),
+                    (Note(Key("code.note.optax_momentum_after_rate"), "momentum"),),
                 ),
             ),
         ),
@@ -365,7 +357,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 optax=OptaxCall(
                     "optax.adamw", (*_OPTAX_BETAS, Arg("weight_decay", "weight_decay")),
                     (_OPTAX_AMSGRAD,
-                     Note(("# optax.adamw has no amsgrad switch: this is plain AdamW.",), "amsgrad")),
+                     Note(Key("code.note.optax_adamw_no_amsgrad"), "amsgrad")),
                 ),
                 decay="decoupled",
             ),

@@ -28,7 +28,7 @@ import numpy as np
 
 from lrviz.i18n import Key
 from lrviz.surfaces import _critical as critical
-from lrviz.surfaces._expression import ExpressionError, parse
+from lrviz.surfaces._expression import Expression, ExpressionError, parse
 
 __all__ = ["SURFACES", "ExpressionError", "Surface", "from_expression", "get"]
 
@@ -57,6 +57,7 @@ class Surface:
     title: Key
     latex: str
     lesson: Key
+    expression: Expression | None = field(default=None, repr=False)  # the parsed formula a user typed
 
     def fn(self, point: jnp.ndarray) -> jnp.ndarray:
         """The loss at ``point`` (shape ``(dim,)``), in JAX."""
@@ -97,6 +98,7 @@ def _surface(
     known: tuple[Point, ...] = (),
     title: Key | None = None,
     lesson: Key | None = None,
+    expression: Expression | None = None,
 ) -> Surface:
     """A registry entry; its words are ``surface.<name>.title`` and ``.lesson`` unless given."""
     points = critical.find(lambda *c: formula(*c, xp=np), dim, domain, known=known)
@@ -113,6 +115,7 @@ def _surface(
         title=title or Key(f"surface.{name}.title"),
         latex=latex,
         lesson=lesson or Key(f"surface.{name}.lesson"),
+        expression=expression,
     )
 
 
@@ -324,6 +327,7 @@ def from_expression(text: str, dim: int, domain: tuple | None = None) -> Surface
         start=start,
         latex="f = " + expression.to_latex(),
         title=Key("surface.custom.title", formula=expression.text),
+        expression=expression,
     )
 
 

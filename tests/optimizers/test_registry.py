@@ -89,8 +89,12 @@ def test_code_arguments_and_notes_name_real_parameters(spec):
         for arg in call.args:
             assert arg.param in names if arg.param is not None else arg.value is not None, (spec.name, arg)
         for note in call.notes:
-            fields = {f for line in note.lines for _, f, _, _ in string.Formatter().parse(line) if f}
-            assert fields <= names and (note.when is None or note.when in names), (spec.name, note)
+            assert note.text.key.startswith("code.note."), (spec.name, note)
+            en, ko = ({f for _, f, _, _ in string.Formatter().parse(table(lang)[note.text.key]) if f}
+                      for lang in ("en", "ko"))
+            assert en == ko, (spec.name, note)  # both languages fill in the same parameters
+            own = en - dict(note.text.values).keys()  # what the Key leaves to the parameters
+            assert own <= names and (note.when is None or note.when in names), (spec.name, note)
     switch = spec.code.optax.switch
     assert switch is None or switch[0] in names
     assert set(spec.code.torch.fixed) <= set(spec.code.torch.defaults)

@@ -32,11 +32,13 @@ def run_rows(
 ) -> tuple[Trajectory, ...]:
     """Every row run with :func:`lrviz.engine.run` from the same start (a few ms each once compiled;
     rows that share an optimizer and schedule share one compiled program)."""
-    return tuple(
-        engine.run(surface, row.optimizer, lr=row.lr, steps=steps, start=start, schedule=row.schedule,
-                   schedule_params=dict(row.schedule_params), optimizer_params=dict(row.optimizer_params))
-        for row in rows
-    )
+    return tuple(engine.run(surface, **run_kwargs(row, steps, start)) for row in rows)
+
+
+def run_kwargs(row: Row, steps: int, start: Sequence[float] | None = None) -> dict[str, Any]:
+    """The row as :func:`lrviz.engine.run`'s keyword arguments (also those of :func:`lrviz.export.script`)."""
+    return dict(optimizer=row.optimizer, lr=row.lr, steps=steps, start=start, schedule=row.schedule,
+                schedule_params=dict(row.schedule_params), optimizer_params=dict(row.optimizer_params))
 
 
 def names(rows: Sequence[Row], runs: Sequence[Trajectory], lang: str, sep: str = ": ") -> list[str]:

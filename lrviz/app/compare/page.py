@@ -48,4 +48,7 @@ def show() -> None:
     with st.expander(t("compare.details", lang)):
         cmp.verdicts(config.rows, runs, surface, lang)
 
+    with st.expander(t("export.title", lang), icon=":material/code:"):
+        cmp.code_panel(config, lang)
+
     cmp.PAGE.publish(config)

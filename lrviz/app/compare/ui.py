@@ -20,6 +20,7 @@ from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import figures
 from lrviz.app.compare import state as compare_state
 from lrviz.app.compare.state import MAX_ROWS, Config, Row
+from lrviz.app.kit import code
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
@@ -332,6 +333,19 @@ def verdicts(rows: tuple[Row, ...], runs, surface: surfaces.Surface, lang: str) 
     for row, run in zip(rows, runs, strict=True):
         said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature.lam_min))
         st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
+
+
+def code_panel(config: Config, lang: str) -> None:
+    """The chosen run's whole script in PyTorch, Keras 3 and optax (:func:`lrviz.app.kit.code.panel`)."""
+    rows = config.rows
+    index = st.selectbox(
+        t("export.which", lang),
+        range(len(rows)),
+        key=f"{K}code_row",
+        format_func=lambda i: f"{figures.GLYPHS[i % len(figures.GLYPHS)]} {i + 1} · {rows[i].label(lang)}",
+    )
+    row = rows[min(index or 0, len(rows) - 1)]
+    code.panel(config.surface, comparison.run_kwargs(row, config.steps, config.start), lang, key=f"{K}code")
 
 
 # --- cached results: pure functions of the config ----------------------------------------------

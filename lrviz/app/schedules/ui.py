@@ -191,5 +191,5 @@ def open_card(config: Config):
                 without_loss=verdict.number(constant.losses[-1]))
     cuts = curve.cuts if spec.needs_loss else None
     opt_params = optimizers.OPTIMIZERS[config.optimizer].resolve(dict(config.optimizer_params), config.lr)
-    code = export(Setup(config.schedule, params, config.lr, config.optimizer, opt_params, config.steps))
+    code = export(Setup(config.schedule, params, config.lr, config.optimizer, opt_params, config.steps, lang))
     return figures.build_curve(curve, lang=lang, big=config.big), comparison, outcome, cuts, code

@@ -142,3 +142,20 @@ def test_a_start_from_the_link_is_every_run_s_start():
     assert all((p["x"][0], p["y"][0]) == (1, -2) for p in paths)
     at.sidebar.button(key="cmp_start_reset").click().run()
     assert "start" not in url(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_code_panel_gives_the_chosen_runs_script_in_the_pages_language(lang):
+    at = open_compare(lang=lang, surface="quadratic", steps="40", r1="sgd:0.1", r2="adam:0.3:onecycle")
+    assert not at.exception and not at.error
+    scripts = [c.value for c in at.code]
+    assert len(scripts) == 3  # PyTorch, Keras 3, optax
+    assert "torch.optim.SGD([p], lr=0.1)" in scripts[0] and "keras.optimizers.SGD" in scripts[1]
+    assert "optax.sgd" in scripts[2] and "for step in range(40):" in scripts[2]
+    korean = any("\uac00" <= ch <= "\ud7a3" for ch in scripts[0])
+    assert korean == (lang == "ko")
+    at.selectbox(key="cmp_code_row").set_value(1).run()
+    assert not at.exception
+    scripts = [c.value for c in at.code]
+    assert "torch.optim.Adam([p], lr=0.3)" in scripts[0] and "OneCycleLR(" in scripts[0]
+    assert "optax.adam" in scripts[2]

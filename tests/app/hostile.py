@@ -150,12 +150,18 @@ UNESCAPED = re.compile(r"(?<!\\)<\s*/?\s*(script|img|svg)\b|(?<!\\)\*\*bold|(?<!
                        r"|https?://evil|www\.evil|(?<!\\)@evil", re.IGNORECASE)
 
 
+# A components-v2 element carries its own code (the playground's chart.js, its HTML and CSS: ours,
+# not the link's); the link's values reach it only inside its data.
+_OWN_CODE = frozenset({"jsContent", "htmlContent", "cssContent"})
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in _OWN_CODE:
+                yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)

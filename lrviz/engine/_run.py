@@ -344,23 +344,32 @@ def run(
     out = _compiled(_run_one, program)(
         jnp.int32(steps), jnp.float32(lr), opt_p, sched_p, *_traced(start, noise, clip_norm, seed)
     )
-    points, losses, lrs, grads = (np.asarray(a) for a in out[:4])
-    diverged_at, converged_at = int(out.diverged_at), int(out.converged_at)
-    end = diverged_at if diverged_at >= 0 else steps
-    points, losses = points[: end + 1], losses[: end + 1]
-    status = diagnostics.classify(surface, points[None], losses[None], np.array([diverged_at]))
-    return Trajectory(
-        surface=surface.name,
-        points=points,
-        losses=losses,
-        lrs=lrs[:end],
-        grads=grads[:end],
-        status=str(status[0]),
-        diverged_at=diverged_at if diverged_at >= 0 else None,
-        converged_at=converged_at if converged_at >= 0 else None,
-        steps=int(steps),
-        curvature=diagnostics.curvature(surface, start),
-    )
+    return trajectories(surface, steps, start, Outcome(*(np.asarray(a)[None] for a in out)))[0]
+
+
+def trajectories(surface: Surface, steps: int, start: np.ndarray, out: Outcome) -> tuple[Trajectory, ...]:
+    """The rows of a scan's output (leading axis: runs, NumPy) as trajectories, each cut after the
+    point where it escaped; shared by :func:`run` and :func:`lrviz.engine.runs`."""
+    points, losses = out.points[:, : steps + 1], out.losses[:, : steps + 1]
+    status = diagnostics.classify(surface, points, losses, out.diverged_at)
+    curvature = diagnostics.curvature(surface, start)
+    result = []
+    ends = zip(out.diverged_at.tolist(), out.converged_at.tolist(), strict=True)
+    for i, (escaped, settled) in enumerate(ends):
+        end = escaped if escaped >= 0 else steps
+        result.append(Trajectory(
+            surface=surface.name,
+            points=points[i, : end + 1],
+            losses=losses[i, : end + 1],
+            lrs=out.lrs[i, :end],
+            grads=out.grads[i, :end],
+            status=str(status[i]),
+            diverged_at=escaped if escaped >= 0 else None,
+            converged_at=settled if settled >= 0 else None,
+            steps=int(steps),
+            curvature=curvature,
+        ))
+    return tuple(result)
 
 
 def sweep(

@@ -18,15 +18,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lrviz.engine import diagnostics
 from lrviz.engine._run import (
     _ROW_BUCKETS,
+    Outcome,
     Trajectory,
     _compiled,
     _prepare,
     _simulate,
     _start,
     _traced,
+    trajectories,
 )
 from lrviz.engine.devices import bucket
 from lrviz.surfaces import Surface
@@ -74,25 +75,4 @@ def runs(
     rows = np.pad(lrs, (0, bucket(n, _ROW_BUCKETS, "the number of runs") - n), mode="edge").astype(np.float32)
     out = _compiled(_runs_body, program)(jnp.int32(steps), rows, opt_p, sched_p,
                                          *_traced(point, noise, clip_norm, seed))
-    points, losses, rates, grads = (np.asarray(a)[:n] for a in out[:4])
-    diverged_at, converged_at = np.asarray(out.diverged_at)[:n], np.asarray(out.converged_at)[:n]
-    points, losses = points[:, : steps + 1], losses[:, : steps + 1]
-    # A diverged row is "diverged" whatever follows its escape; the others are whole, as in run().
-    status = diagnostics.classify(surface, points, losses, diverged_at)
-    curvature = diagnostics.curvature(surface, point)
-    result = []
-    for i in range(n):
-        end = int(diverged_at[i]) if diverged_at[i] >= 0 else steps
-        result.append(Trajectory(
-            surface=surface.name,
-            points=points[i, : end + 1],
-            losses=losses[i, : end + 1],
-            lrs=rates[i, :end],
-            grads=grads[i, :end],
-            status=str(status[i]),
-            diverged_at=int(diverged_at[i]) if diverged_at[i] >= 0 else None,
-            converged_at=int(converged_at[i]) if converged_at[i] >= 0 else None,
-            steps=int(steps),
-            curvature=curvature,
-        ))
-    return tuple(result)
+    return trajectories(surface, steps, point, Outcome(*(np.asarray(a)[:n] for a in out)))

@@ -52,6 +52,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from lrviz.app.kit.rates import LR_GRID
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "/playground?surface=quadratic&lr=1.5"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -467,11 +469,12 @@ class Tally:
 
 
 async def rate_release(student: Student, rng: random.Random) -> Run:
-    key = student.key("lr_slider")
-    options = student.options(key)
-    current = student.states[student.ids[key]].string_array_value.data
-    choice = rng.choice([o for o in options if o not in current and float(o) <= 2])
-    return await student.set(key, choice)
+    """A new rate reaching the server. The playground's slider lives in its chart (a components-v2
+    element, whose released value this student does not speak); the exact-rate box sends the same
+    rerun with a new rate, so it stands in for a release."""
+    key = student.key("lr_exact")
+    current = student.states[student.ids[key]].double_value
+    return await student.set(key, rng.choice([r for r in LR_GRID if r <= 2 and r != current]))
 
 
 async def setting_change(student: Student, rng: random.Random) -> Run:

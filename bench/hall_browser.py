@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import time
 from collections import Counter
 
@@ -102,10 +103,7 @@ async def protocol_actions(base: str, link: str) -> dict[str, tuple[int, Counter
     try:
         run = await student.open(link)
         out["page load"] = (run.runs, run.elements)
-        key = student.key("lr_slider")
-        options = student.options(key)
-        now = student.states[student.ids[key]].string_array_value.data[0]
-        run = await student.set(key, options[options.index(now) - 1])
+        run = await hall.rate_release(student, random.Random(0))
         out["rate release"] = (run.runs, run.elements)
         key = student.key("pg_steps")
         run = await student.set(key, student.states[student.ids[key]].double_array_value.data[0] + 10)

@@ -44,8 +44,7 @@ async def change(student: hall.Student, rng: random.Random) -> hall.Run:
     if what in ("optimizer", "schedule"):
         key = student.key(f"pg_{what}")
         return await student.set(key, rng.choice(student.options(key)))
-    key = student.key("lr_slider")
-    return await student.set(key, rng.choice(student.options(key)[:-8]))
+    return await hall.rate_release(student, rng)
 
 
 async def session(base: str, pid: int | None, reruns: int, seed: int = 0) -> dict:

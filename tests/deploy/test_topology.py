@@ -122,7 +122,7 @@ def test_sessions_stick_to_their_replica_and_survive_the_other_ones_death(topolo
 
         # The survivor's sessions go on as if nothing happened.
         kept = students_[survivor]
-        run = loop.run_until_complete(kept.set(kept.key("lr_slider"), "0.2"))
+        run = loop.run_until_complete(kept.set(kept.key("lr_exact"), 0.2))
         assert run.exceptions == 0 and kept.errors == [] and "lr=0.2" in kept.query
         page, _ = pages[survivor]
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -145,10 +145,10 @@ def test_sessions_stick_to_their_replica_and_survive_the_other_ones_death(topolo
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             page.wait_for_timeout(500)
-            if page.locator('[data-testid="stPlotlyChart"]').count() and page.locator(READY).count():
+            if page.locator('.lrc-plot[data-ready="1"]').count() and page.locator(READY).count():
                 break
         page.wait_for_selector(READY)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+        assert page.locator('.lrc-plot[data-ready="1"]').count() >= 1
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "lr=0.5" in page.url and "surface=quadratic" in page.url
         for student in students_.values():

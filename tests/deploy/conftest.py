@@ -1,3 +1,0 @@
-"""The browser tests' Chromium, for the topology test."""
-
-from tests.browser.conftest import browser  # noqa: F401

@@ -15,9 +15,10 @@ import pytest
 
 from lrviz.export import optimizers as export
 from lrviz.export.forms import num
-from lrviz.i18n import Key, table
+from lrviz.i18n import table
 from lrviz.optimizers import OPTIMIZERS, Limit, OptimizerSpec
 from lrviz.params import Spec
+from tests.registry import assert_words
 
 ENTRIES = list(OPTIMIZERS.values())
 NAMES = list(OPTIMIZERS)
@@ -42,18 +43,10 @@ HOOKS = [
 ]
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(spec, what, texts, prose):
-    for text in texts(spec):
-        assert isinstance(text, Key), (spec.name, what)
-        assert text.key in table("en") and text.key in table("ko"), (spec.name, what, text.key)
-        assert text("en").strip() and text("ko").strip(), (spec.name, what)
-        assert _has_hangul(text("ko")) or not prose, (spec.name, what, text("ko"))
+    assert_words(spec.name, what, texts(spec), prose)
 
 
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)

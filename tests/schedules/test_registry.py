@@ -14,9 +14,9 @@ import pytest
 from lrviz import optimizers
 from lrviz.export._writers import WRITERS
 from lrviz.export.schedule import Setup
-from lrviz.i18n import Key, table
 from lrviz.params import Spec
 from lrviz.schedules import SCHEDULES, ScheduleSpec
+from tests.registry import assert_words
 
 ENTRIES = list(SCHEDULES.values())
 NAMES = list(SCHEDULES)
@@ -42,18 +42,10 @@ HOOKS = [
 ]
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(spec, what, texts, prose):
-    for text in texts(spec):
-        assert isinstance(text, Key), (spec.name, what)
-        assert text.key in table("en") and text.key in table("ko"), (spec.name, what, text.key)
-        assert text("en").strip() and text("ko").strip(), (spec.name, what)
-        assert _has_hangul(text("ko")) or not prose, (spec.name, what, text("ko"))
+    assert_words(spec.name, what, texts(spec), prose)
 
 
 @pytest.mark.parametrize("spec", ENTRIES, ids=NAMES)

@@ -11,8 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lrviz.i18n import Key, table
 from lrviz.surfaces import SURFACES, Surface
+from tests.registry import assert_words
 
 ENTRIES = list(SURFACES.values())
 NAMES = list(SURFACES)
@@ -34,18 +34,10 @@ HOOKS = [
 ]
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
 @pytest.mark.parametrize("surface", ENTRIES, ids=NAMES)
 @pytest.mark.parametrize(("what", "texts", "prose"), TEXTS, ids=[row[0] for row in TEXTS])
 def test_every_text_is_there_in_both_languages(surface, what, texts, prose):
-    for text in texts(surface):
-        assert isinstance(text, Key), (surface.name, what)
-        assert text.key in table("en") and text.key in table("ko"), (surface.name, what, text.key)
-        assert text("en").strip() and text("ko").strip(), (surface.name, what)
-        assert _has_hangul(text("ko")) or not prose, (surface.name, what, text("ko"))
+    assert_words(surface.name, what, texts(surface), prose)
 
 
 @pytest.mark.parametrize("surface", ENTRIES, ids=NAMES)

@@ -37,6 +37,7 @@ knows its own (:func:`stability_limit`, :class:`~lrviz.optimizers.Limit`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple, get_args
@@ -98,14 +99,33 @@ def curvature(surface: Surface, start: np.ndarray) -> Curvature:
     start = np.asarray(start, dtype=float)
     lam_start = lam_max(surface, start)
     if not surface.minima:
-        lam, nearest, fastest = lam_start, None, None
-    else:
-        minima = np.asarray(surface.minima)
-        nearest = surface.minima[int(np.argmin(np.linalg.norm(minima - start, axis=-1)))]
-        eig = eigenvalues(surface, nearest)  # one Hessian for both rates
-        lam, fastest = float(eig[-1]), _fastest(eig)
-    critical_lr = 2.0 / lam if lam > 0 else float("inf")
-    return Curvature(lam_start, lam, critical_lr, nearest, fastest)
+        critical_lr = 2.0 / lam_start if lam_start > 0 else float("inf")
+        return Curvature(lam_start, lam_start, critical_lr, None, None)
+    nearest = nearest_minimum(surface, start)
+    return Curvature(lam_start, *_at_minimum(surface, nearest))
+
+
+def nearest_minimum(surface: Surface, point: np.ndarray) -> tuple[float, ...] | None:
+    """The listed minimum of ``surface`` nearest to ``point`` (None if it lists none)."""
+    if not surface.minima:
+        return None
+    distance = np.linalg.norm(np.asarray(surface.minima) - np.asarray(point, dtype=float), axis=-1)
+    return surface.minima[int(np.argmin(distance))]
+
+
+def minimum_rates(surface: Surface, point: np.ndarray) -> tuple[float, float, tuple, float | None] | None:
+    """(λmax, 2/λmax, the minimum, the quickest GD rate) at the listed minimum nearest to
+    ``point``; None if the surface lists none. Cached per surface and minimum."""
+    nearest = nearest_minimum(surface, point)
+    return None if nearest is None else _at_minimum(surface, nearest)
+
+
+@functools.lru_cache(maxsize=256)  # a surface has a few minima; a sweep asks about each many times
+def _at_minimum(surface: Surface, minimum: tuple[float, ...]) -> tuple[float, float, tuple, float | None]:
+    """(λmax, 2/λmax, the minimum, the quickest GD rate) at a minimum: one Hessian for all."""
+    eig = eigenvalues(surface, minimum)
+    lam = float(eig[-1])
+    return lam, 2.0 / lam if lam > 0 else float("inf"), minimum, _fastest(eig)
 
 
 def tolerance(surface: Surface) -> float:

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrviz import engine, optimizers, schedules
+from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import STATUSES
 from lrviz.surfaces import SURFACES, get
 
@@ -272,3 +273,17 @@ def test_the_engine_keeps_a_bounded_number_of_compiled_programs(monkeypatch):
     before = engine.trace_count()
     engine.run("quadratic", lr=0.3, steps=200)  # the most recent is still compiled
     assert engine.trace_count() == before
+
+
+def test_minimum_rates_are_those_of_the_nearest_listed_minimum_and_asked_once():
+    # f = x²: λ = 2 at the minimum x = 0, so 2/λ = 1 and plain GD is quickest at η = 1/λ = 0.5.
+    quadratic = surfaces.get("quadratic")
+    lam, critical, minimum, fastest = diagnostics.minimum_rates(quadratic, np.array([0.3]))
+    assert (lam, critical, fastest) == pytest.approx((2.0, 1.0, 0.5), rel=1e-6)
+    assert minimum == quadratic.minima[0]
+    calls = diagnostics._at_minimum.cache_info().hits
+    diagnostics.minimum_rates(quadratic, np.array([-0.2]))
+    assert diagnostics._at_minimum.cache_info().hits == calls + 1  # the same minimum: no new Hessian
+    assert diagnostics.minimum_rates(surfaces.from_expression("-x", 1), np.array([0.0])) is None
+    # curvature() reads the same numbers for the minimum nearest its start.
+    assert diagnostics.curvature(quadratic, np.array([2.5])).critical_lr == pytest.approx(critical)

@@ -262,6 +262,23 @@ def _critical_line(
     return dict(shapes=[line], annotations=[label])
 
 
+def step_directions(run: Trajectory) -> tuple[np.ndarray, bool]:
+    """The direction d of each step (θ_{s+1} = θ_s − η_s·d_s), and whether it is ∇L itself.
+
+    Plain gradient descent steps along ∇L; other optimizers along their own direction d.
+    Read back from two points, a direction is only good to θ's last float32 digit over η:
+    near a minimum the step is a few such digits, and the difference is mostly rounding.
+    (XLA flushes numbers below float32's smallest normal one to zero: that is its digit.)
+    """
+    rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
+    directions = (run.points[:-1] - run.points[1:]) / rates
+    digit = np.maximum(np.spacing(np.abs(run.points[:-1]).astype(np.float32)), np.finfo(np.float32).tiny)
+    rounding = 2 * digit / rates
+    if np.all(np.isclose(directions, run.grads, rtol=1e-3, atol=rounding)):
+        return run.grads, True  # the exact numbers, not their rounded read-back
+    return directions, False
+
+
 class _Moving:
     """Everything the moving traces need, computed once for all frames."""
 
@@ -271,17 +288,7 @@ class _Moving:
         self.x, self.y = landscape.on_view(surface, run.points, view)
         self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
         self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
-        # Plain gradient descent steps along -∇L; other optimizers along their own direction d.
-        # Read back from two points, a direction is only good to θ's last float32 digit over η:
-        # near a minimum the step is a few such digits, and the difference is mostly rounding.
-        # (XLA flushes numbers below float32's smallest normal one to zero: that is its digit.)
-        rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
-        self.directions = (run.points[:-1] - run.points[1:]) / rates
-        digit = np.maximum(np.spacing(np.abs(run.points[:-1]).astype(np.float32)), np.finfo(np.float32).tiny)
-        rounding = 2 * digit / rates
-        self.is_gradient = bool(np.all(np.isclose(self.directions, run.grads, rtol=1e-3, atol=rounding)))
-        if self.is_gradient:
-            self.directions = run.grads  # the exact numbers, not their rounded read-back
+        self.directions, self.is_gradient = step_directions(run)
         if self.dim == 1:
             # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
             x0, x1 = run.points[:-1, 0], run.points[1:, 0]

@@ -77,14 +77,14 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         steps = run.converged_at if run.converged_at is not None else run.steps
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
         # The rates of the minimum the run reached, which need not be the one nearest the start.
-        reached = diagnostics.curvature(surface, final)
-        nearest, fastest = reached.nearest_minimum, reached.fastest_lr
+        # (λmax there is a property of the surface: asked once per minimum, not once per run.)
+        _, critical_lr, nearest, fastest = diagnostics.minimum_rates(surface, final) or (None,) * 4
         visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.formula == "2/λmax" and fastest is not None:
-            detail += " " + t("verdict.converged_gd", lang, critical=number(reached.critical_lr),
-                              fastest=number(fastest), overshoot=number(reached.critical_lr / 2),
+            detail += " " + t("verdict.converged_gd", lang, critical=number(critical_lr),
+                              fastest=number(fastest), overshoot=number(critical_lr / 2),
                               point=point(np.asarray(nearest)))
         return Verdict(
             status,

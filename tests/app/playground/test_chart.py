@@ -16,7 +16,7 @@ from lrviz.app.playground.chart import payload
 from lrviz.engine.diagnostics import stability_limit
 from lrviz.surfaces import from_expression, get
 
-CHART_JS = Path(payload.__file__).with_name("chart.js")
+CHART_JS = Path(payload.__file__).parent / "web" / "chart.js"
 
 
 def build(surface, lr=0.1, steps=100, lang="en", optimizer="sgd", limit=None):
@@ -138,3 +138,19 @@ def test_chart_js_writes_numbers_exactly_as_verdict_number(tmp_path):
     out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
                          check=True, timeout=30)
     assert json.loads(out.stdout) == [verdict.number(v) for v in values]
+
+
+def test_the_asset_directory_serves_only_the_charts_scripts():
+    # Streamlit serves every file in a component's asset directory: no Python goes there.
+    from lrviz.app.playground.chart import WEB
+
+    assert {p.name for p in WEB.iterdir()} <= {"chart.js", "plotly.min.js"}
+    assert (WEB / "chart.js").is_file()
+
+
+def test_step_ranges_pad_the_runs_span_in_the_axis_own_units():
+    assert payload.step_range(np.array([1e-2, 1.0, 1e2]), log=True) == pytest.approx([-2.2, 2.2])
+    assert payload.step_range(np.array([0.1, 0.1]), log=False, from_zero=True) == pytest.approx([0.0, 0.105])
+    assert payload.step_range(np.array([np.nan, -1.0]), log=True) == [0.0, 1.0]  # nothing to draw
+    flat = payload.step_range(np.array([3.0, 3.0]), log=True)
+    assert flat[0] < np.log10(3.0) < flat[1]  # a flat line sits inside its axis

@@ -5,10 +5,11 @@ twice: ~430 ms). All 56 stops of the slider together are one :func:`lrviz.engine
 hundred kilobytes as float32, so the browser holds every run the slider can reach and a move is
 a redraw (``chart.js``). The server hears of the rate once, on release.
 
-How it is served: ``pyproject.toml`` declares this folder as the component's asset directory
-(``[[tool.streamlit.component.components]]``), so Streamlit serves ``chart.js`` and the
-``plotly.min.js`` copied here from the installed ``plotly`` package (at import, when missing or
-different; gitignored) from the app's own origin: no CDN, nothing fetched from elsewhere.
+How it is served: ``pyproject.toml`` declares ``web/`` as the component's asset directory
+(``[[tool.streamlit.component.components]]``), so Streamlit serves ``web/chart.js`` and the
+``plotly.min.js`` copied into ``web/`` from the installed ``plotly`` package (at import, when
+missing or different; gitignored) from the app's own origin: no CDN, nothing fetched from
+elsewhere, and none of this folder's Python (an asset directory serves every file in it).
 Streamlit finds the manifest at server start through the installed (editable) ``lrviz``.
 Without it (AppTest, a non-installed checkout) the same JS is handed over as text; plotly.js
 then cannot load, the JS says so with a trigger value, and the page falls back to
@@ -39,6 +40,7 @@ from lrviz.engine import diagnostics
 from lrviz.i18n import t
 
 HERE = Path(__file__).parent
+WEB = HERE / "web"  # what the browser may fetch: chart.js and plotly.min.js, nothing else
 NAME = "lrviz.playground_chart"  # "<[project] name>.<component name>" of the manifest
 OFF = "LRVIZ_CHART"  # =off: do not declare the component (tests of the fallback)
 
@@ -48,7 +50,8 @@ HTML = """
     <input class="lrc-rate" type="range" min="0" max="55" step="1" value="0"></label>
   <div class="lrc-line"></div>
   <div class="lrc-failed">The chart's script did not load. / 차트 스크립트를 불러오지 못했습니다.</div>
-  <div class="lrc-plot"></div>
+  <div class="lrc-stage"><div class="lrc-plot"></div><canvas class="lrc-ink"></canvas>
+    <div class="lrc-rule"></div></div>
   <div class="lrc-bar">
     <button class="lrc-play" type="button"></button>
     <select class="lrc-speed"></select>
@@ -56,7 +59,7 @@ HTML = """
       <input class="lrc-frame" type="range" min="0" max="0" step="1" value="0"></label>
   </div>
   <div class="lrc-card"><b class="lrc-headline"></b> <span class="lrc-detail"></span></div>
-  <div class="lrc-overview"></div>
+  <div class="lrc-stage"><div class="lrc-overview"></div><div class="lrc-here" hidden></div></div>
 </div>
 """
 # The component's CSS is global (isolate_styles=False: plotly.js puts its own CSS into the
@@ -71,6 +74,13 @@ CSS = """
 .lrc .lrc-rate-value { min-width: 4.5em; font-family: var(--st-code-font, monospace); }
 .lrc button, .lrc select { font: inherit; padding: .2rem .6rem; border-radius: .4rem;
   border: 1px solid rgba(49, 51, 63, .3); background: transparent; color: inherit; }
+.lrc .lrc-stage { position: relative; }
+.lrc .lrc-ink, .lrc .lrc-rule, .lrc .lrc-here { position: absolute; left: 0; top: 0; pointer-events: none; }
+.lrc .lrc-rule { font-family: var(--st-code-font, monospace); white-space: pre; line-height: 1.3;
+  overflow: hidden; }
+.lrc .lrc-here { width: 15px; height: 15px; box-sizing: border-box; border-radius: 50%;
+  border: 3px solid var(--st-text-color, #000); transform: translate(-50%, -50%); }
+.lrc.lrc-big .lrc-here { width: 22px; height: 22px; border-width: 4px; }
 .lrc .lrc-line { margin: .25rem 0 .5rem; font-size: .95rem; }
 .lrc .lrc-card { padding: .75rem 1rem; border-radius: .5rem; margin: .5rem 0; }
 .lrc .lrc-card.success { background: rgba(33, 195, 84, .1); color: #177233; }
@@ -90,7 +100,7 @@ def _copy_plotly() -> None:
     """plotly.min.js next to chart.js: a real copy (Streamlit refuses symlinks out of the folder)."""
     import plotly
 
-    source, target = Path(plotly.__file__).parent / "package_data" / "plotly.min.js", HERE / "plotly.min.js"
+    source, target = Path(plotly.__file__).parent / "package_data" / "plotly.min.js", WEB / "plotly.min.js"
     if not target.exists() or not filecmp.cmp(source, target, shallow=False):
         partial = target.with_suffix(".part")
         shutil.copyfile(source, partial)
@@ -110,7 +120,7 @@ def _declare() -> tuple[Any, str | None]:
             _copy_plotly()
             return st.components.v2.component(NAME, js="chart.js", **options), None
         # No manifest (AppTest, an uninstalled checkout): the JS as text; plotly.js will not load.
-        return st.components.v2.component(NAME, js=(HERE / "chart.js").read_text(), **options), None
+        return st.components.v2.component(NAME, js=(WEB / "chart.js").read_text(), **options), None
     except Exception as error:  # any failure here leaves the page its Plotly figure
         return None, f"{type(error).__name__}: {error}"
 

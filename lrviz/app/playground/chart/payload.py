@@ -92,14 +92,23 @@ def build(
     bottom = 60 if big else 50
     layout["height"] -= layout["margin"]["b"] - bottom
     layout["margin"] = {**layout["margin"], "b": bottom}
-    spec = {"data": base["data"], "layout": layout}
+    data = base["data"]
     moving = 8 if dim == 1 else 7
-    first = len(spec["data"]) - moving
-    traces = dict(path=1 if dim == 1 else 0, exit=_exit_index(spec["data"]),
+    first = len(data) - moving
+    traces = dict(path=1 if dim == 1 else 0, exit=_exit_index(data),
                   lines=[first - 3, first - 2, first - 1],
                   tail=first, arrow=first + 1, tangent=first + 2 if dim == 1 else None,
                   head=first + 2 + (dim == 1), markers=[first + 3 + (dim == 1) + i for i in range(3)],
-                  rule=len(spec["data"]) - 1)
+                  rule=len(data) - 1)
+    # The browser draws these itself (a canvas over the chart): plotly.js gets them empty, and
+    # the browser reads only their look.
+    for i in _drawn_by_browser(traces):
+        data[i] = {**data[i], "x": [], "y": [], "text": []}
+    spec = {"data": data, "layout": layout}
+    # Two settings whose pictures differ only in the step axes (the runs' ranges, which each
+    # row carries) share this: the browser then keeps its chart and moves only those axes.
+    steps_axes = {f"{a}axis{n}" for a in "xy" for n in "234"}
+    still = {"data": data, "layout": {k: v for k, v in layout.items() if k not in steps_axes}}
     view = landscape.View(surface)
     loss_log = bool(np.isfinite(surface.f_min))
     rows = [_row(run, surface, view, float(lr), limit, adaptive, name_minimum, lang, loss_log)
@@ -109,13 +118,14 @@ def build(
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
         tail=playback.TAIL, max_markers=playback.MAX_FRAMES, play_seconds=playback.PLAY_SECONDS,
         speeds=list(playback.SPEEDS), big=big, narrow=narrow, pick_start=pick_start and dim == 2,
-        figure=spec, traces=traces, rows=rows,
+        figure=spec, figure_version=_digest(json.dumps(still, sort_keys=True).encode()), traces=traces,
+        drawn=_drawn_by_browser(traces), rows=rows,
         overview=_overview(runs, surface, lrs, limit, lang, big),
         texts={key.split(".")[-1]: t(key, lang) for key in TEXTS},
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
     blob = b"".join(a.astype("<f4").tobytes() for a in arrays.values())
-    header["version"] = hashlib.sha1(json.dumps(header, sort_keys=True).encode() + blob).hexdigest()[:16]
+    header["version"] = _digest(json.dumps(header, sort_keys=True).encode() + blob)
     head = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
     return struct.pack("<I", len(head)) + head + blob
 
@@ -159,6 +169,16 @@ def _arrays(runs: Sequence[Trajectory], steps: int, dim: int) -> dict[str, np.nd
     return out
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:16]
+
+
+def _drawn_by_browser(traces: dict) -> list[int]:
+    """The traces that move with the rate or the step: the browser draws them on its canvas."""
+    return [i for key in ("path", "exit", "lines", "tail", "arrow", "tangent", "head", "markers", "rule")
+            for i in np.atleast_1d(traces[key]).tolist() if i is not None]
+
+
 def _exit_index(data: list[dict]) -> int:
     return next(i for i, trace in enumerate(data) if trace.get("mode") == "markers+text")
 
@@ -174,27 +194,47 @@ def _row(run: Trajectory, surface: Surface, view: landscape.View, lr: float, lim
     else:
         line = ""
     k = len(run.points) - 1
-    moving = figures._Moving(run, surface, view, lang)
+    loss, _ = landscape.loss_axis(run.losses, surface)
+    grad_norm = np.maximum(np.linalg.norm(run.grads, axis=-1), 1e-12) if k else np.zeros(0)
     layout = {}
     for n in "234":
         layout[f"xaxis{n}.range"] = [0, max(k, 1)]
         layout[f"xaxis{n}.dtick"] = 1 if k < 6 else None
-    for n, values in (("2", moving.loss), ("4", np.maximum(moving.grad_norm, 1e-12))):
-        if n == "4" or loss_log:
+    critical = [limit.value] if limit is not None and np.isfinite(limit.value) else []
+    for n, values, log in (("2", loss, loss_log), ("3", np.append(run.lrs, critical), False),
+                           ("4", grad_norm, True)):
+        # The rate chart keeps room above the critical rate's line for its label.
+        pad = 0.3 if n == "3" else 0.05
+        layout[f"yaxis{n}.range"] = step_range(values, log=log, from_zero=n == "3", pad=pad)
+        if log:
             ticks = landscape.log_ticks(values)
             layout[f"yaxis{n}.tickvals"] = ticks.get("tickvals")
             layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
     return dict(lr=lr, status=said.status, card=CARD.get(said.status, "warning"),
                 headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
-                gradient=moving.is_gradient, layout=layout,
+                gradient=figures.step_directions(run)[1], layout=layout,
                 exit=figures.exit_mark(surface, view, run.points, lang))
+
+
+def step_range(values: np.ndarray, *, log: bool, from_zero: bool = False, pad: float = 0.05) -> list[float]:
+    """A step chart's y range over ``values`` as plotly.js takes it (log10 units on a log axis),
+    padded by ``pad`` of its span on each side: the browser draws the run in it while the rate
+    moves, and sets it on the axis once the slider rests (so line and ticks agree)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
+    if v.size == 0:
+        return [0.0, 1.0]
+    v = np.log10(v) if log else v
+    lo, hi = (min(0.0, float(v.min())), float(v.max())) if from_zero else (float(v.min()), float(v.max()))
+    span = hi - lo if hi > lo else (0.5 if log else max(abs(hi), 1.0))
+    return [lo if from_zero and lo == 0 else lo - pad * span, hi + pad * span]
 
 
 def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, limit: Limit | None,
               lang: str, big: bool) -> dict:
     """Final loss against the rate for the slider's stops (log-log), coloured by status; diverged
     rates as crosses above the highest final loss, the stops past the first divergence shaded,
-    the critical rate dashed. The last trace is the marker that follows the slider."""
+    the critical rate dashed. The ring that follows the slider is the browser's (``at``)."""
     grid = len(LR_GRID)
     status = [r.status for r in runs]
     final = np.array([np.inf if r.diverged_at is not None else float(r.losses[-1]) for r in runs])
@@ -210,17 +250,17 @@ def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, lim
                   marker=dict(color=colours[:grid], size=7,
                               symbol=["x" if s == "diverged" else "circle" for s in status[:grid]]),
                   hovertemplate="η=%{x:.3g}<br>%{customdata}<extra></extra>")
-    here = dict(type="scatter", x=[float(lrs[0])], y=[float(y[0])], mode="markers", hoverinfo="skip",
-                marker=dict(size=15, color="rgba(0,0,0,0)", symbol="circle-open",
-                            line=dict(width=3, color=OKABE_ITO["black"])))
     layout = dict(
-        height=230 if big else 190, showlegend=False, margin=dict(l=60, r=10, t=10, b=40),
+        height=240 if big else 200, showlegend=False, margin=dict(l=60, r=10, t=28, b=40),
         xaxis=dict(type="log", title=dict(text=t("figure.rate", lang)), **landscape.log_ticks(lrs, most=6)),
-        yaxis=dict(title=dict(text=t("figure.final_loss" if log else "figure.final_loss_plain", lang))),
+        yaxis=dict(),
     )
+    # The chart's name above it, as the step charts have theirs: rotated, it outgrew the chart.
+    name = dict(text=t("figure.final_loss" if log else "figure.final_loss_plain", lang), xref="paper",
+                yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False)
     if log:
         layout["yaxis"].update(type="log", **landscape.log_ticks(y, most=4))
-    shapes, annotations = [], []
+    shapes, annotations = [], [name]
     diverged = [i for i in range(grid) if status[i] == "diverged"]
     if diverged:  # the divergence edge: every stop from the first diverging one on
         first = diverged[0]
@@ -234,8 +274,8 @@ def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, lim
     annotations += [{**a, "y": 0, "yanchor": "bottom", "xanchor": "right"}
                     for a in critical.get("annotations", [])]
     layout.update(shapes=shapes, annotations=annotations)
-    # Where the marker sits for each row (its final loss, or the crosses' height).
+    # Where the ring sits for each row (its final loss, or the crosses' height).
     at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]
-    spec = figure(dict(data=[points, here], layout=layout), big=big).to_dict()
+    spec = figure(dict(data=[points], layout=layout), big=big).to_dict()
     return dict(figure=spec, at=at)
 

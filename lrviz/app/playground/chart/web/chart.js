@@ -17,7 +17,7 @@ const instances = new WeakMap(); // parentElement -> instance
 const SEND_AFTER_MS = 600; // a burst of key presses is one release (a held key repeats every ~33 ms)
 let plotlyLoading = null;
 // Test and bench hooks: counters only, no behaviour hangs on them.
-const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0 });
+const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0, updateMs: null });
 
 // plotly.min.js sits next to this file (copied from the installed plotly package): one classic
 // <script> per page, from the app's own origin.
@@ -172,26 +172,163 @@ function rule(d, row, run, s) {
   return lines.join("<br>");
 }
 
-// The traces that move with the frame (figures._Moving.traces), as {index: changes}.
-function moving(d, row, run, s) {
-  const T = d.header.traces, k = run.k, nxt = Math.min(s + 1, k), from = Math.max(0, s - d.header.tail);
-  const out = {
-    [T.tail]: { x: run.x.slice(from, s + 1), y: run.y.slice(from, s + 1) },
-    [T.arrow]: { x: [run.x[s], run.x[nxt]], y: [run.y[s], run.y[nxt]] },
-    [T.head]: { x: [run.x[s]], y: [run.y[s]] },
-    [T.rule]: { text: [rule(d, row, run, s)] },
+// ---- the ink: what moves is drawn on a canvas laid over plotly.js's chart ----
+//
+// plotly.js draws what stays put for a whole setting (the landscape, the axes, the critical
+// rate) once. The run of the current rate and the current step (path, step charts, tail, step
+// arrow, tangent, ball, markers) is drawn here on a canvas, in plotly.js's own axis geometry:
+// a slider move or a frame of playback is a few milliseconds of canvas, painted in the next
+// frame, where any plotly.js update waited a frame or two and laid out all four charts again.
+
+// Data to pixels along one axis of plotly.js's laid-out figure, over `range` (its own by default;
+// log axes count in log10, as plotly.js's ranges do). y grows downwards on screen.
+function scale(ax, range, vertical) {
+  const [r0, r1] = range || ax.range, log = ax.type === "log";
+  return (v) => {
+    const f = ((log ? Math.log10(v) : v) - r0) / (r1 - r0);
+    return ax._offset + (vertical ? 1 - f : f) * ax._length;
   };
-  if (T.tangent !== null) { // where a linear model of the loss says the step lands
-    if (s < k) {
-      const x0 = run.point(s)[0], x1 = run.point(s + 1)[0], l0 = run.loss(s);
-      const on = (v) => (run.inside([v]) ? v : NaN);
-      out[T.tangent] = { x: [on(x0), on(x1)], y: [l0, l0 + run.grad(s)[0] * (x1 - x0)] };
-    } else out[T.tangent] = { x: [NaN, NaN], y: [NaN, NaN] };
+}
+
+// A trace's look, as its spec gives it (presentation mode has already enlarged it).
+function lookOf(trace) {
+  const line = trace.line || {}, marker = trace.marker || {}, edge = marker.line || {};
+  const last = (v) => (Array.isArray(v) ? v[v.length - 1] : v); // the arrow's sizes: [tail, head]
+  return { color: line.color || marker.color, width: line.width ?? 2, dash: line.dash, opacity: trace.opacity ?? 1,
+    size: last(marker.size), fill: marker.color, edge: edge.color, edgeWidth: edge.width || 0 };
+}
+
+function polyline(g, xs, ys, from, to, look) { // NaN breaks the line, as in plotly.js
+  g.beginPath();
+  let open = false;
+  for (let i = from; i <= to; i++) {
+    const x = xs(i), y = ys(i);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { open = false; continue; }
+    if (open) g.lineTo(x, y); else { g.moveTo(x, y); open = true; }
   }
-  const at = k > 0 ? Math.min(s, k - 1) : 0;
-  const ys = [run.shown[s], k ? run.rates[at] : null, k ? run.norms[at] : null];
-  T.markers.forEach((i, j) => { out[i] = { x: [j === 0 ? s : at], y: [ys[j]] }; });
-  return out;
+  g.globalAlpha = look.opacity;
+  g.strokeStyle = look.color;
+  g.lineWidth = look.width;
+  g.setLineDash(look.dash === "dot" ? [look.width, 1.5 * look.width] : []);
+  g.lineJoin = g.lineCap = "round";
+  g.stroke();
+  g.setLineDash([]);
+  g.globalAlpha = 1;
+}
+
+function dot(g, x, y, look, size = look.size) { // a plotly.js circle marker: size is its diameter
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+  g.beginPath();
+  g.arc(x, y, size / 2, 0, 2 * Math.PI);
+  g.fillStyle = look.fill;
+  g.fill();
+  if (look.edgeWidth) { g.lineWidth = look.edgeWidth; g.strokeStyle = look.edge; g.stroke(); }
+}
+
+function arrowHead(g, [x0, y0], [x1, y1], size, color) { // its tip on the point the step lands on
+  const length = Math.hypot(x1 - x0, y1 - y0);
+  if (!(length > 0.5)) return;
+  const ux = (x1 - x0) / length, uy = (y1 - y0) / length, back = size * 0.8, half = size * 0.35;
+  g.beginPath();
+  g.moveTo(x1, y1);
+  g.lineTo(x1 - back * ux - half * uy, y1 - back * uy + half * ux);
+  g.lineTo(x1 - back * ux + half * uy, y1 - back * uy - half * ux);
+  g.closePath();
+  g.fillStyle = color;
+  g.fill();
+}
+
+function cross(g, x, y, look, text, position, font) { // the "left the plot" mark and its label
+  const r = look.size / 2;
+  g.beginPath();
+  g.moveTo(x - r, y - r); g.lineTo(x + r, y + r);
+  g.moveTo(x - r, y + r); g.lineTo(x + r, y - r);
+  g.strokeStyle = look.fill;
+  g.lineWidth = look.edgeWidth;
+  g.stroke();
+  g.font = font;
+  g.textAlign = position.endsWith("left") ? "right" : "left";
+  g.textBaseline = "top";
+  const tx = x + (position.endsWith("left") ? -r : r), ty = y + r / 2;
+  g.lineWidth = 3;
+  g.strokeStyle = "rgba(255, 255, 255, 0.85)"; // a halo: readable on a light valley too
+  g.strokeText(text, tx, ty);
+  g.fillStyle = look.fill;
+  g.fillText(text, tx, ty);
+}
+
+// Everything that moves, for the current row and frame, on the canvas; the rule as HTML.
+function paint(me) {
+  const L = me.plot._fullLayout;
+  if (!L || !me.run || !L.xaxis || !L.xaxis._length) return;
+  const H = me.d.header, T = H.traces, run = me.run, s = me.frame, k = run.k, looks = me.looks;
+  const canvas = me.canvas, ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(L.width * ratio) || canvas.height !== Math.round(L.height * ratio)) {
+    canvas.width = Math.round(L.width * ratio);
+    canvas.height = Math.round(L.height * ratio);
+    canvas.style.width = L.width + "px";
+    canvas.style.height = L.height + "px";
+  }
+  const g = canvas.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, L.width, L.height);
+  const within = (xa, ya, paintIt) => {
+    g.save();
+    g.beginPath();
+    g.rect(xa._offset, ya._offset, xa._length, ya._length);
+    g.clip();
+    paintIt();
+    g.restore();
+  };
+
+  // The surface: the whole path, the recent tail, the step arrow (and the 1-D tangent), the ball.
+  const X = scale(L.xaxis), Y = scale(L.yaxis, null, true);
+  const px = (i) => X(run.x[i]), py = (i) => Y(run.y[i]);
+  within(L.xaxis, L.yaxis, () => {
+    const path = looks[T.path];
+    polyline(g, px, py, 0, k, path);
+    if (k <= H.max_markers) {
+      g.globalAlpha = path.opacity;
+      for (let i = 0; i <= k; i++) dot(g, px(i), py(i), path);
+      g.globalAlpha = 1;
+    }
+    const exit = H.rows[me.row].exit;
+    if (exit) cross(g, X(exit.x[0]), Y(exit.y[0]), looks[T.exit], exit.text[0], exit.textposition, me.font);
+    polyline(g, px, py, Math.max(0, s - H.tail), s, looks[T.tail]);
+    if (T.tangent !== null && s < k) { // where a linear model of the loss says the step lands
+      const x0 = run.point(s)[0], x1 = run.point(s + 1)[0], l0 = run.loss(s);
+      const ends = [[x0, l0], [x1, l0 + run.grad(s)[0] * (x1 - x0)]];
+      if (ends.every(([x]) => run.inside([x]))) {
+        polyline(g, (i) => X(ends[i][0]), (i) => Y(ends[i][1]), 0, 1, looks[T.tangent]);
+      }
+    }
+    const arrow = looks[T.arrow], to = Math.min(s + 1, k);
+    polyline(g, px, py, s, to, arrow);
+    arrowHead(g, [px(s), py(s)], [px(to), py(to)], arrow.size, arrow.color);
+    dot(g, px(s), py(s), looks[T.head]);
+  });
+
+  // The step charts: loss, rate and gradient norm, in this row's ranges, with the frame's marker.
+  const at = k > 0 ? Math.min(s, k - 1) : 0, layout = H.rows[me.row].layout;
+  const series = [[run.shown, k, s], [run.rates, k - 1, at], [run.norms, k - 1, at]];
+  series.forEach(([values, last, here], j) => {
+    const n = j + 2, xa = L["xaxis" + n], ya = L["yaxis" + n];
+    if (!xa || !ya) return;
+    const sx = scale(xa, layout[`xaxis${n}.range`]), sy = scale(ya, layout[`yaxis${n}.range`], true);
+    within(xa, ya, () => {
+      polyline(g, sx, (i) => sy(values[i]), 0, last, looks[T.lines[j]]);
+      if (last >= 0) dot(g, sx(here), sy(values[here]), looks[T.markers[j]]);
+    });
+  });
+
+  // The update rule with this step's numbers, where the figure keeps its room (axes x5/y5).
+  const rx = L.xaxis5, ry = L.yaxis5;
+  if (rx && ry) {
+    me.rule.style.left = rx._offset + "px";
+    me.rule.style.top = ry._offset + "px";
+    me.rule.style.maxWidth = rx._length + "px";
+    me.rule.innerHTML = rule(me.d, me.row, run, s);
+  }
 }
 
 // ---- one chart per parentElement ----
@@ -199,12 +336,13 @@ function moving(d, row, run, s) {
 function createInstance(root) {
   stats.creates++;
   const $ = (selector) => root.querySelector(selector);
-  const box = $(".lrc"), plot = $(".lrc-plot"), overview = $(".lrc-overview");
+  const box = $(".lrc"), plot = $(".lrc-plot"), overview = $(".lrc-overview"), here = $(".lrc-here");
   const rate = $(".lrc-rate"), frameInput = $(".lrc-frame"), play = $(".lrc-play"), speed = $(".lrc-speed");
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null }, timers: {},
     setStateValue: null, setTriggerValue: null, plotted: false,
+    plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
 
   const runAt = (row) => {
@@ -212,59 +350,32 @@ function createInstance(root) {
     return me.runs.get(row);
   };
 
-  // The figure for the current row and frame: the base figure with the moving parts replaced.
-  function figure(withRow) {
-    const H = me.d.header, T = H.traces, run = me.run, data = me.fig.data.slice();
-    const set = (i, changes) => { data[i] = { ...data[i], ...changes }; };
-    if (withRow) {
-      set(T.path, { x: run.x, y: run.y, mode: run.k <= H.max_markers ? "lines+markers" : "lines" });
-      set(T.lines[0], { x: run.steps, y: run.shown });
-      set(T.lines[1], { x: run.steps.subarray(0, run.k), y: run.rates });
-      set(T.lines[2], { x: run.steps.subarray(0, run.k), y: run.norms });
-      const exit = H.rows[me.row].exit || { x: [], y: [], text: [], textposition: "bottom right" };
-      set(T.exit, exit);
-      me.layout = { ...me.fig.layout };
-      for (const [path, value] of Object.entries(H.rows[me.row].layout)) {
-        const [axis, key] = path.split(".");
-        me.layout[axis] = { ...me.layout[axis], [key]: value === null ? undefined : value };
-      }
+  // The layout plotly.js gets: the base figure's, with the current row's step axes.
+  function layoutOf() {
+    const layout = { ...me.fig.layout };
+    for (const [path, value] of Object.entries(me.d.header.rows[me.row].layout)) {
+      const [axis, key] = path.split(".");
+      layout[axis] = { ...layout[axis], [key]: value === null ? undefined : value };
     }
-    for (const [i, changes] of Object.entries(moving(me.d, me.row, run, me.frame))) set(Number(i), changes);
-    me.fig.data = data;
-    return { data, layout: me.layout };
+    return layout;
   }
 
-  // Redraw only the traces that move: Plotly.animate with redraw off recomputes and redraws
-  // just those scatter traces (a react or restyle lays out all four charts again: 5-10x slower).
-  // The step charts' axes follow the rate a moment later, once the slider rests.
-  let drawing = null, pending = false;
-  const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+  // A redraw is a paint of the canvas, at once. The step charts' axes (ranges and ticks) follow
+  // the rate once the slider rests: a relayout costs plotly.js a long task, a paint does not.
   function draw(withRow) {
-    me.dirtyRow = me.dirtyRow || withRow;
-    if (drawing) { pending = true; return drawing; }
-    const rowChanged = me.dirtyRow, before = me.fig.data;
-    figure(rowChanged);
-    me.dirtyRow = false;
-    const indices = [];
-    me.fig.data.forEach((trace, i) => { if (trace !== before[i]) indices.push(i); });
     stats.draws++;
-    drawing = window.Plotly.animate(plot, { data: indices.map((i) => me.fig.data[i]), traces: indices }, still)
-      .then(() => {
-        drawing = null;
-        plot.dataset.row = String(me.row);
-        plot.dataset.frame = String(me.frame);
-        if (rowChanged) axesLater();
-        if (pending) { pending = false; return draw(false); }
-      });
-    return drawing;
+    paint(me);
+    plot.dataset.row = String(me.row);
+    plot.dataset.frame = String(me.frame);
+    if (withRow) axesLater();
   }
-  function axesLater() {
+  function axesLater(ms = 150) {
     clearTimeout(me.timers.axes);
     me.timers.axes = setTimeout(() => {
-      const update = { "yaxis2.autorange": true, "yaxis3.autorange": true, "yaxis4.autorange": true };
+      const update = {};
       for (const [path, value] of Object.entries(me.d.header.rows[me.row].layout)) update[path] = value;
-      window.Plotly.relayout(plot, update);
-    }, 150);
+      window.Plotly.relayout(plot, update); // plotly_afterplot repaints the canvas
+    }, ms);
   }
 
   // Everything that depends on the rate: the row's run, texts, card, overview marker.
@@ -282,8 +393,16 @@ function createInstance(root) {
     $(".lrc-headline").innerHTML = row.headline;
     $(".lrc-detail").innerHTML = row.detail;
     showFrameLabel();
-    const [x, y] = H.overview.at[me.row];
-    if (me.plotted) window.Plotly.restyle(overview, { x: [[x]], y: [[y]] }, [1]);
+    placeRing();
+  }
+  // The ring on the final-loss chart that follows the slider: a styled element, moved.
+  function placeRing() {
+    const L = overview._fullLayout;
+    if (!L || !L.xaxis) return;
+    const [x, y] = me.d.header.overview.at[me.row];
+    here.style.left = scale(L.xaxis)(x) + "px";
+    here.style.top = scale(L.yaxis, null, true)(y) + "px";
+    here.hidden = false;
   }
   const showFrameLabel = () => { $(".lrc-frame-label span").textContent = `${me.d.header.texts.step} ${me.frame}`; };
 
@@ -354,7 +473,9 @@ function createInstance(root) {
   });
 
   // New data: decode, apply a new server request, draw (newPlot once, react after).
+  // New data: decode, apply a new server request, draw (newPlot once, react after).
   me.update = async (bytes) => {
+    const started = performance.now();
     const d = decode(bytes);
     const fresh = d.header.version !== me.version, first = me.version === null;
     const request = d.request, asked = request.nonce !== me.nonce;
@@ -363,8 +484,11 @@ function createInstance(root) {
       me.d = d;
       me.version = d.header.version;
       me.runs.clear();
-      me.fig = typed(d.header.figure);
-      me.layout = me.fig.layout;
+      const fig = typed(d.header.figure); // the traces in header.drawn come empty: the canvas draws them
+      me.looks = Object.fromEntries(d.header.drawn.map((i) => [i, lookOf(fig.data[i])]));
+      me.fig = fig;
+      const ruleFont = fig.data[d.header.traces.rule].textfont || {};
+      me.rule.style.fontSize = (ruleFont.size || 12) + "px";
       me.config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
       const texts = d.header.texts;
       $(".lrc-rate-name").textContent = texts.lr;
@@ -392,27 +516,36 @@ function createInstance(root) {
       return;
     }
     showRate();
-    if (!me.plotted) {
+    const small = { displayModeBar: false, responsive: true };
+    const newly = !me.plotted;
+    if (newly) {
       stats.newPlots++;
-      const { data, layout } = figure(true);
-      await Plotly.newPlot(plot, data, layout, me.config);
-      const ov = typed(d.header.overview.figure);
-      await Plotly.newPlot(overview, ov.data, ov.layout, { displayModeBar: false, responsive: true });
+      await Plotly.newPlot(plot, me.fig.data, layoutOf(), me.config);
+      await Plotly.newPlot(overview, ...overviewOf(d), small);
+      plot.on("plotly_afterplot", () => paint(me)); // a resize or a new layout: the canvas follows
+      overview.on("plotly_afterplot", placeRing);
       me.plotted = true;
-      showRate();
-    } else {
-      if (fresh) {
-        const ov = typed(d.header.overview.figure);
-        await Plotly.react(overview, ov.data, ov.layout, { displayModeBar: false, responsive: true });
-        showRate();
-      }
-      const { data, layout } = figure(true);
-      await Plotly.react(plot, data, layout, me.config);
-      plot.dataset.row = String(me.row);
-    }
+    } else if (fresh && d.header.figure_version !== me.figureVersion) { // a new surface, view or look
+      await Plotly.react(plot, me.fig.data, layoutOf(), me.config);
+    } else if (fresh) axesLater(0); // the same picture: only the step axes follow the new runs
+    me.figureVersion = d.header.figure_version;
+    placeRing();
+    const font = plot._fullLayout.font;
+    me.font = `${font.size}px ${font.family}`;
+    me.rule.style.color = font.color;
+    draw(false);
+    stats.updateMs = performance.now() - started; // data in to canvas painted (bench hook)
     box.classList.add("lrc-live");
+    plot.dataset.version = me.version;
     plot.dataset.ready = "1";
+    // The final-loss chart under it follows once the new runs are on screen.
+    if (fresh && !newly) {
+      requestAnimationFrame(() => setTimeout(() => {
+        if (me.version === d.header.version) Plotly.react(overview, ...overviewOf(d), small);
+      }));
+    }
   };
+  const overviewOf = (d) => { const ov = typed(d.header.overview.figure); return [ov.data, ov.layout]; };
 
   me.destroy = () => {
     me.playing = false;

@@ -1,5 +1,6 @@
 """Shared test settings."""
 
+import functools
 import os
 from pathlib import Path
 
@@ -16,6 +17,21 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "lrviz")
 # The app keeps compiled programs in the user's cache folder (lrviz/app/kit/boot.py); the suite
 # starts from nothing each time and leaves nothing behind (also in the servers it starts).
 os.environ["LRVIZ_JAX_CACHE"] = "off"
+# A server keeps its 10 last compiled programs (its memory bound); a test process visits many
+# more settings than one student and would compile some of them again and again.
+os.environ.setdefault("LRVIZ_MAX_PROGRAMS", "64")
+
+
+def _scan_manifests_once() -> None:
+    """AppTest scans every installed distribution for components-v2 manifests on each run
+    (streamlit 1.67: ~0.5 s, a third of a playground AppTest). What is installed does not change
+    while the suite runs, so each test process scans once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+_scan_manifests_once()
 
 
 @pytest.fixture(scope="session")

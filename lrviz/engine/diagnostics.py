@@ -37,8 +37,8 @@ knows its own (:func:`stability_limit`, :class:`~lrviz.optimizers.Limit`).
 
 from __future__ import annotations
 
-import functools
 import math
+import weakref
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -120,12 +120,19 @@ def minimum_rates(surface: Surface, point: np.ndarray) -> tuple[float, float, tu
     return None if nearest is None else _at_minimum(surface, nearest)
 
 
-@functools.lru_cache(maxsize=256)  # a surface has a few minima; a sweep asks about each many times
+# A surface has a few minima and a sweep asks about each many times. Kept with the surface and
+# dropped with it: a custom formula's surface must not outlive its page (nor its JAX programs).
+_MINIMA: weakref.WeakKeyDictionary[Surface, dict] = weakref.WeakKeyDictionary()
+
+
 def _at_minimum(surface: Surface, minimum: tuple[float, ...]) -> tuple[float, float, tuple, float | None]:
     """(λmax, 2/λmax, the minimum, the quickest GD rate) at a minimum: one Hessian for all."""
-    eig = eigenvalues(surface, minimum)
-    lam = float(eig[-1])
-    return lam, 2.0 / lam if lam > 0 else float("inf"), minimum, _fastest(eig)
+    known = _MINIMA.setdefault(surface, {})
+    if minimum not in known:
+        eig = eigenvalues(surface, minimum)
+        lam = float(eig[-1])
+        known[minimum] = (lam, 2.0 / lam if lam > 0 else float("inf"), minimum, _fastest(eig))
+    return known[minimum]
 
 
 def tolerance(surface: Surface) -> float:

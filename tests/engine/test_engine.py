@@ -1,5 +1,7 @@
 """The engine: closed forms, divergence, sweeps, statuses, and no recompilation."""
 
+import gc
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -281,9 +283,14 @@ def test_minimum_rates_are_those_of_the_nearest_listed_minimum_and_asked_once():
     lam, critical, minimum, fastest = diagnostics.minimum_rates(quadratic, np.array([0.3]))
     assert (lam, critical, fastest) == pytest.approx((2.0, 1.0, 0.5), rel=1e-6)
     assert minimum == quadratic.minima[0]
-    calls = diagnostics._at_minimum.cache_info().hits
-    diagnostics.minimum_rates(quadratic, np.array([-0.2]))
-    assert diagnostics._at_minimum.cache_info().hits == calls + 1  # the same minimum: no new Hessian
+    assert diagnostics._MINIMA[quadratic] == {minimum: (lam, critical, minimum, fastest)}  # asked once
+    custom = surfaces.from_expression("(x - 1)^2", 1)
+    assert diagnostics.minimum_rates(custom, np.array([0.0]))[1] == pytest.approx(1.0, rel=1e-6)
+    assert custom in diagnostics._MINIMA
+    del custom
+    surfaces.from_expression.cache_clear()  # the parser's own bounded cache held it too
+    gc.collect()
+    assert len([s for s in diagnostics._MINIMA if s.expression is not None]) == 0  # gone with its surface
     assert diagnostics.minimum_rates(surfaces.from_expression("-x", 1), np.array([0.0])) is None
     # curvature() reads the same numbers for the minimum nearest its start.
     assert diagnostics.curvature(quadratic, np.array([2.5])).critical_lr == pytest.approx(critical)

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.browser
 def _at_step(page, k: int, n: int) -> None:
     page.wait_for_function(f"() => document.body.innerText.includes('Step {k} of {n}')", timeout=60_000)
     wait_ready(page)
+    # keys.js is listening (the element mounts just after the script's run ends)
+    page.wait_for_function("() => globalThis.__lrvizLessonKeys && globalThis.__lrvizLessonKeys.send",
+                           timeout=30_000)
     assert re.search(rf"[?&]step={k}(&|$)", page.url), page.url
 
 
@@ -34,7 +37,7 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
         _at_step(page, 2, n)
         assert page.locator('[data-testid="stException"]').count() == 0
 
-        page.get_by_text("Presentation mode").first.click()
+        page.locator("[data-testid=\"stMain\"]").get_by_text("Presentation mode").first.click()
         page.wait_for_function("() => location.search.includes('big=1')", timeout=30_000)
         wait_ready(page)
         assert "Step 2 of 7" in page.inner_text("body")

@@ -1,7 +1,5 @@
 """Lessons: a lecture's story in steps, each step a real page of the app in the state it talks about."""
 
-import streamlit as st
-
 from lrviz.app.kit import shell
 from lrviz.app.lessons import ui
 from lrviz.app.lessons.catalog import lessons
@@ -18,6 +16,5 @@ def show() -> None:
         step = lesson.steps[config.index]
         ui.controls(lesson, config, lang)
         ui.caption(step, lang)
-        st.divider()
         ui.draw(step, config, lang)
     ui.publish(config)

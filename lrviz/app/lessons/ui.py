@@ -35,6 +35,9 @@ from lrviz.app.sweep import ui as sweep_ui
 from lrviz.i18n import Lang, t
 
 K = "ls_"
+# The step's page keeps its sidebar and content but not its big title: the lesson's header names the
+# lesson and the step list the page, and at 1280×720 the title would push the chart below the fold.
+_ONE_TITLE = "<style>[data-testid='stMain'] h1 { display: none; }</style>"
 # A step's page: its state machinery and the body that draws it.
 HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
     "playground": (playground_ui.PAGE, playground_page.body),
@@ -106,10 +109,11 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
-    head, toggle = st.columns([5, 2], vertical_alignment="bottom")
+    st.html(_ONE_TITLE)
+    head, toggle, home = st.columns([4, 3, 2], vertical_alignment="center")
     head.markdown(f"**{lesson.title(lang)}** · {t('lessons.page.step_of', lang, k=config.step, n=n)}")
     toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
-    back, forward, jump, home = st.columns([1, 1, 3, 1], vertical_alignment="bottom")
+    back, forward, jump = st.columns([2, 2, 5], vertical_alignment="bottom")
     back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",
                 on_click=_go, args=(config.step - 1,), disabled=config.step <= 1, use_container_width=True)
     forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",

@@ -10,7 +10,7 @@ from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
 from lrviz.app.kit import shell
 from lrviz.engine.diagnostics import tolerance
-from lrviz.i18n import t
+from lrviz.i18n import Lang, t
 
 
 def show() -> None:
@@ -19,7 +19,11 @@ def show() -> None:
     first = cmp.PAGE.open(lang)
     if first is not None and first.extra_rows:
         st.warning(t("compare.extra_rows", lang, count=first.extra_rows, max=MAX_ROWS))
+    body(lang)
 
+
+def body(lang: Lang) -> None:
+    """The page under its link, also drawn by a lesson step (after ``cmp.PAGE.host``)."""
     st.title(t("compare.title", lang))
     st.caption(t("compare.intro", lang))
     config, errors = cmp.sidebar(lang)

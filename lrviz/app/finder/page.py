@@ -4,7 +4,7 @@ import streamlit as st
 
 from lrviz.app.finder import ui as fu
 from lrviz.app.kit import shell
-from lrviz.i18n import t
+from lrviz.i18n import Lang, t
 
 SECTIONS = {  # the view a student picks, and what draws it
     "range": fu.show_range,
@@ -18,7 +18,11 @@ def show() -> None:
     """Draw the page for this run of the script."""
     lang = shell.page()
     fu.PAGE.open(lang)
+    body(lang)
 
+
+def body(lang: Lang) -> None:
+    """The page under its link, also drawn by a lesson step (after ``fu.PAGE.host``)."""
     st.title(t("finder.title", lang))
     st.caption(t("finder.intro", lang))
     config, errors = fu.sidebar(lang)

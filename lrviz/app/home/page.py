@@ -6,6 +6,7 @@ import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import shell
+from lrviz.app.lessons.catalog import lessons
 from lrviz.app.playground import state as links
 from lrviz.app.playground.lessons import LESSONS
 from lrviz.i18n import t
@@ -16,6 +17,7 @@ LINKED_PAGES = (  # (page file, key in the locale files)
     ("pages/sweep.py", "sweep"),
     ("pages/schedules.py", "schedules"),
     ("pages/lr-finder.py", "lr_finder"),
+    ("pages/lessons.py", "lessons"),
 )
 
 
@@ -39,6 +41,12 @@ def show() -> None:
         st.page_link(path, label=t(f"nav.{key}", lang), query_params={"lang": lang},
                      icon=":material/arrow_forward:")
         st.caption(t(f"home.{key}_blurb", lang))
+
+    st.subheader(t("home.guided_heading", lang))
+    for lesson in lessons().values():  # each guided lesson, opened at its first step
+        st.page_link("pages/lessons.py", label=lesson.title(lang), icon=":material/school:",
+                     query_params={"lesson": lesson.id, "step": "1", "lang": lang})
+        st.caption(lesson.summary(lang))
 
     st.subheader(t("home.lessons_heading", lang))
     st.caption(t("home.lessons_intro", lang))

@@ -12,6 +12,9 @@ A :class:`PageState` does the rest, the same way for every page:
    any error the last valid config stands in (in the language now chosen: a language switch
    is no input to undo), and a valid one becomes the new last valid.
 3. :meth:`~PageState.publish`: the address bar is kept a link to what is on screen.
+
+A lesson step draws a page inside the lessons page: :meth:`~PageState.host` seeds the step's config
+instead of :meth:`~PageState.open`, and the page's own :meth:`~PageState.publish` then stays quiet.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class PageState(Generic[C]):
     def open(self, lang: Lang) -> C | None:
         """On a session's first run of the page: the link's config, seeded into the widgets, its
         notes shown. Later runs return None."""
+        st.session_state.pop(self.key("hosted"), None)  # opened on its own: its link is the address bar's
         loaded = self.key("loaded")
         if st.session_state.get(loaded):
             return None
@@ -73,6 +77,14 @@ class PageState(Generic[C]):
             st.session_state[self.key(name)] = list(value) if isinstance(value, tuple) else value
         if self.seed is not None:
             self.seed(config)
+
+    def host(self, config: C) -> None:
+        """Let another page draw this one (a lesson step, :mod:`lrviz.app.lessons`): ``config`` is
+        seeded into the widgets, and :meth:`publish` leaves the address bar to the host until the
+        page is opened on its own again (:meth:`open`)."""
+        self.fill(config)
+        self.remember(config)
+        st.session_state[self.key("hosted")] = True
 
     def last_valid(self, lang: Lang, fallback: C | None = None) -> C:
         """The last config that ran (``fallback``, else the default, before any), in ``lang``."""
@@ -104,6 +116,8 @@ class PageState(Generic[C]):
 
     def publish(self, config: C) -> None:
         """Keep the address bar a link to what is on screen (writing it does not rerun)."""
+        if st.session_state.get(self.key("hosted")):
+            return
         query = self.to_query(config)
         if {k: st.query_params.get(k) for k in st.query_params} != query:
             st.query_params.from_dict(query)

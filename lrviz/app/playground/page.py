@@ -19,7 +19,11 @@ def show() -> None:
     """Draw the page for this run of the script."""
     lang = shell.page()
     pg.PAGE.open(lang)
+    body(lang)
 
+
+def body(lang: Lang) -> None:
+    """The page under its link, also drawn by a lesson step (after ``pg.PAGE.host``)."""
     st.title(t("pg.title", lang))
     config, errors = pg.sidebar(lang)
     try:

@@ -9,14 +9,18 @@ from lrviz.app.kit import shell
 from lrviz.app.schedules import state as schedule_links
 from lrviz.app.schedules import ui as sc
 from lrviz.app.schedules.guide import GUIDE
-from lrviz.i18n import t
+from lrviz.i18n import Lang, t
 
 
 def show() -> None:
     """Draw the page for this run of the script."""
     lang = shell.page()
     sc.PAGE.open(lang)
+    body(lang)
 
+
+def body(lang: Lang) -> None:
+    """The page under its link, also drawn by a lesson step (after ``sc.PAGE.host``)."""
     st.title(t("sched.title", lang))
     st.caption(t("sched.intro", lang))
 

@@ -8,7 +8,7 @@ from lrviz import i18n
 from lrviz.app.kit import shell
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import ui as sw
-from lrviz.i18n import t
+from lrviz.i18n import Lang, t
 from lrviz.surfaces import ExpressionError
 
 
@@ -16,7 +16,11 @@ def show() -> None:
     """Draw the page for this run of the script."""
     lang = shell.page()
     sw.PAGE.open(lang)
+    body(lang)
 
+
+def body(lang: Lang) -> None:
+    """The page under its link, also drawn by a lesson step (after ``sw.PAGE.host``)."""
     st.title(t("sweep.title", lang))
     st.caption(t("sweep.intro", lang))
     config, errors = sw.sidebar(lang)

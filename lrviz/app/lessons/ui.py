@@ -1,0 +1,148 @@
+"""The lessons page's controls, and how a step draws its page.
+
+A step draws the real page, in this session: the step's link is parsed by that page's own
+``PageState.parse``, seeded into the page's widgets with :meth:`~lrviz.app.kit.state.PageState.host`
+(once per step, or again when the page's widgets were cleared by a visit elsewhere), and the page's
+``body(lang)`` draws it, sidebar and all, exactly as ``/playground`` would. The hosted page does not
+write the address bar; the lesson's link (``lesson``, ``step``, ``big``, ``lang``) stays there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import streamlit as st
+
+from lrviz.app.compare import page as compare_page
+from lrviz.app.compare import ui as compare_ui
+from lrviz.app.finder import page as finder_page
+from lrviz.app.finder import ui as finder_ui
+from lrviz.app.kit import link
+from lrviz.app.kit.markdown import literal
+from lrviz.app.kit.shell import show_notes
+from lrviz.app.kit.state import PageState
+from lrviz.app.lessons import keys
+from lrviz.app.lessons import state as links
+from lrviz.app.lessons.catalog import Lesson, Step, lessons
+from lrviz.app.lessons.state import Config
+from lrviz.app.playground import page as playground_page
+from lrviz.app.playground import ui as playground_ui
+from lrviz.app.schedules import page as schedules_page
+from lrviz.app.schedules import ui as schedules_ui
+from lrviz.app.sweep import page as sweep_page
+from lrviz.app.sweep import ui as sweep_ui
+from lrviz.i18n import Lang, t
+
+K = "ls_"
+# The step's page keeps its sidebar and content but not its big title: the lesson's header names the
+# lesson and the step list the page, and at 1280×720 the title would push the chart below the fold.
+_ONE_TITLE = "<style>[data-testid='stMain'] h1 { display: none; }</style>"
+# A step's page: its state machinery and the body that draws it.
+HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
+    "playground": (playground_ui.PAGE, playground_page.body),
+    "compare": (compare_ui.PAGE, compare_page.body),
+    "sweep": (sweep_ui.PAGE, sweep_page.body),
+    "schedules": (schedules_ui.PAGE, schedules_page.body),
+    "lr-finder": (finder_ui.PAGE, finder_page.body),
+}
+NAV = {"playground": "playground", "compare": "compare", "sweep": "sweep", "schedules": "schedules",
+       "lr-finder": "lr_finder"}  # a page's name in nav.<key>
+
+
+def read(lang: Lang) -> Config:
+    """The link's config (the address bar is the state), its refused values shown as notes."""
+    config = replace(links.parse({k: st.query_params[k] for k in st.query_params}), lang=lang)
+    if config.notes:
+        bad = [n for n in config.notes if n.key == "lesson"]
+        if bad:
+            st.warning(t("lessons.page.bad_lesson", lang, value=literal(bad[0].value)))
+        show_notes([n for n in config.notes if n.key != "lesson"], lang)
+    return config
+
+
+def publish(config: Config) -> None:
+    query = links.to_query(config)
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+# --- moving: every move writes the link, which the next run reads -----------------------------
+
+
+def _go(step: int) -> None:
+    st.query_params["step"] = str(step)
+
+
+def _move(config: Config, lesson: Lesson) -> Callable[[str], None]:
+    def move(direction: str) -> None:
+        step = config.step + (1 if direction == "next" else -1)
+        _go(min(max(step, 1), len(lesson.steps)))
+    return move
+
+
+def _jumped() -> None:
+    _go(int(st.session_state[f"{K}jump"]))
+
+
+def _big() -> None:
+    if st.session_state[f"{K}big"]:
+        st.query_params["big"] = "1"
+    else:
+        st.query_params.pop("big", None)
+
+
+def listing(lang: Lang) -> None:
+    """Every lesson: title, summary, number of steps, and a link that opens it."""
+    st.title(t("lessons.page.title", lang))
+    st.caption(t("lessons.page.intro", lang))
+    for lesson in lessons().values():
+        st.subheader(lesson.title(lang))
+        st.markdown(lesson.summary(lang))
+        st.caption(t("lessons.page.steps", lang, n=len(lesson.steps)))
+        st.page_link("pages/lessons.py", label=t("lessons.page.open", lang), icon=":material/school:",
+                     query_params={"lesson": lesson.id, "step": "1", "lang": lang})
+
+
+def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
+    """The lesson's title, "step k of n", Previous / Next, the step list and presentation mode."""
+    n = len(lesson.steps)
+    st.session_state[f"{K}jump"] = config.step
+    st.session_state[f"{K}big"] = config.big
+    st.html(_ONE_TITLE)
+    head, toggle, home = st.columns([4, 3, 2], vertical_alignment="center")
+    head.markdown(f"**{lesson.title(lang)}** · {t('lessons.page.step_of', lang, k=config.step, n=n)}")
+    toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
+    back, forward, jump = st.columns([2, 2, 5], vertical_alignment="bottom")
+    back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",
+                on_click=_go, args=(config.step - 1,), disabled=config.step <= 1, use_container_width=True)
+    forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",
+                   on_click=_go, args=(config.step + 1,), disabled=config.step >= n, type="primary",
+                   use_container_width=True)
+    jump.selectbox(t("lessons.page.jump", lang), range(1, n + 1), key=f"{K}jump", on_change=_jumped,
+                   format_func=lambda k: f"{k}. {t('nav.' + NAV[lesson.steps[k - 1].page], lang)}: "
+                                         f"{_short(lesson.steps[k - 1].caption(lang))}")
+    home.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
+                   query_params={"lang": lang})
+    keys.mount(_move(config, lesson))
+
+
+def _short(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
+def caption(step: Step, lang: Lang) -> None:
+    st.info(step.caption(lang), icon=":material/school:")
+    st.caption(t("lessons.page.keys", lang))
+
+
+def draw(step: Step, config: Config, lang: Lang) -> None:
+    """The step's page, for real: seeded once per step (:meth:`PageState.host`), then drawn by its body."""
+    page, body = HOSTS[step.page]
+    shown = (config.lesson, config.step, config.big)
+    seeded = page.parse(step.query(lang, config.big))
+    gone = any(page.key(name) not in st.session_state for name in link.widget_values(seeded))
+    if st.session_state.get(f"{K}shown") != shown or gone:
+        page.host(seeded)
+        st.session_state[f"{K}shown"] = shown
+    body(lang)

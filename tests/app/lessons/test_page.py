@@ -1,0 +1,48 @@
+"""/lessons in AppTest: the list; every step of every lesson drawn for real, in both languages and in
+presentation mode, one session per lesson as a lecturer would click through it; moving keeps the link."""
+
+import pytest
+
+from lrviz.app.lessons.catalog import lessons
+from tests.apptest import open_page, param, texts
+
+LESSONS = list(lessons().values())
+
+
+def test_without_a_lesson_the_page_lists_them():
+    at = open_page("pages/lessons.py")
+    assert not at.exception
+    shown = texts(at)
+    for lesson in LESSONS:
+        assert lesson.title("en") in [h.value for h in at.subheader] and f"{len(lesson.steps)} steps" in shown
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda x: x.id)
+def test_every_step_draws_its_page_in_both_languages(lesson):
+    """Forward through the lesson in English with big=1, then back in Korean."""
+    n = len(lesson.steps)
+    at = open_page("pages/lessons.py", timeout=120, lesson=lesson.id, step="1", big="1")
+    for k in range(1, n + 1):
+        if k > 1:
+            at.button(key="ls_next").click().run(timeout=120)
+        assert not at.exception, (k, [e.value for e in at.exception])
+        assert param(at, "step") == str(k) and param(at, "lesson") == lesson.id and param(at, "big") == "1"
+        assert f"Step {k} of {n}" in texts(at)
+        assert lesson.steps[k - 1].caption("en") in [i.value for i in at.info]
+    at.segmented_control(key="lang").set_value("ko").run(timeout=120)
+    for k in range(n, 0, -1):
+        if k < n:
+            at.button(key="ls_previous").click().run(timeout=120)
+        assert not at.exception, (k, [e.value for e in at.exception])
+        assert f"{n}단계 중 {k}단계" in texts(at) and param(at, "lang") == "ko"
+        assert lesson.steps[k - 1].caption("ko") in [i.value for i in at.info]
+
+
+def test_a_step_seeds_its_page_and_the_jump_list_moves():
+    at = open_page("pages/lessons.py", lesson="rate", step="4")
+    assert at.session_state["pg_lr"] == pytest.approx(1.05)
+    at.selectbox(key="ls_jump").set_value(2).run()
+    assert not at.exception and param(at, "step") == "2"
+    assert at.session_state["pg_lr"] == pytest.approx(0.3)
+    at.toggle(key="ls_big").set_value(True).run()
+    assert param(at, "big") == "1" and at.session_state["pg_big"] is True

@@ -1,0 +1,57 @@
+"""A lesson in a real browser: the clicker's keys move through it, "step k of n" and the address bar
+follow, presentation mode toggles, and every step of the first lesson is photographed at 1280×720."""
+
+import re
+
+import pytest
+
+from lrviz.app.lessons.catalog import lessons
+from tests.browser.conftest import SHOTS, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def _at_step(page, k: int, n: int) -> None:
+    page.wait_for_function(f"() => document.body.innerText.includes('Step {k} of {n}')", timeout=60_000)
+    wait_ready(page)
+    # keys.js is listening (the element mounts just after the script's run ends)
+    page.wait_for_function("() => globalThis.__lrvizLessonKeys && globalThis.__lrvizLessonKeys.send",
+                           timeout=30_000)
+    assert re.search(rf"[?&]step={k}(&|$)", page.url), page.url
+
+
+def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, server):
+    lesson = lessons()["rate"]
+    n = len(lesson.steps)
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/lessons?lesson=rate&step=1&lang=en")
+        wait_ready(page, timeout=120_000)
+        _at_step(page, 1, n)
+        page.keyboard.press("PageDown")
+        _at_step(page, 2, n)
+        page.keyboard.press("ArrowRight")
+        _at_step(page, 3, n)
+        page.keyboard.press("PageUp")
+        _at_step(page, 2, n)
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        page.locator("[data-testid=\"stMain\"]").get_by_text("Presentation mode").first.click()
+        page.wait_for_function("() => location.search.includes('big=1')", timeout=30_000)
+        wait_ready(page)
+        assert "Step 2 of 7" in page.inner_text("body")
+
+        SHOTS.mkdir(exist_ok=True)
+        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=en")
+        wait_ready(page, timeout=120_000)
+        for k in range(1, n + 1):
+            if k > 1:
+                page.keyboard.press("PageDown")
+            _at_step(page, k, n)
+            page.wait_for_timeout(500)  # the chart's first paint
+            assert "big=1" in page.url
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(SHOTS / f"lesson-rate-step{k}.png"))
+    finally:
+        context.close()

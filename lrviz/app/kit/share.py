@@ -39,7 +39,7 @@ COPY = st.components.v2.component(NAME, html=HTML, css=CSS, js=(Path(__file__).w
 def link(path: str, query: Mapping[str, str]) -> str:
     """The page's link with ``query``: absolute on the URL the browser uses, else ``/<path>?…``."""
     base = (st.context.url or "").split("?")[0].split("#")[0] or f"/{path}"
-    encoded = urlencode(query, quote_via=quote)
+    encoded = urlencode(query, quote_via=quote, safe=":,")  # readable on a slide: r1=sgd:0.1, start=-1,1
     return f"{base}?{encoded}" if encoded else base
 
 

@@ -70,4 +70,5 @@ def show() -> None:
     diverged, global_share = sw.basin_shares(shown.basin_map)
     st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
                  reached=f"{100 * global_share:.0f}"))
+    sw.share_bar(config, shown, lang)
     sw.PAGE.publish(config)

@@ -55,4 +55,6 @@ def body(lang: Lang) -> None:
     with st.expander(t("export.title", lang), icon=":material/code:"):
         cmp.code_panel(config, lang)
 
+    cmp.share_bar(config, figure, runs, lang)
+
     cmp.PAGE.publish(config)

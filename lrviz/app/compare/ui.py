@@ -18,9 +18,11 @@ import streamlit as st
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import figures
+from lrviz.app.compare import sheet as cmp_sheet
 from lrviz.app.compare import state as compare_state
 from lrviz.app.compare.state import MAX_ROWS, Config, Row
-from lrviz.app.kit import code
+from lrviz.app.kit import code, share
+from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
@@ -367,3 +369,11 @@ def chart(config: Config, narrow: bool = False):
     if config.layout == "multiples":
         return figures.build_multiples(done, names, surface, lang=config.lang, big=config.big)
     return figures.build_overlay(done, names, surface, lang=config.lang, big=config.big, narrow=narrow)
+
+
+def share_bar(config: Config, figure, done, lang: str) -> None:
+    """Copy link, and the comparison as an offline HTML page and as Markdown notes (built on a click)."""
+    url = share.link("compare", compare_state.to_query(config))
+    share.bar(url, lang, "compare",
+              markdown=lambda: sheets.to_markdown(cmp_sheet.sheet(config, done, url)),
+              html=lambda: sheets.to_html(cmp_sheet.sheet(config, done, url), [figure]))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lrviz.app.finder import ui as fu
-from lrviz.app.kit import shell
+from lrviz.app.kit import share, shell
 from lrviz.i18n import Lang, t
 
 SECTIONS = {  # the view a student picks, and what draws it
@@ -29,4 +29,5 @@ def body(lang: Lang) -> None:
     config = fu.PAGE.settle(config, errors, lang)
 
     SECTIONS[fu.view_control(lang)](config, lang)
+    share.bar(share.link("lr-finder", fu.PAGE.to_query(config)), lang, "lr-finder")
     fu.PAGE.publish(config)

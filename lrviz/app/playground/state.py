@@ -105,3 +105,12 @@ def surface_of(config: Config) -> surfaces.Surface:
     if config.surface == CUSTOM:
         return surfaces.from_expression(config.formula, config.dim)
     return surfaces.SURFACES[config.surface]
+
+
+def run_kwargs(config: Config) -> dict[str, Any]:
+    """:func:`lrviz.engine.run`'s keyword arguments for the run ``config`` shows (and the code
+    export writes: :func:`lrviz.app.kit.code.panel`)."""
+    return dict(optimizer=config.optimizer, lr=config.lr, steps=config.steps, start=config.start,
+                schedule=config.schedule, schedule_params=dict(config.schedule_params),
+                optimizer_params=dict(config.optimizer_params), noise=config.noise, seed=config.seed,
+                clip_norm=config.clip)

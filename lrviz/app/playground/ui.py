@@ -14,6 +14,8 @@ import numpy as np
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
+from lrviz.app.kit import share
+from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
@@ -25,6 +27,7 @@ from lrviz.app.kit.widgets import (
     surface_picker,
 )
 from lrviz.app.playground import figures, verdict
+from lrviz.app.playground import sheet as pg_sheet
 from lrviz.app.playground import state as links
 from lrviz.app.playground.chart.payload import slider_index
 from lrviz.app.playground.state import Config
@@ -249,12 +252,7 @@ def view_control(surface: surfaces.Surface, lang: str) -> str:
 
 
 def _run(config: Config, surface: surfaces.Surface):
-    return engine.run(
-        surface, config.optimizer, lr=config.lr, steps=config.steps, start=config.start,
-        schedule=config.schedule, schedule_params=dict(config.schedule_params),
-        optimizer_params=dict(config.optimizer_params), noise=config.noise, seed=config.seed,
-        clip_norm=config.clip,
-    )
+    return engine.run(surface, **links.run_kwargs(config))
 
 
 def direction_note(config: Config, lang: str) -> str | None:
@@ -289,3 +287,18 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
 def surface_3d(config: Config):
     surface = links.surface_of(config)
     return figures.build_surface_3d(_run(config, surface), surface, lang=config.lang, big=config.big)
+
+
+def share_bar(config: Config, lang: str) -> None:
+    """Copy link, the offline HTML and the Markdown notes for the run on screen (both built on a
+    click, from the cached run, figure and verdict)."""
+    url = share.link("playground", links.to_query(config))
+
+    def notes() -> str:
+        return sheets.to_markdown(pg_sheet.sheet(config, animation(config)[2], url))
+
+    def page() -> str:
+        _, figure, said = animation(config)
+        return sheets.to_html(pg_sheet.sheet(config, said, url), [figure])
+
+    share.bar(url, lang, "playground", markdown=notes, html=page)

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import optimizers, schedules
-from lrviz.app.kit import shell
+from lrviz.app.kit import share, shell
 from lrviz.app.schedules import state as schedule_links
 from lrviz.app.schedules import ui as sc
 from lrviz.app.schedules.guide import GUIDE
@@ -77,4 +77,6 @@ def body(lang: Lang) -> None:
     st.subheader(t("sched.guide_title", lang))
     st.markdown(t("sched.guide", lang))
 
-    sc.PAGE.publish(replace(config, overlay=overlay))
+    config = replace(config, overlay=overlay)
+    share.bar(share.link("schedules", schedule_links.to_query(config)), lang, "schedules")
+    sc.PAGE.publish(config)

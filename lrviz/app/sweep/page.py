@@ -74,4 +74,5 @@ def body(lang: Lang) -> None:
     diverged, global_share = sw.basin_shares(shown.basin_map)
     st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
                  reached=f"{100 * global_share:.0f}"))
+    sw.share_bar(config, shown, lang)
     sw.PAGE.publish(config)

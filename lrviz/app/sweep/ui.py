@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
+from lrviz.app.kit import share
+from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
@@ -30,6 +32,7 @@ from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.app.playground.verdict import number, point
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
+from lrviz.app.sweep import sheet as sw_sheet
 from lrviz.app.sweep import state as sweep_state
 from lrviz.app.sweep.state import Config
 from lrviz.engine import diagnostics
@@ -286,3 +289,11 @@ def basin_shares(basin: sweeps.Basins) -> tuple[float, float]:
     """Shares of starts that diverged and that reached a global minimum."""
     label = basin.label
     return float(np.mean(label == sweeps.DIVERGED)), float(np.mean((label >= 0) & (label < basin.n_global)))
+
+
+def share_bar(config: Config, shown: Shown, lang: str) -> None:
+    """Copy link, and the sweep as an offline HTML page (its three charts) and as Markdown notes."""
+    url = share.link("sweep", sweep_state.to_query(config))
+    told = sw_sheet.sheet(config, shown.results, basin_shares(shown.basin_map), url)
+    share.bar(url, lang, "sweep", markdown=lambda: sheets.to_markdown(told),
+              html=lambda: sheets.to_html(told, [shown.rates, shown.phase, shown.basins]))

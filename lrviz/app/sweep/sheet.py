@@ -1,0 +1,60 @@
+"""The sweep page in words, for its offline HTML and its lecture notes (pure): the surface, the
+optimizers, the schedule, the steps, the start and the rate range; each optimizer's best rate,
+divergence edge and critical rate, as the page's table gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lrviz import optimizers, schedules
+from lrviz.app.kit.query import format_value
+from lrviz.app.kit.sheet import Sheet
+from lrviz.app.playground.sheet import params_text, surface_text
+from lrviz.app.playground.verdict import number
+from lrviz.app.sweep.compute import RateSweep
+from lrviz.app.sweep.state import Config
+from lrviz.i18n import t
+
+
+def settings(config: Config, lang: str) -> tuple[tuple[str, str], ...]:
+    """(label, value) for everything the sweep ran."""
+    base = config.base
+    names = [optimizers.OPTIMIZERS[name].title(lang) for name in config.optimizers]
+    names[0] += params_text(base.optimizer_params)  # the primary optimizer's hyper-parameters
+    lines = [
+        (t("pg.surface", lang), surface_text(base, lang)),
+        (t("sweep.optimizers", lang), ", ".join(names)),
+        (t("pg.schedule", lang),
+         schedules.SCHEDULES[base.schedule].title(lang) + params_text(base.schedule_params)),
+        (t("pg.steps", lang), str(base.steps)),
+    ]
+    if base.start is not None:
+        lines.append((t("pg.start", lang), format_value(base.start)))
+    lines += [(t("sweep.rates", lang), str(config.rates)),
+              (t("sweep.lo", lang), format_value(float(config.lo))),
+              (t("sweep.hi", lang), format_value(float(config.hi))),
+              (t("sweep.chosen", lang), format_value(float(base.lr)))]
+    return tuple(lines)
+
+
+def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) -> tuple[str, ...]:
+    """One line per optimizer (best rate, divergence edge, critical rate), then the basin map's shares."""
+    none = t("sweep.none", lang)
+    lines = []
+    for r in shown:
+        critical = (f"{r.limit.formula} = {number(r.limit.value)}" if r.limit is not None
+                    else t("sweep.adaptive", lang))
+        parts = [(t("sweep.col_best", lang), number(r.best_lr) if r.best_lr is not None else none),
+                 (t("sweep.col_edge", lang), number(r.edge) if r.edge is not None else none),
+                 (t("sweep.col_limit", lang), critical)]
+        lines.append(f"{optimizers.OPTIMIZERS[r.optimizer].title(lang)}: "
+                     + "; ".join(f"{label} {value}" for label, value in parts))
+    diverged, reached = shares
+    lines.append(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
+                   reached=f"{100 * reached:.0f}"))
+    return tuple(lines)
+
+
+def sheet(config: Config, shown: Sequence[RateSweep], shares: tuple[float, float], link: str) -> Sheet:
+    lang = config.base.lang
+    return Sheet(t("sweep.title", lang), settings(config, lang), results(shown, lang, shares), link, lang)

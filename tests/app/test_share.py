@@ -1,0 +1,49 @@
+"""Share and keep on every demo page (lrviz/app/kit/share.py), in AppTest: the Copy link button and
+the link it copies, shown as text too; the HTML and Markdown downloads where a page has them; the
+playground's code panel. (The browser test clicks them: tests/browser/test_exports.py.)"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from lrviz.app.kit.share import NAME
+from lrviz.i18n import t
+from tests.apptest import open_page
+
+# page file, its path, a link with some state, what its link must keep, whether it has downloads
+PAGES = [
+    ("pages/playground.py", "playground", {"surface": "bowl", "lr": "0.05", "frame": "3"},
+     {"surface": "bowl", "lr": "0.05", "frame": "3"}, True),
+    ("pages/compare.py", "compare", {"steps": "200"}, {"steps": "200", "r1": "sgd:0.0015"}, True),
+    ("pages/sweep.py", "sweep", {"n": "200"}, {"n": "200", "optimizers": "sgd"}, True),
+    ("pages/schedules.py", "schedules", {"open": "step"}, {"open": "step"}, False),
+    ("pages/lr-finder.py", "lr-finder", {"batches": "150"}, {"batches": "150"}, False),
+]
+
+
+@pytest.mark.parametrize(("file", "path", "query", "kept", "downloads"), PAGES, ids=[p[1] for p in PAGES])
+def test_every_page_copies_and_shows_its_link(file, path, query, kept, downloads):
+    at = open_page(file, **query)
+    assert not at.exception
+    (button,) = [e for e in at.get("bidi_component") if e.proto.component_name == NAME]
+    data = json.loads(button.proto.json)
+    link = data["link"]
+    assert data["label"] == t("share.copy", "en")
+    assert link.startswith(f"/{path}?")  # AppTest's browser tells no address: the page's path
+    assert kept.items() <= dict(parse_qsl(urlsplit(link).query)).items()
+    assert link in [c.value for c in at.code]  # shown, for a browser that refuses the clipboard
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert (t("share.html", "en") in labels and t("share.markdown", "en") in labels) == downloads
+
+
+def test_the_playground_takes_its_run_home_in_korean():
+    at = open_page("pages/playground.py", lang="ko", optimizer="adam", lr="0.05")
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count(t("export.download", "ko")) == 3  # PyTorch, Keras 3, optax
+    assert t("share.html", "ko") in labels and t("share.markdown", "ko") in labels
+    scripts = [c.value for c in at.code if "import" in c.value]
+    assert any("torch.optim.Adam" in s and "lr=0.05" in s for s in scripts)

@@ -109,14 +109,21 @@ def serve(script: str) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def slider_moves(browser, url: str, slider_label: str, moves: int, key: str) -> list[Move]:
-    """Each of ``moves`` key presses on the slider, timed to the redrawn page."""
+def open_page(browser, url: str, drawn: str, probe: str):
+    """A new page at ``url``, once the script has run and ``drawn`` (a selector) is on screen,
+    with ``probe`` (a JS function) evaluated in it."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=120_000)
+    page.wait_for_selector(drawn, timeout=120_000)
     page.wait_for_timeout(500)
-    page.evaluate(_WATCH_BUSY)
+    page.evaluate(probe)
+    return page
+
+
+def slider_moves(browser, url: str, slider_label: str, moves: int, key: str) -> list[Move]:
+    """Each of ``moves`` key presses on the slider, timed to the redrawn page."""
+    page = open_page(browser, url, '[data-testid="stPlotlyChart"] .main-svg', _WATCH_BUSY)
     thumb = page.locator('[data-testid="stSlider"]', has_text=slider_label).locator("input[type=range]")
     timed: list[Move] = []
     skipped: list[int] = []

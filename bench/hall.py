@@ -52,6 +52,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from lrviz.app import cli
 from lrviz.app.kit.rates import LR_GRID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +99,7 @@ def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] 
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **cli.SERVER_ENV, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -22,12 +22,13 @@ import time
 
 import numpy as np
 
-from bench.browser import ARGS, READY, serve, slider_moves
+from bench.browser import ARGS, READY, open_page, serve, slider_moves
 from lrviz import engine
 from lrviz.app.playground.chart import payload
 from lrviz.surfaces import get
 
 MOVES = 50
+CHART = '.lrc-plot[data-ready="1"]'  # the chart has drawn
 CASES = (("1-D quadratic", "surface=quadratic&steps=500"),
          ("2-D ravine, momentum", "surface=ravine&optimizer=momentum&steps=500"))
 
@@ -74,12 +75,7 @@ def server_side() -> None:
 
 def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     """(latencies of MOVES key presses, reruns while moving, reruns after release, frames/s playing)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=120_000)
-    page.wait_for_timeout(500)
-    page.evaluate(_PROBE)
+    page = open_page(browser, url, CHART, _PROBE)
     rate = page.locator(".lrc-rate")
     rate.focus()
     for i in range(MOVES):  # across the range: 0 -> 50 of the 56 stops
@@ -123,12 +119,7 @@ _SETTING_PROBE = """() => {
 
 def setting_changes(browser, url: str, changes: int = 20) -> list[float]:
     """Milliseconds from a key press on the steps slider to the new runs' first paint."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=120_000)
-    page.wait_for_timeout(500)
-    page.evaluate(_SETTING_PROBE)
+    page = open_page(browser, url, CHART, _SETTING_PROBE)
     steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
     for i in range(changes):
         steps.focus()

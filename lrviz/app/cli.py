@@ -17,6 +17,13 @@ from lrviz.i18n import LANGS
 
 ROOT = Path(__file__).resolve().parents[2]
 LANG_ENV = "LRVIZ_LANG"  # the language of a link that does not say (lrviz.app.kit.lang)
+# glibc gives a thread that allocates under contention a malloc arena of its own (up to 8 per
+# core), and Streamlit runs every script run in a new thread: freed sweeps end up spread over many
+# arenas that each keep their free pages, and a server's memory only grows. Two arenas: `python -m
+# bench memory` grew 166 MB in 400 reruns with glibc's default, 101 MB with two. glibc reads this
+# at start, so every way of starting the server sets it (this command, make run, the container,
+# the benches); setting it from inside a running server (mallopt) measured no better than nothing.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def streamlit_args(port: int, host: str) -> list[str]:
@@ -36,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lang", choices=LANGS, default=None,
                         help="language of links that do not say (?lang= in a link still wins)")
     args = parser.parse_args(argv)
+    if any(os.environ.get(name) != value for name, value in SERVER_ENV.items()):  # start again with it
+        os.environ.update(SERVER_ENV)
+        os.execv(sys.executable, [sys.executable, "-m", "lrviz.app.cli", *(sys.argv[1:] if argv is None else argv)])
     if not (ROOT / "app.py").is_file() or not (ROOT / "pages").is_dir():
         parser.exit(2, f"lrviz: the app's files are not beside the package ({ROOT}): this install carries "
                        "the library only. Install from a checkout with `pip install -e .`, or use deploy/.\n")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from lrviz.app import cli
@@ -29,3 +32,19 @@ def test_a_link_without_lang_opens_in_the_servers_language(monkeypatch):
     assert server_default() == "ko"
     monkeypatch.setenv(cli.LANG_ENV, "xx")
     assert server_default() == "en"
+
+
+def test_the_command_starts_the_server_again_with_two_malloc_arenas(monkeypatch):
+    # glibc reads MALLOC_ARENA_MAX only at start: without it the command replaces itself by a
+    # process that has it, with the same arguments.
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    started = []
+
+    def execv(path, args):
+        started.append((path, args, os.environ.get("MALLOC_ARENA_MAX")))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli.os, "execv", execv)
+    with pytest.raises(SystemExit):
+        cli.main(["--port", "8601"])
+    assert started == [(sys.executable, [sys.executable, "-m", "lrviz.app.cli", "--port", "8601"], "2")]

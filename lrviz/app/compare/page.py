@@ -25,7 +25,8 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``cmp.PAGE.host``)."""
     st.title(t("compare.title", lang))
-    st.caption(t("compare.intro", lang))
+    if not cmp.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+        st.caption(t("compare.intro", lang))
     config, errors = cmp.sidebar(lang)
     cmp.PAGE.report(errors)  # a refused row keeps its last valid values, so the config is always valid
     surface = surfaces.SURFACES[config.surface]

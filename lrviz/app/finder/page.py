@@ -24,7 +24,8 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``fu.PAGE.host``)."""
     st.title(t("finder.title", lang))
-    st.caption(t("finder.intro", lang))
+    if not fu.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+        st.caption(t("finder.intro", lang))
     config, errors = fu.sidebar(lang)
     config = fu.PAGE.settle(config, errors, lang)
 

@@ -14,6 +14,8 @@ cache is trusted code: it lives in the user's own cache folder, never a shared o
 
 Last, it freezes the objects start-up made (``gc.freeze``), so that the collector, which otherwise
 walks JAX's million objects on each full collection, only looks at what sessions create.
+(A server's memory also depends on glibc's malloc arenas, which must be capped before the process
+starts: :data:`lrviz.app.cli.SERVER_ENV`.)
 """
 
 from __future__ import annotations

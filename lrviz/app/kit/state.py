@@ -86,6 +86,11 @@ class PageState(Generic[C]):
         self.remember(config)
         st.session_state[self.key("hosted")] = True
 
+    @property
+    def hosted(self) -> bool:
+        """Drawn by a lesson step: the page may leave out what the lesson's caption says instead."""
+        return bool(st.session_state.get(self.key("hosted")))
+
     def last_valid(self, lang: Lang, fallback: C | None = None) -> C:
         """The last config that ran (``fallback``, else the default, before any), in ``lang``."""
         stored = st.session_state.get(self.key("last_valid"))
@@ -116,7 +121,7 @@ class PageState(Generic[C]):
 
     def publish(self, config: C) -> None:
         """Keep the address bar a link to what is on screen (writing it does not rerun)."""
-        if st.session_state.get(self.key("hosted")):
+        if self.hosted:
             return
         query = self.to_query(config)
         if {k: st.query_params.get(k) for k in st.query_params} != query:

@@ -15,6 +15,6 @@ def show() -> None:
         lesson = lessons()[config.lesson]
         step = lesson.steps[config.index]
         ui.controls(lesson, config, lang)
-        ui.caption(step, lang)
+        ui.caption(lesson, step, config, lang)
         ui.draw(step, config, lang)
     ui.publish(config)

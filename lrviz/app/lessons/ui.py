@@ -37,7 +37,8 @@ from lrviz.i18n import Lang, t
 K = "ls_"
 # The step's page keeps its sidebar and content but not its big title: the lesson's header names the
 # lesson and the step list the page, and at 1280×720 the title would push the chart below the fold.
-_ONE_TITLE = "<style>[data-testid='stMain'] h1 { display: none; }</style>"
+_ONE_TITLE = ("<style>[data-testid='stMain'] h1 { display: none; }"
+              " [data-testid='stMainBlockContainer'] { padding-top: 2rem; }</style>")
 # A step's page: its state machinery and the body that draws it.
 HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
     "playground": (playground_ui.PAGE, playground_page.body),
@@ -105,25 +106,26 @@ def listing(lang: Lang) -> None:
 
 
 def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
-    """The lesson's title, "step k of n", Previous / Next, the step list and presentation mode."""
+    """Previous / Next, the step list and presentation mode in one row (on a 1280×720 projector
+    the step's chart must fit under them and the caption); the way back to all lessons in the
+    sidebar."""
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
     st.html(_ONE_TITLE)
-    head, toggle, home = st.columns([4, 3, 2], vertical_alignment="center")
-    head.markdown(f"**{lesson.title(lang)}** · {t('lessons.page.step_of', lang, k=config.step, n=n)}")
-    toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
-    back, forward, jump = st.columns([2, 2, 5], vertical_alignment="bottom")
-    back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",
+    back, forward, jump, toggle = st.columns([1, 1, 4.6, 2.8], vertical_alignment="center")
+    back.button("", key=f"{K}previous", icon=":material/arrow_back:", help=t("lessons.page.previous", lang),
                 on_click=_go, args=(config.step - 1,), disabled=config.step <= 1, use_container_width=True)
-    forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",
+    forward.button("", key=f"{K}next", icon=":material/arrow_forward:", help=t("lessons.page.next", lang),
                    on_click=_go, args=(config.step + 1,), disabled=config.step >= n, type="primary",
                    use_container_width=True)
     jump.selectbox(t("lessons.page.jump", lang), range(1, n + 1), key=f"{K}jump", on_change=_jumped,
-                   format_func=lambda k: f"{k}. {t('nav.' + NAV[lesson.steps[k - 1].page], lang)}: "
+                   label_visibility="collapsed",
+                   format_func=lambda k: f"{k}/{n} · {t('nav.' + NAV[lesson.steps[k - 1].page], lang)}: "
                                          f"{_short(lesson.steps[k - 1].caption(lang))}")
-    home.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
-                   query_params={"lang": lang})
+    toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
+    st.sidebar.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
+                         query_params={"lang": lang})
     keys.mount(_move(config, lesson))
 
 
@@ -131,9 +133,12 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
-def caption(step: Step, lang: Lang) -> None:
-    st.info(step.caption(lang), icon=":material/school:")
-    st.caption(t("lessons.page.keys", lang))
+def caption(lesson: Lesson, step: Step, config: Config, lang: Lang) -> None:
+    """The lesson, "step k of n" and the step's claim; the clicker's keys where there is room."""
+    where = t("lessons.page.step_of", lang, k=config.step, n=len(lesson.steps))
+    st.info(f"**{lesson.title(lang)} · {where}**  \n{step.caption(lang)}", icon=":material/school:")
+    if not config.big:
+        st.caption(t("lessons.page.keys", lang))
 
 
 def draw(step: Step, config: Config, lang: Lang) -> None:

@@ -34,7 +34,8 @@ def body(lang: Lang) -> None:
         surface = links.surface_of(config)
     start, pick_start = pg.start_inputs(surface, lang)
     config = replace(config, start=None if start == surface.start else start)
-    st.caption(surface.lesson(lang))
+    if not pg.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+        st.caption(surface.lesson(lang))
     st.latex(surface.latex)
 
 
@@ -53,7 +54,8 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
     several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed
-    lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live)
+    lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
+                       buttons=not pg.PAGE.hosted)
     frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
     config = replace(config, lr=lr, frame=frame)
     config = replace(config, view=pg.view_control(surface, lang))

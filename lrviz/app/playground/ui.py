@@ -138,14 +138,17 @@ def _scale_lr(factor: float) -> None:
 
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
-               name_minimum: bool = False, *, slider: bool = True) -> float:
+               name_minimum: bool = False, *, slider: bool = True, buttons: bool = True) -> float:
     """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
 
     Under them: where the rate stands against the optimizer's critical rate
     (:func:`lrviz.app.playground.verdict.rate_line`), or, for adaptive optimizers, why there is none.
     Where the chart component draws its own slider and that line (``slider=False``), only the
-    exact box and the buttons.
+    exact box and the buttons. ``buttons=False`` (a lesson step, where the chart must fit a
+    projector): no exact box and no buttons either.
     """
+    if not buttons and not slider:
+        return st.session_state[f"{K}lr"]
     left, exact = st.columns([4, 1], vertical_alignment="bottom")
     if slider:
         left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,

@@ -22,7 +22,8 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``sc.PAGE.host``)."""
     st.title(t("sched.title", lang))
-    st.caption(t("sched.intro", lang))
+    if not sc.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+        st.caption(t("sched.intro", lang))
 
     key = sc.open_key()
     config, errors = sc.sidebar(lang, key)
@@ -32,10 +33,11 @@ def body(lang: Lang) -> None:
     config = replace(config, big=big)
     entry = config.entry
 
-    st.subheader(t("sched.gallery", lang))
-    st.caption(t("sched.gallery_help", lang))
-    st.plotly_chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), theme=None, key="sc_gallery",
-                    config={"displaylogo": False, "displayModeBar": False})
+    if not sc.PAGE.hosted:  # a lesson step is about one schedule against the constant rate
+        st.subheader(t("sched.gallery", lang))
+        st.caption(t("sched.gallery_help", lang))
+        st.plotly_chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), theme=None,
+                        key="sc_gallery", config={"displaylogo": False, "displayModeBar": False})
     sc.gallery_picker(lang)
 
     curve, comparison, outcome, cuts, code = sc.open_card(config)

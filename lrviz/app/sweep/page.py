@@ -22,7 +22,8 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``sw.PAGE.host``)."""
     st.title(t("sweep.title", lang))
-    st.caption(t("sweep.intro", lang))
+    if not sw.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+        st.caption(t("sweep.intro", lang))
     config, errors = sw.sidebar(lang)
     try:
         surface = links.surface_of(config.base)

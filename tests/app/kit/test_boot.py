@@ -20,6 +20,8 @@ _PROGRAM = """
 import sys
 import jax, jax.numpy as jnp
 from jax import monitoring
+import pytest
+
 from lrviz.app.kit import boot
 hits = []
 monitoring.register_event_listener(lambda name, **_: hits.append(name))
@@ -40,3 +42,4 @@ def test_a_program_compiled_once_loads_from_disk_in_the_next_process(tmp_path):
     stored = [p for p in tmp_path.iterdir() if p.name.endswith("-cache")]
     assert stored  # the lambda, and the small programs around it
     assert _run(tmp_path) == ["3.0", str(len(stored))]  # each one loaded, none compiled again
+

@@ -148,7 +148,7 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # a hall opens one link: 8 settings are plenty
 def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
     surface = links.surface_of(key)
     trajectories = runs(key)

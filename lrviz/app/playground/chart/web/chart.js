@@ -249,12 +249,15 @@ function cross(g, x, y, look, text, position, font) { // the "left the plot" mar
   g.font = font;
   g.textAlign = position.endsWith("left") ? "right" : "left";
   g.textBaseline = "top";
-  const tx = x + (position.endsWith("left") ? -r : r), ty = y + r / 2;
-  g.lineWidth = 3;
-  g.strokeStyle = "rgba(255, 255, 255, 0.85)"; // a halo: readable on a light valley too
-  g.strokeText(text, tx, ty);
-  g.fillStyle = look.fill;
-  g.fillText(text, tx, ty);
+  const tx = x + (position.endsWith("left") ? -r : r), size = parseFloat(font) || 12;
+  text.split(/<br\s*\/?>/).forEach((line, i) => { // plotly.js's line breaks
+    const ty = y + r / 2 + 1.25 * size * i;
+    g.lineWidth = 3;
+    g.strokeStyle = "rgba(255, 255, 255, 0.85)"; // a halo: readable on a light valley too
+    g.strokeText(line, tx, ty);
+    g.fillStyle = look.fill;
+    g.fillText(line, tx, ty);
+  });
 }
 
 // Everything that moves, for the current row and frame, on the canvas; the rule as HTML.

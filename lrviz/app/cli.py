@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if any(os.environ.get(name) != value for name, value in SERVER_ENV.items()):  # start again with it
         os.environ.update(SERVER_ENV)
-        os.execv(sys.executable, [sys.executable, "-m", "lrviz.app.cli", *(sys.argv[1:] if argv is None else argv)])
+        again = sys.argv[1:] if argv is None else argv
+        os.execv(sys.executable, [sys.executable, "-m", "lrviz.app.cli", *again])
     if not (ROOT / "app.py").is_file() or not (ROOT / "pages").is_dir():
         parser.exit(2, f"lrviz: the app's files are not beside the package ({ROOT}): this install carries "
                        "the library only. Install from a checkout with `pip install -e .`, or use deploy/.\n")

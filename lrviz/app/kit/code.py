@@ -7,6 +7,9 @@ from :func:`lrviz.export.script`, with comments in the page's language.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +20,27 @@ from lrviz.export import SCRIPT_LIBRARIES, script
 from lrviz.i18n import message, t
 
 TABS = {"torch": "PyTorch", "keras": "Keras 3", "optax": "optax"}
+# The last scripts written, shared by every session: a rate release or a page switch redraws the
+# panel with the same run (writing its three scripts was a quarter of a release's server time).
+_WRITTEN: OrderedDict[tuple, dict[str, str]] = OrderedDict()
+_KEEP = 64
+_LOCK = threading.Lock()
+
+
+def scripts(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """The run's script in each library (:func:`lrviz.export.script`), remembered for the last
+    :data:`_KEEP` runs. Raises ValueError as ``script`` does."""
+    key = (surface, json.dumps(run_kwargs, sort_keys=True, default=repr), lang)
+    with _LOCK:
+        if key in _WRITTEN:
+            _WRITTEN.move_to_end(key)
+            return _WRITTEN[key]
+    written = {library: script(library, surface, lang=lang, **run_kwargs) for library in SCRIPT_LIBRARIES}
+    with _LOCK:
+        _WRITTEN[key] = written
+        while len(_WRITTEN) > _KEEP:
+            _WRITTEN.popitem(last=False)
+    return written
 
 
 def panel(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang: str, key: str) -> None:
@@ -26,7 +50,7 @@ def panel(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang: 
     """
     st.caption(t("export.intro", lang))
     try:
-        scripts = {library: script(library, surface, lang=lang, **run_kwargs) for library in SCRIPT_LIBRARIES}
+        written = scripts(surface, run_kwargs, lang)
     except ValueError as error:
         st.error(t("export.error", lang, detail=message(error, lang)))
         return
@@ -35,6 +59,6 @@ def panel(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang: 
         with tab:
             if library != "optax":
                 st.caption(t(f"export.note_{library}", lang))
-            st.code(scripts[library], language="python")
-            st.download_button(t("export.download", lang), scripts[library], file_name=f"lrviz_{library}.py",
+            st.code(written[library], language="python")
+            st.download_button(t("export.download", lang), written[library], file_name=f"lrviz_{library}.py",
                                mime="text/x-python", key=f"{key}_{library}", icon=":material/download:")

@@ -2,6 +2,8 @@
 
 import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,12 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("lrviz"), max_examples=40, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "lrviz")
 
-# The app keeps compiled programs in the user's cache folder (lrviz/app/kit/boot.py); the suite
-# starts from nothing each time and leaves nothing behind (also in the servers it starts).
-os.environ["LRVIZ_JAX_CACHE"] = "off"
+# The app keeps compiled programs in the user's cache folder (lrviz/app/kit/boot.py). The suite
+# starts from nothing each time and leaves nothing behind: its test processes and the servers they
+# start share one folder of this run (made by the first process, inherited by pytest-xdist's
+# workers), so a program compiled in one is loaded by the others; the first process removes it.
+COMPILED = os.environ.setdefault("LRVIZ_TEST_JAX_CACHE", tempfile.mkdtemp(prefix="lrviz-test-jax-"))
+os.environ["LRVIZ_JAX_CACHE"] = COMPILED
 # A server keeps its 10 last compiled programs (its memory bound); a test process visits many
 # more settings than one student and would compile some of them again and again.
 os.environ.setdefault("LRVIZ_MAX_PROGRAMS", "64")
@@ -50,3 +55,14 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+def pytest_configure(config):
+    from lrviz.app.kit import boot
+
+    boot.keep_compiled(Path(COMPILED))  # the library's tests too, not only the pages (boot.warm_up)
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):  # the first process, after its workers are done
+        shutil.rmtree(COMPILED, ignore_errors=True)

@@ -12,12 +12,26 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser tests import COUNT_RUNS, and skip with a message without Playwright
+    PlaywrightTimeout = TimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# Count script runs from now on (window.__runs): stApp's data-test-script-state turning to
+# "running". The playground bench and its browser test both count with it.
+COUNT_RUNS = """() => {
+  window.__runs = 0;
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver(records => {
+    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
+                                 && r.oldValue !== 'running') window.__runs += 1;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+}"""
 
 # Arm a probe before a key press: note when the script runs and finishes, and when the
 # chart is redrawn. Streamlit either replaces the chart's element (a new element that

@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from bench.browser import ARGS, READY, open_page, serve, slider_moves
+from bench.browser import ARGS, COUNT_RUNS, READY, open_page, serve, slider_moves
 from lrviz import engine
 from lrviz.app.playground.chart import payload
 from lrviz.surfaces import get
@@ -34,7 +34,7 @@ CASES = (("1-D quadratic", "surface=quadratic&steps=500"),
 
 # From a key press on the rate slider to the paint after plotly.js drew the new run.
 _PROBE = """() => {
-  window.__lat = []; window.__runs = 0;
+  window.__lat = [];
   const plot = document.querySelector('.lrc-plot'), rate = document.querySelector('.lrc-rate');
   let t0 = null;
   rate.addEventListener('keydown', e => { t0 = e.timeStamp; }, true);
@@ -43,11 +43,6 @@ _PROBE = """() => {
     const start = t0; t0 = null;
     requestAnimationFrame(() => window.__lat.push(performance.now() - start));
   }).observe(plot, {attributes: true, attributeFilter: ['data-row']});
-  const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver(records => {
-    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
-                                 && r.oldValue !== 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
 }"""
 
 
@@ -76,6 +71,7 @@ def server_side() -> None:
 def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     """(latencies of MOVES key presses, reruns while moving, reruns after release, frames/s playing)."""
     page = open_page(browser, url, CHART, _PROBE)
+    page.evaluate(COUNT_RUNS)
     rate = page.locator(".lrc-rate")
     rate.focus()
     for i in range(MOVES):  # across the range: 0 -> 50 of the 56 stops

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bench.browser import COUNT_RUNS
 from lrviz.app.kit.rates import LR_GRID
 from tests.browser.conftest import screenshot, wait_ready
 
@@ -13,15 +14,6 @@ pytestmark = pytest.mark.browser
 PLOT = ".lrc-plot"
 READY_PLOT = '.lrc-plot[data-ready="1"]'
 
-# Count script runs from now on: stApp's data-test-script-state turning to "running".
-COUNT_RUNS = """() => {
-  window.__runs = 0;
-  const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver(records => {
-    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
-                                 && r.oldValue !== 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
-}"""
 
 
 # What the canvas over the chart holds: how many pixels are inked, and a hash of which.

@@ -121,8 +121,12 @@ class PageState(Generic[C]):
 
     def publish(self, config: C) -> None:
         """Keep the address bar a link to what is on screen (writing it does not rerun)."""
-        if self.hosted:
-            return
-        query = self.to_query(config)
-        if {k: st.query_params.get(k) for k in st.query_params} != query:
-            st.query_params.from_dict(query)
+        if not self.hosted:
+            write_link(self.to_query(config))
+
+
+def write_link(query: dict[str, str]) -> None:
+    """Make the address bar's query ``query``, writing only when it differs (a write does not
+    rerun, but each one is a message to the browser and a history entry)."""
+    if {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)

@@ -21,7 +21,7 @@ from lrviz.app.finder import ui as finder_ui
 from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.shell import show_notes
-from lrviz.app.kit.state import PageState
+from lrviz.app.kit.state import PageState, write_link
 from lrviz.app.lessons import keys
 from lrviz.app.lessons import state as links
 from lrviz.app.lessons.catalog import Lesson, Step, lessons
@@ -63,9 +63,7 @@ def read(lang: Lang) -> Config:
 
 
 def publish(config: Config) -> None:
-    query = links.to_query(config)
-    if {k: st.query_params.get(k) for k in st.query_params} != query:
-        st.query_params.from_dict(query)
+    write_link(links.to_query(config))
 
 
 # --- moving: every move writes the link, which the next run reads -----------------------------

@@ -121,12 +121,11 @@ function runOf(d, row) {
   const lr = (s) => A.lrs[row * H.steps + s];
   const grad = (s) => A.grads.subarray((row * H.steps + s) * dim, (row * H.steps + s + 1) * dim);
   const inside = (p) => p.every(Number.isFinite) && p[0] >= xlo && p[0] <= xhi && (dim === 1 || (p[1] >= ylo && p[1] <= yhi));
-  const x = new Float64Array(k + 1), y = new Float64Array(k + 1), steps = new Float64Array(k + 1);
+  const x = new Float64Array(k + 1), y = new Float64Array(k + 1);
   for (let s = 0; s <= k; s++) {
     const p = point(s), on = inside(p);
     x[s] = on ? p[0] : NaN;
     y[s] = on ? (dim === 1 ? loss(s) : p[1]) : NaN;
-    steps[s] = s;
   }
   // What the loss chart plots (landscape.gap): the loss above the lowest value, on a log axis.
   const shown = new Float64Array(k + 1);
@@ -154,7 +153,7 @@ function runOf(d, row) {
     const rate = lr(s) > 0 ? lr(s) : 1, a = point(s), b = point(s + 1);
     return Array.from(a, (v, j) => Math.fround(Math.fround(v - b[j]) / rate));
   };
-  return { k, x, y, steps, shown, rates, norms, point, loss, lr, grad, direction, inside };
+  return { k, x, y, shown, rates, norms, point, loss, lr, grad, direction, inside };
 }
 
 // The update of step s with its numbers (figures._Moving.rule).

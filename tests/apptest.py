@@ -22,6 +22,14 @@ def open_page(path: str, *, timeout: float = 60, **query: str) -> AppTest:
     return at.run()
 
 
+def open_take_home(at: AppTest) -> AppTest:
+    """Open every "take this run home" expander on the page and run again (its panel is drawn
+    only while open: :func:`lrviz.app.kit.code.section`)."""
+    for key in ("pg_code_open", "cmp_code_open"):
+        at.session_state[key] = True
+    return at.run()
+
+
 def param(at: AppTest, key: str) -> str:
     """The value the page wrote into its link for ``key``."""
     value = at.query_params[key]

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import open_page, open_take_home
 
 PAGES = ("pages/home.py", "pages/playground.py", "pages/compare.py", "pages/sweep.py", "pages/schedules.py",
          "pages/lr-finder.py")
@@ -67,7 +67,7 @@ def english_words(text: str) -> list[str]:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_a_korean_page_has_no_english_words(path):
-    at = open_page(path, lang="ko")
+    at = open_take_home(open_page(path, lang="ko"))  # the code panel's captions too
     assert not at.exception
     left = {text: words for text in _texts(at) if (words := english_words(text))}
     assert not left, f"English on {path} in Korean: {left}"

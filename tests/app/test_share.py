@@ -11,7 +11,7 @@ import pytest
 
 from lrviz.app.kit.share import NAME
 from lrviz.i18n import t
-from tests.apptest import open_page
+from tests.apptest import open_page, open_take_home
 
 # page file, its path, a link with some state, what its link must keep, whether it has downloads
 PAGES = [
@@ -41,6 +41,8 @@ def test_every_page_copies_and_shows_its_link(file, path, query, kept, downloads
 
 def test_the_playground_takes_its_run_home_in_korean():
     at = open_page("pages/playground.py", lang="ko", optimizer="adam", lr="0.05")
+    assert not at.exception and not [c for c in at.code if "import" in c.value]  # closed: not drawn
+    open_take_home(at)
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count(t("export.download", "ko")) == 3  # PyTorch, Keras 3, optax

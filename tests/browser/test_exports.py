@@ -33,6 +33,12 @@ def test_copy_link_and_the_offline_html(browser, server, tmp_path):
             parse_qsl(urlsplit(copied).query)).items()
         assert page.locator('[data-testid="stCode"]', has_text=copied).count() == 1
 
+        # The take-home panel is drawn when opened: the run's PyTorch script, with its rate.
+        page.get_by_text(t("export.title", "en")).click()
+        script = page.locator('[data-testid="stCode"]', has_text="torch.optim.SGD")
+        script.first.wait_for(timeout=15_000)
+        assert "lr=0.05" in script.first.inner_text() and "momentum=" in script.first.inner_text()
+
         # Download as HTML: one file, opened from the disk in a new browser that may fetch nothing.
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name=t("share.html", "en")).click()

@@ -8,7 +8,7 @@ from lrviz import surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
-from lrviz.app.kit import shell
+from lrviz.app.kit import code, shell
 from lrviz.engine.diagnostics import tolerance
 from lrviz.i18n import Lang, t
 
@@ -53,8 +53,7 @@ def body(lang: Lang) -> None:
     with st.expander(t("compare.details", lang)):
         cmp.verdicts(config.rows, runs, surface, lang)
 
-    with st.expander(t("export.title", lang), icon=":material/code:"):
-        cmp.code_panel(config, lang)
+    code.section(lang, f"{cmp.K}code", lambda: cmp.code_panel(config, lang))
 
     cmp.share_bar(config, figure, runs, lang)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -41,6 +41,19 @@ def scripts(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang
         while len(_WRITTEN) > _KEEP:
             _WRITTEN.popitem(last=False)
     return written
+
+
+def section(lang: str, key: str, draw: Callable[[], None]) -> None:
+    """The panel's expander, titled "Take this run home"; ``draw`` fills it only while it is open.
+
+    A closed expander costs a rerun nothing: a rate release on the playground no longer redraws
+    three scripts' tabs, code blocks and download buttons that nobody is looking at (half of the
+    release's elements). Opening it reruns the page (or the fragment holding it) once.
+    """
+    box = st.expander(t("export.title", lang), icon=":material/code:", key=f"{key}_open", on_change="rerun")
+    if box.open:
+        with box:
+            draw()
 
 
 def panel(surface: surfaces.Surface | str, run_kwargs: Mapping[str, Any], lang: str, key: str) -> None:

@@ -91,7 +91,7 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
     if not live:  # the chart's own card says it otherwise, for every rate
         box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
         box(f"**{verdict.headline}** {verdict.detail}")
-    with st.expander(t("export.title", lang), icon=":material/code:"):  # the run on screen: settled, valid
-        code.panel(links.surface_of(config), links.run_kwargs(config), lang, key=f"{pg.K}code")
+    code.section(lang, f"{pg.K}code", lambda: code.panel(  # the run on screen: settled, valid
+        links.surface_of(config), links.run_kwargs(config), lang, key=f"{pg.K}code"))
     pg.share_bar(config, lang)
     pg.PAGE.publish(config)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.app.compare.state import MAX_ROWS
-from tests.apptest import chart_spec, open_page
+from tests.apptest import chart_spec, open_page, open_take_home
 
 PAGE = "pages/compare.py"
 TIMEOUT = 90  # a first run compiles a JAX program per optimizer
@@ -146,7 +146,8 @@ def test_a_start_from_the_link_is_every_run_s_start():
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_code_panel_gives_the_chosen_runs_script_in_the_pages_language(lang):
-    at = open_compare(lang=lang, surface="quadratic", steps="40", r1="sgd:0.1", r2="adam:0.3:onecycle")
+    at = open_take_home(open_compare(lang=lang, surface="quadratic", steps="40", r1="sgd:0.1",
+                                     r2="adam:0.3:onecycle"))
     assert not at.exception and not at.error
     scripts = [c.value for c in at.code if not c.value.startswith("/compare?")]  # the page's link aside
     assert len(scripts) == 3  # PyTorch, Keras 3, optax

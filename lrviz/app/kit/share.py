@@ -48,17 +48,17 @@ def bar(url: str, lang: Lang, key: str, *, markdown: Callable[[], str] | None = 
     """The Copy link button and the link; with ``markdown`` and ``html`` (each called only on a
     click of its button), the notes and the offline HTML as downloads. ``key`` names the page."""
     st.subheader(t("share.heading", lang), divider="gray")
-    columns = st.columns(3, vertical_alignment="center")
-    with columns[0]:
+    row = st.container(horizontal=True, vertical_alignment="center")  # one block, not four columns
+    with row:
         words = dict(label=t("share.copy", lang), copied=t("share.copied", lang),
                      failed=t("share.copy_failed", lang))
-        COPY(key=f"{key}_copy", data=dict(link=url, **words), height="content")
+        COPY(key=f"{key}_copy", data=dict(link=url, **words), height="content", width="content")
     if html is not None:
-        columns[1].download_button(t("share.html", lang), html, file_name=f"lrviz-{key}.html",
+        row.download_button(t("share.html", lang), html, file_name=f"lrviz-{key}.html",
                                    mime="text/html", key=f"{key}_html", on_click="ignore",
                                    help=t("share.html_help", lang), icon=":material/movie:")
     if markdown is not None:
-        columns[2].download_button(t("share.markdown", lang), markdown, file_name=f"lrviz-{key}.md",
+        row.download_button(t("share.markdown", lang), markdown, file_name=f"lrviz-{key}.md",
                                    mime="text/markdown", key=f"{key}_md", on_click="ignore",
                                    help=t("share.markdown_help", lang), icon=":material/description:")
     st.code(url, language=None, wrap_lines=True)

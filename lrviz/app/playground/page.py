@@ -37,15 +37,16 @@ def body(lang: Lang) -> None:
     if not pg.PAGE.hosted:  # in a lesson, the step's caption says what to look at
         st.caption(surface.lesson(lang))
     st.latex(surface.latex)
-
-
+    if not pg.PAGE.hosted:
+        pg.rate_buttons(lang)
     stage(config, surface, errors, pick_start, lang)
 
 
 @st.fragment
 def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool, lang: Lang) -> None:
-    """The rate control, the chart and the verdict. The chart component moves the rate in the
-    browser; its release, a button or the exact box reruns only this."""
+    """The exact rate, the chart and everything that follows the rate on screen. The chart
+    component moves the rate in the browser; its release or the exact box reruns only this (the
+    quick-move buttons above it rerun the page)."""
     if st.session_state.pop(f"{pg.K}start_clicked", False):
         st.rerun()  # a click on the map set the start: the sidebar's start boxes must show it too
     start = config.start or surface.start
@@ -55,7 +56,7 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
-                       buttons=not pg.PAGE.hosted)
+                       exact=not pg.PAGE.hosted)
     frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
     config = replace(config, lr=lr, frame=frame)
     config = replace(config, view=pg.view_control(surface, lang))

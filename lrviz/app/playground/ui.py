@@ -137,26 +137,10 @@ def _scale_lr(factor: float) -> None:
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
-def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
-               name_minimum: bool = False, *, slider: bool = True, buttons: bool = True) -> float:
-    """The log-scale slider, an exact input, and the usual quick moves; returns the rate.
-
-    Under them: where the rate stands against the optimizer's critical rate
-    (:func:`lrviz.app.playground.verdict.rate_line`), or, for adaptive optimizers, why there is none.
-    Where the chart component draws its own slider and that line (``slider=False``), only the
-    exact box and the buttons. ``buttons=False`` (a lesson step, where the chart must fit a
-    projector): no exact box and no buttons either.
-    """
-    if not buttons and not slider:
-        return st.session_state[f"{K}lr"]
-    left, exact = st.columns([4, 1], vertical_alignment="bottom")
-    if slider:
-        left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
-                           format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
-    else:
-        left.caption(t("pg.lr_help", lang))
-    exact.number_input(t("pg.lr_exact", lang), min_value=LR_RANGE[0], max_value=LR_RANGE[1],
-                       key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
+def rate_buttons(lang: str) -> None:
+    """The usual quick moves: three round rates, halve, a tenth. Drawn above the chart's fragment,
+    not in it: they never change, so a rate release (which reruns the fragment) need not send them
+    again; a click reruns the page."""
     buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
     for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):
         column.button(f"η = {value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
@@ -165,6 +149,29 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
                       use_container_width=True, help=t("pg.halve_help", lang))
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
                       use_container_width=True, help=t("pg.tenth_help", lang))
+
+
+def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
+               name_minimum: bool = False, *, slider: bool = True, exact: bool = True) -> float:
+    """The log-scale slider and an exact input; returns the rate (the quick moves are
+    :func:`rate_buttons`).
+
+    Under them: where the rate stands against the optimizer's critical rate
+    (:func:`lrviz.app.playground.verdict.rate_line`), or, for adaptive optimizers, why there is none.
+    Where the chart component draws its own slider and that line (``slider=False``), only the
+    exact box. ``exact=False`` (a lesson step, where the chart must fit a projector): no exact box.
+    """
+    if not exact and not slider:
+        return st.session_state[f"{K}lr"]
+    exact_box = dict(label=t("pg.lr_exact", lang), min_value=LR_RANGE[0], max_value=LR_RANGE[1],
+                     key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
+    if slider:
+        left, box = st.columns([4, 1], vertical_alignment="bottom")
+        left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
+                           format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
+        box.number_input(**exact_box)
+    else:  # one element, no columns: a rate release reruns this
+        st.number_input(**exact_box, width=180, help=t("pg.lr_help", lang))
     lr = st.session_state[f"{K}lr"]
     if not slider:
         return lr

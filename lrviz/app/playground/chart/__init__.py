@@ -23,6 +23,7 @@ start) and ``failed`` (trigger: plotly.js did not load).
 from __future__ import annotations
 
 import filecmp
+import functools
 import os
 import shutil
 from collections.abc import Callable
@@ -136,7 +137,9 @@ def _sweep_key(config: Config) -> Config:
                    frame=0, notes=())
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# Plain LRU caches, shared by every session: a hall opens one link, so 8 settings are plenty. Not
+# st.cache_resource: its hasher walked the Config on every call, ~10 % of a rate release's CPU.
+@functools.lru_cache(maxsize=8)
 def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     """Every run the slider can reach for these settings (one vmapped computation)."""
     surface = links.surface_of(key)
@@ -148,7 +151,7 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     )
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)  # a hall opens one link: 8 settings are plenty
+@functools.lru_cache(maxsize=8)
 def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
     surface = links.surface_of(key)
     trajectories = runs(key)

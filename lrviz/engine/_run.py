@@ -59,7 +59,12 @@ from lrviz.surfaces import Surface, get
 __all__ = ["Sweep", "Trajectory", "run", "sweep", "trace_count"]
 
 ESCAPE_FACTOR = 10.0
-_STEP_BUCKETS = tuple(32 * 2**k for k in range(12))  # 32 … 65,536
+# Steps run in buckets of 128, 512, 2048, ... (the scan stops counting at the asked-for step): one
+# program serves every step count up to its bucket. Four times apart, not two: a class that tries
+# 50 to 300 steps with each of seven optimizers needs 14 programs rather than 28, each compiled
+# once (a new program is ~0.15 s of tracing even when JAX's persistent cache holds it, ~1 s when
+# not), for at most four times the steps of a short run, which cost microseconds each.
+_STEP_BUCKETS = tuple(128 * 4**k for k in range(6))  # 128 … 131,072
 _ROW_BUCKETS = tuple(16 * 2**k for k in range(14))  # 16 … 131,072
 # Row-steps from which a sweep pays for splitting over two cores: on this 2-core machine
 # 2048 x 2000 took 490 ms split vs 762 ms on one core, 1024 x 500 21 vs 24 ms, but
@@ -229,11 +234,11 @@ def _sweep_many(program, n_steps, lrs, opt_params, sched_params, starts, noise, 
 # static argument would keep every program it ever compiled (a few MB each: a server whose
 # students try every surface, formula, step bucket and option grows without end). Each program
 # gets its own jitted function here instead, and dropping the function frees what XLA compiled for
-# it (~9 MB each, measured by `python -m bench memory`). A program compiled again later loads from
-# JAX's persistent cache when that is on (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound:
-# 10 keeps a long session within ~100 MB and still holds what a class shares (a link's run and
-# scrub, compare's rows).
-MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "10"))
+# it (4-5 MB each for the playground's 56-rate runs, measured as the RSS after each new
+# program). A program compiled again later loads from JAX's persistent cache when that is on
+# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound: 16 holds what a class shares (a link's
+# runs with each optimizer at two step buckets, compare's rows) within ~80 MB.
+MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "16"))
 _programs: OrderedDict[tuple[Callable, _Program], Callable] = OrderedDict()
 _programs_lock = threading.Lock()
 

@@ -137,9 +137,9 @@ def _sweep_key(config: Config) -> Config:
                    frame=0, notes=())
 
 
-# Plain LRU caches, shared by every session: a hall opens one link, so 8 settings are plenty. Not
+# Plain LRU caches, shared by every session: a hall opens one link and tries a few settings. Not
 # st.cache_resource: its hasher walked the Config on every call, ~10 % of a rate release's CPU.
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     """Every run the slider can reach for these settings (one vmapped computation)."""
     surface = links.surface_of(key)
@@ -151,7 +151,7 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     )
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
     surface = links.surface_of(key)
     trajectories = runs(key)

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from lrviz import optimizers
 from lrviz.app.kit import code, shell
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
@@ -84,6 +85,10 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()
     st.caption(t(f"pg.legend_{surface.dim}d", lang))
+    if optimizers.get(config.optimizer).averaged:  # two points per step: say which is which
+        st.caption(t("pg.legend_schedule_free", lang))
+        if config.schedule != "constant":
+            st.caption(t("pg.schedule_free_schedule", lang))
     if note := pg.direction_note(config, lang):
         st.caption(note)
     if config.view == "3d" and surface.dim == 2:

@@ -18,6 +18,7 @@ from lrviz.engine.diagnostics import Limit, Status
 from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
+FLATTER = 1.05  # a valley run that ends this much flatter than it started is called flatter
 SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
@@ -86,6 +87,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.converged_gd", lang, critical=number(critical_lr),
                               fastest=number(fastest), overshoot=number(critical_lr / 2),
                               point=point(np.asarray(nearest)))
+        if surface.valley:
+            headline = {0: "verdict.converged_start", 1: "verdict.converged_valley_one"}.get(
+                steps, "verdict.converged_valley")
+            return Verdict(status, t(headline, lang, steps=steps),
+                           detail + " " + valley_sharpness(run, surface, lang, limit))
         return Verdict(
             status,
             t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
@@ -147,6 +153,22 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict("slow", t("verdict.slow_schedule", lang, **numbers),
                        t("verdict.slow_schedule_detail", lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
+
+
+def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit | None) -> str:
+    """How flat the point of a valley of minima where ``run`` came to rest is: its sharpness
+    (largest Hessian eigenvalue) against the start's, whether the loss climbed first (the
+    catapult, Lewkowycz et al. 2020), and, for plain GD, the sharpest place 2/η its rate allows."""
+    end, start = diagnostics.lam_max(surface, run.points[-1]), run.curvature.lam_start
+    values = dict(end=number(end), start=number(start), ratio=number(start / end) if end > 0 else "∞")
+    flatter = end > 0 and start / end >= FLATTER
+    text = t("verdict.valley_flatter" if flatter else "verdict.valley_same", lang, **values)
+    if limit is None or limit.formula != "2/λmax" or not len(run.lrs):  # the catapult is plain GD's
+        return text
+    climb = float(np.nanmax(run.losses)) / run.losses[0] if run.losses[0] > 0 else 1.0
+    if climb >= FLATTER:
+        text += " " + t("verdict.valley_climb", lang, climb=number(climb))
+    return text + " " + t("verdict.valley_edge", lang, edge=number(2 / float(run.lrs[-1])))
 
 
 def rate_line(

@@ -56,7 +56,7 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
-                       buttons=not pg.PAGE.hosted)
+                       buttons=not pg.PAGE.hosted, valley=surface.valley)
     frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
     config = replace(config, lr=lr, frame=frame)
     config = replace(config, view=pg.view_control(surface, lang))

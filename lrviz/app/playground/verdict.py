@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lrviz import optimizers
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
 from lrviz.i18n import t
@@ -171,8 +172,17 @@ def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit 
     return text + " " + t("verdict.valley_edge", lang, edge=number(2 / float(run.lrs[-1])))
 
 
+def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str:
+    """Why an optimizer without a critical rate has none: it rescales its steps (adaptive), or
+    averages them with weights that change along the run (schedule-free)."""
+    spec = optimizers.get(optimizer)
+    key = "pg.averaged" if spec.averaged else "pg.adaptive"
+    return t(key, lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
+
+
 def rate_line(
-    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool
+    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
+    valley: bool = False,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -180,7 +190,9 @@ def rate_line(
     1/λmax, where each step overshoots the minimum and the run zig-zags in; far below it
     (under :data:`CRAWL` of it), that the run is stable but crawls. ``name_minimum``:
     say which minimum the limit belongs to (the one nearest the start). Where the start is much
-    steeper than that minimum and ``lr`` too large for it, a second sentence says so.
+    steeper than that minimum and ``lr`` too large for it, a second sentence says so. ``valley``:
+    the minima form a valley whose sharpness changes along it, so a rate above the limit near the
+    start need not diverge: it may land on a flatter stretch (the catapult valley).
     """
     if diagnostics.at_limit(lr, limit):
         side = "at"
@@ -193,7 +205,8 @@ def rate_line(
     where = ""
     if name_minimum and curvature.nearest_minimum is not None:
         where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
-    text = t(f"pg.critical_{side}", lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
+    key = "pg.critical_above_valley" if valley and side == "above" else f"pg.critical_{side}"
+    text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
              half=number(limit.value / 2), where=where)
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:

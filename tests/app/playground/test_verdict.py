@@ -227,3 +227,15 @@ def test_on_a_valley_of_minima_the_verdict_says_how_flat_it_ended(lang):
     assert stays.headline == t("verdict.converged_valley_one", lang)
     adam = verdict(engine.run(surface, "adam", lr=0.1, steps=100), surface, lang, None)
     assert "2/η" not in adam.detail  # no plain-GD edge for an adaptive optimizer
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_above_the_limit_on_a_valley_the_line_says_thrown_not_diverges(lang):
+    surface = get("catapult")
+    run = engine.run(surface, lr=0.35, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    line = rate_line(0.35, limit, run.curvature, lang, name_minimum=True, valley=True)
+    where = t("pg.critical_where", lang, point="(x, y) = (2.79, 0.359)")
+    assert line == t("pg.critical_above_valley", lang, lr="0.35", formula="2/λmax", critical="0.253",
+                     where=where)
+    assert line != rate_line(0.35, limit, run.curvature, lang, name_minimum=True)

@@ -205,7 +205,8 @@ def _row(run: Trajectory, surface: Surface, view: landscape.View, lr: float, lim
     if adaptive is not None:
         line = html.escape(adaptive)
     elif limit is not None and np.isfinite(limit.value):
-        line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum))
+        line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
+                                               valley=surface.valley))
     else:
         line = ""
     k = len(run.points) - 1

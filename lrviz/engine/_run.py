@@ -15,6 +15,12 @@ points), so a sweep row is the single run at that rate. Each update ``t``:
 5. ReduceLROnPlateau, if chosen, then sees the loss at θ_{t+1}, as
    ``scheduler.step(val_loss)`` would after an epoch.
 
+Schedule-free optimizers (``OptimizerSpec.averaged``) take the gradient at one point, y, and
+evaluate the model at another, the average x (the ``schedulefree`` package's ``optimizer.eval()``
+point). Their trajectory's ``points`` and ``losses`` are x and its loss (what the run's verdict,
+convergence and ReduceLROnPlateau read), ``gradient_points`` the y where each gradient was taken,
+and ``lrs`` the rates with the package's warm-up applied. A run escapes when either point does.
+
 Divergence: a run is *diverged* at the first point that is non-finite, has a
 non-finite loss, or lies outside the escape box, the surface's domain grown
 ten-fold about its centre (any coordinate farther from the centre than ten
@@ -86,6 +92,9 @@ class Trajectory:
     converged_at: int | None  # first index from which it stays at a global minimum
     steps: int  # updates requested
     curvature: Curvature
+    # (k + 1, dim) where each gradient was taken (y), where that is not ``points`` (schedule-free
+    # optimizers: ``points`` are the averages x where the model is evaluated); None otherwise.
+    gradient_points: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,7 @@ class Outcome(NamedTuple):
     grads: jnp.ndarray
     diverged_at: jnp.ndarray  # index of the escaped point, -1 if none
     converged_at: jnp.ndarray  # first index from which it stays at a global minimum, -1 if none
+    gradient_points: jnp.ndarray | None = None  # where gradients were taken, if not ``points``
 
 
 def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed):
@@ -142,7 +152,7 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
     global _traces
     _traces += 1
     surface = program.surface
-    direction = optimizers.direction(program.optimizer, {**opt_params, **dict(program.optimizer_static)})
+    update = optimizers.stepper(program.optimizer, {**opt_params, **dict(program.optimizer_static)})
     sched_spec = schedules.SCHEDULES[program.schedule]
     sched_p = {**sched_params, **dict(program.schedule_static)}
     loss_and_grad = jax.value_and_grad(surface.fn)
@@ -172,49 +182,60 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
     key = jax.random.key(seed)
     start = start.astype(jnp.float32)
     loss0, grad0 = loss_and_grad(start)
+    averaged = update.evaluated is not None  # a Python fact: the model is evaluated elsewhere (x)
 
     def far_from_goal(theta):
         return jnp.min(jnp.linalg.norm(goals - theta, axis=-1)) > tol
 
+    def outside(theta, value):
+        return ~jnp.isfinite(value) | ~jnp.all(jnp.isfinite(theta)) | jnp.any(jnp.abs(theta - centre) > reach)
+
     def step(carry, t):
-        theta, loss, grad, opt_state, sched_state, moving, last_far = carry
+        theta, loss, grad, seen, seen_loss, opt_state, sched_state, moving, last_far = carry
         g = grad
         if program.noisy:
             g = g + noise * jax.random.normal(jax.random.fold_in(key, t), grad.shape)
         if program.clipped:
             g = g * jnp.minimum(1.0, clip_norm / (jnp.linalg.norm(g) + 1e-6))
         eta = rate(sched_state, t).astype(jnp.float32)
-        d, new_opt_state = direction.update(g, opt_state, theta)
-        candidate = theta - eta * d
+        candidate, new_opt_state, used = update.apply(g, opt_state, theta, eta)
         candidate_loss, candidate_grad = loss_and_grad(candidate)
+        if averaged:  # the model's point x, and its loss
+            view = update.evaluated(new_opt_state, candidate)
+            view_loss = surface.fn(view)
+        else:
+            view, view_loss = candidate, candidate_loss
         moving = moving & (t < n_steps)  # the bucket's extra steps change nothing
-        escaped = moving & (
-            ~jnp.isfinite(candidate_loss)
-            | ~jnp.all(jnp.isfinite(candidate))
-            | jnp.any(jnp.abs(candidate - centre) > reach)
-        )
+        escaped = moving & outside(view, view_loss)
+        if averaged:
+            escaped = escaped | (moving & outside(candidate, candidate_loss))
         # Once stopped, θ stays where it is; the optimizer and schedule states
         # run on unobserved, which is cheaper than freezing them too.
-        new_theta, new_loss, new_grad = (
+        new_theta, new_loss, new_grad, new_seen, new_seen_loss = (
             jnp.where(moving, new, old)
-            for new, old in ((candidate, theta), (candidate_loss, loss), (candidate_grad, grad))
+            for new, old in ((candidate, theta), (candidate_loss, loss), (candidate_grad, grad),
+                             (view, seen), (view_loss, seen_loss))
         )
-        last_far = jnp.where(moving & far_from_goal(new_theta), t + 1, last_far)
-        carry = (new_theta, new_loss, new_grad, new_opt_state, observe(sched_state, new_loss),
-                 moving & ~escaped, last_far)
+        last_far = jnp.where(moving & far_from_goal(new_seen), t + 1, last_far)
+        carry = (new_theta, new_loss, new_grad, new_seen, new_seen_loss, new_opt_state,
+                 observe(sched_state, new_seen_loss), moving & ~escaped, last_far)
         # After an escape the record holds NaN: "no value" rather than a stale one.
         shown = moving | (t >= n_steps)
-        record = (jnp.where(shown, new_theta, jnp.nan), jnp.where(shown, new_loss, jnp.nan), eta, g, escaped)
+        gradient_point = jnp.where(shown, new_theta, jnp.nan) if averaged else None
+        record = (jnp.where(shown, new_seen, jnp.nan), jnp.where(shown, new_seen_loss, jnp.nan),
+                  used.astype(jnp.float32), g, escaped, gradient_point)
         return carry, record
 
-    init = (start, loss0, grad0, direction.init(start), sched_state0, jnp.array(True),
+    init = (start, loss0, grad0, start, loss0, update.init(start), sched_state0, jnp.array(True),
             jnp.where(far_from_goal(start), 0, -1))
-    final, (thetas, losses, etas, grads, escapes) = jax.lax.scan(step, init, jnp.arange(program.steps))
+    final, (seens, losses, etas, grads, escapes, thetas) = jax.lax.scan(step, init, jnp.arange(program.steps))
     diverged_at = jnp.where(jnp.any(escapes), jnp.argmax(escapes) + 1, -1)
     last_far = final[-1]
     converged_at = jnp.where((diverged_at < 0) & (last_far < n_steps), last_far + 1, -1)
-    points = jnp.concatenate([start[None], thetas])
-    return Outcome(points, jnp.concatenate([loss0[None], losses]), etas, grads, diverged_at, converged_at)
+    points = jnp.concatenate([start[None], seens])
+    gradient_points = jnp.concatenate([start[None], thetas]) if averaged else None
+    return Outcome(points, jnp.concatenate([loss0[None], losses]), etas, grads, diverged_at, converged_at,
+                   gradient_points)
 
 
 def _run_one(program, n_steps, lr, opt_params, sched_params, start, noise, clip_norm, seed):
@@ -349,7 +370,18 @@ def run(
     out = _compiled(_run_one, program)(
         jnp.int32(steps), jnp.float32(lr), opt_p, sched_p, *_traced(start, noise, clip_norm, seed)
     )
-    return trajectories(surface, steps, start, Outcome(*(np.asarray(a)[None] for a in out)))[0]
+    return trajectories(surface, steps, start, host(out, None))[0]
+
+
+def host(out: Outcome, rows: int | None) -> Outcome:
+    """A compiled scan's output as NumPy: its first ``rows`` rows, or one row made of a single run
+    (``rows=None``); a field the program does not fill stays None."""
+    def get(a):
+        if a is None:
+            return None
+        a = np.asarray(a)
+        return a[None] if rows is None else a[:rows]
+    return Outcome(*(get(a) for a in out))
 
 
 def trajectories(surface: Surface, steps: int, start: np.ndarray, out: Outcome) -> tuple[Trajectory, ...]:
@@ -373,6 +405,8 @@ def trajectories(surface: Surface, steps: int, start: np.ndarray, out: Outcome) 
             converged_at=settled if settled >= 0 else None,
             steps=int(steps),
             curvature=curvature,
+            gradient_points=None if out.gradient_points is None
+            else out.gradient_points[i, : steps + 1][: end + 1],
         ))
     return tuple(result)
 

@@ -20,13 +20,13 @@ import numpy as np
 
 from lrviz.engine._run import (
     _ROW_BUCKETS,
-    Outcome,
     Trajectory,
     _compiled,
     _prepare,
     _simulate,
     _start,
     _traced,
+    host,
     trajectories,
 )
 from lrviz.engine.devices import bucket
@@ -75,4 +75,4 @@ def runs(
     rows = np.pad(lrs, (0, bucket(n, _ROW_BUCKETS, "the number of runs") - n), mode="edge").astype(np.float32)
     out = _compiled(_runs_body, program)(jnp.int32(steps), rows, opt_p, sched_p,
                                          *_traced(point, noise, clip_norm, seed))
-    return trajectories(surface, steps, point, Outcome(*(np.asarray(a)[:n] for a in out)))
+    return trajectories(surface, steps, point, host(out, n))

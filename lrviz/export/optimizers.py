@@ -18,6 +18,7 @@ from typing import Any
 
 from lrviz import optimizers
 from lrviz.export._words import comment
+from lrviz.export._writers import call
 from lrviz.export.forms import num
 from lrviz.optimizers._code import Arg, Note
 
@@ -51,11 +52,18 @@ def _notes(notes: Sequence[Note], p: Mapping[str, Any], lang: str) -> list[str]:
 
 
 def torch_optimizer(name: str, p: Mapping[str, Any], lr: float) -> tuple[list[str], Call]:
-    """``torch.optim.<Class>(params, lr=..., <non-default arguments>)``; torch needs no notes."""
+    """``torch.optim.<Class>(params, lr=..., <non-default arguments>)`` (or the class in its own
+    package, ``schedulefree.<Class>``); torch needs no notes."""
     torch = optimizers.get(name).code.torch
     given = {**p, **torch.fixed}
     args = [f"lr={num(lr)}"] + [f"{k}={_literal(v)}" for k, v in given.items() if v != torch.defaults[k]]
-    return [], (f"torch.optim.{torch.cls}", args)
+    return [], (f"{torch.module}.{torch.cls}", args)
+
+
+def torch_imports(name: str) -> list[str]:
+    """The import a PyTorch snippet needs beyond ``import torch`` (``import schedulefree``)."""
+    module = optimizers.get(name).code.torch.module
+    return [] if module == "torch.optim" else [f"import {module}"]
 
 
 def keras_l2(name: str, p: Mapping[str, Any]) -> float:
@@ -89,10 +97,17 @@ def keras_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en"
     return notes, (f"keras.optimizers.{keras.cls}", args)
 
 
-def optax_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en") -> tuple[list[str], str]:
-    """An optax expression with ``rate`` as its learning rate, and what differs from torch."""
+def optax_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en", *,
+                    schedule: bool = True) -> tuple[list[str], str]:
+    """An optax expression with ``rate`` as its learning rate, and what differs from torch.
+
+    ``schedule``: ``rate`` names a function of the update count (else a number, as a plateau's
+    injected rate is)."""
     code = optimizers.get(name).code
     call = code.optax
+    if call.schedule_free is not None:
+        expr = _optax_schedule_free(call.func, call.schedule_free, p, rate, schedule)
+        return _notes(call.notes, p, lang), expr
     func = call.switch[1] if call.switch is not None and p.get(call.switch[0]) else call.func
     expr = f"{func}({', '.join([rate, *_args(call.args, p)])})"
     notes = _notes(call.notes, p, lang)
@@ -101,3 +116,33 @@ def optax_optimizer(name: str, p: Mapping[str, Any], rate: str, lang: str = "en"
         notes += comment("optax_l2", lang)
         expr = f"optax.chain(optax.add_decayed_weights({num(wd)}), {expr})"
     return notes, expr
+
+
+def _optax_schedule_free(func: str, base: str, p: Mapping[str, Any], rate: str, schedule: bool) -> str:
+    """``optax.contrib.schedule_free`` around the package's base step, with the package's rates.
+
+    The base step ``k`` (optax counts from 0) moves at η_k·min(1, (k + 1)/W); the wrapper reads the
+    rate of its averaging weight at its own count, k + 1, so it is handed the same rate one count
+    back (:mod:`lrviz.optimizers._schedule_free` lists why optax's own warm-up differs).
+    """
+    warm = int(p["warmup_steps"])
+    now = f"{rate}(count)" if schedule else rate
+    back = f"{rate}(count - 1)" if schedule else rate
+    if warm:
+        step_rate = f"lambda count: {now} * jnp.minimum((count + 1) / {warm}, 1.0)"
+        weight_rate = f"lambda count: {back} * jnp.minimum(count / {warm}, 1.0)"
+    else:
+        step_rate, weight_rate = rate, (f"lambda count: {back}" if schedule else rate)
+    wd = p["weight_decay"]
+    decay = [f"optax.add_decayed_weights({num(wd)})"] if wd else []
+    if base == "sgd":
+        inner = [*decay, f"optax.sgd({step_rate})"]
+        b1 = p["momentum"]
+    else:
+        inner = [f"optax.scale_by_rms(decay={num(p['betas'][1])}, eps={num(p['eps'])}, eps_in_sqrt=False, "
+                 "bias_correction=True)", *decay, f"optax.scale_by_learning_rate({step_rate})"]
+        b1 = p["betas"][0]
+    step = inner[0] if len(inner) == 1 else call("optax.chain", inner, indent=4)
+    args = [step, f"learning_rate={weight_rate}", f"b1={num(b1)}",
+            f"weight_lr_power={num(p['weight_lr_power'])}"]
+    return f"{func}(\n" + "".join(f"    {a},\n" for a in args) + ")"

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from lrviz import schedules
+from lrviz import optimizers, schedules
 from lrviz.export._words import comment, say
 from lrviz.export._writers import WRITERS, Setup, call
 from lrviz.export.forms import num
-from lrviz.export.optimizers import keras_optimizer, optax_optimizer, torch_optimizer
+from lrviz.export.optimizers import keras_optimizer, optax_optimizer, torch_imports, torch_optimizer
 
 __all__ = ["LIBRARIES", "Library", "Parts", "Setup", "export", "keras_code", "keras_parts", "optax_code",
            "optax_parts", "torch_code", "torch_parts"]
@@ -80,13 +80,16 @@ def torch_parts(s: Setup, params: str = "model.parameters()", loss: str = "loss_
     else:
         after = []
     setup = [*opt_notes, "optimizer = " + call(opt_call[0], [params, *opt_call[1]]), *sched_lines]
-    return Parts(_math(sched_lines), setup, after)
+    if optimizers.get(s.optimizer).averaged:  # schedulefree: the weights are y until .eval()
+        setup += [*comment("torch_train_mode", s.lang), "optimizer.train()"]
+    return Parts([*_math(sched_lines), *torch_imports(s.optimizer)], setup, after)
 
 
 def torch_code(s: Setup) -> str:
     parts = torch_parts(s)
     lines = [
-        *parts.imports, *([""] if parts.imports else []), "import torch", "",
+        *_math(parts.imports), *([""] if _math(parts.imports) else []),
+        *sorted(["import torch", *[line for line in parts.imports if line != "import math"]]), "",
         f"model = torch.nn.Linear(2, 1)  # {say('your_model', s.lang)}", *parts.setup, "",
         f"for step in range({s.steps}):",
         "    optimizer.zero_grad()",
@@ -95,6 +98,8 @@ def torch_code(s: Setup) -> str:
         "    optimizer.step()",
         *parts.after,
     ]
+    if optimizers.get(s.optimizer).averaged:
+        lines += ["", *comment("torch_eval_mode", s.lang), "optimizer.eval()"]
     return "\n".join(lines) + "\n"
 
 
@@ -148,9 +153,10 @@ def optax_parts(s: Setup, loss: str = "float(loss_fn(params))", watch: str = "pl
     plateau = schedules.get(s.schedule).needs_loss
     sched_lines = WRITERS[s.schedule].optax(s)
     rate = "learning_rate" if plateau else "schedule"
-    opt_notes, expr = optax_optimizer(s.optimizer, s.optimizer_params, rate, s.lang)
+    opt_notes, expr = optax_optimizer(s.optimizer, s.optimizer_params, rate, s.lang, schedule=not plateau)
     if plateau:
-        make = ["def make_optimizer(learning_rate):", f"    return {expr}", "",
+        indented = expr.replace("\n", "\n    ")  # a call written over several lines, inside the def
+        make = ["def make_optimizer(learning_rate):", f"    return {indented}", "",
                 "", *comment("inject", s.lang),
                 f"optimizer = optax.inject_hyperparams(make_optimizer)(learning_rate={num(s.lr)})"]
         after = [*comment(watch, s.lang, "    "),
@@ -179,4 +185,8 @@ def optax_code(s: Setup) -> str:
         "    params, opt_state = train_step(params, opt_state)",
         *parts.after,
     ]
+    if optimizers.get(s.optimizer).averaged:
+        lines += ["", *comment("optax_eval_point", s.lang),
+                  "eval_params = optax.contrib.schedule_free_eval_params("
+                  f"{'opt_state.inner_state' if plateau else 'opt_state'}, params)"]
     return "\n".join(lines) + "\n"

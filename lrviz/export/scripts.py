@@ -137,6 +137,13 @@ def _torch(r: _Run) -> tuple[list[str], list[str]]:
     if r.clip is not None:
         clip = [*comment("clip_torch", r.lang, "    ", clip=num(r.clip)),
                 f"    torch.nn.utils.clip_grad_norm_([p], max_norm={num(r.clip)})"]
+    averaged = optimizers.get(r.s.optimizer).averaged
+    evaluate = [f"        loss = loss_fn(p).item()  # {say('loss_after', r.lang)}"]
+    if averaged:  # schedulefree: p holds y while training; the loss is evaluated at x
+        evaluate = [*comment("torch_eval_point", r.lang, "    "), "    optimizer.eval()",
+                    "    with torch.no_grad():", *evaluate, "    optimizer.train()"]
+    else:
+        evaluate = ["    with torch.no_grad():", *evaluate]
     return [*parts.imports, "import torch"], [
         *r.loss_fn("torch"),
         f"p = torch.tensor({r.point()}, requires_grad=True)  # {say('start', r.lang)} (float32)",
@@ -149,8 +156,7 @@ def _torch(r: _Run) -> tuple[list[str], list[str]]:
         *noise, *clip,
         "    optimizer.step()",
         *[line for line in parts.after if not r.plateau],
-        "    with torch.no_grad():",
-        f"        loss = loss_fn(p).item()  # {say('loss_after', r.lang)}",
+        *evaluate,
         *[line for line in parts.after if r.plateau],
         "    print(loss)",
     ]
@@ -240,6 +246,10 @@ def _docstring(text: str) -> list[str]:
 
 def _optax(r: _Run) -> tuple[list[str], list[str]]:
     parts = optax_parts(r.s, loss="float(loss)", watch="plateau_after")
+    evaluated = "params"
+    if optimizers.get(r.s.optimizer).averaged:  # the loss at x, where the model is evaluated
+        state = "opt_state.inner_state" if r.plateau else "opt_state"  # inject_hyperparams wraps it
+        evaluated = f"optax.contrib.schedule_free_eval_params({state}, params)"
     grads = []
     if r.noise:
         grads += [*comment("noise_optax", r.lang, "    ", noise=num(r.noise), seed=r.seed),
@@ -264,7 +274,8 @@ def _optax(r: _Run) -> tuple[list[str], list[str]]:
         *grads,
         "    updates, opt_state = optimizer.update(grads, opt_state, params)",
         "    params = optax.apply_updates(params, updates)",
-        "    return params, opt_state, loss_fn(params)",
+        *(comment("optax_eval_point", r.lang, "    ") if evaluated != "params" else []),
+        f"    return params, opt_state, loss_fn({evaluated})",
         "",
         "",
         f"for step in range({r.s.steps}):",

@@ -14,11 +14,13 @@ vmaps over rates and seeds without ceremony.
 
 Training (:func:`train`) is mini-batch gradient descent with an optimizer of
 :mod:`lrviz.optimizers` and a schedule of :mod:`lrviz.schedules`, the engine's way
-(:mod:`lrviz.engine`): the optimizer's direction :math:`d_t` comes from
-``optimizers.direction`` and the rate :math:`\eta_t` = ``SCHEDULES[name].fn(t, lr, p)`` is
-applied here, :math:`\theta_{t+1} = \theta_t - \eta_t d_t`, so the rate can be a traced value
-and one compiled program serves every rate and seed. Each epoch visits the training set
-in a new random order in ``n_train // batch`` full batches, the last partial batch dropped
+(:mod:`lrviz.engine`): the optimizer's update comes from ``optimizers.stepper`` and the rate
+:math:`\eta_t` = ``SCHEDULES[name].fn(t, lr, p)`` is handed to it here
+(:math:`\theta_{t+1} = \theta_t - \eta_t d_t` for the torch family), so the rate can be a traced
+value and one compiled program serves every rate and seed. A schedule-free optimizer's curves
+and final weights are at its average x, where the ``schedulefree`` package evaluates the model.
+Each epoch visits the training set in a new random order in ``n_train // batch`` full batches,
+the last partial batch dropped
 (``DataLoader(shuffle=True, drop_last=True)``). Initial weights and batch orders are drawn on
 the host from the seed (:func:`init`, :func:`batch_order`) and enter the compiled program as
 arrays, so rows with the same seed start from the same weights and see the same batches.
@@ -129,16 +131,21 @@ def batch_order(seed: int, n: int, batch: int, steps: int) -> np.ndarray:
     return perms.reshape(epochs * per_epoch, batch)[:steps].astype(np.int32)
 
 
-def make_step(direction, batch_loss=loss):
+def make_step(update: optimizers.Step, batch_loss=loss):
     """One update: ``step(params, opt_state, xb, yb, eta) -> (candidate, opt_state, loss at params)``."""
     grad_fn = jax.value_and_grad(batch_loss)
 
     def step(params, opt_state, xb, yb, eta):
         value, grads = grad_fn(params, xb, yb)
-        d, opt_state = direction.update(grads, opt_state, params)
-        return jax.tree.map(lambda p, u: p - eta * u, params, d), opt_state, value
+        new, opt_state, _ = update.apply(grads, opt_state, params, eta)
+        return new, opt_state, value
 
     return step
+
+
+def evaluated(update: optimizers.Step, opt_state, params):
+    """The weights where the model is evaluated: ``params``, or a schedule-free optimizer's x."""
+    return params if update.evaluated is None else update.evaluated(opt_state, params)
 
 
 def keep(ok: jax.Array, new, old):
@@ -196,18 +203,18 @@ class Outcome(NamedTuple):
     params: Params  # final weights (the last finite ones)
 
 
-def direction_of(setup: Setup, opt_p: Mapping[str, Any]):
-    """The optimizer's direction transform (no rate) for traced numbers ``opt_p``."""
-    return optimizers.direction(setup.optimizer, {**opt_p, **dict(setup.optimizer_static)})
+def stepper_of(setup: Setup, opt_p: Mapping[str, Any]) -> optimizers.Step:
+    """The optimizer's update (the rate given each step) for traced numbers ``opt_p``."""
+    return optimizers.stepper(setup.optimizer, {**opt_p, **dict(setup.optimizer_static)})
 
 
 def _train_one(setup: Setup, lr, params0, order, opt_p, sched_p, arrays) -> Outcome:
     """One run from ``params0`` over the batches ``order`` at base rate ``lr``; pure and traceable."""
     x_train, y_train, x_val, y_val = arrays
-    direction = direction_of(setup, opt_p)
+    update_rule = stepper_of(setup, opt_p)
     sched_fn = schedules.SCHEDULES[setup.schedule].fn
     sched_p = {**sched_p, **dict(setup.schedule_static)}
-    step = make_step(direction)
+    step = make_step(update_rule)
     every = setup.steps // setup.evals
 
     def evaluate(params, alive):
@@ -226,13 +233,13 @@ def _train_one(setup: Setup, lr, params0, order, opt_p, sched_p, arrays) -> Outc
 
     def chunk(carry, k):
         carry, losses = jax.lax.scan(update, carry, k * every + jnp.arange(every))
-        return carry, (losses, evaluate(carry[0], carry[2]))
+        return carry, (losses, evaluate(evaluated(update_rule, carry[1], carry[0]), carry[2]))
 
-    carry0 = (params0, direction.init(params0), jnp.array(True), jnp.array(-1))
+    carry0 = (params0, update_rule.init(params0), jnp.array(True), jnp.array(-1))
     final, (losses, evals) = jax.lax.scan(chunk, carry0, jnp.arange(setup.evals))
     first = evaluate(params0, jnp.array(True))
     curves = [jnp.concatenate([f[None], e]) for f, e in zip(first, evals, strict=True)]
-    return Outcome(losses.reshape(-1), *curves, final[3], final[0])
+    return Outcome(losses.reshape(-1), *curves, final[3], evaluated(update_rule, final[1], final[0]))
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1), compiler_options=devices.COMPILER_OPTIONS)

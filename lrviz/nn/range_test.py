@@ -187,9 +187,9 @@ def suggest(lrs: np.ndarray, smoothed: np.ndarray, n_requested: int) -> dict[str
 def _range_one(setup: mlp.Setup, n, lr_min, gamma, params0, order, opt_p, stop_factor, x_train, y_train):
     """``n`` batches of the test, scanned over ``setup.steps`` (a bucket): batches from ``n`` on
     record nothing and change nothing."""
-    direction = mlp.direction_of(setup, opt_p)
+    update_rule = mlp.stepper_of(setup, opt_p)
     rate = schedules.SCHEDULES["exponential"].fn
-    step = mlp.make_step(direction)
+    step = mlp.make_step(update_rule)
 
     def update(carry, i):
         params, opt_state, avg, best, alive = carry
@@ -205,7 +205,7 @@ def _range_one(setup: mlp.Setup, n, lr_min, gamma, params0, order, opt_p, stop_f
         record = (eta, jnp.where(recorded, value, jnp.nan), jnp.where(recorded, smooth, jnp.nan))
         return (params, opt_state, avg, best, ok), record
 
-    carry = (params0, direction.init(params0), jnp.float32(0), jnp.float32(jnp.inf), jnp.array(True))
+    carry = (params0, update_rule.init(params0), jnp.float32(0), jnp.float32(jnp.inf), jnp.array(True))
     return jax.lax.scan(update, carry, jnp.arange(setup.steps))[1]
 
 

@@ -46,12 +46,14 @@ class Note(NamedTuple):
 
 
 class TorchCall(NamedTuple):
-    """``torch.optim.<cls>``: ``defaults`` are the class's own (arguments equal to them are left
-    out), ``fixed`` the arguments the optimizer implies (``nesterov=True``)."""
+    """``<module>.<cls>``: ``defaults`` are the class's own (arguments equal to them are left
+    out), ``fixed`` the arguments the optimizer implies (``nesterov=True``). ``module`` is
+    ``torch.optim``, or the package that has the class (``schedulefree``: imported by the code)."""
 
     cls: str
     defaults: Mapping[str, Any]
     fixed: Mapping[str, Any] = {}
+    module: str = "torch.optim"
 
 
 class KerasCall(NamedTuple):
@@ -70,12 +72,17 @@ class KerasCall(NamedTuple):
 
 class OptaxCall(NamedTuple):
     """``<func>(rate, *args)`` and its notes; ``switch`` = (parameter, other factory) uses the
-    other factory where that parameter is set (``amsgrad`` -> ``optax.amsgrad``)."""
+    other factory where that parameter is set (``amsgrad`` -> ``optax.amsgrad``).
+
+    ``schedule_free``: ``func`` is ``optax.contrib.schedule_free`` around this base step (``"sgd"``
+    or ``"adamw"``), written with the package's rates (:func:`lrviz.export.optimizers.optax_optimizer`).
+    """
 
     func: str
     args: tuple[Arg, ...] = ()
     notes: tuple[Note, ...] = ()
     switch: tuple[str, str] | None = None
+    schedule_free: Literal["sgd", "adamw"] | None = None
 
 
 class Code(NamedTuple):

@@ -9,6 +9,16 @@ momentum :math:`\mu` is the linear recurrence with characteristic polynomial
 :math:`z^2 - (1 + \mu)(1 - \eta\lambda) z + \mu(1 - \eta\lambda)`, stable when
 :math:`\eta\lambda < 2(1 + \mu)/(1 + 2\mu)` (Sutskever et al. 2013). Adagrad, RMSprop and Adam
 rescale every step by their gradient history, so no such fixed limit exists for them (:func:`none`).
+
+Schedule-free SGD has none that a run meets either. On a quadratic its gradient point follows
+:math:`y' = (1 - c - \eta\lambda(1 - \beta + \beta c))\,y + c\,z`, :math:`z' = z - \eta\lambda y`, with an
+averaging weight :math:`c_t \to 0` (:math:`1/(t+1)` at a constant rate); only in the limit
+:math:`c \to 0` is it the linear recurrence :math:`y' = (1 - \eta\lambda(1-\beta))\,y`, stable below
+:math:`2/((1-\beta)\lambda)` (ten times SGD's limit at :math:`\beta = 0.9`). The first steps, with
+:math:`c` near 1, are plain gradient steps that grow by :math:`|1 - \eta\lambda|` and more, so where a
+run actually escapes depends on its start and on how far it may wander (the engine's box): on
+:math:`x^2` from 2.5, near :math:`\eta\lambda \approx 6` for 100 or 2,000 steps alike. No formula in
+:math:`\lambda` and the parameters says that, so it is :func:`none` too.
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ def nesterov(p: Params, lam: float) -> Limit:
 
 
 def none(p: Params, lam: float) -> None:
-    """No fixed limit: the optimizer rescales its steps by their history (Adagrad, RMSprop, Adam)."""
+    """No fixed limit: the optimizer rescales its steps by their history (Adagrad, RMSprop, Adam), or
+    averages them with weights that change along the run (the schedule-free ones)."""
     del p, lam
     return None

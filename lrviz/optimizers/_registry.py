@@ -35,8 +35,10 @@ import optax
 
 from lrviz.i18n import BilingualError, Key
 from lrviz.optimizers import _limits
+from lrviz.optimizers import _schedule_free as sf
 from lrviz.optimizers._code import Arg, Code, KerasCall, Note, OptaxCall, TorchCall
 from lrviz.optimizers._limits import Limit, LimitRule
+from lrviz.optimizers._step import Step, descend, with_rate
 from lrviz.optimizers._transforms import torch_adagrad, torch_amsgrad, torch_momentum
 from lrviz.params import ParamSpec, Spec, check_rate
 
@@ -49,6 +51,10 @@ class OptimizerSpec(Spec):
     optimizer, so that nothing outside this package branches on its id:
 
     - ``direction(p)``: the optax transform giving :math:`+d_t` for resolved parameters ``p``;
+    - ``step(p)``: how the weights move given :math:`d_t` and the rate (a :class:`~._step.Step`);
+      None for the torch family, θ_{t+1} = θ_t − η_t·d_t. The schedule-free
+      optimizers move :math:`z` by :math:`d_t` and evaluate the model at an average
+      (:mod:`lrviz.optimizers._schedule_free`);
     - ``limit(p, lam)``: its critical rate near a minimum of curvature ``lam``
       (:mod:`lrviz.optimizers._limits`; :func:`~lrviz.optimizers._limits.none` for adaptive ones);
     - ``d``: what :math:`d_t` is, in words, for the caption under the update rule
@@ -62,6 +68,7 @@ class OptimizerSpec(Spec):
     limit: LimitRule | None = None
     d_given: Callable[[Params], Key | None] | None = None
     code: Code | None = None
+    step: Callable[[Params], Step] | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -72,6 +79,16 @@ class OptimizerSpec(Spec):
     @property
     def d(self) -> Key:
         return Key(f"optimizer.{self.name}.d")
+
+    @property
+    def averaged(self) -> bool:
+        """Whether the model is evaluated at an average x of the iterates rather than at the point y
+        where the gradient is taken (the schedule-free optimizers)."""
+        return self.step is not None
+
+    def stepper(self, p: Params) -> Step:
+        """The update for resolved parameters ``p`` (numbers may be traced): :class:`~._step.Step`."""
+        return self.step(p) if self.step is not None else descend(self.direction(p))
 
     @property
     def has_critical_rate(self) -> bool:
@@ -163,6 +180,23 @@ def _adamw_direction(p: Params) -> optax.GradientTransformation:
     return optax.chain(_adam_ratio(p), optax.add_decayed_weights(p["weight_decay"]))
 
 
+def _sgd_sf_direction(p: Params) -> optax.GradientTransformation:
+    """``schedulefree.SGDScheduleFree``'s base step at y: the gradient plus L2 decay."""
+    return sf.sgd_direction(p["weight_decay"])
+
+
+def _adamw_sf_direction(p: Params) -> optax.GradientTransformation:
+    """``schedulefree.AdamWScheduleFree``'s base step at y: the gradient over its bias-corrected
+    RMS, plus decay (no first moment: β₁ is the interpolation)."""
+    return sf.adamw_direction(p["betas"][1], p["eps"], p["weight_decay"])
+
+
+def _schedule_free_step(direction: Callable[[Params], optax.GradientTransformation],
+                        beta: Callable[[Params], Any]) -> Callable[[Params], Step]:
+    """The package's averaging and interpolation around ``direction`` (:mod:`._schedule_free`)."""
+    return lambda p: sf.schedule_free(direction(p), beta(p), p["warmup_steps"], p["r"], p["weight_lr_power"])
+
+
 # -- hyper-parameters --------------------------------------------------------------------------
 
 
@@ -196,6 +230,18 @@ _NESTEROV = _shared("nesterov", default=False, kind="bool")
 _BETAS = _shared("betas", default=(0.9, 0.999), kind="floats", length=2, lo=0.0, hi=1.0, hi_open=True)
 _AMSGRAD = _shared("amsgrad", default=False, kind="bool")
 _ADAM_EPS = _eps(1e-8)
+
+
+# The schedule-free package's own parameters (both classes share them; their words are shared too).
+_SF_SHARED = (
+    ParamSpec("warmup_steps", 0, _common("warmup_steps", "label"), _common("warmup_steps", "help"),
+              kind="int", lo=0, hi=10_000),
+    ParamSpec("r", 0.0, _common("r", "label"), _common("r", "help"), lo=0.0, hi=10.0),
+    ParamSpec("weight_lr_power", 2.0, _common("weight_lr_power", "label"), _common("weight_lr_power", "help"),
+              lo=0.0, hi=10.0),
+)
+_SF_DECAY = ParamSpec("weight_decay", 0.0, _common("weight_decay", "label"), lo=0.0, hi=1.0)
+_TORCH_SF = {"weight_decay": 0.0, "warmup_steps": 0, "r": 0.0, "weight_lr_power": 2.0}
 
 
 def _check_sgd(p: Params, lr: float) -> None:
@@ -247,6 +293,8 @@ _KERAS_BETAS = (Arg("beta_1", "betas", 0), Arg("beta_2", "betas", 1), Arg("epsil
                 Arg("amsgrad", "amsgrad", when="set"))
 _OPTAX_BETAS = (Arg("b1", "betas", 0), Arg("b2", "betas", 1), Arg("eps", "eps"))
 _OPTAX_AMSGRAD = Note(Key("code.note.optax_amsgrad"), "amsgrad")
+
+_OPTAX_SF_NOTES = (Note(Key("code.note.optax_schedule_free_rates")), Note(Key("code.note.optax_no_r"), "r"))
 
 _ADAM_LATEX = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2"
@@ -362,6 +410,47 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 decay="decoupled",
             ),
         ),
+        OptimizerSpec(
+            "sgd_schedule_free",
+            r"y_t = (1-\beta)\,z_t + \beta\,x_t,\quad"
+            r" z_{t+1} = z_t - \gamma_t\,(\nabla f(y_t) + \lambda y_t),"
+            r"\quad x_{t+1} = (1 - c_{t+1})\,x_t + c_{t+1}\,z_{t+1}"
+            r"\\ \gamma_t = \eta_t \min\!\left(1, \tfrac{t+1}{W}\right),\qquad"
+            r" c_{t+1} = \frac{(t+1)^r\,(\max_{j \le t}\gamma_j)^p}"
+            r"{\sum_{i \le t} (i+1)^r\,(\max_{j \le i}\gamma_j)^p}",
+            (ParamSpec("momentum", 0.9, lo=0.0, hi=1.0, lo_open=True, hi_open=True), _SF_DECAY, *_SF_SHARED),
+            direction=_sgd_sf_direction, step=_schedule_free_step(_sgd_sf_direction, lambda p: p["momentum"]),
+            limit=_limits.none,
+            code=Code(
+                torch=TorchCall("SGDScheduleFree", {"momentum": 0.9, **_TORCH_SF}, module="schedulefree"),
+                keras=KerasCall("SGD", (), (Note(Key("code.note.keras_no_schedule_free")),),
+                                decay_is_l2_without_momentum=True),
+                optax=OptaxCall("optax.contrib.schedule_free", (), _OPTAX_SF_NOTES, schedule_free="sgd"),
+            ),
+        ),
+        OptimizerSpec(
+            "adamw_schedule_free",
+            r"v_{t+1} = \beta_2 v_t + (1-\beta_2)\,g_t^2,\quad "
+            r"d_t = \frac{g_t}{\sqrt{v_{t+1}/(1-\beta_2^{t+1})} + \epsilon} + \lambda y_t,"
+            r"\quad g_t = \nabla f(y_t)"
+            r"\\ z_{t+1} = z_t - \gamma_t d_t,\quad x_{t+1} = (1 - c_{t+1})\,x_t + c_{t+1}\,z_{t+1},\quad"
+            r" y_{t+1} = \beta_1 x_{t+1} + (1-\beta_1)\,z_{t+1}",
+            (ParamSpec("betas", (0.9, 0.999), kind="floats", length=2, lo=0.0, hi=1.0, lo_open=True,
+                       hi_open=True),
+             _eps(1e-8), _SF_DECAY, *_SF_SHARED),
+            direction=_adamw_sf_direction,
+            step=_schedule_free_step(_adamw_sf_direction, lambda p: p["betas"][0]),
+            limit=_limits.none,
+            code=Code(
+                torch=TorchCall("AdamWScheduleFree", {"betas": (0.9, 0.999), "eps": 1e-8, **_TORCH_SF},
+                                module="schedulefree"),
+                keras=KerasCall("AdamW", (Arg("weight_decay", "weight_decay"), Arg("beta_1", value=0.0),
+                                          Arg("beta_2", "betas", 1), Arg("epsilon", "eps")),
+                                (Note(Key("code.note.keras_no_schedule_free")), *_KERAS_ADAM_NOTES)),
+                optax=OptaxCall("optax.contrib.schedule_free", (), _OPTAX_SF_NOTES, schedule_free="adamw"),
+                decay="decoupled",
+            ),
+        ),
     )
 }  # fmt: skip
 
@@ -386,15 +475,34 @@ def make(name: str, lr_or_schedule: float | optax.Schedule, **params: Any) -> op
     r"""An optax optimizer with ``torch.optim``'s numbers: :math:`\theta \leftarrow \theta - \eta_t d_t`.
 
     ``name`` is one of :data:`OPTIMIZERS` (``sgd``, ``momentum``, ``nesterov``: ``SGD``;
-    ``adagrad``, ``rmsprop``, ``adam``, ``adamw``: the torch class of that name); ``params`` use
-    torch's names and defaults. ``lr_or_schedule`` is a positive number or a schedule
-    ``count -> rate`` (count from 0). Bad arguments raise ``ValueError`` naming the argument.
-    ``update`` needs the weights (weight decay).
+    ``adagrad``, ``rmsprop``, ``adam``, ``adamw``: the torch class of that name;
+    ``sgd_schedule_free``, ``adamw_schedule_free``: ``schedulefree.SGDScheduleFree`` and
+    ``AdamWScheduleFree``, whose updates move the gradient point y and whose model is evaluated
+    at :func:`eval_params`); ``params`` use the class's names and defaults. ``lr_or_schedule`` is
+    a positive number or a schedule ``count -> rate`` (count from 0). Bad arguments raise
+    ``ValueError`` naming the argument. ``update`` needs the weights (weight decay).
     """
     spec = get(name)
     lr = _check_lr(lr_or_schedule)
     resolved = spec.resolve(params, lr)
+    if spec.step is not None:
+        return with_rate(spec.step(resolved), lr_or_schedule)
     return optax.chain(spec.direction(resolved), optax.scale_by_learning_rate(lr_or_schedule))
+
+
+def stepper(name: str, p: Params) -> Step:
+    """``OPTIMIZERS[name].stepper(p)``: one update with the rate given (:class:`~._step.Step`).
+
+    ``p`` must be complete, as :meth:`Spec.resolve` returns it; its numbers may be traced.
+    """
+    return get(name).stepper(p)
+
+
+def eval_params(name: str, state: Any, params: Any) -> Any:
+    """Where the model of an optimizer made by :func:`make` is evaluated: ``params`` itself, or for
+    a schedule-free optimizer the average x (the package's ``optimizer.eval()`` point)."""
+    step = get(name).stepper(get(name).defaults())
+    return params if step.evaluated is None else step.evaluated(state.inner, params)
 
 
 def _check_lr(lr: Any) -> float:

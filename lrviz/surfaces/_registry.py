@@ -9,10 +9,17 @@ textbook minima are also declared where a kink defeats the numerics.
 
 The 2-D test functions use their textbook formulas and domains (Surjanovic &
 Bingham, *Virtual Library of Simulation Experiments*,
-https://www.sfu.ca/~ssurjano/optimization.html). Two are ours: ``saddle`` is
+https://www.sfu.ca/~ssurjano/optimization.html). Three are ours: ``saddle`` is
 ``x² + y⁴/4 − y²/2`` rather than the usual ``x² − y²``, because the latter is
 unbounded below and every escape from its saddle would look like divergence;
-``ravine`` is the quadratic ``(x² + κ y²)/2`` whose condition number is κ.
+``ravine`` is the quadratic ``(x² + κ y²)/2`` whose condition number is κ;
+``catapult`` is ``(xy − 1)²/2``, the two-layer linear model of Lewkowycz, Bahri, Dyer,
+Sohl-Dickstein & Gur-Ari, *The large learning rate phase of deep learning: the catapult
+mechanism*, 2020 (https://arxiv.org/abs/2003.02218). Its minima are not points but the valley
+xy = 1 (:attr:`Surface.valley`), where the Hessian ``[[y², 1], [1, x²]]`` has eigenvalues 0
+and x² + y²: the sharpness changes along the valley, from 2 at (±1, ±1) up. Gradient descent
+settles only where x² + y² < 2/η, so from a sharp start a rate above 2/λ₀ first throws the point
+out of the valley (the loss climbs), then lands it on a flatter stretch.
 """
 
 from __future__ import annotations
@@ -58,6 +65,9 @@ class Surface:
     latex: str
     lesson: Key
     expression: Expression | None = field(default=None, repr=False)  # the parsed formula a user typed
+    # The global minima are a continuous valley, listed as points closer together than the engine's
+    # tolerance (so a run that settles anywhere on it has converged); charts draw it as a line.
+    valley: bool = False
 
     def fn(self, point: jnp.ndarray) -> jnp.ndarray:
         """The loss at ``point`` (shape ``(dim,)``), in JAX."""
@@ -99,9 +109,12 @@ def _surface(
     title: Key | None = None,
     lesson: Key | None = None,
     expression: Expression | None = None,
+    points: critical.CriticalPoints | None = None,
 ) -> Surface:
-    """A registry entry; its words are ``surface.<name>.title`` and ``.lesson`` unless given."""
-    points = critical.find(lambda *c: formula(*c, xp=np), dim, domain, known=known)
+    """A registry entry; its words are ``surface.<name>.title`` and ``.lesson`` unless given.
+    ``points``: its critical points where they are known in closed form (else searched for)."""
+    valley = points is not None and points.n_global > 1 and len(points.minima) > 100
+    points = points or critical.find(lambda *c: formula(*c, xp=np), dim, domain, known=known)
     return Surface(
         name=name,
         dim=dim,
@@ -116,6 +129,7 @@ def _surface(
         latex=latex,
         lesson=lesson or Key(f"surface.{name}.lesson"),
         expression=expression,
+        valley=valley,
     )
 
 
@@ -191,6 +205,36 @@ def _ackley(x, y, xp):
     r = xp.where(r2 > 0, xp.sqrt(safe), 0.0)
     waves = 0.5 * (xp.cos(2 * math.pi * x) + xp.cos(2 * math.pi * y))
     return -20 * xp.exp(-0.2 * r) - xp.exp(waves) + math.e + 20
+
+
+def _catapult(x, y, xp):
+    return 0.5 * (x * y - 1) ** 2
+
+
+def _hyperbola(limit: float, spacing: float) -> tuple[tuple[float, float], ...]:
+    """Points of xy = 1 with |x|, |y| <= ``limit``, at most ``spacing`` apart along each branch
+    (x > 0 first, from the top), each with x·y == 1 exactly in float64 (so the loss there is 0)."""
+    t = np.linspace(-math.log(limit), math.log(limit), 20_001)  # x = e^t, y = e^-t
+    x = np.exp(t)
+    arc = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(x), np.diff(1 / x)))])
+    x = np.interp(np.linspace(0, arc[-1], int(np.ceil(arc[-1] / spacing)) + 1), arc, x)
+    points = []
+    for sign in (1.0, -1.0):
+        for u in sign * x:
+            for x_ in (u, np.nextafter(u, np.inf), np.nextafter(u, -np.inf)):  # a neighbour if need be
+                v = 1 / x_
+                exact = [w for w in (v, np.nextafter(v, np.inf), np.nextafter(v, -np.inf)) if x_ * w == 1.0]
+                if exact:
+                    points.append((float(x_), float(exact[0])))
+                    break
+    return tuple(points)
+
+
+def _catapult_points(limit: float) -> critical.CriticalPoints:
+    """The valley xy = 1 (every point a global minimum, listed half a tolerance apart) and the
+    saddle at the origin, where the Hessian [[0, −1], [−1, 0]] has eigenvalues ±1."""
+    valley = _hyperbola(limit, spacing=0.5 * 0.005 * 2 * limit)
+    return critical.CriticalPoints(minima=valley, saddles=((0.0, 0.0),), maxima=(), n_global=len(valley))
 
 
 def _six_hump_camel(x, y, xp):
@@ -277,6 +321,12 @@ def _builtins() -> dict[str, Surface]:
             "six_hump_camel", _six_hump_camel, dim=2, domain=((-3.0, 3.0), (-2.0, 2.0)), start=(-1.5, 1.2),
             known=((0.0898420131, -0.7126564030), (-0.0898420131, 0.7126564030)),
             latex=r"f(x, y) = \left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (-4 + 4y^2)\,y^2",
+        ),
+        # A sharp start just above the valley: λ₀ = 8.03 there (x² + y² = 8 on the valley below it).
+        _surface(
+            "catapult", _catapult, dim=2, domain=((-3.5, 3.5), (-3.5, 3.5)), start=(2.8, 0.4),
+            points=_catapult_points(3.5),
+            latex=r"f(x, y) = \tfrac{1}{2}\,(xy - 1)^2",
         ),
     ]
     return {s.name: s for s in specs}

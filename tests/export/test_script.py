@@ -105,6 +105,20 @@ def test_optax_script_with_hyper_parameters_and_weight_decay():
           optimizer_params={"betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1})
 
 
+@pytest.mark.parametrize(("optimizer", "schedule", "params"), [
+    ("sgd_schedule_free", "step", {"warmup_steps": 4, "weight_decay": 0.1, "momentum": 0.8}),
+    ("adamw_schedule_free", "cosine", {"warmup_steps": 3, "weight_decay": 0.2, "weight_lr_power": 1.0}),
+    ("adamw_schedule_free", "plateau", {"warmup_steps": 2, "betas": (0.8, 0.99)}),
+])
+def test_optax_script_gives_the_schedule_free_packages_numbers(optimizer, schedule, params):
+    """optax.contrib.schedule_free handed the package's rates (warm-up, a schedule, a plateau's
+    injected rate): the script prints lrviz's losses at x."""
+    schedule_params = {"step": {"step_size": 5, "gamma": 0.5}, "cosine": {"T_max": 15},
+                       "plateau": {"patience": 1, "factor": 0.5, "threshold": 0.05}}[schedule]
+    check("optax", "ravine", optimizer=optimizer, lr=0.05, steps=30, schedule=schedule,
+          schedule_params=schedule_params, optimizer_params=params)
+
+
 def test_a_diverging_run_matches_until_lrviz_stops():
     kwargs = dict(optimizer="sgd", lr=1.1, steps=200)
     run = engine.run("quadratic", **kwargs)

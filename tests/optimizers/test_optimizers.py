@@ -95,7 +95,8 @@ def test_two_steps_match_hand_derived_torch_numbers(name, lr, params, theta1, th
 
 
 def test_registry_order():
-    assert list(OPTIMIZERS) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
+    assert list(OPTIMIZERS) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
+                                "sgd_schedule_free", "adamw_schedule_free"]
 
 
 # torch.optim's defaults, written out (the registry must agree with them).
@@ -107,6 +108,11 @@ TORCH_DEFAULTS = {
     "rmsprop": {"alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False},
     "adam": {"betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False},
     "adamw": {"betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False},
+    # schedulefree.SGDScheduleFree and AdamWScheduleFree (the package's own defaults).
+    "sgd_schedule_free": {"momentum": 0.9, "weight_decay": 0.0, "warmup_steps": 0, "r": 0.0,
+                          "weight_lr_power": 2.0},
+    "adamw_schedule_free": {"betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "warmup_steps": 0,
+                            "r": 0.0, "weight_lr_power": 2.0},
 }
 
 
@@ -154,7 +160,7 @@ def test_make_with_a_float_or_a_schedule_under_jit(name):
     assert not np.allclose(constant["w"], halving["w"])
 
 
-@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("name", [name for name, spec in OPTIMIZERS.items() if not spec.averaged])
 def test_direction_is_the_update_without_the_rate(name):
     theta, grad = _problem()
     g = grad(theta)
@@ -167,12 +173,13 @@ def test_direction_is_the_update_without_the_rate(name):
 
 
 def _other_values(spec: OptimizerSpec) -> dict:
-    """Every traced parameter moved (halved, or 0 → 0.1), still valid."""
+    """Every traced parameter moved (halved, or 0 → 0.1; a count 0 → 3), still valid."""
     moved = {}
     for p in spec.params:
         if p.traced:
             values = p.default if p.kind == "floats" else (p.default,)
-            values = tuple(v * 0.5 if v else 0.1 for v in values)
+            values = tuple(v // 2 if v else 3 for v in values) if p.kind == "int" else \
+                tuple(v * 0.5 if v else 0.1 for v in values)
             moved[p.name] = values if p.kind == "floats" else values[0]
     return spec.resolve(moved)
 
@@ -187,11 +194,10 @@ def test_traced_hyper_parameters_do_not_recompile(name):
         @jax.jit
         def two_steps(traced, theta):
             traces.append(1)  # runs once per trace, not per call
-            tx = spec.direction({**traced, **dict(static)})
-            state = tx.init(theta)
+            update = spec.stepper({**traced, **dict(static)})
+            state = update.init(theta)
             for _ in range(2):
-                d, state = tx.update(grad(theta), state, theta)
-                theta = jax.tree.map(lambda t, u: t - 0.1 * u, theta, d)
+                theta, state, _ = update.apply(grad(theta), state, theta, jnp.float32(0.1))
             return theta
 
         return two_steps
@@ -223,6 +229,13 @@ def test_traced_hyper_parameters_do_not_recompile(name):
         ("rmsprop", {"alpha": 1.0}, "`alpha`"),
         ("sgd", {"weight_decay": -0.1}, "`weight_decay`"),
         ("adagrad", {"lr_decay": -1.0}, "`lr_decay`"),
+        ("sgd_schedule_free", {"momentum": 0.0}, "`momentum`"),
+        ("sgd_schedule_free", {"momentum": 1.0}, "`momentum`"),
+        ("adamw_schedule_free", {"betas": (0.0, 0.999)}, "`betas`"),
+        ("adamw_schedule_free", {"warmup_steps": 2.5}, "`warmup_steps`"),
+        ("sgd_schedule_free", {"warmup_steps": -1}, "`warmup_steps`"),
+        ("sgd_schedule_free", {"r": -1.0}, "`r`"),
+        ("adamw_schedule_free", {"amsgrad": True}, "'amsgrad'"),
         ("adam", {"momentum": 0.9}, "'momentum'"),
         ("nesterov", {"dampening": 0.1}, "'dampening'"),
     ],

@@ -99,7 +99,9 @@ def test_each_library_writes_the_optimizer_with_its_own_class(spec):
     torch_notes, (torch_cls, torch_args) = export.torch_optimizer(spec.name, p, 0.1)
     keras_notes, (keras_cls, keras_args) = export.keras_optimizer(spec.name, p, "schedule")
     optax_notes, optax_expr = export.optax_optimizer(spec.name, p, "schedule")
-    assert torch_cls == f"torch.optim.{spec.code.torch.cls}" and torch_args[0] == f"lr={num(0.1)}"
+    torch = spec.code.torch
+    assert torch_cls == f"{torch.module}.{torch.cls}" and torch_args[0] == f"lr={num(0.1)}"
+    assert spec.code.torch.module in ("torch.optim", "schedulefree")
     assert keras_cls == f"keras.optimizers.{spec.code.keras.cls}"
     assert keras_args[0] == "learning_rate=schedule"
     assert spec.code.optax.func in optax_expr and "schedule" in optax_expr

@@ -161,6 +161,9 @@ def marker_traces(surface: Surface, lang: str, *, limit: int = 150) -> list[dict
         (surface.saddles, "figure.saddle", "x", OKABE_ITO["sky"], 10),
     ]
     traces = []
+    if surface.valley:  # a continuum of global minima: one line along it, not a star per point
+        traces.append(valley_trace(surface, lang))
+        kinds = kinds[1:]
     for points, key, symbol, colour, size in kinds:
         if not points:
             continue
@@ -178,6 +181,18 @@ def marker_traces(surface: Surface, lang: str, *, limit: int = 150) -> list[dict
             )
         )
     return traces
+
+
+def valley_trace(surface: Surface, lang: str) -> dict:
+    """The valley of global minima as a line (broken between its branches, where consecutive
+    listed points lie far apart)."""
+    arr = np.asarray(surface.global_minima, dtype=float)
+    gaps = np.linalg.norm(np.diff(arr, axis=0), axis=-1)
+    breaks = np.flatnonzero(gaps > 10 * np.median(gaps)) + 1
+    line = np.insert(arr, breaks, np.nan, axis=0)
+    name = t("figure.valley", lang)
+    return dict(type="scatter", x=line[:, 0], y=line[:, 1], mode="lines", name=name,
+                line=dict(color=OKABE_ITO["green"], width=3), hovertemplate=name + "<extra></extra>")
 
 
 # --- a surface with charts beside it ------------------------------------------------------------

@@ -30,6 +30,7 @@ OKABE_ITO = {
 }
 GREY = "#8C8C8C"
 PATH = OKABE_ITO["vermillion"]
+GRADIENT_POINTS = OKABE_ITO["blue"]  # a schedule-free run's y, where its gradients are taken
 STATUS_COLORS: dict[Status, str] = {
     "converged": OKABE_ITO["green"],
     "diverged": OKABE_ITO["vermillion"],

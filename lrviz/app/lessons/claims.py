@@ -14,7 +14,11 @@ Kinds, by what they read (:data:`KINDS`):
   1 %), ``saddle_stay`` (steps spent near a saddle, at least), ``largest_step_above`` /
   ``largest_step_below`` (the longest step), ``largest_gradient_above`` (the largest gradient norm),
   ``rate_factor_below`` with ``by_step`` (Adagrad: every coordinate's rate η / (√Σg² + ε) has fallen
-  below this fraction of η by update ``by_step``);
+  below this fraction of η by update ``by_step``); the sharpness (λmax of the Hessian,
+  :func:`lrviz.engine.diagnostics.lam_max`): ``start_sharpness`` (at the start, within 1 %),
+  ``end_sharpness_above`` / ``end_sharpness_below`` (at the last point), ``catapult`` (true: the loss
+  climbs above its start, ends below it, and the last point's sharpness is below 2/η),
+  ``loss_climb_above`` (the highest loss over the start's);
 - the schedules page: ``constant_status`` (the same run at the constant rate), ``loss_ratio_below``
   (final loss with the schedule / at the constant rate);
 - the compare page: ``statuses`` (each row's verdict, in order);
@@ -117,6 +121,23 @@ def _rate_factor(o, by_step: int) -> float:
     return float(np.max(1.0 / (np.sqrt(total) + params.get("eps", 1e-10))))
 
 
+def _sharpness(o, at: int) -> float:
+    """λmax of the Hessian at point ``at`` of the run (0: the start, -1: the last point)."""
+    return diagnostics.lam_max(o["surface"], np.asarray(o["run"].points[at], float))
+
+
+def _climb(o) -> float:
+    """The highest loss of the run over its loss at the start."""
+    losses = np.asarray(o["run"].losses, float)
+    return float(np.nanmax(losses) / losses[0])
+
+
+def _catapult(o) -> bool:
+    """The loss rises above its start, ends below it, and the run settles where λmax < 2/η."""
+    losses, lr = np.asarray(o["run"].losses, float), float(o["run"].lrs[-1])
+    return bool(_climb(o) > 1 and losses[-1] < losses[0] and _sharpness(o, -1) < 2 / lr)
+
+
 def _within(value: float, bounds) -> bool:
     return value is not None and bounds[0] <= value <= bounds[1]
 
@@ -150,6 +171,11 @@ _kind("largest_gradient_above", _RUN)(lambda o, v, c: (
 _kind("rate_factor_below", {"playground"})(lambda o, v, c: (
     o["optimizer"] == "adagrad" and _rate_factor(o, c["by_step"]) < v, _rate_factor(o, c["by_step"])))
 _kind("by_step", {"playground"})(lambda o, v, c: ("rate_factor_below" in c, v))
+_kind("start_sharpness", _RUN)(lambda o, v, c: (abs(_sharpness(o, 0) - v) <= 0.01 * v, _sharpness(o, 0)))
+_kind("end_sharpness_above", _RUN)(lambda o, v, c: (_sharpness(o, -1) > v, _sharpness(o, -1)))
+_kind("end_sharpness_below", _RUN)(lambda o, v, c: (_sharpness(o, -1) < v, _sharpness(o, -1)))
+_kind("catapult", _RUN)(lambda o, v, c: (_catapult(o) == v, _catapult(o)))
+_kind("loss_climb_above", _RUN)(lambda o, v, c: (_climb(o) > v, _climb(o)))
 _kind("constant_status", {"schedules"})(lambda o, v, c: (o["constant"].status == v, o["constant"].status))
 _kind("loss_ratio_below", {"schedules"})(lambda o, v, c: (
     (r := float(o["run"].losses[-1] / o["constant"].losses[-1])) < v, r))

@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape, playback
-from lrviz.app.kit.theme import OKABE_ITO, PATH, SURFACE_SCALE, figure, stacked
+from lrviz.app.kit.theme import GRADIENT_POINTS, OKABE_ITO, PATH, SURFACE_SCALE, figure, stacked
 from lrviz.app.playground.verdict import number
 from lrviz.engine import Trajectory
 from lrviz.engine.diagnostics import Limit
@@ -85,6 +85,8 @@ def build_animation(
             hovertemplate=t("figure.step", lang) + " %{pointNumber}<extra></extra>",
         )
     )
+    if exit_trace or run.gradient_points is not None:  # right after the path: the chart finds it there
+        data.append(gradient_trace(run, surface, view, lang))
     data += landscape.marker_traces(surface, lang)
     sx, sy = landscape.on_view(surface, points[:1], view)
     data.append(
@@ -174,6 +176,16 @@ def build_animation(
     layout["shapes"] = critical.get("shapes", [])
     layout["annotations"] = names + critical.get("annotations", [])
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
+
+
+def gradient_trace(run: Trajectory, surface: Surface, view: landscape.View, lang: str) -> dict:
+    """Where a schedule-free run took its gradients (y), as faint dots beside its path (x, where the
+    loss is evaluated); empty for other optimizers (their gradients are taken on the path)."""
+    points = run.gradient_points if run.gradient_points is not None else np.zeros((0, surface.dim))
+    gx, gy = landscape.on_view(surface, points, view)
+    return dict(type="scatter", x=gx, y=gy, mode="markers", name=t("figure.gradient_points", lang),
+                opacity=0.55, marker=dict(size=5, color=GRADIENT_POINTS, line=dict(width=0)),
+                hovertemplate=t("figure.gradient_points", lang) + " %{pointNumber}<extra></extra>")
 
 
 CLICK_GRID = "click-to-start"
@@ -374,10 +386,13 @@ class _Moving:
         return out
 
     def rule(self, s: int) -> str:
-        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s, one term a line."""
+        """The update of step ``s`` with its numbers: θ_{s+1} = θ_s − η_s · d_s, one term a line
+        (schedule-free: the gradient at y, the step of z, the average x)."""
         run, lang = self.run, self.lang
         if s >= self.k:
             return f"<b>{t('figure.step', lang)} {s}</b><br>θ = {_vector(run.points[s])}"
+        if run.gradient_points is not None:
+            return schedule_free_rule(run, s, lang)
         eta = float(run.lrs[s])
         symbol = "∇L" if self.is_gradient else "d"
         lines = [
@@ -394,6 +409,23 @@ class _Moving:
             f"θ − η·{symbol} = {_vector(run.points[s + 1])}",
         ]
         return "<br>".join(lines)
+
+
+def schedule_free_rule(run: Trajectory, s: int, lang: str) -> str:
+    """A schedule-free update with its numbers: the gradient at y, z's step, the average x."""
+    y = run.gradient_points
+    return "<br>".join([
+        f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>",
+        "z ← z − η·d(y)",
+        "x ← (1−c)·x + c·z",
+        "y ← β·x + (1−β)·z",
+        f"η      = {number(float(run.lrs[s]))}",
+        f"y      = {_vector(y[s])}",
+        f"∇L(y)  = {_vector(run.grads[s])}",
+        f"x      = {_vector(run.points[s])}",
+        f"x ←      {_vector(run.points[s + 1])}",
+        f"y ←      {_vector(y[s + 1])}",
+    ])
 
 
 def _vector(v: np.ndarray) -> str:

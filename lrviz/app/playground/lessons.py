@@ -4,7 +4,8 @@ Each :class:`Lesson` is a playground config and the outcome its run shows; the h
 them as links (:func:`lrviz.app.playground.state.to_query`), and the tests hold every lesson to its
 outcome, so a change to a surface or a default cannot quietly turn "too large" into "fine".
 The order tells the story: too small, good, zig-zag, too large, then the traps of a bumpier
-surface (a local minimum, and a larger rate that escapes it) and a saddle that stalls the run.
+surface (a local minimum, and a larger rate that escapes it), a saddle that stalls the run, and a
+valley of minima where a rate above 2/λ lands on a flatter point (the catapult).
 """
 
 from __future__ import annotations
@@ -35,4 +36,7 @@ LESSONS = (
     Lesson("escape", Config(surface="double_well", lr=0.15), "converged"),
     # A saddle at the origin between two valleys: the run creeps past it before it rolls off.
     Lesson("saddle", Config(surface="saddle", lr=0.1), "converged"),
+    # The catapult valley from (2.8, 0.4), λ₀ ≈ 8.04: η = 0.35 > 2/λ₀ throws the point out, then
+    # lands it where the valley's sharpness is about 2.7 (tests/app/playground/test_lessons.py).
+    Lesson("catapult", Config(surface="catapult", lr=0.35), "converged"),
 )

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from lrviz import optimizers
 from lrviz.app.kit import code, shell
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
@@ -56,7 +57,7 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
-                       exact=not pg.PAGE.hosted)
+                       exact=not pg.PAGE.hosted, valley=surface.valley)
     frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
     config = replace(config, lr=lr, frame=frame)
     config = replace(config, view=pg.view_control(surface, lang))
@@ -85,6 +86,10 @@ def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool,
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()
     st.caption(t(f"pg.legend_{surface.dim}d", lang))
+    if optimizers.get(config.optimizer).averaged:  # two points per step: say which is which
+        st.caption(t("pg.legend_schedule_free", lang))
+        if config.schedule != "constant":
+            st.caption(t("pg.schedule_free_schedule", lang))
     if note := pg.direction_note(config, lang):
         st.caption(note)
     if config.view == "3d" and surface.dim == 2:

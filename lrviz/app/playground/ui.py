@@ -152,7 +152,8 @@ def rate_buttons(lang: str) -> None:
 
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
-               name_minimum: bool = False, *, slider: bool = True, exact: bool = True) -> float:
+               name_minimum: bool = False, *, slider: bool = True, exact: bool = True,
+               valley: bool = False) -> float:
     """The log-scale slider and an exact input; returns the rate (the quick moves are
     :func:`rate_buttons`).
 
@@ -176,10 +177,9 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     if not slider:
         return lr
     if limit is None and not optimizers.get(optimizer).has_critical_rate:
-        name = optimizers.OPTIMIZERS[optimizer].title(lang)
-        st.caption(t("pg.adaptive", lang, optimizer=name, critical=f"{curvature.critical_lr:.3g}"))
+        st.caption(verdict.no_limit_line(optimizer, curvature, lang))
     elif limit is not None and np.isfinite(limit.value):
-        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum))
+        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley))
     return lr
 
 

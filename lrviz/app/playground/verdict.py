@@ -13,11 +13,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lrviz import optimizers
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
 from lrviz.i18n import t
 from lrviz.surfaces import Surface
 
+FLATTER = 1.05  # a valley run that ends this much flatter than it started is called flatter
 SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
@@ -86,6 +88,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.converged_gd", lang, critical=number(critical_lr),
                               fastest=number(fastest), overshoot=number(critical_lr / 2),
                               point=point(np.asarray(nearest)))
+        if surface.valley:
+            headline = {0: "verdict.converged_start", 1: "verdict.converged_valley_one"}.get(
+                steps, "verdict.converged_valley")
+            return Verdict(status, t(headline, lang, steps=steps),
+                           detail + " " + valley_sharpness(run, surface, lang, limit))
         return Verdict(
             status,
             t({0: "verdict.converged_start", 1: "verdict.converged_one"}.get(steps, "verdict.converged"),
@@ -149,8 +156,33 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 
+def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit | None) -> str:
+    """How flat the point of a valley of minima where ``run`` came to rest is: its sharpness
+    (largest Hessian eigenvalue) against the start's, whether the loss climbed first (the
+    catapult, Lewkowycz et al. 2020), and, for plain GD, the sharpest place 2/η its rate allows."""
+    end, start = diagnostics.lam_max(surface, run.points[-1]), run.curvature.lam_start
+    values = dict(end=number(end), start=number(start), ratio=number(start / end) if end > 0 else "∞")
+    flatter = end > 0 and start / end >= FLATTER
+    text = t("verdict.valley_flatter" if flatter else "verdict.valley_same", lang, **values)
+    if limit is None or limit.formula != "2/λmax" or not len(run.lrs):  # the catapult is plain GD's
+        return text
+    climb = float(np.nanmax(run.losses)) / run.losses[0] if run.losses[0] > 0 else 1.0
+    if climb >= FLATTER:
+        text += " " + t("verdict.valley_climb", lang, climb=number(climb))
+    return text + " " + t("verdict.valley_edge", lang, edge=number(2 / float(run.lrs[-1])))
+
+
+def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str:
+    """Why an optimizer without a critical rate has none: it rescales its steps (adaptive), or
+    averages them with weights that change along the run (schedule-free)."""
+    spec = optimizers.get(optimizer)
+    key = "pg.averaged" if spec.averaged else "pg.adaptive"
+    return t(key, lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
+
+
 def rate_line(
-    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool
+    lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
+    valley: bool = False,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -158,7 +190,9 @@ def rate_line(
     1/λmax, where each step overshoots the minimum and the run zig-zags in; far below it
     (under :data:`CRAWL` of it), that the run is stable but crawls. ``name_minimum``:
     say which minimum the limit belongs to (the one nearest the start). Where the start is much
-    steeper than that minimum and ``lr`` too large for it, a second sentence says so.
+    steeper than that minimum and ``lr`` too large for it, a second sentence says so. ``valley``:
+    the minima form a valley whose sharpness changes along it, so a rate above the limit near the
+    start need not diverge: it may land on a flatter stretch (the catapult valley).
     """
     if diagnostics.at_limit(lr, limit):
         side = "at"
@@ -171,7 +205,8 @@ def rate_line(
     where = ""
     if name_minimum and curvature.nearest_minimum is not None:
         where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
-    text = t(f"pg.critical_{side}", lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
+    key = "pg.critical_above_valley" if valley and side == "above" else f"pg.critical_{side}"
+    text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
              half=number(limit.value / 2), where=where)
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:

@@ -37,6 +37,18 @@ def test_a_2d_surface_at_500_steps_fits_in_a_megabyte(surface):
     assert data["arrays"]["grads"].shape == (len(LR_GRID), 500, 2)
 
 
+def test_a_schedule_free_payload_carries_where_the_gradients_were_taken():
+    runs, data = build("rosenbrock", lr=1e-3, steps=50, optimizer="adamw_schedule_free")
+    header, arrays = data["header"], data["arrays"]
+    assert set(header["arrays"]) == {"points", "losses", "lrs", "grads", "gradient_view"}
+    assert header["traces"]["gradient"] in header["drawn"]  # the canvas draws it, with its look
+    row = payload.slider_index(1e-3)
+    np.testing.assert_allclose(arrays["gradient_view"][row, : len(runs[row].points)],
+                               runs[row].gradient_points, rtol=1e-6)
+    _, plain = build("rosenbrock", lr=1e-3, steps=50, optimizer="adam")
+    assert "gradient_view" not in plain["header"]["arrays"]
+
+
 def test_every_rates_verdict_is_the_verdict_of_its_own_run():
     surface = get("quadratic")
     limit = stability_limit("sgd", {}, 2.0)

@@ -247,3 +247,22 @@ def test_a_formula_with_no_minimum_charts_the_loss_itself():
     assert np.allclose(loss_line["y"], -(surface.start[0] + 0.1 * np.arange(21)), atol=1e-5)
     assert d["layout"]["yaxis2"].get("type") != "log"
     assert t("figure.loss", "en") in {note["text"] for note in d["layout"]["annotations"]}
+
+
+def test_a_schedule_free_run_draws_its_gradient_points_and_its_own_rule():
+    """The path is x (where the loss is evaluated); y, where each gradient was taken, is a faint
+    trace named as such, and the rule shows both."""
+    run = engine.run("quadratic", "sgd_schedule_free", lr=0.1, steps=3, start=(1.0,))
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    gradient = next(tr for tr in d["data"] if tr.get("name") == t("figure.gradient_points", "en"))
+    np.testing.assert_allclose(np.asarray(gradient["x"], float), run.gradient_points[:, 0], rtol=1e-6)
+    path = d["data"][1]
+    np.testing.assert_allclose(np.asarray(path["x"], float), run.points[:, 0], rtol=1e-6)
+    lines = d["frames"][1]["data"][-1]["text"][0].split("<br>")
+    assert lines[1:4] == ["z ← z − η·d(y)", "x ← (1−c)·x + c·z", "y ← β·x + (1−β)·z"]
+    # Step 1 → 2 (tests/optimizers/test_schedule_free.py): y₁ = x₁ = 0.8, ∇L(y₁) = 1.6, x₂ = 0.72, y₂ = 0.712.
+    assert [line.split("=", 1)[-1].split("←", 1)[-1].strip() for line in lines[4:]] == \
+        ["0.1", "0.8", "1.6", "0.8", "0.72", "0.712"]
+    sgd = engine.run("quadratic", lr=0.1, steps=3)
+    plain = spec(playground.build_animation(sgd, get("quadratic"), lang="en"))
+    assert all(tr.get("name") != t("figure.gradient_points", "en") for tr in plain["data"])

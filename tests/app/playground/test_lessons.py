@@ -29,3 +29,8 @@ def test_each_lesson_run_ends_as_its_title_says(lesson):
         visit = diagnostics.saddle_visit(surface, run.points)
         assert visit is not None and visit[0] >= SADDLE_STAY
 
+    if lesson.key == "catapult":  # above 2/λ₀ at the start; the loss climbs, then it lands flatter
+        lam_start = diagnostics.lam_max(surface, surface.start)
+        lam_end = diagnostics.lam_max(surface, run.points[-1])
+        assert config.lr > 2 / lam_start and run.losses.max() > run.losses[0] > run.losses[-1]
+        assert lam_end < lam_start / 2.9 and lam_end < 2 / config.lr  # "three times flatter"

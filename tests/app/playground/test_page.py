@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
+from lrviz.i18n import t
 from tests.apptest import chart_row, open_page, texts
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
@@ -65,6 +66,20 @@ def test_playground_every_optimizer(name):
     at = open_page(PLAYGROUND, surface="bowl", optimizer=name, lr="0.05", steps="60")
     assert_clean(at)
     assert verdict_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_schedule_free_run_says_which_point_is_which(lang):
+    """The legend under the chart names x (the path) and y (the faint dots), and a schedule's role."""
+    at = open_page(PLAYGROUND, surface="ravine", optimizer="adamw_schedule_free", lr="0.3", steps="60",
+                   schedule="cosine", lang=lang)
+    assert_clean(at)
+    said = texts(at)
+    assert t("pg.legend_schedule_free", lang) in said and t("pg.schedule_free_schedule", lang) in said
+    plain = open_page(PLAYGROUND, surface="ravine", optimizer="adamw_schedule_free", lr="0.3", steps="60",
+                      lang=lang)
+    assert t("pg.legend_schedule_free", lang) in texts(plain)
+    assert t("pg.schedule_free_schedule", lang) not in texts(plain)
 
 
 @pytest.mark.parametrize("name", sorted(schedules.SCHEDULES))

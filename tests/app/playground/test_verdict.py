@@ -208,3 +208,34 @@ def test_a_start_steeper_than_its_minimum_gets_its_own_critical_rate():
     # On the quadratic the start is no steeper than the minimum: no second rate.
     flat = engine.run("quadratic", "sgd", lr=0.5, steps=5)
     assert start_limit(stability_limit("sgd", {}, 2.0), flat.curvature) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_on_a_valley_of_minima_the_verdict_says_how_flat_it_ended(lang):
+    """The catapult valley from (2.8, 0.4), λ₀ = 8.04: at η = 0.35 the run lands where the
+    sharpness is 2.67, 3.01× flatter, after the loss climbed 221-fold; at η = 0.2 it stays as sharp."""
+    surface = get("catapult")
+    thrown = engine.run(surface, lr=0.35, steps=100)
+    limit = stability_limit("sgd", {}, thrown.curvature.lam_min)
+    said = verdict(thrown, surface, lang, limit)
+    assert said.status == "converged" and said.headline == t("verdict.converged_valley", lang, steps=9)
+    assert t("verdict.valley_flatter", lang, end="2.67", start="8.04", ratio="3.01") in said.detail
+    assert t("verdict.valley_climb", lang, climb="221") in said.detail
+    assert t("verdict.valley_edge", lang, edge="5.71") in said.detail
+    stays = verdict(engine.run(surface, lr=0.2, steps=100), surface, lang, limit)
+    assert t("verdict.valley_same", lang, end="7.93", start="8.04") in stays.detail
+    assert stays.headline == t("verdict.converged_valley_one", lang)
+    adam = verdict(engine.run(surface, "adam", lr=0.1, steps=100), surface, lang, None)
+    assert "2/η" not in adam.detail  # no plain-GD edge for an adaptive optimizer
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_above_the_limit_on_a_valley_the_line_says_thrown_not_diverges(lang):
+    surface = get("catapult")
+    run = engine.run(surface, lr=0.35, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    line = rate_line(0.35, limit, run.curvature, lang, name_minimum=True, valley=True)
+    where = t("pg.critical_where", lang, point="(x, y) = (2.79, 0.359)")
+    assert line == t("pg.critical_above_valley", lang, lr="0.35", formula="2/λmax", critical="0.253",
+                     where=where)
+    assert line != rate_line(0.35, limit, run.curvature, lang, name_minimum=True)

@@ -35,10 +35,10 @@ import streamlit as st
 
 from lrviz import engine, optimizers
 from lrviz.app.playground import state as links
+from lrviz.app.playground import verdict
 from lrviz.app.playground.chart import payload
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
-from lrviz.i18n import t
 
 HERE = Path(__file__).parent
 WEB = HERE / "web"  # what the browser may fetch: chart.js and plotly.min.js, nothing else
@@ -162,7 +162,7 @@ def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, e
         key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), curvature.lam_min)
     adaptive = None
     if limit is None and not optimizers.get(key.optimizer).has_critical_rate:
-        adaptive = t("pg.adaptive", lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
+        adaptive = verdict.no_limit_line(key.optimizer, curvature, lang)
     return payload.build(trajectories, surface, lrs=lrs, exact=exact, limit=limit, adaptive=adaptive,
                          name_minimum=len(surface.minima) > 1, lang=lang, big=big, narrow=narrow,
                          pick_start=pick_start)

@@ -13,7 +13,9 @@ for one run, frames and Plotly controls stripped) and which of its traces the br
 every rate's status, verdict and the line under the slider (in the page's language), each
 rate's step-axis ranges and ticks, and the small final-loss-against-rate chart. The *arrays*
 are each run's points, losses, rates and gradients, padded with NaN after divergence:
-``(n, steps + 1, dim)``, ``(n, steps + 1)``, ``(n, steps)``, ``(n, steps, dim)``.
+``(n, steps + 1, dim)``, ``(n, steps + 1)``, ``(n, steps)``, ``(n, steps, dim)``; for a
+schedule-free optimizer also ``gradient_view`` ``(n, steps + 1, 2)``: where each gradient was taken
+(y) as the map plots it (1-D: (y, f(y))), NaN off the plot. ``header.arrays`` lists those sent.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def build(
     """
     n, steps, dim = len(runs), runs[0].steps, surface.dim
     arrays = _arrays(runs, steps, dim)
+    if runs[0].gradient_points is not None:
+        arrays["gradient_view"] = _gradient_view(runs, surface, steps)
     reference = exact if exact is not None else slider_index(0.1)
     base = figures.build_animation(runs[reference], surface, lang=lang, big=big, limit=limit, narrow=narrow,
                                    exit_trace=True, max_frames=1).to_dict()
@@ -95,7 +99,8 @@ def build(
     data = base["data"]
     moving = 8 if dim == 1 else 7
     first = len(data) - moving
-    traces = dict(path=1 if dim == 1 else 0, exit=_exit_index(data),
+    path = 1 if dim == 1 else 0
+    traces = dict(path=path, gradient=path + 1, exit=_exit_index(data),
                   lines=[first - 3, first - 2, first - 1],
                   tail=first, arrow=first + 1, tangent=first + 2 if dim == 1 else None,
                   head=first + 2 + (dim == 1), markers=[first + 3 + (dim == 1) + i for i in range(3)],
@@ -148,8 +153,7 @@ def decode(payload: bytes) -> dict[str, Any]:
     start = 8 + r + h
     header = json.loads(payload[8 + r : start])
     arrays = {}
-    for name in ARRAYS:
-        shape = header["arrays"][name]
+    for name, shape in header["arrays"].items():
         size = int(np.prod(shape))
         arrays[name] = np.frombuffer(payload, "<f4", size, start).reshape(shape)
         start += 4 * size
@@ -169,13 +173,24 @@ def _arrays(runs: Sequence[Trajectory], steps: int, dim: int) -> dict[str, np.nd
     return out
 
 
+def _gradient_view(runs: Sequence[Trajectory], surface: Surface, steps: int) -> np.ndarray:
+    """(n, steps + 1, 2): each run's gradient points y where the map draws them, NaN elsewhere."""
+    view = landscape.View(surface)
+    out = np.full((len(runs), steps + 1, 2), np.nan, np.float32)
+    for i, run in enumerate(runs):
+        gx, gy = landscape.on_view(surface, run.gradient_points, view)
+        out[i, : len(gx)] = np.stack([gx, gy], -1)
+    return out
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:16]
 
 
 def _drawn_by_browser(traces: dict) -> list[int]:
     """The traces that move with the rate or the step: the browser draws them on its canvas."""
-    return [i for key in ("path", "exit", "lines", "tail", "arrow", "tangent", "head", "markers", "rule")
+    keys = ("path", "gradient", "exit", "lines", "tail", "arrow", "tangent", "head", "markers", "rule")
+    return [i for key in keys
             for i in np.atleast_1d(traces[key]).tolist() if i is not None]
 
 
@@ -190,7 +205,8 @@ def _row(run: Trajectory, surface: Surface, view: landscape.View, lr: float, lim
     if adaptive is not None:
         line = html.escape(adaptive)
     elif limit is not None and np.isfinite(limit.value):
-        line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum))
+        line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
+                                               valley=surface.valley))
     else:
         line = ""
     k = len(run.points) - 1

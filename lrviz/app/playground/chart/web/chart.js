@@ -147,19 +147,29 @@ function runOf(d, row) {
     rates[s] = lr(s);
     norms[s] = Math.max(Math.hypot(...grad(s)), 1e-12);
   }
+  // A schedule-free run: where each gradient was taken (y), as the map draws it (payload.py).
+  const gview = A.gradient_view
+    ? (s) => A.gradient_view.subarray((row * L + s) * 2, (row * L + s + 1) * 2) : null;
   // The direction the step took: ∇L itself, or (θ_s − θ_{s+1}) / η_s in float32 as figures.py reads it.
   const direction = (s) => {
     if (H.rows[row].gradient) return grad(s);
     const rate = lr(s) > 0 ? lr(s) : 1, a = point(s), b = point(s + 1);
     return Array.from(a, (v, j) => Math.fround(Math.fround(v - b[j]) / rate));
   };
-  return { k, x, y, shown, rates, norms, point, loss, lr, grad, direction, inside };
+  return { k, x, y, shown, rates, norms, point, loss, lr, grad, direction, inside, gview };
 }
 
 // The update of step s with its numbers (figures._Moving.rule).
 function rule(d, row, run, s) {
   const step = d.header.texts.step;
   if (s >= run.k) return `<b>${step} ${s}</b><br>θ = ${vector(run.point(s))}`;
+  if (run.gview) { // schedule-free (figures.schedule_free_rule): the gradient at y, z's step, the average x
+    const y = (t) => run.gview(t).subarray(0, d.header.dim);
+    return [`<b>${step} ${s} → ${s + 1}</b>`, "z ← z − η·d(y)", "x ← (1−c)·x + c·z", "y ← β·x + (1−β)·z",
+      `η      = ${number(run.lr(s))}`, `y      = ${vector(y(s))}`, `∇L(y)  = ${vector(run.grad(s))}`,
+      `x      = ${vector(run.point(s))}`, `x ←      ${vector(run.point(s + 1))}`,
+      `y ←      ${vector(y(s + 1))}`].join("<br>");
+  }
   const eta = run.lr(s), grad = d.header.rows[row].gradient, symbol = grad ? "∇L" : "d";
   const dir = run.direction(s);
   const lines = [`<b>${step} ${s} → ${s + 1}</b>`, `θ ← θ − η·${symbol}`, `η      = ${number(eta)}`,
@@ -293,6 +303,19 @@ function paint(me) {
       g.globalAlpha = path.opacity;
       for (let i = 0; i <= k; i++) dot(g, px(i), py(i), path);
       g.globalAlpha = 1;
+    }
+    if (run.gview) { // schedule-free: the faint dots where gradients were taken (y), a ring at this step's
+      const look = looks[T.gradient], gx = (i) => X(run.gview(i)[0]), gy = (i) => Y(run.gview(i)[1]);
+      g.globalAlpha = look.opacity;
+      for (let i = 0; i <= k; i++) dot(g, gx(i), gy(i), look);
+      g.globalAlpha = 1;
+      if (Number.isFinite(gx(s)) && Number.isFinite(gy(s))) {
+        g.beginPath();
+        g.arc(gx(s), gy(s), look.size + 2, 0, 2 * Math.PI);
+        g.lineWidth = 2;
+        g.strokeStyle = look.fill;
+        g.stroke();
+      }
     }
     const exit = H.rows[me.row].exit;
     if (exit) cross(g, X(exit.x[0]), Y(exit.y[0]), looks[T.exit], exit.text[0], exit.textposition, me.font);

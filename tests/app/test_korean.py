@@ -27,6 +27,7 @@ ALLOWED = frozenset({
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "InverseTimeDecay", "LambdaLR",
     "SequentialLR", "MLP", "ReLU",
     "AMSGrad", "SGDR",  # the papers' own names (Reddi et al.; Loshchilov and Hutter)
+    "Schedule", "free",  # "Schedule-free", beside its Korean name: the package a student installs
     "centered",  # torch's parameter name, beside its Korean label: "중심화 (centered)"
     # people and the functions named after them (the surfaces' textbook names)
     "Rosenbrock", "Himmelblau", "Beale", "Rastrigin", "Ackley", "Smith", "Loshchilov", "Hutter",

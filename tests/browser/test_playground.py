@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 import pytest
 
 from bench.browser import COUNT_RUNS
+from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
 from tests.browser.conftest import screenshot, wait_ready
 
@@ -103,6 +104,18 @@ def test_play_and_the_frame_link(page, server):
     open_chart(page, f"{server}/playground?surface=quadratic&lr=0.1&frame=12&lang=en")
     assert page.locator(".lrc-frame-label span").inner_text() == "step 12"
     assert "step 12 → 13" in page.locator(".lrc-rule").inner_text()
+    # Hover over the start of the path (x0, x0²): the tip names step 0, its point and its loss.
+    x0 = float(surfaces.get("quadratic").start[0])
+    spot = page.evaluate("""([x, y]) => {
+      const plot = document.querySelector('.lrc-plot'), L = plot._fullLayout;
+      const area = plot.getBoundingClientRect();
+      return [area.left + L.xaxis._offset + L.xaxis.d2p(x), area.top + L.yaxis._offset + L.yaxis.d2p(y)];
+    }""", [x0, x0 * x0])
+    page.mouse.move(*spot)
+    tip = page.locator(".lrc-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text().splitlines()[0] == "step 0" and f"{x0:g}" in tip.inner_text()
+    page.mouse.move(0, 0)
     page.evaluate(COUNT_RUNS)
     page.locator(".lrc-play").click()
     page.wait_for_function("() => Number(document.querySelector('.lrc-frame').value) > 20", timeout=10_000)

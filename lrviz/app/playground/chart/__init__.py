@@ -52,7 +52,7 @@ HTML = """
   <div class="lrc-line"></div>
   <div class="lrc-failed">The chart's script did not load. / 차트 스크립트를 불러오지 못했습니다.</div>
   <div class="lrc-stage"><div class="lrc-plot"></div><canvas class="lrc-ink"></canvas>
-    <div class="lrc-rule"></div></div>
+    <div class="lrc-rule"></div><div class="lrc-tip" hidden></div></div>
   <div class="lrc-bar">
     <button class="lrc-play" type="button"></button>
     <select class="lrc-speed"></select>
@@ -76,7 +76,10 @@ CSS = """
 .lrc button, .lrc select { font: inherit; padding: .2rem .6rem; border-radius: .4rem;
   border: 1px solid rgba(49, 51, 63, .3); background: transparent; color: inherit; }
 .lrc .lrc-stage { position: relative; }
-.lrc .lrc-ink, .lrc .lrc-rule, .lrc .lrc-here { position: absolute; left: 0; top: 0; pointer-events: none; }
+.lrc .lrc-ink, .lrc .lrc-rule, .lrc .lrc-here, .lrc .lrc-tip { position: absolute; left: 0; top: 0;
+  pointer-events: none; }
+.lrc .lrc-tip { padding: .15rem .4rem; border-radius: .25rem; font: .8rem/1.3 var(--st-code-font, monospace);
+  white-space: pre; background: rgba(255, 255, 255, .92); color: #31333f; border: 1px solid #888; }
 .lrc .lrc-rule { font-family: var(--st-code-font, monospace); white-space: pre; line-height: 1.3;
   overflow: hidden; }
 .lrc .lrc-here { width: 15px; height: 15px; box-sizing: border-box; border-radius: 50%;

@@ -497,7 +497,31 @@ function createInstance(root) {
     me.setTriggerValue("start", [xa.p2d(px), ya.p2d(py)].map((v) => Number(v.toPrecision(4))));
   });
 
-  // New data: decode, apply a new server request, draw (newPlot once, react after).
+  // Hover on the map or curve: the step nearest the pointer (within 10 px), its point and loss.
+  // The path is canvas ink, which plotly.js's own hover cannot see.
+  const tip = $(".lrc-tip");
+  plot.addEventListener("mousemove", (event) => {
+    const L = plot._fullLayout, run = me.run;
+    tip.hidden = true;
+    if (!L || !L.xaxis || !run) return;
+    const area = plot.getBoundingClientRect(), mx = event.clientX - area.left, my = event.clientY - area.top;
+    const xa = L.xaxis, ya = L.yaxis;
+    if (mx < xa._offset || mx > xa._offset + xa._length || my < ya._offset || my > ya._offset + ya._length) return;
+    const X = scale(xa), Y = scale(ya, null, true);
+    let nearest = -1, best = 100; // squared pixels
+    for (let i = 0; i <= run.k; i++) {
+      const dx = X(run.x[i]) - mx, dy = Y(run.y[i]) - my;
+      if (dx * dx + dy * dy < best) { nearest = i; best = dx * dx + dy * dy; }
+    }
+    if (nearest < 0) return;
+    tip.textContent = `${me.d.header.texts.step} ${nearest}\nθ = ${vector(run.point(nearest))}\n` +
+      `L = ${number(run.loss(nearest))}`;
+    tip.style.left = `${Math.min(mx + 12, xa._offset + xa._length - 120)}px`;
+    tip.style.top = `${my + 12}px`;
+    tip.hidden = false;
+  });
+  plot.addEventListener("mouseleave", () => { tip.hidden = true; });
+
   // New data: decode, apply a new server request, draw (newPlot once, react after).
   me.update = async (bytes) => {
     const started = performance.now();

@@ -65,12 +65,12 @@ from lrviz.surfaces import Surface, get
 __all__ = ["Sweep", "Trajectory", "run", "sweep", "trace_count"]
 
 ESCAPE_FACTOR = 10.0
-# Steps run in buckets of 128, 512, 2048, ... (the scan stops counting at the asked-for step): one
-# program serves every step count up to its bucket. Four times apart, not two: a class that tries
-# 50 to 300 steps with each of seven optimizers needs 14 programs rather than 28, each compiled
-# once (a new program is ~0.15 s of tracing even when JAX's persistent cache holds it, ~1 s when
-# not), for at most four times the steps of a short run, which cost microseconds each.
-_STEP_BUCKETS = tuple(128 * 4**k for k in range(6))  # 128 … 131,072
+# Steps run in buckets of 512, 2048, 8192, ... (the scan stops counting at the asked-for step): one
+# program serves every step count up to its bucket, so a page's step slider between 10 and 500
+# compiles one program per optimizer, not four. A new program is ~0.15 s of tracing even when
+# JAX's persistent cache holds it (~1 s when not), and each one kept is 4-5 MB; the steps past
+# the asked-for count cost microseconds (56 rates x 512 steps on a 2-D surface: ~5 ms).
+_STEP_BUCKETS = tuple(512 * 4**k for k in range(5))  # 512 … 131,072
 _ROW_BUCKETS = tuple(16 * 2**k for k in range(14))  # 16 … 131,072
 # Row-steps from which a sweep pays for splitting over two cores: on this 2-core machine
 # 2048 x 2000 took 490 ms split vs 762 ms on one core, 1024 x 500 21 vs 24 ms, but
@@ -257,9 +257,9 @@ def _sweep_many(program, n_steps, lrs, opt_params, sched_params, starts, noise, 
 # gets its own jitted function here instead, and dropping the function frees what XLA compiled for
 # it (4-5 MB each for the playground's 56-rate runs, measured as the RSS after each new
 # program). A program compiled again later loads from JAX's persistent cache when that is on
-# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound: 16 holds what a class shares (a link's
-# runs with each optimizer at two step buckets, compare's rows) within ~80 MB.
-MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "16"))
+# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound: 10 keeps a long session within ~100 MB
+# and still holds what a class shares (a link's runs with each optimizer, compare's rows).
+MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "10"))
 _programs: OrderedDict[tuple[Callable, _Program], Callable] = OrderedDict()
 _programs_lock = threading.Lock()
 

@@ -271,11 +271,11 @@ def test_the_engine_keeps_a_bounded_number_of_compiled_programs(monkeypatch):
     from lrviz.engine import _run
 
     monkeypatch.setattr(_run, "MAX_PROGRAMS", 2)
-    for steps in (10, 200, 1000, 3000):  # four step buckets (128, 512, 2048, 8192): four programs
+    for steps in (10, 1000, 3000, 9000):  # four step buckets (512, 2048, 8192, 32768): four programs
         engine.run("quadratic", lr=0.1, steps=steps)
     assert _run.compiled_programs() == 2
     before = engine.trace_count()
-    engine.run("quadratic", lr=0.3, steps=3000)  # the most recent is still compiled
+    engine.run("quadratic", lr=0.3, steps=9000)  # the most recent is still compiled
     assert engine.trace_count() == before
 
 

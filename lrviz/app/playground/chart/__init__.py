@@ -142,7 +142,7 @@ def _sweep_key(config: Config) -> Config:
 
 # Plain LRU caches, shared by every session: a hall opens one link and tries a few settings. Not
 # st.cache_resource: its hasher walked the Config on every call, ~10 % of a rate release's CPU.
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     """Every run the slider can reach for these settings (one vmapped computation)."""
     surface = links.surface_of(key)
@@ -154,7 +154,7 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     )
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
     surface = links.surface_of(key)
     trajectories = runs(key)

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 .PHONY: run test lint bench browser clean
 
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
+	MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
 # Two workers, one test file each at a time (a file's JAX programs compile once per worker).
 test: $(VENV)/.dev browser

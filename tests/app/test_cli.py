@@ -34,17 +34,18 @@ def test_a_link_without_lang_opens_in_the_servers_language(monkeypatch):
     assert server_default() == "en"
 
 
-def test_the_command_starts_the_server_again_with_two_malloc_arenas(monkeypatch):
-    # glibc reads MALLOC_ARENA_MAX only at start: without it the command replaces itself by a
-    # process that has it, with the same arguments.
+def test_the_command_starts_the_server_again_with_its_malloc_settings(monkeypatch):
+    # glibc reads MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ only at start: without them the
+    # command replaces itself by a process that has them, with the same arguments.
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     started = []
 
     def execv(path, args):
-        started.append((path, args, os.environ.get("MALLOC_ARENA_MAX")))
+        started.append((path, args, {name: os.environ.get(name) for name in cli.SERVER_ENV}))
         raise SystemExit(0)
 
     monkeypatch.setattr(cli.os, "execv", execv)
     with pytest.raises(SystemExit):
         cli.main(["--port", "8601"])
-    assert started == [(sys.executable, [sys.executable, "-m", "lrviz.app.cli", "--port", "8601"], "2")]
+    again = [sys.executable, "-m", "lrviz.app.cli", "--port", "8601"]
+    assert started == [(sys.executable, again, {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"})]

@@ -10,6 +10,7 @@ BENCHES = {
     "playground": "rate slider chart: input-to-paint vs a minimal page, reruns while dragging, fps, payload",
     "sweep": "the sweep page's computation and figure build (1,000 rates x 500 steps)",
     "finder": "LR range test over 5 seeds, a 32-rate grid vmapped vs one rate at a time, cost per rate",
+    "edge": "the /edge page's default view, cold and warm (compile, training, sharpness, flow); Lanczos cost",
     "hall_browser": "Chromium sessions vs protocol-level students: same runs and elements per action",
     "memory": "one long session of random reruns: server memory at 0/250/500/750/1000 and time per rerun",
     "profile": "cProfile of the server's script runs for a page load, a setting change, a rate release",

@@ -20,7 +20,9 @@ into training. Labels are integers ``0 … n_classes − 1``; features are float
 from __future__ import annotations
 
 import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -114,7 +116,16 @@ def _spirals(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _digits(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The file ``load_digits`` reads (one row per image: 64 pixels, then the label), read here
+    without importing scikit-learn: 0.2 s instead of 2.4 s. Should a later scikit-learn move it,
+    ``load_digits`` itself is asked."""
     del rng, n  # a fixed set
+    spec = importlib.util.find_spec("sklearn")  # finds the package without running it
+    package = Path(spec.origin).parent if spec is not None and spec.origin else None
+    bundled = package / "datasets" / "data" / "digits.csv.gz" if package is not None else None
+    if bundled is not None and bundled.is_file():
+        table = np.loadtxt(bundled, delimiter=",")
+        return table[:, :-1], table[:, -1].astype(int)
     from sklearn.datasets import load_digits  # imported here: it takes a second or two
 
     bunch = load_digits()

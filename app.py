@@ -25,6 +25,7 @@ PAGES = [
             url_path="schedules"),
     st.Page("pages/lr-finder.py", title=t("nav.lr_finder", lang), icon=":material/search:",
             url_path="lr-finder"),
+    st.Page("pages/edge.py", title=t("nav.edge", lang), icon=":material/landscape:", url_path="edge"),
     st.Page("pages/lessons.py", title=t("nav.lessons", lang), icon=":material/school:", url_path="lessons"),
 ]
 st.navigation(PAGES).run()

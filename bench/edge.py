@@ -102,7 +102,7 @@ def other_sections() -> None:
     cases = (
         ("Adam's edge: 3 rates x 1,000 updates", lambda: edge.adam_edge(edge.ADAM_LRS).descent.losses),
         ("catapult: 16 rates x 200 updates", lambda: edge.catapult().descent.losses),
-        ("warm-up grid: 6 peaks x 5 lengths x 1,000", lambda: grid.update(
+        ("warm-up grid: 4 peaks x 4 lengths x 1,000", lambda: grid.update(
             g=edge.warmup_grid(np.array(edge.PEAKS) * critical)) or grid["g"].final_loss),
         ("warm-up pair: 2 runs x 1,000, sharpness", lambda: edge.warmup_pair(*grid["g"].example()).losses),
     )

@@ -56,6 +56,8 @@ KEYS = {
     "schedules": ("open", "lr", "steps", "surface", "optimizer", "overlay", "big", "lang"),
     "finder": ("data", "width", "depth", "optimizer", "batch", "lr_min", "lr_max", "batches", "seeds",
                "steps", "rates", "schedule", "view", "check", "search", "general", "big", "lang"),
+    "edge": ("view", "lrs", "steps", "adam_lrs", "beta1", "adam_steps", "lo", "hi", "runs", "peaks",
+             "lengths", "decay", "big", "lang"),
 }
 OTHER_KEYS = ("utm_source", "embed", "", " ", "o.", "s.", "o.o.momentum", "<script>", "lang ", "LR")
 
@@ -63,6 +65,7 @@ OTHER_KEYS = ("utm_source", "embed", "", " ", "o.", "s.", "o.o.momentum", "<scri
 GOOD = (
     *surfaces.SURFACES, "custom", *optimizers.OPTIMIZERS, *schedules.SCHEDULES, *ENTRIES, *datasets.DATASETS,
     "en", "ko", "map", "3d", "animate", "scrub", "overlay", "multiples", "loss", "distance", "range", "check",
+    "eos", "catapult", "warmup", "0.3,0.4", "0,100",
     "1", "0", "2", "0.1", "0.5", "0.9", "3", "10", "64", "300", "500", "1e-3", "0.1234567", "1.23456789e-4",
     "0.99999999", "x^2", "x**2 + y**2", "sin(x) * x", "-1,1", "0.5,0.5", "sgd,adam", "sgd:0.1",
     "adam:0.3:cosine", "step,cosine", "none", "0.9,0.99",
@@ -72,8 +75,10 @@ GOOD = (
 # ---------------------------------------------------------------- hostile links through the pages (AppTest)
 
 PATHS = {"home": "pages/home.py", "playground": "pages/playground.py", "compare": "pages/compare.py",
-         "sweep": "pages/sweep.py", "schedules": "pages/schedules.py", "finder": "pages/lr-finder.py"}
-PREFIXES = {"playground": "pg_", "compare": "cmp_", "sweep": "sw_", "schedules": "sc_", "finder": "lf_"}
+         "sweep": "pages/sweep.py", "schedules": "pages/schedules.py", "finder": "pages/lr-finder.py",
+         "edge": "pages/edge.py"}
+PREFIXES = {"playground": "pg_", "compare": "cmp_", "sweep": "sw_", "schedules": "sc_", "finder": "lf_",
+            "edge": "eg_"}
 # Keys a link gives with hostile values (each page's own, then ones it must ignore or read by hand).
 LINK_KEYS = {
     **KEYS, "home": ("lang",),
@@ -187,13 +192,14 @@ def rendered_strings(at: Any) -> Iterator[str]:
 def parser(page: str) -> Any:
     """The parse the page really calls (the schedules page's moves the rate onto its slider)."""
     from lrviz.app.compare import state as compare
+    from lrviz.app.edge import state as edge
     from lrviz.app.finder import state as finder
     from lrviz.app.playground import state as playground
     from lrviz.app.schedules import ui as schedules
     from lrviz.app.sweep import state as sweep
 
     return {"playground": playground.parse, "compare": compare.parse, "sweep": sweep.parse,
-            "schedules": schedules._parse, "finder": finder.parse}[page]
+            "schedules": schedules._parse, "finder": finder.parse, "edge": edge.parse}[page]
 
 
 def survives(page: str, link: Mapping[str, str | list[str]], *, interact: bool = True) -> None:

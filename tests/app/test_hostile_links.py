@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.compare import state as compare
+from lrviz.app.edge import state as edge
 from lrviz.app.finder import state as finder
 from lrviz.app.kit import link
 from lrviz.app.kit.query import QueryReader, format_value, numbers
@@ -220,6 +221,18 @@ def finder_noted(query: Mapping[str, str], config: finder.Config, noted: set[str
     noted_params(query, "s", schedule, config.schedule_params, noted)
 
 
+def edge_valid(config: edge.Config) -> None:
+    valid_declared(config)
+    assert edge.problems(config) == [] and config.lo < config.hi
+    for name in edge.LISTS:  # sorted, each value once
+        values = getattr(config, name)
+        assert list(values) == sorted(set(values))
+
+
+def edge_noted(query: Mapping[str, str], config: edge.Config, noted: set[str]) -> None:
+    noted_declared(config, query, noted)
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -240,6 +253,7 @@ PAGES = (
     Page("schedules-ui", schedule_ui._parse, schedule_state.to_query, KEYS["schedules"], schedules_ui_valid,
          schedules_noted),
     Page("finder", finder.parse, finder.to_query, KEYS["finder"], finder_valid, finder_noted),
+    Page("edge", edge.parse, edge.to_query, KEYS["edge"], edge_valid, edge_noted),
 )
 BY_NAME = {page.name: page for page in PAGES}
 
@@ -309,6 +323,7 @@ test_sweep_link_parser_reads_any_query = _property("sweep")
 test_schedules_link_parser_reads_any_query = _property("schedules")
 test_schedules_ui_link_parser_reads_any_query = _property("schedules-ui")
 test_finder_link_parser_reads_any_query = _property("finder")
+test_edge_link_parser_reads_any_query = _property("edge")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])

@@ -16,7 +16,7 @@ import pytest
 from tests.apptest import open_page, open_take_home
 
 PAGES = ("pages/home.py", "pages/playground.py", "pages/compare.py", "pages/sweep.py", "pages/schedules.py",
-         "pages/lr-finder.py")
+         "pages/lr-finder.py", "pages/edge.py")
 
 # Written in Latin letters in Korean too: each is a proper name, a class or function name, or code.
 ALLOWED = frozenset({
@@ -31,13 +31,19 @@ ALLOWED = frozenset({
     "centered",  # torch's parameter name, beside its Korean label: "중심화 (centered)"
     # people and the functions named after them (the surfaces' textbook names)
     "Rosenbrock", "Himmelblau", "Beale", "Rastrigin", "Ackley", "Smith", "Loshchilov", "Hutter",
+    "Cohen", "Lewkowycz", "Gilmer", "Kalra", "Barkeshli",  # the /edge page's papers, named in its prose
+    "sharpness",  # the papers' term, glossed once beside its Korean: "날카로움(sharpness: …)"
+    "ICLR", "arXiv",  # where a paper appeared
     # the language switch names each language in itself (a lost English reader must find it)
     "English",
     # units, symbols and abbreviations read as they are written
     "RMS", "USB", "max", "min", "log", "exp", "sqrt", "sin", "cos", "tan", "tanh", "abs", "inf", "NaN",
+    "diag",
 })
-# Not prose: inline code, LaTeX, link targets and addresses, placeholders of numbers.
-_NOT_PROSE = re.compile(r"`[^`]*`|\$[^$]*\$|\]\([^)]*\)|https?://\S+|\b[a-z_]+\.[a-z_.]+\b|\b\w+_\w+\b")
+# Not prose: inline code, LaTeX, link targets and addresses, placeholders of numbers; and in a reference,
+# its authors (an initial and a surname: "J. Z. Kolter") and its italic title, written as published.
+_NOT_PROSE = re.compile(r"`[^`]*`|\$[^$]*\$|\]\([^)]*\)|https?://\S+|\b[a-z_]+\.[a-z_.]+\b|\b\w+_\w+\b"
+                        r"|\b[A-Z]\. [A-Z][\w-]+|(?<!\*)\*[A-Z][^*\n]*\*(?!\*)")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -77,3 +83,6 @@ def test_a_korean_page_has_no_english_words(path):
 def test_the_check_finds_english_and_spares_names_and_code():
     assert english_words("학습률을 키워 보세요. Try a larger rate.") == ["Try", "larger", "rate"]
     assert english_words("PyTorch의 `torch.optim.SGD`, $\\eta = 2/\\lambda_{max}$, momentum_decay") == []
+    reference = "**출처:** J. Z. Kolter, J. Sohl-Dickstein (2021), *Gradient Descent at the Edge*, ICLR 2021"
+    assert english_words(reference) == []  # a reference's authors and title, as published
+    assert english_words("*점진적 날카로워짐* and more") == ["and", "more"]

@@ -21,6 +21,7 @@ PAGES = [
     ("pages/sweep.py", "sweep", {"n": "200"}, {"n": "200", "optimizers": "sgd"}, True),
     ("pages/schedules.py", "schedules", {"open": "step"}, {"open": "step"}, False),
     ("pages/lr-finder.py", "lr-finder", {"batches": "150"}, {"batches": "150"}, False),
+    ("pages/edge.py", "edge", {"lrs": "0.5", "steps": "200"}, {"lrs": "0.5", "steps": "200"}, False),
 ]
 
 

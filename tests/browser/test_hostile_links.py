@@ -18,7 +18,7 @@ from tests.browser.conftest import wait_ready
 pytestmark = pytest.mark.browser
 
 PAGES = {"home": "", "playground": "playground", "compare": "compare", "sweep": "sweep",
-         "schedules": "schedules", "finder": "lr-finder"}
+         "schedules": "schedules", "finder": "lr-finder", "edge": "edge"}
 INJECTED = """() => ({
     img: document.querySelectorAll('img[src="x"]').length,
     handlers: document.querySelectorAll('[onerror], [onload]').length,

@@ -17,6 +17,7 @@ LINKED_PAGES = (  # (page file, key in the locale files)
     ("pages/sweep.py", "sweep"),
     ("pages/schedules.py", "schedules"),
     ("pages/lr-finder.py", "lr_finder"),
+    ("pages/edge.py", "edge"),
     ("pages/lessons.py", "lessons"),
 )
 

@@ -27,8 +27,8 @@ from lrviz.nn.edge._net import WIDE, Network
 
 __all__ = ["LENGTHS", "PEAKS", "WarmupGrid", "warmup_grid", "warmup_pair"]
 
-PEAKS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # multiples of 2/λ₀ (the page's default)
-LENGTHS = (0, 100, 200, 400, 800)  # warm-up updates
+PEAKS = (1.0, 2.0, 3.0, 6.0)  # multiples of 2/λ₀ (the page's default): 16 runs, one compiled row count
+LENGTHS = (0, 100, 400, 800)  # warm-up updates
 MAX_RUNS = 64
 
 
@@ -43,7 +43,12 @@ class WarmupGrid:
     start_loss: float
     lam0: float
     final_loss: np.ndarray  # (P, W), NaN where diverged
-    diverged: np.ndarray  # (P, W) bool
+    diverged_at: np.ndarray  # (P, W) the update each run diverged at, -1 where it did not
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """(P, W) bool."""
+        return self.diverged_at >= 0
 
     @property
     def trained(self) -> np.ndarray:
@@ -96,10 +101,10 @@ def warmup_grid(peaks: Sequence[float] | np.ndarray, lengths: Sequence[int] | np
     grid_p, grid_w = np.meshgrid(peaks, lengths, indexing="ij")
     run = descend(network, grid_p.ravel(), warmups=grid_w.ravel(), floors=0.0 if cosine else None,
                   steps=steps, measure=False, progress=progress)
-    diverged = (run.diverged_at >= 0).reshape(grid_p.shape)
-    final = np.where(diverged, np.nan, run.losses[:, -1].reshape(grid_p.shape))
+    diverged_at = run.diverged_at.reshape(grid_p.shape)
+    final = np.where(diverged_at >= 0, np.nan, run.losses[:, -1].reshape(grid_p.shape))
     begin = start(network)
-    return WarmupGrid(peaks, lengths, steps, bool(cosine), begin.loss, begin.sharpness, final, diverged)
+    return WarmupGrid(peaks, lengths, steps, bool(cosine), begin.loss, begin.sharpness, final, diverged_at)
 
 
 def warmup_pair(peak: float, length: int, *, network: Network = WIDE, steps: int = 1000, cosine: bool = False,

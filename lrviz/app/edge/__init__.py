@@ -1,0 +1,1 @@
+"""The /edge page: its state (link <-> config), computations, figures, words and UI."""

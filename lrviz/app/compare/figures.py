@@ -96,6 +96,21 @@ def _full_path(
     )
 
 
+def _gradient_dots(run: Trajectory, surface: Surface, view: landscape.View, i: int, name: str, lang: str,
+                   *, axis: str = "x") -> list[dict]:
+    """A schedule-free run's gradient points (y) as faint dots in its colour beside its path (x,
+    where the loss is evaluated); nothing for other optimizers (they take gradients on the path)."""
+    if run.gradient_points is None:
+        return []
+    gx, gy = landscape.on_view(surface, run.gradient_points, view)
+    colour, _ = style(i)
+    return [dict(type="scatter", x=gx, y=gy, mode="markers", legendgroup=f"run{i}", showlegend=False,
+                 opacity=0.4, marker=dict(size=4, color=colour, line=dict(width=0)),
+                 hovertemplate=f"{name}<br>{t('figure.gradient_points', lang)} · {t('figure.step', lang)} "
+                               "%{pointNumber}<extra></extra>",
+                 xaxis=axis, yaxis="y" + axis[1:])]
+
+
 def _tail(path: _Path, s: int) -> dict:
     """Where run ``path`` is at frame ``s``: its last ``TAIL`` steps and the current point (always
     ``TAIL + 1`` points, padded with gaps before step 0, so the marker sizes never change)."""
@@ -204,6 +219,8 @@ def build_overlay(
         m["showlegend"] = False
     data.append(_start_marker(surface, view, runs[0], lang))
     data += [_full_path(p, i, name, lang) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+    for i, (run, name) in enumerate(zip(runs, names, strict=True)):
+        data += _gradient_dots(run, surface, view, i, name, lang)
     for i, (p, name) in enumerate(zip(paths, names, strict=True)):
         colour, symbol = style(i)
         # The legend's entry, drawn at full strength (the faint path would lend it its opacity);
@@ -344,6 +361,7 @@ def build_multiples(
         ]
         data.append(_start_marker(surface, view, run, lang, axis))
         data.append(_full_path(path, i, names[i], lang, axis=axis, opacity=0.85))
+        data += _gradient_dots(run, surface, view, i, names[i], lang, axis=axis)
         colour, _ = style(i)
         layout["annotations"].append(
             dict(

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lrviz import surfaces
+from lrviz import optimizers, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
@@ -42,6 +42,8 @@ def body(lang: Lang) -> None:
     # On a phone the chart's toolbar lay on the legend's title; a finger has no use for it there.
     st.plotly_chart(figure, theme=None, key="cmp_chart",
                     config={"displaylogo": False, "displayModeBar": not phone})
+    if any(optimizers.get(row.optimizer).averaged for row in config.rows):  # two points per step
+        st.caption(t("compare.schedule_free_dots", lang))
 
     st.subheader(t("compare.table", lang))
     table = comparison.results(config.rows, runs, surface, lang)

@@ -150,3 +150,22 @@ def test_playback_controls_sit_the_same_pixels_under_a_short_plot_as_under_a_tal
         plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
         assert -layout["updatemenus"][0]["y"] * plot_px == pytest.approx(48)
         assert -layout["sliders"][0]["y"] * plot_px == pytest.approx(96)
+
+
+@pytest.mark.parametrize("layout", ["overlay", "multiples"])
+def test_a_schedule_free_run_shows_where_it_took_its_gradients_in_its_colour(layout):
+    # Row 2 is schedule-free: its path is x (where the loss is evaluated), and faint dots in its
+    # colour mark y, where each gradient was taken; the SGD row has no such dots.
+    surface = surfaces.get("ravine")
+    rows = (Row("sgd", 0.05), Row("adamw_schedule_free", 0.05))
+    runs = comparison.run_rows(surface, rows, 60)
+    names = comparison.names(rows, runs, "en")
+    build = figures.build_overlay if layout == "overlay" else figures.build_multiples
+    spec = json.loads(pio.to_json(build(runs, names, surface, lang="en")))
+    dots = [d for d in spec["data"]
+            if d.get("mode") == "markers" and "where the gradient" in d.get("hovertemplate", "")]
+    assert [d["legendgroup"] for d in dots] == ["run1"]
+    assert dots[0]["marker"]["color"] == figures.style(1)[0]
+    y = runs[1].gradient_points
+    assert np.allclose(decode(dots[0]["x"]), y[:, 0]) and np.allclose(decode(dots[0]["y"]), y[:, 1])
+    assert not np.allclose(y, runs[1].points)  # y is not the path itself

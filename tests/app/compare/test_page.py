@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.app.compare.state import MAX_ROWS
+from lrviz.i18n import t
 from tests.apptest import chart_spec, open_page, open_take_home
 
 PAGE = "pages/compare.py"
@@ -160,3 +161,12 @@ def test_code_panel_gives_the_chosen_runs_script_in_the_pages_language(lang):
     scripts = [c.value for c in at.code]
     assert "torch.optim.Adam([p], lr=0.3)" in scripts[0] and "OneCycleLR(" in scripts[0]
     assert "optax.adam" in scripts[2]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_schedule_free_row_says_what_its_dots_are(lang):
+    at = open_compare(lang=lang, surface="ravine", steps="60", r1="sgd:0.05", r2="sgd_schedule_free:0.05")
+    assert not at.exception
+    assert t("compare.schedule_free_dots", lang) in [c.value for c in at.caption]
+    at = open_compare(lang=lang, surface="ravine", steps="60", r1="sgd:0.05", r2="adam:0.05")
+    assert t("compare.schedule_free_dots", lang) not in [c.value for c in at.caption]

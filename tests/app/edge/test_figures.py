@@ -154,7 +154,7 @@ def test_sentences_carry_the_numbers_of_the_run():
     assert "descent was 0.4–0.6 away from gradient flow; by update 100 the distance had grown to 1." in flow
     lines = words.catapult_lines(_catapult(), "en")
     assert lines[0] == "At the initial weights the sharpness is λ₀ = 2, so 2/λ₀ = 1."
-    assert any(line.startswith("**Catapult** (1 runs, 1.5× 2/λ₀)") for line in lines)
+    assert any(line.startswith("**Catapult** (runs: 1; 1.5× 2/λ₀)") for line in lines)
     assert "3/λ₀" in lines[-1]  # catapults up to 1.5 × 2/λ₀ = 3/λ₀
     grid = _grid()
     rescued = words.warmup_lines(grid, None, "en")[0]

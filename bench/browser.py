@@ -23,14 +23,18 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # Count script runs from now on (window.__runs): stApp's data-test-script-state turning to
-# "running". The playground bench and its browser test both count with it.
+# "running". The playground bench and its browser test both count with it. One callback may
+# bring several changes (a quick fragment rerun: running, then notRunning): each record's new
+# value is the next record's old value, the last one's the attribute as it is now.
 COUNT_RUNS = """() => {
   window.__runs = 0;
-  const app = document.querySelector('[data-testid=stApp]');
+  const app = document.querySelector('[data-testid=stApp]'), name = 'data-test-script-state';
   new MutationObserver(records => {
-    for (const r of records) if (app.getAttribute('data-test-script-state') === 'running'
-                                 && r.oldValue !== 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+    records.forEach((r, i) => {
+      const now = i + 1 < records.length ? records[i + 1].oldValue : app.getAttribute(name);
+      if (now === 'running' && r.oldValue !== 'running') window.__runs += 1;
+    });
+  }).observe(app, {attributes: true, attributeFilter: [name], attributeOldValue: true});
 }"""
 
 # Arm a probe before a key press: note when the script runs and finishes, and when the

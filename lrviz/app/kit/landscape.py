@@ -209,13 +209,16 @@ def gap(losses: np.ndarray, floor: float) -> np.ndarray:
     rounding below it), so those sit at the smallest positive gap: the chart goes as low as the
     numbers a verdict may quote (2.6e-19 on the quadratic), and no lower. A run that lands on
     the minimum exactly (the quadratic at η = 1/λ: 6.25, then 0) drops twelve decades below its
-    largest gap, not to its smallest, which would be the start."""
+    largest gap, not to its smallest, which would be the start. Runs stacked along leading axes
+    (one per row, NaN after their end) are each taken on their own."""
     gap = np.asarray(losses, dtype=float) - floor
     finite = np.isfinite(gap)
-    positive = gap[finite & (gap > 0)]
-    lowest = float(positive.min()) if positive.size else EXACT
-    if positive.size and np.any(finite & (gap <= 0)):
-        lowest = min(lowest, EXACT * float(positive.max()))
+    positive = finite & (gap > 0)
+    some = positive.any(axis=-1, keepdims=True)
+    lowest = np.where(some, np.where(positive, gap, np.inf).min(axis=-1, keepdims=True), EXACT)
+    landed = some & (finite & (gap <= 0)).any(axis=-1, keepdims=True)
+    largest = np.where(positive, gap, -np.inf).max(axis=-1, keepdims=True)
+    lowest = np.where(landed, np.minimum(lowest, EXACT * largest), lowest)
     return np.where(finite, np.maximum(gap, lowest), np.nan)
 
 
@@ -272,7 +275,11 @@ def log_ticks(values: np.ndarray, most: int = 3) -> dict:
     positive = positive[np.isfinite(positive) & (positive > 0)]
     if positive.size == 0:
         return {}
-    lo, hi = np.log10(positive.min()), np.log10(positive.max())
+    return log_ticks_between(np.log10(positive.min()), np.log10(positive.max()), most)
+
+
+def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
+    """:func:`log_ticks` for values from ``10**lo`` to ``10**hi``."""
     first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
     if last > first:
         exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))

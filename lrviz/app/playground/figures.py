@@ -282,13 +282,23 @@ def step_directions(run: Trajectory) -> tuple[np.ndarray, bool]:
     near a minimum the step is a few such digits, and the difference is mostly rounding.
     (XLA flushes numbers below float32's smallest normal one to zero: that is its digit.)
     """
-    rates = np.where(run.lrs > 0, run.lrs, 1.0)[:, None]
-    directions = (run.points[:-1] - run.points[1:]) / rates
-    digit = np.maximum(np.spacing(np.abs(run.points[:-1]).astype(np.float32)), np.finfo(np.float32).tiny)
-    rounding = 2 * digit / rates
-    if np.all(np.isclose(directions, run.grads, rtol=1e-3, atol=rounding)):
-        return run.grads, True  # the exact numbers, not their rounded read-back
-    return directions, False
+    directions, along = read_directions(run.points[None], run.lrs[None], run.grads[None])
+    return (run.grads, True) if along[0] else (directions[0], False)  # ∇L: the exact numbers
+
+
+def read_directions(points: np.ndarray, lrs: np.ndarray, grads: np.ndarray,
+                    steps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`step_directions` for runs stacked in rows (``(n, k + 1, dim)``, ``(n, k)``,
+    ``(n, k, dim)``): each row's read-back directions, and whether each row stepped along ∇L.
+    ``steps``: each row's own number of steps, when rows are padded past their end."""
+    rates = np.where(lrs > 0, lrs, 1.0)[..., None]
+    directions = (points[:, :-1] - points[:, 1:]) / rates
+    digit = np.maximum(np.spacing(np.abs(points[:, :-1]).astype(np.float32)), np.finfo(np.float32).tiny)
+    with np.errstate(invalid="ignore"):  # the padding
+        close = np.isclose(directions, grads, rtol=1e-3, atol=2 * digit / rates)
+    if steps is not None:
+        close |= (np.arange(lrs.shape[1]) >= steps[:, None])[..., None]
+    return directions, close.all(axis=(1, 2))
 
 
 class _Moving:

@@ -209,8 +209,8 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     loss, loss_log = landscape.loss_axis(losses, surface)
     grad_norm = np.maximum(np.linalg.norm(grads, axis=-1), 1e-12).astype(float)
     critical = limit is not None and np.isfinite(limit.value)
-    line = np.full((len(runs), 1), limit.value if critical else np.nan)  # the critical rate's
-    rates = np.concatenate([steps_lrs.astype(float), line], axis=1)
+    at_critical = np.full((len(runs), 1), limit.value if critical else np.nan)  # its dashed line
+    rates = np.concatenate([steps_lrs.astype(float), at_critical], axis=1)
     axes = {"2": (loss, loss_log), "3": (rates, False), "4": (grad_norm, True)}
     # The rate chart keeps room above the critical rate's line for its label.
     ranges = {n: step_ranges(values, log=log, from_zero=n == "3", pad=0.3 if n == "3" else 0.05)

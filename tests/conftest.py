@@ -31,6 +31,9 @@ def _run_folder(variable: str, prefix: str) -> str:
 # workers), so a program compiled in one is loaded by the others; the first process removes it.
 COMPILED = _run_folder("LRVIZ_TEST_JAX_CACHE", "lrviz-test-jax-")
 os.environ["LRVIZ_JAX_CACHE"] = COMPILED
+# The run's other shared things (the browser tests' one Streamlit server: tests/browser/conftest.py),
+# in a folder made and removed the same way.
+RUN = _run_folder("LRVIZ_TEST_RUN", "lrviz-test-run-")
 # A server keeps its 10 last compiled programs (its memory bound); a test process visits many
 # more settings than one student and would compile some of them again and again.
 os.environ.setdefault("LRVIZ_MAX_PROGRAMS", "64")
@@ -74,4 +77,8 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     if not hasattr(config, "workerinput"):  # the first process, after its workers are done
+        from tests.browser.conftest import stop_server
+
+        stop_server(Path(RUN))
         shutil.rmtree(COMPILED, ignore_errors=True)
+        shutil.rmtree(RUN, ignore_errors=True)

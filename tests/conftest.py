@@ -16,12 +16,24 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("lrviz"), max_examples=40, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "lrviz")
 
+
+def _run_folder(variable: str, prefix: str) -> str:
+    """The folder ``$variable`` names, made first if unset (only in the first process: its workers
+    inherit the variable; a ``setdefault`` would make an empty folder in each of them too)."""
+    if variable not in os.environ:
+        os.environ[variable] = tempfile.mkdtemp(prefix=prefix)
+    return os.environ[variable]
+
+
 # The app keeps compiled programs in the user's cache folder (lrviz/app/kit/boot.py). The suite
 # starts from nothing each time and leaves nothing behind: its test processes and the servers they
 # start share one folder of this run (made by the first process, inherited by pytest-xdist's
 # workers), so a program compiled in one is loaded by the others; the first process removes it.
-COMPILED = os.environ.setdefault("LRVIZ_TEST_JAX_CACHE", tempfile.mkdtemp(prefix="lrviz-test-jax-"))
+COMPILED = _run_folder("LRVIZ_TEST_JAX_CACHE", "lrviz-test-jax-")
 os.environ["LRVIZ_JAX_CACHE"] = COMPILED
+# The run's other shared things (the browser tests' one Streamlit server: tests/browser/conftest.py),
+# in a folder made and removed the same way.
+RUN = _run_folder("LRVIZ_TEST_RUN", "lrviz-test-run-")
 # A server keeps its 10 last compiled programs (its memory bound); a test process visits many
 # more settings than one student and would compile some of them again and again.
 os.environ.setdefault("LRVIZ_MAX_PROGRAMS", "64")
@@ -65,4 +77,8 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     if not hasattr(config, "workerinput"):  # the first process, after its workers are done
+        from tests.browser.conftest import stop_server
+
+        stop_server(Path(RUN))
         shutil.rmtree(COMPILED, ignore_errors=True)
+        shutil.rmtree(RUN, ignore_errors=True)

@@ -6,7 +6,10 @@ say how to enable them.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +26,7 @@ LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+SERVER_RECORD = "server.json"  # the shared server's address and process id, in the run's folder
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -40,29 +44,74 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The app served on 127.0.0.1; yields its base URL. Its log goes to a temp file."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_health(url, proc, log_path)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+def server():
+    """The app served on 127.0.0.1; yields its base URL.
+
+    One server for the whole run, shared by pytest-xdist's workers: each page's default computation
+    and its compiled programs (``st.cache_resource``, JAX's in-memory cache) are then made once, not
+    once per worker, and the server starts once. The first process that needs it starts it, under a
+    lock in the run's folder (``tests/conftest.py``: :data:`RUN`), and records its address and process
+    id there; the others read the record. The run's first process stops it when every worker is done
+    (``tests/conftest.py``: :func:`stop_server`). Its log goes to ``server.log`` in that folder.
+    """
+    from filelock import FileLock
+
+    from tests.conftest import RUN
+
+    record, log_path = Path(RUN) / SERVER_RECORD, Path(RUN) / "server.log"
+    with FileLock(Path(RUN) / "server.lock"):
+        if record.exists():
+            url = json.loads(record.read_text())["url"]
+            _wait_for_health(url, None, log_path)
+        else:
+            port = _free_port()
+            url = f"http://127.0.0.1:{port}"
+            with open(log_path, "w") as log:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                     "--server.address", "127.0.0.1", "--server.headless", "true"],
+                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                )
+            try:
+                _wait_for_health(url, proc, log_path)
+            except BaseException:
+                proc.terminate()
+                proc.wait(timeout=10)
+                raise
+            record.write_text(json.dumps({"url": url, "pid": proc.pid}))
+    yield url
 
 
-def _wait_for_health(url: str, proc: subprocess.Popen, log_path: Path) -> None:
+def stop_server(folder: Path) -> None:
+    """Stop the shared server recorded in ``folder``, if one was started (by whichever process)."""
+    record = folder / SERVER_RECORD
+    if not record.exists():
+        return
+    pid = json.loads(record.read_text())["pid"]
+    try:  # the process we started, not another that has since taken its id
+        if b"streamlit" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return
+        os.kill(pid, signal.SIGTERM)
+    except (FileNotFoundError, ProcessLookupError):
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:  # reaped by its parent if that worker still lives, else by init
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(") ", 1)[1].startswith("Z"):
+                    return
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _wait_for_health(url: str, proc: subprocess.Popen | None, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if proc is not None and proc.poll() is not None:
             pytest.fail(f"the Streamlit server exited: {log_path.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:

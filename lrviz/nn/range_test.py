@@ -70,17 +70,21 @@ def valley(lrs: np.ndarray, losses: np.ndarray) -> int | None:
     suggestion is the point about half-way down it: ``max_start + int(L/3) + int(L/6)`` with
     ``L = max_end - max_start``. Returns the index into ``lrs``.
     """
+    losses = np.asarray(losses, float)
     n = len(losses)
     if n == 0:
         return None
-    lds = [1] * n
+    lds = np.ones(n, int)
     max_start = max_end = 0
     for i in range(1, n):
-        for j in range(i):
-            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
-                lds[i] = lds[j] + 1
-            if lds[max_end] < lds[i]:
-                max_end, max_start = i, i - lds[i]
+        # fastai's inner loop over j < i, one numpy pass: the longest run ending at a higher loss,
+        # plus this point. Each earlier lds is at most lds[max_end], so when lds[i] first passes
+        # it inside that loop it is already its final value: max_start is i - lds[i].
+        higher = losses[:i] > losses[i]
+        if higher.any():
+            lds[i] = lds[:i][higher].max() + 1
+        if lds[i] > lds[max_end]:
+            max_end, max_start = i, i - int(lds[i])
     sections = (max_end - max_start) / 3
     return max_start + int(sections) + int(sections / 2)
 
@@ -235,8 +239,10 @@ class RangeTest:
         last = recorded.shape[1] - 1 - np.argmax(recorded[:, ::-1], axis=1)
         return np.where(recorded.any(axis=1), last, -1)
 
+    @functools.cached_property
     def suggestions(self) -> dict[str, list[tuple[float, float] | None]]:
-        """For each rule, its suggestion from each seed's curve (None where it cannot read one)."""
+        """For each rule, its suggestion from each seed's curve (None where it cannot read one);
+        read once per test (the finder's figures ask for them twice per render)."""
         per_seed = [suggest(self.lrs, row, len(self.lrs)) for row in self.smoothed]
         return {name: [s[name] for s in per_seed] for name in RULES}
 

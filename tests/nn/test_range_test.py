@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lrviz.nn import datasets
 from lrviz.nn import range_test as rt
@@ -111,7 +113,7 @@ def test_a_seed_gives_the_same_curve_whatever_runs_beside_it(moons_test):
 
 
 def test_suggestions_per_seed_from_every_rule(moons_test):
-    out = moons_test.suggestions()
+    out = moons_test.suggestions
     assert set(out) == set(rt.RULES)
     for name, per_seed in out.items():
         assert len(per_seed) == 3
@@ -137,3 +139,23 @@ def test_another_range_or_seed_count_does_not_recompile(moons_test):
     assert rt._range_many._cache_size() == before
     assert other.smoothed.shape == (2, 50)
     np.testing.assert_allclose(other.lrs[[0, -1]], [1e-5, 3.0], rtol=1e-5)
+
+
+def _valley_as_fastai_loops(losses):
+    """fastai's ``valley`` as it is written, two nested loops: the reference for the numpy one."""
+    n = len(losses)
+    lds, max_start, max_end = [1] * n, 0, 0
+    for i in range(1, n):
+        for j in range(i):
+            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
+                lds[i] = lds[j] + 1
+            if lds[max_end] < lds[i]:
+                max_end, max_start = i, i - lds[i]
+    sections = (max_end - max_start) / 3
+    return max_start + int(sections) + int(sections / 2)
+
+
+@given(st.lists(st.one_of(st.integers(0, 6).map(float), st.just(float("nan"))), min_size=1, max_size=60))
+def test_valley_picks_what_fastais_loops_pick(losses):
+    # Small integers make ties and equal runs common; NaN compares false both ways, as in Python.
+    assert rt.valley(np.arange(len(losses)), np.array(losses)) == _valley_as_fastai_loops(losses)

@@ -48,7 +48,7 @@ def rate(value: float) -> str:
 def rule_summary(test: RangeTest) -> dict[str, tuple[float, float, float] | None]:
     """Each rule's (median, lowest, highest) suggestion over the seeds (None if no seed gave one)."""
     out: dict[str, tuple[float, float, float] | None] = {}
-    for name, per_seed in test.suggestions().items():
+    for name, per_seed in test.suggestions.items():
         values = np.array([s[0] for s in per_seed if s is not None])
         out[name] = (
             None if values.size == 0 else (float(np.median(values)), float(values.min()), float(values.max()))
@@ -94,7 +94,7 @@ def build_range_test(test: RangeTest, *, lang: str, big: bool = False) -> go.Fig
              name=t("finder.fig.median", lang, k=k), hovertemplate=hover),
     ]
     finite = np.isfinite(median)
-    suggestions = test.suggestions()
+    suggestions = test.suggestions
     rows = []
     summaries = rule_summary(test)
     for i, (name, summary) in enumerate(summaries.items()):

@@ -46,7 +46,7 @@ def test_range_test_names_every_rule_with_its_rate_and_marks_its_median():
     sizes = [fig["data"][names.index(n)]["marker"]["size"] for n in names if ": " in n and "(" in n]
     assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes) == len(rt.RULES)
     # The minimum rule: a tenth of the rate at the lowest point each seed recorded.
-    per_seed = [s[0] for s in test.suggestions()["minimum"]]
+    per_seed = [s[0] for s in test.suggestions["minimum"]]
     assert summary["minimum"][0] == pytest.approx(np.median(per_seed))
     assert "범위" in figures.build_range_test(test, lang="ko").to_dict()["data"][1]["name"]
 

@@ -9,7 +9,9 @@ In one run, in headless Chromium:
 * script reruns during a 50-move drag (target 0) and after its release (target 1);
 * frames per second while playing 500 steps;
 * a setting change: from a key press on the steps slider to the paint of the new runs (a new
-  sweep and payload on the server, a redraw here), against the minimal page's round trip;
+  sweep and payload on the server, a redraw here), against the minimal page's round trip and
+  against the floor of a full-page rerun: a page as large as the playground that computes
+  nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line;
 
 and in this process: the payload a setting change sends (bytes) and the time of the sweep
 (``engine.runs`` over the 56 stops) plus the payload's build.
@@ -139,6 +141,8 @@ def latency() -> None:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         with serve("bench/minimal_app.py") as url:
             floor = [move.latency for move in slider_moves(browser, url, "frequency", MOVES, "ArrowRight")]
+        with serve("bench/full_page_app.py") as url:
+            full = [move.latency for move in slider_moves(browser, url, "frequency", MOVES, "ArrowRight")]
         results = {}
         with serve("app.py") as url:
             for name, query in CASES:
@@ -156,7 +160,11 @@ def latency() -> None:
               f"ratio {median / floor_median:.2f}x   (targets: <= 50 ms, <= 100 ms, <= 0.3x)")
         print(f"  {'':38s} reruns while moving {moving} (target 0), after release {released} (target 1); "
               f"playing 500 steps: {fps:.0f} frames/s (target >= 30)")
+    full_median, full_p95 = _stats(full)
     print("a setting change (the steps slider: new sweep, new payload, redraw), key press to paint:")
+    name = "full-page floor (computes nothing)"
+    print(f"  {name:38s} median {full_median:6.1f} ms   p95 {full_p95:6.1f} ms   "
+          f"ratio {full_median / floor_median:.2f}x   (a whole page of this size rerun: Streamlit's floor)")
     for name, ms in changes.items():
         median, p95 = _stats(ms)
         print(f"  {'playground chart, ' + name:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "

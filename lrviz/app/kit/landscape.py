@@ -282,11 +282,18 @@ def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
     """:func:`log_ticks` for values from ``10**lo`` to ``10**hi``."""
     first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
     if last > first:
-        exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))
-        ticks = [10.0 ** int(k) for k in exponents]
+        ticks = _decades(first, last, most)
     else:
         ticks = sorted({float(f"{v:.2g}") for v in np.logspace(lo, hi, min(most, 3))})
-    return {"tickvals": ticks, "ticktext": [short_number(v) for v in ticks]}
+    return {"tickvals": list(ticks), "ticktext": [short_number(v) for v in ticks]}
+
+
+@functools.lru_cache(maxsize=256)
+def _decades(first: int, last: int, most: int) -> tuple[float, ...]:
+    """At most ``most`` powers of ten, evenly spread from 10**first to 10**last (a chart payload
+    asks for the same few spans once per rate)."""
+    exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))
+    return tuple(10.0 ** int(k) for k in exponents)
 
 
 def written_log_ticks(lo: float, hi: float, most: int = 9) -> dict:

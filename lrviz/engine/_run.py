@@ -257,9 +257,10 @@ def _sweep_many(program, n_steps, lrs, opt_params, sched_params, starts, noise, 
 # gets its own jitted function here instead, and dropping the function frees what XLA compiled for
 # it (4-5 MB each for the playground's 56-rate runs, measured as the RSS after each new
 # program). A program compiled again later loads from JAX's persistent cache when that is on
-# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound: 10 keeps a long session within ~100 MB
-# and still holds what a class shares (a link's runs with each optimizer, compare's rows).
-MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "10"))
+# (lrviz.app.kit.boot). LRVIZ_MAX_PROGRAMS sets the bound: 8 keeps a long session of 1,000 random
+# reruns within 100 MB (+92 MB; 10 made +104, `python -m bench memory`) and still holds what a class
+# shares (a link's runs with a few optimizers, compare's rows).
+MAX_PROGRAMS = int(os.environ.get("LRVIZ_MAX_PROGRAMS", "8"))
 _programs: OrderedDict[tuple[Callable, _Program], Callable] = OrderedDict()
 _programs_lock = threading.Lock()
 

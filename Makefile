@@ -8,8 +8,10 @@ BIN    := $(VENV)/bin
 
 .PHONY: run test lint bench browser clean
 
+# Served as a class is served (the `lrviz` command: its malloc settings, no file watcher); while
+# editing the sources, `.venv/bin/streamlit run app.py` reloads them on save.
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
+	$(BIN)/lrviz --port $(PORT) --host localhost
 
 # Two workers that steal tests from each other's queues: a compiled program is shared through the
 # run's JAX cache folder (tests/conftest.py), so files need not stay whole on one worker, and the

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,32 +94,15 @@ class Move:
     plots: int
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(script: str) -> Iterator[str]:
-    """A Streamlit server for ``script`` on a free local port; yields its URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-            time.sleep(0.3)
+    """A Streamlit server for ``script`` on a free local port, started as the ``lrviz`` command
+    starts the app (``bench.hall.launch``), so every page measured runs with the same settings;
+    yields its URL."""
+    from bench import hall
+
+    with hall.serve(script=script) as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def open_page(browser, url: str, drawn: str, probe: str):

@@ -90,29 +90,30 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, seconds: float 
     raise RuntimeError(f"{url} did not answer /_stcore/health within {seconds:.0f} s")
 
 
+def launch(port: int, log=subprocess.DEVNULL, env: dict[str, str] | None = None, extra: tuple[str, ...] = (),
+           script: str = "app.py") -> subprocess.Popen:
+    """``script`` served on 127.0.0.1:``port`` as the ``lrviz`` command serves a class (its flags and
+    environment: no file watcher, which walks the file of every imported module after each script
+    run, a quarter of a loaded server's CPU; two malloc arenas)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *cli.streamlit_args(port, "127.0.0.1", ROOT / script), *extra],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **cli.SERVER_ENV, **(env or {})},
+    )
+
+
 @contextlib.contextmanager
 def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] | None = None,
-          extra: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
-    """The app on 127.0.0.1 as the ``lrviz`` command serves a class (its flags and environment:
-    no file watcher, which walked every module's folder for each new session, 0.65 s of a page
-    load); yields (base URL, pid) and stops it afterwards."""
+          extra: tuple[str, ...] = (), script: str = "app.py") -> Iterator[tuple[str, int]]:
+    """``script`` served by :func:`launch`; yields (base URL, pid) and stops it afterwards."""
     port = port or free_port()
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", *cli.streamlit_args(port, "127.0.0.1"), *extra],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **cli.SERVER_ENV, **(env or {})},
-    )
+    proc = launch(port, out, env, extra, script)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         if log:
             out.close()
 
@@ -127,10 +128,7 @@ def serve_many(n: int, folder: Path | None = None) -> Iterator[list[tuple[str, i
             log = open(folder / f"replica-{i}.log", "w") if folder else subprocess.DEVNULL  # noqa: SIM115
             if folder:
                 stack.callback(log.close)
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            proc = launch(port, log)
             stack.callback(_stop, proc)
             started.append((f"http://127.0.0.1:{port}", proc))
         for url, proc in started:

@@ -30,9 +30,10 @@ LANG_ENV = "LRVIZ_LANG"  # the language of a link that does not say (lrviz.app.k
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
-def streamlit_args(port: int, host: str) -> list[str]:
-    """``streamlit run`` with the public-deployment settings; .streamlit/config.toml has the rest."""
-    return ["streamlit", "run", str(ROOT / "app.py"),
+def streamlit_args(port: int, host: str, script: Path = ROOT / "app.py") -> list[str]:
+    """``streamlit run`` with the public-deployment settings; .streamlit/config.toml has the rest.
+    (The benches serve their reference pages, ``script``, the same way.)"""
+    return ["streamlit", "run", str(script),
             "--server.port", str(port), "--server.address", host,
             "--server.headless", "true",
             "--server.fileWatcherType", "none",  # nobody edits the sources of a served class

@@ -10,9 +10,7 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -37,12 +35,6 @@ def _missing(reason: str) -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server():
     """The app served on 127.0.0.1; yields its base URL.
@@ -56,6 +48,7 @@ def server():
     """
     from filelock import FileLock
 
+    from bench import hall
     from tests.conftest import RUN
 
     record, log_path = Path(RUN) / SERVER_RECORD, Path(RUN) / "server.log"
@@ -64,14 +57,10 @@ def server():
             url = json.loads(record.read_text())["url"]
             _wait_for_health(url, None, log_path)
         else:
-            port = _free_port()
+            port = hall.free_port()
             url = f"http://127.0.0.1:{port}"
             with open(log_path, "w") as log:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                     "--server.address", "127.0.0.1", "--server.headless", "true"],
-                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                )
+                proc = hall.launch(port, log)  # as the `lrviz` command serves a class
             try:
                 _wait_for_health(url, proc, log_path)
             except BaseException:

@@ -463,6 +463,7 @@ class Student:
 class Tally:
     latency: dict[str, list[float]] = dataclasses.field(default_factory=dict)
     errors: list[str] = dataclasses.field(default_factory=list)
+    generator_cpu: float = float("nan")  # CPU seconds of this load generator (it shares the machine)
 
     def add(self, kind: str, run: Run) -> None:
         self.latency.setdefault(kind, []).append(run.seconds)
@@ -550,11 +551,13 @@ async def hall(base: str, pid: int | None, students: int, seconds: float, link: 
     ramp = min(60.0, seconds / 3) if ramp is None else ramp
     deadline = time.monotonic() + seconds
     cpu0 = cpu_seconds(pid) if pid else float("nan")
+    own0 = time.process_time()
     async with Memory(pid) as memory:
         await asyncio.gather(*(
             student_loop(base, link, deadline, ramp * i / max(students, 1), tally, seed=i)
             for i in range(students)))
     cpu = cpu_seconds(pid) - cpu0 if pid else float("nan")
+    tally.generator_cpu = time.process_time() - own0
     return tally, memory, cpu
 
 
@@ -640,7 +643,8 @@ def report_hall(n: int, seconds: float, tally: Tally, memory: Memory, cpu: float
               f"{max(values, default=float('nan')):>9.2f}")
     errors = Counter(tally.errors)
     print(f"  errors: {sum(errors.values())}" + "".join(f"\n    {c} x {e}" for e, c in errors.most_common(8)))
-    print(f"  server CPU: {cpu:.1f} s in {seconds:.0f} s = {cpu / seconds:.2f} cores")
+    print(f"  server CPU: {cpu:.1f} s in {seconds:.0f} s = {cpu / seconds:.2f} cores "
+          f"(this load generator: {tally.generator_cpu / seconds:.2f} cores)")
     print(f"  server memory (RSS): start {memory.start:.0f} MB, peak {memory.peak:.0f} MB, "
           f"end {memory.end:.0f} MB")
     return pct(tally.latency.get("setting change", []), 95)

@@ -34,6 +34,7 @@ from typing import Any
 import streamlit as st
 
 from lrviz import engine, optimizers
+from lrviz.app.kit import memo
 from lrviz.app.playground import state as links
 from lrviz.app.playground import verdict
 from lrviz.app.playground.chart import payload
@@ -140,9 +141,10 @@ def _sweep_key(config: Config) -> Config:
                    frame=0, notes=())
 
 
-# Plain LRU caches, shared by every session: a hall opens one link and tries a few settings. Not
+# Plain memos, shared by every session: a hall opens one link and tries a few settings. Not
 # st.cache_resource: its hasher walked the Config on every call, ~10 % of a rate release's CPU.
-@functools.lru_cache(maxsize=8)
+# The runs are kept only to build a payload's variants (language, phone, big type) without a sweep.
+@functools.lru_cache(maxsize=4)
 def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     """Every run the slider can reach for these settings (one vmapped computation)."""
     surface = links.surface_of(key)
@@ -154,7 +156,15 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
     )
 
 
-@functools.lru_cache(maxsize=8)
+# The payloads, bounded by their bytes (0.1-2.8 MB each): a hall of 100 students on one link
+# trying 9 optimizers x 6 step counts keeps its ~50 payloads (~11 MB) instead of rebuilding them
+# (with 8 kept, rebuilds were half of a loaded replica's CPU, py-spy), and a long session of random
+# 2-D settings keeps ~12-16 of them (24 MB grew it 20 MB past its 100 MB budget). LRVIZ_PAYLOAD_MB
+# sets the budget per server.
+PAYLOAD_MB = float(os.environ.get("LRVIZ_PAYLOAD_MB", "16"))
+
+
+@memo.bytes_lru(int(PAYLOAD_MB * 2**20))
 def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
     surface = links.surface_of(key)
     trajectories = runs(key)

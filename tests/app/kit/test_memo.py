@@ -1,0 +1,60 @@
+"""lrviz.app.kit.memo: a memo bounded by the bytes it keeps."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lrviz.app.kit import memo
+
+
+def _counted(budget: int):
+    calls: list[tuple] = []
+
+    @memo.bytes_lru(budget)
+    def make(name: str, size: int) -> bytes:
+        calls.append((name, size))
+        return name.encode()[:1] * size
+
+    return make, calls
+
+
+def test_a_hit_does_not_call_again_and_the_least_recently_used_goes_first():
+    make, calls = _counted(10)
+    assert make("a", 4) == b"aaaa"
+    make("b", 4)
+    make("a", 4)  # a hit: a is now the most recently used
+    assert calls == [("a", 4), ("b", 4)]
+    make("c", 4)  # 12 bytes > 10: b (least recently used) goes, a stays
+    assert make.cache_bytes() == (2, 8)
+    make("a", 4)
+    make("b", 4)
+    assert calls == [("a", 4), ("b", 4), ("c", 4), ("b", 4)]
+
+
+def test_a_result_larger_than_the_budget_is_returned_and_not_kept():
+    make, calls = _counted(10)
+    make("a", 4)
+    assert make("z", 11) == b"z" * 11
+    assert make.cache_bytes() == (1, 4)
+    make("z", 11)
+    assert calls.count(("z", 11)) == 2
+
+
+def test_cache_clear_forgets_everything():
+    make, calls = _counted(10)
+    make("a", 4)
+    make.cache_clear()
+    assert make.cache_bytes() == (0, 0)
+    make("a", 4)
+    assert len(calls) == 2
+
+
+@given(st.integers(0, 64), st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 40)), max_size=60))
+def test_the_kept_bytes_never_pass_the_budget_and_every_answer_is_the_functions(budget, asks):
+    make, _ = _counted(budget)
+    for name, size in asks:
+        assert make(name, size) == name.encode() * size
+        entries, kept = make.cache_bytes()
+        assert kept <= budget
+        assert entries <= len(set(asks))

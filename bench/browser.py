@@ -65,11 +65,14 @@ _ARM = """() => {
     if (state === 'notRunning' && probe.running && probe.done === null) probe.done = performance.now();
   }).observe(app, {attributes: true, attributeOldValue: true});
 }"""
+# Settled: redrawn, and the run over. A quick run can start and end within one React commit, so
+# the attribute never reads "running" (probe.done stays null): then "not running now" suffices.
 _SETTLED = """() => {
   const probe = window.__probe, chart = document.querySelector('.js-plotly-plot');
   const replaced = chart !== null && chart !== probe.before && chart._fullLayout !== undefined;
   const redrawn = probe.replotted || replaced;
-  return probe.done !== null && redrawn;
+  const idle = document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning';
+  return redrawn && (probe.done !== null || idle);
 }"""
 # Milliseconds from the press to the first paint after that (two animation frames).
 _AFTER_PAINT = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(

@@ -71,7 +71,8 @@ _SETTLED = """() => {
   const probe = window.__probe, chart = document.querySelector('.js-plotly-plot');
   const replaced = chart !== null && chart !== probe.before && chart._fullLayout !== undefined;
   const redrawn = probe.replotted || replaced;
-  const idle = document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning';
+  const app = document.querySelector('[data-testid=stApp]');
+  const idle = app.getAttribute('data-test-script-state') === 'notRunning';
   return redrawn && (probe.done !== null || idle);
 }"""
 # Milliseconds from the press to the first paint after that (two animation frames).

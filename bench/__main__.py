@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 
 BENCHES = {
     "engine": "trajectory, 1,000-rate sweep vs NumPy loops, compilations per slider move",
@@ -24,8 +25,10 @@ def main() -> None:
     parser.add_argument("name", choices=sorted(BENCHES), help=described)
     args, rest = parser.parse_known_args()
     bench = importlib.import_module(f"bench.{args.name}")
-    if rest:  # benches with options of their own (hall, memory) take the rest
+    if inspect.signature(bench.main).parameters:  # benches with options of their own take the rest
         bench.main(rest)
+    elif rest:
+        parser.error(f"{args.name} takes no options (given: {' '.join(rest)})")
     else:
         bench.main()
 

@@ -2,7 +2,8 @@
 
 A few Chromium sessions (Debian's, at /usr/bin/chromium) and as many protocol-level students
 (:mod:`bench.hall`) make the same actions on the same server: open the link, move the rate one
-step on its slider, move the steps one step, switch page. The browser's own websocket frames are
+step on the chart's slider (the student types a stop into the exact-rate box: the same fragment
+rerun), move the steps one step, switch page. The browser's own websocket frames are
 decoded with the same protobufs, so for each action both sides are counted the same way: script
 runs the server finished, and elements it sent, by type.
 """
@@ -78,8 +79,9 @@ def browser_actions(browser, base: str, link: str) -> dict[str, tuple[int, Count
         page.goto(base + link)
         _settle(page, wire)
         out["page load"] = wire.take()
-        rate = page.locator('[data-testid="stSlider"]', has_text="Learning rate").locator("input[type=range]")
-        rate.focus()
+        # The rate slider lives in the chart (a components-v2 element): a key press moves it in the
+        # browser and the chart sends the stop once, after a short pause (a release).
+        page.locator(".lrc-rate").focus()
         page.keyboard.press("ArrowLeft")
         _settle(page, wire)
         out["rate release"] = wire.take()

@@ -1,0 +1,25 @@
+"""The hall bench's protocol-level student (bench/hall.py) makes the reruns a browser makes.
+
+``python -m bench hall`` prices a lecture hall with students that speak Streamlit's websocket
+protocol instead of running Chromium. Its figures mean something only while such a student
+causes what a browser causes: this opens the lecturer's link, releases the rate, moves the steps
+and switches page in Chromium and as a protocol student, and compares the script runs and the
+elements the server sent for each (``bench/hall_browser.py`` prints the same comparison).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from bench import hall, hall_browser
+
+
+def test_the_protocol_student_causes_what_a_browser_causes(browser, server):
+    seen = hall_browser.browser_actions(browser, server, hall.PAGE)
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
+        sent = pool.submit(asyncio.run, hall_browser.protocol_actions(server, hall.PAGE)).result()
+    for action in (*hall_browser.ACTIONS, "exceptions"):
+        runs, elements = seen[action]
+        assert runs >= 1 or action == "exceptions", f"{action}: the browser saw no run"
+        assert (runs, elements) == sent[action], f"{action}: browser {seen[action]}, student {sent[action]}"

@@ -7,6 +7,8 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench import hall
+
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the browser tests import COUNT_RUNS, and skip with a message without Playwright
@@ -103,8 +105,6 @@ def serve(script: str) -> Iterator[str]:
     """A Streamlit server for ``script`` on a free local port, started as the ``lrviz`` command
     starts the app (``bench.hall.launch``), so every page measured runs with the same settings;
     yields its URL."""
-    from bench import hall
-
     with hall.serve(script=script) as (url, _pid):
         yield url
 

@@ -2,7 +2,7 @@
 
 ``python -m bench hall --students N --minutes M [--url URL --pid PID] [--page /playground?...]``
 
-Starts the real server (``streamlit run app.py`` on a free loopback port, headless) or targets a
+Starts the real server (as the ``lrviz`` command does, on a free loopback port) or targets a
 running one, then drives students the way a browser does: each opens ``/_stcore/stream`` and sends
 ``BackMsg.rerun_script`` (``ClientState``: the link's query string, the page's name or script
 hash, every widget's state, the fragment id when the widget lives in a fragment), and reads the
@@ -46,6 +46,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -62,7 +63,6 @@ TIMEOUT = 120.0  # seconds an action may take before it counts as an error
 SETTING_P95 = 1.0  # the target: a setting change answered within a second at the 95th percentile
 RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.2, 1.5)
 STEPS = (50, 100, 150, 200, 300)
-OPTIMIZERS = ("SGD", "Momentum", "Adam", "RMSprop", "Nesterov")
 _DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
          ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 
@@ -90,8 +90,8 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, seconds: float 
     raise RuntimeError(f"{url} did not answer /_stcore/health within {seconds:.0f} s")
 
 
-def launch(port: int, log=subprocess.DEVNULL, env: dict[str, str] | None = None, extra: tuple[str, ...] = (),
-           script: str = "app.py") -> subprocess.Popen:
+def launch(port: int, log: IO | int = subprocess.DEVNULL, env: dict[str, str] | None = None,
+           extra: tuple[str, ...] = (), script: str = "app.py") -> subprocess.Popen:
     """``script`` served on 127.0.0.1:``port`` as the ``lrviz`` command serves a class (its flags and
     environment: no file watcher, which walks the file of every imported module after each script
     run, a quarter of a loaded server's CPU; two malloc arenas)."""
@@ -106,16 +106,14 @@ def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] 
           extra: tuple[str, ...] = (), script: str = "app.py") -> Iterator[tuple[str, int]]:
     """``script`` served by :func:`launch`; yields (base URL, pid) and stops it afterwards."""
     port = port or free_port()
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = launch(port, out, env, extra, script)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, proc.pid
-    finally:
-        _stop(proc)
-        if log:
-            out.close()
+    with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
+        proc = launch(port, out, env, extra, script)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, proc)
+            yield url, proc.pid
+        finally:
+            _stop(proc)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 """Where the server spends a page load, a setting change and a rate release:
 ``python -m bench profile [--repeats 5] [--top 25]``.
 
-py-spy and pyinstrument are not installed here, so the server is started with every script run
+py-spy and pyinstrument are not among the project's requirements, so the server is started (with
+the ``lrviz`` command's settings) with every script run
 wrapped in ``cProfile`` (``python -m bench.profile --serve``: Streamlit's own CLI, with
 ``ScriptRunner._run_script`` profiled; each run's profile is written to a folder). A protocol-level
 student (:mod:`bench.hall`) then makes each action ``--repeats`` times after a warm-up, and the
@@ -24,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench import hall
+from lrviz.app import cli
 
 OUT_ENV = "LRVIZ_PROFILE_DIR"
 
@@ -87,9 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         port = hall.free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.profile", "--serve", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=hall.ROOT, env={**os.environ, OUT_ENV: folder},
+            # Served as `lrviz` serves a class (bench.hall.launch), under this module's profiler.
+            [sys.executable, "-m", "bench.profile", "--serve", *cli.streamlit_args(port, "127.0.0.1")[1:]],
+            cwd=hall.ROOT, env={**os.environ, **cli.SERVER_ENV, OUT_ENV: folder},
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -285,11 +285,12 @@ def _compiled(body: Callable, program: _Program) -> Callable:
 
 # A full collection walks every live object, and JAX's C++ trace caches keep the jaxprs of every
 # program ever traced alive: over 400 random reruns the live objects grew from 36k to 59k and a
-# collection after each eviction from 10 to 36 ms, until the last 100 changes of a 1,000-rerun
-# session took 44 % longer than the first 100 (py-spy: `_release` went from 224 to 481 samples per
-# 100 changes). Collecting at every fourth eviction frees the same memory a little later (+91 MB
-# over 1,000 reruns against +92 MB) and the last 100 changes were no slower than the first
-# (0.205 s against 0.247 s median, `python -m bench memory --reruns 1000`).
+# collection after each eviction from 10 to 36 ms, until the first 100 changes of a 1,000-rerun
+# session, made again at its end, took 44 % longer than they had at its start (py-spy: `_release`
+# went from 224 to 481 samples per 100 changes). Collecting at every fourth eviction frees the same
+# memory a little later (+91 MB over 1,000 reruns against +92 MB), and those 100 changes were as
+# fast at the end as at the start (medians 0.193 / 0.181, 0.198 / 0.198 and 0.205 / 0.247 s in
+# three runs of `python -m bench memory --reruns 1000`).
 COLLECT_EVERY = 4
 _evictions = itertools.count(1)
 

@@ -19,7 +19,9 @@ def test_the_protocol_student_causes_what_a_browser_causes(browser, server):
     seen = hall_browser.browser_actions(browser, server, hall.PAGE)
     with ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
         sent = pool.submit(asyncio.run, hall_browser.protocol_actions(server, hall.PAGE)).result()
-    for action in (*hall_browser.ACTIONS, "exceptions"):
+    assert seen["exceptions"][0] == 0, "the browser showed an exception"
+    assert sent["exceptions"][0] == 0, "the protocol student met an error"
+    for action in hall_browser.ACTIONS:
         runs, elements = seen[action]
-        assert runs >= 1 or action == "exceptions", f"{action}: the browser saw no run"
+        assert runs >= 1, f"{action}: the browser saw no run"
         assert (runs, elements) == sent[action], f"{action}: browser {seen[action]}, student {sent[action]}"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 def bytes_lru(max_bytes: int) -> Callable[[Callable[..., bytes]], Callable[..., bytes]]:
     """Memoise a function returning ``bytes`` (positional, hashable arguments), keeping the most
     recently used results while their total length is at most ``max_bytes``. A result larger than
-    the whole budget is returned and not kept. Thread-safe; two threads missing the same key both
+    the whole budget, or empty, is returned and not kept. Thread-safe; two threads missing the same key both
     compute it (a rare double cost, never a wrong result)."""
 
     def decorate(fn: Callable[..., bytes]) -> Callable[..., bytes]:
@@ -33,7 +33,7 @@ def bytes_lru(max_bytes: int) -> Callable[[Callable[..., bytes]], Callable[..., 
                     kept.move_to_end(args)
                     return value
             value = fn(*args)
-            if len(value) <= max_bytes:
+            if 0 < len(value) <= max_bytes:  # an empty result would be an entry that costs nothing
                 with lock:
                     if args not in kept:
                         kept[args] = value

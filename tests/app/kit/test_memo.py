@@ -50,11 +50,28 @@ def test_cache_clear_forgets_everything():
     assert len(calls) == 2
 
 
+def test_an_empty_result_is_not_kept():
+    make, calls = _counted(10)
+    make("a", 0)
+    make("a", 0)
+    assert make.cache_bytes() == (0, 0) and len(calls) == 2
+
+
 @given(st.integers(0, 64), st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 40)), max_size=60))
-def test_the_kept_bytes_never_pass_the_budget_and_every_answer_is_the_functions(budget, asks):
-    make, _ = _counted(budget)
+def test_it_keeps_exactly_the_most_recent_results_that_fit(budget, asks):
+    """Against a model of the rule: a hit moves to the back, a kept miss joins it, and the front
+    goes until the kept bytes fit the budget."""
+    make, calls = _counted(budget)
+    model: dict[tuple[str, int], int] = {}  # key -> bytes, least recently used first
     for name, size in asks:
+        called = len(calls)
         assert make(name, size) == name.encode() * size
-        entries, kept = make.cache_bytes()
-        assert kept <= budget
-        assert entries <= len(set(asks))
+        key = (name, size)
+        assert (len(calls) > called) == (key not in model)
+        if key in model:
+            model[key] = model.pop(key)
+        elif 0 < size <= budget:
+            model[key] = size
+            while sum(model.values()) > budget:
+                del model[next(iter(model))]
+        assert make.cache_bytes() == (len(model), sum(model.values()))

@@ -157,10 +157,10 @@ def runs(key: Config) -> tuple[engine.Trajectory, ...]:
 
 
 # The payloads, bounded by their bytes (0.1-2.8 MB each): a hall of 100 students on one link
-# trying 9 optimizers x 6 step counts keeps its ~50 payloads (~11 MB) instead of rebuilding them
+# trying 9 optimizers x 5 step counts keeps its 45 payloads (~10 MB) instead of rebuilding them
 # (with 8 kept, rebuilds were half of a loaded replica's CPU, py-spy), and a long session of random
-# 2-D settings keeps ~12-16 of them (24 MB grew it 20 MB past its 100 MB budget). LRVIZ_PAYLOAD_MB
-# sets the budget per server.
+# 2-D settings keeps ~12-16 of them (1,000 random reruns: +91 MB with 16 MB, +113 MB with 24 MB,
+# against a budget of 100). LRVIZ_PAYLOAD_MB sets the budget per server.
 PAYLOAD_MB = float(os.environ.get("LRVIZ_PAYLOAD_MB", "16"))
 
 

@@ -21,6 +21,10 @@ from lrviz.surfaces import Surface
 
 FLATTER = 1.05  # a valley run that ends this much flatter than it started is called flatter
 SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of its peak blames the schedule
+# A run that went uphill in at least this share of its steps is not crawling: its steps are too
+# long (or too noisy) to settle, and a larger rate is not the cure (Adam on Rosenbrock at η = 1.2:
+# 44 % of 100 steps uphill; a rate that is merely small goes uphill in none).
+BUMPY = 1 / 3
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 
@@ -153,6 +157,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         numbers.update(lr=number(float(run.lrs.max())), now=number(float(run.lrs[-1])))
         return Verdict("slow", t("verdict.slow_schedule", lang, **numbers),
                        t("verdict.slow_schedule_detail", lang, **numbers))
+    uphill = float(np.mean(np.diff(run.losses) > 0)) if len(run.losses) > 1 else 0.0
+    if uphill >= BUMPY:
+        numbers.update(share=f"{100 * uphill:.0f}")
+        return Verdict("slow", t("verdict.slow_bumpy", lang, **numbers),
+                       t("verdict.slow_bumpy_detail", lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 

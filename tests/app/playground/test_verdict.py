@@ -88,6 +88,21 @@ def test_a_slow_run_is_only_told_to_raise_its_rate_when_that_would_help(surface,
         assert headline == t(key, lang, steps=steps)
 
 
+@pytest.mark.parametrize(("lr", "key"), [(1.2, "verdict.slow_bumpy"), (3.0, "verdict.slow_bumpy"),
+                                         (0.001, "verdict.slow")])
+def test_an_adaptive_run_that_keeps_going_uphill_is_not_told_to_raise_its_rate(lr, key):
+    """Adam has no critical rate. On Rosenbrock at η = 1.2 or 3 it jumps about the valley (the
+    loss rises in over a third of 100 steps): "the rate is too small" would send a student the
+    wrong way. At η = 0.001 it crawls downhill, and a larger rate is the advice."""
+    run = engine.run("rosenbrock", "adam", lr, steps=100)
+    assert run.status == "slow"
+    uphill = np.mean(np.diff(run.losses) > 0)
+    assert (uphill >= 1 / 3) == (key == "verdict.slow_bumpy")
+    for lang in ("en", "ko"):
+        said = verdict(run, get("rosenbrock"), lang, None)
+        assert said.headline == t(key, lang, steps=100, share=f"{100 * uphill:.0f}")
+
+
 def test_the_quickest_gd_rate_is_two_over_the_sum_of_the_extreme_curvatures():
     """On the ravine (curvatures 1 and 25) the quickest constant rate is 2/26, not 1/λmax = 1/25,
     and gradient descent there needs fewer steps than at 1/λmax or just under 2/λmax."""

@@ -1,8 +1,11 @@
 """The Schedules page in a real browser: open OneCycle from the gallery, see its curve and PyTorch code."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_ready
 
@@ -45,8 +48,9 @@ def test_korean_plateau_card_marks_the_cuts(page, server):
     comparison = page.locator(CHART).nth(2)
     comparison.scroll_into_view_if_needed()
     comparison.locator(".main-svg").first.wait_for(timeout=60_000)
-    assert "학습률 감소" in comparison.inner_text()  # the legend names the crosses
-    assert "63번째 스텝에서 학습률을 줄였습니다" in page.inner_text("[data-testid='stMain']")
+    # plotly.js draws the legend after the plot's first SVG: wait for it rather than race it.
+    expect(comparison).to_contain_text("학습률 감소", timeout=30_000)  # the legend names the crosses
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("63번째 스텝에서 학습률을 줄였습니다")
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "schedules-plateau-ko")
 
@@ -56,9 +60,15 @@ def test_a_phone_gets_the_gallery_in_two_columns(phone, server):
     wait_ready(phone)
     gallery = phone.locator(CHART).first
     gallery.locator(".main-svg").first.wait_for(timeout=60_000)
-    columns = phone.evaluate(f"""() => {{
-        const layout = document.querySelector('{CHART} .js-plotly-plot').layout;
-        const axes = Object.keys(layout).filter(k => k.startsWith('xaxis'));
+    # The columns as plotly.js laid them out (_fullLayout: every axis has its domain once drawn;
+    # the figure's own layout may still lack one while Streamlit hands the chart its figure).
+    columns = f"""() => {{
+        const plotted = document.querySelector('{CHART} .js-plotly-plot');
+        const layout = plotted && plotted._fullLayout;
+        if (!layout) return 0;
+        const axes = Object.keys(layout).filter(k => /^xaxis[0-9]*$/.test(k) && layout[k].domain);
         return new Set(axes.map(k => layout[k].domain[0])).size;
-    }}""")
-    assert columns == 2  # four columns of titles ran into each other on a phone
+    }}"""
+    with contextlib.suppress(PlaywrightTimeout):
+        phone.wait_for_function(f"() => ({columns})() === 2", timeout=30_000)
+    assert phone.evaluate(columns) == 2  # four columns of titles ran into each other on a phone

@@ -91,23 +91,27 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, seconds: float 
 
 
 def launch(port: int, log: IO | int = subprocess.DEVNULL, env: dict[str, str] | None = None,
-           extra: tuple[str, ...] = (), script: str = "app.py") -> subprocess.Popen:
+           extra: tuple[str, ...] = (), script: str = "app.py",
+           module: tuple[str, ...] = ("streamlit",)) -> subprocess.Popen:
     """``script`` served on 127.0.0.1:``port`` as the ``lrviz`` command serves a class (its flags and
     environment: no file watcher, which walks the file of every imported module after each script
-    run, a quarter of a loaded server's CPU; two malloc arenas)."""
+    run, a quarter of a loaded server's CPU; two malloc arenas). ``module``: what runs Streamlit's
+    command line (``bench.profile --serve`` wraps it in a profiler)."""
+    _, *command = cli.streamlit_args(port, "127.0.0.1", ROOT / script)  # ["streamlit", "run", ...]
     return subprocess.Popen(
-        [sys.executable, "-m", *cli.streamlit_args(port, "127.0.0.1", ROOT / script), *extra],
+        [sys.executable, "-m", *module, *command, *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **cli.SERVER_ENV, **(env or {})},
     )
 
 
 @contextlib.contextmanager
 def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] | None = None,
-          extra: tuple[str, ...] = (), script: str = "app.py") -> Iterator[tuple[str, int]]:
+          extra: tuple[str, ...] = (), script: str = "app.py",
+          module: tuple[str, ...] = ("streamlit",)) -> Iterator[tuple[str, int]]:
     """``script`` served by :func:`launch`; yields (base URL, pid) and stops it afterwards."""
     port = port or free_port()
     with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
-        proc = launch(port, out, env, extra, script)
+        proc = launch(port, out, env, extra, script, module)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, proc)

@@ -18,14 +18,12 @@ import io
 import os
 import pstats
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench import hall
-from lrviz.app import cli
 
 OUT_ENV = "LRVIZ_PROFILE_DIR"
 
@@ -87,19 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        port = hall.free_port()
-        proc = subprocess.Popen(
-            # Served as `lrviz` serves a class (bench.hall.launch), under this module's profiler.
-            [sys.executable, "-m", "bench.profile", "--serve", *cli.streamlit_args(port, "127.0.0.1")[1:]],
-            cwd=hall.ROOT, env={**os.environ, **cli.SERVER_ENV, OUT_ENV: folder},
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            hall.wait_healthy(base, proc)
+        # Served as `lrviz` serves a class (bench.hall.launch), under this module's profiler.
+        with hall.serve(env={OUT_ENV: folder}, module=("bench.profile", "--serve")) as (base, _pid):
             spans = asyncio.run(drive(base, args.repeats))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
         files = sorted(Path(folder).glob("*.prof"), key=lambda p: float(p.stem))
         for kind, ranges in spans.items():
             chosen = [str(f) for f in files if any(a <= float(f.stem) <= b for a, b in ranges)]

@@ -7,6 +7,13 @@ language switch and URL paths). The first visitor of a freshly started server
 who opens ``/playground`` would get that. :func:`routed` switches the process
 to ``st.navigation`` routing (what calling ``st.navigation`` does anyway) and
 reruns, so ``app.py`` routes from the first request on.
+
+The switch is one flag for the whole process, so it cannot tell a page which of
+its sessions skipped ``app.py``: when a class opens a link together on a fresh
+server, several first sessions start in the legacy mode before the first of them
+flips the flag. Each session therefore carries its own mark, set by ``app.py``;
+a page that runs without it was run directly, and reruns (without the mark, a
+``?lang=ko`` link drew its page in English, with no language switch).
 """
 
 from __future__ import annotations
@@ -24,9 +31,21 @@ from lrviz.i18n import Lang, t
 C = TypeVar("C")
 
 
+_ROUTED = "_lrviz_routed"  # in a session's state once app.py has run for it
+
+
 def routed() -> None:
-    """Rerun through ``app.py`` if Streamlit ran this script in its legacy pages-folder mode."""
+    """Call first in ``app.py``: rerun through it if Streamlit ran this script in its legacy
+    pages-folder mode, then mark the session as routed."""
     if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.session_state[_ROUTED] = True
+
+
+def _reroute() -> None:
+    """Rerun through ``app.py`` a page that Streamlit ran directly (this session never passed it)."""
+    if _ROUTED not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -39,7 +58,7 @@ _KOREAN_CSS = ("<style>[data-testid='stAppViewContainer'] * { word-break: keep-a
 
 def page() -> Lang:
     """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
-    routed()
+    _reroute()
     lang = current()
     if lang == "ko":
         st.html(_KOREAN_CSS)

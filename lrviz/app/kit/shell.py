@@ -44,8 +44,10 @@ def routed() -> None:
 
 
 def _reroute() -> None:
-    """Rerun through ``app.py`` a page that Streamlit ran directly (this session never passed it)."""
-    if _ROUTED not in st.session_state:
+    """Rerun through ``app.py`` a page that Streamlit ran directly: in the legacy mode, or in a
+    session that never passed ``app.py`` (it started in that mode before another flipped it).
+    (Streamlit's AppTest turns the legacy mode on again before each run of a session.)"""
+    if PagesManager.uses_pages_directory or _ROUTED not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

@@ -1,10 +1,13 @@
 """The playground in a real browser: the chart component's rate slider, playback, links, screenshots."""
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import pytest
 
+from bench import hall
 from bench.browser import COUNT_RUNS
 from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
@@ -199,3 +202,30 @@ def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server
                                 " return [r.scrollWidth, r.clientWidth]; }")
     assert 0 < needs <= has
     screenshot(phone, "playground-phone")
+
+
+def test_a_setting_that_changes_only_the_run_reruns_only_the_chart(server):
+    # Steps, a hyper-parameter's value: the chart's fragment reruns, reading the sidebar's new
+    # values (ui._restage); the sidebar itself is not sent again. A new optimizer reruns the page,
+    # whose sidebar then holds that optimizer's settings.
+    async def visit():
+        student = hall.Student(server)
+        load = await student.open("/playground?surface=quadratic&steps=60&lr=0.1&lang=en")
+        steps = await student.set(student.key("pg_steps"), 90)
+        after_steps = student.query
+        momentum = await student.set(student.key("pg_o_sgd_momentum"), 0.5)
+        after_momentum = student.query
+        optimizer = await student.set(student.key("pg_optimizer"), "adam")
+        await student.close()
+        return student, load, (steps, after_steps), (momentum, after_momentum), optimizer
+
+    with ThreadPoolExecutor(1) as pool:  # an event loop of its own, away from any Playwright test's
+        student, load, (steps, after_steps), (momentum, after_momentum), optimizer = pool.submit(
+            asyncio.run, visit()).result()
+    assert student.errors == []
+    for run in (steps, momentum):
+        assert run.runs == 1 and run.elements["bidi_component"] >= 1  # the chart (and the copy-link button)
+        assert "selectbox" not in run.elements and sum(run.elements.values()) < sum(load.elements.values()) / 2
+    assert "steps=90" in after_steps and "o.momentum=0.5" in after_momentum and "steps=90" in after_momentum
+    assert optimizer.elements["selectbox"] >= 3  # the page again, with Adam's settings
+    assert student.key("pg_o_adam_betas") is not None and "optimizer=adam" in student.query

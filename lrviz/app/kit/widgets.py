@@ -12,22 +12,22 @@ from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
 
 
-def param_widget(spec: ParamSpec, key: str, lang: str, container=st) -> Any:
+def param_widget(spec: ParamSpec, key: str, lang: str, container=st, on_change=None) -> Any:
     """One input for one hyper-parameter; its value is ``st.session_state[key]``."""
-    label, help_text = spec.label(lang), spec.help(lang)
+    label, common = spec.label(lang), dict(help=spec.help(lang), on_change=on_change)
     if key not in st.session_state:
         st.session_state[key] = _widget_value(spec, spec.default)
     if spec.kind == "bool":
-        return container.toggle(label, key=key, help=help_text)
+        return container.toggle(label, key=key, **common)
     if spec.kind == "choice":
-        return container.selectbox(label, spec.choices, key=key, help=help_text)
+        return container.selectbox(label, spec.choices, key=key, **common)
     if spec.kind in ("ints", "floats") or spec.optional:
         # An optional value left empty takes a default its help explains ("None: the learning rate").
         placeholder = t("app.unset", lang) if spec.optional else None
-        return container.text_input(label, key=key, help=help_text, placeholder=placeholder)
+        return container.text_input(label, key=key, placeholder=placeholder, **common)
     step = 1 if spec.kind == "int" else None
-    return container.number_input(label, key=key, help=help_text, step=step,
-                                  format="%d" if spec.kind == "int" else "%.6g")
+    return container.number_input(label, key=key, step=step, format="%d" if spec.kind == "int" else "%.6g",
+                                  **common)
 
 
 def _widget_value(spec: ParamSpec, value: Any) -> Any:
@@ -56,11 +56,20 @@ def seed_params(spec: Spec, prefix: str, values: dict[str, Any]) -> None:
             st.session_state[f"{prefix}{p.name}"] = _widget_value(p, values[p.name])
 
 
-def params_form(spec: Spec, prefix: str, lang: str, container=st) -> dict[str, Any]:
-    """Inputs for every parameter of ``spec``; returns the raw values that differ from the defaults."""
+def params_form(spec: Spec, prefix: str, lang: str, container=st, on_change=None) -> dict[str, Any]:
+    """Inputs for every parameter of ``spec`` (``on_change`` runs when one changes); returns
+    :func:`given_params`."""
+    for p in spec.params:
+        param_widget(p, f"{prefix}{p.name}", lang, container, on_change)
+    return given_params(spec, prefix)
+
+
+def given_params(spec: Spec, prefix: str) -> dict[str, Any]:
+    """The raw values that differ from the defaults in the inputs :func:`params_form` drew for
+    ``spec`` under ``prefix``, as they hold them now (also in a fragment that did not draw them)."""
     raw = {}
     for p in spec.params:
-        value = _from_widget(p, param_widget(p, f"{prefix}{p.name}", lang, container))
+        value = _from_widget(p, st.session_state.get(f"{prefix}{p.name}", _widget_value(p, p.default)))
         if value != p.default and not (p.kind in ("ints", "floats") and _same_list(p, value)):
             raw[p.name] = value
     return raw
@@ -74,14 +83,15 @@ def _same_list(spec: ParamSpec, value: Any) -> bool:
 
 
 def schedule_picker(lang: str, key: str, prefix_of, container=st, *, exclude: tuple[str, ...] = (),
-                    steps: int | None = None) -> tuple[str, dict[str, Any]]:
+                    steps: int | None = None, on_change=None) -> tuple[str, dict[str, Any]]:
     """A schedule by name and, when it has any, its parameters in an expander.
 
     ``prefix_of(name)`` gives the session-state prefix of that schedule's widgets,
     so each schedule keeps its own settings while the student switches between them.
     ``exclude``: ids not offered. ``steps``: the horizon defaults fit that many updates
-    (:func:`lrviz.schedules.for_steps`). Returns the schedule's id and the raw values
-    that differ from its defaults.
+    (:func:`lrviz.schedules.for_steps`). ``on_change`` runs when a parameter changes (a new
+    schedule reruns the page: its parameters are other inputs). Returns the schedule's id and the
+    raw values that differ from its defaults.
     """
     names = [n for n in schedules.SCHEDULES if n not in exclude]
     name = container.selectbox(t("pg.schedule", lang), names, key=key,
@@ -91,7 +101,7 @@ def schedule_picker(lang: str, key: str, prefix_of, container=st, *, exclude: tu
         return name, {}
     with container.expander(t("pg.schedule_settings", lang)):
         st.caption(spec.summary(lang))
-        return name, params_form(spec, prefix_of(name), lang)
+        return name, params_form(spec, prefix_of(name), lang, on_change=on_change)
 
 
 def checked(spec: Spec, raw: dict[str, Any], lr: float, lang: str,
@@ -123,13 +133,21 @@ def surface_picker(lang: str, prefix: str, on_change, container=st) -> tuple[str
     """
     surface = container.selectbox(t("pg.surface", lang), [*surfaces.SURFACES, CUSTOM], key=f"{prefix}surface",
                                   format_func=lambda n: surface_label(n, lang), on_change=on_change)
+    if surface == CUSTOM:
+        container.radio(t("pg.dim", lang), (1, 2), key=f"{prefix}dim", horizontal=True,
+                        format_func=lambda d: f"{d}-D", on_change=on_change)
+        container.text_input(t("pg.formula", lang), key=f"{prefix}formula",
+                             help=t("pg.formula_help", lang), on_change=on_change)
+    return picked_surface(prefix)
+
+
+def picked_surface(prefix: str) -> tuple[str, str, int]:
+    """What :func:`surface_picker`'s widgets under ``prefix`` hold now: (id, formula, dim)."""
+    state = st.session_state
+    surface = state[f"{prefix}surface"]
     if surface != CUSTOM:
         return surface, "", 1
-    dim = container.radio(t("pg.dim", lang), (1, 2), key=f"{prefix}dim", horizontal=True,
-                          format_func=lambda d: f"{d}-D", on_change=on_change)
-    formula = container.text_input(t("pg.formula", lang), key=f"{prefix}formula",
-                                   help=t("pg.formula_help", lang), on_change=on_change)
-    return surface, formula, int(dim)
+    return surface, state[f"{prefix}formula"], int(state[f"{prefix}dim"])
 
 
 # Presentation mode: the page's own text grows with the charts' (theme.figure enlarges those),

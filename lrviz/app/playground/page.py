@@ -10,10 +10,8 @@ from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
 from lrviz.app.playground.figures import CLICK_GRID
-from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 from lrviz.i18n import Lang, t
-from lrviz.surfaces import ExpressionError, Surface
 
 
 def show() -> None:
@@ -26,30 +24,28 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``pg.PAGE.host``)."""
     st.title(t("pg.title", lang))
-    config, errors = pg.sidebar(lang)
-    try:
-        surface = links.surface_of(config)
-    except ExpressionError as error:
-        errors.append(t("errors.formula", lang, detail=error.message(lang)))
-        config = pg.PAGE.last_valid(lang)
-        surface = links.surface_of(config)
-    start, pick_start = pg.start_inputs(surface, lang)
-    config = replace(config, start=None if start == surface.start else start)
+    pg.sidebar(lang)
+    _, surface, _ = pg.settings(lang)
+    pg.start_inputs(surface, lang)
     if not pg.PAGE.hosted:  # in a lesson, the step's caption says what to look at
         st.caption(surface.lesson(lang))
     st.latex(surface.latex)
     if not pg.PAGE.hosted:
         pg.rate_buttons(lang)
-    stage(config, surface, errors, pick_start, lang)
+    stage(lang)
 
 
-@st.fragment
-def stage(config: Config, surface: Surface, errors: list[str], pick_start: bool, lang: Lang) -> None:
+@st.fragment(key=pg.STAGE)
+def stage(lang: Lang) -> None:
     """The exact rate, the chart and everything that follows the rate on screen. The chart
-    component moves the rate in the browser; its release or the exact box reruns only this (the
-    quick-move buttons above it rerun the page)."""
+    component moves the rate in the browser; its release, the exact box and the sidebar's controls
+    that change only the run (``pg._restage``) rerun only this; the quick-move buttons above it,
+    and the controls that change the sidebar, rerun the page. It reads the controls itself, so a
+    rerun of its own sees their new values."""
     if st.session_state.pop(f"{pg.K}start_clicked", False):
         st.rerun()  # a click on the map set the start: the sidebar's start boxes must show it too
+    config, surface, errors = pg.settings(lang)
+    pick_start = pg.picking_start(surface)
     start = config.start or surface.start
     curvature = diagnostics.curvature(surface, start)
     limit = None if errors else pg.limit_of(config, curvature.lam_min)

@@ -20,7 +20,9 @@ from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
     checked,
+    given_params,
     params_form,
+    picked_surface,
     presentation,
     schedule_picker,
     seed_params,
@@ -33,6 +35,7 @@ from lrviz.app.playground.chart.payload import slider_index
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 from lrviz.i18n import t
+from lrviz.surfaces import ExpressionError
 
 
 def _seed(config: Config) -> None:
@@ -186,44 +189,77 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
 # --- the sidebar --------------------------------------------------------------------------------
 
 
-def sidebar(lang: str) -> tuple[Config, list[str]]:
-    """Every control except the rate; returns the config they describe and any error messages."""
+STAGE = f"{K}stage"  # the key of the page's fragment: the rate, the chart and what follows them
+
+
+def _restage() -> None:
+    """A control that changes only the run (steps, noise, a hyper-parameter's value, the start):
+    rerun the chart's fragment, not the page. The control already shows its new value and nothing
+    else in the sidebar or above the chart depends on it; the fragment reads the controls again
+    (:func:`settings`). A new surface, optimizer or schedule reruns the page: other inputs follow."""
+    st.rerun(STAGE)
+
+
+def sidebar(lang: str) -> None:
+    """Every control except the rate and the start; :func:`settings` reads what they describe."""
     side = st.sidebar
-    errors: list[str] = []
     side.header(t("pg.setup", lang))
-    surface, formula, dim = surface_picker(lang, K, _reset_start, side)
+    surface_picker(lang, K, _reset_start, side)
 
     optimizer = side.selectbox(t("pg.optimizer", lang), list(optimizers.OPTIMIZERS), key=f"{K}optimizer",
                                format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang))
     opt_spec = optimizers.OPTIMIZERS[optimizer]
     with side.expander(t("pg.optimizer_settings", lang)):
         st.caption(opt_spec.summary(lang))
-        opt_raw = params_form(opt_spec, PAGE.params_key("o", optimizer), lang)
+        params_form(opt_spec, PAGE.params_key("o", optimizer), lang, on_change=_restage)
 
-    schedule, sched_raw = schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side)
+    schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side, on_change=_restage)
 
-    steps = side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10)
+    side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10,
+                on_change=_restage)
     with side.expander(t("pg.more", lang)):
-        noise = st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=0.05,
-                          help=t("pg.noise_help", lang))
+        st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=0.05,
+                  help=t("pg.noise_help", lang), on_change=_restage)
+        # The toggle reruns the page: the box under it is enabled or not.
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
-        clip = st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
-                               disabled=not clip_on, format="%.3g")
-        seed = st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed")
-    big = presentation(lang, f"{K}big", side)
+        st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
+                        disabled=not clip_on, format="%.3g", on_change=_restage)
+        st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed",
+                        on_change=_restage)
+    presentation(lang, f"{K}big", side)
 
+
+def settings(lang: str) -> tuple[Config, surfaces.Surface, list[str]]:
+    """The config the controls describe as they hold it now, its surface, and any error messages.
+    A formula that does not parse leaves the last valid config (and its surface) in place.
+
+    Read from the session's state, not from the widgets' return values, so that the chart's
+    fragment gets the same answer when a control reran it alone (:func:`_restage`)."""
+    state = st.session_state
+    errors: list[str] = []
+    surface, formula, dim = picked_surface(K)
+    optimizer, schedule, steps = state[f"{K}optimizer"], state[f"{K}schedule"], int(state[f"{K}steps"])
+    clip = float(state[f"{K}clip"]) if state[f"{K}clip_on"] else None
     config = Config(
-        surface=surface, formula=formula, dim=int(dim), optimizer=optimizer, lr=st.session_state[f"{K}lr"],
-        schedule=schedule, steps=int(steps), noise=float(noise), clip=float(clip) if clip_on else None,
-        seed=int(seed), view=st.session_state.get(f"{K}view", "map"),
-        frame=min(int(st.session_state.get(f"{K}frame", 0)), int(steps)), big=bool(big), lang=lang,
+        surface=surface, formula=formula, dim=dim, optimizer=optimizer, lr=state[f"{K}lr"], schedule=schedule,
+        steps=steps, noise=float(state[f"{K}noise"]), clip=clip, seed=int(state[f"{K}seed"]),
+        view=state.get(f"{K}view", "map"), frame=min(int(state.get(f"{K}frame", 0)), steps),
+        big=bool(state[f"{K}big"]), lang=lang,
     )
-    for spec, raw, field_name in ((opt_spec, opt_raw, "optimizer_params"),
-                                  (schedules.SCHEDULES[schedule], sched_raw, "schedule_params")):
-        given = checked(spec, raw, config.lr, lang, errors)
+    for spec, prefix, field_name in (
+            (optimizers.OPTIMIZERS[optimizer], PAGE.params_key("o", optimizer), "optimizer_params"),
+            (schedules.SCHEDULES[schedule], PAGE.params_key("s", schedule), "schedule_params")):
+        given = checked(spec, given_params(spec, prefix), config.lr, lang, errors)
         if given is not None:
             config = replace(config, **{field_name: given})
-    return config, errors
+    try:
+        surface_ = links.surface_of(config)
+    except ExpressionError as error:
+        errors.append(t("errors.formula", lang, detail=error.message(lang)))
+        config = PAGE.last_valid(lang)
+        surface_ = links.surface_of(config)
+    start = _start(surface_)
+    return replace(config, start=None if start == surface_.start else start), surface_, errors
 
 
 def _reset_start() -> None:
@@ -232,18 +268,34 @@ def _reset_start() -> None:
     st.session_state.pop(f"{K}start_y", None)
 
 
-def start_inputs(surface: surfaces.Surface, lang: str) -> tuple[tuple[float, ...], bool]:
-    """Number inputs for the start point, and whether a click on the 2-D map should pick it."""
+def start_inputs(surface: surfaces.Surface, lang: str) -> None:
+    """Number inputs for the start point, and the toggle that lets a click on the 2-D map pick it
+    (:func:`_start`, :func:`picking_start` read them)."""
     state = st.session_state
     if f"{K}start_x" not in state:
         state[f"{K}start_x"] = float(surface.start[0])
         state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
     with st.sidebar.expander(t("pg.start", lang), expanded=False):
-        x = st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
-        y = st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1) if surface.dim == 2 else None
+        st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1, on_change=_restage)
+        if surface.dim == 2:
+            st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1, on_change=_restage)
         st.button(t("pg.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
-        pick = surface.dim == 2 and st.toggle(t("pg.start_click", lang), key=f"{K}pick_start")
-    return ((float(x),) if y is None else (float(x), float(y))), bool(pick)
+        if surface.dim == 2:
+            st.toggle(t("pg.start_click", lang), key=f"{K}pick_start")
+
+
+def _start(surface: surfaces.Surface) -> tuple[float, ...]:
+    """The start the inputs hold (the surface's own before they are first drawn)."""
+    state = st.session_state
+    x = float(state.get(f"{K}start_x", surface.start[0]))
+    if surface.dim == 1:
+        return (x,)
+    return x, float(state.get(f"{K}start_y", surface.start[1]))
+
+
+def picking_start(surface: surfaces.Surface) -> bool:
+    """Whether a click on the 2-D map picks the start."""
+    return surface.dim == 2 and bool(st.session_state.get(f"{K}pick_start"))
 
 
 def set_start(point: tuple[float, float]) -> None:

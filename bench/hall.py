@@ -92,11 +92,11 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, seconds: float 
 
 def launch(port: int, log: IO | int = subprocess.DEVNULL, env: dict[str, str] | None = None,
            extra: tuple[str, ...] = (), script: str = "app.py",
-           module: tuple[str, ...] = ("streamlit",)) -> subprocess.Popen:
+           module: tuple[str, ...] = ("lrviz.app.cli", "streamlit")) -> subprocess.Popen:
     """``script`` served on 127.0.0.1:``port`` as the ``lrviz`` command serves a class (its flags and
     environment: no file watcher, which walks the file of every imported module after each script
     run, a quarter of a loaded server's CPU; two malloc arenas). ``module``: what runs Streamlit's
-    command line (``bench.profile --serve`` wraps it in a profiler)."""
+    command line: :func:`lrviz.app.cli.run_streamlit` (``bench.profile --serve`` wraps it in a profiler)."""
     _, *command = cli.streamlit_args(port, "127.0.0.1", ROOT / script)  # ["streamlit", "run", ...]
     return subprocess.Popen(
         [sys.executable, "-m", *module, *command, *extra],
@@ -107,7 +107,7 @@ def launch(port: int, log: IO | int = subprocess.DEVNULL, env: dict[str, str] | 
 @contextlib.contextmanager
 def serve(port: int | None = None, log: Path | None = None, env: dict[str, str] | None = None,
           extra: tuple[str, ...] = (), script: str = "app.py",
-          module: tuple[str, ...] = ("streamlit",)) -> Iterator[tuple[str, int]]:
+          module: tuple[str, ...] = ("lrviz.app.cli", "streamlit")) -> Iterator[tuple[str, int]]:
     """``script`` served by :func:`launch`; yields (base URL, pid) and stops it afterwards."""
     port = port or free_port()
     with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:

@@ -33,7 +33,8 @@ def serve_profiled() -> None:
     import cProfile
 
     from streamlit.runtime.scriptrunner import script_runner
-    from streamlit.web import cli
+
+    from lrviz.app import cli
 
     out = Path(os.environ[OUT_ENV])
     original = script_runner.ScriptRunner._run_script
@@ -48,8 +49,7 @@ def serve_profiled() -> None:
             profile.dump_stats(out / f"{time.time():.6f}.prof")
 
     script_runner.ScriptRunner._run_script = profiled
-    sys.argv = ["streamlit", *sys.argv[sys.argv.index("--serve") + 1:]]
-    cli.main()
+    cli.run_streamlit(sys.argv[sys.argv.index("--serve") + 1:])
 
 
 async def drive(base: str, repeats: int) -> dict[str, list[tuple[float, float]]]:

@@ -168,11 +168,8 @@ def build_animation(
         uirevision=surface.name,
         **playback.controls(frames_at, lang, height - margin["t"] - margin["b"], big),
     )
-    # The label goes under its line where the run's rate passes above it (it would sit on that
-    # line), if the line is high enough in the chart to leave room under it.
     peak = float(np.max(run.lrs)) if k > 0 else 0.0
-    below = limit is not None and limit.value < peak and limit.value > _ROOM_UNDER * peak
-    critical = _critical_line(limit, lang, below=below)
+    critical = _critical_line(limit, lang, below=label_below(limit, peak))
     layout["shapes"] = critical.get("shapes", [])
     layout["annotations"] = names + critical.get("annotations", [])
     return figure(dict(data=data, layout=layout, frames=frames), big=big)
@@ -189,7 +186,15 @@ def gradient_trace(run: Trajectory, surface: Surface, view: landscape.View, lang
 
 
 CLICK_GRID = "click-to-start"
+CRITICAL_LABEL = "critical-rate"  # the name of the critical rate's label among a layout's annotations
 _ROOM_UNDER = 0.3  # the critical rate's label fits under its line above this share of the rate chart
+
+
+def label_below(limit: Limit | None, peak: float) -> bool:
+    """Whether the critical rate's label goes under its line on the rate-vs-step chart: where the
+    run's rate (at most ``peak``) passes above the line, the label would sit on the rate's own
+    line, and the line is high enough in the chart (the chart runs from 0) to leave room under it."""
+    return limit is not None and _ROOM_UNDER * peak < limit.value < peak
 
 
 def _click_grid(view: landscape.View, n: int = 41) -> dict:
@@ -270,7 +275,7 @@ def _critical_line(
             "line": dict(dash="dash", color=colour, width=1.5)}
     label = {f"{span}ref": f"{span}{axis} domain", span: 0 if across else 1, f"{rate}ref": f"{rate}{axis}",
              rate: at, "xanchor": "left", "yanchor": "bottom" if across and not below else "top",
-             "showarrow": False, "text": text, "font": dict(color=colour, size=12)}
+             "showarrow": False, "text": text, "font": dict(color=colour, size=12), "name": CRITICAL_LABEL}
     return dict(shapes=[line], annotations=[label])
 
 

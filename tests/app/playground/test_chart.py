@@ -11,7 +11,7 @@ import pytest
 
 from lrviz import engine
 from lrviz.app.kit.rates import LR_GRID
-from lrviz.app.playground import verdict
+from lrviz.app.playground import figures, verdict
 from lrviz.app.playground.chart import payload
 from lrviz.engine.diagnostics import stability_limit
 from lrviz.surfaces import from_expression, get
@@ -62,6 +62,29 @@ def test_every_rates_verdict_is_the_verdict_of_its_own_run():
                                                                                             "warning")
     statuses = [r["status"] for r in rows]
     assert "converged" in statuses and "diverged" in statuses  # 2/λ = 1 lies on the slider
+
+
+def test_the_critical_rates_label_leaves_the_line_of_each_rows_rate():
+    # f = x², plain SGD: 2/λmax = 1. The label sits above its dashed line unless the row's own
+    # rate passes above it too, and under it only where the line leaves room (η < 1/0.3).
+    _, data = build("quadratic", limit=stability_limit("sgd", {}, 2.0))
+    annotations = data["header"]["figure"]["layout"]["annotations"]
+    label = next(i for i, a in enumerate(annotations) if a.get("name") == figures.CRITICAL_LABEL)
+    side = {row["lr"]: row["layout"][f"annotations[{label}].yanchor"] for row in data["header"]["rows"]}
+    assert side[0.5] == side[1.0] == "bottom" and side[1.2] == side[3.0] == "top" and side[5.0] == "bottom"
+    base = figures.build_animation(engine.run(get("quadratic"), lr=1.2, steps=100), get("quadratic"), lang="en",
+                                   limit=stability_limit("sgd", {}, 2.0))
+    assert [a["yanchor"] for a in base.to_dict()["layout"]["annotations"] if a.get("name")] == ["top"]
+
+
+def test_the_overviews_critical_label_stands_right_of_its_line_where_there_is_room():
+    # Left of the line the converged runs' dots fill the foot of the chart; right of it they diverge.
+    def side(lam):
+        _, data = build("quadratic", limit=stability_limit("sgd", {}, lam))
+        layout = data["header"]["overview"]["figure"]["layout"]
+        return [a["xanchor"] for a in layout["annotations"] if a.get("name") == figures.CRITICAL_LABEL]
+    assert side(2.0) == ["left"]  # 2/λmax = 1, a decade from the axis' end
+    assert side(0.25) == ["right"]  # 2/λmax = 8: no room for the label before 10
 
 
 def test_a_rate_off_the_stops_gets_its_own_selected_row():

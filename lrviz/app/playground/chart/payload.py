@@ -116,7 +116,9 @@ def build(
     still = {"data": data, "layout": {k: v for k, v in layout.items() if k not in steps_axes}}
     view = landscape.View(surface)
     loss_log = bool(np.isfinite(surface.f_min))
-    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang)
+    names = [a.get("name") for a in layout.get("annotations", [])]
+    label = names.index(figures.CRITICAL_LABEL) if figures.CRITICAL_LABEL in names else None
+    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label)
     header = dict(
         n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
@@ -124,7 +126,7 @@ def build(
         speeds=list(playback.SPEEDS), big=big, narrow=narrow, pick_start=pick_start and dim == 2,
         figure=spec, figure_version=_digest(json.dumps(still, sort_keys=True).encode()), traces=traces,
         drawn=_drawn_by_browser(traces), rows=rows,
-        overview=_overview(runs, surface, lrs, limit, lang, big),
+        overview=_overview(runs, surface, lrs, limit, lang, big, narrow),
         texts={key.split(".")[-1]: t(key, lang) for key in TEXTS},
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
@@ -199,8 +201,9 @@ def _exit_index(data: list[dict]) -> int:
 
 def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Surface,
           view: landscape.View, lrs: np.ndarray, limit: Limit | None, adaptive: str | None,
-          name_minimum: bool, lang: str) -> list[dict]:
-    """Every rate's row: its verdict and line, whether its rule shows ∇L, its step axes and exit
+          name_minimum: bool, lang: str, label: int | None = None) -> list[dict]:
+    """Every rate's row: its verdict and line, whether its rule shows ∇L, its step axes, the side
+    of its line the critical rate's label takes (``label``: that annotation's index) and its exit
     mark. The numbers come from the padded ``arrays`` in one pass over all the runs (57 small
     passes cost a setting change 40 ms); only the words are written run by run."""
     k = np.array([len(run.points) - 1 for run in runs])
@@ -219,6 +222,8 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     _, gradient = figures.read_directions(points, steps_lrs, grads, steps=k)
     inside = view.inside(points) | (np.arange(points.shape[1]) > k[:, None])
     leaves = ~inside.all(axis=1) & inside[:, 0]
+    with np.errstate(invalid="ignore"):
+        peaks = np.where(np.isfinite(steps_lrs), steps_lrs, -np.inf).max(axis=-1, initial=0.0).astype(float)
     rows = []
     for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
         said = verdict.verdict(run, surface, lang, limit)
@@ -240,6 +245,9 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
                 ticks = landscape.log_ticks_between(lo[i], hi[i]) if np.isfinite(lo[i]) else {}
                 layout[f"yaxis{n}.tickvals"] = ticks.get("tickvals")
                 layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
+        if label is not None:
+            below = figures.label_below(limit, peaks[i])
+            layout[f"annotations[{label}].yanchor"] = "top" if below else "bottom"
         rows.append(dict(lr=lr, status=said.status, card=CARD.get(said.status, "warning"),
                          headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
                          gradient=bool(gradient[i]), layout=layout,
@@ -279,8 +287,13 @@ def step_ranges(values: np.ndarray, *, log: bool, from_zero: bool = False,
             for a, b in zip(low, hi + pad * span, strict=True)]
 
 
+# The overview's critical-rate label: about 7 px a character at 12 px type, in a plot about 800 px
+# wide on a laptop and 330 px on a phone (the server never learns the width).
+_CHARACTER, _PLOT, _PHONE_PLOT = 7.0, 800.0, 330.0
+
+
 def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, limit: Limit | None,
-              lang: str, big: bool) -> dict:
+              lang: str, big: bool, narrow: bool = False) -> dict:
     """Final loss against the rate for the slider's stops (log-log), coloured by status; diverged
     rates as crosses above the highest final loss, the stops past the first divergence shaded,
     the critical rate dashed. The ring that follows the slider is the browser's (``at``)."""
@@ -319,9 +332,15 @@ def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, lim
                            layer="below"))
     critical = figures._critical_line(limit, lang, axis="", across=False)
     shapes += critical.get("shapes", [])
-    # The label at the foot of its line, left of it: the diverged crosses sit along the top.
-    annotations += [{**a, "y": 0, "yanchor": "bottom", "xanchor": "right"}
-                    for a in critical.get("annotations", [])]
+    # The label at the foot of its line, right of it, where the rates past it diverge: their
+    # crosses sit along the top, and left of the line the converged runs' dots fill the foot.
+    # Where the room right of the line is too narrow for it, it goes left of the line.
+    for label in critical.get("annotations", []):
+        lo, hi = np.log10([lrs[0], lrs[grid - 1]])
+        room = (hi - np.log10(limit.value)) / (hi - lo)  # of the plot's width
+        wide = len(label["text"]) * _CHARACTER * (1.3 if big else 1) / (_PHONE_PLOT if narrow else _PLOT)
+        side = "left" if wide < room else "right"
+        annotations.append({**label, "y": 0, "yanchor": "bottom", "xanchor": side})
     layout.update(shapes=shapes, annotations=annotations)
     # Where the ring sits for each row (its final loss, or the crosses' height).
     at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]

@@ -375,12 +375,22 @@ function createInstance(root) {
     return me.runs.get(row);
   };
 
-  // The layout plotly.js gets: the base figure's, with the current row's step axes.
+  // The layout plotly.js gets: the base figure's, with the current row's step axes and the side
+  // of its line the critical rate's label takes. A row names them as Plotly.relayout does:
+  // "xaxis2.range", "annotations[3].yanchor".
   function layoutOf() {
     const layout = { ...me.fig.layout };
     for (const [path, value] of Object.entries(me.d.header.rows[me.row].layout)) {
-      const [axis, key] = path.split(".");
-      layout[axis] = { ...layout[axis], [key]: value === null ? undefined : value };
+      const [head, key] = path.split(".");
+      const item = head.match(/^(\w+)\[(\d+)\]$/);
+      const v = value === null ? undefined : value;
+      if (item) {
+        const list = [...layout[item[1]]];
+        list[Number(item[2])] = { ...list[Number(item[2])], [key]: v };
+        layout[item[1]] = list;
+      } else {
+        layout[head] = { ...layout[head], [key]: v };
+      }
     }
     return layout;
   }

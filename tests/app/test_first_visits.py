@@ -12,8 +12,14 @@ visited by protocol-level students (``bench/hall.py``), so no browser is needed.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
 
 from bench import hall
+from lrviz.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LINKS = ["/schedules?lang=ko&open=plateau"] * 3 + ["/playground?lang=ko", "/sweep?lang=ko"]
 
@@ -38,3 +44,10 @@ def test_students_opening_a_korean_link_together_on_a_fresh_server_all_get_korea
     for student, link in zip(students, LINKS, strict=True):
         assert student.errors == [], f"{link}: {student.errors}"
         assert _language(student) == ["한국어"], f"{link} was drawn without app.py's Korean switch"
+
+
+def test_a_page_served_on_its_own_draws_instead_of_rerouting_forever():
+    # `streamlit run pages/playground.py` has no app.py to go through: the page draws in English.
+    at = AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [title.value for title in at.title] == [t("pg.title", "en")]

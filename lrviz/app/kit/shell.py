@@ -18,10 +18,12 @@ a page that runs without it was run directly, and reruns (without the mark, a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from lrviz.app.kit.lang import current
 from lrviz.app.kit.markdown import literal
@@ -46,8 +48,11 @@ def routed() -> None:
 def _reroute() -> None:
     """Rerun through ``app.py`` a page that Streamlit ran directly: in the legacy mode, or in a
     session that never passed ``app.py`` (it started in that mode before another flipped it).
-    (Streamlit's AppTest turns the legacy mode on again before each run of a session.)"""
-    if PagesManager.uses_pages_directory or _ROUTED not in st.session_state:
+    (Streamlit's AppTest turns the legacy mode on again before each run of a session.) A page
+    served on its own (``streamlit run pages/home.py``) has no ``app.py`` to go through: it draws."""
+    skipped_app = PagesManager.uses_pages_directory or _ROUTED not in st.session_state
+    ctx = get_script_run_ctx()
+    if skipped_app and ctx is not None and Path(ctx.main_script_path).name == "app.py":
         PagesManager.uses_pages_directory = False
         st.rerun()
 

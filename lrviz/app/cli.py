@@ -9,6 +9,7 @@ checkout: ``pip install -e .`` (what ``make run`` does) or the container in ``de
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -55,7 +56,11 @@ def send_at_once() -> None:
     from streamlit.web.server.starlette import starlette_server as server
 
     bind = getattr(server, "_bind_socket", None)
-    if bind is None or getattr(bind, "sends_at_once", False):
+    if bind is None:
+        logging.getLogger(__name__).warning("this Streamlit binds its socket elsewhere: Nagle's algorithm "
+                                            "may delay its messages (lrviz.app.cli.send_at_once)")
+        return
+    if getattr(bind, "sends_at_once", False):
         return
 
     def bind_without_delay(*args, **kwargs) -> socket.socket:

@@ -39,9 +39,9 @@ def body(lang: Lang) -> None:
 def stage(lang: Lang) -> None:
     """The exact rate, the chart and everything that follows the rate on screen. The chart
     component moves the rate in the browser; its release, the exact box and the sidebar's controls
-    that change only the run (``pg._restage``) rerun only this; the quick-move buttons above it,
-    and the controls that change the sidebar, rerun the page. It reads the controls itself, so a
-    rerun of its own sees their new values."""
+    that change only the run (``pg.sidebar`` says which) rerun only this; the quick-move buttons
+    above it, and the controls that change the sidebar, rerun the page. It reads the controls
+    itself (``pg.settings``), so a rerun of its own sees their new values."""
     if st.session_state.pop(f"{pg.K}start_clicked", False):
         st.rerun()  # a click on the map set the start: the sidebar's start boxes must show it too
     config, surface, errors = pg.settings(lang)
@@ -54,8 +54,7 @@ def stage(lang: Lang) -> None:
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
                        exact=not pg.PAGE.hosted, valley=surface.valley)
-    frame = min(int(st.session_state.get(f"{pg.K}frame", 0)), config.steps)  # the chart sets it, in here
-    config = replace(config, lr=lr, frame=frame)
+    config = replace(config, lr=lr)
     config = replace(config, view=pg.view_control(surface, lang))
     config = pg.PAGE.settle(config, errors, lang)
     narrow = shell.on_a_phone()

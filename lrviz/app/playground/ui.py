@@ -201,7 +201,8 @@ def _restage() -> None:
 
 
 def sidebar(lang: str) -> None:
-    """Every control except the rate and the start; :func:`settings` reads what they describe."""
+    """Every control except the rate and the start; :func:`settings` reads what they describe.
+    Those that change only the run rerun only the chart's fragment (:func:`_restage`)."""
     side = st.sidebar
     side.header(t("pg.setup", lang))
     surface_picker(lang, K, _reset_start, side)
@@ -253,13 +254,13 @@ def settings(lang: str) -> tuple[Config, surfaces.Surface, list[str]]:
         if given is not None:
             config = replace(config, **{field_name: given})
     try:
-        surface_ = links.surface_of(config)
+        shown = links.surface_of(config)
     except ExpressionError as error:
         errors.append(t("errors.formula", lang, detail=error.message(lang)))
         config = PAGE.last_valid(lang)
-        surface_ = links.surface_of(config)
-    start = _start(surface_)
-    return replace(config, start=None if start == surface_.start else start), surface_, errors
+        shown = links.surface_of(config)
+    start = _start(shown)
+    return replace(config, start=None if start == shown.start else start), shown, errors
 
 
 def _reset_start() -> None:

@@ -70,9 +70,13 @@ def test_the_critical_rates_label_leaves_the_line_of_each_rows_rate():
     _, data = build("quadratic", limit=stability_limit("sgd", {}, 2.0))
     annotations = data["header"]["figure"]["layout"]["annotations"]
     label = next(i for i, a in enumerate(annotations) if a.get("name") == figures.CRITICAL_LABEL)
-    side = {row["lr"]: row["layout"][f"annotations[{label}].yanchor"] for row in data["header"]["rows"]}
-    assert side[0.5] == side[1.0] == "bottom" and side[1.2] == side[3.0] == "top" and side[5.0] == "bottom"
-    base = figures.build_animation(engine.run(get("quadratic"), lr=1.2, steps=100), get("quadratic"), lang="en",
+    rows = data["header"]["rows"]
+    side = {row["lr"]: row["layout"][f"annotations[{label}].yanchor"] for row in rows}
+    assert side[0.5] == side[1.0] == "bottom"  # the rate runs under the line
+    assert side[1.2] == side[3.0] == "top"  # above it: the label goes under
+    assert side[5.0] == "bottom"  # far above: the line sits too low in the chart for room under it
+    quadratic = get("quadratic")  # the Plotly figure follows the same rule
+    base = figures.build_animation(engine.run(quadratic, lr=1.2, steps=100), quadratic, lang="en",
                                    limit=stability_limit("sgd", {}, 2.0))
     assert [a["yanchor"] for a in base.to_dict()["layout"]["annotations"] if a.get("name")] == ["top"]
 

@@ -385,7 +385,7 @@ function createInstance(root) {
       const item = head.match(/^(\w+)\[(\d+)\]$/);
       const v = value === null ? undefined : value;
       if (item) {
-        const list = [...layout[item[1]]];
+        const list = [...(layout[item[1]] || [])];
         list[Number(item[2])] = { ...list[Number(item[2])], [key]: v };
         layout[item[1]] = list;
       } else {
@@ -586,7 +586,7 @@ function createInstance(root) {
       me.plotted = true;
     } else if (fresh && d.header.figure_version !== me.figureVersion) { // a new surface, view or look
       await Plotly.react(plot, me.fig.data, layoutOf(), me.config);
-    } else if (fresh) axesLater(0); // the same picture: only the step axes follow the new runs
+    } else if (fresh || asked) axesLater(0); // the same picture: the row's step axes and label follow
     me.figureVersion = d.header.figure_version;
     placeRing();
     const font = plot._fullLayout.font;

@@ -11,7 +11,8 @@ In one run, in headless Chromium:
 * a setting change: from a key press on the steps slider to the paint of the new runs (a new
   sweep and payload on the server, a redraw here), against the minimal page's round trip and
   against the floor of a full-page rerun: a page as large as the playground that computes
-  nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line;
+  nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line.
+  The three are measured in turns (:data:`ROUNDS`), their servers up side by side;
 
 and in this process: the payload a setting change sends (bytes) and the time of the sweep
 (``engine.runs`` over the 56 stops) plus the payload's build.
@@ -115,7 +116,7 @@ _SETTING_PROBE = """() => {
 }"""
 
 
-def setting_changes(browser, url: str, changes: int = 20) -> list[float]:
+def setting_changes(browser, url: str, changes: int) -> list[float]:
     """Milliseconds from a key press on the steps slider to the new runs' first paint."""
     page = open_page(browser, url, CHART, _SETTING_PROBE)
     steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
@@ -134,21 +135,34 @@ def _stats(ms: list[float]) -> tuple[float, float]:
     return float(np.median(ms)), float(np.percentile(ms, 95))
 
 
+ROUNDS = 5  # the round trips compared are measured in turns: this machine's noise comes in spells
+CHANGES = 20  # setting changes per case
+
+
 def latency() -> None:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, serve("bench/minimal_app.py") as minimal, \
+            serve("bench/full_page_app.py") as full_page, serve("app.py") as url:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        with serve("bench/minimal_app.py") as url:
-            floor = [move.latency for move in slider_moves(browser, url, "frequency", MOVES, "ArrowRight")]
-        with serve("bench/full_page_app.py") as url:
-            full = [move.latency for move in slider_moves(browser, url, "frequency", MOVES, "ArrowRight")]
-        results = {}
-        with serve("app.py") as url:
+        results = {name: chart_moves(browser, f"{url}/playground?{query}&lr=0.0001&lang=en")
+                   for name, query in CASES}
+        floor, full, changes = [], [], {name: [] for name, _ in CASES}
+        per_round = CHANGES // ROUNDS
+
+        def round_trips(page_url: str) -> list[float]:
+            moves = slider_moves(browser, page_url, "frequency", MOVES // ROUNDS, "ArrowRight")
+            return [move.latency for move in moves]
+
+        for turn in range(ROUNDS):
+            floor += round_trips(minimal)
+            full += round_trips(full_page)
+            # Each turn goes on from the steps the last one reached: every change is a new sweep
+            # and a new payload, never one the server still holds.
+            start = 500 + 10 * per_round * turn
             for name, query in CASES:
-                results[name] = chart_moves(browser, f"{url}/playground?{query}&lr=0.0001&lang=en")
-            changes = {name: setting_changes(browser, f"{url}/playground?{query}&lr=0.01&lang=en")
-                       for name, query in CASES}
+                link = f"{url}/playground?{query.replace('steps=500', f'steps={start}')}&lr=0.01&lang=en"
+                changes[name] += setting_changes(browser, link, per_round)
         browser.close()
     floor_median, floor_p95 = _stats(floor)
     print(f"rate slider input-to-paint in headless Chromium ({MOVES} key presses across the range):")

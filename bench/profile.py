@@ -33,8 +33,7 @@ def serve_profiled() -> None:
     import cProfile
 
     from streamlit.runtime.scriptrunner import script_runner
-
-    from lrviz.app import cli
+    from streamlit.web import cli
 
     out = Path(os.environ[OUT_ENV])
     original = script_runner.ScriptRunner._run_script
@@ -49,7 +48,8 @@ def serve_profiled() -> None:
             profile.dump_stats(out / f"{time.time():.6f}.prof")
 
     script_runner.ScriptRunner._run_script = profiled
-    cli.run_streamlit(sys.argv[sys.argv.index("--serve") + 1:])
+    sys.argv = ["streamlit", *sys.argv[sys.argv.index("--serve") + 1:]]
+    cli.main()
 
 
 async def drive(base: str, repeats: int) -> dict[str, list[tuple[float, float]]]:

@@ -9,7 +9,6 @@ checkout: ``pip install -e .`` (what ``make run`` does) or the container in ``de
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
@@ -41,49 +40,6 @@ def streamlit_args(port: int, host: str, script: Path = ROOT / "app.py") -> list
             "--browser.gatherUsageStats", "false"]
 
 
-def send_at_once() -> None:
-    """Make the server send each message as soon as it is written (``TCP_NODELAY``).
-
-    Streamlit (1.67, on uvicorn) binds its listening socket without naming the protocol, so the
-    sockets it accepts report protocol 0 and asyncio, which turns Nagle's algorithm off only for
-    sockets that say TCP, leaves it on. A script run writes several small messages; from the
-    second on, each waited for the browser to acknowledge the first, which Linux delays by 40 ms:
-    every rerun of every page took 40 ms longer than its work. Accepted sockets inherit the option
-    from the listener, so it is set there. Call before Streamlit starts its server; a Streamlit
-    without the function this wraps is left as it is."""
-    import socket
-
-    from streamlit.web.server.starlette import starlette_server as server
-
-    bind = getattr(server, "_bind_socket", None)
-    if bind is None:
-        logging.getLogger(__name__).warning("this Streamlit binds its socket elsewhere: Nagle's algorithm "
-                                            "may delay its messages (lrviz.app.cli.send_at_once)")
-        return
-    if getattr(bind, "sends_at_once", False):
-        return
-
-    def bind_without_delay(*args, **kwargs) -> socket.socket:
-        sock = bind(*args, **kwargs)
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    bind_without_delay.sends_at_once = True
-    bind_without_delay.__wrapped__ = bind
-    server._bind_socket = bind_without_delay
-
-
-def run_streamlit(args: list[str]) -> int:
-    """Streamlit's command line (``streamlit`` + ``args``) in this process, sending at once
-    (:func:`send_at_once`): how this command, the benches and the browser tests serve a page."""
-    from streamlit.web import cli
-
-    send_at_once()
-    sys.argv = ["streamlit", *args]
-    return cli.main()
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="lrviz", description="Serve lrviz: what the learning rate does.")
     parser.add_argument("--port", type=int, default=8501)
@@ -102,12 +58,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.lang:
         os.environ[LANG_ENV] = args.lang
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
-    sys.exit(run_streamlit(streamlit_args(args.port, args.host)[1:]))
+    from streamlit.web import cli
+
+    sys.argv = streamlit_args(args.port, args.host)
+    sys.exit(cli.main())
 
 
 if __name__ == "__main__":
-    # `python -m lrviz.app.cli streamlit run PAGE ...`: any page served as this command serves
-    # it (bench.hall.launch: the benches' reference pages, the browser tests); else `lrviz`.
-    if sys.argv[1:2] == ["streamlit"]:
-        sys.exit(run_streamlit(sys.argv[2:]))
     main()

@@ -49,27 +49,3 @@ def test_the_command_starts_the_server_again_with_its_malloc_settings(monkeypatc
         cli.main(["--port", "8601"])
     again = [sys.executable, "-m", "lrviz.app.cli", "--port", "8601"]
     assert started == [(sys.executable, again, {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"})]
-
-
-def test_the_server_sends_each_message_at_once(monkeypatch):
-    # Streamlit's listener names no protocol, so asyncio leaves Nagle's algorithm on for the
-    # sockets it accepts, and a rerun's second message waited 40 ms for the client's delayed ACK.
-    import socket
-
-    from streamlit.web.server.starlette import starlette_server as server
-
-    original = server._bind_socket
-    monkeypatch.setattr(server, "_bind_socket", original)  # undone after the test
-    cli.send_at_once()
-    cli.send_at_once()  # twice is once: Streamlit's own function, wrapped once
-    assert server._bind_socket.__wrapped__ is original
-    listener = server._bind_socket("127.0.0.1", 0, 8)
-    listener.setblocking(True)
-    client = socket.create_connection(listener.getsockname()[:2])
-    accepted, _ = listener.accept()
-    try:
-        assert accepted.proto == 0  # what leaves asyncio's own TCP_NODELAY unset
-        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)  # inherited from the listener
-    finally:
-        for sock in (accepted, client, listener):
-            sock.close()

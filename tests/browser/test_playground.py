@@ -133,6 +133,27 @@ def test_play_and_the_frame_link(page, server):
     assert int(paused) > 20 and page.locator(".lrc-frame-label span").inner_text() == f"step {paused}"
 
 
+# How many step labels the lowest step chart draws, and in which tick mode.
+STEP_TICKS = f"""() => [document.querySelectorAll('{PLOT} .x4tick').length,
+  document.querySelector('{PLOT}')._fullLayout.xaxis4.tickmode]"""
+
+
+def test_the_step_axes_forget_a_quick_divergences_whole_steps(page, server):
+    # At η = 10 the run leaves within 6 steps: its step axes tick every whole step. Back at 0.1
+    # (100 steps) they must tick as plotly.js chooses again, not at every one of 100 steps.
+    open_chart(page, f"{server}/playground?surface=quadratic&lr=0.1&lang=en")
+    first = page.evaluate(STEP_TICKS)
+    assert first[1] == "auto" and first[0] <= 12
+    page.locator(".lrc-rate").focus()
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => ({STEP_TICKS})()[1] === 'linear'", timeout=10_000)
+    page.keyboard.press("Home")
+    for _ in range(LR_GRID.index(0.1)):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({STEP_TICKS})()[1] === 'auto'", timeout=10_000)
+    assert page.evaluate(STEP_TICKS)[0] == first[0]
+
+
 # The side of its dashed line the critical rate's label takes on the rate panel, as drawn.
 LABEL_SIDE = f"""() => document.querySelector('{PLOT}')._fullLayout.annotations
   .find(a => a.name === '{figures.CRITICAL_LABEL}').yanchor"""

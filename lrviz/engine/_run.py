@@ -24,10 +24,13 @@ and ``lrs`` the rates with the package's warm-up applied. A run escapes when eit
 Divergence: a run is *diverged* at the first point that is non-finite, has a
 non-finite loss, or lies outside the escape box, the surface's domain grown
 ten-fold about its centre (any coordinate farther from the centre than ten
-half-widths). On the quadratic ``x²`` with domain ±3 and start 2.5 a rate 1 %
-above the critical 2/λ grows |x| by 2 % a step and is called diverged after
-about 125 steps. From then on θ stays at the escaped point; ``run`` cuts its arrays
-after the escaped point and ``sweep`` fills the rest of each row with NaN.
+half-widths), and grown further where the start lies outside the domain (ten
+times the start's distance from the centre, in that coordinate). On the quadratic
+``x²`` with domain ±3 and start 2.5 a rate 1 % above the critical 2/λ grows |x|
+by 2 % a step and is called diverged after about 125 steps; a run from x₀ = 100
+that shrinks toward the minimum is never called diverged. Once escaped, θ stays at
+the escaped point; ``run`` cuts its arrays after it and ``sweep`` fills the rest of
+each row with NaN.
 
 No recompilation while sliders move: the learning rate, numeric
 hyper-parameters, start, noise, clip norm and seed are traced arguments; the
@@ -176,12 +179,13 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
         def observe(state, loss):
             return state
 
+    start = start.astype(jnp.float32)
     centre = jnp.asarray(surface.bounds.mean(axis=1), jnp.float32)
-    reach = jnp.asarray(ESCAPE_FACTOR * (surface.bounds[:, 1] - surface.bounds[:, 0]) / 2, jnp.float32)
+    half = jnp.asarray((surface.bounds[:, 1] - surface.bounds[:, 0]) / 2, jnp.float32)
+    reach = ESCAPE_FACTOR * jnp.maximum(half, jnp.abs(start - centre))  # a far start is not an escape
     goals = jnp.asarray(surface.global_minima or [[jnp.inf] * surface.dim], jnp.float32)
     tol = diagnostics.tolerance(surface)
     key = jax.random.key(seed)
-    start = start.astype(jnp.float32)
     loss0, grad0 = loss_and_grad(start)
     averaged = update.evaluated is not None  # a Python fact: the model is evaluated elsewhere (x)
 

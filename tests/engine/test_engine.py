@@ -46,6 +46,19 @@ def test_converges_just_below_and_diverges_just_above_two_over_a():
     assert abs(above.points[-1, 0]) > 10 * 3  # outside the escape box of ten half-widths
 
 
+def test_a_start_far_outside_the_domain_is_not_an_escape():
+    # x² on ±3 has an escape box of ±30; from x₀ = 100 a rate below 2/a still shrinks x each step,
+    # and one above it grows x by |1 - ηa| a step until it leaves ten times the start's distance.
+    below = engine.run("quadratic", lr=0.1, steps=100, start=[100.0])
+    assert below.diverged_at is None and below.status == "converged"
+    np.testing.assert_allclose(below.points[:5, 0], 100 * 0.8 ** np.arange(5), rtol=1e-5)
+    above = engine.run("quadratic", lr=1.5, steps=100, start=[100.0])  # |1 - 3| = 2: 2^4 > 10 > 2^3
+    assert above.status == "diverged" and above.diverged_at == 4
+    momentum = engine.run("quadratic", optimizer="momentum", lr=0.1, steps=500, start=[100.0],
+                          optimizer_params={"momentum": 0.99})
+    assert momentum.diverged_at is None
+
+
 def test_curvature_and_critical_rate():
     assert engine.run("quadratic", steps=1).curvature.critical_lr == pytest.approx(1.0, rel=1e-4)
     ravine = engine.run("ravine", steps=1).curvature

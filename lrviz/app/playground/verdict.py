@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lrviz import optimizers
+from lrviz.app.kit import landscape
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
 from lrviz.i18n import t
@@ -70,6 +71,9 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
             return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
+        left = landscape.View(surface).exit_point(run.points)
+        if left is not None and left[0] < run.diverged_at:  # two step numbers on screen: say why
+            detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at)
         steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None
         if limit is not None and run.lrs[0] > limit.value:
             fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)

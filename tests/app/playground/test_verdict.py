@@ -39,6 +39,20 @@ def test_diverged_verdict_reports_the_growth_per_step():
     assert "2× per step" in text and "below 1 (2/λmax)" in text
 
 
+def test_a_run_that_left_the_plot_early_says_why_it_diverged_later():
+    # x: 2.5, −5, 10, −20, 40: off the ±3 plot at step 1, past the ±30 escape box at step 4.
+    run = engine.run("quadratic", lr=1.5, steps=20)
+    for lang in ("en", "ko"):
+        said = verdict(run, get("quadratic"), lang, stability_limit("sgd", {}, 2.0))
+        assert t("verdict.diverged_left", lang, left=1, step=4) in said.detail
+    # A run that leaves the plot in the step it diverges needs no second step number.
+    quick = engine.run("quadratic", lr=30.0, steps=20)  # x ← −59 x: 2.5 → −147.5, past ±30 at once
+    assert quick.diverged_at == 1
+    assert "left the plot" not in verdict(quick, get("quadratic"), "en").detail
+    inside = engine.run("quadratic", lr=1.5, steps=20, start=[40.0])  # starts off the plot: nothing to add
+    assert "left the plot" not in verdict(inside, get("quadratic"), "en").detail
+
+
 def test_adaptive_optimizers_get_no_rate_limit_advice():
     run = engine.run("quadratic", "adam", lr=5.0, steps=50)
     detail = verdict(run, get("quadratic"), "en", None).detail

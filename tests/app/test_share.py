@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from lrviz.app.kit.share import NAME
+from lrviz.app.kit.share import NAME, page_url
 from lrviz.i18n import t
 from tests.apptest import open_page, open_take_home
 
@@ -50,3 +50,16 @@ def test_the_playground_takes_its_run_home_in_korean():
     assert t("share.html", "ko") in labels and t("share.markdown", "ko") in labels
     scripts = [c.value for c in at.code if "import" in c.value]
     assert any("torch.optim.Adam" in s and "lr=0.05" in s for s in scripts)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://host:8501/playground?lr=0.1", "http://host:8501/playground"),
+    ("http://host:8501/playground/#top", "http://host:8501/playground"),
+    # a step of a lesson draws the playground on /lessons: its link opens the playground
+    ("http://host:8501/lessons?lesson=too-large&step=2", "http://host:8501/playground"),
+    ("https://host/lrviz/lessons?lesson=too-large", "https://host/lrviz/playground"),  # behind a proxy
+    ("http://host:8501/", "http://host:8501/playground"),
+    ("", "/playground"),  # AppTest: no address
+])
+def test_a_link_names_the_page_that_is_drawn(url, expected):
+    assert page_url(url, "playground") == expected

@@ -38,9 +38,23 @@ COPY = st.components.v2.component(NAME, html=HTML, css=CSS, js=(Path(__file__).w
 
 def link(path: str, query: Mapping[str, str]) -> str:
     """The page's link with ``query``: absolute on the URL the browser uses, else ``/<path>?…``."""
-    base = (st.context.url or "").split("?")[0].split("#")[0] or f"/{path}"
+    base = page_url(st.context.url or "", path)
     encoded = urlencode(query, quote_via=quote, safe=":,")  # readable on a slide: r1=sgd:0.1, start=-1,1
     return f"{base}?{encoded}" if encoded else base
+
+
+def page_url(url: str, path: str) -> str:
+    """The address of page ``path`` beside ``url``, the address the browser shows: a page hosted
+    in a lesson (``…/lessons?lesson=…``) shares its own page's link, not the lesson list's."""
+    address = url.split("?")[0].split("#")[0]
+    if not address:
+        return f"/{path}"
+    head, _, last = address.rstrip("/").rpartition("/")
+    if last == path:
+        return address.rstrip("/")
+    if "/" not in head or head.endswith(":/"):  # the app's root: "http://host:8501/"
+        return f"{address.rstrip('/')}/{path}"
+    return f"{head}/{path}"
 
 
 def bar(url: str, lang: Lang, key: str, *, markdown: Callable[[], str] | None = None,

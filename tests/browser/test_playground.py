@@ -152,6 +152,13 @@ def test_the_step_axes_forget_a_quick_divergences_whole_steps(page, server):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(f"() => ({STEP_TICKS})()[1] === 'auto'", timeout=10_000)
     assert page.evaluate(STEP_TICKS)[0] == first[0]
+    # A relayout names only what changed; a zoom by hand is undone by the next move all the same.
+    page.evaluate(f"() => Plotly.relayout(document.querySelector('{PLOT}'), "
+                  "{'xaxis4.range[0]': 10, 'xaxis4.range[1]': 20})")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.querySelector('{PLOT}')._fullLayout.xaxis4.range[0] === 0",
+                           timeout=10_000)
 
 
 # The side of its dashed line the critical rate's label takes on the rate panel, as drawn.

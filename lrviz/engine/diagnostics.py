@@ -250,15 +250,16 @@ STEEPER_START = 1.5  # a start this much more curved than its minimum gets its o
 def start_limit(limit: Limit, curvature: Curvature) -> float | None:
     """The critical rate at the start, where the start is notably steeper than the minimum.
 
-    Every limit is a constant over λmax, so where the largest curvature is λ_start it is
-    ``limit · λmax / λ_start``: above it the first steps overshoot further than they started
-    (on the double well from x = 1.8, where f'' = 34.9, 0.057 against 0.283 at the minimum).
-    None where the start is not steeper (then the minimum's limit is the one that counts).
+    Every limit is a constant over λmax + its shift (weight decay's), so where the largest
+    curvature is λ_start it is ``limit · (λmax + shift) / (λ_start + shift)``: above it the first
+    steps overshoot further than they started (on the double well from x = 1.8, where f'' = 34.9,
+    0.057 against 0.283 at the minimum). None where the start is not steeper (then the minimum's
+    limit is the one that counts).
     """
     lam_min, lam_start = curvature.lam_min, curvature.lam_start
     if not (math.isfinite(limit.value) and lam_min > 0 and lam_start > STEEPER_START * lam_min):
         return None
-    return limit.value * lam_min / lam_start
+    return limit.value * (lam_min + limit.shift) / (lam_start + limit.shift)
 
 
 def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float) -> Limit | None:

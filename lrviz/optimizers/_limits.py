@@ -7,7 +7,11 @@ momentum :math:`\mu` is the linear recurrence with characteristic polynomial
 :math:`z^2 - (1 + \mu - \eta\lambda) z + \mu`, stable exactly when :math:`\eta\lambda < 2(1 + \mu)`
 (the heavy ball; :math:`\mu = 0` gives :math:`2/\lambda`). With ``nesterov=True`` it is
 :math:`z^2 - (1 + \mu)(1 - \eta\lambda) z + \mu(1 - \eta\lambda)`, stable when
-:math:`\eta\lambda < 2(1 + \mu)/(1 + 2\mu)` (Sutskever et al. 2013). Adagrad, RMSprop and Adam
+:math:`\eta\lambda < 2(1 + \mu)/(1 + 2\mu)` (Sutskever et al. 2013). torch's ``weight_decay`` (L2) adds
+:math:`w\theta` to every gradient, so the step meets the curvature :math:`\lambda + w`; ``dampening``
+:math:`\tau` puts every gradient after the first into the buffer times :math:`1 - \tau`, which is the
+heavy ball at the rate :math:`(1 - \tau)\eta`: stable when :math:`(1 - \tau)\eta(\lambda + w) < 2(1 + \mu)`.
+Adagrad, RMSprop and Adam
 rescale every step by their gradient history, so no such fixed limit exists for them (:func:`none`).
 
 Schedule-free SGD has none that a run meets either. On a quadratic its gradient point follows
@@ -34,6 +38,7 @@ class Limit(NamedTuple):
 
     value: float
     formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
+    shift: float = 0.0  # what every gradient adds to the curvature (L2 weight decay): value ∝ 1/(λ + shift)
 
 
 LimitRule = Callable[[Params, float], "Limit | None"]
@@ -44,13 +49,19 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     ``p["nesterov"]``; infinite where the curvature is not positive."""
     mu = float(p.get("momentum", 0.0))
     nesterov = nesterov or bool(p.get("nesterov", False))
-    if lam <= 0:
-        return Limit(float("inf"), "2/λmax")
+    decay = float(p.get("weight_decay", 0.0))
+    # Without momentum torch keeps no buffer, and dampening does nothing.
+    tau = 0.0 if nesterov or mu == 0 else float(p.get("dampening", 0.0))
+    lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+wd)"
+    if lam <= 0 or tau >= 1:  # τ = 1: the buffer keeps the first gradient and never turns back
+        return Limit(float("inf"), f"2/{curvature}", decay)
     if mu == 0:
-        return Limit(2.0 / lam, "2/λmax")
+        return Limit(2.0 / lam, f"2/{curvature}", decay)
     if nesterov:
-        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), "2(1+μ)/((1+2μ)λmax)")
-    return Limit(2.0 * (1 + mu) / lam, "2(1+μ)/λmax")
+        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay)
+    if tau:
+        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay)
+    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay)
 
 
 def nesterov(p: Params, lam: float) -> Limit:

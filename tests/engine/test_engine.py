@@ -310,3 +310,33 @@ def test_minimum_rates_are_those_of_the_nearest_listed_minimum_and_asked_once():
     assert gone() is None
     # curvature() reads the same numbers for the minimum nearest its start.
     assert diagnostics.curvature(quadratic, np.array([2.5])).critical_lr == pytest.approx(critical)
+
+
+# Where SGD's critical rate lies with torch's L2 weight decay w (curvature λ + w) and dampening τ
+# (the heavy ball at rate (1 − τ)η), on x² (λ = 2), by hand:
+LIMITS = [
+    ("sgd", {}, 1.0, "2/λmax"),
+    ("sgd", {"weight_decay": 0.5}, 2 / 2.5, "2/(λmax+wd)"),  # 0.8: η = 0.9 diverged, 2/λ said 1
+    ("sgd", {"dampening": 0.5}, 1.0, "2/λmax"),  # no momentum, no buffer: dampening does nothing
+    ("momentum", {"momentum": 0.9}, 1.9, "2(1+μ)/λmax"),
+    ("momentum", {"momentum": 0.9, "dampening": 0.5}, 3.8, "2(1+μ)/((1−τ)λmax)"),
+    ("momentum", {"momentum": 0.5, "dampening": 0.5, "weight_decay": 1.0}, 2 * 1.5 / (0.5 * 3),
+     "2(1+μ)/((1−τ)(λmax+wd))"),
+    ("nesterov", {"momentum": 0.9, "weight_decay": 0.5}, 2 * 1.9 / (2.8 * 2.5), "2(1+μ)/((1+2μ)(λmax+wd))"),
+]
+
+
+@pytest.mark.parametrize(("optimizer", "params", "critical", "formula"), LIMITS)
+def test_the_critical_rate_counts_weight_decay_and_dampening(optimizer, params, critical, formula):
+    limit = diagnostics.stability_limit(optimizer, params, 2.0)
+    assert limit.value == pytest.approx(critical) and limit.formula == formula
+    below = engine.run("quadratic", optimizer, lr=0.95 * critical, steps=2000, optimizer_params=params)
+    above = engine.run("quadratic", optimizer, lr=1.05 * critical, steps=2000, optimizer_params=params)
+    assert below.diverged_at is None and above.status == "diverged"
+
+
+def test_the_start_limit_scales_with_the_shifted_curvature():
+    # With w = 0.5 the limit is 2/(λ + 0.5); where the start's curvature is 34.9 it is 2/35.4.
+    limit = diagnostics.stability_limit("sgd", {"weight_decay": 0.5}, 2.0)
+    curvature = diagnostics.Curvature(lam_start=34.9, lam_min=2.0, critical_lr=1.0, nearest_minimum=(0.0,))
+    assert diagnostics.start_limit(limit, curvature) == pytest.approx(2 / 35.4)

@@ -39,6 +39,7 @@ class Limit(NamedTuple):
     value: float
     formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
     shift: float = 0.0  # what every gradient adds to the curvature (L2 weight decay): value ∝ 1/(λ + shift)
+    momentum: float = 0.0  # the heavy ball's μ (not Nesterov's): below the limit, swings shrink √μ a step
 
 
 LimitRule = Callable[[Params, float], "Limit | None"]
@@ -60,8 +61,8 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     if nesterov:
         return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay)
     if tau:
-        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay)
-    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay)
+        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay, mu)
+    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay, mu)
 
 
 def nesterov(p: Params, lam: float) -> Limit:

@@ -28,6 +28,7 @@ SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of i
 BUMPY = 1 / 3
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
+HEAVY = 0.9  # from this momentum on, a run that has not settled is told the momentum, not η, sets its pace
 
 
 class Verdict(NamedTuple):
@@ -113,6 +114,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             t("verdict.stuck_local", lang, point=point(final)),
             t("verdict.stuck_local_detail", lang, loss=number(run.losses[-1]), best=best),
         )
+    if status in ("oscillating", "slow") and (swinging := _swings(run, surface, limit)) is not None:
+        return Verdict(status, t("verdict.momentum", lang, mu=number(limit.momentum)), t(
+            "verdict.momentum_detail", lang, mu=number(limit.momentum), keep=f"{100 * limit.momentum:.0f}",
+            shrink=number(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
+            usual=number(math.sqrt(HEAVY))))
     if status == "oscillating":
         window = int(np.clip(run.steps // 5, 4, 20))
         moves = np.diff(run.points[-window - 1 :], axis=0)
@@ -225,6 +231,22 @@ def rate_line(
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
     return text
+
+
+def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | None:
+    """√μ, where a heavy ball with momentum μ ≥ :data:`HEAVY` swings about its minimum along every
+    direction: where (1 − √μ)² < ηλ' < (1 + √μ)² for each curvature λ' its steps meet there, both
+    roots of z² − (1 + μ − ηλ')z + μ have size √μ, so the swings shrink by √μ a step whatever η is.
+    None otherwise (a direction so flat that the ball creeps along it is paced by η after all)."""
+    minimum = run.curvature.nearest_minimum
+    if (limit is None or limit.momentum < HEAVY or not len(run.lrs) or not np.isfinite(limit.value)
+            or minimum is None or run.curvature.lam_min <= 0):
+        return None
+    mu, root = limit.momentum, math.sqrt(limit.momentum)
+    steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
+    flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / (
+        run.curvature.lam_min + limit.shift)
+    return root if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -268,3 +268,29 @@ def test_above_the_limit_on_a_valley_the_line_says_thrown_not_diverges(lang):
     assert line == t("pg.critical_above_valley", lang, lr="0.35", formula="2/λmax", critical="0.253",
                      where=where)
     assert line != rate_line(0.35, limit, run.curvature, lang, name_minimum=True)
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.1, 1.0])
+def test_heavy_momentum_is_blamed_not_the_rate(lr):
+    # μ = 0.99 on x² (λ = 2): for 2.5e-5 < 2η < 3.98 both roots have size √0.99 ≈ 0.995, so the
+    # swings shrink 100-fold in ln 100 / −ln 0.995 ≈ 916 steps at any of these rates.
+    params = {"momentum": 0.99}
+    run = engine.run("quadratic", "momentum", lr=lr, steps=100, optimizer_params=params)
+    limit = stability_limit("momentum", params, 2.0)
+    for lang in ("en", "ko"):
+        said = verdict(run, get("quadratic"), lang, limit)
+        assert said.headline == t("verdict.momentum", lang, mu="0.99")
+        assert said.detail == t("verdict.momentum_detail", lang, mu="0.99", keep="99", shrink="0.995",
+                                steps="916", usual="0.949")
+
+
+@pytest.mark.parametrize(("surface", "lr", "mu"), [
+    ("quadratic", 1e-6, 0.99),  # 2η below (1 − √μ)²: the ball creeps, and η sets its pace
+    ("ravine", 0.001, 0.9),  # steep across the valley, but along its floor the ball creeps
+    ("ravine", 0.03, 0.5),  # a light ball: settles
+])
+def test_momentum_is_not_blamed_where_the_rate_sets_the_pace(surface, lr, mu):
+    params = {"momentum": mu}
+    run = engine.run(surface, "momentum", lr=lr, steps=100, optimizer_params=params)
+    limit = stability_limit("momentum", params, run.curvature.lam_min)
+    assert "momentum" not in verdict(run, get(surface), "en", limit).headline

@@ -99,11 +99,9 @@ class OptimizerSpec(Spec):
         """The critical rate where the largest curvature is ``lam``; ``params`` may leave out defaults."""
         return self.limit({**self.defaults(), **params}, lam)
 
-    def caption(self, params: Params, *, gradient_changed: bool = False) -> Key | None:
-        """What d stands for in the update rule with ``params``; None where d is the gradient itself
-        and the run does not change it (``gradient_changed``: noise or clipping)."""
-        text = self.d_given(params) if self.d_given is not None else self.d
-        return self.d if text is None and gradient_changed else text
+    def caption(self, params: Params) -> Key | None:
+        """What d stands for in the update rule with ``params``; None where d is the gradient itself."""
+        return self.d_given(params) if self.d_given is not None else self.d
 
 
 # -- directions: optax pieces, chained -------------------------------------------------------

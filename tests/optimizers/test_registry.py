@@ -35,7 +35,7 @@ TEXTS = [
 HOOKS = [
     ("direction", lambda spec: spec.direction(spec.resolve()) is not None),
     ("limit", lambda spec: spec.has_critical_rate == isinstance(spec.stability_limit({}, 2.0), Limit)),
-    ("caption", lambda spec: spec.caption(spec.defaults(), gradient_changed=True) is not None),
+    ("caption", lambda spec: spec.caption({**spec.defaults(), "weight_decay": 0.1}) is not None),
     ("torch code", lambda spec:
         spec.code.torch.cls and spec.defaults().keys() <= spec.code.torch.defaults.keys()),
     ("keras code", lambda spec: spec.code.keras.cls),

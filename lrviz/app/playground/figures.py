@@ -53,6 +53,7 @@ def build_animation(
     limit: Limit | None = None,
     narrow: bool = False,
     exit_trace: bool = False,
+    changed: bool = False,
 ) -> go.Figure:
     """The run animated on ``surface``, with loss, rate and gradient norm in step.
 
@@ -104,7 +105,7 @@ def build_animation(
         data.append(_click_grid(view))
 
     steps = np.arange(k + 1)
-    moving = _Moving(run, surface, view, lang, big)
+    moving = _Moving(run, surface, view, lang, big, changed)
     series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
     data += [
         _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
@@ -306,11 +307,20 @@ def read_directions(points: np.ndarray, lrs: np.ndarray, grads: np.ndarray,
     return directions, close.all(axis=(1, 2))
 
 
+def gradient_symbol(changed: bool) -> str:
+    """The update rule's name for the gradient a step was given: ∇L, or g where noise or clipping
+    changed it (the numbers are the changed ones; :func:`lrviz.app.playground.ui.direction_note`
+    says what g is)."""
+    return "g" if changed else "∇L"
+
+
 class _Moving:
     """Everything the moving traces need, computed once for all frames."""
 
-    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str, big: bool = False):
+    def __init__(self, run: Trajectory, surface: Surface, view: landscape.View, lang: str, big: bool = False,
+                 changed: bool = False):
         self.run, self.dim, self.lang, self.big = run, surface.dim, lang, big
+        self.gradient = gradient_symbol(changed)
         self.k = len(run.points) - 1
         self.x, self.y = landscape.on_view(surface, run.points, view)
         self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
@@ -407,14 +417,14 @@ class _Moving:
         if s >= self.k:
             return f"<b>{t('figure.step', lang)} {s}</b><br>θ = {_vector(run.points[s])}"
         if run.gradient_points is not None:
-            return schedule_free_rule(run, s, lang)
+            return schedule_free_rule(run, s, lang, self.gradient)
         eta = float(run.lrs[s])
-        symbol = "∇L" if self.is_gradient else "d"
+        symbol = self.gradient if self.is_gradient else "d"
         lines = [
             f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>",  # the rule on a line of its own:
             f"θ ← θ − η·{symbol}",  # narrow windows cut long lines at the figure's edge
             f"η      = {number(eta)}",
-            f"∇L(θ)  = {_vector(run.grads[s])}",
+            f"{self.gradient + '(θ)':<6} = {_vector(run.grads[s])}",
         ]
         if not self.is_gradient:
             lines.append(f"d      = {_vector(self.directions[s])}")
@@ -426,8 +436,9 @@ class _Moving:
         return "<br>".join(lines)
 
 
-def schedule_free_rule(run: Trajectory, s: int, lang: str) -> str:
-    """A schedule-free update with its numbers: the gradient at y, z's step, the average x."""
+def schedule_free_rule(run: Trajectory, s: int, lang: str, gradient: str = "∇L") -> str:
+    """A schedule-free update with its numbers: the gradient at y (named ``gradient``), z's step,
+    the average x."""
     y = run.gradient_points
     return "<br>".join([
         f"<b>{t('figure.step', lang)} {s} → {s + 1}</b>",
@@ -436,7 +447,7 @@ def schedule_free_rule(run: Trajectory, s: int, lang: str) -> str:
         "y ← β·x + (1−β)·z",
         f"η      = {number(float(run.lrs[s]))}",
         f"y      = {_vector(y[s])}",
-        f"∇L(y)  = {_vector(run.grads[s])}",
+        f"{gradient + '(y)':<6} = {_vector(run.grads[s])}",
         f"x      = {_vector(run.points[s])}",
         f"x ←      {_vector(run.points[s + 1])}",
         f"y ←      {_vector(y[s + 1])}",

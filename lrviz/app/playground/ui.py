@@ -318,12 +318,24 @@ def _run(config: Config, surface: surfaces.Surface):
     return engine.run(surface, **links.run_kwargs(config))
 
 
+def _changed(config: Config) -> bool:
+    """Whether noise or clipping changes the gradient each step is given."""
+    return bool(config.noise) or config.clip is not None
+
+
 def direction_note(config: Config, lang: str) -> str | None:
-    """What d stands for in the figure's update rule, where the step is not the plain gradient
-    (the optimizer's spec says: :meth:`lrviz.optimizers.OptimizerSpec.caption`)."""
-    spec, changed = optimizers.get(config.optimizer), bool(config.noise) or config.clip is not None
-    caption = spec.caption(dict(config.optimizer_params), gradient_changed=changed)
-    return None if caption is None else caption(lang)
+    """What d stands for in the figure's update rule, where the optimizer does not step along the
+    gradient (its spec says: :meth:`lrviz.optimizers.OptimizerSpec.caption`), and what g is,
+    where noise or clipping changed the gradient (the rule then names it g)."""
+    caption = optimizers.get(config.optimizer).caption(dict(config.optimizer_params))
+    notes = [] if caption is None else [caption(lang)]
+    if config.noise and config.clip is not None:
+        notes.append(t("pg.g_noise_clip", lang, noise=f"{config.noise:g}", clip=f"{config.clip:g}"))
+    elif config.noise:
+        notes.append(t("pg.g_noise", lang, noise=f"{config.noise:g}"))
+    elif config.clip is not None:
+        notes.append(t("pg.g_clip", lang, clip=f"{config.clip:g}"))
+    return " ".join(notes) or None
 
 
 def limit_of(config: Config, lam: float) -> diagnostics.Limit | None:
@@ -342,7 +354,7 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     run = _run(config, surface)
     limit = limit_of(config, run.curvature.lam_min)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
-                                     limit=limit, narrow=narrow)
+                                     limit=limit, narrow=narrow, changed=_changed(config))
     return run, figure, verdict.verdict(run, surface, config.lang, limit)
 
 

@@ -152,6 +152,17 @@ def test_the_base_figure_names_the_traces_the_browser_moves():
         assert len(figure["data"]) - traces["tail"] == moving
 
 
+def test_the_rule_names_the_gradient_g_where_noise_or_clipping_changed_it():
+    surface = get("quadratic")
+    lrs, exact = payload.rates(0.1)
+    runs = engine.runs(surface, lrs, "sgd", steps=20, noise=0.5)
+    for changed, symbol in ((True, "g"), (False, "∇L")):
+        blob = payload.build(runs, surface, lrs=lrs, exact=exact, limit=None, adaptive=None,
+                             name_minimum=False, lang="en", changed=changed)
+        sent = payload.with_request(blob, index=0, frame=0, nonce=1, selected=None)
+        assert payload.decode(sent)["header"]["gradient"] == symbol
+
+
 def test_an_unchanged_payload_keeps_its_version():
     _, a = build("quadratic")
     _, b = build("quadratic")

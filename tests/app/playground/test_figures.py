@@ -144,6 +144,19 @@ def test_update_rule_text_shows_the_numbers_of_the_frame():
     assert lines == ["0.3", "5", "2.5", "1.5", "1"]
 
 
+def test_update_rule_calls_a_noisy_gradient_g():
+    # With noise, the numbers are the gradient the step was given, not ∇L(θ): θ₁ = θ₀ − η·g₀.
+    run = engine.run("quadratic", lr=0.3, steps=5, noise=0.5, seed=1)
+    text = spec(playground.build_animation(run, get("quadratic"), lang="en", changed=True))["frames"][0]
+    text = text["data"][-1]["text"][0]
+    assert text.split("<br>")[1] == "θ ← θ − η·g"
+    lines = dict(line.split("=", 1) for line in text.split("<br>")[2:])
+    g = float(run.grads[0, 0])
+    assert abs(g - 5.0) > 1e-3  # noise moved it off ∇L(2.5) = 5
+    assert lines["g(θ)   "].strip() == number(g)
+    assert lines["θ − η·g "].strip() == number(float(run.points[1, 0]))
+
+
 def test_update_rule_near_a_minimum_shows_the_gradient_not_its_rounded_read_back():
     # At x = 0.96 on the double well a step of SGD at η = 0.05 is about 2e-6, a few float32
     # digits of θ: read back from two points, the step's direction is off by a percent.

@@ -178,7 +178,8 @@ def test_playground_names_the_minimum_its_critical_rate_belongs_to_where_there_a
 @pytest.mark.parametrize(("query", "key"), [
     ({"optimizer": "adam"}, "adam"),
     ({"optimizer": "sgd", "o.momentum": "0.9"}, "momentum"),  # SGD with momentum is momentum
-    ({"optimizer": "sgd", "noise": "0.5"}, "sgd"),
+    ({"optimizer": "sgd", "o.weight_decay": "0.1"}, "sgd"),  # d = ∇L + λ·θ
+    ({"optimizer": "sgd", "noise": "0.5"}, None),  # the rule shows g, the noisy gradient: no d
     ({"optimizer": "sgd"}, None),  # the rule shows ∇L itself: no d to explain
 ])
 def test_playground_says_what_d_is_in_the_update_rule(query, key):
@@ -187,6 +188,19 @@ def test_playground_says_what_d_is_in_the_update_rule(query, key):
         shown = texts(open_page(PLAYGROUND, surface="rosenbrock", lang=lang, **query))
         notes = [spec.d(lang) for spec in optimizers.OPTIMIZERS.values()]
         assert [note for note in notes if note in shown] == ([optimizers.get(key).d(lang)] if key else [])
+
+
+@pytest.mark.parametrize(("query", "key", "values"), [
+    ({"noise": "0.5"}, "pg.g_noise", {"noise": "0.5"}),
+    ({"clip": "2"}, "pg.g_clip", {"clip": "2"}),
+    ({"noise": "0.25", "clip": "2", "optimizer": "adam"}, "pg.g_noise_clip", {"noise": "0.25", "clip": "2"}),
+])
+def test_noise_or_clipping_names_the_changed_gradient_g(query, key, values):
+    for lang in ("en", "ko"):
+        at = open_page(PLAYGROUND, surface="rosenbrock", lang=lang, **query)
+        assert t(key, lang, **values) in texts(at)
+    plain = texts(open_page(PLAYGROUND, surface="rosenbrock", lang="en"))
+    assert not any(t(k, "en", noise="0.5", clip="2")[:40] in plain for k in ("pg.g_noise", "pg.g_clip"))
 
 
 def test_playground_switching_language_with_a_broken_formula_keeps_the_new_language():

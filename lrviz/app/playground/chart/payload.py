@@ -78,11 +78,13 @@ def build(
     big: bool = False,
     narrow: bool = False,
     pick_start: bool = False,
+    changed: bool = False,
 ) -> bytes:
     """The cached part of the payload (header and arrays) for ``runs`` at rates ``lrs``.
 
     ``exact``: the row of a rate typed in that is not a slider stop; ``limit``: the critical rate
-    (None where errors hide it); ``adaptive``: the caption an adaptive optimizer shows instead.
+    (None where errors hide it); ``adaptive``: the caption an adaptive optimizer shows instead;
+    ``changed``: noise or clipping changed the gradients (the rule names them g, not ∇L).
     """
     n, steps, dim = len(runs), runs[0].steps, surface.dim
     arrays = _arrays(runs, steps, dim)
@@ -127,7 +129,7 @@ def build(
         figure=spec, figure_version=_digest(json.dumps(still, sort_keys=True).encode()), traces=traces,
         drawn=_drawn_by_browser(traces), rows=rows,
         overview=_overview(runs, surface, lrs, limit, lang, big, narrow),
-        texts={key.split(".")[-1]: t(key, lang) for key in TEXTS},
+        texts={key.split(".")[-1]: t(key, lang) for key in TEXTS}, gradient=figures.gradient_symbol(changed),
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
     blob = b"".join(a.astype("<f4").tobytes() for a in arrays.values())

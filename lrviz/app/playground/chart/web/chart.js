@@ -161,19 +161,19 @@ function runOf(d, row) {
 
 // The update of step s with its numbers (figures._Moving.rule).
 function rule(d, row, run, s) {
-  const step = d.header.texts.step;
+  const step = d.header.texts.step, G = d.header.gradient; // ∇L, or g where noise or clipping changed it
   if (s >= run.k) return `<b>${step} ${s}</b><br>θ = ${vector(run.point(s))}`;
   if (run.gview) { // schedule-free (figures.schedule_free_rule): the gradient at y, z's step, the average x
     const y = (t) => run.gview(t).subarray(0, d.header.dim);
     return [`<b>${step} ${s} → ${s + 1}</b>`, "z ← z − η·d(y)", "x ← (1−c)·x + c·z", "y ← β·x + (1−β)·z",
-      `η      = ${number(run.lr(s))}`, `y      = ${vector(y(s))}`, `∇L(y)  = ${vector(run.grad(s))}`,
+      `η      = ${number(run.lr(s))}`, `y      = ${vector(y(s))}`, `${(G + "(y)").padEnd(6)} = ${vector(run.grad(s))}`,
       `x      = ${vector(run.point(s))}`, `x ←      ${vector(run.point(s + 1))}`,
       `y ←      ${vector(y(s + 1))}`].join("<br>");
   }
-  const eta = run.lr(s), grad = d.header.rows[row].gradient, symbol = grad ? "∇L" : "d";
+  const eta = run.lr(s), grad = d.header.rows[row].gradient, symbol = grad ? G : "d";
   const dir = run.direction(s);
   const lines = [`<b>${step} ${s} → ${s + 1}</b>`, `θ ← θ − η·${symbol}`, `η      = ${number(eta)}`,
-    `∇L(θ)  = ${vector(run.grad(s))}`];
+    `${(G + "(θ)").padEnd(6)} = ${vector(run.grad(s))}`];
   if (!grad) lines.push(`d      = ${vector(dir)}`);
   lines.push(`θ      = ${vector(run.point(s))}`,
     `η·${symbol.padEnd(4)} = ${vector(Array.from(dir, (v) => Math.fround(eta * v)))}`,

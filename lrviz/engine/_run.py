@@ -25,7 +25,7 @@ Divergence: a run is *diverged* at the first point that is non-finite, has a
 non-finite loss, or lies outside the escape box, the surface's domain grown
 ten-fold about its centre (any coordinate farther from the centre than ten
 half-widths), and grown further where the start lies outside the domain (ten
-times the start's distance from the centre, in that coordinate). On the quadratic
+times the start's largest coordinate distance from the centre, in every coordinate). On the quadratic
 ``x²`` with domain ±3 and start 2.5 a rate 1 % above the critical 2/λ grows |x|
 by 2 % a step and is called diverged after about 125 steps; a run from x₀ = 100
 that shrinks toward the minimum is never called diverged. Once escaped, θ stays at
@@ -182,7 +182,9 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
     start = start.astype(jnp.float32)
     centre = jnp.asarray(surface.bounds.mean(axis=1), jnp.float32)
     half = jnp.asarray((surface.bounds[:, 1] - surface.bounds[:, 0]) / 2, jnp.float32)
-    reach = ESCAPE_FACTOR * jnp.maximum(half, jnp.abs(start - centre))  # a far start is not an escape
+    # A far start is not an escape; one reach for every coordinate, as a run from (100, 0) on a
+    # coupled bowl swings through y as far as through x.
+    reach = ESCAPE_FACTOR * jnp.maximum(half, jnp.max(jnp.abs(start - centre)))
     goals = jnp.asarray(surface.global_minima or [[jnp.inf] * surface.dim], jnp.float32)
     tol = diagnostics.tolerance(surface)
     key = jax.random.key(seed)

@@ -59,7 +59,18 @@ def test_the_playground_takes_its_run_home_in_korean():
     ("http://host:8501/lessons?lesson=too-large&step=2", "http://host:8501/playground"),
     ("https://host/lrviz/lessons?lesson=too-large", "https://host/lrviz/playground"),  # behind a proxy
     ("http://host:8501/", "http://host:8501/playground"),
+    ("/lessons?lesson=too-large", "/playground"),
     ("", "/playground"),  # AppTest: no address
 ])
 def test_a_link_names_the_page_that_is_drawn(url, expected):
     assert page_url(url, "playground") == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://host/lrviz/", "https://host/lrviz/playground"),  # the app's root under its base path
+    ("https://host/lrviz", "https://host/lrviz/playground"),
+    ("https://host/lrviz/lessons?lesson=too-large", "https://host/lrviz/playground"),
+    ("https://host/lrviz/playground?lr=1", "https://host/lrviz/playground"),
+])
+def test_a_link_keeps_the_apps_base_path(url, expected):
+    assert page_url(url, "playground", "/lrviz/") == expected

@@ -138,6 +138,20 @@ STEP_TICKS = f"""() => [document.querySelectorAll('{PLOT} .x4tick').length,
   document.querySelector('{PLOT}')._fullLayout.xaxis4.tickmode]"""
 
 
+def zoom_steps(page) -> None:
+    """Drag across the lowest step chart, as a student zooms into its steps 20-60."""
+    left, right, y = page.evaluate(f"""() => {{
+      const plot = document.querySelector('{PLOT}'), L = plot._fullLayout, box = plot.getBoundingClientRect();
+      const x = (v) => box.left + L.xaxis4._offset + L.xaxis4.d2p(v);
+      return [x(20), x(60), box.top + L.yaxis4._offset + L.yaxis4._length / 2]; }}""")
+    page.mouse.move(left, y)
+    page.mouse.down()
+    page.mouse.move(right, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"() => document.querySelector('{PLOT}')._fullLayout.xaxis4.range[0] > 10",
+                           timeout=10_000)
+
+
 def test_the_step_axes_forget_a_quick_divergences_whole_steps(page, server):
     # At η = 10 the run leaves within 6 steps: its step axes tick every whole step. Back at 0.1
     # (100 steps) they must tick as plotly.js chooses again, not at every one of 100 steps.
@@ -153,10 +167,17 @@ def test_the_step_axes_forget_a_quick_divergences_whole_steps(page, server):
     page.wait_for_function(f"() => ({STEP_TICKS})()[1] === 'auto'", timeout=10_000)
     assert page.evaluate(STEP_TICKS)[0] == first[0]
     # A relayout names only what changed; a zoom by hand is undone by the next move all the same.
-    page.evaluate(f"() => Plotly.relayout(document.querySelector('{PLOT}'), "
-                  "{'xaxis4.range[0]': 10, 'xaxis4.range[1]': 20})")
+    zoom_steps(page)
+    page.locator(".lrc-rate").focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.querySelector('{PLOT}')._fullLayout.xaxis4.range[0] === 0",
+                           timeout=10_000)
+    # And by a new figure (here: the page in Korean), which keeps the map's zoom but not theirs.
+    zoom_steps(page)
+    page.get_by_text("한국어").click()
+    page.wait_for_function("() => document.querySelector('.lrc-rate-name').textContent.includes('학습률')",
+                           timeout=30_000)
     page.wait_for_function(f"() => document.querySelector('{PLOT}')._fullLayout.xaxis4.range[0] === 0",
                            timeout=10_000)
 

@@ -57,6 +57,12 @@ def test_a_start_far_outside_the_domain_is_not_an_escape():
     momentum = engine.run("quadratic", optimizer="momentum", lr=0.1, steps=500, start=[100.0],
                           optimizer_params={"momentum": 0.99})
     assert momentum.diverged_at is None
+    # In 2-D the box reaches as far in every coordinate: from (100, 0) a coupled bowl swings y
+    # out as far as x (x² + y² + 1.6xy: λ = 0.4 and 3.6, so 2/λmax ≈ 0.56).
+    coupled = surfaces.from_expression("x^2 + y^2 + 1.6*x*y", dim=2)
+    for lr in (0.05, 0.2, 0.4):
+        run = engine.run(coupled, lr=lr, steps=300, start=[100.0, 0.0])
+        assert run.diverged_at is None and run.losses[-1] < run.losses[0]
 
 
 def test_curvature_and_critical_rate():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
@@ -38,23 +38,22 @@ COPY = st.components.v2.component(NAME, html=HTML, css=CSS, js=(Path(__file__).w
 
 def link(path: str, query: Mapping[str, str]) -> str:
     """The page's link with ``query``: absolute on the URL the browser uses, else ``/<path>?…``."""
-    base = page_url(st.context.url or "", path)
+    base = page_url(st.context.url or "", path, st.get_option("server.baseUrlPath") or "")
     encoded = urlencode(query, quote_via=quote, safe=":,")  # readable on a slide: r1=sgd:0.1, start=-1,1
     return f"{base}?{encoded}" if encoded else base
 
 
-def page_url(url: str, path: str) -> str:
-    """The address of page ``path`` beside ``url``, the address the browser shows: a page hosted
-    in a lesson (``…/lessons?lesson=…``) shares its own page's link, not the lesson list's."""
-    address = url.split("?")[0].split("#")[0]
-    if not address:
-        return f"/{path}"
-    head, _, last = address.rstrip("/").rpartition("/")
-    if last == path:
-        return address.rstrip("/")
-    if "/" not in head or head.endswith(":/"):  # the app's root: "http://host:8501/"
-        return f"{address.rstrip('/')}/{path}"
-    return f"{head}/{path}"
+def page_url(url: str, path: str, base: str = "") -> str:
+    """The address of page ``path`` beside ``url``, the address the browser shows, on an app
+    served under ``base`` (``server.baseUrlPath``): a page hosted in a lesson
+    (``…/lessons?lesson=…``) shares its own page's link, not the lesson list's."""
+    parts = urlsplit(url.split("#")[0])
+    here, root = parts.path.strip("/"), base.strip("/")
+    if here == root:  # the app's root (the home page): the page goes under it
+        where = f"/{root}/{path}" if root else f"/{path}"
+    else:  # another page: the same folder, this page's name
+        where = f"/{here.rpartition('/')[0]}/{path}".replace("//", "/")
+    return f"{parts.scheme}://{parts.netloc}{where}" if parts.netloc else where
 
 
 def bar(url: str, lang: Lang, key: str, *, markdown: Callable[[], str] | None = None,

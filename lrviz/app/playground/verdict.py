@@ -29,6 +29,7 @@ BUMPY = 1 / 3
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 HEAVY = 0.9  # from this momentum on, a run that has not settled is told the momentum, not η, sets its pace
+LIGHTER = 0.5  # the momentum that verdict offers instead (0.9 where μ is 0.97 or more)
 
 
 class Verdict(NamedTuple):
@@ -46,6 +47,14 @@ def number(value: float) -> str:
     if 1e-3 <= abs(value) < 1e4:
         return f"{value:.3g}"
     return f"{value:.2e}"
+
+
+def near_one(value: float, whole: float = 1.0) -> str:
+    """A value just under ``whole`` with enough digits that it does not round to it:
+    0.99 → "0.99", √0.99 → "0.995", √0.9999 → "0.99995", 99.99 (of 100) → "99.99"."""
+    gap = (whole - value) / whole
+    digits = 3 if gap <= 0 else max(3, 1 - math.floor(math.log10(gap)))
+    return f"{value:.{digits}g}"
 
 
 def point(p: np.ndarray) -> str:
@@ -115,10 +124,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             t("verdict.stuck_local_detail", lang, loss=number(run.losses[-1]), best=best),
         )
     if status in ("oscillating", "slow") and (swinging := _swings(run, surface, limit)) is not None:
-        return Verdict(status, t("verdict.momentum", lang, mu=number(limit.momentum)), t(
-            "verdict.momentum_detail", lang, mu=number(limit.momentum), keep=f"{100 * limit.momentum:.0f}",
-            shrink=number(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
-            usual=number(math.sqrt(HEAVY))))
+        mu, lighter = limit.momentum, LIGHTER if limit.momentum < 0.97 else HEAVY
+        return Verdict(status, t("verdict.momentum", lang, mu=near_one(mu)), t(
+            "verdict.momentum_detail", lang, mu=near_one(mu), keep=near_one(100 * mu, whole=100),
+            shrink=near_one(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
+            lighter=f"{lighter:g}", usual=number(math.sqrt(lighter))))
     if status == "oscillating":
         window = int(np.clip(run.steps // 5, 4, 20))
         moves = np.diff(run.points[-window - 1 :], axis=0)

@@ -281,7 +281,16 @@ def test_heavy_momentum_is_blamed_not_the_rate(lr):
         said = verdict(run, get("quadratic"), lang, limit)
         assert said.headline == t("verdict.momentum", lang, mu="0.99")
         assert said.detail == t("verdict.momentum_detail", lang, mu="0.99", keep="99", shrink="0.995",
-                                steps="916", usual="0.949")
+                                steps="916", lighter="0.9", usual="0.949")
+    # At μ = 0.9 itself the lighter ball offered is 0.5 (√0.5 ≈ 0.707), and at 0.9999 no figure rounds to 1.
+    cases = ((0.9, dict(mu="0.9", keep="90", shrink="0.949", steps="87", lighter="0.5", usual="0.707")),
+             (0.9999, dict(mu="0.9999", keep="99.99", shrink="0.99995", steps="92099", lighter="0.9",
+                           usual="0.949")))
+    for mu, numbers in cases:
+        params = {"momentum": mu}
+        run = engine.run("quadratic", "momentum", lr=lr, steps=20, optimizer_params=params)  # 0.949^20 ≈ 0.35
+        said = verdict(run, get("quadratic"), "en", stability_limit("momentum", params, 2.0))
+        assert said.detail == t("verdict.momentum_detail", "en", **numbers)
 
 
 @pytest.mark.parametrize(("surface", "lr", "mu"), [

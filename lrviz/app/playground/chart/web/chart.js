@@ -392,7 +392,9 @@ function createInstance(root) {
         list[Number(item[2])] = { ...list[Number(item[2])], [key]: v };
         layout[item[1]] = list;
       } else {
-        layout[head] = { ...layout[head], [key]: v };
+        // The step axes take the row's ranges with every new payload, even after a zoom by hand
+        // (the figure's uirevision keeps the map's zoom across settings, not theirs): so me.axes holds.
+        layout[head] = { ...layout[head], [key]: v, uirevision: me.version };
       }
     }
     return layout;

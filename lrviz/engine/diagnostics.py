@@ -262,10 +262,42 @@ def start_limit(limit: Limit, curvature: Curvature) -> float | None:
     return limit.value * (lam_min + limit.shift) / (lam_start + limit.shift)
 
 
-def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float) -> Limit | None:
+def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, surface: Surface | None = None,
+                    minimum=None) -> Limit | None:
     """The critical rate of ``optimizer`` on a quadratic of curvature ``lam``; None for adaptive ones.
 
     The optimizer's spec knows it (:meth:`lrviz.optimizers.OptimizerSpec.stability_limit`, the
-    formulas in :mod:`lrviz.optimizers._limits`); ``params`` may leave out defaults.
+    formulas in :mod:`lrviz.optimizers._limits`); ``params`` may leave out defaults. With torch's
+    L2 weight decay w a run settles where ∇f + wθ = 0, not at f's ``minimum``: given the
+    ``surface``, λmax is read there (:func:`decayed_minimum`) instead of ``lam``.
     """
-    return optimizers.get(optimizer).stability_limit(params, lam)
+    spec = optimizers.get(optimizer)
+    decay = float(params.get("weight_decay") or 0.0)
+    if decay > 0 and spec.has_critical_rate and surface is not None and minimum is not None:
+        lam = lam_max(surface, decayed_minimum(surface, tuple(np.asarray(minimum, float).ravel()), decay))
+    return spec.stability_limit(params, lam)
+
+
+_DECAYED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def decayed_minimum(surface: Surface, minimum: tuple[float, ...], decay: float) -> np.ndarray:
+    """Where a run with L2 weight decay ``decay`` settles near ``minimum``: the minimum of
+    f + decay/2 · ‖θ‖², by Newton's method from f's own (on x² + y² at the origin it is the same;
+    on Rosenbrock with 0.5, (0.677, 0.457) instead of (1, 1)). ``minimum`` itself where Newton
+    does not settle on a point where that sum curves up. Asked once per surface and argument."""
+    known = _DECAYED.setdefault(surface, {})
+    if (minimum, decay) not in known:
+        def decayed(*coords):
+            return surface.numpy(*coords) + decay / 2 * sum(c**2 for c in coords)
+
+        span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+        start = np.asarray(minimum, dtype=float)
+        found = critical.newton(decayed, start[None], 1e-4 * span, step_cap=0.1 * span)[0]
+        if not np.all(np.isfinite(found)):
+            found = start
+        curves_up = eigenvalues(surface, found)[0] + decay > 0
+        still = np.linalg.norm(critical.gradient(decayed, found, 1e-4 * span)) < 1e-4 * max(1.0, decay)
+        settled = curves_up and still
+        known[(minimum, decay)] = found if settled else start
+    return known[(minimum, decay)]

@@ -346,3 +346,21 @@ def test_the_start_limit_scales_with_the_shifted_curvature():
     limit = diagnostics.stability_limit("sgd", {"weight_decay": 0.5}, 2.0)
     curvature = diagnostics.Curvature(lam_start=34.9, lam_min=2.0, critical_lr=1.0, nearest_minimum=(0.0,))
     assert diagnostics.start_limit(limit, curvature) == pytest.approx(2 / 35.4)
+
+
+@pytest.mark.parametrize(("surface", "decay", "settles_at"), [
+    ("rosenbrock", 0.5, (0.6765, 0.4565)),  # f + 0.25‖θ‖²: no longer (1, 1)
+    ("catapult", 0.5, (0.7071, 0.7071)),  # (xy − 1)²/2 + 0.25‖θ‖²: x = y = 1/√2
+])
+def test_with_weight_decay_the_critical_rate_is_read_where_the_run_settles(surface, decay, settles_at):
+    s = get(surface)
+    curvature = diagnostics.curvature(s, s.start)
+    moved = diagnostics.decayed_minimum(s, tuple(curvature.nearest_minimum), decay)
+    np.testing.assert_allclose(moved, settles_at, atol=1e-3)
+    limit = diagnostics.stability_limit("sgd", {"weight_decay": decay}, curvature.lam_min, surface=s,
+                                        minimum=curvature.nearest_minimum).value
+    params = {"weight_decay": decay}
+    below = engine.run(s, lr=0.95 * limit, steps=3000, start=list(moved + 0.01), optimizer_params=params)
+    above = engine.run(s, lr=1.05 * limit, steps=3000, start=list(moved + 0.01), optimizer_params=params)
+    assert np.linalg.norm(below.points[-1] - moved) < 2e-3  # settled where the limit was read
+    assert above.diverged_at is not None or np.linalg.norm(above.points[-1] - moved) > 0.02  # thrown off

@@ -46,10 +46,12 @@ def names(rows: Sequence[Row], runs: Sequence[Trajectory], lang: str, sep: str =
     return [f"{row.label(lang)}{sep}{outcome(run, lang)}" for row, run in zip(rows, runs, strict=True)]
 
 
-def limit_of(row: Row, lam: float) -> Limit | None:
-    """The row's critical rate where the largest curvature is ``lam`` (None for adaptive optimizers)."""
+def limit_of(row: Row, curvature: diagnostics.Curvature, surface: surfaces.Surface) -> Limit | None:
+    """The row's critical rate at the minimum nearest the start (``curvature``; with weight decay,
+    where that minimum moves to); None for adaptive optimizers."""
     params = optimizers.OPTIMIZERS[row.optimizer].resolve(dict(row.optimizer_params), row.lr)
-    return diagnostics.stability_limit(row.optimizer, params, lam)
+    return diagnostics.stability_limit(row.optimizer, params, curvature.lam_min, surface=surface,
+                                       minimum=curvature.nearest_minimum)
 
 
 def outcome(run: Trajectory, lang: str) -> str:
@@ -176,7 +178,8 @@ def spread_rates(
     params = optimizers.OPTIMIZERS[optimizer].resolve(dict(optimizer_params or {}), 1.0)
     curvature = diagnostics.curvature(surface, point)
     lam = curvature.lam_min
-    limit = diagnostics.stability_limit(optimizer, params, lam)
+    limit = diagnostics.stability_limit(optimizer, params, lam, surface=surface,
+                                        minimum=curvature.nearest_minimum)
     roles = _ROLES[count]
     if limit is not None and np.isfinite(limit.value) and lam > 0:
         c = limit.value

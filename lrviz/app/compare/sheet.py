@@ -33,7 +33,7 @@ def verdicts(config: Config, runs: Sequence[Trajectory], lang: str) -> tuple[str
     surface = surfaces.SURFACES[config.surface]
     lines = []
     for i, (row, run) in enumerate(zip(config.rows, runs, strict=True)):
-        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature.lam_min))
+        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature, surface))
         lines.append(f"{i + 1}. {row.label(lang)}: {said.headline} {said.detail}")
     return tuple(lines)
 

@@ -333,7 +333,7 @@ def verdicts(rows: tuple[Row, ...], runs, surface: surfaces.Surface, lang: str) 
     """Each run's outcome in full sentences (:func:`~lrviz.app.playground.verdict.verdict`),
     with its optimizer's limit."""
     for row, run in zip(rows, runs, strict=True):
-        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature.lam_min))
+        said = verdict.verdict(run, surface, lang, comparison.limit_of(row, run.curvature, surface))
         st.markdown(f"**{row.label(lang)}** — {said.headline} {said.detail}")
 
 

@@ -48,7 +48,7 @@ def stage(lang: Lang) -> None:
     pick_start = pg.picking_start(surface)
     start = config.start or surface.start
     curvature = diagnostics.curvature(surface, start)
-    limit = None if errors else pg.limit_of(config, curvature.lam_min)
+    limit = None if errors else pg.limit_of(config, curvature, surface)
     several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed

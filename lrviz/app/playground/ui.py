@@ -338,12 +338,14 @@ def direction_note(config: Config, lang: str) -> str | None:
     return " ".join(notes) or None
 
 
-def limit_of(config: Config, lam: float) -> diagnostics.Limit | None:
-    """The chosen optimizer's critical rate where the largest curvature is ``lam``
-    (λmax at the minimum nearest the start, which runs and sweeps already report)."""
+def limit_of(config: Config, curvature: diagnostics.Curvature,
+             surface: surfaces.Surface) -> diagnostics.Limit | None:
+    """The chosen optimizer's critical rate at the minimum nearest the start (``curvature``, which
+    runs and sweeps already report; with weight decay, where that minimum moves to)."""
     spec = optimizers.OPTIMIZERS[config.optimizer]
     params = spec.resolve(dict(config.optimizer_params), config.lr)
-    return diagnostics.stability_limit(config.optimizer, params, lam)
+    return diagnostics.stability_limit(config.optimizer, params, curvature.lam_min, surface=surface,
+                                       minimum=curvature.nearest_minimum)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -352,7 +354,7 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     ``narrow``: the one-column figure, for a phone."""
     surface = links.surface_of(config)
     run = _run(config, surface)
-    limit = limit_of(config, run.curvature.lam_min)
+    limit = limit_of(config, run.curvature, surface)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
                                      limit=limit, narrow=narrow, changed=_changed(config))
     return run, figure, verdict.verdict(run, surface, config.lang, limit)

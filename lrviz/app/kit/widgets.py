@@ -12,9 +12,16 @@ from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
 
 
+def _as_label(name: str) -> str:
+    """A parameter's name as a widget's label, capitalised like the page's other labels
+    ("weight decay" → "Weight decay"); torch's own names stay as torch writes them (eta_min, T_max)."""
+    first = name.split(" ", 1)[0]
+    return name if "_" in first or not name[:1].islower() else name[0].upper() + name[1:]
+
+
 def param_widget(spec: ParamSpec, key: str, lang: str, container=st, on_change=None) -> Any:
     """One input for one hyper-parameter; its value is ``st.session_state[key]``."""
-    label, common = spec.label(lang), dict(help=spec.help(lang), on_change=on_change)
+    label, common = _as_label(spec.label(lang)), dict(help=spec.help(lang), on_change=on_change)
     if key not in st.session_state:
         st.session_state[key] = _widget_value(spec, spec.default)
     if spec.kind == "bool":

@@ -104,7 +104,7 @@ def test_picking_a_card_loads_its_preset_and_the_link_follows():
 
 def test_changing_cyclic_mode_moves_to_its_card():
     at = clean(open_schedules(open="cyclic_triangular"))
-    mode = next(s for s in at.sidebar.selectbox if s.label == "mode")
+    mode = next(s for s in at.sidebar.selectbox if s.label == "Mode")
     mode.set_value("triangular2").run()
     clean(at)
     assert query(at, "open") == "cyclic_triangular2" and query(at, "s.mode") is None
@@ -156,7 +156,7 @@ def test_bad_link_values_fall_back_with_a_note(key, value):
 def test_negative_steps_give_a_clear_message(lang, expected):
     at = clean(open_schedules(open="step", lang=lang))
     before = code(at)[0]
-    next(n for n in at.sidebar.number_input if n.label in ("step size", "감쇠 주기")).set_value(-3).run()
+    next(n for n in at.sidebar.number_input if n.label in ("Step size", "감쇠 주기")).set_value(-3).run()
     clean(at)
     (error,) = at.error
     assert "step_size" in error.value and "-3" in error.value and expected in error.value
@@ -166,8 +166,8 @@ def test_negative_steps_give_a_clear_message(lang, expected):
 def test_max_lr_below_base_lr_gives_a_clear_message():
     at = clean(open_schedules(open="cyclic_triangular"))
     inputs = {t.label: t for t in at.sidebar.text_input}
-    inputs["base lr (lowest rate)"].set_value("0.5")
-    inputs["max lr (highest rate)"].set_value("0.1").run()
+    inputs["Base lr (lowest rate)"].set_value("0.5")
+    inputs["Max lr (highest rate)"].set_value("0.1").run()
     clean(at)
     (error,) = at.error
     assert "max_lr" in error.value and "base_lr" in error.value

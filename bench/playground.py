@@ -9,7 +9,8 @@ In one run, in headless Chromium:
 * script reruns during a 50-move drag (target 0) and after its release (target 1);
 * frames per second while playing 500 steps;
 * a setting change: from a key press on the steps slider to the paint of the new runs (a new
-  sweep and payload on the server, a redraw here), against the minimal page's round trip and
+  sweep and payload on the server, a redraw here), with where that time goes (the websocket's
+  messages on the way: :data:`PHASES`), against the minimal page's round trip and
   against the floor of a full-page rerun: a page as large as the playground that computes
   nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line.
   The three are measured in turns (:data:`ROUNDS`), their servers up side by side;
@@ -99,26 +100,64 @@ def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     return latencies, moving, released, 1000 * (after[0] - before[0]) / (after[1] - before[1])
 
 
+# Every message the page's websocket sends (negative size) or receives, with its time: installed
+# before the page loads, so Streamlit's own socket is the one watched.
+_WATCH_SOCKET = """(() => {
+  window.__socket = [];
+  const Socket = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Socket(...args), send = socket.send.bind(socket);
+    const note = size => window.__socket.push([performance.now(), size]);
+    socket.addEventListener('message', e => note(e.data.byteLength || e.data.size || 0));
+    socket.send = data => { note(-(data.byteLength || data.length || 0)); return send(data); };
+    return socket;
+  };
+  window.WebSocket.prototype = Socket.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
 # From a key press on the sidebar's steps slider (a new sweep, a new payload) to the paint
-# after the chart drew the new runs.
+# after the chart drew the new runs; with the socket's messages in between.
 _SETTING_PROBE = """() => {
   window.__changes = [];
   const plot = document.querySelector('.lrc-plot');
   let t0 = null;
   document.addEventListener('keydown', e => {
-    if (e.target.closest('[data-testid=stSlider]')) t0 = e.timeStamp;
+    if (e.target.closest('[data-testid=stSlider]')) { t0 = e.timeStamp; window.__socket.length = 0; }
   }, true);
   new MutationObserver(() => {
     if (t0 === null) return;
-    const start = t0; t0 = null;
-    requestAnimationFrame(() => window.__changes.push(performance.now() - start));
+    const start = t0, drawn = performance.now(), socket = window.__socket.slice();
+    t0 = null;
+    requestAnimationFrame(() => window.__changes.push({start, drawn, painted: performance.now(), socket}));
   }).observe(plot, {attributes: true, attributeFilter: ['data-version']});
 }"""
+# Where a change's time goes, from the key press: the slider's value sent, the server's first
+# message (the run started), the payload's message, its last message before the chart drew, the
+# chart drawn (its new version set), painted.
+PHASES = ("sent", "first message", "payload", "last message", "drawn", "painted")
 
 
-def setting_changes(browser, url: str, changes: int) -> list[float]:
-    """Milliseconds from a key press on the steps slider to the new runs' first paint."""
-    page = open_page(browser, url, CHART, _SETTING_PROBE)
+def _phases(change: dict) -> dict[str, float]:
+    start, socket = change["start"], change["socket"]
+    sent = [t for t, size in socket if size < 0]
+    got = [(t, size) for t, size in socket if size > 0 and t <= change["drawn"]]
+    if not sent or not got:
+        return {}
+    return {"sent": sent[0] - start, "first message": got[0][0] - start,
+            "payload": max(got, key=lambda m: m[1])[0] - start, "last message": got[-1][0] - start,
+            "drawn": change["drawn"] - start, "painted": change["painted"] - start}
+
+
+def setting_changes(browser, url: str, changes: int) -> list[dict[str, float]]:
+    """Each change's phases (:data:`PHASES`, ms from a key press on the steps slider); "painted"
+    is the new runs' first paint."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(_WATCH_SOCKET)
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_selector(CHART, timeout=120_000)
+    page.wait_for_timeout(500)
+    page.evaluate(_SETTING_PROBE)
     steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
     for i in range(changes):
         steps.focus()
@@ -126,9 +165,9 @@ def setting_changes(browser, url: str, changes: int) -> list[float]:
         page.wait_for_function(f"() => window.__changes.length > {i}", timeout=30_000)
         page.wait_for_selector(READY, timeout=30_000)
         page.wait_for_timeout(200)
-    ms = page.evaluate("() => window.__changes")
+    timed = [_phases(change) for change in page.evaluate("() => window.__changes")]
     page.close()
-    return ms
+    return [t for t in timed if t]
 
 
 def _stats(ms: list[float]) -> tuple[float, float]:
@@ -179,10 +218,12 @@ def latency() -> None:
     name = "full-page floor (computes nothing)"
     print(f"  {name:38s} median {full_median:6.1f} ms   p95 {full_p95:6.1f} ms   "
           f"ratio {full_median / floor_median:.2f}x   (a whole page of this size rerun: Streamlit's floor)")
-    for name, ms in changes.items():
-        median, p95 = _stats(ms)
+    for name, timed in changes.items():
+        median, p95 = _stats([t["painted"] for t in timed])
         print(f"  {'playground chart, ' + name:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "
               f"ratio {median / floor_median:.2f}x   (target: <= 1.3x the minimal page)")
+        print(f"  {'':38s} where it goes (median ms from the key press): " + ", ".join(
+            f"{phase} {np.median([t[phase] for t in timed]):.0f}" for phase in PHASES))
 
 
 def main() -> None:

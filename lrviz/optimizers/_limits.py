@@ -41,6 +41,11 @@ class Limit(NamedTuple):
     shift: float = 0.0  # what every gradient adds to the curvature (L2 weight decay): value ∝ 1/(λ + shift)
     momentum: float = 0.0  # the heavy ball's μ (not Nesterov's): below the limit, swings shrink √μ a step
 
+    @property
+    def plain(self) -> bool:
+        """Plain gradient descent (no momentum), whose steps overshoot above half the limit."""
+        return self.formula.startswith("2/")
+
 
 LimitRule = Callable[[Params, float], "Limit | None"]
 

@@ -227,7 +227,7 @@ def rate_line(
         side = "at"
     elif lr > limit.value:
         side = "above"
-    elif limit.formula == "2/λmax" and lr > limit.value / 2:
+    elif limit.plain and lr > limit.value / 2:
         side = "zigzag"
     else:
         side = "crawl" if lr < CRAWL * limit.value else "below"
@@ -236,7 +236,7 @@ def rate_line(
         where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
     key = "pg.critical_above_valley" if valley and side == "above" else f"pg.critical_{side}"
     text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
-             half=number(limit.value / 2), where=where)
+             half=number(limit.value / 2), half_formula="1" + limit.formula[1:], where=where)
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))

@@ -210,7 +210,12 @@ def test_the_rate_line_says_crawl_settle_zigzag_or_diverge_before_the_run(lr, ke
     for lang in ("en", "ko"):
         line = rate_line(lr, limit, quadratic, lang, name_minimum=False)
         assert line == t(f"pg.critical_{key}", lang, lr=f"{lr:g}", formula="2/λmax", critical="1", half="0.5",
-                         where="")
+                         half_formula="1/λmax", where="")
+    # With weight decay 0.5 plain GD meets λ + w = 2.5: it zig-zags above 0.4 and diverges above 0.8.
+    decayed = stability_limit("sgd", {"weight_decay": 0.5}, 2.0)
+    assert rate_line(0.6, decayed, quadratic, "en", name_minimum=False) == t(
+        "pg.critical_zigzag", "en", lr="0.6", formula="2/(λmax+wd)", critical="0.8", half="0.4",
+        half_formula="1/(λmax+wd)", where="")
     # Momentum has no 1/λ band: its limit is 2(1+μ)/λ, and below it the text just says it settles.
     heavy = stability_limit("momentum", {"momentum": 0.5}, 2.0)  # 2 · 1.5 / 2 = 1.5
     assert "**below**" in rate_line(1.2, heavy, quadratic, "en", name_minimum=False)

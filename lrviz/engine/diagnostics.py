@@ -256,10 +256,12 @@ def start_limit(limit: Limit, curvature: Curvature) -> float | None:
     0.057 against 0.283 at the minimum). None where the start is not steeper (then the minimum's
     limit is the one that counts).
     """
-    lam_min, lam_start = curvature.lam_min, curvature.lam_start
+    # The curvature the limit is for: λmax + shift where the run settles (weight decay moves it).
+    lam_min = limit.lam if math.isfinite(limit.lam) else curvature.lam_min + limit.shift
+    lam_start = curvature.lam_start + limit.shift
     if not (math.isfinite(limit.value) and lam_min > 0 and lam_start > STEEPER_START * lam_min):
         return None
-    return limit.value * (lam_min + limit.shift) / (lam_start + limit.shift)
+    return limit.value * lam_min / lam_start
 
 
 def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, surface: Surface | None = None,

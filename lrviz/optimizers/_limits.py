@@ -40,6 +40,7 @@ class Limit(NamedTuple):
     formula: str  # e.g. "2/λmax" or "2(1+μ)/λmax"
     shift: float = 0.0  # what every gradient adds to the curvature (L2 weight decay): value ∝ 1/(λ + shift)
     momentum: float = 0.0  # the heavy ball's μ (not Nesterov's): below the limit, swings shrink √μ a step
+    lam: float = float("nan")  # the curvature the steps meet, λmax + shift, that the value is for
 
     @property
     def plain(self) -> bool:
@@ -60,14 +61,14 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     tau = 0.0 if nesterov or mu == 0 else float(p.get("dampening", 0.0))
     lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+wd)"
     if lam <= 0 or tau >= 1:  # τ = 1: the buffer keeps the first gradient and never turns back
-        return Limit(float("inf"), f"2/{curvature}", decay)
+        return Limit(float("inf"), f"2/{curvature}", decay, lam=lam)
     if mu == 0:
-        return Limit(2.0 / lam, f"2/{curvature}", decay)
+        return Limit(2.0 / lam, f"2/{curvature}", decay, lam=lam)
     if nesterov:
-        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay)
+        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay, lam=lam)
     if tau:
-        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay, mu)
-    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay, mu)
+        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay, mu, lam)
+    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay, mu, lam)
 
 
 def nesterov(p: Params, lam: float) -> Limit:

@@ -59,7 +59,7 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     decay = float(p.get("weight_decay", 0.0))
     # Without momentum torch keeps no buffer, and dampening does nothing.
     tau = 0.0 if nesterov or mu == 0 else float(p.get("dampening", 0.0))
-    lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+wd)"
+    lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+w)"
     if lam <= 0 or tau >= 1:  # τ = 1: the buffer keeps the first gradient and never turns back
         return Limit(float("inf"), f"2/{curvature}", decay, lam=lam)
     if mu == 0:

@@ -322,13 +322,13 @@ def test_minimum_rates_are_those_of_the_nearest_listed_minimum_and_asked_once():
 # (the heavy ball at rate (1 − τ)η), on x² (λ = 2), by hand:
 LIMITS = [
     ("sgd", {}, 1.0, "2/λmax"),
-    ("sgd", {"weight_decay": 0.5}, 2 / 2.5, "2/(λmax+wd)"),  # 0.8: η = 0.9 diverged, 2/λ said 1
+    ("sgd", {"weight_decay": 0.5}, 2 / 2.5, "2/(λmax+w)"),  # 0.8: η = 0.9 diverged, 2/λ said 1
     ("sgd", {"dampening": 0.5}, 1.0, "2/λmax"),  # no momentum, no buffer: dampening does nothing
     ("momentum", {"momentum": 0.9}, 1.9, "2(1+μ)/λmax"),
     ("momentum", {"momentum": 0.9, "dampening": 0.5}, 3.8, "2(1+μ)/((1−τ)λmax)"),
     ("momentum", {"momentum": 0.5, "dampening": 0.5, "weight_decay": 1.0}, 2 * 1.5 / (0.5 * 3),
-     "2(1+μ)/((1−τ)(λmax+wd))"),
-    ("nesterov", {"momentum": 0.9, "weight_decay": 0.5}, 2 * 1.9 / (2.8 * 2.5), "2(1+μ)/((1+2μ)(λmax+wd))"),
+     "2(1+μ)/((1−τ)(λmax+w))"),
+    ("nesterov", {"momentum": 0.9, "weight_decay": 0.5}, 2 * 1.9 / (2.8 * 2.5), "2(1+μ)/((1+2μ)(λmax+w))"),
 ]
 
 

@@ -156,7 +156,7 @@ def rate_buttons(lang: str) -> None:
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
                name_minimum: bool = False, *, slider: bool = True, exact: bool = True,
-               valley: bool = False) -> float:
+               valley: bool = False, clipped: bool = False) -> float:
     """The log-scale slider and an exact input; returns the rate (the quick moves are
     :func:`rate_buttons`).
 
@@ -182,7 +182,8 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     if limit is None and not optimizers.get(optimizer).has_critical_rate:
         st.caption(verdict.no_limit_line(optimizer, curvature, lang))
     elif limit is not None and np.isfinite(limit.value):
-        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley))
+        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley,
+                                      clipped=clipped))
     return lr
 
 

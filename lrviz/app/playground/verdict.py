@@ -103,7 +103,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.formula == "2/λmax" and fastest is not None:
-            detail += " " + t("verdict.converged_gd", lang, critical=number(critical_lr),
+            # 1-D: one curvature, the quickest rate is 1/λ; a valley of minima (λmin = 0): none is
+            key = ("verdict.converged_gd_1d" if surface.dim == 1 else
+                   "verdict.converged_gd_flat" if fastest >= 0.99 * critical_lr else "verdict.converged_gd")
+            detail += " " + t(key, lang, critical=number(critical_lr),
                               fastest=number(fastest), overshoot=number(critical_lr / 2),
                               point=point(np.asarray(nearest)))
         if surface.valley:
@@ -138,7 +141,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             return Verdict(status, t("verdict.oscillating", lang), t(
                 "verdict.oscillating_at_detail", lang, share=f"{share:.0f}", window=window,
                 lr=number(run.lrs[-1]), formula=limit.formula))
-        if limit is not None and now > then and run.lrs[-1] > limit.value:  # growing: diverging slowly
+        if limit is not None and now > FLATTER * then and run.lrs[-1] > limit.value:  # growing: diverging
             return Verdict(status, t("verdict.oscillating_growing", lang), t(
                 "verdict.oscillating_growing_detail", lang, share=f"{share:.0f}", window=window,
                 then=number(then), now=number(now), lr=number(run.lrs[-1]), critical=number(limit.value)))
@@ -211,7 +214,7 @@ def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -
 
 def rate_line(
     lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
-    valley: bool = False,
+    valley: bool = False, clipped: bool = False,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -221,7 +224,8 @@ def rate_line(
     say which minimum the limit belongs to (the one nearest the start). Where the start is much
     steeper than that minimum and ``lr`` too large for it, a second sentence says so. ``valley``:
     the minima form a valley whose sharpness changes along it, so a rate above the limit near the
-    start need not diverge: it may land on a flatter stretch (the catapult valley).
+    start need not diverge: it may land on a flatter stretch (the catapult valley). ``clipped``:
+    gradient clipping caps every step, so a rate above the limit bounces rather than diverges.
     """
     if diagnostics.at_limit(lr, limit):
         side = "at"
@@ -234,7 +238,9 @@ def rate_line(
     where = ""
     if name_minimum and curvature.nearest_minimum is not None:
         where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
-    key = "pg.critical_above_valley" if valley and side == "above" else f"pg.critical_{side}"
+    key = f"pg.critical_{side}"
+    if side == "above" and (valley or clipped):
+        key = "pg.critical_above_valley" if valley else "pg.critical_above_clipped"
     text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
              half=number(limit.value / 2), half_formula="1" + limit.formula[1:], where=where)
     steep = diagnostics.start_limit(limit, curvature)

@@ -12,7 +12,7 @@ from lrviz.surfaces import from_expression, get
 CASES = [
     ("quadratic", "sgd", 1.5, 100, "diverged", ["Diverged at step 4", "1"], ["4번째 스텝에서 발산"]),
     # 2.5 · 0.4^k ≤ 0.03 (the tolerance) first at k = 5; the quickest rate is 1/λ = 0.5.
-    ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λmax ≈ 0.5"], ["5스텝 만에"]),
+    ("quadratic", "sgd", 0.3, 100, "converged", ["in 5 steps", "1/λ ≈ 0.5"], ["5스텝 만에"]),
     ("double_well", "sgd", 0.01, 300, "stuck_local", ["x = 0.96"], ["x = 0.96"]),
     ("saddle", "sgd", 0.02, 100, "saddle", ["saddle"], ["안장점"]),
     ("ravine", "sgd", 0.079, 100, "oscillating", ["reversed direction"], ["진동"]),
@@ -214,8 +214,8 @@ def test_the_rate_line_says_crawl_settle_zigzag_or_diverge_before_the_run(lr, ke
     # With weight decay 0.5 plain GD meets λ + w = 2.5: it zig-zags above 0.4 and diverges above 0.8.
     decayed = stability_limit("sgd", {"weight_decay": 0.5}, 2.0)
     assert rate_line(0.6, decayed, quadratic, "en", name_minimum=False) == t(
-        "pg.critical_zigzag", "en", lr="0.6", formula="2/(λmax+wd)", critical="0.8", half="0.4",
-        half_formula="1/(λmax+wd)", where="")
+        "pg.critical_zigzag", "en", lr="0.6", formula="2/(λmax+w)", critical="0.8", half="0.4",
+        half_formula="1/(λmax+w)", where="")
     # Momentum has no 1/λ band: its limit is 2(1+μ)/λ, and below it the text just says it settles.
     heavy = stability_limit("momentum", {"momentum": 0.5}, 2.0)  # 2 · 1.5 / 2 = 1.5
     assert "**below**" in rate_line(1.2, heavy, quadratic, "en", name_minimum=False)
@@ -308,3 +308,30 @@ def test_momentum_is_not_blamed_where_the_rate_sets_the_pace(surface, lr, mu):
     run = engine.run(surface, "momentum", lr=lr, steps=100, optimizer_params=params)
     limit = stability_limit("momentum", params, run.curvature.lam_min)
     assert "momentum" not in verdict(run, get(surface), "en", limit).headline
+
+
+def test_with_clipping_a_rate_above_the_limit_bounces_and_is_not_told_it_diverges():
+    # x² at η = 1.5 with ‖g‖ ≤ 1: x bounces between 0.5 and -1 (loss 0.25 ↔ 1) and never grows.
+    run = engine.run("quadratic", lr=1.5, steps=100, clip_norm=1.0)
+    limit = stability_limit("sgd", {}, 2.0)
+    assert run.diverged_at is None and np.nanmax(run.losses[-20:]) <= 1.0 + 1e-6
+    for lang in ("en", "ko"):
+        said = verdict(run, get("quadratic"), lang, limit)
+        assert said.headline != t("verdict.oscillating_growing", lang)
+        line = rate_line(1.5, limit, run.curvature, lang, name_minimum=False, clipped=True)
+        assert line == t("pg.critical_above_clipped", lang, lr="1.5", formula="2/λmax", critical="1",
+                         where="")
+
+
+@pytest.mark.parametrize(("surface", "lr", "phrase"), [
+    ("quadratic", 0.3, "1/λ itself is the quickest rate"),  # one curvature
+    ("catapult", 0.2, "no rate is quickest there"),  # a valley of minima: λmin = 0
+    ("ravine", 0.05, "the quickest rate is 2/(λmin + λmax)"),  # two curvatures
+])
+def test_the_gd_sentence_fits_the_minimums_curvatures(surface, lr, phrase):
+    run = engine.run(surface, lr=lr, steps=2000)
+    assert run.status == "converged"
+    detail = verdict(run, get(surface), "en", stability_limit("sgd", {}, run.curvature.lam_min)).detail
+    phrases = ["1/λ itself is the quickest rate", "no rate is quickest there",
+               "the quickest rate is 2/(λmin + λmax)"]
+    assert [p for p in phrases if p in detail] == [phrase]

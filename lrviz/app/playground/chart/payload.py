@@ -79,12 +79,14 @@ def build(
     narrow: bool = False,
     pick_start: bool = False,
     changed: bool = False,
+    clipped: bool = False,
 ) -> bytes:
     """The cached part of the payload (header and arrays) for ``runs`` at rates ``lrs``.
 
     ``exact``: the row of a rate typed in that is not a slider stop; ``limit``: the critical rate
     (None where errors hide it); ``adaptive``: the caption an adaptive optimizer shows instead;
-    ``changed``: noise or clipping changed the gradients (the rule names them g, not ∇L).
+    ``changed``: noise or clipping changed the gradients (the rule names them g, not ∇L);
+    ``clipped``: clipping caps the steps (a rate above the limit bounces, the line says).
     """
     n, steps, dim = len(runs), runs[0].steps, surface.dim
     arrays = _arrays(runs, steps, dim)
@@ -120,7 +122,7 @@ def build(
     loss_log = bool(np.isfinite(surface.f_min))
     names = [a.get("name") for a in layout.get("annotations", [])]
     label = names.index(figures.CRITICAL_LABEL) if figures.CRITICAL_LABEL in names else None
-    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label)
+    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label, clipped)
     header = dict(
         n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
@@ -203,7 +205,7 @@ def _exit_index(data: list[dict]) -> int:
 
 def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Surface,
           view: landscape.View, lrs: np.ndarray, limit: Limit | None, adaptive: str | None,
-          name_minimum: bool, lang: str, label: int | None = None) -> list[dict]:
+          name_minimum: bool, lang: str, label: int | None = None, clipped: bool = False) -> list[dict]:
     """Every rate's row: its verdict and line, whether its rule shows ∇L, its step axes, the side
     of its line the critical rate's label takes (``label``: that annotation's index) and its exit
     mark. The numbers come from the padded ``arrays`` in one pass over all the runs (57 small
@@ -233,7 +235,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
             line = html.escape(adaptive)
         elif critical:
             line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
-                                                   valley=surface.valley))
+                                                   valley=surface.valley, clipped=clipped))
         else:
             line = ""
         layout = {}

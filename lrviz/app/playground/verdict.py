@@ -243,6 +243,9 @@ def rate_line(
         key = "pg.critical_above_valley" if valley else "pg.critical_above_clipped"
     text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
              half=number(limit.value / 2), half_formula="1" + limit.formula[1:], where=where)
+    if side in ("below", "crawl") and limit.momentum >= HEAVY:  # settles, but the momentum sets the pace
+        text += " " + t("pg.critical_heavy", lang, mu=near_one(limit.momentum),
+                        shrink=near_one(math.sqrt(limit.momentum)))
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))

@@ -335,3 +335,12 @@ def test_the_gd_sentence_fits_the_minimums_curvatures(surface, lr, phrase):
     phrases = ["1/λ itself is the quickest rate", "no rate is quickest there",
                "the quickest rate is 2/(λmin + λmax)"]
     assert [p for p in phrases if p in detail] == [phrase]
+
+
+def test_the_rate_line_warns_that_heavy_momentum_settles_slowly():
+    quadratic = Curvature(lam_start=2.0, lam_min=2.0, critical_lr=1.0, nearest_minimum=(0.0,))
+    heavy, light = (stability_limit("momentum", {"momentum": mu}, 2.0) for mu in (0.99, 0.5))
+    for lang in ("en", "ko"):
+        note = t("pg.critical_heavy", lang, mu="0.99", shrink="0.995")
+        assert rate_line(0.1, heavy, quadratic, lang, name_minimum=False).endswith(note)
+        assert "√μ" not in rate_line(0.1, light, quadratic, lang, name_minimum=False)  # μ = 0.5 settles fast

@@ -120,6 +120,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
               lang, steps=steps),
             detail,
         )
+    if (settled := _at_decayed_minimum(run, surface, minima, limit, lang)) is not None:
+        return settled
     if status == "stuck_local":
         return Verdict(
             status,
@@ -250,6 +252,21 @@ def rate_line(
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
     return text
+
+
+def _at_decayed_minimum(run: Trajectory, surface: Surface, minima: np.ndarray, limit: Limit | None,
+                        lang: str) -> Verdict | None:
+    """A run with weight decay w that came to rest where L + w/2·‖θ‖² is least
+    (:func:`lrviz.engine.diagnostics.decayed_minimum`), not at L's own minimum; None otherwise."""
+    final = run.points[-1]
+    if limit is None or limit.shift <= 0 or not len(minima) or not np.all(np.isfinite(final)):
+        return None
+    nearest = tuple(float(v) for v in minima[int(np.argmin(np.linalg.norm(minima - final, axis=-1)))])
+    moved = diagnostics.decayed_minimum(surface, nearest, limit.shift)
+    if np.linalg.norm(final - moved) > diagnostics.tolerance(surface):
+        return None
+    return Verdict("converged", t("verdict.decayed", lang, point=point(moved)), t(
+        "verdict.decayed_detail", lang, w=number(limit.shift), minimum=point(np.asarray(nearest))))
 
 
 def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | None:

@@ -344,3 +344,18 @@ def test_the_rate_line_warns_that_heavy_momentum_settles_slowly():
         note = t("pg.critical_heavy", lang, mu="0.99", shrink="0.995")
         assert rate_line(0.1, heavy, quadratic, lang, name_minimum=False).endswith(note)
         assert "√μ" not in rate_line(0.1, light, quadratic, lang, name_minimum=False)  # μ = 0.5 settles fast
+
+
+def test_a_run_with_weight_decay_that_settled_where_it_moves_the_minimum_is_told_so():
+    # Rosenbrock with w = 0.5 settles at (0.677, 0.457), the minimum of f + 0.25‖θ‖², not (1, 1).
+    surface, params = get("rosenbrock"), {"weight_decay": 0.5}
+    run = engine.run(surface, lr=0.003, steps=2000, optimizer_params=params)
+    limit = stability_limit("sgd", params, run.curvature.lam_min, surface=surface,
+                            minimum=run.curvature.nearest_minimum)
+    for lang in ("en", "ko"):
+        said = verdict(run, surface, lang, limit)
+        assert said.status == "converged"
+        assert said.headline == t("verdict.decayed", lang, point="(x, y) = (0.676, 0.456)")
+        assert "(x, y) = (1, 1)" in said.detail
+    plain = engine.run(surface, lr=0.001, steps=100)  # no weight decay: crawling, not settled
+    assert verdict(plain, surface, "en", stability_limit("sgd", {}, plain.curvature.lam_min)).status == "slow"

@@ -12,6 +12,7 @@ value raises :class:`BilingualError`, whose ``str`` is the English text.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,14 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     text = table(lang).get(key) or table(DEFAULT_LANG)[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    text = text.format(**values)
+    return _FIRST.sub("첫 번째", text) if lang == "ko" else text
+
+
+# Korean counts the first of anything 첫 번째, not 1번째 ("{step}번째 스텝" with step = 1).
+_FIRST = re.compile(r"(?<![\d.,])1\s?번째")
 
 
 @dataclass(frozen=True, init=False)

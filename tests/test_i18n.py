@@ -47,3 +47,13 @@ def test_a_key_reads_its_values_in_the_same_language_and_pickles():
     assert bad("en") == "`gamma` (=-1) must be a number in (0, 1]."
     assert "(0, 1] 범위의 수" in bad("ko")
     assert pickle.loads(pickle.dumps(bad)) == bad and hash(bad) == hash(Key(bad.key, **dict(bad.values)))
+
+
+@pytest.mark.parametrize(("step", "korean"), [
+    (1, "첫 번째 스텝에서 발산했습니다."),
+    (11, "11번째 스텝에서 발산했습니다."),
+    (21, "21번째 스텝에서 발산했습니다."),
+])
+def test_korean_counts_the_first_step_as_the_first(step, korean):
+    assert t("verdict.diverged", "ko", step=step) == korean
+    assert t("verdict.diverged", "en", step=step) == f"Diverged at step {step}."

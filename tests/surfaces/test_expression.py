@@ -299,7 +299,8 @@ def test_error_column_points_at_the_offending_token(text, dim, column, needle):
     assert info.value.column == column
     assert needle in info.value.message("en")
     assert f"column {column}" in info.value.message("en")
-    assert f"{column}번째 글자" in info.value.message("ko")
+    ordinal = "첫 번째" if column == 1 else f"{column}번째"  # Korean counts the first 첫 번째
+    assert f"{ordinal} 글자" in info.value.message("ko")
 
 
 @pytest.mark.parametrize(

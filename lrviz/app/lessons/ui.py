@@ -111,10 +111,11 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
     st.html(_ONE_TITLE)
-    back, forward, jump, toggle = st.columns([1, 1, 4.6, 2.8], vertical_alignment="center")
-    back.button("", key=f"{K}previous", icon=":material/arrow_back:", help=t("lessons.page.previous", lang),
+    # Named buttons, not bare arrows: a screen reader says "Next", not "arrow_forward icon".
+    back, forward, jump, toggle = st.columns([1.5, 1.5, 4.0, 2.4], vertical_alignment="center")
+    back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",
                 on_click=_go, args=(config.step - 1,), disabled=config.step <= 1, use_container_width=True)
-    forward.button("", key=f"{K}next", icon=":material/arrow_forward:", help=t("lessons.page.next", lang),
+    forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",
                    on_click=_go, args=(config.step + 1,), disabled=config.step >= n, type="primary",
                    use_container_width=True)
     jump.selectbox(t("lessons.page.jump", lang), range(1, n + 1), key=f"{K}jump", on_change=_jumped,

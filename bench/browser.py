@@ -109,10 +109,12 @@ def serve(script: str) -> Iterator[str]:
         yield url
 
 
-def open_page(browser, url: str, drawn: str, probe: str):
+def open_page(browser, url: str, drawn: str, probe: str, *, init: str | None = None):
     """A new page at ``url``, once the script has run and ``drawn`` (a selector) is on screen,
-    with ``probe`` (a JS function) evaluated in it."""
+    with ``probe`` (a JS function) evaluated in it; ``init`` (a script) runs before the page's own."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    if init is not None:
+        page.add_init_script(init)
     page.goto(url)
     page.wait_for_selector(READY, timeout=120_000)
     page.wait_for_selector(drawn, timeout=120_000)

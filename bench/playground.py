@@ -151,13 +151,7 @@ def _phases(change: dict) -> dict[str, float]:
 def setting_changes(browser, url: str, changes: int) -> list[dict[str, float]]:
     """Each change's phases (:data:`PHASES`, ms from a key press on the steps slider); "painted"
     is the new runs' first paint."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.add_init_script(_WATCH_SOCKET)
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_selector(CHART, timeout=120_000)
-    page.wait_for_timeout(500)
-    page.evaluate(_SETTING_PROBE)
+    page = open_page(browser, url, CHART, _SETTING_PROBE, init=_WATCH_SOCKET)
     steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
     for i in range(changes):
         steps.focus()

@@ -52,7 +52,8 @@ def page_url(url: str, path: str, base: str = "") -> str:
     if here == root:  # the app's root (the home page): the page goes under it
         where = f"/{root}/{path}" if root else f"/{path}"
     else:  # another page: the same folder, this page's name
-        where = f"/{here.rpartition('/')[0]}/{path}".replace("//", "/")
+        folder = here.rpartition("/")[0]
+        where = f"/{folder}/{path}" if folder else f"/{path}"
     return f"{parts.scheme}://{parts.netloc}{where}" if parts.netloc else where
 
 

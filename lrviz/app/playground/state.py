@@ -54,6 +54,11 @@ class Config:
     lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
+    @property
+    def gradient_changed(self) -> bool:
+        """Noise or clipping changes the gradient each step is given (the rule then calls it g)."""
+        return bool(self.noise) or self.clip is not None
+
 
 DEFAULT = Config()
 

@@ -319,11 +319,6 @@ def _run(config: Config, surface: surfaces.Surface):
     return engine.run(surface, **links.run_kwargs(config))
 
 
-def _changed(config: Config) -> bool:
-    """Whether noise or clipping changes the gradient each step is given."""
-    return bool(config.noise) or config.clip is not None
-
-
 def direction_note(config: Config, lang: str) -> str | None:
     """What d stands for in the figure's update rule, where the optimizer does not step along the
     gradient (its spec says: :meth:`lrviz.optimizers.OptimizerSpec.caption`), and what g is,
@@ -357,7 +352,7 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     run = _run(config, surface)
     limit = limit_of(config, run.curvature, surface)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
-                                     limit=limit, narrow=narrow, changed=_changed(config))
+                                     limit=limit, narrow=narrow, changed=config.gradient_changed)
     return run, figure, verdict.verdict(run, surface, config.lang, limit)
 
 

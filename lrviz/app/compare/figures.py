@@ -63,7 +63,7 @@ def _spans(surface: Surface, view: landscape.View) -> tuple[tuple[float, float],
     """The (lo, hi) of the x and y axes of a surface panel."""
     if surface.dim == 2:
         return (float(view.box[0, 0]), float(view.box[0, 1])), (float(view.box[1, 0]), float(view.box[1, 1]))
-    _, y = landscape.grid(surface)
+    _, y = landscape.grid(surface, view=view)
     return (float(view.box[0, 0]), float(view.box[0, 1])), (float(np.nanmin(y)), float(np.nanmax(y)))
 
 
@@ -212,9 +212,9 @@ def build_overlay(
     phone, the loss chart goes under the map, both the full width.
     """
     steps = _check(runs, names)
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=runs[0].points[0])
     paths = [_Path(run, surface, view) for run in runs]
-    data = landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
+    data = landscape.base_traces(surface, lang, view) + landscape.marker_traces(surface, lang)
     for m in data:
         m["showlegend"] = False
     data.append(_start_marker(surface, view, runs[0], lang))
@@ -327,7 +327,7 @@ def build_multiples(
     and with the rate on a line of its own (the first " · " broken).
     """
     steps = _check(runs, names)
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=runs[0].points[0])
     columns, rows = _grid(len(runs))
     # Sizes in pixels, turned into paper fractions: each panel has room for a three-line title
     # (name, rate, outcome: a panel a third of 1024 px is too narrow for name and rate on one line).
@@ -347,7 +347,7 @@ def build_multiples(
         y_axis = {**main["yaxis"], "domain": [y1 - height, y1], "anchor": axis}
         if surface.dim == 2:
             y_axis["scaleanchor"] = axis
-            layout["images"].append({**landscape.map_image(surface), "xref": axis, "yref": f"y{n}"})
+            layout["images"].append({**landscape.map_image(surface, view), "xref": axis, "yref": f"y{n}"})
         if row < rows - 1:
             x_axis["title"] = dict(text="")
         if col > 0:  # one y title a row: between panels it sat on the neighbour's map
@@ -357,7 +357,7 @@ def build_multiples(
         paths.append(path)
         data += [
             {**m, "xaxis": axis, "yaxis": f"y{n}", "showlegend": False}
-            for m in landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
+            for m in landscape.base_traces(surface, lang, view) + landscape.marker_traces(surface, lang)
         ]
         data.append(_start_marker(surface, view, run, lang, axis))
         data.append(_full_path(path, i, names[i], lang, axis=axis, opacity=0.85))

@@ -22,14 +22,18 @@ from lrviz.surfaces import Surface
 
 
 class View:
-    """The visible box of a surface plot and how to keep a path inside it."""
+    """The visible box of a surface plot and how to keep a path inside it.
 
-    def __init__(self, surface: Surface, pad: float = 0.0):
+    The box is the surface's domain (grown by ``pad`` of its width on each side) and, where a
+    ``start`` lies outside it, grown to hold the start too (:func:`holding`): a student who types
+    x₀ = 100 on a surface drawn over −3…3 sees the ball come in from afar, not an empty plot."""
+
+    def __init__(self, surface: Surface, pad: float = 0.0, start=None):
         box = surface.bounds.copy()
         width = box[:, 1] - box[:, 0]
         box[:, 0] -= pad * width
         box[:, 1] += pad * width
-        self.box = box
+        self.box = box if start is None else holding(box, start)
 
     def inside(self, points: np.ndarray) -> np.ndarray:
         """Which points (shape ``(n, dim)``) are finite and inside the box."""
@@ -54,34 +58,71 @@ class View:
         return k, a + min(fraction, 1.0) * direction
 
 
+MARGIN = 0.1  # of the grown side's span, beyond a start that lies off the domain
+
+
+def holding(box: np.ndarray, start) -> np.ndarray:
+    """``box`` (``(dim, 2)``), grown on the side a finite ``start`` lies beyond, with a margin.
+    In 2-D the other direction grows evenly about its centre by the same factor, so the map keeps
+    the domain's shape (its axes are drawn to one scale)."""
+    point = np.asarray(start, dtype=float).reshape(-1)[: len(box)]
+    if not np.all(np.isfinite(point)):
+        return box
+    lo, hi = box[:, 0], box[:, 1]
+    slack = 1e-6 * (hi - lo)  # a start on the edge, rounded to float32, is still on it
+    if np.all((point >= lo - slack) & (point <= hi + slack)):
+        return box
+    grown_lo = np.where(point < lo, point - MARGIN * (hi - point), lo)
+    grown_hi = np.where(point > hi, point + MARGIN * (point - lo), hi)
+    factor = np.max((grown_hi - grown_lo) / (hi - lo))
+    centre, half = (grown_lo + grown_hi) / 2, factor * (hi - lo) / 2
+    return np.stack([np.minimum(grown_lo, centre - half), np.maximum(grown_hi, centre + half)], axis=-1)
+
+
+def _box(surface: Surface, view: View | None) -> tuple[tuple[float, float], ...]:
+    """The box drawn (the domain without a view), hashable for the caches below."""
+    box = surface.bounds if view is None else view.box
+    return tuple((float(lo), float(hi)) for lo, hi in box)
+
+
+def grid(surface: Surface, n: int = 100, view: View | None = None) -> tuple[np.ndarray, ...]:
+    """Axes and loss values on an ``n``-point (1-D) or ``n × n`` (2-D) grid over the domain
+    (over ``view``'s box, where given)."""
+    return _grid(surface, n, _box(surface, view))
+
+
 @functools.lru_cache(maxsize=32)
-def grid(surface: Surface, n: int = 100) -> tuple[np.ndarray, ...]:
-    """Axes and loss values on an ``n``-point (1-D) or ``n × n`` (2-D) grid over the domain."""
-    axes = [np.linspace(lo, hi, n if surface.dim == 2 else 4 * n) for lo, hi in surface.bounds]
+def _grid(surface: Surface, n: int, box: tuple) -> tuple[np.ndarray, ...]:
+    axes = [np.linspace(lo, hi, n if surface.dim == 2 else 4 * n) for lo, hi in box]
     if surface.dim == 1:
         return axes[0], surface.numpy(axes[0])
     xx, yy = np.meshgrid(*axes, indexing="xy")
     return axes[0], axes[1], surface.numpy(xx, yy)
 
 
-def log_colours(surface: Surface) -> bool:
-    """Whether the loss spans more than two decades above its minimum on the domain.
+def log_colours(surface: Surface, view: View | None = None) -> bool:
+    """Whether the loss spans more than two decades above its minimum on the domain (on
+    ``view``'s box, where given).
 
     Compared with the 10th percentile rather than the median, so a narrow valley
     in a steep landscape (Rosenbrock) still gets log colours.
     """
-    values = grid(surface)[-1]
+    return _log_colours(surface, _box(surface, view))
+
+
+def _log_colours(surface: Surface, box: tuple) -> bool:
+    values = _grid(surface, 100, box)[-1]
     gap = values - np.nanmin(values)
     return bool(np.nanmax(gap) > 100 * max(np.nanpercentile(gap, 10), 1e-12))
 
 
-def base_traces(surface: Surface, lang: str) -> list[dict]:
+def base_traces(surface: Surface, lang: str, view: View | None = None) -> list[dict]:
     """What a surface plot starts with: the curve in 1-D; nothing in 2-D (the map is an image)."""
-    return [curve_trace(surface, lang)] if surface.dim == 1 else []
+    return [curve_trace(surface, lang, view)] if surface.dim == 1 else []
 
 
-def curve_trace(surface: Surface, lang: str) -> dict:
-    x, y = grid(surface)
+def curve_trace(surface: Surface, lang: str, view: View | None = None) -> dict:
+    x, y = grid(surface, view=view)
     return dict(
         type="scatter",
         x=x,
@@ -97,21 +138,26 @@ MAP_PIXELS = 360
 MAP_LEVELS = 24
 
 
-@functools.lru_cache(maxsize=32)
-def map_image(surface: Surface) -> dict:
-    """The 2-D loss as a filled contour picture with iso-lines: a layout image, not a trace.
+def map_image(surface: Surface, view: View | None = None) -> dict:
+    """The 2-D loss over the domain (``view``'s box, where given) as a filled contour picture with
+    iso-lines: a layout image, not a trace.
 
     plotly.js drops contour and heatmap traces when it animates other traces of
     the same plot (plotly.js #4491), so the map is a picture under the axes.
     Levels are log-spaced where :func:`log_colours` says so.
     """
-    (xlo, xhi), (ylo, yhi) = surface.bounds
+    return _map_image(surface, _box(surface, view))
+
+
+@functools.lru_cache(maxsize=32)
+def _map_image(surface: Surface, box: tuple) -> dict:
+    (xlo, xhi), (ylo, yhi) = box
     xs = np.linspace(xlo, xhi, MAP_PIXELS)
     ys = np.linspace(yhi, ylo, MAP_PIXELS)  # the first image row is the top of the plot
     xx, yy = np.meshgrid(xs, ys)
     z = surface.numpy(xx, yy)
     gap = z - np.nanmin(z)
-    if log_colours(surface):
+    if _log_colours(surface, box):
         gap = np.log10(gap + 1e-3 * max(float(np.nanmedian(gap)), 1e-9))
     scaled = (gap - np.nanmin(gap)) / max(float(np.nanmax(gap) - np.nanmin(gap)), 1e-12)
     level = np.clip((np.nan_to_num(scaled, nan=1.0) * MAP_LEVELS).astype(int), 0, MAP_LEVELS - 1)
@@ -243,7 +289,7 @@ def on_view(surface: Surface, points: np.ndarray, view: View) -> tuple[np.ndarra
 def main_y_range(surface: Surface, view: View) -> tuple[float, float]:
     if surface.dim == 2:
         return float(view.box[1, 0]), float(view.box[1, 1])
-    _, y = grid(surface)
+    _, y = grid(surface, view=view)
     pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
     return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
 
@@ -260,7 +306,7 @@ def main_axes(surface: Surface, view: View, lang: str) -> dict:
         return {"xaxis": x, "yaxis": y}
     y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
     x.update(showgrid=False, constrain="domain")  # a wide panel narrows the map, not widens its range
-    return {"xaxis": x, "yaxis": y, "images": [map_image(surface)]}
+    return {"xaxis": x, "yaxis": y, "images": [map_image(surface, view)]}
 
 
 def log_ticks(values: np.ndarray, most: int = 3) -> dict:

@@ -67,10 +67,10 @@ def build_animation(
     so that a click reports where to start (it costs plotly.js some rendering).
     ``limit`` (the optimizer's critical rate) is drawn on the rate chart.
     """
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=run.points[0])
     points, k = run.points, len(run.points) - 1
     # --- static traces -------------------------------------------------------------------------
-    data = landscape.base_traces(surface, lang)
+    data = landscape.base_traces(surface, lang, view)
     px, py = landscape.on_view(surface, points, view)
     data.append(
         dict(
@@ -460,8 +460,8 @@ def _vector(v: np.ndarray) -> str:
 
 def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool = False) -> go.Figure:
     """The 2-D surface in 3-D with the whole path lying on it (drag to turn it)."""
-    x, y, z = landscape.grid(surface, 80)
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=run.points[0])
+    x, y, z = landscape.grid(surface, 80, view)
     px, py = landscape.on_view(surface, run.points, view)
     pz = np.where(np.isfinite(px), run.losses, np.nan)
     top = float(np.nanpercentile(z, 98))

@@ -81,7 +81,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
             return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
-        left = landscape.View(surface).exit_point(run.points)
+        left = landscape.View(surface, start=run.points[0]).exit_point(run.points)
         if left is not None and left[0] < run.diverged_at:  # two step numbers on screen: say why
             detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at)
         steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None

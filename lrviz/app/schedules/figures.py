@@ -150,12 +150,12 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
     marks the updates where ReduceLROnPlateau cut the rate, on the rate and on
     the loss it watched (the loss at the point reached just before the cut).
     """
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=with_run.points[0])
     constant = f"{without_run.lrs[0]:g}" if len(without_run.lrs) else "—"
     # The constant run first, so that the scheduled one is drawn on top of it.
     runs = ((without_run, WITHOUT, t("sched.without", lang, lr=constant)),
             (with_run, WITH, t("sched.with", lang, name=schedule_title)))
-    data = landscape.base_traces(surface, lang) + landscape.marker_traces(surface, lang)
+    data = landscape.base_traces(surface, lang, view) + landscape.marker_traces(surface, lang)
     for run, colour, name in runs:
         x, y = landscape.on_view(surface, run.points, view)
         hover = name + "<br>" + t("figure.step", lang) + " %{pointNumber}<extra></extra>"

@@ -1,6 +1,5 @@
 """The Compare figures, by structure: lock-step frames, one style per run, legends, payload size."""
 
-import base64
 import json
 
 import numpy as np
@@ -13,6 +12,7 @@ from lrviz.app.compare import figures
 from lrviz.app.compare.state import Row
 from lrviz.app.kit import landscape
 from lrviz.app.kit.playback import MAX_FRAMES
+from tests.traces import decode
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +29,6 @@ def six():
     )
     runs = comparison.run_rows(surface, rows, 2000)
     return surface, rows, runs, comparison.names(rows, runs, "en")
-
-
-def decode(value) -> np.ndarray:
-    """A trace array as plotly.js gets it (JSON list, or base64 typed array)."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
-    return np.array([np.nan if v is None else v for v in value], dtype=float)
 
 
 def test_overlay_moves_every_run_in_lock_step(six):

@@ -17,6 +17,7 @@ from lrviz.app.playground.verdict import number
 from lrviz.engine.diagnostics import stability_limit
 from lrviz.i18n import t
 from lrviz.surfaces import SURFACES, get
+from tests.traces import decode
 
 
 def spec(fig) -> dict:
@@ -207,6 +208,32 @@ def test_map_image_is_a_png_of_the_domain():
     width, height = struct.unpack(">II", png[16:24])
     assert width == height == landscape.MAP_PIXELS
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-2.0, 3.0, 4.0, 4.0)
+
+
+def test_a_start_off_the_domain_grows_the_view_to_hold_it():
+    box = landscape.View(get("quadratic"), start=(100.0,)).box  # domain -3…3
+    assert box[0].tolist() == pytest.approx([-3.0, 100 + 0.1 * 103])
+    # In 2-D the other direction grows about its centre by the same factor: one scale for both.
+    rosen = get("rosenbrock")  # x -2…2, y -1…3
+    (xlo, xhi), (ylo, yhi) = landscape.View(rosen, start=(-10.0, 1.0)).box
+    assert (xlo, xhi) == pytest.approx((-10 - 0.1 * 12, 2.0))
+    assert yhi - ylo == pytest.approx(xhi - xlo) and (ylo + yhi) / 2 == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("start", [(1.2,), (np.float32(1.2),), (-3.0,), (0.5,), (np.inf,)])
+def test_a_start_on_or_inside_the_domain_keeps_it(start):
+    bounds = get("quadratic").bounds.copy()
+    bounds[0, 1] = 1.2  # an edge that float32 does not hold exactly
+    assert landscape.holding(bounds, start).tolist() == bounds.tolist()
+
+
+def test_a_far_start_is_drawn_on_the_curve_with_its_whole_path():
+    run = engine.run("quadratic", lr=0.1, steps=40, start=(100.0,))
+    d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
+    curve, path = decode(d["data"][0]["x"]), decode(d["data"][1]["x"])
+    assert curve.max() > 100 and curve.min() == -3.0
+    assert np.all(np.isfinite(path))  # no point of it off the plot
+    assert d["layout"]["xaxis"]["range"][1] > 100
 
 
 def test_log_colours_where_the_loss_spans_decades():

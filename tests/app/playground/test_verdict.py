@@ -49,8 +49,10 @@ def test_a_run_that_left_the_plot_early_says_why_it_diverged_later():
     quick = engine.run("quadratic", lr=30.0, steps=20)  # x ← −59 x: 2.5 → −147.5, past ±30 at once
     assert quick.diverged_at == 1
     assert "left the plot" not in verdict(quick, get("quadratic"), "en").detail
-    inside = engine.run("quadratic", lr=1.5, steps=20, start=[40.0])  # starts off the plot: nothing to add
-    assert "left the plot" not in verdict(inside, get("quadratic"), "en").detail
+    # A far start grows the plot to hold it (−3…44): 40, −80 leaves it at step 1; 640 passes the
+    # escape box (ten times the start's reach, 400) at step 4.
+    far = engine.run("quadratic", lr=1.5, steps=20, start=[40.0])
+    assert t("verdict.diverged_left", "en", left=1, step=4) in verdict(far, get("quadratic"), "en").detail
 
 
 def test_adaptive_optimizers_get_no_rate_limit_advice():

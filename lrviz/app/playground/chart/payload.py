@@ -118,7 +118,7 @@ def build(
     # row carries) share this: the browser then keeps its chart and moves only those axes.
     steps_axes = {f"{a}axis{n}" for a in "xy" for n in "234"}
     still = {"data": data, "layout": {k: v for k, v in layout.items() if k not in steps_axes}}
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=runs[0].points[0])  # the runs share their start
     loss_log = bool(np.isfinite(surface.f_min))
     names = [a.get("name") for a in layout.get("annotations", [])]
     label = names.index(figures.CRITICAL_LABEL) if figures.CRITICAL_LABEL in names else None
@@ -180,7 +180,7 @@ def _arrays(runs: Sequence[Trajectory], steps: int, dim: int) -> dict[str, np.nd
 
 def _gradient_view(runs: Sequence[Trajectory], surface: Surface, steps: int) -> np.ndarray:
     """(n, steps + 1, 2): each run's gradient points y where the map draws them, NaN elsewhere."""
-    view = landscape.View(surface)
+    view = landscape.View(surface, start=runs[0].points[0])
     out = np.full((len(runs), steps + 1, 2), np.nan, np.float32)
     for i, run in enumerate(runs):
         gx, gy = landscape.on_view(surface, run.gradient_points, view)

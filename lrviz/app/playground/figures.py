@@ -109,7 +109,7 @@ def build_animation(
     series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
     data += [
         _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
-                 name=t(key, lang)), axis)
+                 name=t(key, lang, g=moving.gradient)), axis)
         for y, (axis, colour, key) in zip(series, STEP_CHARTS, strict=True)
     ]
     # --- animated traces: frames update the traces at these indices ----------------------------
@@ -146,7 +146,7 @@ def build_animation(
         )
         side[f"yaxis{n}"] = dict(domain=[lo, hi], anchor=f"x{n}", visible=visible)
         if visible:
-            names.append(dict(text=t(titles[axis], lang), xref="paper", yref="paper",
+            names.append(dict(text=t(titles[axis], lang, g=moving.gradient), xref="paper", yref="paper",
                               x=0.0 if narrow else landscape.SIDE_X[0],
                               y=hi, xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=12)))
     for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn

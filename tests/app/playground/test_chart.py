@@ -160,7 +160,10 @@ def test_the_rule_names_the_gradient_g_where_noise_or_clipping_changed_it():
         blob = payload.build(runs, surface, lrs=lrs, exact=exact, limit=None, adaptive=None,
                              name_minimum=False, lang="en", changed=changed)
         sent = payload.with_request(blob, index=0, frame=0, nonce=1, selected=None)
-        assert payload.decode(sent)["header"]["gradient"] == symbol
+        header = payload.decode(sent)["header"]
+        assert header["gradient"] == symbol
+        titles = [a["text"] for a in header["figure"]["layout"]["annotations"]]
+        assert f"gradient ‖{symbol}‖ (log)" in titles  # the chart's title says it too
 
 
 def test_an_unchanged_payload_keeps_its_version():

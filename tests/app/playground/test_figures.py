@@ -125,7 +125,7 @@ def test_step_charts_are_named_above_them_and_short_log_axes_keep_few_labels():
     run = engine.run("quadratic", lr=1.5, steps=30)  # diverges: the gradient norm spans < 1 decade
     d = spec(playground.build_animation(run, get("quadratic"), lang="en"))
     names = {note["text"] for note in d["layout"]["annotations"]}
-    assert {t(key, "en") for _, _, key in playground.STEP_CHARTS} <= names
+    assert {t(key, "en", g="∇L") for _, _, key in playground.STEP_CHARTS} <= names
     grad_axis = d["layout"]["yaxis4"]  # under two decades: ends and middle, short plain labels
     assert len(grad_axis["tickvals"]) <= 3 and all("e" not in text for text in grad_axis["ticktext"])
     wide = landscape.log_ticks(np.geomspace(1e-12, 10, 50))  # 13 decades: three whole ones
@@ -306,3 +306,12 @@ def test_a_schedule_free_run_draws_its_gradient_points_and_its_own_rule():
     sgd = engine.run("quadratic", lr=0.1, steps=3)
     plain = spec(playground.build_animation(sgd, get("quadratic"), lang="en"))
     assert all(tr.get("name") != t("figure.gradient_points", "en") for tr in plain["data"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_gradient_chart_names_g_where_noise_or_clipping_changed_it(lang):
+    run = engine.run("quadratic", lr=0.1, steps=20, noise=0.5)
+    for changed, symbol in ((False, "‖∇L‖"), (True, "‖g‖")):
+        layout = spec(playground.build_animation(run, get("quadratic"), lang=lang, changed=changed))["layout"]
+        titles = [a["text"] for a in layout["annotations"] if "‖" in a.get("text", "")]
+        assert titles == [t("figure.grad_norm", lang, g=symbol[1:-1])] and symbol in titles[0]

@@ -94,7 +94,7 @@ def build(
         arrays["gradient_view"] = _gradient_view(runs, surface, steps)
     reference = exact if exact is not None else slider_index(0.1)
     base = figures.build_animation(runs[reference], surface, lang=lang, big=big, limit=limit, narrow=narrow,
-                                   exit_trace=True, max_frames=1).to_dict()
+                                   exit_trace=True, max_frames=1, changed=changed).to_dict()
     layout = {k: v for k, v in base["layout"].items() if k not in ("sliders", "updatemenus")}
     # The room under the plot that Plotly's own play buttons and frame slider took goes.
     bottom = 60 if big else 50

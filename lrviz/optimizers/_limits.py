@@ -41,11 +41,19 @@ class Limit(NamedTuple):
     shift: float = 0.0  # what every gradient adds to the curvature (L2 weight decay): value ∝ 1/(λ + shift)
     momentum: float = 0.0  # the heavy ball's μ (not Nesterov's): below the limit, swings shrink √μ a step
     lam: float = float("nan")  # the curvature the steps meet, λmax + shift, that the value is for
+    kind: str = "plain"  # which rule gave it: "plain", "heavy_ball", "nesterov" or "coasting" (below)
 
     @property
     def plain(self) -> bool:
         """Plain gradient descent (no momentum), whose steps overshoot above half the limit."""
-        return self.formula.startswith("2/")
+        return self.kind == "plain"
+
+    @property
+    def coasting(self) -> bool:
+        """Momentum with dampening τ = 1: the buffer keeps only the first gradient (b_t = μ^(t−1)·g₁),
+        so every rate coasts along the first step's direction for 1/(1 − μ) first steps at most, and
+        stops; the value is infinite, as no rate is critical."""
+        return self.kind == "coasting"
 
 
 LimitRule = Callable[[Params, float], "Limit | None"]
@@ -60,15 +68,19 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     # Without momentum torch keeps no buffer, and dampening does nothing.
     tau = 0.0 if nesterov or mu == 0 else float(p.get("dampening", 0.0))
     lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+w)"
-    if lam <= 0 or tau >= 1:  # τ = 1: the buffer keeps the first gradient and never turns back
+    if tau >= 1:  # the buffer keeps the first gradient and never turns back
+        return Limit(float("inf"), "2(1+μ)/((1−τ)λmax)", decay, mu, lam, kind="coasting")
+    if lam <= 0:
         return Limit(float("inf"), f"2/{curvature}", decay, lam=lam)
     if mu == 0:
         return Limit(2.0 / lam, f"2/{curvature}", decay, lam=lam)
     if nesterov:
-        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay, lam=lam)
+        return Limit(2.0 * (1 + mu) / ((1 + 2 * mu) * lam), f"2(1+μ)/((1+2μ){curvature})", decay, lam=lam,
+                     kind="nesterov")
     if tau:
-        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay, mu, lam)
-    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay, mu, lam)
+        return Limit(2.0 * (1 + mu) / ((1 - tau) * lam), f"2(1+μ)/((1−τ){curvature})", decay, mu, lam,
+                     kind="heavy_ball")
+    return Limit(2.0 * (1 + mu) / lam, f"2(1+μ)/{curvature}", decay, mu, lam, kind="heavy_ball")
 
 
 def nesterov(p: Params, lam: float) -> Limit:

@@ -341,6 +341,26 @@ def test_the_critical_rate_counts_weight_decay_and_dampening(optimizer, params, 
     assert below.diverged_at is None and above.status == "diverged"
 
 
+@pytest.mark.parametrize("lr", [0.01, 0.1, 1.0, 10.0])
+def test_dampening_one_coasts_along_the_first_gradient_whatever_the_rate(lr):
+    # torch: b₁ = g₁ undampened, then b ← μb + 0·g, so b_t = μ^(t−1)·g₁ and after T steps
+    # θ = θ₀ − η·g₁·(1 − μ^T)/(1 − μ): on x² from 2.5 (g₁ = 5) with μ = 0.5, 2.5 − 10η·(1 − 2^−T).
+    params = {"momentum": 0.5, "dampening": 1.0}
+    limit = diagnostics.stability_limit("momentum", params, 2.0)
+    assert limit.coasting and not limit.plain and limit.value == np.inf and limit.momentum == 0.5
+    run = engine.run("quadratic", "momentum", lr=lr, steps=30, optimizer_params=params)
+    steps = np.arange(31)
+    expected = 2.5 - 10 * lr * (1 - 0.5**steps)
+    reached = len(run.points)
+    np.testing.assert_allclose(run.points[:, 0], expected[:reached], rtol=1e-5)
+
+
+def test_only_momentum_with_dampening_one_coasts():
+    kinds = {(o, tuple(p.items())): diagnostics.stability_limit(o, p, 2.0).kind for o, p, *_ in LIMITS}
+    assert set(kinds.values()) == {"plain", "heavy_ball", "nesterov"}
+    assert not diagnostics.stability_limit("sgd", {"dampening": 1.0}, 2.0).coasting  # no momentum, no buffer
+
+
 def test_the_start_limit_scales_with_the_shifted_curvature():
     # With w = 0.5 the limit is 2/(λ + 0.5); where the start's curvature is 34.9 it is 2/35.4.
     limit = diagnostics.stability_limit("sgd", {"weight_decay": 0.5}, 2.0)

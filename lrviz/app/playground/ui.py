@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
@@ -181,7 +180,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
         return lr
     if limit is None and not optimizers.get(optimizer).has_critical_rate:
         st.caption(verdict.no_limit_line(optimizer, curvature, lang))
-    elif limit is not None and np.isfinite(limit.value):
+    elif verdict.has_rate_line(limit):
         st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley,
                                       clipped=clipped))
     return lr

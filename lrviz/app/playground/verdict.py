@@ -76,6 +76,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     best = number(surface.f_min)
     minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
 
+    if limit is not None and limit.coasting and status != "converged":  # neither overshoot nor crawl
+        headline = (t("verdict.diverged", lang, step=run.diverged_at) if status == "diverged"
+                    else t("verdict.coasting", lang, point=point(final)))
+        return Verdict(status, headline, t("verdict.coasting_detail", lang, **_coasting(limit)))
+
     if status == "diverged":
         headline = t("verdict.diverged", lang, step=run.diverged_at)
         if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
@@ -102,7 +107,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
-        if limit is not None and limit.formula == "2/λmax" and fastest is not None:
+        if limit is not None and limit.plain and not limit.shift and fastest is not None:
             # 1-D: one curvature, the quickest rate is 1/λ; a valley of minima (λmin = 0): none is
             key = ("verdict.converged_gd_1d" if surface.dim == 1 else
                    "verdict.converged_gd_flat" if fastest >= 0.99 * critical_lr else "verdict.converged_gd")
@@ -198,12 +203,22 @@ def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit 
     values = dict(end=number(end), start=number(start), ratio=number(start / end) if end > 0 else "∞")
     flatter = end > 0 and start / end >= FLATTER
     text = t("verdict.valley_flatter" if flatter else "verdict.valley_same", lang, **values)
-    if limit is None or limit.formula != "2/λmax" or not len(run.lrs):  # the catapult is plain GD's
+    if limit is None or not limit.plain or limit.shift or not len(run.lrs):  # the catapult is plain GD's
         return text
     climb = float(np.nanmax(run.losses)) / run.losses[0] if run.losses[0] > 0 else 1.0
     if climb >= FLATTER:
         text += " " + t("verdict.valley_climb", lang, climb=number(climb))
     return text + " " + t("verdict.valley_edge", lang, edge=number(2 / float(run.lrs[-1])))
+
+
+def _coasting(limit: Limit) -> dict[str, str]:
+    """The numbers the sentences on a coasting run (:attr:`Limit.coasting`) quote."""
+    return dict(mu=number(limit.momentum), times=number(1 / (1 - limit.momentum)))
+
+
+def has_rate_line(limit: Limit | None) -> bool:
+    """Whether :func:`rate_line` has something to say: a finite critical rate, or a coasting run."""
+    return limit is not None and (bool(np.isfinite(limit.value)) or limit.coasting)
 
 
 def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str:
@@ -228,7 +243,10 @@ def rate_line(
     the minima form a valley whose sharpness changes along it, so a rate above the limit near the
     start need not diverge: it may land on a flatter stretch (the catapult valley). ``clipped``:
     gradient clipping caps every step, so a rate above the limit bounces rather than diverges.
+    With dampening τ = 1 (:attr:`Limit.coasting`) no rate is critical, and the line says why.
     """
+    if limit.coasting:
+        return t("pg.critical_coasting", lang, **_coasting(limit))
     if diagnostics.at_limit(lr, limit):
         side = "at"
     elif lr > limit.value:

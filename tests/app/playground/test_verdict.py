@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine
-from lrviz.app.playground.verdict import number, rate_line, verdict
+from lrviz.app.playground.verdict import has_rate_line, number, rate_line, verdict
 from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
 from lrviz.i18n import t
 from lrviz.surfaces import from_expression, get
@@ -361,3 +361,20 @@ def test_a_run_with_weight_decay_that_settled_where_it_moves_the_minimum_is_told
         assert "(x, y) = (1, 1)" in said.detail
     plain = engine.run(surface, lr=0.001, steps=100)  # no weight decay: crawling, not settled
     assert verdict(plain, surface, "en", stability_limit("sgd", {}, plain.curvature.lam_min)).status == "slow"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_coasting_run_is_told_why_no_rate_steers_it(lang):
+    # τ = 1, μ = 0.9 on x² from 2.5: the run coasts 10 first steps (−5) to −2.5 and stops there; the
+    # loss rises on the way, which the plain verdict read as "bumpy: try a smaller rate".
+    params = {"momentum": 0.9, "dampening": 1.0}
+    limit = stability_limit("momentum", params, 2.0)
+    run = engine.run("quadratic", "momentum", lr=0.1, steps=100, optimizer_params=params)
+    said = verdict(run, get("quadratic"), lang, limit)
+    assert said.headline == t("verdict.coasting", lang, point="x = -2.5")
+    assert said.detail == t("verdict.coasting_detail", lang, mu="0.9", times="10")
+    far = engine.run("quadratic", "momentum", lr=10.0, steps=100, optimizer_params=params)
+    assert far.status == "diverged"  # 500 away, past the escape box: still no overshoot to blame
+    assert verdict(far, get("quadratic"), lang, limit).detail == said.detail
+    line = rate_line(0.1, limit, run.curvature, lang, name_minimum=False)
+    assert line == t("pg.critical_coasting", lang, mu="0.9", times="10") and has_rate_line(limit)

@@ -233,7 +233,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         said = verdict.verdict(run, surface, lang, limit)
         if adaptive is not None:
             line = html.escape(adaptive)
-        elif critical:
+        elif verdict.has_rate_line(limit):
             line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
                                                    valley=surface.valley, clipped=clipped))
         else:

@@ -280,6 +280,14 @@ def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, su
     return spec.stability_limit(params, lam)
 
 
+def limit_near(optimizer: str, params: Mapping[str, Any], surface: Surface,
+               curvature: Curvature) -> Limit | None:
+    """:func:`stability_limit` at the minimum nearest the start, as :func:`curvature` found it (the
+    curvature runs and sweeps report); with weight decay, where that minimum moves to."""
+    return stability_limit(optimizer, params, curvature.lam_min, surface=surface,
+                           minimum=curvature.nearest_minimum)
+
+
 _DECAYED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -50,8 +50,7 @@ def limit_of(row: Row, curvature: diagnostics.Curvature, surface: surfaces.Surfa
     """The row's critical rate at the minimum nearest the start (``curvature``; with weight decay,
     where that minimum moves to); None for adaptive optimizers."""
     params = optimizers.OPTIMIZERS[row.optimizer].resolve(dict(row.optimizer_params), row.lr)
-    return diagnostics.stability_limit(row.optimizer, params, curvature.lam_min, surface=surface,
-                                       minimum=curvature.nearest_minimum)
+    return diagnostics.limit_near(row.optimizer, params, surface, curvature)
 
 
 def outcome(run: Trajectory, lang: str) -> str:
@@ -178,15 +177,16 @@ def spread_rates(
     params = optimizers.OPTIMIZERS[optimizer].resolve(dict(optimizer_params or {}), 1.0)
     curvature = diagnostics.curvature(surface, point)
     lam = curvature.lam_min
-    limit = diagnostics.stability_limit(optimizer, params, lam, surface=surface,
-                                        minimum=curvature.nearest_minimum)
+    limit = diagnostics.limit_near(optimizer, params, surface, curvature)
     roles = _ROLES[count]
     if limit is not None and np.isfinite(limit.value) and lam > 0:
         c = limit.value
+        # The heavy ball's steps are (1 − τ)η long and meet the curvature λ + w (Limit.lam).
         mu = float(params.get("momentum", 0.0))
+        tau = float(params.get("dampening", 0.0)) if limit.kind == "heavy_ball" else 0.0
         delta = 2 * min(0.1, 1 / steps)
-        by_role = {"small": (1 - mu) * delta / lam, "good": c / 2, "large": c * (1 - delta / 2),
-                   "diverge": 1.2 * c}
+        by_role = {"small": (1 - mu) * delta / ((1 - tau) * limit.lam), "good": c / 2,
+                   "large": c * (1 - delta / 2), "diverge": 1.2 * c}
         scale = c
     else:
         limit = None

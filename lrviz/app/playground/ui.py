@@ -339,8 +339,7 @@ def limit_of(config: Config, curvature: diagnostics.Curvature,
     runs and sweeps already report; with weight decay, where that minimum moves to)."""
     spec = optimizers.OPTIMIZERS[config.optimizer]
     params = spec.resolve(dict(config.optimizer_params), config.lr)
-    return diagnostics.stability_limit(config.optimizer, params, curvature.lam_min, surface=surface,
-                                       minimum=curvature.nearest_minimum)
+    return diagnostics.limit_near(config.optimizer, params, surface, curvature)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -291,15 +291,17 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | N
     """√μ, where a heavy ball with momentum μ ≥ :data:`HEAVY` swings about its minimum along every
     direction: where (1 − √μ)² < ηλ' < (1 + √μ)² for each curvature λ' its steps meet there, both
     roots of z² − (1 + μ − ηλ')z + μ have size √μ, so the swings shrink by √μ a step whatever η is.
-    None otherwise (a direction so flat that the ball creeps along it is paced by η after all)."""
+    None otherwise (a direction so flat that the ball creeps along it is paced by η after all).
+    With weight decay w the curvatures are read where the run settles, and shifted by w."""
     minimum = run.curvature.nearest_minimum
     if (limit is None or limit.momentum < HEAVY or not len(run.lrs) or not np.isfinite(limit.value)
-            or minimum is None or run.curvature.lam_min <= 0):
+            or minimum is None or not limit.lam > 0):
         return None
+    if limit.shift > 0:
+        minimum = tuple(diagnostics.decayed_minimum(surface, tuple(minimum), limit.shift))
     mu, root = limit.momentum, math.sqrt(limit.momentum)
     steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
-    flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / (
-        run.curvature.lam_min + limit.shift)
+    flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
     return root if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
 
 

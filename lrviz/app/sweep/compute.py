@@ -91,8 +91,7 @@ def run_sweeps(config: Config, surface: surfaces.Surface) -> tuple[RateSweep, ..
             best=best_rate(sweep.lrs, sweep.losses, diverged),
             edge=divergence_edge(sweep.lrs, diverged),
             first_diverged=float(sweep.lrs[diverged][0]) if diverged.any() else None,
-            limit=diagnostics.stability_limit(name, resolved, sweep.curvature.lam_min, surface=surface,
-                                              minimum=sweep.curvature.nearest_minimum),
+            limit=diagnostics.limit_near(name, resolved, surface, sweep.curvature),
         ))
     return tuple(results)
 

@@ -265,6 +265,21 @@ def test_momentum_rates_straddle_their_own_limit(optimizer):
     assert list(runs.status) == ["slow", "converged", "converged", "oscillating", "diverged"]
 
 
+@pytest.mark.parametrize(("params", "small"), [
+    ({"momentum": 0.9}, 0.1 * 0.2 / 2),  # (1 − μ)·δ/λ with δ = 2·min(0.1, 1/steps) = 0.2
+    ({"momentum": 0.9, "dampening": 0.5}, 0.1 * 0.2 / (0.5 * 2)),  # the heavy ball runs at (1 − τ)η
+    ({"momentum": 0.9, "weight_decay": 1.0}, 0.1 * 0.2 / 3),  # its steps meet λ + w
+])
+def test_the_small_rate_counts_dampening_and_weight_decay(params, small):
+    surface = surfaces.get("quadratic")
+    spread = comparison.spread_rates("momentum", surface, steps=10, count=3, optimizer_params=params,
+                                     probe=False)
+    assert spread.roles[0] == "small" and spread.rates[0] == pytest.approx(small, rel=1e-2)
+    # Still a crawl: after 10 steps the run has covered little of its way from 2.5 to where it settles.
+    run = engine.run(surface, "momentum", lr=spread.rates[0], steps=10, optimizer_params=params)
+    assert run.status == "slow"
+
+
 @pytest.mark.parametrize("optimizer", ["adagrad", "rmsprop", "adam", "adamw"])
 def test_adaptive_optimizers_get_a_spread_by_distance_and_no_limit(optimizer):
     surface = surfaces.get("quadratic")

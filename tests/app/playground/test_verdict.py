@@ -5,6 +5,7 @@ import pytest
 
 from lrviz import engine
 from lrviz.app.playground.verdict import has_rate_line, number, rate_line, verdict
+from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
 from lrviz.i18n import t
 from lrviz.surfaces import from_expression, get
@@ -378,3 +379,19 @@ def test_a_coasting_run_is_told_why_no_rate_steers_it(lang):
     assert verdict(far, get("quadratic"), lang, limit).detail == said.detail
     line = rate_line(0.1, limit, run.curvature, lang, name_minimum=False)
     assert line == t("pg.critical_coasting", lang, mu="0.9", times="10") and has_rate_line(limit)
+
+
+def test_heavy_momentum_with_weight_decay_is_read_where_the_run_settles():
+    # Rosenbrock, w = 1, μ = 0.95, η = 0.001: the run swings about the decayed minimum (0.554, 0.305),
+    # where the Hessian's eigenvalues are 1.17 and 447, and its distance shrinks √μ ≈ 0.975 a step
+    # (0.974 measured over steps 100-300). Read at f's own minimum (0.40 and 1002), the flattest
+    # direction looked too flat to swing, and the card said nothing of the momentum.
+    surface, params = get("rosenbrock"), {"momentum": 0.95, "weight_decay": 1.0}
+    run = engine.run(surface, "momentum", lr=0.001, steps=100, optimizer_params=params)
+    limit = diagnostics.limit_near("momentum", params, surface, run.curvature)
+    said = verdict(run, surface, "en", limit)
+    assert said.headline == t("verdict.momentum", "en", mu="0.95")
+    longer = engine.run(surface, "momentum", lr=0.001, steps=300, optimizer_params=params)
+    settles = diagnostics.decayed_minimum(surface, tuple(run.curvature.nearest_minimum), 1.0)
+    distance = np.linalg.norm(longer.points - settles, axis=-1)
+    assert (distance[300] / distance[100]) ** (1 / 200) == pytest.approx(np.sqrt(0.95), abs=0.002)

@@ -171,9 +171,8 @@ def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, e
     lrs, exact = payload.rates(key.lr) if key.lr else payload.rates(0.1)
     curvature = diagnostics.curvature(surface, key.start or surface.start)
     spec = optimizers.OPTIMIZERS[key.optimizer]
-    limit = None if errors else diagnostics.stability_limit(
-        key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), curvature.lam_min,
-        surface=surface, minimum=curvature.nearest_minimum)
+    limit = None if errors else diagnostics.limit_near(
+        key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), surface, curvature)
     adaptive = None
     if limit is None and not optimizers.get(key.optimizer).has_critical_rate:
         adaptive = verdict.no_limit_line(key.optimizer, curvature, lang)

@@ -9,6 +9,8 @@ write the address bar; the lesson's link (``lesson``, ``step``, ``big``, ``lang`
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -118,18 +120,30 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",
                    on_click=_go, args=(config.step + 1,), disabled=config.step >= n, type="primary",
                    use_container_width=True)
+    def label(k: int) -> str:
+        step = lesson.steps[k - 1]
+        return _short(f"{k}/{n} · {t('nav.' + NAV[step.page], lang)}: {step.caption(lang)}")
+
     jump.selectbox(t("lessons.page.jump", lang), range(1, n + 1), key=f"{K}jump", on_change=_jumped,
-                   label_visibility="collapsed",
-                   format_func=lambda k: f"{k}/{n} · {t('nav.' + NAV[lesson.steps[k - 1].page], lang)}: "
-                                         f"{_short(lesson.steps[k - 1].caption(lang))}")
+                   label_visibility="collapsed", format_func=label)
     toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
     st.sidebar.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
                          query_params={"lang": lang})
     keys.mount(_move(config, lesson))
 
 
-def _short(text: str, most: int = 60) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+# What the step list's box shows whole at 1280 px, in columns: a Hangul syllable takes two.
+STEP_LABEL_COLUMNS = 46
+
+
+def _short(text: str, most: int = STEP_LABEL_COLUMNS) -> str:
+    """``text`` cut to ``most`` columns with an ellipsis (wide characters count two): the box
+    clipped a longer label mid-word; the step's whole claim is in the caption under it."""
+    widths = [2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text]
+    if sum(widths) <= most:
+        return text
+    cut = next(i for i, used in enumerate(itertools.accumulate(widths)) if used > most - 1)
+    return text[:cut].rstrip() + "…"
 
 
 def caption(lesson: Lesson, step: Step, config: Config, lang: Lang) -> None:

@@ -47,3 +47,14 @@ def test_a_step_seeds_its_page_and_the_jump_list_moves():
     assert at.session_state["pg_lr"] == pytest.approx(0.3)
     at.toggle(key="ls_big").set_value(True).run()
     assert param(at, "big") == "1" and at.session_state["pg_big"] is True
+
+
+def test_step_labels_are_cut_to_the_box_with_an_ellipsis_counting_hangul_double():
+    from lrviz.app.lessons.ui import STEP_LABEL_COLUMNS, _short
+
+    assert _short("short") == "short"
+    english = _short("2/10 · Playground: η = 0.3 walks straight down to the minimum without overshooting.")
+    korean = _short("2/10 · 놀이터: η = 0.3은 최솟값을 건너지 않고 곧장 내려가 수렴합니다.")
+    assert english.endswith("…") and len(english) == STEP_LABEL_COLUMNS
+    assert korean.endswith("…") and len(korean) < len(english)  # each syllable takes two columns
+    assert korean.startswith("2/10 · 놀이터: η = 0.3은 최솟값을")

@@ -147,7 +147,7 @@ def test_basin_categories_lump_rare_minima_and_name_diverged_and_unfinished_runs
     basins = sweeps.Basins(0.1, (np.arange(len(label)),), label, minima, n_global=1)
     category, entries = figures.basin_categories(basins, "ko")
     names = [name for name, _ in entries]
-    assert names[0] == "전역 최솟값 (0, 0)" and names[1] == "지역 최적점 (1, 0)"
+    assert names[0] == "전역 최솟값 (0, 0)" and names[1] == "지역 최솟값 (1, 0)"
     assert names[6:] == ["그 밖의 최솟값 3개", "발산", "최솟값에 도착하지 못함"]
     assert set(category[label >= 6]) == {6}
     assert entries[7][1] == STATUS_COLORS["diverged"]

@@ -29,9 +29,36 @@ def changes(traces: list[dict], moving: tuple[str, ...] = ("x", "y", "text")) ->
     return [{key: trace[key] for key in moving if key in trace} for trace in traces]
 
 
+def round_stride(at_least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, … that is at least ``at_least``."""
+    scale = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * scale >= at_least:
+                return m * scale
+        scale *= 10
+
+
+def _round_stops(last: int) -> np.ndarray:
+    """Steps 0 … ``last`` at a round stride (0, 20, 40, not 0, 30, 61), the last kept: at most
+    :data:`MAX_SLIDER_STEPS`."""
+    stride = round_stride(last / (MAX_SLIDER_STEPS - 2))  # room for the last step off the stride
+    return np.unique(np.append(np.arange(0, last + 1, stride), last))
+
+
 def frame_steps(n_points: int, max_frames: int) -> np.ndarray:
-    """Which point indices get a frame: all of them, or evenly spread ones (first and last kept)."""
-    return np.unique(np.linspace(0, n_points - 1, min(n_points, max_frames)).round().astype(int))
+    """Which point indices get a frame: all of them, or at most ``max_frames``: the slider's round
+    stops (:func:`slider_steps`) and evenly spread ones between them, first and last kept."""
+    if n_points <= max_frames:
+        return np.arange(n_points)
+    stops = _round_stops(n_points - 1)
+
+    def with_spread(count: int) -> np.ndarray:
+        return np.unique(np.concatenate([stops, np.linspace(0, n_points - 1, count).round().astype(int)]))
+
+    # Spread ones that land on a stop add none: the most frames that stay within max_frames.
+    unions = (with_spread(count) for count in range(max_frames - len(stops), max_frames + 1))
+    return max(unions, key=lambda frames: len(frames) if len(frames) <= max_frames else -1)
 
 
 BUTTONS_PX, SLIDER_PX = 48, 96  # under the plot's bottom edge
@@ -99,10 +126,19 @@ def controls(frames_at: np.ndarray, lang: str, plot_px: float = 480, big: bool =
                 pad=dict(t=4),
                 currentvalue=dict(prefix=t("figure.step", lang) + " ", visible=True),
                 # At most MAX_SLIDER_STEPS stops; during playback the thumb moves stop to stop.
-                steps=[
-                    dict(label=str(int(s)), method="animate", args=[[str(int(s))], still])
-                    for s in frames_at[:: -(-len(frames_at) // MAX_SLIDER_STEPS)]
-                ],
+                steps=[dict(label=str(int(s)), method="animate", args=[[str(int(s))], still])
+                       for s in slider_steps(frames_at)],
             )
         ],
     )
+
+
+def slider_steps(frames_at: np.ndarray) -> np.ndarray:
+    """The frames the slider stops at: all of them, or at most :data:`MAX_SLIDER_STEPS` at round
+    steps (:func:`frame_steps` gives every figure those frames)."""
+    if len(frames_at) <= MAX_SLIDER_STEPS:
+        return frames_at
+    stops = np.intersect1d(_round_stops(int(frames_at[-1])), frames_at)
+    if len(stops) >= 2:
+        return stops
+    return frames_at[:: -(-len(frames_at) // MAX_SLIDER_STEPS)]  # frames chosen elsewhere: every few

@@ -52,6 +52,8 @@ def frame_steps(n_points: int, max_frames: int) -> np.ndarray:
     if n_points <= max_frames:
         return np.arange(n_points)
     stops = _round_stops(n_points - 1)
+    if len(stops) + 2 > max_frames:  # too few frames for the stops (one frame: a still figure)
+        return np.unique(np.linspace(0, n_points - 1, max_frames).round().astype(int))
 
     def with_spread(count: int) -> np.ndarray:
         return np.unique(np.concatenate([stops, np.linspace(0, n_points - 1, count).round().astype(int)]))

@@ -280,6 +280,18 @@ def _critical_line(
     return dict(shapes=[line], annotations=[label])
 
 
+def tangent_slopes(run: Trajectory, surface: Surface, changed: bool) -> np.ndarray | None:
+    """The slope of each step's tangent in 1-D (shape ``(steps,)``) where it is not the gradient
+    the step was given: noise or clipping changed that gradient (``changed``), or a schedule-free
+    optimizer took it at y, not at θ. Then the curve's own slope at θ_t, by central differences,
+    so the tangent touches the curve; None where the gradient is the slope."""
+    if surface.dim != 1 or not (changed or run.gradient_points is not None):
+        return None
+    x = np.asarray(run.points[:-1, 0], dtype=float)
+    h = 1e-6 * float(np.ptp(surface.bounds))
+    return (surface.numpy(x + h) - surface.numpy(x - h)) / (2 * h)
+
+
 def step_directions(run: Trajectory) -> tuple[np.ndarray, bool]:
     """The direction d of each step (θ_{s+1} = θ_s − η_s·d_s), and whether it is ∇L itself.
 
@@ -329,7 +341,9 @@ class _Moving:
         if self.dim == 1:
             # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
             x0, x1 = run.points[:-1, 0], run.points[1:, 0]
-            self.tangent_y = np.stack([run.losses[:-1], run.losses[:-1] + run.grads[:, 0] * (x1 - x0)], -1)
+            slopes = tangent_slopes(run, surface, changed)
+            slope = run.grads[:, 0] if slopes is None else slopes
+            self.tangent_y = np.stack([run.losses[:-1], run.losses[:-1] + slope * (x1 - x0)], -1)
             self.tangent_x = np.stack([x0, x1], -1)
             self.tangent_x[~view.inside(self.tangent_x.reshape(-1, 1)).reshape(-1, 2)] = np.nan
 

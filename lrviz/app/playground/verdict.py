@@ -152,6 +152,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             return Verdict(status, t("verdict.oscillating_growing", lang), t(
                 "verdict.oscillating_growing_detail", lang, share=f"{share:.0f}", window=window,
                 then=number(then), now=number(now), lr=number(run.lrs[-1]), critical=number(limit.value)))
+        if limit is not None and run.lrs[-1] > limit.value:  # above the limit, yet the swings keep their size
+            return Verdict(status, t("verdict.oscillating", lang), t(
+                "verdict.oscillating_above_detail", lang, share=f"{share:.0f}", window=window,
+                lr=number(run.lrs[-1]), critical=number(limit.value), formula=limit.formula))
         return Verdict(
             status,
             t("verdict.oscillating", lang),

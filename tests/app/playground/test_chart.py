@@ -207,3 +207,24 @@ def test_step_ranges_pad_the_runs_span_in_the_axis_own_units():
     assert payload.step_range(np.array([np.nan, -1.0]), log=True) == [0.0, 1.0]  # nothing to draw
     flat = payload.step_range(np.array([3.0, 3.0]), log=True)
     assert flat[0] < np.log10(3.0) < flat[1]  # a flat line sits inside its axis
+
+
+def test_a_clipped_run_sends_the_curves_own_slope_for_its_tangent():
+    # x² from 2.5 at η = 1.5, clipped to 1: each step is given g = ±1, while the curve's slope is
+    # 2x (5, 2, −1, …). A tangent drawn with g missed the curve; the browser now gets 2x.
+    surface = get("quadratic")
+    lrs, exact = payload.rates(1.5)
+    runs = engine.runs(surface, lrs, "sgd", steps=20, clip_norm=1.0)
+    for changed in (True, False):
+        blob = payload.build(runs, surface, lrs=lrs, exact=exact, limit=None, adaptive=None,
+                             name_minimum=False, lang="en", changed=changed)
+        sent = payload.with_request(blob, index=0, frame=0, nonce=1, selected=None)
+        arrays = payload.decode(sent)["arrays"]
+        if not changed:
+            assert "slopes" not in arrays  # the gradients are the slopes: nothing more to send
+            continue
+        row = int(np.argmin(np.abs(lrs - 1.5)))
+        x = arrays["points"][row, :-1, 0]
+        finite = np.isfinite(x)
+        np.testing.assert_allclose(arrays["slopes"][row][finite], 2 * x[finite], rtol=1e-4, atol=1e-4)
+        assert np.all(np.abs(arrays["grads"][row][finite, 0]) <= 1.0 + 1e-5)

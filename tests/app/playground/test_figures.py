@@ -326,3 +326,16 @@ def test_frames_are_few_and_the_slider_stops_at_round_steps(steps):
     assert set(stops) <= set(frames) and stops[-1] == steps and len(stops) <= playback.MAX_SLIDER_STEPS
     stride = stops[1] - stops[0]
     assert str(stride).lstrip("125").strip("0") == "" and all(s % stride == 0 for s in stops[:-1])
+
+
+def test_the_1d_tangent_touches_the_curve_when_clipping_changed_the_gradient():
+    run = engine.run("quadratic", lr=1.5, steps=10, clip_norm=1.0)
+    moving = playground._Moving(run, get("quadratic"), landscape.View(get("quadratic")), "en", changed=True)
+    x0, x1 = moving.tangent_x[0]
+    (_, y1) = moving.tangent_y[0]
+    assert y1 == pytest.approx(6.25 + 5.0 * (x1 - x0))  # f(2.5) + f'(2.5)·Δx, not + g·Δx with g = 1
+
+
+@pytest.mark.parametrize(("max_frames", "expected"), [(1, [0]), (2, [0, 500]), (5, [0, 125, 250, 375, 500])])
+def test_too_few_frames_for_the_slider_stops_are_spread_evenly(max_frames, expected):
+    assert playback.frame_steps(501, max_frames).tolist() == expected

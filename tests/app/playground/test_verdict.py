@@ -395,3 +395,14 @@ def test_heavy_momentum_with_weight_decay_is_read_where_the_run_settles():
     settles = diagnostics.decayed_minimum(surface, tuple(run.curvature.nearest_minimum), 1.0)
     distance = np.linalg.norm(longer.points - settles, axis=-1)
     assert (distance[300] / distance[100]) ** (1 / 200) == pytest.approx(np.sqrt(0.95), abs=0.002)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_clipped_run_above_the_limit_is_not_called_close_to_it(lang):
+    # x² at η = 1.5, clipped to 1: 2.5, 1, −0.5, 1, −0.5, … for ever. The card said 1.5 was "close
+    # to the critical rate"; it is above it, and the clipping keeps the swings from growing.
+    run = engine.run("quadratic", lr=1.5, steps=100, clip_norm=1.0)
+    said = verdict(run, get("quadratic"), lang, stability_limit("sgd", {}, 2.0))
+    assert said.status == "oscillating"
+    assert said.detail == t("verdict.oscillating_above_detail", lang, share="100", window=20, lr="1.5",
+                            critical="1", formula="2/λmax")

@@ -15,7 +15,10 @@ rate's step-axis ranges and ticks, and the small final-loss-against-rate chart. 
 are each run's points, losses, rates and gradients, padded with NaN after divergence:
 ``(n, steps + 1, dim)``, ``(n, steps + 1)``, ``(n, steps)``, ``(n, steps, dim)``; for a
 schedule-free optimizer also ``gradient_view`` ``(n, steps + 1, 2)``: where each gradient was taken
-(y) as the map plots it (1-D: (y, f(y))), NaN off the plot. ``header.arrays`` lists those sent.
+(y) as the map plots it (1-D: (y, f(y))), NaN off the plot; in 1-D, where the gradients are not
+the curve's slope (noise, clipping, schedule-free), ``slopes`` ``(n, steps)``: the slope each
+step's tangent takes (:func:`~lrviz.app.playground.figures.tangent_slopes`). ``header.arrays``
+lists those sent.
 """
 
 from __future__ import annotations
@@ -92,6 +95,11 @@ def build(
     arrays = _arrays(runs, steps, dim)
     if runs[0].gradient_points is not None:
         arrays["gradient_view"] = _gradient_view(runs, surface, steps)
+    if figures.tangent_slopes(runs[0], surface, changed) is not None:
+        arrays["slopes"] = np.full((n, steps), np.nan, np.float32)
+        for i, run in enumerate(runs):
+            slopes = figures.tangent_slopes(run, surface, changed)
+            arrays["slopes"][i, : len(slopes)] = slopes
     reference = exact if exact is not None else slider_index(0.1)
     base = figures.build_animation(runs[reference], surface, lang=lang, big=big, limit=limit, narrow=narrow,
                                    exit_trace=True, max_frames=1, changed=changed).to_dict()

@@ -120,6 +120,8 @@ function runOf(d, row) {
   const loss = (s) => A.losses[row * L + s];
   const lr = (s) => A.lrs[row * H.steps + s];
   const grad = (s) => A.grads.subarray((row * H.steps + s) * dim, (row * H.steps + s + 1) * dim);
+  // The 1-D tangent's slope: the gradient, or the curve's own where that was not it (payload.py).
+  const slope = A.slopes ? (s) => A.slopes[row * H.steps + s] : (s) => grad(s)[0];
   const inside = (p) => p.every(Number.isFinite) && p[0] >= xlo && p[0] <= xhi && (dim === 1 || (p[1] >= ylo && p[1] <= yhi));
   const x = new Float64Array(k + 1), y = new Float64Array(k + 1);
   for (let s = 0; s <= k; s++) {
@@ -156,7 +158,7 @@ function runOf(d, row) {
     const rate = lr(s) > 0 ? lr(s) : 1, a = point(s), b = point(s + 1);
     return Array.from(a, (v, j) => Math.fround(Math.fround(v - b[j]) / rate));
   };
-  return { k, x, y, shown, rates, norms, point, loss, lr, grad, direction, inside, gview };
+  return { k, x, y, shown, rates, norms, point, loss, lr, grad, slope, direction, inside, gview };
 }
 
 // The update of step s with its numbers (figures._Moving.rule).
@@ -322,7 +324,7 @@ function paint(me) {
     polyline(g, px, py, Math.max(0, s - H.tail), s, looks[T.tail]);
     if (T.tangent !== null && s < k) { // where a linear model of the loss says the step lands
       const x0 = run.point(s)[0], x1 = run.point(s + 1)[0], l0 = run.loss(s);
-      const ends = [[x0, l0], [x1, l0 + run.grad(s)[0] * (x1 - x0)]];
+      const ends = [[x0, l0], [x1, l0 + run.slope(s) * (x1 - x0)]];
       if (ends.every(([x]) => run.inside([x]))) {
         polyline(g, (i) => X(ends[i][0]), (i) => Y(ends[i][1]), 0, 1, looks[T.tangent]);
       }

@@ -81,6 +81,8 @@ def test_dragging_the_rate_across_the_critical_rate_redraws_without_a_rerun(page
     assert runs(page) == 0  # every one of those moves was drawn in the browser
     # Released: after a short pause the rate goes to the server once, and the link follows.
     page.wait_for_url(re.compile(r"[?&]lr=0\.8(&|$)"), timeout=30_000)
+    # The link can change before the page marks its run as running: wait for the run to be seen.
+    page.wait_for_function("() => window.__runs >= 1", timeout=30_000)
     wait_ready(page)
     assert runs(page) == 1
 

@@ -57,12 +57,41 @@ def t(key: str, lang: str, **values: object) -> str:
     text = table(lang).get(key) or table(DEFAULT_LANG)[key]
     if not values:
         return text
-    text = text.format(**values)
-    return _FIRST.sub("첫 번째", text) if lang == "ko" else text
+    if lang != "ko":
+        return text.format(**values)
+    text = _AFTER_VALUE.sub("\\1" + _MARK, text).format(**values)
+    return _FIRST.sub("첫 번째", _MARKED.sub(_agree, text)).replace(_MARK, "")
 
 
 # Korean counts the first of anything 첫 번째, not 1번째 ("{step}번째 스텝" with step = 1).
 _FIRST = re.compile(r"(?<![\d.,])1\s?번째")
+
+# A Korean particle takes its form from the sound before it: 은/이/을/과 after a final consonant,
+# 는/가/를/와 after a vowel. After a filled-in value the template cannot know it ("η = {lr}은":
+# 1.5 is read 일 점 오, so 1.5는), so the value is marked and the particle made to agree with it.
+_PARTICLES = {"은": "는", "이": "가", "을": "를", "과": "와"}  # after a consonant: after a vowel
+_MARK = "\x00"
+_AFTER_VALUE = re.compile(r"(\{[^{}]*\})(?=[은는이가을를과와](?![가-힣]))")
+_MARKED = re.compile(_MARK + r"([은는이가을를과와])")
+# Digits read in Sino-Korean: 영 일 삼 육 칠 팔 end in a consonant; 이 사 오 구 in a vowel
+# (10, 100, 1000 are 십, 백, 천: a final 0 is always a consonant).
+_CONSONANT_DIGITS = "013678"
+
+
+def _agree(match: re.Match) -> str:
+    """The particle after a value, in the form the value's last sound takes (a value ending in
+    neither a digit nor a Hangul syllable keeps the template's)."""
+    before = match.string[: match.start()].rstrip(")")
+    particle = match.group(1)
+    consonant = particle if particle in _PARTICLES else next(k for k, v in _PARTICLES.items() if v == particle)
+    last = before[-1:] if before else ""
+    if last.isdigit():
+        ends_in_consonant = last in _CONSONANT_DIGITS
+    elif "가" <= last <= "힣":
+        ends_in_consonant = (ord(last) - ord("가")) % 28 != 0
+    else:
+        return _MARK + particle
+    return _MARK + (consonant if ends_in_consonant else _PARTICLES[consonant])
 
 
 @dataclass(frozen=True, init=False)

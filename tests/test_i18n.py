@@ -57,3 +57,21 @@ def test_a_key_reads_its_values_in_the_same_language_and_pickles():
 def test_korean_counts_the_first_step_as_the_first(step, korean):
     assert t("verdict.diverged", "ko", step=step) == korean
     assert t("verdict.diverged", "en", step=step) == f"Diverged at step {step}."
+
+
+@pytest.mark.parametrize(("lr", "particle"), [("1.5", "는"), ("1", "은"), ("0.2", "는"), ("10", "은"),
+                                              ("3", "은"), ("0.09", "는"), ("1e-05", "는"), ("0.7", "은")])
+def test_a_korean_particle_agrees_with_the_number_before_it(lr, particle):
+    # 1.5 is read 일 점 오 (a vowel: 는), 1 일 and 10 십 (a final consonant: 은), 0.7 영 점 칠.
+    text = t("verdict.oscillating_above_detail", "ko", share="100", window=20, lr=lr, critical="1",
+             formula="2/λmax")
+    assert f"η = {lr}{particle} 임계" in text
+
+
+def test_particles_after_points_and_words_agree_and_other_text_is_untouched():
+    assert "(1, 2)가 아니라" in t("verdict.decayed_detail", "ko", w="1", minimum="(1, 2)")
+    assert "(0, 0)이 아니라" in t("verdict.decayed_detail", "ko", w="1", minimum="(0, 0)")
+    assert "w = 1은" in t("verdict.decayed_detail", "ko", w="1", minimum="(0, 0)")
+    assert "\x00" not in t("verdict.decayed_detail", "ko", w="1", minimum="(0, 0)")
+    english = t("verdict.decayed_detail", "en", w="1", minimum="(1, 2)")
+    assert "(1, 2)" in english and "\x00" not in english

@@ -70,6 +70,7 @@ _FIRST = re.compile(r"(?<![\d.,])1\s?번째")
 # 는/가/를/와 after a vowel. After a filled-in value the template cannot know it ("η = {lr}은":
 # 1.5 is read 일 점 오, so 1.5는), so the value is marked and the particle made to agree with it.
 _PARTICLES = {"은": "는", "이": "가", "을": "를", "과": "와"}  # after a consonant: after a vowel
+_AFTER_CONSONANT = {vowel: consonant for consonant, vowel in _PARTICLES.items()}
 _MARK = "\x00"
 _AFTER_VALUE = re.compile(r"(\{[^{}]*\})(?=[은는이가을를과와](?![가-힣]))")
 _MARKED = re.compile(_MARK + r"([은는이가을를과와])")
@@ -83,7 +84,7 @@ def _agree(match: re.Match) -> str:
     neither a digit nor a Hangul syllable keeps the template's)."""
     before = match.string[: match.start()].rstrip(")")
     particle = match.group(1)
-    consonant = particle if particle in _PARTICLES else next(k for k, v in _PARTICLES.items() if v == particle)
+    consonant = particle if particle in _PARTICLES else _AFTER_CONSONANT[particle]
     last = before[-1:] if before else ""
     if last.isdigit():
         ends_in_consonant = last in _CONSONANT_DIGITS

@@ -95,9 +95,14 @@ def grid(surface: Surface, n: int = 100, view: View | None = None) -> tuple[np.n
 def _grid(surface: Surface, n: int, box: tuple) -> tuple[np.ndarray, ...]:
     axes = [np.linspace(lo, hi, n if surface.dim == 2 else 4 * n) for lo, hi in box]
     if surface.dim == 1:
-        return axes[0], surface.numpy(axes[0])
+        return axes[0], _finite(surface.numpy(axes[0]))
     xx, yy = np.meshgrid(*axes, indexing="xy")
-    return axes[0], axes[1], surface.numpy(xx, yy)
+    return axes[0], axes[1], _finite(surface.numpy(xx, yy))
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """NaN where the loss overflowed (exp(x) from a start at 700): no point, and no infinite range."""
+    return np.where(np.isfinite(values), values, np.nan)
 
 
 def log_colours(surface: Surface, view: View | None = None) -> bool:
@@ -155,7 +160,7 @@ def _map_image(surface: Surface, box: tuple) -> dict:
     xs = np.linspace(xlo, xhi, MAP_PIXELS)
     ys = np.linspace(yhi, ylo, MAP_PIXELS)  # the first image row is the top of the plot
     xx, yy = np.meshgrid(xs, ys)
-    z = surface.numpy(xx, yy)
+    z = _finite(surface.numpy(xx, yy))
     gap = z - np.nanmin(z)
     if _log_colours(surface, box):
         gap = np.log10(gap + 1e-3 * max(float(np.nanmedian(gap)), 1e-9))
@@ -290,8 +295,12 @@ def main_y_range(surface: Surface, view: View) -> tuple[float, float]:
     if surface.dim == 2:
         return float(view.box[1, 0]), float(view.box[1, 1])
     _, y = grid(surface, view=view)
-    pad = 0.08 * (np.nanmax(y) - np.nanmin(y))
-    return float(np.nanmin(y) - pad), float(np.nanmax(y) + pad)
+    low, high = float(np.nanmin(y)), float(np.nanmax(y))
+    pad = 0.08 * (high - low)
+    return max(low - pad, -_LARGEST), min(high + pad, _LARGEST)  # a loss near overflow: no inf
+
+
+_LARGEST = float(np.finfo(float).max)
 
 
 # The step charts on the right: axis, colour, title.

@@ -226,6 +226,8 @@ def exit_mark(surface: Surface, view: landscape.View, points: np.ndarray, lang: 
     step, edge = exit_at
     ex = float(edge[0])
     ey = float(surface.numpy(np.clip(ex, *view.box[0]))) if surface.dim == 1 else float(edge[1])
+    if not np.isfinite(ey):  # the loss overflowed where the path leaves: nowhere to put the mark
+        return None
     label = t("figure.left_plot", lang, step=step)
     # Label towards the middle of the plot, so it is never cut at the edge.
     return dict(x=[ex], y=[ey], text=[label], textposition="bottom right" if ex < view.box[0].mean()

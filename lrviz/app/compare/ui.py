@@ -317,8 +317,8 @@ def results_table(table: list[comparison.Result], lang: str) -> None:
         column_config={
             # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
             # but 1.59e-8 in powers, side by side.
-            columns["loss"][0]: number(format="%.3g", help=t("compare.col_final_loss_help", lang)),
-            columns["distance"][0]: number(format="%.3g", help=t("compare.col_distance_help", lang)),
+            columns["loss"][0]: number(format="%.2e", help=t("compare.col_final_loss_help", lang)),
+            columns["distance"][0]: number(format="%.2e", help=t("compare.col_distance_help", lang)),
             columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
         },
     )

@@ -50,9 +50,9 @@ class Limit(NamedTuple):
 
     @property
     def coasting(self) -> bool:
-        """Momentum with dampening τ = 1: the buffer keeps only the first gradient (b_t = μ^(t−1)·g₁),
-        so every rate coasts along the first step's direction for 1/(1 − μ) first steps at most, and
-        stops; the value is infinite, as no rate is critical."""
+        """Momentum with dampening τ = 1: the buffer keeps only the first step's direction
+        (b_t = μ^(t−1)·d₁, d₁ = g₁ + w·θ₀), so every rate coasts in a straight line and, given enough
+        steps, stops after 1/(1 − μ) first steps; the value is infinite, as no rate is critical."""
         return self.kind == "coasting"
 
 
@@ -68,8 +68,8 @@ def heavy_ball(p: Params, lam: float, *, nesterov: bool = False) -> Limit:
     # Without momentum torch keeps no buffer, and dampening does nothing.
     tau = 0.0 if nesterov or mu == 0 else float(p.get("dampening", 0.0))
     lam, curvature = lam + decay, "λmax" if decay == 0 else "(λmax+w)"
-    if tau >= 1:  # the buffer keeps the first gradient and never turns back
-        return Limit(float("inf"), "2(1+μ)/((1−τ)λmax)", decay, mu, lam, kind="coasting")
+    if tau >= 1:  # the buffer keeps the first step's direction and never turns back
+        return Limit(float("inf"), f"2(1+μ)/((1−τ){curvature})", decay, mu, lam, kind="coasting")
     if lam <= 0:
         return Limit(float("inf"), f"2/{curvature}", decay, lam=lam)
     if mu == 0:

@@ -118,7 +118,7 @@ class Spread(NamedTuple):
 
     rates: tuple[float, ...]
     roles: tuple[str, ...]  # "small" | "medium" | "good" | "large" | "diverge" (SGD) or "huge" (adaptive)
-    limit: Limit | None  # the critical rate (SGD family); None for adaptive optimizers
+    limit: Limit | None  # the critical rate (SGD family; infinite where it coasts); None for adaptive ones
     scale: float  # the critical rate, or for adaptive optimizers the distance to the minimum
     probe: Probe | None = None  # the rates tried on the surface itself, if any
 
@@ -188,8 +188,8 @@ def spread_rates(
         by_role = {"small": (1 - mu) * delta / ((1 - tau) * limit.lam), "good": c / 2,
                    "large": c * (1 - delta / 2), "diverge": 1.2 * c}
         scale = c
-    else:
-        limit = None
+    else:  # no critical rate: spread by distance (a coasting buffer keeps its Limit, to say why)
+        limit = limit if limit is not None and limit.coasting else None
         if curvature.nearest_minimum is not None:
             d = float(np.linalg.norm(np.asarray(curvature.nearest_minimum) - point))
         else:

@@ -9,6 +9,8 @@ plotly.js's layout time small.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from lrviz.i18n import t
@@ -48,19 +50,16 @@ def _round_stops(last: int) -> np.ndarray:
 
 def frame_steps(n_points: int, max_frames: int) -> np.ndarray:
     """Which point indices get a frame: all of them, or at most ``max_frames``: the slider's round
-    stops (:func:`slider_steps`) and evenly spread ones between them, first and last kept."""
+    stops (:func:`slider_steps`) with each gap between two stops split evenly (every frame plays
+    for the same time, so the steps between frames must be alike too, or the ball jerks)."""
     if n_points <= max_frames:
         return np.arange(n_points)
     stops = _round_stops(n_points - 1)
-    if len(stops) + 2 > max_frames:  # too few frames for the stops (one frame: a still figure)
+    per_gap = (max_frames - 1) // (len(stops) - 1)
+    if per_gap < 1:  # too few frames for the stops (one frame: a still figure)
         return np.unique(np.linspace(0, n_points - 1, max_frames).round().astype(int))
-
-    def with_spread(count: int) -> np.ndarray:
-        return np.unique(np.concatenate([stops, np.linspace(0, n_points - 1, count).round().astype(int)]))
-
-    # Spread ones that land on a stop add none: the most frames that stay within max_frames.
-    unions = (with_spread(count) for count in range(max_frames - len(stops), max_frames + 1))
-    return max(unions, key=lambda frames: len(frames) if len(frames) <= max_frames else -1)
+    gaps = [np.linspace(a, b, per_gap + 1)[:-1] for a, b in itertools.pairwise(stops)]
+    return np.unique(np.append(np.concatenate(gaps).round().astype(int), stops[-1]))
 
 
 BUTTONS_PX, SLIDER_PX = 48, 96  # under the plot's bottom edge

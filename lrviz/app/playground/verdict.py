@@ -77,9 +77,14 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
 
     if limit is not None and limit.coasting and status != "converged":  # neither overshoot nor crawl
-        headline = (t("verdict.diverged", lang, step=run.diverged_at) if status == "diverged"
-                    else t("verdict.coasting", lang, point=point(final)))
-        return Verdict(status, headline, t("verdict.coasting_detail", lang, **_coasting(limit)))
+        detail = t("verdict.coasting_detail", lang, **_coasting(limit))
+        if status != "diverged":
+            return Verdict(status, t("verdict.coasting", lang, point=point(final)), detail)
+        # Past the escape box, though it would stop: first step / (1 − μ) from the start.
+        first = float(np.linalg.norm(run.points[1] - run.points[0]))
+        travel = number(first / (1 - limit.momentum))
+        away = t("verdict.coasting_away", lang, step=run.diverged_at, travel=travel)
+        return Verdict(status, t("verdict.diverged", lang, step=run.diverged_at), away + " " + detail)
 
     if status == "diverged":
         headline = t("verdict.diverged", lang, step=run.diverged_at)

@@ -37,16 +37,24 @@ def settings(config: Config, lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(lines)
 
 
+def critical_text(r: RateSweep, lang: str) -> str:
+    """An optimizer's critical rate as the table and the notes write it: "2/λmax = 1"; why there is
+    none for an adaptive optimizer or a buffer that coasts on its first step (dampening τ = 1)."""
+    if r.limit is None:
+        return t("sweep.adaptive", lang)
+    if r.limit.coasting:
+        return t("sweep.coasting", lang)
+    return f"{r.limit.formula} = {number(r.limit.value)}"
+
+
 def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) -> tuple[str, ...]:
     """One line per optimizer (best rate, divergence edge, critical rate), then the basin map's shares."""
     none = t("sweep.none", lang)
     lines = []
     for r in shown:
-        critical = (f"{r.limit.formula} = {number(r.limit.value)}" if r.limit is not None
-                    else t("sweep.adaptive", lang))
         parts = [(t("sweep.col_best", lang), number(r.best_lr) if r.best_lr is not None else none),
                  (t("sweep.col_edge", lang), number(r.edge) if r.edge is not None else none),
-                 (t("sweep.col_limit", lang), critical)]
+                 (t("sweep.col_limit", lang), critical_text(r, lang))]
         lines.append(f"{optimizers.OPTIMIZERS[r.optimizer].title(lang)}: "
                      + "; ".join(f"{label} {value}" for label, value in parts))
     diverged, reached = shares

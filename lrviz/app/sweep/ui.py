@@ -163,13 +163,11 @@ def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[dict[
     for r in results:
         best = r.best_lr
         final = r.sweep.final_loss[r.best] if r.best is not None else None
-        limit = (f"{r.limit.formula} = {number(r.limit.value)}" if r.limit is not None
-                 else t("sweep.adaptive", lang))
         rows.append({  # the edge beside the theory, where a 1024-px screen still shows both
             t("sweep.col_optimizer", lang): optimizers.OPTIMIZERS[r.optimizer].title(lang),
             t("sweep.col_best", lang): number(best) if best is not None else t("sweep.none", lang),
             t("sweep.col_edge", lang): number(r.edge) if r.edge is not None else t("sweep.none", lang),
-            t("sweep.col_limit", lang): limit,
+            t("sweep.col_limit", lang): sw_sheet.critical_text(r, lang),
             t("sweep.col_final", lang): number(final) if final is not None else "—",
             t("sweep.col_first", lang): (number(r.first_diverged) if r.first_diverged is not None
                                          else t("sweep.none", lang)),
@@ -184,6 +182,7 @@ def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[s
     for r in results:
         curvature = r.sweep.curvature
         if (r.limit is None or r.first_diverged is None or curvature.nearest_minimum is None
+                or not np.isfinite(r.limit.value)  # no critical rate to fall short of (τ = 1 coasts)
                 or not r.first_diverged < EARLY * r.limit.value):  # no minimum: no rate holds there
             continue
         numbers = dict(optimizer=optimizers.OPTIMIZERS[r.optimizer].title(lang), lr=number(r.first_diverged),

@@ -13,6 +13,7 @@ from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare.state import DEFAULT, MAX_ROWS, Config, Row, parse, to_query
 from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
+from lrviz.i18n import t
 
 # --- the link ------------------------------------------------------------------------------------
 
@@ -315,3 +316,15 @@ def test_the_shortcut_makes_rows_of_one_optimizer():
 def test_every_schedule_and_optimizer_has_a_short_label():
     for name in schedules.SCHEDULES:
         assert "(" not in Row("sgd", 0.1, name).label("en").split("·")[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_coasting_buffer_is_not_called_adaptive(lang):
+    from lrviz.app.compare.ui import explain
+
+    spread = comparison.spread_rates("momentum", surfaces.get("quadratic"), steps=100, count=3,
+                                     optimizer_params={"dampening": 1.0}, probe=False)
+    assert spread.limit.coasting and spread.roles == ("small", "good", "huge")
+    text = explain("momentum", spread, lang)
+    assert text.startswith(t("compare.spread_coasting", lang, optimizer=t("optimizer.momentum.title", lang),
+                                distance="2.5", rates="X", times="10").split("X")[0])

@@ -376,7 +376,8 @@ def test_a_coasting_run_is_told_why_no_rate_steers_it(lang):
     assert said.detail == t("verdict.coasting_detail", lang, mu="0.9", times="10")
     far = engine.run("quadratic", "momentum", lr=10.0, steps=100, optimizer_params=params)
     assert far.status == "diverged"  # 500 away, past the escape box: still no overshoot to blame
-    assert verdict(far, get("quadratic"), lang, limit).detail == said.detail
+    away = t("verdict.coasting_away", lang, step=far.diverged_at, travel="500")  # 10·5/(1 − 0.9)
+    assert verdict(far, get("quadratic"), lang, limit).detail == away + " " + said.detail
     line = rate_line(0.1, limit, run.curvature, lang, name_minimum=False)
     assert line == t("pg.critical_coasting", lang, mu="0.9", times="10") and has_rate_line(limit)
 

@@ -11,6 +11,7 @@ from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import state as sweep_state
 from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM
 from lrviz.app.sweep.state import DEFAULT, Config, parse, to_query
+from lrviz.i18n import t
 
 STEPS = 500
 
@@ -210,3 +211,14 @@ def test_parameters_that_a_rate_of_the_range_rejects_are_dropped():
 def test_a_bad_lower_rate_is_noted_once_even_when_the_range_then_collapses():
     config = parse({"lo": "abc", "hi": "0.001"})
     assert [note.key for note in config.notes].count("lo") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_coasting_buffer_has_no_critical_rate_in_the_table_nor_an_early_edge(lang):
+    from lrviz.app.sweep import sheet, ui
+
+    config = config_for("quadratic", optimizers=("momentum",), optimizer_params=(("dampening", 1.0),))
+    (result,) = sweeps.run_sweeps(config, surfaces.get("quadratic"))
+    assert result.limit.coasting and result.first_diverged is not None  # far rates coast out of reach
+    assert sheet.critical_text(result, lang) == t("sweep.coasting", lang)
+    assert ui.early_edge_notes((result,), lang) == []  # "below its critical rate ≈ ∞" said nothing true

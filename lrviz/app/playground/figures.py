@@ -106,7 +106,7 @@ def build_animation(
 
     steps = np.arange(k + 1)
     moving = _Moving(run, surface, view, lang, big, changed)
-    series = (moving.loss, run.lrs, np.maximum(moving.grad_norm, 1e-12))
+    series = (moving.loss, run.lrs, moving.grad_norm)
     data += [
         _on(dict(type="scatter", x=steps[: len(y)], y=y, mode="lines", line=dict(color=OKABE_ITO[colour]),
                  name=t(key, lang, g=moving.gradient)), axis)
@@ -338,7 +338,8 @@ class _Moving:
         self.k = len(run.points) - 1
         self.x, self.y = landscape.on_view(surface, run.points, view)
         self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
-        self.grad_norm = np.linalg.norm(run.grads, axis=-1) if self.k else np.zeros(0)
+        # On a log axis as the loss is: a zero gradient sits 1e-12 of the largest below it.
+        self.grad_norm = landscape.gap(np.linalg.norm(run.grads, axis=-1), 0.0) if self.k else np.zeros(0)
         self.directions, self.is_gradient = step_directions(run)
         if self.dim == 1:
             # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.
@@ -399,7 +400,7 @@ class _Moving:
         marker = dict(size=10, line=dict(width=1.5, color="white"))
         at = min(s, k - 1) if k > 0 else 0
         lr_now = float(self.run.lrs[at]) if k else None
-        grad_now = max(float(self.grad_norm[at]), 1e-12) if k else None
+        grad_now = float(self.grad_norm[at]) if k else None
         # One marker per step chart: loss (gap), rate and gradient norm at this frame.
         out += [
             _on(dict(type="scatter", x=[x], y=[y], mode="markers", hoverinfo="skip",

@@ -228,3 +228,12 @@ def test_a_clipped_run_sends_the_curves_own_slope_for_its_tangent():
         finite = np.isfinite(x)
         np.testing.assert_allclose(arrays["slopes"][row][finite], 2 * x[finite], rtol=1e-4, atol=1e-4)
         assert np.all(np.abs(arrays["grads"][row][finite, 0]) <= 1.0 + 1e-5)
+
+
+def test_a_flat_gradient_norm_gets_a_readable_axis():
+    # Clipped to 1, ‖g‖ is 0.9999995 … 1.0000000 (float32): the axis spanned 1e-7 of a decade, so
+    # rounding noise drew a zig-zag over the whole chart and the tick "1" fell outside the range.
+    lo, hi = payload.step_range(np.array([0.9999995, 0.99999976, 1.0, 0.9999998]), log=True)
+    assert hi - lo == pytest.approx(0.55) and lo < 0 < hi  # half a decade, and 1 (log 0) inside
+    lo, hi = payload.step_range(np.array([1.0, 2.0]), log=True)  # a real change keeps its own span
+    assert hi - lo == pytest.approx(1.1 * np.log10(2))

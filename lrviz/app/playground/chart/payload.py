@@ -222,7 +222,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     points, losses = arrays["points"], arrays["losses"].astype(float)
     grads, steps_lrs = arrays["grads"], arrays["lrs"]
     loss, loss_log = landscape.loss_axis(losses, surface)
-    grad_norm = np.maximum(np.linalg.norm(grads, axis=-1), 1e-12).astype(float)
+    grad_norm = landscape.gap(np.linalg.norm(grads.astype(float), axis=-1), 0.0)  # on its axis as the loss
     critical = limit is not None and np.isfinite(limit.value)
     at_critical = np.full((len(runs), 1), limit.value if critical else np.nan)  # its dashed line
     rates = np.concatenate([steps_lrs.astype(float), at_critical], axis=1)
@@ -282,6 +282,9 @@ def _extent(values: np.ndarray, *, log: bool) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
+FLAT_DECADES = 0.05  # on a log axis, a series that varies by less (12 %) is drawn as flat
+
+
 def step_range(values: np.ndarray, *, log: bool, from_zero: bool = False, pad: float = 0.05) -> list[float]:
     """A step chart's y range over ``values`` as plotly.js takes it (log10 units on a log axis),
     padded by ``pad`` of its span on each side: the browser draws the run in it while the rate
@@ -295,8 +298,12 @@ def step_ranges(values: np.ndarray, *, log: bool, from_zero: bool = False,
     lo, hi = _extent(values, log=log)
     if from_zero:
         lo = np.minimum(lo, 0.0)
-    flat = 0.5 if log else np.maximum(np.abs(hi), 1.0)
-    span = np.where(hi > lo, hi - lo, flat)
+    # A flat series gets a span of its own: a clipped gradient's norm, 1 ± 1e-7, filled a whole
+    # log axis with float32 noise (a black zig-zag, and not one tick label inside the range).
+    if log:
+        flat, middle = hi - lo < FLAT_DECADES, (lo + hi) / 2
+        lo, hi = np.where(flat, middle - 0.25, lo), np.where(flat, middle + 0.25, hi)
+    span = np.where(hi > lo, hi - lo, np.maximum(np.abs(hi), 1.0))
     low = np.where(from_zero & (lo == 0), lo, lo - pad * span)
     return [[0.0, 1.0] if np.isnan(a) else [float(a), float(b)]
             for a, b in zip(low, hi + pad * span, strict=True)]

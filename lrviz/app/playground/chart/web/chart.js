@@ -112,6 +112,19 @@ function typed(value) {
 
 // ---- one run, read out of the arrays: what its traces need ----
 
+// n values above their floor for a log axis (landscape.gap): each kept where positive; where one
+// is 0 (the run landed exactly), it sits 1e-12 of the largest below, else at the smallest.
+function gap(n, value) {
+  let lowest = Infinity, highest = -Infinity, touches = false;
+  for (let s = 0; s < n; s++) {
+    const g = value(s);
+    if (!Number.isFinite(g)) continue;
+    if (g > 0) { lowest = Math.min(lowest, g); highest = Math.max(highest, g); } else touches = true;
+  }
+  if (lowest === Infinity) lowest = 1e-12; else if (touches) lowest = Math.min(lowest, 1e-12 * highest);
+  return Float64Array.from({ length: n }, (_, s) => (Number.isFinite(value(s)) ? Math.max(value(s), lowest) : NaN));
+}
+
 function runOf(d, row) {
   const { header: H, arrays: A } = d;
   const dim = H.dim, L = H.steps + 1, k = H.lengths[row] - 1;
@@ -130,25 +143,11 @@ function runOf(d, row) {
     y[s] = on ? (dim === 1 ? loss(s) : p[1]) : NaN;
   }
   // What the loss chart plots (landscape.gap): the loss above the lowest value, on a log axis.
-  const shown = new Float64Array(k + 1);
-  if (H.f_min !== null) {
-    let lowest = Infinity, highest = -Infinity, touches = false;
-    for (let s = 0; s <= k; s++) {
-      const g = loss(s) - H.f_min;
-      if (!Number.isFinite(g)) continue;
-      if (g > 0) { lowest = Math.min(lowest, g); highest = Math.max(highest, g); } else touches = true;
-    }
-    if (lowest === Infinity) lowest = 1e-12; else if (touches) lowest = Math.min(lowest, 1e-12 * highest);
-    for (let s = 0; s <= k; s++) {
-      const g = loss(s) - H.f_min;
-      shown[s] = Number.isFinite(g) ? Math.max(g, lowest) : NaN;
-    }
-  } else for (let s = 0; s <= k; s++) shown[s] = Number.isFinite(loss(s)) ? loss(s) : NaN;
-  const rates = new Float64Array(k), norms = new Float64Array(k);
-  for (let s = 0; s < k; s++) {
-    rates[s] = lr(s);
-    norms[s] = Math.max(Math.hypot(...grad(s)), 1e-12);
-  }
+  const shown = H.f_min !== null ? gap(k + 1, (s) => loss(s) - H.f_min)
+    : Float64Array.from({ length: k + 1 }, (_, s) => (Number.isFinite(loss(s)) ? loss(s) : NaN));
+  const rates = Float64Array.from({ length: k }, (_, s) => lr(s));
+  const norms = gap(k, (s) => Math.hypot(...grad(s))); // a zero gradient, as a zero loss gap
+
   // A schedule-free run: where each gradient was taken (y), as the map draws it (payload.py).
   const gview = A.gradient_view
     ? (s) => A.gradient_view.subarray((row * L + s) * 2, (row * L + s + 1) * 2) : null;

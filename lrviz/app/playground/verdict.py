@@ -65,11 +65,13 @@ def point(p: np.ndarray) -> str:
     return "(x, y) = (" + ", ".join(number(v) for v in p) + ")"
 
 
-def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None) -> Verdict:
+def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None, *,
+            noise: float = 0.0) -> Verdict:
     """The headline and explanation for ``run`` on ``surface``, in ``lang``.
 
     ``limit`` is the optimizer's critical rate (:func:`lrviz.engine.diagnostics.stability_limit`);
-    advice that names a rate is given only where one exists.
+    advice that names a rate is given only where one exists. ``noise``: the gradient noise's
+    standard deviation, which keeps a run that reached its minimum jittering about it.
     """
     status = run.status
     final = run.points[-1]
@@ -132,6 +134,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         )
     if (settled := _at_decayed_minimum(run, surface, minima, limit, lang)) is not None:
         return settled
+    if noise > 0 and status in ("slow", "oscillating") and (jitter := _jitter(run, minima, noise, lang)):
+        return jitter
     if status == "stuck_local":
         return Verdict(
             status,
@@ -140,10 +144,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         )
     if status in ("oscillating", "slow") and (swinging := _swings(run, surface, limit)) is not None:
         mu, lighter = limit.momentum, LIGHTER if limit.momentum < 0.97 else HEAVY
-        return Verdict(status, t("verdict.momentum", lang, mu=near_one(mu)), t(
-            "verdict.momentum_detail", lang, mu=near_one(mu), keep=near_one(100 * mu, whole=100),
-            shrink=near_one(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
-            lighter=f"{lighter:g}", usual=number(math.sqrt(lighter))))
+        detail = t("verdict.momentum_detail", lang, mu=near_one(mu), keep=near_one(100 * mu, whole=100),
+                   shrink=near_one(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
+                   lighter=f"{lighter:g}", usual=number(math.sqrt(lighter)))
+        if limit.shift > 0:  # which minimum: not the ★ of L, but where weight decay moves it
+            moved = diagnostics.decayed_minimum(surface, tuple(run.curvature.nearest_minimum), limit.shift)
+            detail += " " + t("verdict.momentum_decayed", lang, w=number(limit.shift), point=point(moved))
+        return Verdict(status, t("verdict.momentum", lang, mu=near_one(mu)), detail)
     if status == "oscillating":
         window = int(np.clip(run.steps // 5, 4, 20))
         moves = np.diff(run.points[-window - 1 :], axis=0)
@@ -312,6 +319,23 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | N
     steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
     flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
     return root if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
+
+
+NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it
+
+
+def _jitter(run: Trajectory, minima: np.ndarray, noise: float, lang: str) -> Verdict | None:
+    """A noisy run that came to its minimum and hovers there: each step is η·(∇L + noise), and at
+    the minimum ∇L is gone, so the steps stay about η·noise long (None if the run is still far)."""
+    if not len(minima) or not len(run.lrs) or not np.all(np.isfinite(run.points[-1])):
+        return None
+    distance = np.min(np.linalg.norm(minima[None] - run.points[[0, -1]][:, None], axis=-1), axis=-1)
+    if distance[1] > NEAR * distance[0]:
+        return None
+    lr = float(run.lrs[-1])
+    return Verdict(run.status, t("verdict.jitter", lang), t(
+        "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),
+        distance=number(float(distance[1]))))
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -14,6 +14,7 @@ from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures, verdict
 from lrviz.app.playground.chart import payload
 from lrviz.engine.diagnostics import stability_limit
+from lrviz.i18n import t
 from lrviz.surfaces import from_expression, get
 
 CHART_JS = Path(payload.__file__).parent / "web" / "chart.js"
@@ -237,3 +238,14 @@ def test_a_flat_gradient_norm_gets_a_readable_axis():
     assert hi - lo == pytest.approx(0.55) and lo < 0 < hi  # half a decade, and 1 (log 0) inside
     lo, hi = payload.step_range(np.array([1.0, 2.0]), log=True)  # a real change keeps its own span
     assert hi - lo == pytest.approx(1.1 * np.log10(2))
+
+
+def test_the_payload_tells_noisy_runs_that_jitter_so():
+    surface = get("quadratic")
+    lrs, exact = payload.rates(0.3)
+    runs = engine.runs(surface, lrs, "sgd", steps=100, noise=0.5)
+    blob = payload.build(runs, surface, lrs=lrs, exact=exact, limit=None, adaptive=None,
+                         name_minimum=False, lang="en", changed=True, noise=0.5)
+    sent = payload.with_request(blob, index=0, frame=0, nonce=1, selected=None)
+    rows = payload.decode(sent)["header"]["rows"]
+    assert rows[int(np.argmin(np.abs(lrs - 0.3)))]["headline"] == t("verdict.jitter", "en")

@@ -392,6 +392,7 @@ def test_heavy_momentum_with_weight_decay_is_read_where_the_run_settles():
     limit = diagnostics.limit_near("momentum", params, surface, run.curvature)
     said = verdict(run, surface, "en", limit)
     assert said.headline == t("verdict.momentum", "en", mu="0.95")
+    assert said.detail.endswith(t("verdict.momentum_decayed", "en", w="1", point="(x, y) = (0.554, 0.305)"))
     longer = engine.run(surface, "momentum", lr=0.001, steps=300, optimizer_params=params)
     settles = diagnostics.decayed_minimum(surface, tuple(run.curvature.nearest_minimum), 1.0)
     distance = np.linalg.norm(longer.points - settles, axis=-1)
@@ -407,3 +408,18 @@ def test_a_clipped_run_above_the_limit_is_not_called_close_to_it(lang):
     assert said.status == "oscillating"
     assert said.detail == t("verdict.oscillating_above_detail", lang, share="100", window=20, lr="1.5",
                             critical="1", formula="2/λmax")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_noisy_run_at_its_minimum_is_told_the_noise_keeps_it_jittering(lang):
+    # Walkthrough: x² with noise 0.5 at η = 0.3 reached the minimum and hovered 0.07 from it, and
+    # the card spoke of a flat direction crossed slowly, on a 1-D curve.
+    limit = stability_limit("sgd", {}, 2.0)
+    run = engine.run("quadratic", lr=0.3, steps=100, noise=0.5)
+    said = verdict(run, get("quadratic"), lang, limit, noise=0.5)
+    assert said.headline == t("verdict.jitter", lang)
+    assert t("verdict.jitter_detail", lang, noise="0.5", lr="0.3", step="0.15", distance="X").split("X")[0] \
+        in said.detail
+    crawling = engine.run("quadratic", lr=0.001, steps=100, noise=0.5)  # still far: the rate is the cause
+    assert verdict(crawling, get("quadratic"), lang, limit, noise=0.5).headline != t("verdict.jitter", lang)
+    assert verdict(run, get("quadratic"), lang, limit).headline != t("verdict.jitter", lang)  # no noise given

@@ -179,7 +179,7 @@ def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, e
     return payload.build(trajectories, surface, lrs=lrs, exact=exact, limit=limit, adaptive=adaptive,
                          name_minimum=len(surface.minima) > 1, lang=lang, big=big, narrow=narrow,
                          pick_start=pick_start, changed=key.gradient_changed,
-                         clipped=key.clip is not None)
+                         clipped=key.clip is not None, noise=key.noise)
 
 
 def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, request: dict) -> bytes:

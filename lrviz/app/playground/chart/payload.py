@@ -83,13 +83,15 @@ def build(
     pick_start: bool = False,
     changed: bool = False,
     clipped: bool = False,
+    noise: float = 0.0,
 ) -> bytes:
     """The cached part of the payload (header and arrays) for ``runs`` at rates ``lrs``.
 
     ``exact``: the row of a rate typed in that is not a slider stop; ``limit``: the critical rate
     (None where errors hide it); ``adaptive``: the caption an adaptive optimizer shows instead;
     ``changed``: noise or clipping changed the gradients (the rule names them g, not ∇L);
-    ``clipped``: clipping caps the steps (a rate above the limit bounces, the line says).
+    ``clipped``: clipping caps the steps (a rate above the limit bounces, the line says);
+    ``noise``: the gradient noise's size (a run that reached its minimum jitters there).
     """
     n, steps, dim = len(runs), runs[0].steps, surface.dim
     arrays = _arrays(runs, steps, dim)
@@ -130,7 +132,7 @@ def build(
     loss_log = bool(np.isfinite(surface.f_min))
     names = [a.get("name") for a in layout.get("annotations", [])]
     label = names.index(figures.CRITICAL_LABEL) if figures.CRITICAL_LABEL in names else None
-    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label, clipped)
+    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label, clipped, noise)
     header = dict(
         n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
@@ -213,7 +215,8 @@ def _exit_index(data: list[dict]) -> int:
 
 def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Surface,
           view: landscape.View, lrs: np.ndarray, limit: Limit | None, adaptive: str | None,
-          name_minimum: bool, lang: str, label: int | None = None, clipped: bool = False) -> list[dict]:
+          name_minimum: bool, lang: str, label: int | None = None, clipped: bool = False,
+          noise: float = 0.0) -> list[dict]:
     """Every rate's row: its verdict and line, whether its rule shows ∇L, its step axes, the side
     of its line the critical rate's label takes (``label``: that annotation's index) and its exit
     mark. The numbers come from the padded ``arrays`` in one pass over all the runs (57 small
@@ -238,7 +241,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         peaks = np.where(np.isfinite(steps_lrs), steps_lrs, -np.inf).max(axis=-1, initial=0.0).astype(float)
     rows = []
     for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
-        said = verdict.verdict(run, surface, lang, limit)
+        said = verdict.verdict(run, surface, lang, limit, noise=noise)
         if adaptive is not None:
             line = html.escape(adaptive)
         elif verdict.has_rate_line(limit):

@@ -346,8 +346,12 @@ def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
 @functools.lru_cache(maxsize=256)
 def _decades(first: int, last: int, most: int) -> tuple[float, ...]:
     """At most ``most`` powers of ten, evenly spread from 10**first to 10**last (a chart payload
-    asks for the same few spans once per rate)."""
-    exponents = np.unique(np.round(np.linspace(first, last, min(most, last - first + 1))))
+    asks for the same few spans once per rate). Over a few decades the count is one that divides
+    the span (0.01, 1, 100, not 0.01, 0.1, 10, 100 with 1 missing); over many, a decade's rounding
+    between gaps of three or more does not show."""
+    span = last - first
+    count = next(n for n in range(min(most, span + 1), 1, -1) if span % (n - 1) == 0 or span >= 3 * (n - 1))
+    exponents = np.unique(np.round(np.linspace(first, last, count)))
     return tuple(10.0 ** int(k) for k in exponents)
 
 

@@ -312,6 +312,8 @@ def main_axes(surface: Surface, view: View, lang: str) -> dict:
     y = dict(domain=[0.0, 1.0], range=list(main_y_range(surface, view)), anchor="x")
     if surface.dim == 1:
         y["title"] = dict(text=t("figure.loss", lang))
+        if max(abs(v) for v in y["range"]) >= 1e4:  # a far start's curve: 8k, not 0.8×10⁴ over the title
+            y["tickformat"] = "~s"
         return {"xaxis": x, "yaxis": y}
     y.update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False)
     x.update(showgrid=False, constrain="domain")  # a wide panel narrows the map, not widens its range

@@ -237,6 +237,9 @@ def test_a_far_start_is_drawn_on_the_curve_with_its_whole_path():
     assert curve.max() > 100 and curve.min() == -3.0
     assert np.all(np.isfinite(path))  # no point of it off the plot
     assert d["layout"]["xaxis"]["range"][1] > 100
+    assert d["layout"]["yaxis"]["tickformat"] == "~s"  # 10k, not 1×10⁴ pushed into the axis title
+    assert "tickformat" not in spec(playground.build_animation(engine.run("quadratic", lr=0.1, steps=5),
+                                                            get("quadratic"), lang="en"))["layout"]["yaxis"]
 
 
 def test_log_colours_where_the_loss_spans_decades():

@@ -341,7 +341,7 @@ def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
     if last > first:
         ticks = _decades(first, last, most)
     else:
-        ticks = sorted({float(f"{v:.2g}") for v in np.logspace(lo, hi, min(most, 3))})
+        ticks = sorted({float(f"{v:.3g}") for v in np.logspace(lo, hi, min(most, 3))})  # 6.25, not 6.2
     return {"tickvals": list(ticks), "ticktext": [short_number(v) for v in ticks]}
 
 
@@ -349,11 +349,11 @@ def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
 def _decades(first: int, last: int, most: int) -> tuple[float, ...]:
     """At most ``most`` powers of ten, evenly spread from 10**first to 10**last (a chart payload
     asks for the same few spans once per rate). Over a few decades the count is one that divides
-    the span (0.01, 1, 100, not 0.01, 0.1, 10, 100 with 1 missing); over many, a decade's rounding
-    between gaps of three or more does not show."""
+    the span (0.01, 1, 100, not 0.01, 0.1, 10, 100 with 1 missing); where none does but two, the
+    two ends (1e-15 and 1e4 for nineteen decades: how low the run went shows)."""
     span = last - first
-    count = next(n for n in range(min(most, span + 1), 1, -1) if span % (n - 1) == 0 or span >= 3 * (n - 1))
-    exponents = np.unique(np.round(np.linspace(first, last, count)))
+    count = next(n for n in range(min(most, span + 1), 1, -1) if span % (n - 1) == 0)
+    exponents = np.linspace(first, last, count)
     return tuple(10.0 ** int(k) for k in exponents)
 
 
@@ -370,9 +370,10 @@ def written_log_ticks(lo: float, hi: float, most: int = 9) -> dict:
 
 
 def short_number(value: float) -> str:
-    """``0.01``, ``2.5``, ``300``, ``1e-12``, ``2.5e-5``: the shortest label a reader takes in at once."""
+    """``0.01``, ``2.5``, ``6.25``, ``300``, ``1e-12``, ``2.5e-5``: the shortest label a reader takes
+    in at once, and no shorter than the value (a tick at 6.25 is not labelled 6.2)."""
     if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.2g}" if abs(value) < 100 else f"{value:.0f}"
+        return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
     mantissa, exponent = f"{value:.1e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent)}"

@@ -351,7 +351,8 @@ def animation(config: Config, pick_start: bool = False, narrow: bool = False):
     limit = limit_of(config, run.curvature, surface)
     figure = figures.build_animation(run, surface, lang=config.lang, big=config.big, pick_start=pick_start,
                                      limit=limit, narrow=narrow, changed=config.gradient_changed)
-    return run, figure, verdict.verdict(run, surface, config.lang, limit, noise=config.noise)
+    return run, figure, verdict.verdict(run, surface, config.lang, limit, noise=config.noise,
+                                        clipped=config.clip is not None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

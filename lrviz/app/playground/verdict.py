@@ -66,12 +66,13 @@ def point(p: np.ndarray) -> str:
 
 
 def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None, *,
-            noise: float = 0.0) -> Verdict:
+            noise: float = 0.0, clipped: bool = False) -> Verdict:
     """The headline and explanation for ``run`` on ``surface``, in ``lang``.
 
     ``limit`` is the optimizer's critical rate (:func:`lrviz.engine.diagnostics.stability_limit`);
     advice that names a rate is given only where one exists. ``noise``: the gradient noise's
-    standard deviation, which keeps a run that reached its minimum jittering about it.
+    standard deviation, which keeps a run that reached its minimum jittering about it; ``clipped``:
+    gradient clipping is on, which keeps a run above the limit bouncing rather than diverging.
     """
     status = run.status
     final = run.points[-1]
@@ -166,7 +167,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
                 then=number(then), now=number(now), lr=number(run.lrs[-1]), critical=number(limit.value)))
         if limit is not None and run.lrs[-1] > limit.value:  # above the limit, yet the swings keep their size
             return Verdict(status, t("verdict.oscillating", lang), t(
-                "verdict.oscillating_above_detail", lang, share=f"{share:.0f}", window=window,
+                "verdict.oscillating_clipped_detail" if clipped else "verdict.oscillating_above_detail",
+                lang, share=f"{share:.0f}", window=window,
                 lr=number(run.lrs[-1]), critical=number(limit.value), formula=limit.formula))
         return Verdict(
             status,
@@ -332,10 +334,13 @@ def _jitter(run: Trajectory, minima: np.ndarray, noise: float, lang: str) -> Ver
     distance = np.min(np.linalg.norm(minima[None] - run.points[[0, -1]][:, None], axis=-1), axis=-1)
     if distance[1] > NEAR * distance[0]:
         return None
+    # How far it hovers: the root mean square over the last quarter, not one step's chance distance.
+    window = max(10, run.steps // 4)
+    recent = np.min(np.linalg.norm(minima[None] - run.points[-window:, None], axis=-1), axis=-1)
     lr = float(run.lrs[-1])
     return Verdict(run.status, t("verdict.jitter", lang), t(
         "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),
-        distance=number(float(distance[1]))))
+        window=min(window, len(recent)), distance=number(float(np.sqrt(np.mean(recent**2))))))
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

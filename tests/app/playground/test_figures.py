@@ -128,12 +128,14 @@ def test_step_charts_are_named_above_them_and_short_log_axes_keep_few_labels():
     assert {t(key, "en", g="∇L") for _, _, key in playground.STEP_CHARTS} <= names
     grad_axis = d["layout"]["yaxis4"]  # under two decades: ends and middle, short plain labels
     assert len(grad_axis["tickvals"]) <= 3 and all("e" not in text for text in grad_axis["ticktext"])
-    wide = landscape.log_ticks(np.geomspace(1e-12, 10, 50))  # 13 decades: three whole ones
-    assert wide == {"tickvals": [1e-12, 1e-6, 10.0], "ticktext": ["1e-12", "1e-6", "10"]}
+    wide = landscape.log_ticks(np.geomspace(1e-12, 10, 50))  # 13 decades, prime: the two ends
+    assert wide == {"tickvals": [1e-12, 10.0], "ticktext": ["1e-12", "10"]}
     assert landscape.log_ticks([5.0, 20.0])["ticktext"] == ["5", "10", "20"]
     # Four decades with four ticks at most: 0.01, 1, 100 (evenly), not 0.01, 0.1, 10, 100.
     assert landscape.log_ticks([0.01, 100.0], most=4)["ticktext"] == ["0.01", "1", "100"]
-    assert landscape.log_ticks([1e-30, 10.0], most=4)["tickvals"] == [1e-30, 1e-20, 1e-9, 10.0]  # 10, 11, 10
+    assert landscape.log_ticks([1e-30, 10.0], most=4)["tickvals"] == [1e-30, 10.0]  # 31 decades: the ends
+    assert landscape.log_ticks([1e-8, 100.0], most=4)["tickvals"] == [1e-8, 1e-3, 100.0]  # 5, 5: not 3, 4, 3
+    assert landscape.log_ticks([0.25, 6.25])["ticktext"] == ["0.25", "1.25", "6.25"]  # the start's 6.25
     labels = [landscape.short_number(v) for v in (0.001, 2.5, 150, 2e4, 2.5e-5)]
     assert labels == ["0.001", "2.5", "150", "2e4", "2.5e-5"]
 

@@ -408,6 +408,10 @@ def test_a_clipped_run_above_the_limit_is_not_called_close_to_it(lang):
     assert said.status == "oscillating"
     assert said.detail == t("verdict.oscillating_above_detail", lang, share="100", window=20, lr="1.5",
                             critical="1", formula="2/λmax")
+    # Told that clipping is on, the card names it rather than guessing.
+    clipped = verdict(run, get("quadratic"), lang, stability_limit("sgd", {}, 2.0), clipped=True)
+    assert clipped.detail == t("verdict.oscillating_clipped_detail", lang, share="100", window=20, lr="1.5",
+                               critical="1", formula="2/λmax")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -418,8 +422,8 @@ def test_a_noisy_run_at_its_minimum_is_told_the_noise_keeps_it_jittering(lang):
     run = engine.run("quadratic", lr=0.3, steps=100, noise=0.5)
     said = verdict(run, get("quadratic"), lang, limit, noise=0.5)
     assert said.headline == t("verdict.jitter", lang)
-    assert t("verdict.jitter_detail", lang, noise="0.5", lr="0.3", step="0.15", distance="X").split("X")[0] \
-        in said.detail
+    assert t("verdict.jitter_detail", lang, noise="0.5", lr="0.3", step="0.15", window=25, distance="X") \
+        .split("X")[0] in said.detail
     crawling = engine.run("quadratic", lr=0.001, steps=100, noise=0.5)  # still far: the rate is the cause
     assert verdict(crawling, get("quadratic"), lang, limit, noise=0.5).headline != t("verdict.jitter", lang)
     assert verdict(run, get("quadratic"), lang, limit).headline != t("verdict.jitter", lang)  # no noise given

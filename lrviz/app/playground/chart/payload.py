@@ -241,7 +241,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         peaks = np.where(np.isfinite(steps_lrs), steps_lrs, -np.inf).max(axis=-1, initial=0.0).astype(float)
     rows = []
     for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
-        said = verdict.verdict(run, surface, lang, limit, noise=noise)
+        said = verdict.verdict(run, surface, lang, limit, noise=noise, clipped=clipped)
         if adaptive is not None:
             line = html.escape(adaptive)
         elif verdict.has_rate_line(limit):

@@ -138,11 +138,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     if noise > 0 and status in ("slow", "oscillating") and (jitter := _jitter(run, minima, noise, lang)):
         return jitter
     if status == "stuck_local":
-        return Verdict(
-            status,
-            t("verdict.stuck_local", lang, point=point(final)),
-            t("verdict.stuck_local_detail", lang, loss=number(run.losses[-1]), best=best),
-        )
+        rolling = limit is not None and limit.kind in ("heavy_ball", "nesterov")  # momentum is on already
+        key = "verdict.stuck_local_detail_momentum" if rolling else "verdict.stuck_local_detail"
+        return Verdict(status, t("verdict.stuck_local", lang, point=point(final)),
+                       t(key, lang, loss=number(run.losses[-1]), best=best))
     if status in ("oscillating", "slow") and (swinging := _swings(run, surface, limit)) is not None:
         mu, lighter = limit.momentum, LIGHTER if limit.momentum < 0.97 else HEAVY
         detail = t("verdict.momentum_detail", lang, mu=near_one(mu), keep=near_one(100 * mu, whole=100),

@@ -427,3 +427,12 @@ def test_a_noisy_run_at_its_minimum_is_told_the_noise_keeps_it_jittering(lang):
     crawling = engine.run("quadratic", lr=0.001, steps=100, noise=0.5)  # still far: the rate is the cause
     assert verdict(crawling, get("quadratic"), lang, limit, noise=0.5).headline != t("verdict.jitter", lang)
     assert verdict(run, get("quadratic"), lang, limit).headline != t("verdict.jitter", lang)  # no noise given
+
+
+def test_a_run_stuck_with_momentum_on_is_not_told_to_try_momentum():
+    surface = get("six_hump_camel")
+    run = engine.run(surface, "momentum", lr=0.03, steps=300)
+    assert run.status == "stuck_local"
+    said = verdict(run, surface, "en", diagnostics.limit_near("momentum", {}, surface, run.curvature))
+    assert said.detail == t("verdict.stuck_local_detail_momentum", "en", loss=number(run.losses[-1]),
+                            best=number(surface.f_min))

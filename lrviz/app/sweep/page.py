@@ -7,6 +7,7 @@ import streamlit as st
 from lrviz import i18n
 from lrviz.app.kit import shell
 from lrviz.app.playground import state as links
+from lrviz.app.sweep import sheet as sw_sheet
 from lrviz.app.sweep import ui as sw
 from lrviz.i18n import Lang, t
 from lrviz.surfaces import ExpressionError
@@ -72,8 +73,6 @@ def body(lang: Lang) -> None:
 
     st.subheader(t("sweep.basins_heading", lang, lr=f"{config.base.lr:g}"))
     sw.chart(shown.basins, "basins")
-    diverged, global_share = sw.basin_shares(shown.basin_map)
-    st.caption(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
-                 reached=f"{100 * global_share:.0f}"))
+    st.caption(sw_sheet.basins_text(sw.basin_shares(shown.basin_map), lang))
     sw.share_bar(config, shown, lang)
     sw.PAGE.publish(config)

@@ -57,10 +57,15 @@ def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) 
                  (t("sweep.col_limit", lang), critical_text(r, lang))]
         lines.append(f"{optimizers.OPTIMIZERS[r.optimizer].title(lang)}: "
                      + "; ".join(f"{label} {value}" for label, value in parts))
-    diverged, reached = shares
-    lines.append(t("sweep.basins_caption", lang, diverged=f"{100 * diverged:.0f}",
-                   reached=f"{100 * reached:.0f}"))
+    lines.append(basins_text(shares, lang))
     return tuple(lines)
+
+
+def basins_text(shares: tuple[float, float], lang: str) -> str:
+    """The basin map's caption: the shares of its starts that diverged, that reached a global
+    minimum, and the rest (a local minimum, or still moving)."""
+    diverged, reached = (round(100 * share) for share in shares)
+    return t("sweep.basins_caption", lang, diverged=diverged, reached=reached, rest=100 - diverged - reached)
 
 
 def sheet(config: Config, shown: Sequence[RateSweep], shares: tuple[float, float], link: str) -> Sheet:

@@ -222,3 +222,14 @@ def test_a_coasting_buffer_has_no_critical_rate_in_the_table_nor_an_early_edge(l
     assert result.limit.coasting and result.first_diverged is not None  # far rates coast out of reach
     assert sheet.critical_text(result, lang) == t("sweep.coasting", lang)
     assert ui.early_edge_notes((result,), lang) == []  # "below its critical rate ≈ ∞" said nothing true
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_basin_caption_accounts_for_every_start(lang):
+    from lrviz.app.sweep.sheet import basins_text
+
+    # None diverged, none reached the global minimum: the caption must say where the 100 % went.
+    assert basins_text((0.0, 0.0), lang) == t("sweep.basins_caption", lang, diverged=0, reached=0, rest=100)
+    assert "100" in basins_text((0.0, 0.0), lang)
+    expected = t("sweep.basins_caption", lang, diverged=12, reached=50, rest=38)
+    assert basins_text((0.125, 0.5), lang) == expected

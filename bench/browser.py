@@ -34,6 +34,26 @@ COUNT_RUNS = """() => {
   }).observe(app, {attributes: true, attributeFilter: [name], attributeOldValue: true});
 }"""
 
+# Every message the page's websocket sends (negative size) or receives, with its time: installed
+# before the page loads, so Streamlit's own socket is the one watched.
+WATCH_SOCKET = """(() => {
+  window.__socket = [];
+  const Socket = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Socket(...args), send = socket.send.bind(socket);
+    const note = size => window.__socket.push([performance.now(), size]);
+    socket.addEventListener('message', e => note(e.data.byteLength || e.data.size || 0));
+    socket.send = data => { note(-(data.byteLength || data.length || 0)); return send(data); };
+    return socket;
+  };
+  window.WebSocket.prototype = Socket.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+# How many rerun requests the page sent since ``window.__socket`` was last emptied: the messages
+# that carry widget states (an app heartbeat, a few bytes, is not one). Unlike COUNT_RUNS, which
+# watches the page mark its script as running, it cannot miss a run too quick to be marked.
+SENT_REQUESTS = "() => window.__socket.filter(([, size]) => size < -16).length"
+
 # Arm a probe before a key press: note when the script runs and finishes, and when the
 # chart is redrawn. Streamlit either replaces the chart's element (a new element that
 # has been plotted, i.e. has _fullLayout) or re-plots it in place (plotly_afterplot).

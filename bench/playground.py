@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from bench.browser import ARGS, COUNT_RUNS, READY, open_page, serve, slider_moves
+from bench.browser import ARGS, COUNT_RUNS, READY, WATCH_SOCKET, open_page, serve, slider_moves
 from lrviz import engine
 from lrviz.app.playground.chart import payload
 from lrviz.surfaces import get
@@ -99,22 +99,6 @@ def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     page.close()
     return latencies, moving, released, 1000 * (after[0] - before[0]) / (after[1] - before[1])
 
-
-# Every message the page's websocket sends (negative size) or receives, with its time: installed
-# before the page loads, so Streamlit's own socket is the one watched.
-_WATCH_SOCKET = """(() => {
-  window.__socket = [];
-  const Socket = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const socket = new Socket(...args), send = socket.send.bind(socket);
-    const note = size => window.__socket.push([performance.now(), size]);
-    socket.addEventListener('message', e => note(e.data.byteLength || e.data.size || 0));
-    socket.send = data => { note(-(data.byteLength || data.length || 0)); return send(data); };
-    return socket;
-  };
-  window.WebSocket.prototype = Socket.prototype;
-  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-})();"""
 # From a key press on the sidebar's steps slider (a new sweep, a new payload) to the paint
 # after the chart drew the new runs; with the socket's messages in between.
 _SETTING_PROBE = """() => {
@@ -151,7 +135,7 @@ def _phases(change: dict) -> dict[str, float]:
 def setting_changes(browser, url: str, changes: int) -> list[dict[str, float]]:
     """Each change's phases (:data:`PHASES`, ms from a key press on the steps slider); "painted"
     is the new runs' first paint."""
-    page = open_page(browser, url, CHART, _SETTING_PROBE, init=_WATCH_SOCKET)
+    page = open_page(browser, url, CHART, _SETTING_PROBE, init=WATCH_SOCKET)
     steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
     for i in range(changes):
         steps.focus()

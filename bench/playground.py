@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from bench.browser import ARGS, COUNT_RUNS, READY, WATCH_SOCKET, open_page, serve, slider_moves
+from bench.browser import ARGS, READY, SENT_REQUESTS, WATCH_SOCKET, open_page, serve, slider_moves
 from lrviz import engine
 from lrviz.app.playground.chart import payload
 from lrviz.surfaces import get
@@ -74,17 +74,19 @@ def server_side() -> None:
 
 def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     """(latencies of MOVES key presses, reruns while moving, reruns after release, frames/s playing)."""
-    page = open_page(browser, url, CHART, _PROBE)
-    page.evaluate(COUNT_RUNS)
+    # Reruns counted as the rerun requests the page sends (a quick fragment run can pass without
+    # the page ever marking its script as running, which COUNT_RUNS watches).
+    page = open_page(browser, url, CHART, _PROBE, init=WATCH_SOCKET)
+    page.evaluate("() => { window.__socket.length = 0; }")
     rate = page.locator(".lrc-rate")
     rate.focus()
     for i in range(MOVES):  # across the range: 0 -> 50 of the 56 stops
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => window.__lat.length > {i}", timeout=15_000)
-    moving = page.evaluate("() => window.__runs")
+    moving = page.evaluate(SENT_REQUESTS)
     page.wait_for_timeout(2000)
     page.wait_for_selector(READY, timeout=120_000)
-    released = page.evaluate("() => window.__runs") - moving
+    released = page.evaluate(SENT_REQUESTS) - moving
     latencies = page.evaluate("() => window.__lat")
     # Playback: redraws per second over 3 s of 500 steps (back to a converging rate first).
     rate.focus()

@@ -116,7 +116,7 @@ def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
     name = optimizers.OPTIMIZERS[optimizer].title(lang)
     if spread.limit is not None and spread.limit.coasting:
         text = t("compare.spread_coasting", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates,
-                 times=f"{1 / (1 - spread.limit.momentum):.3g}")
+                 **verdict.coasting_values(spread.limit))
     elif spread.limit is not None:
         text = t(
             "compare.spread_sgd",

@@ -80,7 +80,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     minima = np.asarray(surface.minima) if surface.minima else np.zeros((0, surface.dim))
 
     if limit is not None and limit.coasting and status != "converged":  # neither overshoot nor crawl
-        detail = t("verdict.coasting_detail", lang, **_coasting(limit))
+        detail = t("verdict.coasting_detail", lang, **coasting_values(limit))
         if status != "diverged":
             return Verdict(status, t("verdict.coasting", lang, point=point(final)), detail)
         # Past the escape box, though it would stop: first step / (1 − μ) from the start.
@@ -135,7 +135,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         )
     if (settled := _at_decayed_minimum(run, surface, minima, limit, lang)) is not None:
         return settled
-    if noise > 0 and status in ("slow", "oscillating") and (jitter := _jitter(run, minima, noise, lang)):
+    if noise > 0 and status in ("slow", "oscillating") and (jitter := _jitter(run, surface, noise, lang)):
         return jitter
     if status == "stuck_local":
         rolling = limit is not None and limit.kind in ("heavy_ball", "nesterov")  # momentum is on already
@@ -228,8 +228,9 @@ def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit 
     return text + " " + t("verdict.valley_edge", lang, edge=number(2 / float(run.lrs[-1])))
 
 
-def _coasting(limit: Limit) -> dict[str, str]:
-    """The numbers the sentences on a coasting run (:attr:`Limit.coasting`) quote."""
+def coasting_values(limit: Limit) -> dict[str, str]:
+    """The numbers the sentences on a coasting run (:attr:`Limit.coasting`) quote: μ, and the
+    1/(1 − μ) first steps it travels in all."""
     return dict(mu=number(limit.momentum), times=number(1 / (1 - limit.momentum)))
 
 
@@ -263,7 +264,7 @@ def rate_line(
     With dampening τ = 1 (:attr:`Limit.coasting`) no rate is critical, and the line says why.
     """
     if limit.coasting:
-        return t("pg.critical_coasting", lang, **_coasting(limit))
+        return t("pg.critical_coasting", lang, **coasting_values(limit))
     if diagnostics.at_limit(lr, limit):
         side = "at"
     elif lr > limit.value:
@@ -325,17 +326,17 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | N
 NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it
 
 
-def _jitter(run: Trajectory, minima: np.ndarray, noise: float, lang: str) -> Verdict | None:
+def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdict | None:
     """A noisy run that came to its minimum and hovers there: each step is η·(∇L + noise), and at
     the minimum ∇L is gone, so the steps stay about η·noise long (None if the run is still far)."""
-    if not len(minima) or not len(run.lrs) or not np.all(np.isfinite(run.points[-1])):
+    if not surface.minima or not len(run.lrs) or not np.all(np.isfinite(run.points[-1])):
         return None
-    distance = np.min(np.linalg.norm(minima[None] - run.points[[0, -1]][:, None], axis=-1), axis=-1)
-    if distance[1] > NEAR * distance[0]:
+    distance = diagnostics.distance_to(run.points, surface.minima)
+    if distance[-1] > NEAR * distance[0]:
         return None
     # How far it hovers: the root mean square over the last quarter, not one step's chance distance.
     window = max(10, run.steps // 4)
-    recent = np.min(np.linalg.norm(minima[None] - run.points[-window:, None], axis=-1), axis=-1)
+    recent = distance[-window:]
     lr = float(run.lrs[-1])
     return Verdict(run.status, t("verdict.jitter", lang), t(
         "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),

@@ -97,11 +97,11 @@ def build(
     arrays = _arrays(runs, steps, dim)
     if runs[0].gradient_points is not None:
         arrays["gradient_view"] = _gradient_view(runs, surface, steps)
-    if figures.tangent_slopes(runs[0], surface, changed) is not None:
+    slopes = [figures.tangent_slopes(run, surface, changed) for run in runs]
+    if slopes[0] is not None:  # all or none: the surface and the settings decide
         arrays["slopes"] = np.full((n, steps), np.nan, np.float32)
-        for i, run in enumerate(runs):
-            slopes = figures.tangent_slopes(run, surface, changed)
-            arrays["slopes"][i, : len(slopes)] = slopes
+        for row, values in zip(arrays["slopes"], slopes, strict=True):
+            row[: len(values)] = values
     reference = exact if exact is not None else slider_index(0.1)
     base = figures.build_animation(runs[reference], surface, lang=lang, big=big, limit=limit, narrow=narrow,
                                    exit_trace=True, max_frames=1, changed=changed).to_dict()

@@ -115,14 +115,14 @@ function typed(value) {
 // n values above their floor for a log axis (landscape.gap): each kept where positive; where one
 // is 0 (the run landed exactly), it sits 1e-12 of the largest below, else at the smallest.
 function gap(n, value) {
+  const values = Float64Array.from({ length: n }, (_, s) => value(s)); // each read once
   let lowest = Infinity, highest = -Infinity, touches = false;
-  for (let s = 0; s < n; s++) {
-    const g = value(s);
+  for (const g of values) {
     if (!Number.isFinite(g)) continue;
     if (g > 0) { lowest = Math.min(lowest, g); highest = Math.max(highest, g); } else touches = true;
   }
   if (lowest === Infinity) lowest = 1e-12; else if (touches) lowest = Math.min(lowest, 1e-12 * highest);
-  return Float64Array.from({ length: n }, (_, s) => (Number.isFinite(value(s)) ? Math.max(value(s), lowest) : NaN));
+  return values.map((g) => (Number.isFinite(g) ? Math.max(g, lowest) : NaN));
 }
 
 function runOf(d, row) {

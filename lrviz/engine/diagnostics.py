@@ -256,12 +256,44 @@ def start_limit(limit: Limit, curvature: Curvature) -> float | None:
     0.057 against 0.283 at the minimum). None where the start is not steeper (then the minimum's
     limit is the one that counts).
     """
-    # The curvature the limit is for: λmax + shift where the run settles (weight decay moves it).
-    lam_min = limit.lam if math.isfinite(limit.lam) else curvature.lam_min + limit.shift
+    lam_min = _limit_lam(limit, curvature)
     lam_start = curvature.lam_start + limit.shift
     if not (math.isfinite(limit.value) and lam_min > 0 and lam_start > STEEPER_START * lam_min):
         return None
     return limit.value * lam_min / lam_start
+
+
+def _limit_lam(limit: Limit, curvature: Curvature) -> float:
+    """The curvature ``limit`` is for: λmax + shift where the run settles (weight decay moves it)."""
+    return limit.lam if math.isfinite(limit.lam) else curvature.lam_min + limit.shift
+
+
+def steeper_on_path(surface: Surface, points: np.ndarray, lr: float, limit: Limit,
+                    curvature: Curvature) -> tuple[int, np.ndarray, float, float] | None:
+    """The first of ``points`` (a run's, in step order) inside the domain where the ground is so
+    much steeper than at the minimum that ``lr`` is past the critical rate there, as
+    :func:`start_limit` reads it: (step, point, λmax there, the critical rate there); None if none.
+
+    A run below the minimum's and the start's critical rates can still diverge: on Rosenbrock with
+    momentum 0.95 and weight decay 1, η = 0.0025 swings through the valley until, at step 24 near
+    (1.23, 1.08), λmax = 1.56e3 asks for η < 0.00250, and its swings grow from there.
+    """
+    lam_min = _limit_lam(limit, curvature)
+    if not (math.isfinite(limit.value) and lam_min > 0 and len(points)):
+        return None
+    points = np.asarray(points, dtype=float)
+    low, high = surface.bounds[:, 0], surface.bounds[:, 1]
+    seen = np.flatnonzero(np.all(np.isfinite(points) & (points >= low) & (points <= high), axis=-1))
+    if not len(seen):
+        return None
+    lam = np.linalg.eigvalsh(hessian(surface, points[seen]))[:, -1] + limit.shift
+    with np.errstate(divide="ignore"):
+        local = np.where(lam > lam_min, limit.value * lam_min / lam, np.inf)
+    past = np.flatnonzero(lr > local)
+    if not len(past):
+        return None
+    i = int(past[0])
+    return int(seen[i]), points[seen[i]], float(lam[i] - limit.shift), float(local[i])
 
 
 def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, surface: Surface | None = None,

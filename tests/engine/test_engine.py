@@ -368,6 +368,28 @@ def test_the_start_limit_scales_with_the_shifted_curvature():
     assert diagnostics.start_limit(limit, curvature) == pytest.approx(2 / 35.4)
 
 
+def test_the_first_point_too_steep_for_the_rate_is_found_on_the_path():
+    # Rosenbrock's Hessian is [[1200x² − 400y + 2, −400x], [−400x, 200]]. Plain GD's limit at the
+    # minimum (1, 1) is 2/λ(1, 1); along (1, 1) → (1.23, 1.08) → (1.5, 1.5) the first point where
+    # η = 0.0013 is past 2/λ there is the second one (2/λ = 0.00127), and points off the domain
+    # are not read.
+    surface = get("rosenbrock")
+
+    def lam(x, y):
+        return float(np.linalg.eigvalsh([[1200 * x**2 - 400 * y + 2, -400 * x], [-400 * x, 200]])[-1])
+
+    limit = diagnostics.stability_limit("sgd", {}, lam(1, 1))
+    curvature = diagnostics.Curvature(lam_start=lam(1, 1), lam_min=lam(1, 1), critical_lr=limit.value,
+                                      nearest_minimum=(1.0, 1.0))
+    path = np.array([[1.0, 1.0], [1.23, 1.08], [1.5, 1.5], [np.nan, np.nan]])
+    step, point, steepest, local = diagnostics.steeper_on_path(surface, path, 0.0013, limit, curvature)
+    assert step == 1 and point.tolist() == [1.23, 1.08]
+    assert steepest == pytest.approx(lam(1.23, 1.08), rel=1e-5)
+    assert local == pytest.approx(2 / lam(1.23, 1.08), rel=1e-5) and 2 / lam(1.23, 1.08) < 0.0013
+    assert diagnostics.steeper_on_path(surface, path, 2 / lam(1.5, 1.5) * 0.99, limit, curvature) is None
+    assert diagnostics.steeper_on_path(surface, np.array([[9.0, 9.0]]), 1.0, limit, curvature) is None
+
+
 @pytest.mark.parametrize(("surface", "decay", "settles_at"), [
     ("rosenbrock", 0.5, (0.6765, 0.4565)),  # f + 0.25‖θ‖²: no longer (1, 1)
     ("catapult", 0.5, (0.7071, 0.7071)),  # (xy − 1)²/2 + 0.25‖θ‖²: x = y = 1/√2

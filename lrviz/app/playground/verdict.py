@@ -49,6 +49,15 @@ def number(value: float) -> str:
     return f"{value:.2e}"
 
 
+def number_below(value: float, above: float) -> str:
+    """:func:`number`, with the digits it takes to read below ``above``: a local critical rate of
+    0.002495 under η = 0.0025 is "0.002495", not "0.0025" ("unless η < 0.0025" beside η = 0.0025)."""
+    text, digits = number(value), 4
+    while math.isfinite(value) and float(text) >= above and digits <= 8:
+        text, digits = f"{value:.{digits}g}", digits + 1
+    return text
+
+
 def near_one(value: float, whole: float = 1.0) -> str:
     """A value just under ``whole`` with enough digits that it does not round to it:
     0.99 → "0.99", √0.99 → "0.995", √0.9999 → "0.99995", 99.99 (of 100) → "99.99"."""
@@ -102,7 +111,15 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
         elif steep is not None and run.lrs[0] > steep:  # fine at the minimum, too much at the start
             fix = t("verdict.diverged_fix_steep", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
-                    critical=number(limit.value), lam=number(run.curvature.lam_start), local=number(steep))
+                    critical=number(limit.value), lam=number(run.curvature.lam_start),
+                    local=number_below(steep, float(run.lrs[0])))
+        elif limit is not None and (found := diagnostics.steeper_on_path(
+                surface, run.points[: left[0] if left is not None else run.diverged_at], float(run.lrs[0]),
+                limit, run.curvature)) is not None:  # fine at both, too much where it went on the way
+            step, where, lam, local = found
+            fix = t("verdict.diverged_fix_path", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
+                    critical=number(limit.value), step=step, point=point(where), lam=number(lam),
+                    local=number_below(local, float(run.lrs[0])))
         else:
             fix = t("verdict.diverged_fix_other", lang)
         return Verdict(status, headline, detail + " " + fix)

@@ -248,6 +248,20 @@ def test_a_start_steeper_than_its_minimum_gets_its_own_critical_rate():
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_run_below_both_critical_rates_that_diverges_is_told_where_it_got_too_steep(lang):
+    """Rosenbrock, momentum 0.95, weight decay 1: the limit is 0.00871 at the decayed minimum and
+    0.00259 at the start, yet η = 0.0025 swings onto the wall near (1.23, 1.08) at step 24, where
+    λmax = 1.56e3 asks for η < 0.002496 (the digits to read below 0.0025), and diverges."""
+    surface, params = get("rosenbrock"), dict(momentum=0.95, weight_decay=1.0)
+    run = engine.run(surface, "momentum", lr=0.0025, steps=500, optimizer_params=params)
+    limit = diagnostics.limit_near("momentum", {**params, "dampening": 0.0}, surface, run.curvature)
+    assert run.status == "diverged" and 0.0025 < start_limit(limit, run.curvature) < limit.value
+    said = verdict(run, surface, lang, limit).detail
+    assert t("verdict.diverged_fix_path", lang, lr="0.0025", formula="2(1+μ)/(λmax+w)", critical="0.00871",
+             step=24, point="(x, y) = (1.23, 1.08)", lam="1.56e+03", local="0.002496") in said
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
 def test_on_a_valley_of_minima_the_verdict_says_how_flat_it_ended(lang):
     """The catapult valley from (2.8, 0.4), λ₀ = 8.04: at η = 0.35 the run lands where the
     sharpness is 2.67, 3.01× flatter, after the loss climbed 221-fold; at η = 0.2 it stays as sharp."""

@@ -4,9 +4,10 @@ Link keys (``/sweep?...``): the playground's ``surface``, ``formula``, ``dim``,
 ``schedule``, ``s.<name>``, ``steps``, ``start``, ``big`` and ``lang`` with the
 same meaning (:mod:`lrviz.app.playground.state`); ``optimizers`` (comma-separated ids, 1 to 4,
 the first is the *primary* one whose hyper-parameters ``o.<name>`` set and
-whose phase and basin pictures are drawn), ``n`` (number of rates,
-200–2,000), ``lo`` and ``hi`` (the rate range, ``lo < hi``), ``lr`` (the
-chosen rate of the basin map) and ``phase`` (``loss`` | ``distance``).
+whose phase and basin pictures are drawn; without it, a playground link's
+``optimizer`` is the one), ``n`` (number of rates, 200–2,000), ``lo`` and ``hi``
+(the rate range, ``lo < hi``), ``lr`` (the chosen rate of the basin map) and
+``phase`` (``loss`` | ``distance``).
 Without ``lo``, ``hi`` and ``lr`` the page suggests values from the
 surface's critical rate 2/λmax.
 """
@@ -79,7 +80,11 @@ def suggested_rates(surface: surfaces.Surface, start: tuple[float, ...] | None) 
 def parse(query: Mapping[str, str]) -> Config:
     """The sweep config a query string describes; bad values fall back with a note, never raise."""
     read = QueryReader(query)
-    names = read.get("optimizers", _optimizer_list, DEFAULT.optimizers)
+    # A playground link opened here names one optimizer (``optimizer``): it is the primary one, so
+    # its ``o.<name>`` keep their meaning. ``optimizers`` wins where both are given.
+    one = query.get("optimizer") if "optimizers" not in query else None
+    names = (one,) if one in optimizers.OPTIMIZERS else read.get("optimizers", _optimizer_list,
+                                                                DEFAULT.optimizers)
     shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}
     base = links.parse({**shared, "optimizer": names[0]})
     steps = base.steps if "steps" in query else DEFAULT.base.steps

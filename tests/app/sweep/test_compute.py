@@ -233,3 +233,14 @@ def test_the_basin_caption_accounts_for_every_start(lang):
     assert "100" in basins_text((0.0, 0.0), lang)
     expected = t("sweep.basins_caption", lang, diverged=12, reached=50, rest=38)
     assert basins_text((0.125, 0.5), lang) == expected
+
+
+def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():
+    from lrviz.app.sweep.state import parse
+
+    config = parse({"surface": "quadratic", "optimizer": "momentum", "o.momentum": "0.5"})
+    assert config.optimizers == ("momentum",) and dict(config.base.optimizer_params) == {"momentum": 0.5}
+    assert not config.notes
+    both = parse({"optimizer": "adam", "optimizers": "sgd,rmsprop"})  # the page's own key wins
+    assert both.optimizers == ("sgd", "rmsprop")
+    assert parse({"optimizer": "nope"}).optimizers == ("sgd",)

@@ -276,7 +276,7 @@ def steeper_on_path(surface: Surface, points: np.ndarray, lr: float, limit: Limi
 
     A run below the minimum's and the start's critical rates can still diverge: on Rosenbrock with
     momentum 0.95 and weight decay 1, η = 0.0025 swings through the valley until, at step 24 near
-    (1.23, 1.08), λmax = 1.56e3 asks for η < 0.00250, and its swings grow from there.
+    (1.23, 1.08), λmax = 1.56e3 asks for η < 0.002496, and its swings grow from there.
     """
     lam_min = _limit_lam(limit, curvature)
     if not (math.isfinite(limit.value) and lam_min > 0 and len(points)):

@@ -11,6 +11,15 @@ from lrviz.app.playground import state as links
 from lrviz.app.playground.lessons import LESSONS
 from lrviz.i18n import t
 
+# Flush left: a student pastes it into a notebook as it is (tests/app/home runs it).
+CORE_EXAMPLE = """\
+import lrviz.engine as engine
+
+run = engine.run("quadratic", optimizer="sgd", lr=1.5, steps=50)
+print(run.status, run.diverged_at)        # diverged 4
+print(run.curvature.critical_lr)          # 1.0 = 2 / λmax
+sweep = engine.sweep("rosenbrock", lrs=[1e-4, 1e-3, 2e-3], optimizer="adam", steps=500)"""
+
 LINKED_PAGES = (  # (page file, key in the locale files)
     ("pages/playground.py", "playground"),
     ("pages/compare.py", "compare"),
@@ -49,7 +58,7 @@ def show() -> None:
                      query_params={"lesson": lesson.id, "step": "1", "lang": lang})
         st.caption(lesson.summary(lang))
 
-    st.subheader(t("home.lessons_heading", lang))
+    st.subheader(t("home.lessons_heading", lang, count=len(LESSONS)))
     st.caption(t("home.lessons_intro", lang))
     for lesson in LESSONS:  # a short link, what it shows under it: a link's label stays on one line
         st.page_link("pages/playground.py", label=t(f"home.lesson_{lesson.key}", lang),
@@ -59,12 +68,4 @@ def show() -> None:
 
     st.subheader(t("home.core_heading", lang))
     st.markdown(t("home.core_blurb", lang))
-    st.code(
-        """import lrviz.engine as engine
-
-    run = engine.run("quadratic", optimizer="sgd", lr=1.5, steps=50)
-    print(run.status, run.diverged_at)        # diverged 4
-    print(run.curvature.critical_lr)          # 1.0 = 2 / λmax
-    sweep = engine.sweep("rosenbrock", lrs=[1e-4, 1e-3, 2e-3], optimizer="adam", steps=500)""",
-        language="python",
-    )
+    st.code(CORE_EXAMPLE, language="python")

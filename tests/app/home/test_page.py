@@ -36,3 +36,21 @@ def test_home_links_every_page_that_app_py_routes():
     assert {"playground", "compare", "sweep", "schedules", "lr-finder"} <= paths
     linked = {link.proto.page for link in open_app().get("page_link")}
     assert paths <= linked
+
+
+def test_the_python_example_runs_as_pasted_and_prints_what_its_comments_say(capsys):
+    from lrviz.app.home.page import CORE_EXAMPLE
+
+    exec(compile(CORE_EXAMPLE, "<home page>", "exec"), {})  # our own constant, pasted as a student would
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "diverged 4"
+    assert float(printed[1]) == pytest.approx(1.0, rel=1e-4)
+
+
+def test_the_lesson_links_heading_counts_the_links_it_heads():
+    from lrviz.app.playground.lessons import LESSONS
+
+    at = open_app()
+    heading = next(h.value for h in at.subheader if "links" in h.value)
+    assert heading == f"A lesson in {len(LESSONS)} links"
+    assert sum(link.proto.page.endswith("playground") for link in at.get("page_link")) >= len(LESSONS)

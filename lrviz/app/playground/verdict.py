@@ -108,7 +108,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at)
         steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None
         if limit is not None and run.lrs[0] > limit.value:
-            fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula)
+            # Half the limit, one digit: for plain GD about 1/λ, the quickest rate (a tenth of η
+            # can still be far above the limit: η = 0.5 on Rosenbrock, where it is 0.002).
+            suggest = f"{float(f'{limit.value / 2:.1g}'):g}"
+            fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula,
+                    suggest=suggest)
         elif steep is not None and run.lrs[0] > steep:  # fine at the minimum, too much at the start
             fix = t("verdict.diverged_fix_steep", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
                     critical=number(limit.value), lam=number(run.curvature.lam_start),

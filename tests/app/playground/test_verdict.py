@@ -40,6 +40,18 @@ def test_diverged_verdict_reports_the_growth_per_step():
     assert "2× per step" in text and "below 1 (2/λmax)" in text
 
 
+@pytest.mark.parametrize(("surface", "lr", "suggest"),
+                         [("rosenbrock", 0.5, "0.001"), ("quadratic", 1.5, "0.5")])
+def test_a_diverged_run_is_offered_a_rate_below_the_limit_not_a_tenth_of_its_own(surface, lr, suggest):
+    # Rosenbrock's 2/λmax = 0.002 at (1, 1): a tenth of 0.5 would still be 25 times too large.
+    run = engine.run(surface, lr=lr, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    assert float(suggest) < limit.value and run.status == "diverged"
+    for lang in ("en", "ko"):
+        assert t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula="2/λmax",
+                 suggest=suggest) in verdict(run, get(surface), lang, limit).detail
+
+
 def test_a_run_that_left_the_plot_early_says_why_it_diverged_later():
     # x: 2.5, −5, 10, −20, 40: off the ±3 plot at step 1, past the ±30 escape box at step 4.
     run = engine.run("quadratic", lr=1.5, steps=20)

@@ -19,10 +19,10 @@ import numpy as np
 from lrviz import engine, optimizers, surfaces
 from lrviz.app.compare.state import Row
 from lrviz.app.kit.rates import LR_RANGE
+from lrviz.app.playground import verdict
 from lrviz.app.sweep import compute as sweeps
 from lrviz.engine import Trajectory, diagnostics
 from lrviz.engine.diagnostics import Limit, Status
-from lrviz.i18n import t
 
 # --- running and summarising ---------------------------------------------------------------------
 
@@ -43,7 +43,8 @@ def run_kwargs(row: Row, steps: int, start: Sequence[float] | None = None) -> di
 
 def names(rows: Sequence[Row], runs: Sequence[Trajectory], lang: str, sep: str = ": ") -> list[str]:
     """Legend entries: "Adam · η = 0.3: converged in 312 steps" (``sep`` between label and outcome)."""
-    return [f"{row.label(lang)}{sep}{outcome(run, lang)}" for row, run in zip(rows, runs, strict=True)]
+    return [f"{row.label(lang)}{sep}{verdict.outcome(run, lang)}"
+            for row, run in zip(rows, runs, strict=True)]
 
 
 def limit_of(row: Row, curvature: diagnostics.Curvature, surface: surfaces.Surface) -> Limit | None:
@@ -53,15 +54,6 @@ def limit_of(row: Row, curvature: diagnostics.Curvature, surface: surfaces.Surfa
     return diagnostics.limit_near(row.optimizer, params, surface, curvature)
 
 
-def outcome(run: Trajectory, lang: str) -> str:
-    """What happened, short enough for a legend: "converged in 312 steps", "diverged at step 9"."""
-    if run.status == "converged" and run.converged_at is not None:
-        if run.converged_at == 1:
-            return t("compare.converged_in_one", lang)
-        return t("compare.converged_in", lang, steps=run.converged_at)
-    if run.status == "diverged" and run.diverged_at is not None:
-        return t("compare.diverged_at", lang, step=run.diverged_at)
-    return t(f"status.{run.status}", lang)
 
 
 class Result(NamedTuple):

@@ -250,6 +250,12 @@ def valley_trace(surface: Surface, lang: str) -> dict:
 
 # Axis domains (paper fractions): the surface on the left, charts against the step on the right.
 MAIN_X, SIDE_X = (0.0, 0.56), (0.66, 1.0)
+SHORT_RUN = 6  # a step axis shorter than this ticks whole steps (a run that left at once: not 0.5)
+
+
+def step_axis(last: int) -> dict:
+    """A step chart's x range over steps 0 … ``last``, ticking whole steps on a short run."""
+    return {"range": [0, max(last, 1)], "dtick": 1 if last < SHORT_RUN else None}
 
 
 EXACT = 1e-12  # where a run hits the minimum exactly, its gap is drawn this far below its largest

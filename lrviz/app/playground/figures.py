@@ -138,8 +138,7 @@ def build_animation(
         side[f"xaxis{n}"] = dict(
             domain=[0.0, 1.0] if narrow else across,
             anchor=f"y{n}",
-            range=[0, max(k, 1)],
-            dtick=1 if k < 6 else None,  # a run that left at once: whole steps, not 0.5
+            **landscape.step_axis(k),
             visible=visible,
             showticklabels=axis == "x4",
             title=dict(text=t("figure.step", lang) if axis == "x4" else ""),

@@ -74,6 +74,17 @@ def point(p: np.ndarray) -> str:
     return "(x, y) = (" + ", ".join(number(v) for v in p) + ")"
 
 
+def outcome(run: Trajectory, lang: str) -> str:
+    """What happened, short enough for a legend: "converged in 312 steps", "diverged at step 9"."""
+    if run.status == "converged" and run.converged_at is not None:
+        if run.converged_at == 1:
+            return t("status.converged_in_one", lang)
+        return t("status.converged_in", lang, steps=run.converged_at)
+    if run.status == "diverged" and run.diverged_at is not None:
+        return t("status.diverged_at", lang, step=run.diverged_at)
+    return t(f"status.{run.status}", lang)
+
+
 def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None, *,
             noise: float = 0.0, clipped: bool = False) -> Verdict:
     """The headline and explanation for ``run`` on ``surface``, in ``lang``.

@@ -177,15 +177,15 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
         data += _cut_markers(cuts, gaps[1], lang, "x2", "y2")
         data += [{**m, "showlegend": False}
                  for m in _cut_markers(cuts, np.asarray(with_run.lrs, dtype=float), lang, "x3", "y3")]
-    span = [0, max(len(with_run.losses), len(without_run.losses), 2) - 1]
+    steps = landscape.step_axis(max(len(with_run.losses), len(without_run.losses)) - 1)
     rate_curves = [Curve("", with_run.lrs), Curve("", without_run.lrs)]
     side = list(landscape.SIDE_X)
     layout = dict(
         **landscape.main_axes(surface, view, lang),
-        xaxis2=dict(domain=side, anchor="y2", range=span, showticklabels=False),
+        xaxis2=dict(domain=side, anchor="y2", showticklabels=False, **steps),
         yaxis2=dict(domain=[0.56, 0.95], anchor="x2", type="log",
                     **landscape.log_ticks(np.concatenate(gaps), most=4)),
-        xaxis3=dict(domain=side, anchor="y3", range=span, title=dict(text=t("figure.step", lang))),
+        xaxis3=dict(domain=side, anchor="y3", title=dict(text=t("figure.step", lang)), **steps),
         yaxis3=dict(domain=[0.0, 0.4], anchor="x3", **_rate_axis(rate_curves)),
         annotations=[
             dict(text=t(key, lang), xref="paper", yref="paper", x=landscape.SIDE_X[0], y=top, xanchor="left",

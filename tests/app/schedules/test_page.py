@@ -171,3 +171,16 @@ def test_max_lr_below_base_lr_gives_a_clear_message():
     clean(at)
     (error,) = at.error
     assert "max_lr" in error.value and "base_lr" in error.value
+
+
+def test_the_outcome_reads_the_loss_as_the_chart_plots_it_and_names_an_identical_pair():
+    # Step decay at η₀ = 1 on the default surface: both runs diverge at step 2, before the first cut
+    # at step 30, so the two runs are one; the step axis ticks whole steps.
+    at = clean(open_schedules(open="step", lr="1"))
+    said = texts(at)
+    assert "With the schedule: **diverged at step 2**. At the constant rate: **diverged at step 2**." in said
+    assert "had not changed the rate yet by step 2" in said
+    assert chart(at, "sc_comparison")["layout"]["xaxis3"]["dtick"] == 1
+    # Warm-up + cosine with Adam: the sentence gives the loss above the lowest, as the chart does.
+    at = clean(open_schedules(open="warmup_cosine", optimizer="adam"))
+    assert "above the lowest loss" in texts(at) and "final loss -" not in texts(at)

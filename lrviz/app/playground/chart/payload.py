@@ -254,8 +254,8 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
             layout[f"xaxis{n}.range"] = [0, max(int(k[i]), 1)]
             # plotly.js's relayout turns a dtick into tickmode "linear" and keeps it when the dtick
             # goes back to null: name the mode too, or 500 steps get 500 labels.
-            layout[f"xaxis{n}.tickmode"] = "linear" if k[i] < 6 else "auto"
-            layout[f"xaxis{n}.dtick"] = 1 if k[i] < 6 else None
+            layout[f"xaxis{n}.tickmode"] = "linear" if k[i] < landscape.SHORT_RUN else "auto"
+            layout[f"xaxis{n}.dtick"] = 1 if k[i] < landscape.SHORT_RUN else None
         for n in "234":
             layout[f"yaxis{n}.range"] = ranges[n][i]
             if n in extents:

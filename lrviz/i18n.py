@@ -67,16 +67,19 @@ def t(key: str, lang: str, **values: object) -> str:
 _FIRST = re.compile(r"(?<![\d.,])1\s?번째")
 
 # A Korean particle takes its form from the sound before it: 은/이/을/과 after a final consonant,
-# 는/가/를/와 after a vowel. After a filled-in value the template cannot know it ("η = {lr}은":
-# 1.5 is read 일 점 오, so 1.5는), so the value is marked and the particle made to agree with it.
+# 는/가/를/와 after a vowel, and 으로 after a final consonant but ㄹ, 로 after a vowel or ㄹ. After a
+# filled-in value the template cannot know it ("η = {lr}은": 1.5 is read 일 점 오, so 1.5는; 손실
+# 0.0743로: 삼, so 0.0743으로), so the value is marked and the particle made to agree with it.
 _PARTICLES = {"은": "는", "이": "가", "을": "를", "과": "와"}  # after a consonant: after a vowel
 _AFTER_CONSONANT = {vowel: consonant for consonant, vowel in _PARTICLES.items()}
 _MARK = "\x00"
-_AFTER_VALUE = re.compile(r"(\{[^{}]*\})(?=[은는이가을를과와](?![가-힣]))")
-_MARKED = re.compile(_MARK + r"([은는이가을를과와])")
-# Digits read in Sino-Korean: 영 일 삼 육 칠 팔 end in a consonant; 이 사 오 구 in a vowel
-# (10, 100, 1000 are 십, 백, 천: a final 0 is always a consonant).
-_CONSONANT_DIGITS = "013678"
+_PARTICLE = r"(으로|[은는이가을를과와로])(?![가-힣])"
+_AFTER_VALUE = re.compile(r"(\{[^{}]*\})(?=" + _PARTICLE + ")")
+_MARKED = re.compile(_MARK + _PARTICLE)
+# Digits read in Sino-Korean: 영 일 삼 육 칠 팔 end in a consonant, 일 칠 팔 in ㄹ; 이 사 오 구 in
+# a vowel (10, 100, 1000 are 십, 백, 천: a final 0 is always a consonant).
+_CONSONANT_DIGITS, _RIEUL_DIGITS = "013678", "178"
+_RIEUL = 8  # ㄹ's place among the final consonants of a Hangul syllable
 
 
 def _agree(match: re.Match) -> str:
@@ -84,15 +87,18 @@ def _agree(match: re.Match) -> str:
     neither a digit nor a Hangul syllable keeps the template's)."""
     before = match.string[: match.start()].rstrip(")")
     particle = match.group(1)
-    consonant = particle if particle in _PARTICLES else _AFTER_CONSONANT[particle]
     last = before[-1:] if before else ""
     if last.isdigit():
-        ends_in_consonant = last in _CONSONANT_DIGITS
+        consonant, rieul = last in _CONSONANT_DIGITS, last in _RIEUL_DIGITS
     elif "가" <= last <= "힣":
-        ends_in_consonant = (ord(last) - ord("가")) % 28 != 0
+        final = (ord(last) - ord("가")) % 28
+        consonant, rieul = final != 0, final == _RIEUL
     else:
         return _MARK + particle
-    return _MARK + (consonant if ends_in_consonant else _PARTICLES[consonant])
+    if particle in ("로", "으로"):
+        return _MARK + ("으로" if consonant and not rieul else "로")
+    pair = particle if particle in _PARTICLES else _AFTER_CONSONANT[particle]
+    return _MARK + (pair if consonant else _PARTICLES[pair])
 
 
 @dataclass(frozen=True, init=False)

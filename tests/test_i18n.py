@@ -75,3 +75,18 @@ def test_particles_after_points_and_words_agree_and_other_text_is_untouched():
     assert "\x00" not in t("verdict.decayed_detail", "ko", w="1", minimum="(0, 0)")
     english = t("verdict.decayed_detail", "en", w="1", minimum="(1, 2)")
     assert "(1, 2)" in english and "\x00" not in english
+
+
+@pytest.mark.parametrize(("value", "form"), [("0.0743", "으로"), ("0.5", "로"), ("1", "로"), ("0.8", "로"),
+                                             ("6", "으로"), ("10", "으로"), ("1e-05", "로")])
+def test_ro_after_a_number_agrees_with_its_last_sound(value, form):
+    # 으로 after a final consonant (삼, 육, 십), 로 after a vowel (오, 이) or ㄹ (일, 팔).
+    said = t("edge.say.flow", "ko", at="0.1", steps=50, end=value)
+    assert f"{value}{form} 커졌습니다" in said and "\x00" not in said
+    assert "{end}로" in str(table_source("ko", "edge.say.flow"))  # the template keeps one form
+
+
+def table_source(lang: str, key: str) -> str:
+    from lrviz.i18n import table
+
+    return table(lang)[key]

@@ -130,7 +130,7 @@ def parse(query: Mapping[str, str]) -> Config:
             schedule_params=read.params(f"{key}.s", schedules.SCHEDULES[row.schedule], row.lr),
         )
         if not clean:
-            read.note(key, raw, row.head())
+            read.note(key, raw, row.head(), f"η {LR_RANGE[0]:g}–{LR_RANGE[1]:g}")
         rows.append(row)
     config = replace(
         config,

@@ -102,7 +102,7 @@ def parse(query: Mapping[str, str]) -> Config:
         noted = {note.key for note in read.notes}
         for key, fallback in (("lo", lo_default), ("hi", hi_default)):
             if key in query and key not in noted:
-                read.note(key, str(query[key]), fallback)
+                read.note(key, str(query[key]), fallback, "lo < hi")
         fields.update(lo=lo_default, hi=hi_default)
     lr = lr_default
     if "lr" in query:

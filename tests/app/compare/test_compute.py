@@ -115,6 +115,7 @@ def test_a_bad_row_is_repaired_with_a_note(raw, repaired):
     assert config.rows[0].head() == repaired
     assert config.rows[1] == Row("sgd", 0.5)
     assert [(n.key, n.fallback) for n in config.notes] == [("r1", repaired)]
+    assert config.notes[0].allowed == "η 0.0001–10"  # the note says which rates the page takes
 
 
 def test_bad_hyper_parameters_fall_back_to_defaults_with_notes():

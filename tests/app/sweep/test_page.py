@@ -65,7 +65,7 @@ def test_bad_link_values_fall_back_with_a_note(query, keys):
     assert float(param(at, "lo")) < float(param(at, "hi"))
     assert 200 <= int(param(at, "n")) <= 2000
     if query == {"lo": "2", "hi": "1"}:  # each value was fine alone: the note says why neither is
-        assert noted.count("lo < hi") == 2
+        assert noted.replace("\\<", "<").count("lo < hi") == 2  # Markdown escapes the "<"
 
 
 def test_typing_lo_above_hi_keeps_the_last_valid_sweep():

@@ -193,6 +193,23 @@ def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[s
     return notes
 
 
+def best_above_limit_notes(results: tuple[sweeps.RateSweep, ...], steps: int, lang: str) -> list[str]:
+    """A sentence for each optimizer whose best rate is above its critical rate and whose run there
+    was still on its way: it had not reached the minimum, where that rate would overshoot (SGD on
+    Rosenbrock in 500 steps: best 0.00326, critical 0.002, the run still crossing the valley)."""
+    notes = []
+    for r in results:
+        minimum = r.sweep.curvature.nearest_minimum
+        if (r.best is None or r.limit is None or not np.isfinite(r.limit.value) or minimum is None
+                or r.best_lr <= r.limit.value or r.sweep.status[r.best] == "converged"):
+            continue
+        name = optimizers.OPTIMIZERS[r.optimizer].title(lang)
+        notes.append(t("sweep.best_above_limit", lang, optimizer=name, lr=number(r.best_lr),
+                       formula=r.limit.formula, critical=number(r.limit.value), steps=steps,
+                       point=point(np.asarray(minimum))))
+    return notes
+
+
 def range_hints(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[str]:
     """A sentence for each optimizer whose best rate sits at an end of the range: the range is too narrow."""
     hints = []

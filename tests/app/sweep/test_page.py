@@ -130,3 +130,13 @@ def test_runs_diverging_below_the_critical_rate_are_explained():
     no_minimum = open_sweep(surface="custom", formula="-x", dim="1", optimizers="sgd", lang="en")
     assert not no_minimum.exception
     assert "below its critical rate" not in " ".join(i.value for i in no_minimum.info)
+
+
+def test_a_best_rate_above_the_critical_rate_is_explained_by_the_steps():
+    # SGD on Rosenbrock in 500 steps: the best rate 0.00326 is above 2/λmax = 0.002 because its run
+    # was still crossing the valley (0.00271 at 1,000 steps, 0.00225 at 2,000).
+    at = open_sweep(surface="rosenbrock", optimizers="sgd,momentum", lo="0.0001", hi="10")
+    assert_clean(at)
+    said = [box.value for box in at.info if "is above its critical rate" in box.value]
+    assert len(said) == 1 and said[0].startswith("SGD's best rate, 0.00326, is above its critical rate")
+    assert "in 500 steps its run had not yet reached the minimum (x, y) = (1, 1)" in said[0]

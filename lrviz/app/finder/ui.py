@@ -240,9 +240,8 @@ def show_range(config: Config, lang: str) -> None:
             )
         )
     stopped = int(np.sum(test.stopped_at < len(test.lrs) - 1))
-    st.caption(
-        t("finder.stopped", lang, stopped=stopped, seeds=len(test.seeds), factor=f"{rt.STOP_FACTOR:g}")
-    )
+    key = "finder.stopped" if stopped else "finder.stopped_none"  # not "0 of 2 seeds stopped early"
+    st.caption(t(key, lang, stopped=stopped, seeds=len(test.seeds), factor=f"{rt.STOP_FACTOR:g}"))
 
 
 def _schedule_line(config: Config, lang: str) -> None:

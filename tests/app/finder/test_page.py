@@ -142,3 +142,12 @@ def test_a_bad_schedule_parameter_is_refused_and_the_last_valid_state_kept():
     assert any("warmup_steps" in e.value for e in at.error)
     assert param(at, "schedule") == "warmup_cosine" and "s.warmup_steps" not in at.query_params
     assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize(("lr_max", "said"), [
+    ("10", "No seed stopped early: each ran to the highest rate"),  # not "0 of 2 seeds stopped early"
+    ("100", "1 of 2 seeds stopped early"),
+])
+def test_the_caption_counts_the_seeds_that_stopped_early_in_words_that_fit(lr_max, said):
+    at = _open({**SMALL, "lr_max": lr_max})
+    assert any(c.value.startswith(said) for c in at.caption), [c.value for c in at.caption]

@@ -108,7 +108,7 @@ def catapult_lines(result: edge.Catapult, lang: str) -> list[str]:
             )
         lines.append(t(f"edge.say.regime_{regime}", lang, **values))
     if "catapult" in result.regimes:
-        lines.append(t("edge.say.window", lang, top=num(2.0 * result.span("catapult")[1])))
+        lines.append(t("edge.say.window", lang, top=num(result.span("catapult")[1])))
     return lines
 
 

@@ -64,8 +64,20 @@ def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) 
 def basins_text(shares: tuple[float, float], lang: str) -> str:
     """The basin map's caption: the shares of its starts that diverged, that reached a global
     minimum, and the rest (a local minimum, or still moving)."""
-    diverged, reached = (round(100 * share) for share in shares)
-    return t("sweep.basins_caption", lang, diverged=diverged, reached=reached, rest=100 - diverged - reached)
+    diverged, reached = shares
+    parts = {"diverged": diverged, "reached": reached, "rest": max(0.0, 1.0 - diverged - reached)}
+    shown = {kind: share for kind, share in parts.items() if share > 0}  # "0% diverged" says nothing
+    if len(shown) == 1:
+        (kind,) = shown
+        return t("sweep.basins_caption", lang, shares=t(f"sweep.basins_every_{kind}", lang))
+    listed = ", ".join(t(f"sweep.basins_part_{kind}", lang, share=_percent(share))
+                       for kind, share in shown.items())
+    return t("sweep.basins_caption", lang, shares=t("sweep.basins_shares", lang, listed=listed))
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percent, "<1" for one that rounds to none, ">99" to all."""
+    return "<1" if share < 0.005 else ">99" if share > 0.995 else f"{round(100 * share)}"
 
 
 def sheet(config: Config, shown: Sequence[RateSweep], shares: tuple[float, float], link: str) -> Sheet:

@@ -228,11 +228,16 @@ def test_a_coasting_buffer_has_no_critical_rate_in_the_table_nor_an_early_edge(l
 def test_the_basin_caption_accounts_for_every_start(lang):
     from lrviz.app.sweep.sheet import basins_text
 
-    # None diverged, none reached the global minimum: the caption must say where the 100 % went.
-    assert basins_text((0.0, 0.0), lang) == t("sweep.basins_caption", lang, diverged=0, reached=0, rest=100)
-    assert "100" in basins_text((0.0, 0.0), lang)
-    expected = t("sweep.basins_caption", lang, diverged=12, reached=50, rest=38)
-    assert basins_text((0.125, 0.5), lang) == expected
+    # None diverged, none reached the global minimum: the caption must say where every start went,
+    # and not list the shares that are none ("0% diverged, 100% ..., and the other 0%").
+    assert basins_text((0.0, 0.0), lang).endswith(t("sweep.basins_every_rest", lang))
+    assert basins_text((0.0, 1.0), lang).endswith(t("sweep.basins_every_reached", lang))
+    assert t("sweep.basins_part_diverged", lang, share="0") not in basins_text((0.0, 0.6), lang)
+    listed = ", ".join([t("sweep.basins_part_diverged", lang, share="12"),
+                        t("sweep.basins_part_reached", lang, share="50"),
+                        t("sweep.basins_part_rest", lang, share="38")])
+    assert basins_text((0.125, 0.5), lang).endswith(t("sweep.basins_shares", lang, listed=listed))
+    assert t("sweep.basins_part_diverged", lang, share="<1") in basins_text((0.001, 0.5), lang)
 
 
 def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():

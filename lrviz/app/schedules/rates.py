@@ -59,7 +59,12 @@ def watched_losses(entry: Entry, steps: int) -> np.ndarray:
 
 
 def card_rates(entry: Entry, lr: float, steps: int) -> np.ndarray:
-    """A gallery card's rates at base rate ``lr`` over ``steps`` updates, with its preset parameters."""
+    """A gallery card's rates at base rate ``lr`` over ``steps`` updates, with its preset parameters
+    and its horizon parameters (T_max, total_steps, …) fitted to ``steps``
+    (:func:`lrviz.schedules.for_steps`): over a 200-step horizon a cosine with its 100-step T_max
+    climbed back up from step 100, and a one-cycle lay at zero for its second half."""
     if schedules.SCHEDULES[entry.schedule].needs_loss:
         return replayed(lr, watched_losses(entry, steps), dict(entry.params))
-    return rates(entry.schedule, lr, steps, dict(entry.params))
+    fitted = {name: value for name, value in schedules.for_steps(entry.schedule, steps).defaults().items()
+              if name in schedules.HORIZONS}
+    return rates(entry.schedule, lr, steps, {**fitted, **dict(entry.params)})

@@ -43,6 +43,15 @@ def test_onecycle_card_peaks_where_torch_does():
     assert lrs[0] == pytest.approx(0.1 / 25) and lrs[99] == pytest.approx(0.1 / 25 / 1e4, rel=1e-4)
 
 
+def test_a_card_over_a_longer_horizon_fits_its_length_to_it():
+    # 200 steps: the cosine anneals once, to its end (T_max = 200: η_199 = η₀(1 + cos(199π/200))/2),
+    # rather than climbing back from step 100; the one-cycle peaks at 0.3 · 200 − 1 = 59.
+    cosine = card_rates(ENTRIES["cosine"], 0.1, 200)
+    assert np.all(np.diff(cosine) <= 0)
+    assert cosine[199] == pytest.approx(0.05 * (1 + np.cos(199 * np.pi / 200)), rel=1e-4)
+    assert int(np.argmax(card_rates(ENTRIES["onecycle_cos"], 0.1, 200))) == 59
+
+
 def test_plateau_replay_equals_the_engine():
     """Replaying ReduceLROnPlateau over a run's losses gives the rates that run used."""
     demo = ENTRIES["plateau"].demo

@@ -59,7 +59,7 @@ def test_check_search_and_generalization_from_a_link():
     at = _open({**SMALL, "view": "check", "check": "1"})
     assert "reached the lowest validation loss" in _texts(at) or "diverged" in _texts(at)
     at = _open({**SMALL, "view": "search", "search": "1"})
-    assert "Runs needed to get within 5 %" in _texts(at)
+    assert "Runs needed to get within 5%" in _texts(at)
     names = _legend(at)
     assert any("grid" in n for n in names) and any("random" in n for n in names)
     at = _open({**SMALL, "view": "general", "general": "1"})

@@ -7,6 +7,7 @@ import streamlit as st
 from lrviz import i18n
 from lrviz.app.kit import shell
 from lrviz.app.playground import state as links
+from lrviz.app.playground.verdict import number
 from lrviz.app.sweep import sheet as sw_sheet
 from lrviz.app.sweep import ui as sw
 from lrviz.i18n import Lang, t
@@ -61,8 +62,9 @@ def body(lang: Lang) -> None:
         st.info(hint)
     best_lr = shown.results[0].best_lr
     if best_lr is not None:
-        best = replace(config.base, lr=float(f"{best_lr:.4g}"))
-        st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=f"{best.lr:g}"),
+        # The rate as the table and the chart write it (three digits), and the link opens that one.
+        best = replace(config.base, lr=float(f"{best_lr:.3g}"))
+        st.page_link("pages/playground.py", label=t("sweep.open_best", lang, lr=number(best.lr)),
                      icon=":material/play_circle:", query_params=links.to_query(best))
 
     st.subheader(t("sweep.phase_heading", lang))
@@ -72,7 +74,7 @@ def body(lang: Lang) -> None:
     sw.chart(shown.phase, "phase")
     st.caption(t("sweep.phase_caption", lang))
 
-    st.subheader(t("sweep.basins_heading", lang, lr=f"{config.base.lr:g}"))
+    st.subheader(t("sweep.basins_heading", lang, lr=number(config.base.lr)))
     sw.chart(shown.basins, "basins")
     st.caption(sw_sheet.basins_text(sw.basin_shares(shown.basin_map), lang))
     sw.share_bar(config, shown, lang)

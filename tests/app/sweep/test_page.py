@@ -140,3 +140,13 @@ def test_a_best_rate_above_the_critical_rate_is_explained_by_the_steps():
     said = [box.value for box in at.info if "is above its critical rate" in box.value]
     assert len(said) == 1 and said[0].startswith("SGD's best rate, 0.00326, is above its critical rate")
     assert "in 500 steps its run had not yet reached the minimum (x, y) = (1, 1)" in said[0]
+
+
+def test_the_best_rate_reads_the_same_in_the_table_the_link_and_the_playground_it_opens():
+    at = open_sweep(surface="rosenbrock", optimizers="sgd", lo="0.0001", hi="10", lr="0.000998")
+    assert_clean(at)
+    best = table(at)["Best rate"][0]  # 0.00326; the link said and opened 0.003259
+    link = next(p for p in at.get("page_link") if "Open the best rate" in p.proto.label)
+    assert f"(η = {best})" in link.proto.label and f"lr={best}&" in link.proto.query_string
+    # The basin map's heading writes its rate as the chart's dotted line does.
+    assert "Basin map: where each start ends at η = 9.98e-04" in [h.value for h in at.subheader]

@@ -18,6 +18,7 @@ from lrviz.nn import edge
 RATE_COLORS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple"))
 REGIME_COLORS = {"settled": OKABE_ITO["green"], "catapult": OKABE_ITO["orange"], "other": GREY,
                  "diverged": OKABE_ITO["vermillion"]}
+REGIME_SYMBOLS = {"diverged": "x"}  # the others are dots
 WITHOUT, WITH = OKABE_ITO["vermillion"], OKABE_ITO["blue"]  # the warm-up pair
 LEGEND_BELOW = dict(orientation="h", x=0.0, xanchor="left", yanchor="top")
 
@@ -162,7 +163,9 @@ def build_regimes(result: edge.Catapult, *, lang: str, big: bool = False) -> go.
     colors = [REGIME_COLORS[r] for r in result.regimes]
     names = [_run_name(mult, lr, lang) for mult, lr in zip(m, result.lrs, strict=True)]
     regimes = [t(f"edge.regime.{r}", lang) for r in result.regimes]
-    marker = dict(color=colors, size=11, line=dict(color="white", width=1))
+    # Diverged runs are crosses, as on every page: their vermillion is close to the catapult's orange.
+    marker = dict(color=colors, size=11, line=dict(color="white", width=1),
+                  symbol=[REGIME_SYMBOLS.get(r, "circle") for r in result.regimes])
     dense = np.linspace(m.min(), m.max(), 200)
     about = np.stack([names, regimes], -1)
     data = [
@@ -179,7 +182,8 @@ def build_regimes(result: edge.Catapult, *, lang: str, big: bool = False) -> go.
         if regime in result.regimes:
             data.append(dict(type="scatter", x=[None], y=[None], mode="markers",
                              name=t(f"edge.regime.{regime}", lang),
-                             marker=dict(color=REGIME_COLORS[regime], size=11)))
+                             marker=dict(color=REGIME_COLORS[regime], size=11,
+                                         symbol=REGIME_SYMBOLS.get(regime, "circle"))))
     half = 0.5 * (m[1] - m[0]) if m.size > 1 else 0.05
     shapes = [dict(type="rect", xref="x", yref="paper", x0=lo - half, x1=hi + half, y0=0, y1=1, layer="below",
                    line=dict(width=0), fillcolor=REGIME_COLORS[regime], opacity=0.10)

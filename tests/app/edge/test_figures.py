@@ -96,6 +96,10 @@ def test_the_three_regimes_picture():
     assert [r["fillcolor"] for r in rects] == [figures.REGIME_COLORS[r] for r in edge.REGIMES]
     markers = spec["data"][0]
     assert markers["marker"]["color"] == [figures.REGIME_COLORS[r] for r in result.regimes]
+    # A diverged run is a cross, on the chart and in the legend: its colour is close to the catapult's.
+    assert markers["marker"]["symbol"] == ["x" if r == "diverged" else "circle" for r in result.regimes]
+    keys = {d["name"]: d["marker"]["symbol"] for d in spec["data"] if d.get("name") == "diverged"}
+    assert keys == {"diverged": "x"}
     assert markers["y"][2] == pytest.approx(100.0)  # the loss rose 100× its start
     limit = spec["data"][2]
     # 2/η at multiple m of 2/λ₀ is λ₀/m

@@ -101,11 +101,14 @@ def catapult_lines(result: edge.Catapult, lang: str) -> list[str]:
         ends = result.final_sharpness[rows]
         rise = result.peak_loss[rows] / result.descent.losses[rows, 0]
         values = dict(span=_between(*span), n=rows.size, first=num(span[0]))
-        if regime in ("settled", "catapult"):
+        if regime in ("settled", "catapult", "other"):
             values.update(
                 ends=_between(float(np.nanmin(ends)), float(np.nanmax(ends))),
                 rise=num(float(np.nanmax(rise))),
             )
+        if regime == "other":  # their numbers in the sentence: a projected page has no hover
+            limits = 2.0 / result.lrs[rows]
+            values.update(limit=_between(float(limits.min()), float(limits.max())))
         lines.append(t(f"edge.say.regime_{regime}", lang, **values))
     if "catapult" in result.regimes:
         lines.append(t("edge.say.window", lang, top=num(result.span("catapult")[1])))

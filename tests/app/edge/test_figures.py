@@ -159,6 +159,10 @@ def test_sentences_carry_the_numbers_of_the_run():
     lines = words.catapult_lines(_catapult(), "en")
     assert lines[0] == "At the initial weights the sharpness is λ₀ = 2, so 2/λ₀ = 1."
     assert any(line.startswith("**Catapult** (runs: 1; 1.5× 2/λ₀)") for line in lines)
+    # The run at 1× 2/λ₀ is neither; its numbers are in the sentence (a projector has no hover).
+    neither = next(line for line in lines if line.startswith("**Neither**"))
+    assert neither.endswith("After the start the loss was at most 0.977× its starting value, and the "
+                            "sharpness ended at 2, against 2/η = 2.")
     assert lines[-1].endswith("catapult up to 1.5× 2/λ₀.")  # as the regime lines write it, not 3/λ₀
     grid = _grid()
     rescued = words.warmup_lines(grid, None, "en")[0]

@@ -333,15 +333,10 @@ def build_boundaries(
                     **axes,
                 )
             )
-        layout[f"xaxis{suffix}"] = dict(
-            domain=domain, anchor=f"y{suffix}", range=[xs[0], xs[-1]], showgrid=False, showticklabels=False
-        )
-        layout[f"yaxis{suffix}"] = dict(
-            anchor=f"x{suffix}",
-            range=[ys[0], ys[-1]],
-            showgrid=False,
-            showticklabels=False,
-                    )
+        # The data's own coordinates mean nothing to read off: no labels, and no tick marks either.
+        bare = dict(showgrid=False, showticklabels=False, ticks="")
+        layout[f"xaxis{suffix}"] = dict(domain=domain, anchor=f"y{suffix}", range=[xs[0], xs[-1]], **bare)
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", range=[ys[0], ys[-1]], **bare)
         layout.setdefault("annotations", []).append(_panel_title(title, domain))
     layout.update(height=410 if big else 340, margin=dict(l=20, r=20, t=60, b=20))
     return figure(dict(data=traces, layout=layout), big=big)

@@ -72,8 +72,9 @@ def build_gallery(curves: Sequence[Curve], *, lang: str, big: bool = False, sele
         data.append(dict(type="scatter", x=np.arange(len(curve.lrs)), y=np.asarray(curve.lrs, dtype=float),
                          mode="lines", xaxis=f"x{n}", yaxis=f"y{n}", name=curve.title, showlegend=False,
                          line=line, hovertemplate=hover))
+        # The bottom row's step labels stand off the axis: its "0" met the rate axis' "0" at the corner.
         layout[f"xaxis{n}"] = dict(domain=[x0, x0 + width], anchor=f"y{n}", showticklabels=row == rows - 1,
-                                   nticks=4, ticks="", showgrid=False, zeroline=False)
+                                   nticks=4, ticks="", showgrid=False, zeroline=False, ticklabelstandoff=6)
         layout[f"yaxis{n}"] = dict(domain=[y1 - height, y1], anchor=f"x{n}", nticks=3, ticks="",
                                    tickfont=dict(size=10), **_rate_axis([curve]))
         title = curve.title.replace(" · ", "<br>")

@@ -268,18 +268,29 @@ def _limit_lam(limit: Limit, curvature: Curvature) -> float:
     return limit.lam if math.isfinite(limit.lam) else curvature.lam_min + limit.shift
 
 
-def steeper_on_path(surface: Surface, points: np.ndarray, lr: float, limit: Limit,
-                    curvature: Curvature) -> tuple[int, np.ndarray, float, float] | None:
-    """The first of ``points`` (a run's, in step order) inside the domain where the ground is so
-    much steeper than at the minimum that ``lr`` is past the critical rate there, as
-    :func:`start_limit` reads it: (step, point, λmax there, the critical rate there); None if none.
+class Steeper(NamedTuple):
+    """A point of a run where the ground is too steep for the rate it was taken at."""
+
+    step: int
+    point: np.ndarray
+    lam: float  # λmax there
+    limit: float  # the critical rate there
+    lr: float  # the rate of that step
+
+
+def steeper_on_path(surface: Surface, points: np.ndarray, lrs: np.ndarray, limit: Limit,
+                    curvature: Curvature) -> Steeper | None:
+    """The first of ``points`` (a run's, in step order, from its start) inside the domain where the
+    ground is steeper than at the minimum and the step's rate (``lrs[k]`` for point k; the last one
+    past its end) is past the critical rate there, as :func:`start_limit` reads it; None if none.
 
     A run below the minimum's and the start's critical rates can still diverge: on Rosenbrock with
     momentum 0.95 and weight decay 1, η = 0.0025 swings through the valley until, at step 24 near
     (1.23, 1.08), λmax = 1.56e3 asks for η < 0.002496, and its swings grow from there.
     """
     lam_min = _limit_lam(limit, curvature)
-    if not (math.isfinite(limit.value) and lam_min > 0 and len(points)):
+    lrs = np.asarray(lrs, dtype=float)
+    if not (math.isfinite(limit.value) and lam_min > 0 and len(points) and len(lrs)):
         return None
     points = np.asarray(points, dtype=float)
     low, high = surface.bounds[:, 0], surface.bounds[:, 1]
@@ -289,11 +300,13 @@ def steeper_on_path(surface: Surface, points: np.ndarray, lr: float, limit: Limi
     lam = np.linalg.eigvalsh(hessian(surface, points[seen]))[:, -1] + limit.shift
     with np.errstate(divide="ignore"):
         local = np.where(lam > lam_min, limit.value * lam_min / lam, np.inf)
-    past = np.flatnonzero(lr > local)
+    rates = lrs[np.minimum(seen, len(lrs) - 1)]
+    past = np.flatnonzero(rates > local)
     if not len(past):
         return None
     i = int(past[0])
-    return int(seen[i]), points[seen[i]], float(lam[i] - limit.shift), float(local[i])
+    return Steeper(step=int(seen[i]), point=points[seen[i]], lam=float(lam[i] - limit.shift),
+                   limit=float(local[i]), lr=float(rates[i]))
 
 
 def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, surface: Surface | None = None,

@@ -382,12 +382,17 @@ def test_the_first_point_too_steep_for_the_rate_is_found_on_the_path():
     curvature = diagnostics.Curvature(lam_start=lam(1, 1), lam_min=lam(1, 1), critical_lr=limit.value,
                                       nearest_minimum=(1.0, 1.0))
     path = np.array([[1.0, 1.0], [1.23, 1.08], [1.5, 1.5], [np.nan, np.nan]])
-    step, point, steepest, local = diagnostics.steeper_on_path(surface, path, 0.0013, limit, curvature)
-    assert step == 1 and point.tolist() == [1.23, 1.08]
-    assert steepest == pytest.approx(lam(1.23, 1.08), rel=1e-5)
-    assert local == pytest.approx(2 / lam(1.23, 1.08), rel=1e-5) and 2 / lam(1.23, 1.08) < 0.0013
-    assert diagnostics.steeper_on_path(surface, path, 2 / lam(1.5, 1.5) * 0.99, limit, curvature) is None
-    assert diagnostics.steeper_on_path(surface, np.array([[9.0, 9.0]]), 1.0, limit, curvature) is None
+    found = diagnostics.steeper_on_path(surface, path, [0.0013] * 3, limit, curvature)
+    assert found.step == 1 and found.point.tolist() == [1.23, 1.08] and found.lr == 0.0013
+    assert found.lam == pytest.approx(lam(1.23, 1.08), rel=1e-5)
+    assert found.limit == pytest.approx(2 / lam(1.23, 1.08), rel=1e-5) and 2 / lam(1.23, 1.08) < 0.0013
+    calm = 2 / lam(1.5, 1.5) * 0.99
+    assert diagnostics.steeper_on_path(surface, path, [calm] * 3, limit, curvature) is None
+    # Each point is read at its own step's rate: a schedule that lowered it by step 1 is past it
+    # only at step 2 (the last rate stands for the points after the last step).
+    decayed = diagnostics.steeper_on_path(surface, path, [0.0013, calm, 0.0013], limit, curvature)
+    assert decayed.step == 2 and decayed.lr == 0.0013
+    assert diagnostics.steeper_on_path(surface, np.array([[9.0, 9.0]]), [1.0], limit, curvature) is None
 
 
 @pytest.mark.parametrize(("surface", "decay", "settles_at"), [

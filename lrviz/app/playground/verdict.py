@@ -50,12 +50,10 @@ def number(value: float) -> str:
 
 
 def number_below(value: float, above: float) -> str:
-    """:func:`number`, with the digits it takes to read below ``above``: a local critical rate of
-    0.002495 under η = 0.0025 is "0.002495", not "0.0025" ("unless η < 0.0025" beside η = 0.0025)."""
-    text, digits = number(value), 4
-    while math.isfinite(value) and float(text) >= above and digits <= 8:
-        text, digits = f"{value:.{digits}g}", digits + 1
-    return text
+    """:func:`number`, or where it would read ``above`` (or more), :func:`near_one` of it: a local
+    critical rate of 0.002495 under η = 0.0025 is "0.002495", not "0.0025"."""
+    text = number(value)
+    return text if not math.isfinite(value) or float(text) < above else near_one(value, above)
 
 
 def near_one(value: float, whole: float = 1.0) -> str:
@@ -117,27 +115,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         left = landscape.View(surface, start=run.points[0]).exit_point(run.points)
         if left is not None and left[0] < run.diverged_at:  # two step numbers on screen: say why
             detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at)
-        steep = diagnostics.start_limit(limit, run.curvature) if limit is not None else None
-        if limit is not None and run.lrs[0] > limit.value:
-            # Half the limit, one digit: for plain GD about 1/λ, the quickest rate (a tenth of η
-            # can still be far above the limit: η = 0.5 on Rosenbrock, where it is 0.002).
-            suggest = f"{float(f'{limit.value / 2:.1g}'):g}"
-            fix = t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula=limit.formula,
-                    suggest=suggest)
-        elif steep is not None and run.lrs[0] > steep:  # fine at the minimum, too much at the start
-            fix = t("verdict.diverged_fix_steep", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
-                    critical=number(limit.value), lam=number(run.curvature.lam_start),
-                    local=number_below(steep, float(run.lrs[0])))
-        elif limit is not None and (found := diagnostics.steeper_on_path(
-                surface, run.points[: left[0] if left is not None else run.diverged_at], float(run.lrs[0]),
-                limit, run.curvature)) is not None:  # fine at both, too much where it went on the way
-            step, where, lam, local = found
-            fix = t("verdict.diverged_fix_path", lang, lr=number(float(run.lrs[0])), formula=limit.formula,
-                    critical=number(limit.value), step=step, point=point(where), lam=number(lam),
-                    local=number_below(local, float(run.lrs[0])))
-        else:
-            fix = t("verdict.diverged_fix_other", lang)
-        return Verdict(status, headline, detail + " " + fix)
+        return Verdict(status, headline, detail + " " + _diverged_fix(run, surface, limit, left, lang))
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
@@ -320,6 +298,33 @@ def rate_line(
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
     return text
+
+
+def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: tuple | None,
+                  lang: str) -> str:
+    """What to do about a diverged run: a rate below the limit where it was past it; where it was
+    below, the steeper ground that threw it off, at the start or on its way (``left``: where it
+    left the plot, after which its points say nothing about the cause)."""
+    if limit is None:
+        return t("verdict.diverged_fix_other", lang)
+    lr, steep = float(run.lrs[0]), diagnostics.start_limit(limit, run.curvature)
+    numbers = dict(formula=limit.formula, critical=number(limit.value))
+    if lr > limit.value:
+        # Half the lower of the minimum's and the start's limits, to one digit: for plain GD about
+        # 1/λ, the quickest rate (a tenth of η can still be far above it: η = 0.5 on Rosenbrock,
+        # where the limit is 0.002).
+        bound = limit.value if steep is None else min(limit.value, steep)
+        return t("verdict.diverged_fix_gd", lang, suggest=f"{float(f'{bound / 2:.1g}'):g}", **numbers)
+    if steep is not None and lr > steep:  # fine at the minimum, too much at the start
+        return t("verdict.diverged_fix_steep", lang, lr=number(lr), lam=number(run.curvature.lam_start),
+                 local=number_below(steep, lr), **numbers)
+    seen = run.points[: left[0] if left is not None else run.diverged_at]
+    found = diagnostics.steeper_on_path(surface, seen, run.lrs, limit, run.curvature)
+    if found is None:
+        return t("verdict.diverged_fix_other", lang)
+    key = "verdict.diverged_fix_steep" if found.step == 0 else "verdict.diverged_fix_path"  # the start
+    return t(key, lang, lr=number(found.lr), step=found.step, point=point(found.point), lam=number(found.lam),
+             local=number_below(found.limit, found.lr), **numbers)
 
 
 def _at_decayed_minimum(run: Trajectory, surface: Surface, minima: np.ndarray, limit: Limit | None,

@@ -41,12 +41,14 @@ def test_diverged_verdict_reports_the_growth_per_step():
 
 
 @pytest.mark.parametrize(("surface", "lr", "suggest"),
-                         [("rosenbrock", 0.5, "0.001"), ("quadratic", 1.5, "0.5")])
+                         [("rosenbrock", 0.5, "0.0007"), ("quadratic", 1.5, "0.5")])
 def test_a_diverged_run_is_offered_a_rate_below_the_limit_not_a_tenth_of_its_own(surface, lr, suggest):
-    # Rosenbrock's 2/λmax = 0.002 at (1, 1): a tenth of 0.5 would still be 25 times too large.
+    # Rosenbrock's 2/λmax = 0.002 at (1, 1): a tenth of 0.5 would still be 25 times too large; its
+    # start is steeper still (2/1506 = 0.00133), so half of that: 0.0007, which does not diverge.
     run = engine.run(surface, lr=lr, steps=100)
     limit = stability_limit("sgd", {}, run.curvature.lam_min)
     assert float(suggest) < limit.value and run.status == "diverged"
+    assert engine.run(surface, lr=float(suggest), steps=100).status != "diverged"
     for lang in ("en", "ko"):
         assert t("verdict.diverged_fix_gd", lang, critical=number(limit.value), formula="2/λmax",
                  suggest=suggest) in verdict(run, get(surface), lang, limit).detail
@@ -271,6 +273,29 @@ def test_a_run_below_both_critical_rates_that_diverges_is_told_where_it_got_too_
     said = verdict(run, surface, lang, limit).detail
     assert t("verdict.diverged_fix_path", lang, lr="0.0025", formula="2(1+μ)/(λmax+w)", critical="0.00871",
              step=24, point="(x, y) = (1.23, 1.08)", lam="1.56e+03", local="0.002496") in said
+
+
+def test_a_start_a_little_steeper_than_the_minimum_is_named_as_the_start_not_as_the_way():
+    # f = x²/2 + x⁴/4 from x = 0.2: f'' = 1 + 3x² is 1.12 there, under the 1.5× that gives the start
+    # its own line, yet η = 1.95 is past 2/1.12 = 1.79 from the first step, below 2/λmax = 2.
+    surface = from_expression("x^2/2 + x^4/4", 1)
+    run = engine.run(surface, lr=1.95, steps=100, start=[0.2])
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    assert run.status == "diverged" and start_limit(limit, run.curvature) is None
+    said = verdict(run, surface, "en", limit).detail
+    assert t("verdict.diverged_fix_steep", "en", lr="1.95", formula="2/λmax", critical="2", lam="1.12",
+             local="1.79") in said
+    assert "on its way" not in said and "at step 0" not in said
+
+
+def test_a_diverged_run_is_offered_a_rate_below_the_starts_limit_too():
+    # The same curve from x = 2: f'' = 13 there, 2/13 = 0.154, so "such as η = 1" would diverge too.
+    surface = from_expression("x^2/2 + x^4/4", 1)
+    run = engine.run(surface, lr=3.0, steps=100, start=[2.0])
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    said = verdict(run, surface, "en", limit).detail
+    assert t("verdict.diverged_fix_gd", "en", critical="2", formula="2/λmax", suggest="0.08") in said
+    assert engine.run(surface, lr=0.08, steps=100, start=[2.0]).status != "diverged"
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -58,7 +58,7 @@ def body(lang: Lang) -> None:
     st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
     st.caption(t("sweep.table_caption", lang))
     for hint in (sw.early_edge_notes(shown.results, lang) + sw.range_hints(shown.results, lang)
-                 + sw.best_above_limit_notes(shown.results, config.base.steps, lang)):
+                 + sw.best_above_limit_notes(shown.results, config, surface, lang)):
         st.info(hint)
     best_lr = shown.results[0].best_lr
     if best_lr is not None:

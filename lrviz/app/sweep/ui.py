@@ -193,19 +193,24 @@ def early_edge_notes(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[s
     return notes
 
 
-def best_above_limit_notes(results: tuple[sweeps.RateSweep, ...], steps: int, lang: str) -> list[str]:
-    """A sentence for each optimizer whose best rate is above its critical rate and whose run there
-    was still on its way: it had not reached the minimum, where that rate would overshoot (SGD on
-    Rosenbrock in 500 steps: best 0.00326, critical 0.002, the run still crossing the valley)."""
+def best_above_limit_notes(results: tuple[sweeps.RateSweep, ...], config: Config, surface: surfaces.Surface,
+                           lang: str) -> list[str]:
+    """A sentence for each optimizer whose best rate is above its critical rate only because its run
+    there had not arrived: at a constant rate, still moving (not swinging or stuck), towards the
+    minimum the limit is for, where that rate would overshoot (SGD on Rosenbrock in 500 steps: best
+    0.00326, critical 0.002, the run still crossing the valley). A best run that jumped into
+    another basin, or a schedule that lowered the rate, wins for other reasons: no sentence."""
     notes = []
     for r in results:
         minimum = r.sweep.curvature.nearest_minimum
-        if (r.best is None or r.limit is None or not np.isfinite(r.limit.value) or minimum is None
-                or r.best_lr <= r.limit.value or r.sweep.status[r.best] == "converged"):
+        if (config.base.schedule != "constant" or r.best is None or r.limit is None or minimum is None
+                or not np.isfinite(r.limit.value) or r.best_lr <= r.limit.value
+                or r.sweep.status[r.best] != "slow"
+                or diagnostics.nearest_minimum(surface, r.sweep.points[r.best, -1]) != tuple(minimum)):
             continue
         name = optimizers.OPTIMIZERS[r.optimizer].title(lang)
         notes.append(t("sweep.best_above_limit", lang, optimizer=name, lr=number(r.best_lr),
-                       formula=r.limit.formula, critical=number(r.limit.value), steps=steps,
+                       formula=r.limit.formula, critical=number(r.limit.value), steps=config.base.steps,
                        point=point(np.asarray(minimum))))
     return notes
 

@@ -142,6 +142,16 @@ def test_a_best_rate_above_the_critical_rate_is_explained_by_the_steps():
     assert "in 500 steps its run had not yet reached the minimum (x, y) = (1, 1)" in said[0]
 
 
+@pytest.mark.parametrize("query", [
+    dict(surface="rosenbrock", schedule="cosine"),  # the schedule lowered the best rate's steps
+    dict(surface="six_hump_camel", optimizers="sgd,nesterov"),  # the best runs jumped basins or swing
+])
+def test_a_best_rate_above_the_critical_rate_for_another_reason_gets_no_such_note(query):
+    at = open_sweep(lo="0.0001", hi="10", **query)
+    assert_clean(at)
+    assert not [box.value for box in at.info if "is above its critical rate" in box.value]
+
+
 def test_the_best_rate_reads_the_same_in_the_table_the_link_and_the_playground_it_opens():
     at = open_sweep(surface="rosenbrock", optimizers="sgd", lo="0.0001", hi="10", lr="0.000998")
     assert_clean(at)

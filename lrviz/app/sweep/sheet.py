@@ -65,14 +65,19 @@ def basins_text(shares: tuple[float, float], lang: str) -> str:
     """The basin map's caption: the shares of its starts that diverged, that reached a global
     minimum, and the rest (a local minimum, or still moving)."""
     diverged, reached = shares
-    parts = {"diverged": diverged, "reached": reached, "rest": max(0.0, 1.0 - diverged - reached)}
-    shown = {kind: share for kind, share in parts.items() if share > 0}  # "0% diverged" says nothing
+    parts = {"diverged": diverged, "reached": reached, "rest": 1.0 - diverged - reached}
+    # "0% diverged" says nothing; and shares of a grid's starts leave float dust (1 − 0.3 − 0.7).
+    shown = {kind: share for kind, share in parts.items() if share > _NONE}
     if len(shown) == 1:
         (kind,) = shown
         return t("sweep.basins_caption", lang, shares=t(f"sweep.basins_every_{kind}", lang))
-    listed = ", ".join(t(f"sweep.basins_part_{kind}", lang, share=_percent(share))
-                       for kind, share in shown.items())
+    said = [t(f"sweep.basins_part_{kind}", lang, share=_percent(share)) for kind, share in shown.items()]
+    said[-1] = t(f"sweep.basins_last_{list(shown)[-1]}", lang, share=_percent(shown[list(shown)[-1]]))
+    listed = t("sweep.basins_and", lang).join([", ".join(said[:-1]), said[-1]])
     return t("sweep.basins_caption", lang, shares=t("sweep.basins_shares", lang, listed=listed))
+
+
+_NONE = 1e-9  # a share below this is no start (a grid has at most a few thousand)
 
 
 def _percent(share: float) -> str:

@@ -15,7 +15,6 @@ import numpy as np
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit import landscape
 from lrviz.app.kit.query import Note, format_value
 from lrviz.app.kit.rates import LR_GRID, nearest_rate
 from lrviz.app.kit.state import PageState
@@ -177,11 +176,16 @@ def _runs(config: Config):
 def _said(run: engine.Trajectory, surface: surfaces.Surface, lang: str) -> str:
     """What happened to ``run``, with its last loss as the chart beside it plots it (above the
     lowest loss): a loss of −0.214 read beside a curve that ends at 0.816 was two numbers for one."""
+    outcome = verdict.outcome(run, lang)
     if run.status == "diverged":
-        return t("sched.run_diverged", lang, outcome=verdict.outcome(run, lang))
-    shown, above = landscape.loss_axis(np.asarray(run.losses[-1:], dtype=float), surface)
-    return t("sched.run_gap" if above else "sched.run_loss", lang, outcome=verdict.outcome(run, lang),
-             value=verdict.number(float(shown[0])))
+        return t("sched.run_diverged", lang, outcome=outcome)
+    loss = float(run.losses[-1])
+    if not np.isfinite(surface.f_min):  # no lowest loss to measure from: the chart plots the loss
+        return t("sched.run_loss", lang, outcome=outcome, value=verdict.number(loss))
+    above = loss - float(surface.f_min)  # not landscape.gap: its floor for a log axis is no number to read
+    if above <= 0:
+        return t("sched.run_lowest", lang, outcome=outcome)
+    return t("sched.run_gap", lang, outcome=outcome, value=verdict.number(above))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -200,7 +204,8 @@ def open_card(config: Config):
     surface = surfaces.SURFACES[config.surface]
     outcome = t("sched.outcome", lang, with_run=_said(scheduled, surface, lang),
                 without_run=_said(constant, surface, lang))
-    if scheduled.diverged_at is not None and scheduled.diverged_at == constant.diverged_at \
+    if config.schedule != "constant" and scheduled.diverged_at is not None \
+            and scheduled.diverged_at == constant.diverged_at \
             and np.array_equal(scheduled.lrs, constant.lrs):  # one line on the charts: say why
         outcome += " " + t("sched.same_run", lang, step=scheduled.diverged_at)
     cuts = curve.cuts if spec.needs_loss else None

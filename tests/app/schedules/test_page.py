@@ -184,3 +184,9 @@ def test_the_outcome_reads_the_loss_as_the_chart_plots_it_and_names_an_identical
     # Warm-up + cosine with Adam: the sentence gives the loss above the lowest, as the chart does.
     at = clean(open_schedules(open="warmup_cosine", optimizer="adam"))
     assert "above the lowest loss" in texts(at) and "final loss -" not in texts(at)
+    # x² at η = 0.5 lands on the minimum in one step: the loss is the lowest, not "1.00e-12 above".
+    at = clean(open_schedules(open="step", lr="0.5", surface="quadratic", optimizer="sgd"))
+    assert "**converged in 1 step**, ending at the lowest loss" in texts(at)
+    # On the constant card the two runs are one by design: no "had not changed the rate yet".
+    at = clean(open_schedules(open="constant", lr="1.5", surface="quadratic", optimizer="sgd"))
+    assert "diverged at step" in texts(at) and "had not changed the rate" not in texts(at)

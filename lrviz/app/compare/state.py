@@ -109,6 +109,18 @@ def parse_row(text: str) -> tuple[Row, bool]:
     return row, clean
 
 
+ROW_FORM = "optimizer:η[:schedule]"
+
+
+def _row_takes(text: str) -> str:
+    """What a refused row takes, for its note: the rates where its rate was the problem, else the
+    row's form (its optimizer and schedule ids are too many to list)."""
+    parts = str(text).strip().split(":")
+    rate_wrong = parts[0] in optimizers.OPTIMIZERS and len(parts) <= 3 and (
+        len(parts) < 2 or number(parts[1], *LR_RANGE) is None)
+    return f"η {LR_RANGE[0]:g}–{LR_RANGE[1]:g}" if rate_wrong else ROW_FORM
+
+
 def _row_indices(query: Mapping[str, str]) -> list[int]:
     found = {int(m.group(1)) for key in query if (m := _ROW_KEY.match(str(key)))}
     return sorted(found)
@@ -130,7 +142,7 @@ def parse(query: Mapping[str, str]) -> Config:
             schedule_params=read.params(f"{key}.s", schedules.SCHEDULES[row.schedule], row.lr),
         )
         if not clean:
-            read.note(key, raw, row.head(), f"η {LR_RANGE[0]:g}–{LR_RANGE[1]:g}")
+            read.note(key, raw, row.head(), _row_takes(raw))
         rows.append(row)
     config = replace(
         config,

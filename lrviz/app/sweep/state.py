@@ -83,6 +83,8 @@ def parse(query: Mapping[str, str]) -> Config:
     # A playground link opened here names one optimizer (``optimizer``): it is the primary one, so
     # its ``o.<name>`` keep their meaning. ``optimizers`` wins where both are given.
     one = query.get("optimizer") if "optimizers" not in query else None
+    if one is not None and one not in optimizers.OPTIMIZERS:
+        read.note("optimizer", str(one), DEFAULT.optimizers[0], " | ".join(optimizers.OPTIMIZERS))
     names = (one,) if one in optimizers.OPTIMIZERS else read.get("optimizers", _optimizer_list,
                                                                 DEFAULT.optimizers)
     shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}

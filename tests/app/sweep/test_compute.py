@@ -254,4 +254,6 @@ def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():
     assert not config.notes
     both = parse({"optimizer": "adam", "optimizers": "sgd,rmsprop"})  # the page's own key wins
     assert both.optimizers == ("sgd", "rmsprop")
-    assert parse({"optimizer": "nope"}).optimizers == ("sgd",)
+    refused = parse({"optimizer": "nope"})  # falls back, and says so
+    assert refused.optimizers == ("sgd",) and [(n.key, n.value, n.fallback) for n in refused.notes] == [
+        ("optimizer", "nope", "sgd")]

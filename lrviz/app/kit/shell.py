@@ -66,10 +66,28 @@ _KOREAN_CSS = ("<style>[data-testid='stAppViewContainer'] * { word-break: keep-a
 def page() -> Lang:
     """Call first in every page: makes sure ``app.py`` routed here; returns the language."""
     _reroute()
+    _note_entry()
     lang = current()
     if lang == "ko":
         st.html(_KOREAN_CSS)
     return lang
+
+
+_LAST_PAGE, _ENTERED = "_lrviz_last_page", "_lrviz_entered"
+
+
+def _note_entry() -> None:
+    """Remember which page this full run draws, and whether the last one drew another."""
+    ctx = get_script_run_ctx()
+    here = ctx.page_script_hash if ctx is not None else None
+    st.session_state[_ENTERED] = st.session_state.get(_LAST_PAGE) != here
+    st.session_state[_LAST_PAGE] = here
+
+
+def entered() -> bool:
+    """Whether this run is the page's first since the session drew another page (or none): while
+    another page ran, Streamlit dropped this page's widget states."""
+    return bool(st.session_state.get(_ENTERED, True))
 
 
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from lrviz.app.kit import link
-from lrviz.app.kit.shell import show_notes
+from lrviz.app.kit.shell import entered, show_notes
 from lrviz.i18n import Lang
 
 C = TypeVar("C")
@@ -59,13 +59,19 @@ class PageState(Generic[C]):
         return f"{self.prefix}{kind}_{name}_"
 
     def open(self, lang: Lang) -> C | None:
-        """On a session's first run of the page: the link's config, seeded into the widgets, its
-        notes shown. Later runs return None."""
+        """On a session's first run of the page, and whenever a link from another page opens it:
+        the link's config, seeded into the widgets, its notes shown. Back through the navigation
+        (a link that names nothing but the language), the widgets take the config the page was
+        left with: Streamlit dropped their states while another page ran. Other runs return None."""
         st.session_state.pop(self.key("hosted"), None)  # opened on its own: its link is the address bar's
         loaded = self.key("loaded")
-        if st.session_state.get(loaded):
+        if st.session_state.get(loaded) and not entered():
             return None
-        config = self.parse({k: st.query_params[k] for k in st.query_params})
+        query = {k: st.query_params[k] for k in st.query_params}
+        if st.session_state.get(loaded) and not set(query) - {"lang"}:
+            self.fill(self.last_valid(lang))
+            return None
+        config = self.parse(query)
         self.fill(config)
         st.session_state[loaded] = True
         show_notes(config.notes, lang)

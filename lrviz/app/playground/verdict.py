@@ -190,12 +190,15 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
                 lr=number(run.lrs[-1]),
             ),
         )
-    if status == "saddle":
-        grad = float(np.linalg.norm(run.grads[-1])) if len(run.grads) else 0.0
+    if status == "saddle":  # named by the saddle point itself, not by where the run stopped
+        saddles = np.asarray(surface.saddles, dtype=float)
+        saddle = saddles[int(np.argmin(np.linalg.norm(saddles - final, axis=-1)))]
+        norms = np.linalg.norm(run.grads, axis=-1) if len(run.grads) else np.zeros(1)
         return Verdict(
             status,
-            t("verdict.saddle", lang, point=point(final)),
-            t("verdict.saddle_detail", lang, grad=f"‖∇L‖ = {number(grad)}"),
+            t("verdict.saddle", lang, point=point(saddle)),
+            t("verdict.saddle_detail", lang, point=point(final), grad=number(float(norms[-1])),
+              start=number(float(norms[0]))),
         )
     speed = float(np.linalg.norm(run.points[-1] - run.points[-2])) if len(run.points) > 1 else 0.0
     if not len(minima):

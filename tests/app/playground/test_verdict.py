@@ -487,3 +487,16 @@ def test_a_run_stuck_with_momentum_on_is_not_told_to_try_momentum():
     said = verdict(run, surface, "en", diagnostics.limit_near("momentum", {}, surface, run.curvature))
     assert said.detail == t("verdict.stuck_local_detail_momentum", "en", loss=number(run.losses[-1]),
                             best=number(surface.f_min))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_run_stalled_by_a_saddle_is_told_where_the_saddle_is_and_where_it_stopped(lang):
+    # f = x² + y⁴/4 − y²/2, a saddle at the origin: at η = 0.03 the run is still 0.19 from it after 100
+    # steps. The headline names the saddle, (0, 0), not the run's last point.
+    surface = get("saddle")
+    run = engine.run(surface, lr=0.03, steps=100)
+    said = verdict(run, surface, lang)
+    assert run.status == "saddle"
+    assert said.headline == t("verdict.saddle", lang, point="(x, y) = (0, 0)")
+    assert t("verdict.saddle_detail", lang, point="(x, y) = (0.00308, 0.189)", grad="0.177", start="3") \
+        == said.detail

@@ -49,11 +49,17 @@ def number(value: float) -> str:
     return f"{value:.2e}"
 
 
-def number_below(value: float, above: float) -> str:
-    """:func:`number`, or where it would read ``above`` (or more), :func:`near_one` of it: a local
-    critical rate of 0.002495 under η = 0.0025 is "0.002495", not "0.0025"."""
+def number_apart(value: float, other: float) -> str:
+    """:func:`number`, with the digits it takes to read apart from ``other`` on the side it is: a
+    local critical rate of 0.002495 under η = 0.0025 is "0.002495", and Rosenbrock's 2/λmax of
+    0.0019968 beside η = 0.002 is "0.001997", not "0.002" (then "η = 0.002 is above 0.002")."""
     text = number(value)
-    return text if not math.isfinite(value) or float(text) < above else near_one(value, above)
+    if not (math.isfinite(value) and math.isfinite(other)) or value == other or other == 0:
+        return text
+    if text != number(other) and (float(text) < float(number(other))) == (value < other):
+        return text
+    digits = max(3, 1 - math.floor(math.log10(abs(other - value) / abs(other))))
+    return f"{value:.{digits}g}"
 
 
 def near_one(value: float, whole: float = 1.0) -> str:
@@ -209,8 +215,10 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     if limit is not None and len(run.lrs) and np.isfinite(limit.value):
         rate = float(run.lrs[-1])  # the rate a schedule has reached by now
         why = "above" if rate > limit.value else "valley" if rate >= limit.value / 4 else None
+        if why == "above" and _reversals(run.points) < 0.5:  # not bouncing: on its way, not there yet
+            why = "travelling"
         if why:  # a larger rate is not the cure: it overshoots, or soon would
-            numbers.update(critical=number(limit.value), formula=limit.formula)
+            numbers.update(critical=number_apart(limit.value, rate), formula=limit.formula)
             return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
                            t(f"verdict.slow_{why}_detail", lang, **numbers))
     if len(run.lrs) and run.lrs[-1] < SCHEDULE_CUT * run.lrs.max():  # the schedule, not η, ran out
@@ -223,6 +231,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict("slow", t("verdict.slow_bumpy", lang, **numbers),
                        t("verdict.slow_bumpy_detail", lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
+
+
+def _reversals(points: np.ndarray) -> float:
+    """The share of the last steps (a fifth of the run, 4 to 20) that reversed the one before."""
+    window = int(np.clip((len(points) - 1) // 5, 4, 20))
+    moves = np.diff(points[-window - 1:], axis=0)
+    return float(np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)) if len(moves) > 1 else 0.0
 
 
 def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit | None) -> str:
@@ -292,8 +307,8 @@ def rate_line(
     key = f"pg.critical_{side}"
     if side == "above" and (valley or clipped):
         key = "pg.critical_above_valley" if valley else "pg.critical_above_clipped"
-    text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number(limit.value),
-             half=number(limit.value / 2), half_formula="1" + limit.formula[1:], where=where)
+    text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number_apart(limit.value, lr),
+             half=number_apart(limit.value / 2, lr), half_formula="1" + limit.formula[1:], where=where)
     if side in ("below", "crawl") and limit.momentum >= HEAVY:  # settles, but the momentum sets the pace
         text += " " + t("pg.critical_heavy", lang, mu=near_one(limit.momentum),
                         shrink=near_one(math.sqrt(limit.momentum)))
@@ -311,7 +326,7 @@ def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: 
     if limit is None:
         return t("verdict.diverged_fix_other", lang)
     lr, steep = float(run.lrs[0]), diagnostics.start_limit(limit, run.curvature)
-    numbers = dict(formula=limit.formula, critical=number(limit.value))
+    numbers = dict(formula=limit.formula, critical=number_apart(limit.value, lr))
     if lr > limit.value:
         # Half the lower of the minimum's and the start's limits, to one digit: for plain GD about
         # 1/λ, the quickest rate (a tenth of η can still be far above it: η = 0.5 on Rosenbrock,
@@ -320,14 +335,14 @@ def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: 
         return t("verdict.diverged_fix_gd", lang, suggest=f"{float(f'{bound / 2:.1g}'):g}", **numbers)
     if steep is not None and lr > steep:  # fine at the minimum, too much at the start
         return t("verdict.diverged_fix_steep", lang, lr=number(lr), lam=number(run.curvature.lam_start),
-                 local=number_below(steep, lr), **numbers)
+                 local=number_apart(steep, lr), **numbers)
     seen = run.points[: left[0] if left is not None else run.diverged_at]
     found = diagnostics.steeper_on_path(surface, seen, run.lrs, limit, run.curvature)
     if found is None:
         return t("verdict.diverged_fix_other", lang)
     key = "verdict.diverged_fix_steep" if found.step == 0 else "verdict.diverged_fix_path"  # the start
     return t(key, lang, lr=number(found.lr), step=found.step, point=point(found.point), lam=number(found.lam),
-             local=number_below(found.limit, found.lr), **numbers)
+             local=number_apart(found.limit, found.lr), **numbers)
 
 
 def _at_decayed_minimum(run: Trajectory, surface: Surface, minima: np.ndarray, limit: Limit | None,

@@ -500,3 +500,17 @@ def test_a_run_stalled_by_a_saddle_is_told_where_the_saddle_is_and_where_it_stop
     assert said.headline == t("verdict.saddle", lang, point="(x, y) = (0, 0)")
     assert t("verdict.saddle_detail", lang, point="(x, y) = (0.00308, 0.189)", grad="0.177", start="3") \
         == said.detail
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_run_above_the_limit_still_on_its_way_is_not_told_it_bounces(lang):
+    # SGD on Rosenbrock at η = 0.003, above 2/λmax = 0.001997 at (1, 1): after 100 steps it is still
+    # walking down the valley (1.41 to go), not bouncing; a larger rate gets further (0.004: 0.94).
+    # At 5,000 steps it bounces across the valley at (0.79, 0.57), short of the minimum.
+    surface = get("rosenbrock")
+    run = engine.run(surface, lr=0.003, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    said = verdict(run, surface, lang, limit)
+    assert said.headline == t("verdict.slow_travelling", lang, steps=100)
+    assert t("verdict.slow_above", lang, steps=100) != said.headline
+    assert engine.run(surface, lr=0.003, steps=5000).status == "oscillating"

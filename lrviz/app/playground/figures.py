@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape, playback
 from lrviz.app.kit.theme import GRADIENT_POINTS, OKABE_ITO, PATH, SURFACE_SCALE, figure, stacked
-from lrviz.app.playground.verdict import number
+from lrviz.app.playground.verdict import number, number_after_step
 from lrviz.engine import Trajectory
 from lrviz.engine.diagnostics import Limit
 from lrviz.i18n import t
@@ -447,7 +447,7 @@ class _Moving:
         lines += [
             f"θ      = {_vector(run.points[s])}",
             f"η·{symbol:<4} = {_vector(eta * self.directions[s])}",
-            f"θ − η·{symbol} = {_vector(run.points[s + 1])}",
+            f"θ − η·{symbol} = {_vector(run.points[s + 1], after=run.points[s])}",
         ]
         return "<br>".join(lines)
 
@@ -470,8 +470,12 @@ def schedule_free_rule(run: Trajectory, s: int, lang: str, gradient: str = "∇L
     ])
 
 
-def _vector(v: np.ndarray) -> str:
-    return number(v[0]) if v.size == 1 else "(" + ", ".join(number(x) for x in v) + ")"
+def _vector(v: np.ndarray, after: np.ndarray | None = None) -> str:
+    """``v`` as the rule writes it; one step ``after`` a point, each coordinate with the digits that
+    show the step (:func:`~lrviz.app.playground.verdict.number_after_step`)."""
+    each = [number(float(x)) if after is None else number_after_step(float(x), float(y))
+            for x, y in zip(v, v if after is None else after, strict=True)]
+    return each[0] if len(each) == 1 else "(" + ", ".join(each) + ")"
 
 
 def build_surface_3d(run: Trajectory, surface: Surface, *, lang: str, big: bool = False) -> go.Figure:

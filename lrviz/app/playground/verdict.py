@@ -62,6 +62,17 @@ def number_apart(value: float, other: float) -> str:
     return f"{value:.{digits}g}"
 
 
+def number_after_step(new: float, old: float) -> str:
+    """``new``, a coordinate one step on from ``old``, with the digits that show the step to three
+    significant digits: 2.5 − 0.005 reads 2.495 (not 2.49, a step of 0.01), −1.2 + 0.0216 reads
+    −1.1784; a step as large as the value keeps :func:`number`'s three digits."""
+    step = abs(new - old)
+    if not (math.isfinite(new) and math.isfinite(step)) or step == 0 or new == 0:
+        return number(new)
+    places = math.floor(math.log10(abs(new))) - (math.floor(math.log10(step)) - 2) + 1
+    return f"{new:.{min(max(places, 3), 8)}g}"
+
+
 def near_one(value: float, whole: float = 1.0) -> str:
     """A value just under ``whole`` with enough digits that it does not round to it:
     0.99 → "0.99", √0.99 → "0.995", √0.9999 → "0.99995", 99.99 (of 100) → "99.99"."""

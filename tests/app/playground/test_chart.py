@@ -194,6 +194,31 @@ def test_chart_js_writes_numbers_exactly_as_verdict_number(tmp_path):
     assert json.loads(out.stdout) == [verdict.number(v) for v in values]
 
 
+def test_a_limit_beside_a_rate_takes_the_digits_to_read_apart_from_it():
+    assert verdict.number_apart(0.0019968, 0.002) == "0.001997"  # Rosenbrock's 2/λmax beside η = 0.002
+    assert verdict.number_apart(0.0024957, 0.0025) == "0.002496"
+    assert verdict.number_apart(0.0573, 0.25) == "0.0573" and verdict.number_apart(1.0, 1.0) == "1"
+
+
+STEPS = [(2.4949998855590820, 2.5), (-1.1784, -1.2), (1.0088, 1.0), (1.0, 2.5), (-0.125, 2.5), (2.5, 2.5),
+         (5.96e-07, 2.5), (1e6 + 1, 1e6), (0.0, 1.0), (float("nan"), 1.0), (3e-9, 2e-9)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+def test_chart_js_writes_the_point_after_a_step_as_the_rule_does(tmp_path):
+    module = tmp_path / "chart.mjs"
+    module.write_text(CHART_JS.read_text())
+    script = (f"import {{ numberAfterStep }} from {json.dumps(module.as_uri())};\n"
+              f"const steps = {json.dumps(STEPS, allow_nan=True)};\n"
+              "console.log(JSON.stringify(steps.map(([v, o]) => numberAfterStep(v, o))));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                         check=True, timeout=30)
+    assert json.loads(out.stdout) == [verdict.number_after_step(v, o) for v, o in STEPS]
+    # θ = 2.5, η·∇L = 0.005: the rule reads 2.495 (2.49 was a step of 0.01); Rosenbrock's first step
+    # at η = 1e-4, (−1.2, 1) − (−0.0216, −0.0088), reads (−1.1784, 1.0088).
+    assert [verdict.number_after_step(v, o) for v, o in STEPS[:4]] == ["2.495", "-1.1784", "1.0088", "1"]
+
+
 def test_the_asset_directory_serves_only_the_charts_scripts():
     # Streamlit serves every file in a component's asset directory: no Python goes there.
     from lrviz.app.playground.chart import WEB

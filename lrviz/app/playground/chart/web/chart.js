@@ -74,7 +74,17 @@ export function number(v) { // verdict.number: 3 significant digits, no noise
   if (v === 0) return "0";
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? formatG(v, 3) : formatE(v, 2);
 }
+export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495
+  const step = Math.abs(v - old);
+  if (!Number.isFinite(v) || !Number.isFinite(step) || step === 0 || v === 0) return number(v);
+  const places = Math.floor(Math.log10(Math.abs(v))) - (Math.floor(Math.log10(step)) - 2) + 1;
+  return formatG(v, Math.min(Math.max(places, 3), 8));
+}
 const vector = (v) => (v.length === 1 ? number(v[0]) : "(" + Array.from(v, number).join(", ") + ")");
+const vectorAfter = (v, old) => { // one step after old: the digits that show the step
+  const each = Array.from(v, (x, i) => numberAfterStep(x, old[i]));
+  return each.length === 1 ? each[0] : "(" + each.join(", ") + ")";
+};
 
 // ---- the payload: uint32 n | request JSON | uint32 m | header JSON | float32 arrays ----
 
@@ -178,7 +188,7 @@ function rule(d, row, run, s) {
   if (!grad) lines.push(`d      = ${vector(dir)}`);
   lines.push(`θ      = ${vector(run.point(s))}`,
     `η·${symbol.padEnd(4)} = ${vector(Array.from(dir, (v) => Math.fround(eta * v)))}`,
-    `θ − η·${symbol} = ${vector(run.point(s + 1))}`);
+    `θ − η·${symbol} = ${vectorAfter(run.point(s + 1), run.point(s))}`);
   return lines.join("<br>");
 }
 

@@ -53,7 +53,7 @@ def stage(lang: Lang) -> None:
     failed = st.session_state.get(f"{pg.K}chart_failed")
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
-                       clipped=config.clip is not None,
+                       clipped=config.clip is not None, scheduled=config.schedule != "constant",
                        exact=not pg.PAGE.hosted, valley=surface.valley)
     config = replace(config, lr=lr)
     config = replace(config, view=pg.view_control(surface, lang))

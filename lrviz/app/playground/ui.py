@@ -155,7 +155,7 @@ def rate_buttons(lang: str) -> None:
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
                name_minimum: bool = False, *, slider: bool = True, exact: bool = True,
-               valley: bool = False, clipped: bool = False) -> float:
+               valley: bool = False, clipped: bool = False, scheduled: bool = False) -> float:
     """The log-scale slider and an exact input; returns the rate (the quick moves are
     :func:`rate_buttons`).
 
@@ -182,7 +182,7 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
         st.caption(verdict.no_limit_line(optimizer, curvature, lang))
     elif verdict.has_rate_line(limit):
         st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley,
-                                      clipped=clipped))
+                                      clipped=clipped, scheduled=scheduled))
     return lr
 
 

@@ -288,7 +288,7 @@ def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -
 
 def rate_line(
     lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
-    valley: bool = False, clipped: bool = False,
+    valley: bool = False, clipped: bool = False, scheduled: bool = False,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -300,6 +300,8 @@ def rate_line(
     the minima form a valley whose sharpness changes along it, so a rate above the limit near the
     start need not diverge: it may land on a flatter stretch (the catapult valley). ``clipped``:
     gradient clipping caps every step, so a rate above the limit bounces rather than diverges.
+    ``scheduled``: a schedule changes the rate along the run, which the line then says (the run at
+    η = 1 on x² with a cosine settles, though η = 1 is the limit).
     With dampening τ = 1 (:attr:`Limit.coasting`) no rate is critical, and the line says why.
     """
     if limit.coasting:
@@ -326,6 +328,8 @@ def rate_line(
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
+    if scheduled:
+        text += " " + t("pg.critical_scheduled", lang)
     return text
 
 

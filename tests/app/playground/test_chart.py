@@ -274,3 +274,22 @@ def test_the_payload_tells_noisy_runs_that_jitter_so():
     sent = payload.with_request(blob, index=0, frame=0, nonce=1, selected=None)
     rows = payload.decode(sent)["header"]["rows"]
     assert rows[int(np.argmin(np.abs(lrs - 0.3)))]["headline"] == t("verdict.jitter", "en")
+
+
+def test_a_scheduled_runs_line_says_the_schedule_moves_the_rate():
+    # x² with a cosine from η = 1, the limit: the line must not leave it at "the swings neither
+    # shrink nor grow" when the schedule lowers the rate and the run settles.
+    runs = engine.runs(get("quadratic"), payload.rates(1.0)[0], steps=100, schedule="cosine")
+    limit = stability_limit("sgd", {}, 2.0)
+    blob = payload.build(runs, get("quadratic"), lrs=payload.rates(1.0)[0], exact=None, limit=limit,
+                         adaptive=None, name_minimum=False, lang="en")
+    def rows(cached: bytes) -> list[dict]:
+        return payload.decode(payload.with_request(cached, index=0, frame=0, nonce=0, selected=None))[
+            "header"]["rows"]
+
+    said = t("pg.critical_scheduled", "en")
+    assert all(said in row["line"] for row in rows(blob))
+    constant = engine.runs(get("quadratic"), payload.rates(1.0)[0], steps=100)
+    plain = payload.build(constant, get("quadratic"), lrs=payload.rates(1.0)[0], exact=None, limit=limit,
+                          adaptive=None, name_minimum=False, lang="en")
+    assert not any(said in row["line"] for row in rows(plain))

@@ -240,7 +240,8 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     with np.errstate(invalid="ignore"):
         peaks = np.where(np.isfinite(steps_lrs), steps_lrs, -np.inf).max(axis=-1, initial=0.0).astype(float)
         lows = np.where(np.isfinite(steps_lrs), steps_lrs, np.inf).min(axis=-1, initial=np.inf).astype(float)
-    scheduled = peaks > np.where(np.isfinite(lows), lows, peaks)  # a schedule moved the rate in this run
+    # A schedule is set when it moved the rate in any run (a run that diverged at once had no time).
+    scheduled = bool(np.any(peaks > np.where(np.isfinite(lows), lows, peaks)))
     rows = []
     for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
         said = verdict.verdict(run, surface, lang, limit, noise=noise, clipped=clipped)
@@ -249,7 +250,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         elif verdict.has_rate_line(limit):
             line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
                                                    valley=surface.valley, clipped=clipped,
-                                                   scheduled=bool(scheduled[i])))
+                                                   scheduled=scheduled))
         else:
             line = ""
         layout = {}

@@ -251,7 +251,7 @@ def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, ser
     page.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
     page.wait_for_function("() => document.body.innerText.includes('학습률')", timeout=30_000)
     wait_ready(page)
-    assert page.evaluate(chosen) == ["이차 함수 · 1-D", "SGD (경사하강법)", "고정"]
+    assert page.evaluate(chosen) == ["이차 함수 · 1-D", "SGD (경사 하강법)", "고정"]
     page.wait_for_function("() => document.querySelector('.lrc-card').innerText.includes('수렴')",
                            timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0

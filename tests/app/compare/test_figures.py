@@ -94,7 +94,7 @@ def test_multiples_give_each_run_a_panel_with_the_same_frames(six):
         "x",
         *(f"x{i}" for i in range(2, 7)),
     }
-    # The rate on a line of its own: "SGD (경사하강법)<br>η = 0.0015<br>아직 이동 중".
+    # The rate on a line of its own: "SGD (경사 하강법)<br>η = 0.0015<br>아직 이동 중".
     assert [a["text"].split(" ", 1)[1] for a in layout["annotations"]] == [
         n.replace(" · ", "<br>", 1) for n in names]
     assert all(a["text"].count("<br>") == 2 for a in layout["annotations"])

@@ -87,7 +87,7 @@ def test_adaptive_optimizers_get_plain_gd_critical_rate_for_reference():
     fig = figures.build_rates(results, surface, lang="ko", gd_critical=1.0).to_dict()
     (line,) = [s for s in fig["layout"]["shapes"] if s.get("xref") == "x"]
     assert line["x0"] == 1.0 and line["line"]["dash"] == "dot"
-    assert any("경사하강법" in a["text"] for a in fig["layout"]["annotations"])
+    assert any("경사 하강법" in a["text"] for a in fig["layout"]["annotations"])
     assert "Adam" in legend(fig)
 
 

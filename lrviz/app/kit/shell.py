@@ -77,17 +77,20 @@ _LAST_PAGE, _ENTERED = "_lrviz_last_page", "_lrviz_entered"
 
 
 def _note_entry() -> None:
-    """Remember which page this full run draws, and whether the last one drew another."""
+    """Remember which page this full run draws; entering it from another one (or none) raises a
+    flag that stays up until the page takes it (:func:`take_entry`), so a run stopped before then
+    by a click leaves it for the next."""
     ctx = get_script_run_ctx()
     here = ctx.page_script_hash if ctx is not None else None
-    st.session_state[_ENTERED] = st.session_state.get(_LAST_PAGE) != here
+    if st.session_state.get(_LAST_PAGE) != here:
+        st.session_state[_ENTERED] = True
     st.session_state[_LAST_PAGE] = here
 
 
-def entered() -> bool:
-    """Whether this run is the page's first since the session drew another page (or none): while
-    another page ran, Streamlit dropped this page's widget states."""
-    return bool(st.session_state.get(_ENTERED, True))
+def take_entry() -> bool:
+    """Whether the page was entered since it last asked: while another page ran, Streamlit dropped
+    this page's widget states."""
+    return bool(st.session_state.pop(_ENTERED, False))
 
 
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from lrviz.app.kit import link
-from lrviz.app.kit.shell import entered, show_notes
+from lrviz.app.kit.shell import show_notes, take_entry
 from lrviz.i18n import Lang
 
 C = TypeVar("C")
@@ -62,14 +62,16 @@ class PageState(Generic[C]):
         """On a session's first run of the page, and whenever a link from another page opens it:
         the link's config, seeded into the widgets, its notes shown. Back through the navigation
         (a link that names nothing but the language), the widgets take the config the page was
-        left with: Streamlit dropped their states while another page ran. Other runs return None."""
+        left with (what it last published: a lesson drawing it does not count): Streamlit dropped
+        their states while another page ran. Other runs return None."""
         st.session_state.pop(self.key("hosted"), None)  # opened on its own: its link is the address bar's
         loaded = self.key("loaded")
-        if st.session_state.get(loaded) and not entered():
+        if not take_entry() and st.session_state.get(loaded):
             return None
         query = {k: st.query_params[k] for k in st.query_params}
         if st.session_state.get(loaded) and not set(query) - {"lang"}:
-            self.fill(self.last_valid(lang))
+            left = st.session_state.get(self.key("shown"))
+            self.fill(self.relang(left, lang) if left is not None else self.last_valid(lang))
             return None
         config = self.parse(query)
         self.fill(config)
@@ -126,9 +128,11 @@ class PageState(Generic[C]):
         st.session_state[self.key("last_valid")] = config
 
     def publish(self, config: C) -> None:
-        """Keep the address bar a link to what is on screen (writing it does not rerun)."""
+        """Keep the address bar a link to what is on screen (writing it does not rerun), and
+        remember it for coming back (:meth:`open`)."""
         if not self.hosted:
             write_link(self.to_query(config))
+            st.session_state[self.key("shown")] = config
 
 
 def write_link(query: dict[str, str]) -> None:

@@ -207,9 +207,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
                 lr=number(run.lrs[-1]),
             ),
         )
-    if status == "saddle":  # named by the saddle point itself, not by where the run stopped
-        saddles = np.asarray(surface.saddles, dtype=float)
-        saddle = saddles[int(np.argmin(np.linalg.norm(saddles - final, axis=-1)))]
+    if status == "saddle":  # named by the saddle point itself where one is listed near the run's end
+        saddles = np.asarray(surface.saddles, dtype=float).reshape(-1, surface.dim)
+        distance = np.linalg.norm(saddles - final, axis=-1)
+        near = len(saddles) and distance.min() <= 10 * diagnostics.tolerance(surface)  # classify's net
+        saddle = saddles[int(np.argmin(distance))] if near else final  # else one the engine found itself
         norms = np.linalg.norm(run.grads, axis=-1) if len(run.grads) else np.zeros(1)
         return Verdict(
             status,

@@ -42,3 +42,27 @@ def test_staying_on_the_page_keeps_what_the_student_changed():
     at.slider(key="pg_steps").set_value(300).run()
     at.run()  # another run of the same page: not an entry, nothing is refilled
     assert param(at, "steps") == "300" and param(at, "surface") == "double_well"
+
+
+def test_compare_comes_back_with_its_rows():
+    # Compare never settles a config: what it last published is what comes back.
+    at = open_page(COMPARE, timeout=120, surface="quadratic", steps="100", r1="sgd:0.5", r2="adam:0.1")
+    _clear_query(at)
+    at.switch_page(HOME).run()
+    _clear_query(at)
+    at.switch_page(COMPARE).run()
+    assert not at.exception
+    assert (param(at, "surface"), param(at, "steps"), param(at, "r1"), param(at, "r2")) == (
+        "quadratic", "100", "sgd:0.5", "adam:0.1")
+
+
+def test_a_lesson_that_drew_the_playground_does_not_replace_what_the_student_left_there():
+    at = open_page(PLAYGROUND, timeout=120, surface="double_well", lr="0.15", steps="200")
+    _clear_query(at)
+    for key, value in dict(lesson="rate", step="1").items():
+        at.query_params[key] = value
+    at.switch_page("pages/lessons.py").run()
+    assert not at.exception
+    _clear_query(at)
+    at.switch_page(PLAYGROUND).run()
+    assert (param(at, "surface"), param(at, "lr"), param(at, "steps")) == ("double_well", "0.15", "200")

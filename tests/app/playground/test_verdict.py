@@ -514,3 +514,12 @@ def test_a_run_above_the_limit_still_on_its_way_is_not_told_it_bounces(lang):
     assert said.headline == t("verdict.slow_travelling", lang, steps=100)
     assert t("verdict.slow_above", lang, steps=100) != said.headline
     assert engine.run(surface, lr=0.003, steps=5000).status == "oscillating"
+
+
+def test_a_saddle_the_surface_does_not_list_is_named_where_the_run_stopped():
+    # (x − 10)² + y⁴/4 − y²/2 from (0, 0): the run stalls on a saddle at (10, 0) that the formula's
+    # surface does not list (outside its box); the card names the run's point and does not crash.
+    surface = from_expression("(x-10)^2 + y^4/4 - y^2/2", 2)
+    run = engine.run(surface, lr=0.1, steps=200, start=[0.0, 0.0])
+    assert run.status == "saddle" and not surface.saddles
+    assert verdict(run, surface, "en").headline == t("verdict.saddle", "en", point="(x, y) = (10, 0)")

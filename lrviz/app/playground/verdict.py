@@ -228,7 +228,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     if limit is not None and len(run.lrs) and np.isfinite(limit.value):
         rate = float(run.lrs[-1])  # the rate a schedule has reached by now
         why = "above" if rate > limit.value else "valley" if rate >= limit.value / 4 else None
-        if why == "above" and _reversals(run.points) < 0.5:  # not bouncing: on its way, not there yet
+        if why == "above" and _travelling(run, surface, limit):  # not bouncing: on its way, not there yet
             why = "travelling"
         if why:  # a larger rate is not the cure: it overshoots, or soon would
             numbers.update(critical=number_apart(limit.value, rate), formula=limit.formula)
@@ -246,11 +246,17 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 
-def _reversals(points: np.ndarray) -> float:
-    """The share of the last steps (a fifth of the run, 4 to 20) that reversed the one before."""
-    window = int(np.clip((len(points) - 1) // 5, 4, 20))
-    moves = np.diff(points[-window - 1:], axis=0)
-    return float(np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)) if len(moves) > 1 else 0.0
+def _travelling(run: Trajectory, surface: Surface, limit: Limit) -> bool:
+    """Whether a plain gradient-descent run above the limit is still on its way to the minimum: over
+    its last steps (a fifth of the run, 4 to 20) it reversed fewer than half of them, and its loss
+    fell at every one. Momentum can roam without reversing, a run that hops between wells does not
+    fall steadily, and a valley of minima has its own line (``critical_above_valley``)."""
+    if limit.kind != "plain" or surface.valley:
+        return False
+    window = int(np.clip((len(run.points) - 1) // 5, 4, 20))
+    moves = np.diff(run.points[-window - 1:], axis=0)
+    reversed_ = np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0) if len(moves) > 1 else 1.0
+    return bool(reversed_ < 0.5 and np.all(np.diff(run.losses[-window - 1:]) < 0))
 
 
 def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit | None) -> str:

@@ -69,8 +69,13 @@ def number_after_step(new: float, old: float) -> str:
     step = abs(new - old)
     if not (math.isfinite(new) and math.isfinite(step)) or step == 0 or new == 0:
         return number(new)
-    places = math.floor(math.log10(abs(new))) - (math.floor(math.log10(step)) - 2) + 1
-    return f"{new:.{min(max(places, 3), 8)}g}"
+    places = min(max(math.floor(math.log10(abs(new))) - (math.floor(math.log10(step)) - 2) + 1, 3), 8)
+    # In number()'s notation: plain from 1e-3 to 1e4, else with an exponent (5.12e-04, not 0.000512),
+    # its mantissa's trailing zeros dropped as the plain form drops them.
+    if 1e-3 <= abs(new) < 1e4:
+        return f"{new:.{places}g}"
+    mantissa, exponent = f"{new:.{places - 1}e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
 
 
 def near_one(value: float, whole: float = 1.0) -> str:

@@ -201,7 +201,8 @@ def test_a_limit_beside_a_rate_takes_the_digits_to_read_apart_from_it():
 
 
 STEPS = [(2.4949998855590820, 2.5), (-1.1784, -1.2), (1.0088, 1.0), (1.0, 2.5), (-0.125, 2.5), (2.5, 2.5),
-         (5.96e-07, 2.5), (1e6 + 1, 1e6), (0.0, 1.0), (float("nan"), 1.0), (3e-9, 2e-9)]
+         (5.96e-07, 2.5), (1e6 + 1, 1e6), (0.0, 1.0), (float("nan"), 1.0), (3e-9, 2e-9), (5.12e-4, 5.2e-4),
+         (12345.6, 12300.0), (-0.000512, -0.0005)]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
@@ -217,6 +218,9 @@ def test_chart_js_writes_the_point_after_a_step_as_the_rule_does(tmp_path):
     # θ = 2.5, η·∇L = 0.005: the rule reads 2.495 (2.49 was a step of 0.01); Rosenbrock's first step
     # at η = 1e-4, (−1.2, 1) − (−0.0216, −0.0088), reads (−1.1784, 1.0088).
     assert [verdict.number_after_step(v, o) for v, o in STEPS[:4]] == ["2.495", "-1.1784", "1.0088", "1"]
+    # Outside 1e-3 … 1e4 the point keeps number()'s exponent, as θ on the line above it does.
+    assert verdict.number_after_step(5.12e-4, 5.2e-4) == "5.12e-04"
+    assert verdict.number_after_step(12345.6, 12300.0) == "1.23456e+04"
 
 
 def test_the_asset_directory_serves_only_the_charts_scripts():

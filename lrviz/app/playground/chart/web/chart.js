@@ -77,8 +77,10 @@ export function number(v) { // verdict.number: 3 significant digits, no noise
 export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495
   const step = Math.abs(v - old);
   if (!Number.isFinite(v) || !Number.isFinite(step) || step === 0 || v === 0) return number(v);
-  const places = Math.floor(Math.log10(Math.abs(v))) - (Math.floor(Math.log10(step)) - 2) + 1;
-  return formatG(v, Math.min(Math.max(places, 3), 8));
+  const places = Math.min(Math.max(Math.floor(Math.log10(Math.abs(v))) - (Math.floor(Math.log10(step)) - 2) + 1, 3), 8);
+  if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) return formatG(v, places); // number()'s notation
+  const [mantissa, exponent] = formatE(v, places - 1).split("e");
+  return mantissa.replace(/\.?0+$/, "") + "e" + exponent;
 }
 const vector = (v) => (v.length === 1 ? number(v[0]) : "(" + Array.from(v, number).join(", ") + ")");
 const vectorAfter = (v, old) => { // one step after old: the digits that show the step

@@ -31,7 +31,9 @@ def test_copy_link_and_the_offline_html(browser, server, tmp_path):
         assert copied.startswith(f"{server}/playground?")
         assert {"surface": "bowl", "optimizer": "momentum", "lr": "0.05", "frame": "7"}.items() <= dict(
             parse_qsl(urlsplit(copied).query)).items()
-        assert page.locator('[data-testid="stCode"]', has_text=copied).count() == 1
+        shown = page.locator('[data-testid="stCode"]', has_text=copied)
+        shown.first.wait_for(timeout=10_000)  # the share row may still be redrawing (a CI run missed it once)
+        assert shown.count() == 1
 
         # The take-home panel is drawn when opened: the run's PyTorch script, with its rate.
         page.get_by_text(t("export.title", "en")).click()

@@ -4,14 +4,16 @@ Every page's ``state.py`` exports three names: a frozen ``Config``, ``parse(quer
 (never raises; a refused value falls back and leaves a note) and ``to_query(config) -> dict``.
 A :class:`PageState` does the rest, the same way for every page:
 
-1. :meth:`~PageState.open`: on a session's first run of the page, the link is parsed, the
-   config seeded into the widgets (each declared field into the widget keyed by its name,
-   :mod:`lrviz.app.kit.link`; the page's ``seed`` does the rest) and every refused value of
-   the link shown as a note. From then on the widgets are the truth.
+1. :meth:`~PageState.open`: on a session's first run of the page, and whenever a link from
+   another page opens it, the link is parsed, the config seeded into the widgets (each declared
+   field into the widget keyed by its name, :mod:`lrviz.app.kit.link`; the page's ``seed`` does
+   the rest) and every refused value of the link shown as a note; back through the navigation,
+   what the page last published is seeded again. From then on the widgets are the truth.
 2. :meth:`~PageState.settle`: the config the widgets describe is shown with its errors; with
    any error the last valid config stands in (in the language now chosen: a language switch
    is no input to undo), and a valid one becomes the new last valid.
-3. :meth:`~PageState.publish`: the address bar is kept a link to what is on screen.
+3. :meth:`~PageState.publish`: the address bar is kept a link to what is on screen (and the
+   config kept for coming back).
 
 A lesson step draws a page inside the lessons page: :meth:`~PageState.host` seeds the step's config
 instead of :meth:`~PageState.open`, and the page's own :meth:`~PageState.publish` then stays quiet.

@@ -58,8 +58,12 @@ def number_apart(value: float, other: float) -> str:
         return text
     if text != number(other) and (float(text) < float(number(other))) == (value < other):
         return text
-    digits = max(3, 1 - math.floor(math.log10(abs(other - value) / abs(other))))
-    return f"{value:.{digits}g}"
+    return f"{value:.{_digits_apart(value, other)}g}"
+
+
+def _digits_apart(value: float, other: float) -> int:
+    """Significant digits that tell ``value`` from ``other`` (at least three)."""
+    return max(3, 1 - math.floor(math.log10(abs(other - value) / abs(other))))
 
 
 def number_after_step(new: float, old: float) -> str:
@@ -81,8 +85,7 @@ def number_after_step(new: float, old: float) -> str:
 def near_one(value: float, whole: float = 1.0) -> str:
     """A value just under ``whole`` with enough digits that it does not round to it:
     0.99 → "0.99", √0.99 → "0.995", √0.9999 → "0.99995", 99.99 (of 100) → "99.99"."""
-    gap = (whole - value) / whole
-    digits = 3 if gap <= 0 else max(3, 1 - math.floor(math.log10(gap)))
+    digits = 3 if value >= whole else _digits_apart(value, whole)
     return f"{value:.{digits}g}"
 
 
@@ -184,9 +187,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.momentum_decayed", lang, w=number(limit.shift), point=point(moved))
         return Verdict(status, t("verdict.momentum", lang, mu=near_one(mu)), detail)
     if status == "oscillating":
-        window = int(np.clip(run.steps // 5, 4, 20))
-        moves = np.diff(run.points[-window - 1 :], axis=0)
-        share = 100 * np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)
+        window, reversed_ = _reversals(run)
+        share = 100 * reversed_
         then, now = run.losses[-window - 1], run.losses[-1]
         if limit is not None and diagnostics.at_limit(float(run.lrs[-1]), limit):  # exactly at the edge
             return Verdict(status, t("verdict.oscillating", lang), t(
@@ -258,10 +260,17 @@ def _travelling(run: Trajectory, surface: Surface, limit: Limit) -> bool:
     fall steadily, and a valley of minima has its own line (``critical_above_valley``)."""
     if limit.kind != "plain" or surface.valley:
         return False
-    window = int(np.clip((len(run.points) - 1) // 5, 4, 20))
-    moves = np.diff(run.points[-window - 1:], axis=0)
-    reversed_ = np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0) if len(moves) > 1 else 1.0
+    window, reversed_ = _reversals(run)
     return bool(reversed_ < 0.5 and np.all(np.diff(run.losses[-window - 1:]) < 0))
+
+
+def _reversals(run: Trajectory) -> tuple[int, float]:
+    """The last steps a run's end is read over (a fifth of the run, 4 to 20), and the share of them
+    that reversed the step before (all, where there are too few to tell)."""
+    window = int(np.clip(run.steps // 5, 4, 20))
+    moves = np.diff(run.points[-window - 1:], axis=0)
+    reversed_ = float(np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0)) if len(moves) > 1 else 1.0
+    return window, reversed_
 
 
 def valley_sharpness(run: Trajectory, surface: Surface, lang: str, limit: Limit | None) -> str:

@@ -71,9 +71,10 @@ def basins_text(shares: tuple[float, float], lang: str) -> str:
     if len(shown) == 1:
         (kind,) = shown
         return t("sweep.basins_caption", lang, shares=t(f"sweep.basins_every_{kind}", lang))
-    said = [t(f"sweep.basins_part_{kind}", lang, share=_percent(share)) for kind, share in shown.items()]
-    said[-1] = t(f"sweep.basins_last_{list(shown)[-1]}", lang, share=_percent(shown[list(shown)[-1]]))
-    listed = t("sweep.basins_and", lang).join([", ".join(said[:-1]), said[-1]])
+    *first, last = shown
+    said = [t(f"sweep.basins_part_{kind}", lang, share=_percent(shown[kind])) for kind in first]
+    listed = t("sweep.basins_and", lang).join(
+        [", ".join(said), t(f"sweep.basins_last_{last}", lang, share=_percent(shown[last]))])
     return t("sweep.basins_caption", lang, shares=t("sweep.basins_shares", lang, listed=listed))
 
 

@@ -254,12 +254,13 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         else:
             line = ""
         layout = {}
+        steps_axis = landscape.step_axis(int(k[i]))
         for n in "234":
-            layout[f"xaxis{n}.range"] = [0, max(int(k[i]), 1)]
+            layout[f"xaxis{n}.range"] = steps_axis["range"]
             # plotly.js's relayout turns a dtick into tickmode "linear" and keeps it when the dtick
             # goes back to null: name the mode too, or 500 steps get 500 labels.
-            layout[f"xaxis{n}.tickmode"] = "linear" if k[i] < landscape.SHORT_RUN else "auto"
-            layout[f"xaxis{n}.dtick"] = 1 if k[i] < landscape.SHORT_RUN else None
+            layout[f"xaxis{n}.tickmode"] = "auto" if steps_axis["dtick"] is None else "linear"
+            layout[f"xaxis{n}.dtick"] = steps_axis["dtick"]
         for n in "234":
             layout[f"yaxis{n}.range"] = ranges[n][i]
             if n in extents:

@@ -24,8 +24,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from lrviz.i18n import BilingualError, Key
@@ -231,9 +229,11 @@ class Spec:
             self.check(resolved, lr)
         return resolved
 
-    def split(self, resolved: Mapping[str, Any]) -> tuple[dict[str, jax.Array], tuple[tuple[str, Any], ...]]:
-        """(traced, static): numbers for compiled code as float32 arrays, the rest as a hashable key."""
+    def split(self, resolved: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], tuple[tuple[str, Any], ...]]:
+        """(traced, static): numbers for compiled code as float32 arrays, the rest as a hashable key.
+        The arrays are NumPy's: a compiled call takes them as they are, where a JAX array made here
+        would cost a dispatch each (a quarter of a playground's sweep on a busy server)."""
         is_traced = {p.name: p.traced and resolved[p.name] is not None for p in self.params}
-        traced = {name: jnp.asarray(resolved[name], jnp.float32) for name, yes in is_traced.items() if yes}
+        traced = {name: np.asarray(resolved[name], np.float32) for name, yes in is_traced.items() if yes}
         static = tuple((name, resolved[name]) for name, yes in is_traced.items() if not yes)
         return traced, static

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from lrviz.engine._run import (
@@ -73,6 +72,6 @@ def runs(
     point = _start(surface, start)
     n = len(lrs)
     rows = np.pad(lrs, (0, bucket(n, _ROW_BUCKETS, "the number of runs") - n), mode="edge").astype(np.float32)
-    out = _compiled(_runs_body, program)(jnp.int32(steps), rows, opt_p, sched_p,
+    out = _compiled(_runs_body, program)(np.int32(steps), rows, opt_p, sched_p,
                                          *_traced(point, noise, clip_norm, seed))
     return trajectories(surface, steps, point, host(out, n))

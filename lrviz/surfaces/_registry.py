@@ -86,9 +86,10 @@ class Surface:
     def local_minima(self) -> tuple[Point, ...]:
         return self.minima[self.n_global :]
 
-    @property
+    @functools.cached_property
     def f_min(self) -> float:
-        """The lowest value of the loss on the domain (at the global minima)."""
+        """The lowest value of the loss on the domain (at the global minima); kept, as a sweep's
+        verdicts ask it dozens of times."""
         return float(self.numpy(*np.asarray(self.minima[0]))) if self.minima else -math.inf
 
     @property

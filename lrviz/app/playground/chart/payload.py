@@ -145,8 +145,9 @@ def build(
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
     blob = b"".join(a.astype("<f4").tobytes() for a in arrays.values())
-    header["version"] = _digest(json.dumps(header, sort_keys=True).encode() + blob)
     head = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
+    # The version names the whole content; written once, inside the header it names.
+    head = head[:-1] + b',"version":"%s"}' % _digest(head + blob).encode()
     return struct.pack("<I", len(head)) + head + blob
 
 

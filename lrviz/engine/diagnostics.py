@@ -65,9 +65,8 @@ class Curvature(NamedTuple):
 
 def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
     """Hessians at ``points`` (shape ``(..., dim)``), float64 central differences."""
-    span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
     with np.errstate(all="ignore"):
-        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * span)
+        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * surface.span)
 
 
 def eigenvalues(surface: Surface, point) -> np.ndarray:
@@ -137,7 +136,7 @@ def _at_minimum(surface: Surface, minimum: tuple[float, ...]) -> tuple[float, fl
 
 def tolerance(surface: Surface) -> float:
     """How close to a minimum counts as having reached it."""
-    return 0.005 * float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+    return 0.005 * surface.span
 
 
 def _distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> np.ndarray:
@@ -209,14 +208,13 @@ def classify(
 
     # Rules 5 and 6 look at runs near a saddle or outside the domain (inside it every
     # critical point is listed by lrviz.surfaces._critical); only those need a Hessian.
-    box = surface.bounds
     # A run that merely passes a saddle on its last step has not stalled there: over the
     # last tenth of the run (at least 4 steps) it must have moved less than 10 tolerances.
     lookback = min(max(steps // 10, 4), steps)
     earlier = np.nan_to_num(points[:, -lookback - 1], posinf=0.0, neginf=0.0)
     stalled = np.linalg.norm(safe_final - earlier, axis=-1) <= 10 * tol
     near_saddle = (_distance_to(safe_final, surface.saddles) <= 10 * tol) & stalled
-    outside = np.any((safe_final < box[:, 0]) | (safe_final > box[:, 1]), axis=-1)
+    outside = ~surface.contains(safe_final)
     examine = np.flatnonzero(~decided & (near_saddle | outside))
     if len(examine):
         eig = np.linalg.eigvalsh(hessian(surface, safe_final[examine]))
@@ -227,9 +225,9 @@ def classify(
         # Newton's method from the final point finds an unlisted critical point
         # outside the domain if the run is sitting on it.
         away = np.flatnonzero(~decided & outside)
-        span = float(np.max(box[:, 1] - box[:, 0]))
         with np.errstate(all="ignore"):
-            target = critical.newton(surface.numpy, safe_final[away], 1e-5 * span, step_cap=tol, iterations=8)
+            target = critical.newton(surface.numpy, safe_final[away], 1e-5 * surface.span, step_cap=tol,
+                                     iterations=8)
         sitting = np.zeros(runs, dtype=bool)
         sitting[away] = np.linalg.norm(target - safe_final[away], axis=-1) <= tol
         at_floor = surface.numpy(*safe_final.T) - surface.f_min <= 1e-6 * (1.0 + abs(surface.f_min))
@@ -293,8 +291,7 @@ def steeper_on_path(surface: Surface, points: np.ndarray, lrs: np.ndarray, limit
     if not (math.isfinite(limit.value) and lam_min > 0 and len(points) and len(lrs)):
         return None
     points = np.asarray(points, dtype=float)
-    low, high = surface.bounds[:, 0], surface.bounds[:, 1]
-    seen = np.flatnonzero(np.all(np.isfinite(points) & (points >= low) & (points <= high), axis=-1))
+    seen = np.flatnonzero(surface.contains(points))
     if not len(seen):
         return None
     lam = np.linalg.eigvalsh(hessian(surface, points[seen]))[:, -1] + limit.shift
@@ -346,7 +343,7 @@ def decayed_minimum(surface: Surface, minimum: tuple[float, ...], decay: float) 
         def decayed(*coords):
             return surface.numpy(*coords) + decay / 2 * sum(c**2 for c in coords)
 
-        span = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+        span = surface.span
         start = np.asarray(minimum, dtype=float)
         found = critical.newton(decayed, start[None], 1e-4 * span, step_cap=0.1 * span)[0]
         if not np.all(np.isfinite(found)):

@@ -97,6 +97,16 @@ class Surface:
         """The domain as a ``(dim, 2)`` array of ``[lo, hi]`` rows."""
         return critical.bounds(self.domain, self.dim)
 
+    @property
+    def span(self) -> float:
+        """The domain's widest side: the length that tolerances and finite differences scale with."""
+        return float(np.max(self.bounds[:, 1] - self.bounds[:, 0]))
+
+    def contains(self, points) -> np.ndarray:
+        """Which of ``points`` (shape ``(..., dim)``) lie in the domain; NaN and infinities do not."""
+        points = np.asarray(points, dtype=float)
+        return np.all((points >= self.bounds[:, 0]) & (points <= self.bounds[:, 1]), axis=-1)
+
 
 def _surface(
     name: str,

@@ -113,3 +113,13 @@ def test_from_expression_finds_minima_and_is_cached():
 def test_from_expression_rejects_bad_formulas(text):
     with pytest.raises(ExpressionError):
         surfaces.from_expression(text, 1)
+
+
+def test_the_domain_knows_its_span_and_what_it_contains():
+    ravine = get("ravine")
+    (x_lo, x_hi), (y_lo, y_hi) = ravine.bounds
+    assert ravine.span == max(x_hi - x_lo, y_hi - y_lo)
+    corner, middle = [x_lo, y_hi], [(x_lo + x_hi) / 2, (y_lo + y_hi) / 2]
+    points = np.array([corner, middle, [x_hi + 1e-9, 0.0], [np.nan, 0.0], [0.0, -np.inf]])
+    assert ravine.contains(points).tolist() == [True, True, False, False, False]
+    assert get("quadratic").contains(np.array([[0.0], [1e9]])).tolist() == [True, False]

@@ -185,7 +185,7 @@ def spread_rates(
         if curvature.nearest_minimum is not None:
             d = float(np.linalg.norm(np.asarray(curvature.nearest_minimum) - point))
         else:
-            d = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0])) / 4
+            d = surface.span / 4
         d = max(d, 1e-3)
         by_role = {"small": d / (10 * steps), "good": 3 * d / steps, "large": d / 3, "huge": 3 * d}
         roles = tuple("huge" if r == "diverge" else r for r in roles)

@@ -289,7 +289,7 @@ def tangent_slopes(run: Trajectory, surface: Surface, changed: bool) -> np.ndarr
     if surface.dim != 1 or not (changed or run.gradient_points is not None):
         return None
     x = np.asarray(run.points[:-1, 0], dtype=float)
-    h = 1e-6 * float(np.ptp(surface.bounds))
+    h = 1e-6 * surface.span
     return (surface.numpy(x + h) - surface.numpy(x - h)) / (2 * h)
 
 

@@ -238,8 +238,32 @@ def classify(
 
 
 def at_limit(lr: float, limit: Limit) -> bool:
-    """Whether ``lr`` is the critical rate itself, up to the rounding of the slider's grid."""
-    return math.isclose(lr, limit.value, rel_tol=1e-3)
+    """Whether ``lr`` is the critical rate itself, up to a finite-difference curvature's error and
+    float32 (η = 1 on x²; not a typed 0.999 or 1.001, whose swings shrink or grow)."""
+    return math.isclose(lr, limit.value, rel_tol=1e-4)
+
+
+def heavy_ball_shrink(momentum: float | np.ndarray, step: float | np.ndarray) -> np.ndarray:
+    """How much a heavy ball's distance to a minimum shrinks a step along a direction where plain
+    descent's step would be ``step`` = ηλ of it ((1 − τ)ηλ with dampening τ): the size of the larger
+    root of z² − (1 + μ − ηλ)z + μ. Where the roots are complex the ball swings about the minimum and
+    the size is √μ; where they are real it creeps (a small ηλ) or bounces (near the limit); past 1
+    it grows."""
+    mu, x = np.asarray(momentum, dtype=float), np.asarray(step, dtype=float)
+    b = 1 + mu - x
+    disc = b * b - 4 * mu
+    return np.where(disc < 0, np.sqrt(mu), (np.abs(b) + np.sqrt(np.maximum(disc, 0.0))) / 2)
+
+
+def lighter_momentum(momentum: float, steepest: float, flattest: float) -> tuple[float, float]:
+    """(μ', shrink): the momentum below ``momentum``, in hundredths, whose slowest direction shrinks
+    fastest at this rate (``steepest`` and ``flattest``: ηλ along the sharpest and the flattest
+    direction), and that shrink. Bowl, μ = 0.95, ηλ = 0.002: μ' = 0.92 swings in by 0.959 a step,
+    where μ = 0.5 would creep by 0.996."""
+    lighter = np.arange(1, max(2, round(100 * momentum))) / 100
+    slowest = np.maximum(heavy_ball_shrink(lighter, steepest), heavy_ball_shrink(lighter, flattest))
+    best = int(np.argmin(slowest))
+    return float(lighter[best]), float(slowest[best])
 
 
 STEEPER_START = 1.5  # a start this much more curved than its minimum gets its own critical rate

@@ -411,3 +411,27 @@ def test_with_weight_decay_the_critical_rate_is_read_where_the_run_settles(surfa
     above = engine.run(s, lr=1.05 * limit, steps=3000, start=list(moved + 0.01), optimizer_params=params)
     assert np.linalg.norm(below.points[-1] - moved) < 2e-3  # settled where the limit was read
     assert above.diverged_at is not None or np.linalg.norm(above.points[-1] - moved) > 0.02  # thrown off
+
+
+@given(st.floats(0.0, 0.999), st.floats(0.0, 4.5))
+def test_the_heavy_balls_shrink_is_its_characteristic_polynomials_largest_root(mu, step):
+    # z² − (1 + μ − ηλ)z + μ: the heavy ball's distance to a quadratic's minimum, a step at a time.
+    roots = np.roots([1.0, -(1 + mu - step), mu])
+    assert diagnostics.heavy_ball_shrink(mu, step) == pytest.approx(np.max(np.abs(roots)), rel=1e-6, abs=1e-6)
+
+
+def test_the_lighter_momentum_is_the_best_hundredth_below_this_one():
+    # The bowl (λ = 2) at η = 0.001, μ = 0.95: ηλ = 0.002 along both directions. μ = 0.5 would creep,
+    # its roots 0.99598 and 0.50202 real; the best hundredth, 0.92, still swings, at √0.92 ≈ 0.959.
+    assert diagnostics.heavy_ball_shrink(0.5, 0.002) == pytest.approx(0.995984, abs=1e-6)
+    lighter, shrink = diagnostics.lighter_momentum(0.95, 0.002, 0.002)
+    assert lighter == 0.92 and shrink == pytest.approx(np.sqrt(0.92))
+    # Brute force over the same hundredths, from the roots themselves, along two directions.
+    steepest, flattest = 0.25, 0.01
+    def largest_root(mu, x):
+        return np.max(np.abs(np.roots([1, -(1 + mu - x), mu])))
+
+    worst = {m / 100: max(largest_root(m / 100, x) for x in (steepest, flattest)) for m in range(1, 95)}
+    best = min(worst, key=worst.get)
+    assert diagnostics.lighter_momentum(0.95, steepest, flattest) == pytest.approx((best, worst[best]))
+    assert best == 0.81  # (1 − √0.01)², where the flattest direction's roots meet

@@ -54,7 +54,7 @@ def stage(lang: Lang) -> None:
     live = chart.COMPONENT is not None and not failed
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
                        clipped=config.clip is not None, scheduled=config.schedule != "constant",
-                       exact=not pg.PAGE.hosted, valley=surface.valley)
+                       exact=not pg.PAGE.hosted, surface=surface)
     config = replace(config, lr=lr)
     config = replace(config, view=pg.view_control(surface, lang))
     config = pg.PAGE.settle(config, errors, lang)

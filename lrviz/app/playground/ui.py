@@ -34,7 +34,7 @@ from lrviz.app.playground.chart.payload import slider_index
 from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 from lrviz.i18n import t
-from lrviz.surfaces import ExpressionError
+from lrviz.surfaces import ExpressionError, Surface
 
 
 def _seed(config: Config) -> None:
@@ -155,7 +155,7 @@ def rate_buttons(lang: str) -> None:
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
                name_minimum: bool = False, *, slider: bool = True, exact: bool = True,
-               valley: bool = False, clipped: bool = False, scheduled: bool = False) -> float:
+               surface: Surface | None = None, clipped: bool = False, scheduled: bool = False) -> float:
     """The log-scale slider and an exact input; returns the rate (the quick moves are
     :func:`rate_buttons`).
 
@@ -181,8 +181,8 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     if limit is None and not optimizers.get(optimizer).has_critical_rate:
         st.caption(verdict.no_limit_line(optimizer, curvature, lang))
     elif verdict.has_rate_line(limit):
-        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, valley=valley,
-                                      clipped=clipped, scheduled=scheduled))
+        st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, clipped=clipped,
+                                      scheduled=scheduled, surface=surface))
     return lr
 
 

@@ -29,7 +29,6 @@ BUMPY = 1 / 3
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 HEAVY = 0.9  # from this momentum on, a run that has not settled is told the momentum, not η, sets its pace
-LIGHTER = 0.5  # the momentum that verdict offers instead (0.9 where μ is 0.97 or more)
 
 
 class Verdict(NamedTuple):
@@ -178,10 +177,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         return Verdict(status, t("verdict.stuck_local", lang, point=point(final)),
                        t(key, lang, loss=number(run.losses[-1]), best=best))
     if status in ("oscillating", "slow") and (swinging := _swings(run, surface, limit)) is not None:
-        mu, lighter = limit.momentum, LIGHTER if limit.momentum < 0.97 else HEAVY
+        mu, shrink = limit.momentum, math.sqrt(limit.momentum)
+        lighter, usual = diagnostics.lighter_momentum(mu, *swinging)  # the best lighter one at this rate
         detail = t("verdict.momentum_detail", lang, mu=near_one(mu), keep=near_one(100 * mu, whole=100),
-                   shrink=near_one(swinging), steps=f"{math.log(100) / -math.log(swinging):.0f}",
-                   lighter=f"{lighter:g}", usual=number(math.sqrt(lighter)))
+                   shrink=near_one(shrink), steps=f"{math.log(100) / -math.log(shrink):.0f}",
+                   lighter=f"{lighter:g}", usual=number_apart(usual, shrink))
         if limit.shift > 0:  # which minimum: not the ★ of L, but where weight decay moves it
             moved = diagnostics.decayed_minimum(surface, tuple(run.curvature.nearest_minimum), limit.shift)
             detail += " " + t("verdict.momentum_decayed", lang, w=number(limit.shift), point=point(moved))
@@ -197,7 +197,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if limit is not None and now > FLATTER * then and run.lrs[-1] > limit.value:  # growing: diverging
             return Verdict(status, t("verdict.oscillating_growing", lang), t(
                 "verdict.oscillating_growing_detail", lang, share=f"{share:.0f}", window=window,
-                then=number(then), now=number(now), lr=number(run.lrs[-1]), critical=number(limit.value)))
+                then=number(then), now=number(now), lr=number_apart(float(run.lrs[-1]), limit.value),
+                critical=number_apart(limit.value, float(run.lrs[-1]))))
         if limit is not None and run.lrs[-1] > limit.value:  # above the limit, yet the swings keep their size
             return Verdict(status, t("verdict.oscillating", lang), t(
                 "verdict.oscillating_clipped_detail" if clipped else "verdict.oscillating_above_detail",
@@ -238,7 +239,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if why == "above" and _travelling(run, surface, limit):  # not bouncing: on its way, not there yet
             why = "travelling"
         if why:  # a larger rate is not the cure: it overshoots, or soon would
-            numbers.update(critical=number_apart(limit.value, rate), formula=limit.formula)
+            numbers.update(critical=number_apart(limit.value, rate), formula=limit.formula,
+                           share=f"{100 * rate / limit.value:.0f}")
             return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
                            t(f"verdict.slow_{why}_detail", lang, **numbers))
     if len(run.lrs) and run.lrs[-1] < SCHEDULE_CUT * run.lrs.max():  # the schedule, not η, ran out
@@ -310,7 +312,7 @@ def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -
 
 def rate_line(
     lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
-    valley: bool = False, clipped: bool = False, scheduled: bool = False,
+    valley: bool = False, clipped: bool = False, scheduled: bool = False, surface: Surface | None = None,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -323,11 +325,14 @@ def rate_line(
     start need not diverge: it may land on a flatter stretch (the catapult valley). ``clipped``:
     gradient clipping caps every step, so a rate above the limit bounces rather than diverges.
     ``scheduled``: a schedule changes the rate along the run, which the line then says (the run at
-    η = 1 on x² with a cosine settles, though η = 1 is the limit).
+    η = 1 on x² with a cosine settles, though η = 1 is the limit). ``surface``: where weight decay
+    moves the minimum, the point named is where it moves to (the limit is read there); a valley of
+    minima's surface implies ``valley``.
     With dampening τ = 1 (:attr:`Limit.coasting`) no rate is critical, and the line says why.
     """
     if limit.coasting:
         return t("pg.critical_coasting", lang, **coasting_values(limit))
+    valley = valley or (surface is not None and surface.valley)
     if diagnostics.at_limit(lr, limit):
         side = "at"
     elif lr > limit.value:
@@ -338,13 +343,21 @@ def rate_line(
         side = "crawl" if lr < CRAWL * limit.value else "below"
     where = ""
     if name_minimum and curvature.nearest_minimum is not None:
-        where = t("pg.critical_where", lang, point=point(np.asarray(curvature.nearest_minimum)))
+        nearest = tuple(curvature.nearest_minimum)
+        if limit.shift > 0 and surface is not None:
+            moved = diagnostics.decayed_minimum(surface, nearest, limit.shift)
+            where = t("pg.critical_where_decayed", lang, point=point(moved), w=number(limit.shift))
+        else:
+            where = t("pg.critical_where", lang, point=point(np.asarray(nearest)))
     key = f"pg.critical_{side}"
     if side == "above" and (valley or clipped):
         key = "pg.critical_above_valley" if valley else "pg.critical_above_clipped"
     text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number_apart(limit.value, lr),
              half=number_apart(limit.value / 2, lr), half_formula="1" + limit.formula[1:], where=where)
-    if side in ("below", "crawl") and limit.momentum >= HEAVY:  # settles, but the momentum sets the pace
+    # Settles, but the momentum sets the pace: where the ball swings (along the sharpest direction at
+    # least: the roots of z² − (1 + μ − ηλ)z + μ are complex), not where so small a rate makes it creep.
+    swings = (1 - math.sqrt(limit.momentum)) ** 2 < 2 * (1 + limit.momentum) * lr / limit.value
+    if side in ("below", "crawl") and limit.momentum >= HEAVY and swings:
         text += " " + t("pg.critical_heavy", lang, mu=near_one(limit.momentum),
                         shrink=near_one(math.sqrt(limit.momentum)))
     steep = diagnostics.start_limit(limit, curvature)
@@ -397,12 +410,13 @@ def _at_decayed_minimum(run: Trajectory, surface: Surface, minima: np.ndarray, l
         "verdict.decayed_detail", lang, w=number(limit.shift), minimum=point(np.asarray(nearest))))
 
 
-def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | None:
-    """√μ, where a heavy ball with momentum μ ≥ :data:`HEAVY` swings about its minimum along every
-    direction: where (1 − √μ)² < ηλ' < (1 + √μ)² for each curvature λ' its steps meet there, both
-    roots of z² − (1 + μ − ηλ')z + μ have size √μ, so the swings shrink by √μ a step whatever η is.
-    None otherwise (a direction so flat that the ball creeps along it is paced by η after all).
-    With weight decay w the curvatures are read where the run settles, and shifted by w."""
+def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> tuple[float, float] | None:
+    """(ηλ' along the sharpest direction, along the flattest) where a heavy ball with momentum
+    μ ≥ :data:`HEAVY` swings about its minimum along every direction: where (1 − √μ)² < ηλ' <
+    (1 + √μ)² for each curvature λ' its steps meet there, both roots of z² − (1 + μ − ηλ')z + μ have
+    size √μ, so the swings shrink by √μ a step whatever η is. None otherwise (a direction so flat
+    that the ball creeps along it is paced by η after all). With weight decay w the curvatures are
+    read where the run settles, and shifted by w."""
     minimum = run.curvature.nearest_minimum
     if (limit is None or limit.momentum < HEAVY or not len(run.lrs) or not np.isfinite(limit.value)
             or minimum is None or not limit.lam > 0):
@@ -412,7 +426,7 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> float | N
     mu, root = limit.momentum, math.sqrt(limit.momentum)
     steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
     flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
-    return root if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
+    return (steepest, flattest) if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
 
 
 NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it
@@ -424,15 +438,18 @@ def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdi
     if not surface.minima or not len(run.lrs) or not np.all(np.isfinite(run.points[-1])):
         return None
     distance = diagnostics.distance_to(run.points, surface.minima)
-    if distance[-1] > NEAR * distance[0]:
-        return None
     # How far it hovers: the root mean square over the last quarter, not one step's chance distance.
     window = max(10, run.steps // 4)
     recent = distance[-window:]
     lr = float(run.lrs[-1])
+    # Near its minimum: within a tenth of the way, or within two noisy steps of it (on x² at
+    # η = 1/λ each step lands at η·noise from the minimum, whatever the start).
+    hover = float(np.sqrt(np.mean(recent**2)))
+    if hover > max(NEAR * distance[0], 2 * lr * noise * math.sqrt(surface.dim)):
+        return None
     return Verdict(run.status, t("verdict.jitter", lang), t(
         "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),
-        window=min(window, len(recent)), distance=number(float(np.sqrt(np.mean(recent**2))))))
+        window=min(window, len(recent)), distance=number(hover)))
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -116,7 +116,7 @@ def test_a_slow_run_is_only_told_to_raise_its_rate_when_that_would_help(surface,
     limit = stability_limit("sgd", {}, run.curvature.lam_min)
     for lang in ("en", "ko"):
         headline = verdict(run, get(surface), lang, limit).headline
-        assert headline == t(key, lang, steps=steps)
+        assert headline == t(key, lang, steps=steps, share=f"{100 * lr / limit.value:.0f}")
 
 
 @pytest.mark.parametrize(("lr", "key"), [(1.2, "verdict.slow_bumpy"), (3.0, "verdict.slow_bumpy"),
@@ -329,6 +329,13 @@ def test_above_the_limit_on_a_valley_the_line_says_thrown_not_diverges(lang):
     assert line != rate_line(0.35, limit, run.curvature, lang, name_minimum=True)
 
 
+# The lighter ball offered on x² (λ = 2, one direction, ηλ = 2η): the hundredth at or just above
+# (1 − √(2η))², where the roots of z² − (1 + μ − 2η)z + μ meet, so it still swings, at √μ a step.
+# η = 0.01: (1 − √0.02)² = 0.737 → 0.74, √0.74 = 0.860; η = 0.1: 0.306 → 0.31, 0.557;
+# η = 1: (1 − √2)² = 0.172 → 0.18, 0.424.
+LIGHTER_ON_X2 = {0.01: ("0.74", "0.86"), 0.1: ("0.31", "0.557"), 1.0: ("0.18", "0.424")}
+
+
 @pytest.mark.parametrize("lr", [0.01, 0.1, 1.0])
 def test_heavy_momentum_is_blamed_not_the_rate(lr):
     # μ = 0.99 on x² (λ = 2): for 2.5e-5 < 2η < 3.98 both roots have size √0.99 ≈ 0.995, so the
@@ -336,20 +343,32 @@ def test_heavy_momentum_is_blamed_not_the_rate(lr):
     params = {"momentum": 0.99}
     run = engine.run("quadratic", "momentum", lr=lr, steps=100, optimizer_params=params)
     limit = stability_limit("momentum", params, 2.0)
+    lighter, usual = LIGHTER_ON_X2[lr]
     for lang in ("en", "ko"):
         said = verdict(run, get("quadratic"), lang, limit)
         assert said.headline == t("verdict.momentum", lang, mu="0.99")
         assert said.detail == t("verdict.momentum_detail", lang, mu="0.99", keep="99", shrink="0.995",
-                                steps="916", lighter="0.9", usual="0.949")
-    # At μ = 0.9 itself the lighter ball offered is 0.5 (√0.5 ≈ 0.707), and at 0.9999 no figure rounds to 1.
-    cases = ((0.9, dict(mu="0.9", keep="90", shrink="0.949", steps="87", lighter="0.5", usual="0.707")),
-             (0.9999, dict(mu="0.9999", keep="99.99", shrink="0.99995", steps="92099", lighter="0.9",
-                           usual="0.949")))
+                                steps="916", lighter=lighter, usual=usual)
+    # At μ = 0.9 and at 0.9999 the same lighter ball; at 0.9999 no figure rounds to 1.
+    cases = ((0.9, dict(mu="0.9", keep="90", shrink="0.949", steps="87")),
+             (0.9999, dict(mu="0.9999", keep="99.99", shrink="0.99995", steps="92099")))
     for mu, numbers in cases:
         params = {"momentum": mu}
         run = engine.run("quadratic", "momentum", lr=lr, steps=20, optimizer_params=params)  # 0.949^20 ≈ 0.35
         said = verdict(run, get("quadratic"), "en", stability_limit("momentum", params, 2.0))
-        assert said.detail == t("verdict.momentum_detail", "en", **numbers)
+        assert said.detail == t("verdict.momentum_detail", "en", lighter=lighter, usual=usual, **numbers)
+
+
+def test_the_lighter_momentum_offered_swings_in_faster_not_creeps():
+    # The bowl at η = 0.001, μ = 0.95: μ = 0.5 would creep in at 0.996 a step (its roots, 0.99598 and
+    # 0.50202, are real), slower than the 0.975 it has; the card offers 0.92, which swings in at 0.959.
+    params = {"momentum": 0.95}
+    run = engine.run("bowl", "momentum", lr=0.001, steps=100, optimizer_params=params)
+    limit = stability_limit("momentum", params, run.curvature.lam_min)
+    said = verdict(run, get("bowl"), "en", limit)
+    assert said.detail.endswith("a smaller momentum helps (at μ = 0.92 they shrink by 0.959 a step).")
+    offered = engine.run("bowl", "momentum", lr=0.001, steps=100, optimizer_params={"momentum": 0.92})
+    assert np.linalg.norm(offered.points[-1]) < np.linalg.norm(run.points[-1])
 
 
 @pytest.mark.parametrize(("surface", "lr", "mu"), [
@@ -398,6 +417,34 @@ def test_the_rate_line_warns_that_heavy_momentum_settles_slowly():
         note = t("pg.critical_heavy", lang, mu="0.99", shrink="0.995")
         assert rate_line(0.1, heavy, quadratic, lang, name_minimum=False).endswith(note)
         assert "√μ" not in rate_line(0.1, light, quadratic, lang, name_minimum=False)  # μ = 0.5 settles fast
+        # η = 0.001 with μ = 0.9: 2η = 0.002 < (1 − √0.9)² = 0.00263, the roots (0.9735, 0.9245) are
+        # real and the ball creeps in without a swing: no sentence about swings.
+        creeping = stability_limit("momentum", {"momentum": 0.9}, 2.0)
+        assert "√μ" not in rate_line(0.001, creeping, quadratic, lang, name_minimum=False)
+        assert "√μ" in rate_line(0.002, creeping, quadratic, lang, name_minimum=False)  # 0.004: it swings
+
+
+def test_the_rate_line_names_the_minimum_weight_decay_moved():
+    # The double well with w = 1: the limit 2/(λmax + w) ≈ 0.409 is read where f + ½‖θ‖² is least,
+    # x = 0.811 (f'' = 3.89 there; at f's own minimum, x = 0.96, it would be 2/(7.06 + 1) = 0.248).
+    surface = get("double_well")
+    run = engine.run(surface, lr=0.05, steps=10, optimizer_params={"weight_decay": 1.0})
+    limit = diagnostics.limit_near("sgd", {"weight_decay": 1.0}, surface, run.curvature)
+    assert number(limit.value) == "0.409"
+    for lang in ("en", "ko"):
+        line = rate_line(0.05, limit, run.curvature, lang, name_minimum=True, surface=surface)
+        assert t("pg.critical_where_decayed", lang, w="1", point="x = 0.811") in line
+
+
+def test_a_rate_a_hair_off_the_limit_is_not_at_it():
+    # x² (limit 1): 0.999 zig-zags in and 1.001 grows ((1.002)^200 ≈ 1.49 in 100 steps); only 1 is at it.
+    limit = stability_limit("sgd", {}, 2.0)
+    quadratic = get("quadratic")
+    at = t("verdict.oscillating_at_detail", "en", share="100", window=20, lr="1", formula="2/λmax")
+    assert verdict(engine.run(quadratic, lr=1.0, steps=100), quadratic, "en", limit).detail == at
+    for lr in (0.999, 1.001):
+        said = verdict(engine.run(quadratic, lr=lr, steps=100), quadratic, "en", limit)
+        assert "exactly" not in said.detail and f"{lr:g}" in said.detail
 
 
 def test_a_run_with_weight_decay_that_settled_where_it_moves_the_minimum_is_told_so():
@@ -478,6 +525,10 @@ def test_a_noisy_run_at_its_minimum_is_told_the_noise_keeps_it_jittering(lang):
     crawling = engine.run("quadratic", lr=0.001, steps=100, noise=0.5)  # still far: the rate is the cause
     assert verdict(crawling, get("quadratic"), lang, limit, noise=0.5).headline != t("verdict.jitter", lang)
     assert verdict(run, get("quadratic"), lang, limit).headline != t("verdict.jitter", lang)  # no noise given
+    # η = 1/λ: each step lands at η·noise from the minimum whatever the last point was, here 0.5 on
+    # average; a last point two noises out (0.99) must not make it "a flat direction crossed slowly".
+    hopping = engine.run("quadratic", lr=0.5, steps=200, noise=1.0)
+    assert verdict(hopping, get("quadratic"), lang, limit, noise=1.0).headline == t("verdict.jitter", lang)
 
 
 def test_a_run_stuck_with_momentum_on_is_not_told_to_try_momentum():

@@ -250,7 +250,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
             line = html.escape(adaptive)
         elif verdict.has_rate_line(limit):
             line = markdown_html(verdict.rate_line(lr, limit, run.curvature, lang, name_minimum=name_minimum,
-                                                   valley=surface.valley, clipped=clipped,
+                                                   clipped=clipped, surface=surface,
                                                    scheduled=scheduled))
         else:
             line = ""

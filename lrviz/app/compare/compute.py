@@ -109,7 +109,9 @@ class Spread(NamedTuple):
     """Rates for one optimizer, what each is meant to show, and the rate they were spread around."""
 
     rates: tuple[float, ...]
-    roles: tuple[str, ...]  # "small" | "medium" | "good" | "large" | "diverge" (SGD) or "huge" (adaptive)
+    # "small" | "medium" | "good" | "large" | "diverge" (SGD) or "huge" (adaptive); an adaptive
+    # optimizer's "large_fine" and "huge_fine" are large rates that the probe saw settle anyway.
+    roles: tuple[str, ...]
     limit: Limit | None  # the critical rate (SGD family; infinite where it coasts); None for adaptive ones
     scale: float  # the critical rate, or for adaptive optimizers the distance to the minimum
     probe: Probe | None = None  # the rates tried on the surface itself, if any
@@ -122,6 +124,7 @@ class Probe(NamedTuple):
     hi: float
     count: int
     edge: float | None  # smallest tried rate from which every larger one diverged; None: none did
+    quickest: float | None = None  # an adaptive optimizer's tried rate that settled soonest (its "good")
 
 
 _ROLES = {
@@ -157,8 +160,8 @@ def spread_rates(
     start to the nearest minimum: ``d/(10·steps)`` covers a tenth of the way at most; ``3d/steps``
     arrives in about a third of the steps; ``d/3`` takes steps so long that the run rattles around
     the minimum; ``3d`` jumps far past it (RMSProp's first step is ``η/√(1−α)``, and it can blow
-    up; Adam's is about ``η`` and it usually does not diverge at all). The statuses of the runs say
-    what actually happened. Rates are clipped to the page's range.
+    up; Adam's is about ``η`` and it usually does not diverge at all). The probe corrects these
+    by what the runs did (:func:`_probed`). Rates are clipped to the page's range.
 
     ``probe``: check the rates on the surface itself (see :func:`_probed`); without it the
     rates are the formulas' alone.
@@ -190,9 +193,11 @@ def spread_rates(
         by_role = {"small": d / (10 * steps), "good": 3 * d / steps, "large": d / 3, "huge": 3 * d}
         roles = tuple("huge" if r == "diverge" else r for r in roles)
         scale = d
-    found = None
+    found, fine = None, set()
     if probe:
-        by_role, found = _probed(by_role, optimizer, surface, steps, point, params)
+        by_role, found, fine = _probed(by_role, optimizer, surface, steps, point, params)
+    roles = tuple(f"{r}_fine" if r in fine else r for r in roles)
+    by_role.update({f"{r}_fine": by_role[r] for r in fine})
     by_role["medium"] = math.sqrt(by_role["small"] * by_role["good"])
     rates = tuple(float(f"{min(max(by_role[r], LR_RANGE[0]), LR_RANGE[1]):.3g}") for r in roles)
     return Spread(rates, roles, limit, scale, found)
@@ -204,8 +209,9 @@ PROBE_RATES = 40
 def _probed(
     by_role: dict[str, float], optimizer: str, surface: surfaces.Surface, steps: int, start: np.ndarray,
     params: Mapping[str, Any],
-) -> tuple[dict[str, float], Probe]:
-    """The roles' rates checked against the surface itself.
+) -> tuple[dict[str, float], Probe, set[str]]:
+    """The roles' rates checked against the surface itself, the probe, and the large roles of an
+    adaptive optimizer whose rates settled all the same.
 
     The critical rate holds near the minimum; a run that is still far from it meets other
     curvatures (across Rosenbrock's valley λ ≈ 200 at x = 0, against 1000 at the minimum).
@@ -215,6 +221,11 @@ def _probed(
     ("diverge", "huge") that does not diverge moves to the edge, and for the SGD family
     "large" then moves to the largest tried rate below it; a "large" that diverges moves
     there too; "good" stays below "large".
+
+    An adaptive optimizer's distances are a guess at best (Adam on the double well: "good",
+    3d/steps = 0.0042, was still on its way, while d/3 = 0.28 and 3d = 2.5 settled): where a tried
+    rate settled, "good" is the one that settled soonest and "large" the first above it that did
+    not; a "large" or "huge" whose tried rate settled anyway is named so (``_fine``).
     """
     lo = max(by_role["small"], LR_RANGE[0])
     hi = min(30 * max(by_role.values()), LR_RANGE[1])
@@ -234,7 +245,21 @@ def _probed(
             roles["large"] = calm
         if roles["good"] >= roles["large"]:
             roles["good"] = roles["large"] / 2
-    return roles, Probe(float(lo), float(hi), PROBE_RATES, edge)
+    fine, quickest = set(), None
+    settled = sweep.status == "converged"
+    if "huge" in roles and settled.any():
+        tried = np.flatnonzero(settled)
+        best = int(tried[np.argmin(sweep.converged_at[tried])])  # the first of the quickest
+        later = np.flatnonzero(~settled & (np.arange(len(grid)) > best))
+        roles["good"] = quickest = float(grid[best])
+        if len(later):
+            roles["large"] = float(grid[later[0]])
+        elif roles["large"] <= roles["good"]:  # between it and the largest tried rate
+            roles["large"] = float(np.sqrt(roles["good"] * grid[-1]))
+        roles["huge"] = max(roles["huge"], roles["large"] * 3)
+        nearest = {r: int(np.argmin(np.abs(np.log(grid / roles[r])))) for r in ("large", "huge")}
+        fine = {r for r, i in nearest.items() if settled[i]}
+    return roles, Probe(float(lo), float(hi), PROBE_RATES, edge, quickest), fine
 
 
 def spread_rows(

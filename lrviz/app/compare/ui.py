@@ -135,6 +135,8 @@ def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
             text += " " + t("compare.probe_none", lang, **where)
         else:
             text += " " + t("compare.probe_edge", lang, edge=f"{probe.edge:.3g}", **where)
+        if probe.quickest is not None:
+            text += " " + t("compare.probe_quickest", lang, lr=f"{probe.quickest:.3g}")
     return text
 
 

@@ -287,10 +287,28 @@ def test_the_small_rate_counts_dampening_and_weight_decay(params, small):
 @pytest.mark.parametrize("optimizer", ["adagrad", "rmsprop", "adam", "adamw"])
 def test_adaptive_optimizers_get_a_spread_by_distance_and_no_limit(optimizer):
     surface = surfaces.get("quadratic")
-    spread = comparison.spread_rates(optimizer, surface, steps=100, count=3)
+    spread = comparison.spread_rates(optimizer, surface, steps=100, count=3, probe=False)
     assert spread.limit is None and spread.roles == ("small", "good", "huge")
     assert spread.scale == pytest.approx(2.5)  # start 2.5, minimum 0
-    assert spread.rates == (0.0025, 0.075, 7.5)
+    assert spread.rates == (0.0025, 0.075, 7.5)  # d/(10·steps), 3d/steps, 3d
+
+
+@pytest.mark.parametrize(("name", "optimizer"), [
+    ("double_well", "adam"),  # walkthrough: "good" 0.0042 was still moving, "too large" 0.28 settled
+    ("quadratic", "adam"), ("rosenbrock", "adam"), ("ravine", "rmsprop"), ("himmelblau", "adagrad"),
+])
+def test_an_adaptive_spread_is_named_by_what_its_runs_did(name, optimizer):
+    surface = surfaces.get(name)
+    spread = comparison.spread_rates(optimizer, surface, steps=100, count=5)
+    assert list(spread.rates) == sorted(spread.rates)
+    runs = engine.sweep(surface, np.array(spread.rates), optimizer, steps=100)
+    did = dict(zip(spread.roles, runs.status.tolist(), strict=True))
+    probe = spread.probe
+    tried = engine.sweep(surface, np.geomspace(probe.lo, probe.hi, probe.count), optimizer, steps=100)
+    # Where none of the tried rates settled (Adam on Rosenbrock in 100 steps) the guess stands.
+    assert did["good"] == "converged" or "converged" not in tried.status
+    assert all(did[role] != "converged" for role in ("large", "huge") if role in did)
+    assert all(did[role] == "converged" for role in ("large_fine", "huge_fine") if role in did)
 
 
 def test_rates_are_checked_on_the_surface_where_the_formula_is_off():

@@ -195,10 +195,12 @@ def build_phase(
     the moment each rate escapes is visible rather than blank.
     """
     positive = data.values[np.isfinite(data.values) & (data.values > 0)]
-    # The top of the scale ignores the last half percent, the brief blow-ups just before an escape.
-    hi = float(np.log10(np.percentile(positive, 99.5))) if positive.size else 0.0
-    lo = max(float(np.log10(positive.min())) if positive.size else hi - 1, hi - 12)
-    hi = max(hi, lo + 1)
+    # The top of the scale ignores the last half percent, the brief blow-ups just before an escape,
+    # and is never below where the runs start: dark means "still where it began" whatever the rates
+    # (rates that all crawl filled the picture with the light end, "close to the minimum").
+    start = data.values[:, 0][np.isfinite(data.values[:, 0]) & (data.values[:, 0] > 0)]
+    hi = float(np.log10(max(np.percentile(positive, 99.5), start.max(initial=0.0)))) if positive.size else 0.0
+    lo = min(max(float(np.log10(positive.min())) if positive.size else hi - 1, hi - 12), hi - 1)
     band = (hi - lo) / 12  # the diverged band above the scale
     with np.errstate(divide="ignore", invalid="ignore"):
         # Just below ``hi``: at exactly the top of the scale plotly.js would take the diverged colour.

@@ -176,3 +176,15 @@ def test_runs_drawn_on_the_floor_are_said_to_be_at_or_below_it():
     _, surface, slow = computed(rates=20, lo=1e-3, hi=2e-3)
     plain = figures.build_rates(slow, surface, lang="en").to_dict()
     assert not any("runs on this line" in a["text"] for a in plain["layout"]["annotations"])
+
+
+def test_rates_that_all_crawl_stay_dark_on_the_phase_picture():
+    # Walkthrough: rates 1e-6 … 1e-5 on x² barely moved (loss 6.25 → 6.13), and the picture was all
+    # the light end of its scale, which the caption reads as "close to the minimum".
+    _, surface, results = computed(rates=50, lo=1e-6, hi=1e-5)
+    data = sweeps.phase(results[0].sweep, surface, "loss")
+    heat = figures.build_phase(data, lang="ko").to_dict()["data"][0]
+    z = values(heat["z"])
+    top = heat["zmax"] - (heat["zmax"] - heat["zmin"]) / 13  # the top of the loss scale, under "diverged"
+    assert np.log10(data.values[:, 0].max()) == pytest.approx(top, abs=1e-6)  # the start is the dark end
+    assert np.all((z - heat["zmin"]) / (top - heat["zmin"]) > 0.95)  # and every cell stays near it

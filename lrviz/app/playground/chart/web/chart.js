@@ -614,7 +614,10 @@ function createInstance(root) {
       me.plotted = true;
     } else if (fresh && d.header.figure_version !== me.figureVersion) { // a new surface, view or look
       await Plotly.react(plot, me.fig.data, layoutOf(), me.config);
-    } else if (fresh || asked) axesLater(0); // the same picture: the row's step axes and label follow
+    } else if (fresh || asked) { // the same picture: the row's step axes and label follow the paint
+      // of the new runs (a relayout is a long task: 10-20 ms in 2-D), as they follow a drag
+      requestAnimationFrame(() => axesLater(0));
+    }
     me.figureVersion = d.header.figure_version;
     placeRing();
     const font = plot._fullLayout.font;

@@ -72,7 +72,7 @@ def build_rates(
     finite = np.concatenate([g[np.isfinite(g)] for g in gaps])
     top = 10 * max(float(finite.max()) if finite.size else 1.0, bottom * 100)
     group = t("sweep.figure.optimizer", lang)
-    data = []
+    data, names = [], []
     for i, (r, gap) in enumerate(zip(results, gaps, strict=True)):
         name = OPTIMIZERS[r.optimizer].title(lang)
         row = top * 3.0**i  # this optimizer's row of diverged runs
@@ -89,6 +89,8 @@ def build_rates(
                         color=[STATUS_COLORS[s] for s in status]),
             hovertemplate=f"{name} · η=%{{x:.4g}}<br>%{{customdata}}<extra></extra>",
         ))
+        if len(results) > 1:  # colour is the outcome: with several optimizers, name whose curve is whose
+            names += _curve_names(name, r, shown, row)
         if r.best is not None:
             data.append(dict(
                 type="scatter", x=[r.best_lr], y=[shown[r.best]], mode="markers", legendgroup=r.optimizer,
@@ -118,6 +120,7 @@ def build_rates(
              for k, s in enumerate(s for s in STATUSES if s in present)]
 
     shapes, notes = _rate_lines(results, lang, chosen, gd_critical, big)
+    names = [{**n, "font": dict(size=16 if big else 12, color="black")} for n in names]
     above = (len(notes) * (LABEL_ROW + 4 * big))  # the rate lines' labels sit in rows above the plot
     if any(not np.all(np.isfinite(g)) for g in gaps):
         shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=top / 1.8, y1=top / 1.8,
@@ -137,12 +140,29 @@ def build_rates(
                    range=[np.log10(bottom) - 0.5, np.log10(top * 3.0 ** (len(results) - 1)) + 0.6]),
         legend=LEGEND,
         shapes=shapes,
-        annotations=notes,
+        annotations=notes + names,
         height=(560 if big else 460) + above,
         margin=dict(l=70, r=10, t=16 + above, b=55),
         hovermode="closest",
     )
     return figure(dict(data=data, layout=layout), big=big)
+
+
+def _curve_names(name: str, r: RateSweep, shown: np.ndarray, row: float) -> list[dict]:
+    """An optimizer's name beside its best rate's marker and at the start of its row of diverged
+    runs: its markers' shapes alone, 500 to a curve, merge into one line in the outcome's colour."""
+    labels = []
+    if r.best is not None:  # above the marker (best rates often share the floor's row), clear of the legend
+        lo, hi = np.log10(r.sweep.lrs[[0, -1]])
+        inside = (np.log10(r.best_lr) - lo) / max(hi - lo, 1e-12) < 0.9
+        labels.append(dict(x=np.log10(r.best_lr), y=np.log10(shown[r.best]), yshift=12, yanchor="bottom",
+                           xanchor="center" if inside else "right"))
+    diverged = np.flatnonzero(r.sweep.status == "diverged")
+    if len(diverged):
+        labels.append(dict(x=np.log10(r.sweep.lrs[diverged[0]]), y=np.log10(row), yanchor="middle",
+                           xanchor="right", xshift=-8))
+    return [dict(xref="x", yref="y", showarrow=False, text=name, bgcolor="rgba(255,255,255,0.8)", **label)
+            for label in labels]
 
 
 def _rate_axis(results: Sequence[RateSweep]) -> dict:

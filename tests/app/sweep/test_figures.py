@@ -65,6 +65,23 @@ def test_rate_plot_is_log_log_with_one_marker_per_run_coloured_by_status():
     np.testing.assert_allclose(fig["layout"]["xaxis"]["range"], [lo - room, hi + room])
 
 
+def test_with_several_optimizers_each_curve_is_named_at_its_best_rate_and_its_diverged_row():
+    # Walkthrough: colour is the outcome, so three optimizers' "still moving" curves were one blue.
+    _, surface, results = computed(optimizers=("sgd", "momentum"))
+    fig = figures.build_rates(results, surface, lang="en").to_dict()
+    named = {}
+    for note in fig["layout"]["annotations"]:
+        named.setdefault(note["text"], []).append((note["x"], note["y"]))
+    for result, name in zip(results, ("SGD", "SGD with momentum"), strict=True):
+        first_diverged = np.log10(result.sweep.lrs[result.sweep.status == "diverged"][0])
+        (at_best, at_row) = named[name]
+        assert at_best[0] == pytest.approx(np.log10(result.best_lr)) and np.isfinite(at_best[1])
+        assert at_row[0] == pytest.approx(first_diverged) and at_row[1] > at_best[1]
+    _, surface, alone = computed()
+    assert "SGD" not in [a["text"] for a in figures.build_rates(alone, surface, lang="en").to_dict()["layout"]
+                         ["annotations"]]
+
+
 def test_best_rate_is_ringed_and_the_edge_ticked():
     _, surface, results = computed()
     fig = figures.build_rates(results, surface, lang="en").to_dict()

@@ -31,6 +31,7 @@ from ``lo`` to ``hi`` in one ``vmap``; from each sweep we read
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,12 @@ class RateSweep:
     @property
     def best_lr(self) -> float | None:
         return None if self.best is None else float(self.sweep.lrs[self.best])
+
+
+def loss_floor(results: Sequence[RateSweep], surface: surfaces.Surface) -> float:
+    """What the sweep's final losses are measured from: the surface's lowest loss, or where it lists
+    no minimum, the lowest final loss a run reached (the chart and the table say "− lowest loss")."""
+    return surface.f_min if surface.minima else min(float(np.min(r.sweep.final_loss)) for r in results)
 
 
 def rate_grid(config: Config) -> np.ndarray:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from lrviz.app.kit import landscape
 from lrviz.app.kit.theme import GREY, OKABE_ITO, STATUS_COLORS, SURFACE_SCALE, figure
 from lrviz.app.playground.verdict import number
-from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep
+from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep, loss_floor
 from lrviz.engine.diagnostics import STATUSES, Limit
 from lrviz.i18n import t
 from lrviz.optimizers import OPTIMIZERS
@@ -65,7 +65,7 @@ def build_rates(
     is a dashed line. When no chosen optimizer has one, plain GD's 2/λmax
     (``gd_critical``) is drawn dotted for reference. ``chosen`` marks the basin map's rate.
     """
-    floor = surface.f_min if surface.minima else min(float(np.min(r.sweep.final_loss)) for r in results)
+    floor = loss_floor(results, surface)
     gaps = [r.sweep.final_loss - floor for r in results]
     start_gap = max(float(np.nanmax(r.sweep.losses[:, 0])) - floor for r in results)
     bottom = FLOOR * max(start_gap, 1e-12)

@@ -8,6 +8,7 @@ from lrviz import i18n
 from lrviz.app.kit import shell
 from lrviz.app.playground import state as links
 from lrviz.app.playground.verdict import number
+from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import sheet as sw_sheet
 from lrviz.app.sweep import ui as sw
 from lrviz.i18n import Lang, t
@@ -55,7 +56,8 @@ def body(lang: Lang) -> None:
     st.subheader(t("sweep.rates_heading", lang))
     sw.chart(shown.rates, "rates")
     st.caption(t("sweep.rates_caption", lang))
-    st.dataframe(sw.summary_rows(shown.results, lang), hide_index=True, width="stretch")
+    floor = sweeps.loss_floor(shown.results, surface)
+    st.dataframe(sw.summary_rows(shown.results, lang, floor), hide_index=True, width="stretch")
     st.caption(t("sweep.table_caption", lang))
     for hint in (sw.early_edge_notes(shown.results, lang) + sw.range_hints(shown.results, lang)
                  + sw.best_above_limit_notes(shown.results, config, surface, lang)):

@@ -157,12 +157,14 @@ def chart(figure, name: str) -> None:
     st.plotly_chart(figure, theme=None, key=f"{K}chart_{name}", config={"displaylogo": False})
 
 
-def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str) -> list[dict[str, str]]:
-    """One table row per optimizer: how its best rate and divergence edge compare."""
+def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str, floor: float) -> list[dict[str, str]]:
+    """One table row per optimizer: how its best rate and divergence edge compare; its final loss
+    above ``floor`` (:func:`~lrviz.app.sweep.compute.loss_floor`), as the chart above plots it."""
     rows = []
     for r in results:
         best = r.best_lr
-        final = r.sweep.final_loss[r.best] if r.best is not None else None
+        # Never below 0: a float32 run can end a rounding under the surface's lowest loss (−3e-8).
+        final = max(float(r.sweep.final_loss[r.best]) - floor, 0.0) if r.best is not None else None
         rows.append({  # the edge beside the theory, where a 1024-px screen still shows both
             t("sweep.col_optimizer", lang): optimizers.OPTIMIZERS[r.optimizer].title(lang),
             t("sweep.col_best", lang): number(best) if best is not None else t("sweep.none", lang),

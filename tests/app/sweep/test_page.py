@@ -160,3 +160,13 @@ def test_the_best_rate_reads_the_same_in_the_table_the_link_and_the_playground_i
     assert f"(η = {best})" in link.proto.label and f"lr={best}&" in link.proto.query_string
     # The basin map's heading writes its rate as the chart's dotted line does.
     assert "Basin map: where each start ends at η = 9.98e-04" in [h.value for h in at.subheader]
+
+
+def test_the_tables_final_loss_is_measured_from_the_lowest_loss_as_the_chart_is():
+    # Walkthrough: the double well's table said "its final loss -0.305" under a chart of
+    # final loss − lowest loss; f_min is −0.3048, so the best run ended (about) on it.
+    at = open_sweep(surface="double_well", optimizers="sgd,adam", lo="0.0001", hi="100", lr="5",
+                    schedule="cosine")
+    assert_clean(at)
+    finals = [float(v) for v in table(at)["Its final loss − lowest loss"]]
+    assert all(0 <= v < 1e-3 for v in finals), finals

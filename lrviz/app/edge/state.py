@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from lrviz.app.kit import link
-from lrviz.app.kit.query import MAX_SHOWN, Note, QueryReader, format_value, span, whole
+from lrviz.app.kit.query import MAX_SHOWN, Note, QueryReader, format_value, items, span, whole
 from lrviz.app.kit.query import number as read_number
 from lrviz.i18n import Lang
 from lrviz.nn import edge
@@ -49,7 +49,7 @@ def _list(read: Callable[[str], Any], most: int) -> Callable[[str], tuple | None
     """A reader of 1 to ``most`` comma-separated values, each taken by ``read``; sorted, each once."""
 
     def parse(text: str) -> tuple | None:
-        values = [read(p) for p in text.replace(" ", "").split(",") if p]
+        values = [read(p) for p in items(text)]
         if not 1 <= len(values) <= most or any(v is None for v in values):
             return None
         unique = sorted(set(values))

@@ -23,7 +23,7 @@ from lrviz.app.edge import state as edge_links
 from lrviz.app.edge.state import DEFAULT, LISTS, STEP_UNIT, VIEWS, Config, View
 from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
-from lrviz.app.kit.query import format_value
+from lrviz.app.kit.query import format_value, items
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import presentation
 from lrviz.i18n import Lang, t
@@ -68,17 +68,13 @@ def _list(container, name: str, lang: Lang, errors: list[str]) -> tuple | None:
     )
     values = read(text)
     if values is None:
-        errors.append(
-            t(
-                "edge.error.list",
-                lang,
-                name=t(f"edge.{name}", lang),
-                value=literal(text[:60]),
-                most=most,
-                lo=format_value(lo),
-                hi=format_value(hi),
-            )
-        )
+        # Name the first value that is not a number in range, else say how many there were.
+        parts = items(text)
+        bad = next((p for p in parts if read(p) is None), None)
+        why = ("edge.error.list_value", dict(part=literal(bad[:30]))) if bad is not None else \
+            ("edge.error.list_count", dict(count=len(parts)))
+        errors.append(t(why[0], lang, name=t(f"edge.{name}", lang), most=most, lo=format_value(lo),
+                        hi=format_value(hi), **why[1]))
     return values
 
 

@@ -40,7 +40,7 @@ def edge_line(summary: edge.Summary, steps: int, lang: str, *, beta1: float | No
     if summary.diverged_at >= 0:
         return t("edge.say.diverged", lang, at=summary.diverged_at, **values)
     if summary.crossed_at is None:
-        return t("edge.say.below", lang, **values)
+        return t("edge.say.below" if summary.ups else "edge.say.below_steady", lang, **values)
     values.update(
         at=_steps(summary.crossed_at),
         ratio=f"{summary.ratio:.2f}",

@@ -49,9 +49,14 @@ def whole(text: str, lo: int, hi: int) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
+def items(text: str) -> list[str]:
+    """The comma-separated pieces of a link's or a box's list, spaces dropped, empty ones skipped."""
+    return [p for p in text.replace(" ", "").split(",") if p]
+
+
 def numbers(text: str, lo: float, hi: float, count: int | range) -> tuple[float, ...] | None:
     """Comma-separated floats in ``[lo, hi]``, as many as ``count`` allows, or None."""
-    values = [number(p, lo, hi) for p in text.replace(" ", "").split(",") if p]
+    values = [number(p, lo, hi) for p in items(text)]
     counts = range(count, count + 1) if isinstance(count, int) else count
     if len(values) not in counts or any(v is None for v in values):
         return None

@@ -25,7 +25,7 @@ from typing import Any
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
-from lrviz.app.kit.query import Note, QueryReader
+from lrviz.app.kit.query import Note, QueryReader, items
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.schedules.guide import ENTRIES, Entry
 from lrviz.i18n import DEFAULT_LANG, Lang
@@ -39,7 +39,7 @@ MAX_OVERLAY = 8
 def _cards(text: str) -> tuple[str, ...] | None:
     if text.strip().lower() == "none":
         return ()
-    keys = tuple(k for k in text.replace(" ", "").split(",") if k)
+    keys = tuple(items(text))
     if not keys or len(keys) > MAX_OVERLAY or any(k not in ENTRIES for k in keys):
         return None
     return tuple(dict.fromkeys(keys))

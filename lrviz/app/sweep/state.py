@@ -23,7 +23,7 @@ import numpy as np
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
-from lrviz.app.kit.query import Note, QueryReader, format_value
+from lrviz.app.kit.query import Note, QueryReader, format_value, items
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.playground import state as links
 from lrviz.app.playground.state import Config as PlaygroundConfig
@@ -41,7 +41,7 @@ _BASE = PlaygroundConfig(steps=500)
 
 
 def _optimizer_list(text: str) -> tuple[str, ...] | None:
-    names = tuple(p for p in text.replace(" ", "").split(",") if p)
+    names = tuple(items(text))
     ok = 1 <= len(names) <= MAX_OPTIMIZERS and len(set(names)) == len(names)
     return names if ok and all(n in optimizers.OPTIMIZERS for n in names) else None
 

@@ -1,6 +1,7 @@
 """The /edge page's figures and sentences, by structure, on hand-made results (no training)."""
 
 import base64
+import dataclasses
 import json
 
 import numpy as np
@@ -154,6 +155,11 @@ def test_sentences_carry_the_numbers_of_the_run():
     assert words.limit_name(0.9) == "38/η" and words.limit_name(None) == "2/η"
     never = edge.summarize(0.1, 20.0, result.descent.losses[0], result.descent.tops[0], MEASURED, -1)
     assert "did not reach 2/η in 100 updates" in words.edge_line(never, STEPS, "en")
+    # A run whose loss never rose says so, not "went up on 0 of them" ("그중 0번 올라갔습니다").
+    steady = dataclasses.replace(never, ups=0)
+    assert words.edge_line(steady, STEPS, "en").endswith("and the loss never went up.")
+    assert words.edge_line(steady, STEPS, "ko").endswith("손실은 한 번도 올라가지 않았습니다.")
+    assert words.edge_line(dataclasses.replace(never, ups=3), STEPS, "en").endswith("went up on 3 of them.")
     flow = words.flow_line(result, "en")
     assert "descent was 0.4–0.6 away from gradient flow; by update 100 the distance had grown to 1." in flow
     lines = words.catapult_lines(_catapult(), "en")

@@ -80,5 +80,11 @@ def test_a_bad_list_in_the_sidebar_is_refused_and_the_last_valid_settings_kept()
     at = _open({})
     at.sidebar.text_input(key=f"{edge_ui.K}lrs").set_value("0.5, fast").run(timeout=180)
     assert not at.exception
-    assert any("“learning rates” takes one to 5 numbers" in e.value for e in at.error)
+    assert any("“learning rates” takes one to 5 numbers" in e.value and "“fast” is not one of them" in e.value
+               for e in at.error)
     assert param(at, "lrs") == "0.5" and len(at.get("plotly_chart")) == 2
+    # Walkthrough: "0.001, 0.3, 2, 5" was refused without a word on which value (2 is past 1).
+    at.sidebar.text_input(key=f"{edge_ui.K}lrs").set_value("0.01, 0.3, 2, 5").run(timeout=180)
+    assert any("“2” is not one of them" in e.value for e in at.error), [e.value for e in at.error]
+    at.sidebar.text_input(key=f"{edge_ui.K}lrs").set_value("0.1, 0.2, 0.3, 0.4, 0.5, 0.6").run(timeout=180)
+    assert any("it holds 6" in e.value for e in at.error), [e.value for e in at.error]

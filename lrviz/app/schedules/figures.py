@@ -168,11 +168,13 @@ def build_comparison(with_run: Trajectory, without_run: Trajectory, surface: Sur
                      marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2))))
     gaps = [landscape.gap(run.losses, surface.f_min) for run, _, _ in runs]
     for (run, colour, name), gap in zip(runs, gaps, strict=True):
-        common = dict(mode="lines", name=name, legendgroup=name, showlegend=False)
-        data.append(dict(type="scatter", x=np.arange(len(gap)), y=gap, xaxis="x2", yaxis="y2",
-                         line=dict(color=colour, width=2), **common))
-        data.append(dict(type="scatter", x=np.arange(len(run.lrs)), y=np.asarray(run.lrs, dtype=float),
-                         xaxis="x3", yaxis="y3", line=dict(color=colour, width=2), **common))
+        common = dict(name=name, legendgroup=name, showlegend=False, line=dict(color=colour, width=2),
+                      marker=dict(color=colour, size=7))
+        # A run that diverged at its first step has one rate: a line of one point draws nothing.
+        for x, y, axes in ((np.arange(len(gap)), gap, ("x2", "y2")),
+                           (np.arange(len(run.lrs)), np.asarray(run.lrs, dtype=float), ("x3", "y3"))):
+            data.append(dict(type="scatter", x=x, y=y, xaxis=axes[0], yaxis=axes[1],
+                             mode="lines" if len(x) > 1 else "markers", **common))
     if show_cuts:
         cuts = cuts_of(with_run.lrs)
         data += _cut_markers(cuts, gaps[1], lang, "x2", "y2")

@@ -144,6 +144,20 @@ def test_comparison_draws_both_runs_on_the_surface_and_in_step(surface):
     np.testing.assert_allclose(values(rate["y"]), with_run.lrs, rtol=1e-6)
 
 
+def test_a_run_that_diverges_at_once_still_shows_its_one_rate():
+    # Walkthrough: CyclicLR at η₀ = 10 on the double well diverged at step 1, and its rate panel was
+    # empty: a line through a single point draws nothing.
+    s = get("double_well")
+    with_run = engine.run(s, "momentum", lr=10.0, steps=200, schedule="cyclic")
+    without = engine.run(s, "momentum", lr=10.0, steps=200)
+    assert len(with_run.lrs) == len(without.lrs) == 1
+    d = spec(figures.build_comparison(with_run, without, s, lang="ko", schedule_title="CyclicLR"))
+    rates = [tr for tr in d["data"] if tr.get("xaxis") == "x3"]
+    assert len(rates) == 2 and all(tr["mode"] == "markers" for tr in rates)
+    losses = [tr for tr in d["data"] if tr.get("xaxis") == "x2"]
+    assert all(tr["mode"] == "lines" for tr in losses)  # two points each: the start and the step
+
+
 def test_comparison_marks_the_cuts_on_the_watched_loss():
     demo = ENTRIES["plateau"].demo
     with_run = engine.run(demo.surface, demo.optimizer, lr=demo.lr, steps=demo.steps, schedule="plateau")

@@ -96,7 +96,11 @@ def build_edge(run: edge.Descent, summaries: tuple[edge.Summary, ...], *, lang: 
     data.append(_dashed([None], [None], limit_name, yaxis="y2"))
     tops = np.concatenate([run.tops.ravel(), [s.threshold for s in summaries]])
     sharp_title = t("edge.fig.preconditioned" if adam else "edge.fig.sharpness", lang)
-    if adam:
+    measured = run.tops[np.isfinite(run.tops)]
+    # A small rate's 2/η far above every measured sharpness (η = 0.01: 200, against 2.6-5) would
+    # flatten the curves onto the axis on a linear scale: then the axis is logarithmic, as Adam's is.
+    far = measured.size and max(s.threshold for s in summaries) > 4 * float(measured.max())
+    if adam or far:
         sharp_axis = _log_axis(tops, sharp_title, domain=panels["bottom"])
     else:
         top = float(np.nanmax(tops[np.isfinite(tops)])) if np.isfinite(tops).any() else 1.0

@@ -65,6 +65,13 @@ def test_edge_of_stability_draws_loss_and_sharpness_with_each_limit_dashed_in_it
     assert [d["name"] for d in data if d.get("showlegend", True)] == ["η = 0.5", "η = 0.4", "2/η"]
     adam = _spec(figures.build_edge(result.descent, result.summaries, lang="ko", adam=True))
     assert adam["layout"]["yaxis2"]["type"] == "log"
+    assert spec["layout"]["yaxis2"].get("type") != "log"  # 2/η = 4 and 5 beside sharpness up to 5.1
+    # Walkthrough: a small rate's 2/η = 200 over sharpness 2.6-5 flattened every curve onto the axis.
+    run = _descent([0.01, 0.5], result.descent.tops)
+    far = tuple(edge.summarize(lr, 2 / lr, run.losses[i], run.tops[i], MEASURED, -1)
+                for i, lr in enumerate(run.peaks))
+    wide = _spec(figures.build_edge(run, far, lang="ko"))["layout"]["yaxis2"]
+    assert wide["type"] == "log" and wide["range"][0] < np.log10(2.0) and wide["range"][1] > np.log10(200)
     big = _spec(figures.build_edge(result.descent, result.summaries, lang="en", big=True))
     sizes = [s["layout"]["template"]["layout"]["font"]["size"] for s in (spec, big)]
     assert sizes[1] > sizes[0]

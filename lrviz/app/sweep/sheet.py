@@ -47,7 +47,7 @@ def critical_text(r: RateSweep, lang: str) -> str:
     return f"{r.limit.formula} = {number(r.limit.value)}"
 
 
-def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) -> tuple[str, ...]:
+def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float, float]) -> tuple[str, ...]:
     """One line per optimizer (best rate, divergence edge, critical rate), then the basin map's shares."""
     none = t("sweep.none", lang)
     lines = []
@@ -61,11 +61,12 @@ def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float]) 
     return tuple(lines)
 
 
-def basins_text(shares: tuple[float, float], lang: str) -> str:
+def basins_text(shares: tuple[float, float, float], lang: str) -> str:
     """The basin map's caption: the shares of its starts that diverged, that reached a global
-    minimum, and the rest (a local minimum, or still moving)."""
-    diverged, reached = shares
-    parts = {"diverged": diverged, "reached": reached, "rest": 1.0 - diverged - reached}
+    minimum, that ended in a local one, and the rest (still moving)."""
+    diverged, reached, local = shares
+    parts = {"diverged": diverged, "reached": reached, "local": local,
+             "moving": 1.0 - diverged - reached - local}
     # "0% diverged" says nothing; and shares of a grid's starts leave float dust (1 − 0.3 − 0.7).
     shown = {kind: share for kind, share in parts.items() if share > _NONE}
     if len(shown) == 1:
@@ -86,6 +87,6 @@ def _percent(share: float) -> str:
     return "<1" if share < 0.005 else ">99" if share > 0.995 else f"{round(100 * share)}"
 
 
-def sheet(config: Config, shown: Sequence[RateSweep], shares: tuple[float, float], link: str) -> Sheet:
+def sheet(config: Config, shown: Sequence[RateSweep], shares: tuple[float, float, float], link: str) -> Sheet:
     lang = config.base.lang
     return Sheet(t("sweep.title", lang), settings(config, lang), results(shown, lang, shares), link, lang)

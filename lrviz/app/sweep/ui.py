@@ -308,10 +308,12 @@ def compute(config: Config) -> Shown:
                  basins(config))
 
 
-def basin_shares(basin: sweeps.Basins) -> tuple[float, float]:
-    """Shares of starts that diverged and that reached a global minimum."""
+def basin_shares(basin: sweeps.Basins) -> tuple[float, float, float]:
+    """Shares of starts that diverged, that reached a global minimum and that ended in a local one
+    (the rest were still moving)."""
     label = basin.label
-    return float(np.mean(label == sweeps.DIVERGED)), float(np.mean((label >= 0) & (label < basin.n_global)))
+    return (float(np.mean(label == sweeps.DIVERGED)), float(np.mean((label >= 0) & (label < basin.n_global))),
+            float(np.mean(label >= basin.n_global)))
 
 
 def share_bar(config: Config, shown: Shown, lang: str) -> None:

@@ -230,20 +230,24 @@ def test_the_basin_caption_accounts_for_every_start(lang):
 
     # None diverged, none reached the global minimum: the caption must say where every start went,
     # and not list the shares that are none ("0% diverged, 100% ..., and the other 0%").
-    assert basins_text((0.0, 0.0), lang).endswith(t("sweep.basins_every_rest", lang))
-    assert basins_text((0.0, 1.0), lang).endswith(t("sweep.basins_every_reached", lang))
-    assert t("sweep.basins_part_diverged", lang, share="0") not in basins_text((0.0, 0.6), lang)
-    assert basins_text((0.125, 0.5), "en").endswith(
-        "Here, of all the starts, 12% diverged, 50% reached a global minimum and 38% ended in a local "
-        "minimum or were still moving.")
-    assert basins_text((0.125, 0.5), "ko").endswith(
-        "여기서는 전체 출발점 가운데 12%가 발산했고, 50%가 전역 최솟값에 도착했고, 38%는 지역 최솟값에 "
-        "머물렀거나 아직 움직이고 있습니다.")
-    # 0.3 + 0.7 leaves 1e-16 of float dust, which is no start: no "<1% ended in a local minimum".
-    assert basins_text((0.3, 0.7), lang).endswith(t("sweep.basins_shares", lang, listed=t(
+    assert basins_text((0.0, 0.0, 0.0), lang).endswith(t("sweep.basins_every_moving", lang))
+    assert basins_text((0.0, 0.0, 1.0), lang).endswith(t("sweep.basins_every_local", lang))
+    assert basins_text((0.0, 1.0, 0.0), lang).endswith(t("sweep.basins_every_reached", lang))
+    assert t("sweep.basins_part_diverged", lang, share="0") not in basins_text((0.0, 0.6, 0.0), lang)
+    assert basins_text((0.125, 0.5, 0.25), "en").endswith(
+        "Here, of all the starts, 12% diverged, 50% reached a global minimum, 25% ended in a local "
+        "minimum and 12% were still moving.")
+    assert basins_text((0.125, 0.5, 0.25), "ko").endswith(
+        "여기서는 전체 출발점 가운데 12%가 발산했고, 50%가 전역 최솟값에 도착했고, 25%가 지역 최솟값에 "
+        "머물렀고, 12%는 아직 움직이고 있습니다.")
+    # Walkthrough: Rosenbrock has no local minimum, and its caption said "a local minimum or still moving".
+    assert basins_text((0.0, 0.01, 0.0), "en").endswith(
+        "Here, of all the starts, 1% reached a global minimum and 99% were still moving.")
+    # 0.3 + 0.7 leaves 1e-16 of float dust, which is no start: no "<1% were still moving".
+    assert basins_text((0.3, 0.7, 0.0), lang).endswith(t("sweep.basins_shares", lang, listed=t(
         "sweep.basins_and", lang).join([t("sweep.basins_part_diverged", lang, share="30"),
                                         t("sweep.basins_last_reached", lang, share="70")])))
-    assert t("sweep.basins_part_diverged", lang, share="<1") in basins_text((0.001, 0.5), lang)
+    assert t("sweep.basins_part_diverged", lang, share="<1") in basins_text((0.001, 0.5, 0.0), lang)
 
 
 def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():

@@ -61,6 +61,7 @@ class Curvature(NamedTuple):
     critical_lr: float  # 2 / lam_min: plain GD diverges above it
     nearest_minimum: tuple[float, ...] | None
     fastest_lr: float | None = None  # plain GD's quickest rate there (:func:`fastest_gd_rate`)
+    corner: bool = False  # that minimum is a corner of the loss (:func:`corner`): no critical rate
 
 
 def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
@@ -101,7 +102,28 @@ def curvature(surface: Surface, start: np.ndarray) -> Curvature:
         critical_lr = 2.0 / lam_start if lam_start > 0 else float("inf")
         return Curvature(lam_start, lam_start, critical_lr, None, None)
     nearest = nearest_minimum(surface, start)
-    return Curvature(lam_start, *_at_minimum(surface, nearest))
+    return Curvature(lam_start, *_at_minimum(surface, nearest), corner=corner(surface, nearest))
+
+
+CORNER = 2.0  # a curvature that grows this much when the difference step shrinks tenfold is a corner's
+
+
+def corner(surface: Surface, minimum: tuple[float, ...]) -> bool:
+    """Whether ``minimum`` is a corner of the loss (Ackley's cone at the origin, like |x|), not a
+    bowl: there the finite-difference curvature grows as its step shrinks (2882 at the page's step,
+    336 at ten times it), as a curvature that has no finite value does; a smooth minimum reads the
+    same at both (Rastrigin's 396.8 and 396.2). A corner has no critical rate 2/λ: any constant rate
+    ends bouncing about it, within about η·|∇L|. Asked once per surface and minimum."""
+    known = _CORNERS.setdefault(surface, {})
+    key = minimum
+    if key not in known:
+        point = np.asarray(minimum, dtype=float)[None]
+        step = 1e-4 * surface.span
+        with np.errstate(all="ignore"):
+            fine, coarse = (np.linalg.eigvalsh(critical.hessian(surface.numpy, point, h)[0])[-1]
+                            for h in (step, 10 * step))
+        known[key] = bool(coarse > 0 and fine > CORNER * coarse)
+    return known[key]
 
 
 def nearest_minimum(surface: Surface, point: np.ndarray) -> tuple[float, ...] | None:
@@ -122,6 +144,7 @@ def minimum_rates(surface: Surface, point: np.ndarray) -> tuple[float, float, tu
 # A surface has a few minima and a sweep asks about each many times. Kept with the surface and
 # dropped with it: a custom formula's surface must not outlive its page (nor its JAX programs).
 _MINIMA: weakref.WeakKeyDictionary[Surface, dict] = weakref.WeakKeyDictionary()
+_CORNERS: weakref.WeakKeyDictionary[Surface, dict] = weakref.WeakKeyDictionary()
 
 
 def _at_minimum(surface: Surface, minimum: tuple[float, ...]) -> tuple[float, float, tuple, float | None]:
@@ -349,7 +372,10 @@ def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, su
 def limit_near(optimizer: str, params: Mapping[str, Any], surface: Surface,
                curvature: Curvature) -> Limit | None:
     """:func:`stability_limit` at the minimum nearest the start, as :func:`curvature` found it (the
-    curvature runs and sweeps report); with weight decay, where that minimum moves to."""
+    curvature runs and sweeps report); with weight decay, where that minimum moves to. None where
+    that minimum is a corner (:func:`corner`), as for an optimizer without a critical rate."""
+    if curvature.corner:
+        return None
     return stability_limit(optimizer, params, curvature.lam_min, surface=surface,
                            minimum=curvature.nearest_minimum)
 

@@ -435,3 +435,17 @@ def test_the_lighter_momentum_is_the_best_hundredth_below_this_one():
     best = min(worst, key=worst.get)
     assert diagnostics.lighter_momentum(0.95, steepest, flattest) == pytest.approx((best, worst[best]))
     assert best == 0.81  # (1 − √0.01)², where the flattest direction's roots meet
+
+
+def test_only_ackleys_cone_is_a_corner_and_a_corner_has_no_critical_rate():
+    # Near the origin Ackley's loss is about 4·‖θ‖ (a cone): its finite-difference curvature grows
+    # as the step shrinks (2882, then 336 at ten times the step), where a bowl's stays put.
+    corners = {(name, m) for name, surface in SURFACES.items() for m in get(name).minima
+               if diagnostics.corner(get(name), m)}
+    assert corners == {("ackley", (0.0, 0.0))}
+    ackley = get("ackley")
+    near = diagnostics.curvature(ackley, np.array([0.3, 0.2]))
+    assert near.corner and near.nearest_minimum == (0.0, 0.0)
+    assert diagnostics.limit_near("sgd", {}, ackley, near) is None
+    default = diagnostics.curvature(ackley, np.asarray(ackley.start))  # a smooth local minimum
+    assert not default.corner and diagnostics.limit_near("sgd", {}, ackley, default) is not None

@@ -178,8 +178,8 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     lr = st.session_state[f"{K}lr"]
     if not slider:
         return lr
-    if limit is None and not optimizers.get(optimizer).has_critical_rate:
-        st.caption(verdict.no_limit_line(optimizer, curvature, lang))
+    if (none := verdict.no_limit_line(optimizer, curvature, lang)) is not None:
+        st.caption(none)
     elif verdict.has_rate_line(limit):
         st.markdown(verdict.rate_line(lr, limit, curvature, lang, name_minimum=name_minimum, clipped=clipped,
                                       scheduled=scheduled, surface=surface))

@@ -302,10 +302,17 @@ def has_rate_line(limit: Limit | None) -> bool:
     return limit is not None and (bool(np.isfinite(limit.value)) or limit.coasting)
 
 
-def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str:
-    """Why an optimizer without a critical rate has none: it rescales its steps (adaptive), or
-    averages them with weights that change along the run (schedule-free)."""
+def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str | None:
+    """Why there is no critical rate, where there is none: the optimizer rescales its steps
+    (adaptive) or averages them with weights that change along the run (schedule-free), or the
+    minimum nearest the start is a corner of the loss (:func:`lrviz.engine.diagnostics.corner`);
+    None where the optimizer has one."""
     spec = optimizers.get(optimizer)
+    if spec.has_critical_rate:
+        if not curvature.corner:
+            return None
+        where = point(np.asarray(curvature.nearest_minimum))
+        return t("pg.corner", lang, optimizer=spec.title(lang), point=where)
     key = "pg.averaged" if spec.averaged else "pg.adaptive"
     return t(key, lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
 

@@ -173,9 +173,7 @@ def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, e
     spec = optimizers.OPTIMIZERS[key.optimizer]
     limit = None if errors else diagnostics.limit_near(
         key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), surface, curvature)
-    adaptive = None
-    if limit is None and not optimizers.get(key.optimizer).has_critical_rate:
-        adaptive = verdict.no_limit_line(key.optimizer, curvature, lang)
+    adaptive = verdict.no_limit_line(key.optimizer, curvature, lang)
     return payload.build(trajectories, surface, lrs=lrs, exact=exact, limit=limit, adaptive=adaptive,
                          name_minimum=len(surface.minima) > 1, lang=lang, big=big, narrow=narrow,
                          pick_start=pick_start, changed=key.gradient_changed,

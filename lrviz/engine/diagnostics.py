@@ -174,15 +174,26 @@ def distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> n
     return _distance_to(np.asarray(points, dtype=float), targets)
 
 
-def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float, ...]] | None:
+STALL = 0.1  # a gradient under this share of the run's largest is one that "almost vanishes"
+
+
+def saddle_visit(surface: Surface, points: np.ndarray,
+                 grads: np.ndarray | None = None) -> tuple[int, tuple[float, ...]] | None:
     """How many steps a run spent within 10 tolerances of a saddle point (the net ``classify``
-    uses), and which saddle; None if it never came that close."""
+    uses), and which saddle; None if it never came that close. With the run's ``grads`` (one per
+    step), only the steps where the gradient almost vanished count (:data:`STALL`): on Ackley,
+    whose saddles lie a ridge apart, a run that rolled past one at full slope is not lingering."""
     if not surface.saddles:
         return None
     points = np.nan_to_num(np.asarray(points, dtype=float), nan=np.inf)
     diff = points[:, None, :] - np.asarray(surface.saddles)
     distance = np.linalg.norm(diff, axis=-1)  # (steps + 1, saddles)
     near = distance <= 10 * tolerance(surface)
+    if grads is not None and len(grads):
+        norm = np.linalg.norm(np.asarray(grads, dtype=float), axis=-1)
+        still = np.zeros(len(points), dtype=bool)  # the last point took no step: it does not count
+        still[: len(norm)] = norm <= STALL * np.nanmax(norm)
+        near &= still[:, None]
     counts = near.sum(axis=0)
     if not counts.any():
         return None

@@ -146,7 +146,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         # The rates of the minimum the run reached, which need not be the one nearest the start.
         # (λmax there is a property of the surface: asked once per minimum, not once per run.)
         _, critical_lr, nearest, fastest = diagnostics.minimum_rates(surface, final) or (None,) * 4
-        visit = diagnostics.saddle_visit(surface, run.points)
+        visit = diagnostics.saddle_visit(surface, run.points, run.grads)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.plain and not limit.shift and fastest is not None:

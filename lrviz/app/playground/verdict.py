@@ -38,14 +38,15 @@ class Verdict(NamedTuple):
 
 
 def number(value: float) -> str:
-    """A number as a student reads it: 3 significant digits, no noise."""
+    """A number as a student reads it: 3 significant digits, no noise; a whole number from 1000 to
+    9999 keeps its four (Rosenbrock's λmax = 1002, not "1e+03", which .3g would write)."""
     if value is None or not math.isfinite(value):
         return "∞" if value is not None and value > 0 else "—"
     if value == 0:
         return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.3g}"
-    return f"{value:.2e}"
+    if not 1e-3 <= abs(value) < 9999.5:  # (what rounds to 1e4 is written as 1e4 is)
+        return f"{value:.2e}"
+    return f"{value:.{4 if abs(value) >= 999.5 else 3}g}"
 
 
 def number_apart(value: float, other: float) -> str:

@@ -78,7 +78,10 @@ def test_adaptive_optimizers_get_no_rate_limit_advice():
 
 def test_numbers_read_well():
     assert [number(v) for v in (0.0, 0.5, 2 / 3, 1234.5, 1e-6, float("inf"))] == [
-        "0", "0.5", "0.667", "1.23e+03", "1.00e-06", "∞"]
+        "0", "0.5", "0.667", "1234", "1.00e-06", "∞"]
+    # From 1000 to 9999 four digits (Rosenbrock's λmax, 1002, read "1e+03"); what rounds to 1e4 is 1e4.
+    assert [number(v) for v in (1002.0, 999.4, 999.5, 9999.4, 9999.6, -1558.2)] == [
+        "1002", "999", "999.5", "9999", "1.00e+04", "-1558"]
 
 
 @pytest.mark.parametrize("formula", ["log(x + 4)", "-x"])
@@ -272,7 +275,7 @@ def test_a_run_below_both_critical_rates_that_diverges_is_told_where_it_got_too_
     assert run.status == "diverged" and 0.0025 < start_limit(limit, run.curvature) < limit.value
     said = verdict(run, surface, lang, limit).detail
     assert t("verdict.diverged_fix_path", lang, lr="0.0025", formula="2(1+μ)/(λmax+w)", critical="0.00871",
-             step=24, point="(x, y) = (1.23, 1.08)", lam="1.56e+03", local="0.002496") in said
+             step=24, point="(x, y) = (1.23, 1.08)", lam="1562", local="0.002496") in said
 
 
 def test_a_start_a_little_steeper_than_the_minimum_is_named_as_the_start_not_as_the_way():

@@ -72,7 +72,8 @@ function formatE(v, p) { // Python's f"{v:.{p}e}"
 export function number(v) { // verdict.number: 3 significant digits, no noise
   if (v === null || v === undefined || !Number.isFinite(v)) return v !== null && v > 0 ? "∞" : "—";
   if (v === 0) return "0";
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? formatG(v, 3) : formatE(v, 2);
+  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 9999.5) return formatE(v, 2);
+  return formatG(v, Math.abs(v) >= 999.5 ? 4 : 3); // 1002, not 1e+03
 }
 export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495
   const step = Math.abs(v - old);

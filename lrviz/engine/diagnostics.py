@@ -105,25 +105,34 @@ def curvature(surface: Surface, start: np.ndarray) -> Curvature:
     return Curvature(lam_start, *_at_minimum(surface, nearest), corner=corner(surface, nearest))
 
 
-CORNER = 2.0  # a curvature that grows this much when the difference step shrinks tenfold is a corner's
+CORNER = 2.0  # a curvature that grows this much when the difference step shrinks tenfold is a kink's
 
 
 def corner(surface: Surface, minimum: tuple[float, ...]) -> bool:
-    """Whether ``minimum`` is a corner of the loss (Ackley's cone at the origin, like |x|), not a
-    bowl: there the finite-difference curvature grows as its step shrinks (2882 at the page's step,
-    336 at ten times it), as a curvature that has no finite value does; a smooth minimum reads the
-    same at both (Rastrigin's 396.8 and 396.2). A corner has no critical rate 2/λ: any constant rate
-    ends bouncing about it, within about η·|∇L|. Asked once per surface and minimum."""
-    known = _CORNERS.setdefault(surface, {})
-    key = minimum
-    if key not in known:
-        point = np.asarray(minimum, dtype=float)[None]
-        step = 1e-4 * surface.span
-        with np.errstate(all="ignore"):
-            fine, coarse = (np.linalg.eigvalsh(critical.hessian(surface.numpy, point, h)[0])[-1]
-                            for h in (step, 10 * step))
-        known[key] = bool(coarse > 0 and fine > CORNER * coarse)
-    return known[key]
+    """Whether ``minimum`` is a corner of the loss (a kink, as |x| has at 0) rather than a smooth
+    bowl: Ackley's global minimum, a cone (about 4‖θ‖) on a bowl. There the gradient does not fade
+    near the minimum, so a run below the critical rate ends bouncing within about η·|∇L| of it
+    instead of settling; the critical rate is the bowl's (:func:`_smooth_hessian`)."""
+    _at_minimum(surface, minimum)
+    return _CORNERS[surface][minimum]
+
+
+def _smooth_hessian(surface: Surface, minimum: tuple[float, ...]) -> tuple[np.ndarray, bool]:
+    """(the Hessian of the smooth part of the loss at ``minimum``, whether a kink sits on it).
+
+    A kink adds about K/h to a central-difference Hessian of step h, so where the curvature read at
+    the page's step is over :data:`CORNER` times the one at ten times it (Ackley's origin: 2882
+    against 336; a bowl's are equal: Rastrigin's 396.8 and 396.2), the two steps' Hessians,
+    S + K/h and S + K/(10h), give the smooth part S = (10·H(10h) − H(h))/9: 2 for x² + 0.1|x|,
+    whose rates above 2/2 = 1 diverge."""
+    point = np.asarray(minimum, dtype=float)[None]
+    step = 1e-4 * surface.span
+    with np.errstate(all="ignore"):
+        fine, coarse = (critical.hessian(surface.numpy, point, h)[0] for h in (step, 10 * step))
+    sharp_fine, sharp_coarse = np.linalg.eigvalsh(fine)[-1], np.linalg.eigvalsh(coarse)[-1]
+    if sharp_coarse > 0 and sharp_fine > CORNER * sharp_coarse:
+        return (10 * coarse - fine) / 9, True
+    return fine, False
 
 
 def nearest_minimum(surface: Surface, point: np.ndarray) -> tuple[float, ...] | None:
@@ -148,10 +157,12 @@ _CORNERS: weakref.WeakKeyDictionary[Surface, dict] = weakref.WeakKeyDictionary()
 
 
 def _at_minimum(surface: Surface, minimum: tuple[float, ...]) -> tuple[float, float, tuple, float | None]:
-    """(λmax, 2/λmax, the minimum, the quickest GD rate) at a minimum: one Hessian for all."""
+    """(λmax, 2/λmax, the minimum, the quickest GD rate) at a minimum: one Hessian for all; at a
+    corner (:func:`corner`), the smooth part's."""
     known = _MINIMA.setdefault(surface, {})
     if minimum not in known:
-        eig = eigenvalues(surface, minimum)
+        hess, _CORNERS.setdefault(surface, {})[minimum] = _smooth_hessian(surface, minimum)
+        eig = np.linalg.eigvalsh(hess)
         lam = float(eig[-1])
         known[minimum] = (lam, 2.0 / lam if lam > 0 else float("inf"), minimum, _fastest(eig))
     return known[minimum]
@@ -383,10 +394,7 @@ def stability_limit(optimizer: str, params: Mapping[str, Any], lam: float, *, su
 def limit_near(optimizer: str, params: Mapping[str, Any], surface: Surface,
                curvature: Curvature) -> Limit | None:
     """:func:`stability_limit` at the minimum nearest the start, as :func:`curvature` found it (the
-    curvature runs and sweeps report); with weight decay, where that minimum moves to. None where
-    that minimum is a corner (:func:`corner`), as for an optimizer without a critical rate."""
-    if curvature.corner:
-        return None
+    curvature runs and sweeps report); with weight decay, where that minimum moves to."""
     return stability_limit(optimizer, params, curvature.lam_min, surface=surface,
                            minimum=curvature.nearest_minimum)
 

@@ -437,15 +437,18 @@ def test_the_lighter_momentum_is_the_best_hundredth_below_this_one():
     assert best == 0.81  # (1 − √0.01)², where the flattest direction's roots meet
 
 
-def test_only_ackleys_cone_is_a_corner_and_a_corner_has_no_critical_rate():
-    # Near the origin Ackley's loss is about 4·‖θ‖ (a cone): its finite-difference curvature grows
-    # as the step shrinks (2882, then 336 at ten times the step), where a bowl's stays put.
+def test_a_corner_on_a_bowl_takes_the_bowls_critical_rate():
+    # Near the origin Ackley's loss is a cone (about 4‖θ‖) on a bowl: its finite-difference curvature
+    # grows as the step shrinks (2882, then 336 at ten times the step), where a bowl's stays put.
     corners = {(name, m) for name, surface in SURFACES.items() for m in get(name).minima
                if diagnostics.corner(get(name), m)}
     assert corners == {("ackley", (0.0, 0.0))}
-    ackley = get("ackley")
-    near = diagnostics.curvature(ackley, np.array([0.3, 0.2]))
+    near = diagnostics.curvature(get("ackley"), np.array([0.3, 0.2]))
     assert near.corner and near.nearest_minimum == (0.0, 0.0)
-    assert diagnostics.limit_near("sgd", {}, ackley, near) is None
-    default = diagnostics.curvature(ackley, np.asarray(ackley.start))  # a smooth local minimum
-    assert not default.corner and diagnostics.limit_near("sgd", {}, ackley, default) is not None
+    assert 50 < near.lam_min < 56  # the bowl's, not the step's 2882
+    # x² + 0.1|x|: the bowl's λ = 2 (its limit 1, η = 1.2 diverges), not the kink's 0.2/h.
+    kinked = surfaces.from_expression("x**2 + 0.1*abs(x)", 1)
+    at = diagnostics.curvature(kinked, np.asarray(kinked.start))
+    assert at.corner and at.lam_min == pytest.approx(2.0, rel=1e-6)
+    assert engine.run(kinked, lr=1.2, steps=200).status == "diverged"
+    assert engine.run(kinked, lr=0.8, steps=200).status != "diverged"

@@ -126,10 +126,8 @@ def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
             critical=f"{spread.limit.value:.3g}",
             rates=rates,
         )
-    else:  # an adaptive optimizer, or a minimum that is a corner of the loss
-        key = "compare.spread_corner" if optimizers.OPTIMIZERS[optimizer].has_critical_rate else \
-            "compare.spread_adaptive"
-        text = t(key, lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates)
+    else:
+        text = t("compare.spread_adaptive", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates)
     probe = spread.probe
     if probe is not None:
         where = dict(count=probe.count, lo=f"{probe.lo:.3g}", hi=f"{probe.hi:.3g}")

@@ -304,16 +304,11 @@ def has_rate_line(limit: Limit | None) -> bool:
 
 
 def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -> str | None:
-    """Why there is no critical rate, where there is none: the optimizer rescales its steps
-    (adaptive) or averages them with weights that change along the run (schedule-free), or the
-    minimum nearest the start is a corner of the loss (:func:`lrviz.engine.diagnostics.corner`);
-    None where the optimizer has one."""
+    """Why the optimizer has no critical rate: it rescales its steps (adaptive), or averages them
+    with weights that change along the run (schedule-free); None where it has one."""
     spec = optimizers.get(optimizer)
     if spec.has_critical_rate:
-        if not curvature.corner:
-            return None
-        where = point(np.asarray(curvature.nearest_minimum))
-        return t("pg.corner", lang, optimizer=spec.title(lang), point=where)
+        return None
     key = "pg.averaged" if spec.averaged else "pg.adaptive"
     return t(key, lang, optimizer=spec.title(lang), critical=f"{curvature.critical_lr:.3g}")
 
@@ -371,6 +366,8 @@ def rate_line(
     steep = diagnostics.start_limit(limit, curvature)
     if side != "above" and steep is not None and lr > steep:
         text += " " + t("pg.critical_steep", lang, lam=number(curvature.lam_start), local=number(steep))
+    if curvature.corner:  # the limit is the bowl's under the kink, and the kink keeps the run bouncing
+        text += " " + t("pg.corner", lang)
     if scheduled:
         text += " " + t("pg.critical_scheduled", lang)
     return text

@@ -41,7 +41,7 @@ def critical_text(r: RateSweep, lang: str) -> str:
     """An optimizer's critical rate as the table and the notes write it: "2/λmax = 1"; why there is
     none for an adaptive optimizer or a buffer that coasts on its first step (dampening τ = 1)."""
     if r.limit is None:
-        return t("sweep.corner" if r.sweep.curvature.corner else "sweep.adaptive", lang)
+        return t("sweep.adaptive", lang)
     if r.limit.coasting:
         return t("sweep.coasting", lang)
     return f"{r.limit.formula} = {number(r.limit.value)}"

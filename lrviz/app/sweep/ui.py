@@ -255,10 +255,8 @@ def _without_rate(config: Config) -> Config:
 def rates_figure(config: Config):
     results = rate_results(config)
     surface = links.surface_of(config.base)
-    curvature = results[0].sweep.curvature  # plain GD's 2/λmax for reference; a corner has none
-    gd_critical = None if curvature.corner else curvature.critical_lr
     return figures.build_rates(results, surface, lang=config.base.lang, big=config.base.big,
-                               chosen=config.base.lr, gd_critical=gd_critical)
+                               chosen=config.base.lr, gd_critical=results[0].sweep.curvature.critical_lr)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

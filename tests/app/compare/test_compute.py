@@ -349,14 +349,3 @@ def test_a_coasting_buffer_is_not_called_adaptive(lang):
     text = explain("momentum", spread, lang)
     assert text.startswith(t("compare.spread_coasting", lang, optimizer=t("optimizer.momentum.title", lang),
                                 distance="2.5", rates="X", times="10").split("X")[0])
-
-
-def test_a_spread_at_a_corner_of_the_loss_says_why_it_has_no_critical_rate():
-    from lrviz.app.compare.ui import explain
-
-    spread = comparison.spread_rates("sgd", surfaces.get("ackley"), steps=100, count=4, start=(0.3, 0.2))
-    assert spread.limit is None and list(spread.rates) == sorted(spread.rates)
-    for lang in ("en", "ko"):
-        name = optimizers.OPTIMIZERS["sgd"].title(lang)
-        said = t("compare.spread_corner", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates="X")
-        assert explain("sgd", spread, lang).startswith(said.split("X")[0])

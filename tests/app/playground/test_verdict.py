@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine, optimizers
-from lrviz.app.playground.verdict import has_rate_line, no_limit_line, number, rate_line, verdict
+from lrviz.app.playground.verdict import has_rate_line, number, rate_line, verdict
 from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
 from lrviz.i18n import t
@@ -591,20 +591,21 @@ def test_a_saddle_the_surface_does_not_list_is_named_where_the_run_stopped():
     assert verdict(run, surface, "en").headline == t("verdict.saddle", "en", point="(x, y) = (10, 0)")
 
 
-def test_a_corner_of_the_loss_is_said_to_have_no_critical_rate():
+def test_a_corner_of_the_loss_takes_its_bowls_critical_rate_and_says_the_run_keeps_bouncing():
     # A numbers review: from (0.3, 0.2) on Ackley, η = 0.005 was "above the critical rate 6.94e-04,
     # cannot settle" beside "converged in 8 steps"; the 6.94e-04 came from the difference step alone.
     ackley = get("ackley")
     run = engine.run(ackley, lr=0.005, steps=100, start=(0.3, 0.2))
     assert run.status == "converged"
     limit = diagnostics.limit_near("sgd", {}, ackley, run.curvature)
-    assert limit is None and not has_rate_line(limit)
+    assert number(limit.value) == "0.0377"  # 2/53, the bowl under the cone
     for lang in ("en", "ko"):
+        line = rate_line(0.005, limit, run.curvature, lang, name_minimum=False, surface=ackley)
+        assert "**" in line and line.endswith(t("pg.corner", lang))
         said = verdict(run, ackley, lang, limit)
         assert "6.94e-04" not in said.detail
         # It rolled past the saddle at (0.626, 0) at full slope (|∇L| ≥ 2.9 against 9 at most): no
         # "lingered 6 steps near the saddle, where the gradient almost vanishes".
         assert "0.626" not in said.detail
-        assert no_limit_line("sgd", run.curvature, lang) == t("pg.corner", lang, optimizer=optimizers.get(
-            "sgd").title(lang), point="(x, y) = (0, 0)")
-    assert no_limit_line("sgd", engine.run(ackley, lr=0.005, steps=10).curvature, "en") is None  # smooth
+    smooth = engine.run(ackley, lr=0.005, steps=10)  # the default start: a smooth local minimum
+    assert not smooth.curvature.corner

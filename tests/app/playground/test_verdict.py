@@ -372,6 +372,17 @@ def test_the_lighter_momentum_offered_swings_in_faster_not_creeps():
     assert said.detail.endswith("a smaller momentum helps (at μ = 0.92 they shrink by 0.959 a step).")
     offered = engine.run("bowl", "momentum", lr=0.001, steps=100, optimizer_params={"momentum": 0.92})
     assert np.linalg.norm(offered.points[-1]) < np.linalg.norm(run.points[-1])
+    # The ravine at η = 0.003, μ = 0.9: its flattest direction only just swings, and every lighter
+    # ball creeps there (μ = 0.89 ends 3× farther): none is offered (a review).
+    params = {"momentum": 0.9}
+    ravine = engine.run("ravine", "momentum", lr=0.003, steps=100, optimizer_params=params)
+    limit = stability_limit("momentum", params, ravine.curvature.lam_min)
+    for lang in ("en", "ko"):
+        said = verdict(ravine, get("ravine"), lang, limit)
+        assert said.detail == t("verdict.momentum_detail_best", lang, mu="0.9", keep="90", shrink="0.949",
+                                steps="87")
+    lighter = engine.run("ravine", "momentum", lr=0.003, steps=100, optimizer_params={"momentum": 0.89})
+    assert np.linalg.norm(lighter.points[-1]) > np.linalg.norm(ravine.points[-1])
 
 
 @pytest.mark.parametrize(("surface", "lr", "mu"), [

@@ -188,23 +188,23 @@ def distance_to(points: np.ndarray, targets: tuple[tuple[float, ...], ...]) -> n
 STALL = 0.1  # a gradient under this share of the run's largest is one that "almost vanishes"
 
 
-def saddle_visit(surface: Surface, points: np.ndarray,
-                 grads: np.ndarray | None = None) -> tuple[int, tuple[float, ...]] | None:
+def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float, ...]] | None:
     """How many steps a run spent within 10 tolerances of a saddle point (the net ``classify``
-    uses), and which saddle; None if it never came that close. With the run's ``grads`` (one per
-    step), only the steps where the gradient almost vanished count (:data:`STALL`): on Ackley,
-    whose saddles lie a ridge apart, a run that rolled past one at full slope is not lingering."""
+    uses) where the loss's gradient almost vanished (:data:`STALL`), and which saddle; None if it
+    never lingered so. On Ackley, whose saddles lie a ridge apart, a run that rolled past one at
+    full slope is not lingering. The loss's own gradient, not the run's: noise keeps that one up."""
     if not surface.saddles:
         return None
     points = np.nan_to_num(np.asarray(points, dtype=float), nan=np.inf)
     diff = points[:, None, :] - np.asarray(surface.saddles)
     distance = np.linalg.norm(diff, axis=-1)  # (steps + 1, saddles)
     near = distance <= 10 * tolerance(surface)
-    if grads is not None and len(grads):
-        norm = np.linalg.norm(np.asarray(grads, dtype=float), axis=-1)
-        still = np.zeros(len(points), dtype=bool)  # the last point took no step: it does not count
-        still[: len(norm)] = norm <= STALL * np.nanmax(norm)
-        near &= still[:, None]
+    with np.errstate(all="ignore"):
+        slope = np.linalg.norm(critical.gradient(surface.numpy, np.where(np.isfinite(points), points, 0.0),
+                                                 1e-4 * surface.span), axis=-1)
+    slope = np.where(np.all(np.isfinite(points), axis=-1), slope, np.nan)
+    if np.isfinite(slope).any():
+        near &= (slope <= STALL * np.nanmax(slope))[:, None]
     counts = near.sum(axis=0)
     if not counts.any():
         return None

@@ -452,3 +452,16 @@ def test_a_corner_on_a_bowl_takes_the_bowls_critical_rate():
     assert at.corner and at.lam_min == pytest.approx(2.0, rel=1e-6)
     assert engine.run(kinked, lr=1.2, steps=200).status == "diverged"
     assert engine.run(kinked, lr=0.8, steps=200).status != "diverged"
+
+
+def test_lingering_at_a_saddle_is_read_from_the_losss_own_gradient():
+    # The saddle surface from (0.5, 2) at η = 0.1: the run creeps past (0, 0). Noise keeps the run's
+    # own gradients up, not the loss's, so it lingers no less with noise; Ackley's pass-by at full
+    # slope past (0.626, 0) is no lingering at all.
+    saddle = get("saddle")
+    calm = diagnostics.saddle_visit(saddle, engine.run(saddle, lr=0.1, steps=100, seed=2).points)
+    noisy = diagnostics.saddle_visit(saddle, engine.run(saddle, lr=0.1, steps=100, noise=0.3, seed=2).points)
+    assert calm[1] == noisy[1] == (0.0, 0.0) and noisy[0] >= calm[0] >= 20
+    ackley = get("ackley")
+    past = engine.run(ackley, lr=0.005, steps=100, start=(0.3, 0.2))
+    assert diagnostics.saddle_visit(ackley, past.points) is None

@@ -162,8 +162,7 @@ _kind("zigzag", _RUN)(lambda o, v, c: (_zigzag(o) == v, _zigzag(o)))
 _kind("critical_rate", _RUN)(lambda o, v, c: (
     abs(o["run"].curvature.critical_lr - v) <= 0.01 * v, o["run"].curvature.critical_lr))
 _kind("saddle_stay", _RUN)(lambda o, v, c: (
-    (visit := diagnostics.saddle_visit(o["surface"], o["run"].points, o["run"].grads)) is not None
-    and visit[0] >= v,
+    (visit := diagnostics.saddle_visit(o["surface"], o["run"].points)) is not None and visit[0] >= v,
     visit))
 _kind("largest_step_above", _RUN)(lambda o, v, c: (_steps(o).max() > v, float(_steps(o).max())))
 _kind("largest_step_below", _RUN)(lambda o, v, c: (_steps(o).max() < v, float(_steps(o).max())))

@@ -147,7 +147,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         # The rates of the minimum the run reached, which need not be the one nearest the start.
         # (λmax there is a property of the surface: asked once per minimum, not once per run.)
         _, critical_lr, nearest, fastest = diagnostics.minimum_rates(surface, final) or (None,) * 4
-        visit = diagnostics.saddle_visit(surface, run.points, run.grads)
+        visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
         if limit is not None and limit.plain and not limit.shift and fastest is not None:
@@ -450,10 +450,12 @@ def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdi
     window = max(10, run.steps // 4)
     recent = distance[-window:]
     lr = float(run.lrs[-1])
-    # Near its minimum: within a tenth of the way, or within two noisy steps of it (on x² at
-    # η = 1/λ each step lands at η·noise from the minimum, whatever the start).
+    # Near its minimum: within a tenth of the way, or within two of its own recent steps (on x² at
+    # η = 1/λ each step lands at η·noise from the minimum, whatever the start); and on the plot.
+    # Its steps, not η·noise: Adam rescales the noise away (on Rosenbrock, steps of 0.017, 1.2 away).
     hover = float(np.sqrt(np.mean(recent**2)))
-    if hover > max(NEAR * distance[0], 2 * lr * noise * math.sqrt(surface.dim)):
+    steps = np.linalg.norm(np.diff(run.points[-window - 1:], axis=0), axis=-1)
+    if hover > max(NEAR * distance[0], 2 * float(np.median(steps))) or not surface.contains(run.points[-1]):
         return None
     return Verdict(run.status, t("verdict.jitter", lang), t(
         "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),

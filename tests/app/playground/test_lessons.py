@@ -26,7 +26,7 @@ def test_each_lesson_run_ends_as_its_title_says(lesson):
     if lesson.key == "escape":  # the deep valley, not the one nearest the start
         assert run.points[-1, 0] < 0 < surface.start[0]
     if lesson.key == "saddle":
-        visit = diagnostics.saddle_visit(surface, run.points, run.grads)
+        visit = diagnostics.saddle_visit(surface, run.points)
         assert visit is not None and visit[0] >= SADDLE_STAY
 
     if lesson.key == "catapult":  # above 2/λ₀ at the start; the loss climbs, then it lands flatter

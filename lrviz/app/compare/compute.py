@@ -247,9 +247,11 @@ def _probed(
             roles["good"] = roles["large"] / 2
     fine, quickest = set(), None
     settled = sweep.status == "converged"
-    if "huge" in roles and settled.any():
-        tried = np.flatnonzero(settled)
-        best = int(tried[np.argmin(sweep.converged_at[tried])])  # the first of the quickest
+    # Only with room on both sides of the quickest: two tried rates below it ("small" is the first),
+    # and two above it (AdamW on x² settled quickest at the top, 10, and large and huge were 10 too).
+    tried = np.flatnonzero(settled)
+    best = int(tried[np.argmin(sweep.converged_at[tried])]) if len(tried) else -1  # first of the quickest
+    if "huge" in roles and 2 <= best <= len(grid) - 3:
         later = np.flatnonzero(~settled & (np.arange(len(grid)) > best))
         roles["good"] = quickest = float(grid[best])
         if len(later):
@@ -257,8 +259,12 @@ def _probed(
         elif roles["large"] <= roles["good"]:  # between it and the largest tried rate
             roles["large"] = float(np.sqrt(roles["good"] * grid[-1]))
         roles["huge"] = max(roles["huge"], roles["large"] * 3)
-        nearest = {r: int(np.argmin(np.abs(np.log(grid / roles[r])))) for r in ("large", "huge")}
-        fine = {r for r, i in nearest.items() if settled[i]}
+    if "huge" in roles:  # the large rates on tried ones, so that what they did is known, not guessed
+        for role in ("large", "huge"):
+            i = int(np.argmin(np.abs(np.log(grid / roles[role]))))
+            roles[role] = float(grid[i])
+            if settled[i]:
+                fine.add(role)
     return roles, Probe(float(lo), float(hi), PROBE_RATES, edge, quickest), fine
 
 

@@ -244,7 +244,7 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             why = "travelling"
         if why:  # a larger rate is not the cure: it overshoots, or soon would
             numbers.update(critical=number_apart(limit.value, rate), formula=limit.formula,
-                           share=f"{100 * rate / limit.value:.0f}")
+                           share=f"{math.floor(100 * rate / limit.value)}")  # 99.6 %: not "100"
             return Verdict("slow", t(f"verdict.slow_{why}", lang, **numbers),
                            t(f"verdict.slow_{why}_detail", lang, **numbers))
     if len(run.lrs) and run.lrs[-1] < SCHEDULE_CUT * run.lrs.max():  # the schedule, not η, ran out

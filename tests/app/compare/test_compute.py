@@ -296,11 +296,13 @@ def test_adaptive_optimizers_get_a_spread_by_distance_and_no_limit(optimizer):
 @pytest.mark.parametrize(("name", "optimizer"), [
     ("double_well", "adam"),  # walkthrough: "good" 0.0042 was still moving, "too large" 0.28 settled
     ("quadratic", "adam"), ("rosenbrock", "adam"), ("ravine", "rmsprop"), ("himmelblau", "adagrad"),
+    ("quadratic", "adamw"),  # a review: settled quickest at the top, 10, and large and huge were 10 too
+    ("six_hump_camel", "adamw"),  # a review: "huge, yet settles" was read at a tried rate near it
 ])
 def test_an_adaptive_spread_is_named_by_what_its_runs_did(name, optimizer):
     surface = surfaces.get(name)
     spread = comparison.spread_rates(optimizer, surface, steps=100, count=5)
-    assert list(spread.rates) == sorted(spread.rates)
+    assert list(spread.rates) == sorted(set(spread.rates))
     runs = engine.sweep(surface, np.array(spread.rates), optimizer, steps=100)
     did = dict(zip(spread.roles, runs.status.tolist(), strict=True))
     probe = spread.probe

@@ -211,6 +211,28 @@ def test_the_buttons_move_the_charts_slider(page, server):
     page.wait_for_function(f"() => ({LABEL_SIDE})() === 'bottom'", timeout=10_000)  # the rate runs below
 
 
+def test_an_exact_rate_between_stops_survives_play_and_pause(page, server):
+    # A lecturer: after ÷ 2 (1.05 → 0.525) or a lesson's Next, Play then Pause set the rate to the
+    # stop 0.5: Streamlit sent the component's default state, which followed the rate, with the frame.
+    open_chart(page, f"{server}/playground?surface=quadratic&lr=1.05&lang=en")
+    page.get_by_role("button", name="η ÷ 2").click()
+    page.wait_for_url(re.compile(r"[?&]lr=0\.525(&|$)"), timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.lrc-line').innerText.includes('0.525')",
+                           timeout=30_000)
+    page.locator(".lrc-play").click()
+    page.wait_for_function("() => Number(document.querySelector('.lrc-frame').value) > 2", timeout=10_000)
+    page.locator(".lrc-play").click()  # pause: the step goes into the link, and only the step
+    paused = page.locator(".lrc-frame").input_value()
+    page.wait_for_function(f"() => /[?&]frame={paused}(&|$)/.test(location.search)", timeout=30_000)
+    page.wait_for_timeout(1_000)
+    assert lr_in_url(page) == "0.525" and "η = 0.525" in page.locator(".lrc-line").inner_text()
+    # A release on the stop nearest it, 0.5, is the student's choice, and is sent.
+    page.locator(".lrc-rate").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"[?&]lr=0\.5(&|$)"), timeout=30_000)
+
+
 def test_two_dimensional_view_in_korean(page, server):
     open_chart(page, f"{server}/playground?surface=ravine&lr=0.07&optimizer=momentum&lang=ko")
     page.wait_for_selector(f"{PLOT} image")  # the contour map is a picture under the axes

@@ -63,9 +63,8 @@ def stage(lang: Lang) -> None:
     if live:
         request = pg.chart_request()
         blob = chart.data(config, narrow=narrow, pick_start=pick_start, errors=bool(errors), request=request)
-        chart.mount(blob, key=pg.CHART_KEY, index=request["index"], frame=request["frame"],
-                    on_rate=pg.on_chart_rate, on_frame=pg.on_chart_frame, on_start=pg.on_chart_start,
-                    on_failed=pg.on_chart_failed)
+        chart.mount(blob, key=pg.CHART_KEY, on_rate=pg.on_chart_rate, on_frame=pg.on_chart_frame,
+                    on_start=pg.on_chart_start, on_failed=pg.on_chart_failed)
     else:
         why = failed or chart.WHY_NOT
         if why != "off":

@@ -188,9 +188,14 @@ def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, reques
                                 nonce=request["nonce"], selected=exact)
 
 
-def mount(blob: bytes, *, key: str, index: int, frame: int, on_rate: Callable[[], None],
-          on_frame: Callable[[], None], on_start: Callable[[], None], on_failed: Callable[[], None]):
-    """Draw the component (always, in every run: an element left out of a run loses its state)."""
-    return COMPONENT(key=key, data=blob, default={"rate_index": index, "frame": frame},
+def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Callable[[], None],
+          on_start: Callable[[], None], on_failed: Callable[[], None]):
+    """Draw the component (always, in every run: an element left out of a run loses its state).
+
+    No ``default`` state: Streamlit's frontend sends a component's whole state with each value it
+    sets, defaults included, so a default that followed the server's rate (0.525 after ÷ 2, shown
+    as its exact row beside the stop 0.5) came back with the next frame sent, as a release on the
+    stop 0.5, and the rate snapped to it. The rate and the frame reach the browser in the request."""
+    return COMPONENT(key=key, data=blob,
                      on_rate_index_change=on_rate, on_frame_change=on_frame, on_start_change=on_start,
                      on_failed_change=on_failed, height="content")

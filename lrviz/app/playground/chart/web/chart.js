@@ -585,7 +585,9 @@ function createInstance(root) {
     if (asked) { // the server moved the rate (a button, the exact box, a link): follow it
       me.nonce = request.nonce;
       me.index = request.index;
-      me.sent.rate_index = request.index;
+      // Shown as an exact rate's own row, the stop nearest it is not what the page holds: a release
+      // there is sent (a student who halves 1.05 and then picks 0.5 means 0.5).
+      me.sent.rate_index = request.selected === null ? request.index : null;
       if (first) { me.frame = request.frame; me.sent.frame = request.frame; }
     }
     me.row = request.selected !== null && me.index === request.index ? request.selected : me.index;

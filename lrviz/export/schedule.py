@@ -75,6 +75,12 @@ def torch_parts(s: Setup, params: str = "model.parameters()", loss: str = "loss_
     opt_notes, opt_call = torch_optimizer(s.optimizer, s.optimizer_params, s.lr)
     if schedules.get(s.schedule).needs_loss:
         after = [*comment(watch, s.lang, "    "), f"    scheduler.step({loss})"]
+    elif s.schedule == "onecycle" and s.steps > s.params["total_steps"]:
+        # torch raises on its total_steps + 1-th step; lrviz holds the last rate from there (a
+        # lecturer's OneCycle at 300 steps with total_steps 100 crashed at update 101).
+        last = num(s.params["total_steps"] - 1)
+        after = [f"    if scheduler.last_epoch < {last}:  # {say('form_hold', s.lang)}",
+                 f"        scheduler.step()  # {say('once_per_update', s.lang)}"]
     elif any(line.startswith("scheduler = ") for line in sched_lines):
         after = [f"    scheduler.step()  # {say('once_per_update', s.lang)}"]
     else:

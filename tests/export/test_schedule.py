@@ -222,3 +222,32 @@ def test_optax_onecycle_is_not_optax_s_own():
 
 def test_libraries_are_the_three_promised():
     assert LIBRARIES == ("pytorch", "keras", "optax")
+
+
+class _OneCycleLR:
+    """torch's OneCycleLR as far as its step count goes: the total_steps + 1-th step raises."""
+
+    def __init__(self, optimizer, *, total_steps, **_):
+        self.total_steps, self.last_epoch = total_steps, 0
+
+    def step(self):
+        self.last_epoch += 1
+        if self.last_epoch > self.total_steps:
+            raise ValueError(f"Tried to step {self.last_epoch} times. The specified number of total "
+                             f"steps is {self.total_steps}")
+
+
+@pytest.mark.parametrize("steps", [50, 100, 300])
+def test_torch_onecycle_runs_past_total_steps_holding_the_last_rate(steps):
+    # A lecturer's OneCycle at 300 steps (total_steps 100) crashed on torch's 101st step; lrviz holds
+    # the rate of step 99 from there, and the script now stops stepping the scheduler there.
+    code = torch_code(setup("onecycle", {"total_steps": 100}, optimizer="adam", steps=steps))
+    fake = types.SimpleNamespace()
+    thing = types.SimpleNamespace(zero_grad=lambda: None, step=lambda: None, backward=lambda: None,
+                                  parameters=lambda: [])
+    fake.nn = types.SimpleNamespace(Linear=lambda *a: thing)
+    fake.optim = types.SimpleNamespace(Adam=lambda *a, **k: thing,
+                                       lr_scheduler=types.SimpleNamespace(OneCycleLR=_OneCycleLR))
+    space = {"loss_fn": lambda model: thing}
+    exec(code.replace("import torch\n", ""), {"torch": fake, **space}, space)
+    assert space["scheduler"].last_epoch == (steps if steps <= 100 else 99)  # no update uses the 100th

@@ -445,7 +445,7 @@ class _Moving:
         if not self.is_gradient:
             lines.append(f"d      = {_vector(self.directions[s])}")
         lines += [
-            f"θ      = {_vector(run.points[s])}",
+            f"θ      = {_vector(run.points[s], after=run.points[s + 1])}",  # the step's digits, as below
             f"η·{symbol:<4} = {_vector(eta * self.directions[s])}",
             f"θ − η·{symbol} = {_vector(run.points[s + 1], after=run.points[s])}",
         ]
@@ -471,8 +471,9 @@ def schedule_free_rule(run: Trajectory, s: int, lang: str, gradient: str = "∇L
 
 
 def _vector(v: np.ndarray, after: np.ndarray | None = None) -> str:
-    """``v`` as the rule writes it; one step ``after`` a point, each coordinate with the digits that
-    show the step (:func:`~lrviz.app.playground.verdict.number_after_step`)."""
+    """``v`` as the rule writes it; given ``after``, the point one step from ``v`` (before it or
+    after it), each coordinate with the digits that show that step
+    (:func:`~lrviz.app.playground.verdict.number_after_step`): θ = 2.48503, θ − η·∇L = 2.48006."""
     each = [number(float(x)) if after is None else number_after_step(float(x), float(y))
             for x, y in zip(v, v if after is None else after, strict=True)]
     return each[0] if len(each) == 1 else "(" + ", ".join(each) + ")"

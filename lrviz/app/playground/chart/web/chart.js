@@ -189,7 +189,7 @@ function rule(d, row, run, s) {
   const lines = [`<b>${step} ${s} → ${s + 1}</b>`, `θ ← θ − η·${symbol}`, `η      = ${number(eta)}`,
     `${(G + "(θ)").padEnd(6)} = ${vector(run.grad(s))}`];
   if (!grad) lines.push(`d      = ${vector(dir)}`);
-  lines.push(`θ      = ${vector(run.point(s))}`,
+  lines.push(`θ      = ${vectorAfter(run.point(s), run.point(s + 1))}`, // the step's digits, as below
     `η·${symbol.padEnd(4)} = ${vector(Array.from(dir, (v) => Math.fround(eta * v)))}`,
     `θ − η·${symbol} = ${vectorAfter(run.point(s + 1), run.point(s))}`);
   return lines.join("<br>");

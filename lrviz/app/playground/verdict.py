@@ -54,7 +54,10 @@ def number_apart(value: float, other: float) -> str:
     local critical rate of 0.002495 under η = 0.0025 is "0.002495", and Rosenbrock's 2/λmax of
     0.0019968 beside η = 0.002 is "0.001997", not "0.002" (then "η = 0.002 is above 0.002")."""
     text = number(value)
-    if not (math.isfinite(value) and math.isfinite(other)) or value == other or other == 0:
+    # Within a finite-difference curvature's error they are one number (the saddle's 2/λmax,
+    # 0.99999984, beside η = 1), as diagnostics.at_limit reads them.
+    if not (math.isfinite(value) and math.isfinite(other)) or math.isclose(value, other, rel_tol=1e-4) \
+            or other == 0:
         return text
     if text != number(other) and (float(text) < float(number(other))) == (value < other):
         return text

@@ -198,6 +198,8 @@ def test_a_limit_beside_a_rate_takes_the_digits_to_read_apart_from_it():
     assert verdict.number_apart(0.0019968, 0.002) == "0.001997"  # Rosenbrock's 2/λmax beside η = 0.002
     assert verdict.number_apart(0.0024957, 0.0025) == "0.002496"
     assert verdict.number_apart(0.0573, 0.25) == "0.0573" and verdict.number_apart(1.0, 1.0) == "1"
+    # Within a curvature's finite-difference error they are one number: the saddle's 2/λmax beside 1.
+    assert verdict.number_apart(0.99999984, 1.0) == "1"
 
 
 STEPS = [(2.4949998855590820, 2.5), (-1.1784, -1.2), (1.0088, 1.0), (1.0, 2.5), (-0.125, 2.5), (2.5, 2.5),

@@ -226,6 +226,7 @@ def test_an_exact_rate_between_stops_survives_play_and_pause(page, server):
     page.wait_for_function(f"() => /[?&]frame={paused}(&|$)/.test(location.search)", timeout=30_000)
     page.wait_for_timeout(1_000)
     assert lr_in_url(page) == "0.525" and "η = 0.525" in page.locator(".lrc-line").inner_text()
+    assert page.locator(".lrc-rate-value").inner_text() == "0.525"  # as the line writes it, not "0.5"
     # A release on the stop nearest it, 0.5, is the student's choice, and is sent.
     page.locator(".lrc-rate").focus()
     page.keyboard.press("ArrowRight")

@@ -444,7 +444,8 @@ function createInstance(root) {
     me.frame = Math.min(me.frame, me.run.k);
     frameInput.max = String(me.run.k);
     frameInput.value = String(me.frame);
-    $(".lrc-rate-value").textContent = number(row.lr);
+    // As the line under it writes the rate (Python's :g): 1.001 and 0.0007, not 1 and 7.00e-04.
+    $(".lrc-rate-value").textContent = formatG(row.lr, 6);
     $(".lrc-line").innerHTML = row.line;
     const card = $(".lrc-card");
     card.className = "lrc-card " + row.card;

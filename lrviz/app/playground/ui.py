@@ -227,7 +227,8 @@ def sidebar(lang: str) -> None:
                         disabled=not clip_on, format="%.3g", on_change=_restage)
         st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed",
                         on_change=_restage)
-    presentation(lang, f"{K}big", side)
+    if not PAGE.hosted:  # in a lesson, the lesson's header holds the one presentation toggle
+        presentation(lang, f"{K}big", side)
 
 
 def settings(lang: str) -> tuple[Config, surfaces.Surface, list[str]]:

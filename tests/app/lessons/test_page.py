@@ -47,6 +47,8 @@ def test_a_step_seeds_its_page_and_the_jump_list_moves():
     assert at.session_state["pg_lr"] == pytest.approx(0.3)
     at.toggle(key="ls_big").set_value(True).run()
     assert param(at, "big") == "1" and at.session_state["pg_big"] is True
+    # One presentation toggle, the lesson's: the playground's own in the sidebar fought it (a lecturer).
+    assert [tg.key for tg in at.toggle if tg.key.endswith("big")] == ["ls_big"]
 
 
 def test_step_labels_are_cut_to_the_box_with_an_ellipsis_counting_hangul_double():

@@ -2,6 +2,7 @@
 
 import base64
 import functools
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -77,6 +78,13 @@ def test_with_several_optimizers_each_curve_is_named_at_its_best_rate_and_its_di
         (at_best, at_row) = named[name]
         assert at_best[0] == pytest.approx(np.log10(result.best_lr)) and np.isfinite(at_best[1])
         assert at_row[0] == pytest.approx(first_diverged) and at_row[1] > at_best[1]
+    # Four best rates on x²'s floor, 0.2-0.5 decade apart (a review): their names take rows of their own.
+    _, surface, four = computed(optimizers=("sgd", "momentum", "nesterov", "adam"))
+    best = [a for a in figures.build_rates(four, surface, lang="en").to_dict()["layout"]["annotations"]
+            if a.get("yanchor") == "bottom" and a["text"] in ("SGD", "SGD with momentum", "Nesterov momentum",
+                                                             "Adam")]
+    for a, b in itertools.combinations(best, 2):
+        assert abs(a["x"] - b["x"]) >= 1.5 or abs(a["y"] - b["y"]) >= 1.0 or a["yshift"] != b["yshift"]
     _, surface, alone = computed()
     assert "SGD" not in [a["text"] for a in figures.build_rates(alone, surface, lang="en").to_dict()["layout"]
                          ["annotations"]]

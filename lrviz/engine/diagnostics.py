@@ -300,6 +300,13 @@ def heavy_ball_shrink(momentum: float | np.ndarray, step: float | np.ndarray) ->
     return np.where(disc < 0, np.sqrt(mu), (np.abs(b) + np.sqrt(np.maximum(disc, 0.0))) / 2)
 
 
+def swings(momentum: float, step: float) -> bool:
+    """Whether a heavy ball swings about the minimum along a direction where plain descent's step
+    is ``step`` = ηλ: the roots of z² − (1 + μ − ηλ)z + μ are complex, (1 − √μ)² < ηλ < (1 + √μ)²."""
+    root = math.sqrt(momentum)
+    return (1 - root) ** 2 < step < (1 + root) ** 2
+
+
 def lighter_momentum(momentum: float, steepest: float, flattest: float) -> tuple[float, float]:
     """(μ', shrink): the momentum below ``momentum``, in hundredths, whose slowest direction shrinks
     fastest at this rate (``steepest`` and ``flattest``: ηλ along the sharpest and the flattest

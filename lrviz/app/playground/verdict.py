@@ -365,8 +365,9 @@ def rate_line(
              half=number_apart(limit.value / 2, lr), half_formula="1" + limit.formula[1:], where=where)
     # Settles, but the momentum sets the pace: where the ball swings (along the sharpest direction at
     # least: the roots of z² − (1 + μ − ηλ)z + μ are complex), not where so small a rate makes it creep.
-    swings = (1 - math.sqrt(limit.momentum)) ** 2 < 2 * (1 + limit.momentum) * lr / limit.value
-    if side in ("below", "crawl") and limit.momentum >= HEAVY and swings:
+    mu = limit.momentum
+    steepest = 2 * (1 + mu) * lr / limit.value  # ηλ at λmax, from the limit 2(1 + μ)/λ
+    if side in ("below", "crawl") and mu >= HEAVY and diagnostics.swings(mu, steepest):
         text += " " + t("pg.critical_heavy", lang, mu=near_one(limit.momentum),
                         shrink=near_one(math.sqrt(limit.momentum)))
     steep = diagnostics.start_limit(limit, curvature)
@@ -434,10 +435,11 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> tuple[flo
         return None
     if limit.shift > 0:
         minimum = tuple(diagnostics.decayed_minimum(surface, tuple(minimum), limit.shift))
-    mu, root = limit.momentum, math.sqrt(limit.momentum)
+    mu = limit.momentum
     steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
     flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
-    return (steepest, flattest) if (1 - root) ** 2 < flattest and steepest < (1 + root) ** 2 else None
+    both = diagnostics.swings(mu, flattest) and diagnostics.swings(mu, steepest)
+    return (steepest, flattest) if both else None
 
 
 NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it

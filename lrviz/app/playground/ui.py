@@ -155,7 +155,7 @@ def rate_buttons(lang: str) -> None:
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,
                name_minimum: bool = False, *, slider: bool = True, exact: bool = True,
-               surface: Surface | None = None, clipped: bool = False, scheduled: bool = False) -> float:
+               surface: Surface, clipped: bool = False, scheduled: bool = False) -> float:
     """The log-scale slider and an exact input; returns the rate (the quick moves are
     :func:`rate_buttons`).
 

@@ -321,7 +321,7 @@ def no_limit_line(optimizer: str, curvature: diagnostics.Curvature, lang: str) -
 
 def rate_line(
     lr: float, limit: Limit, curvature: diagnostics.Curvature, lang: str, *, name_minimum: bool,
-    valley: bool = False, clipped: bool = False, scheduled: bool = False, surface: Surface | None = None,
+    clipped: bool = False, scheduled: bool = False, surface: Surface | None = None,
 ) -> str:
     """Where ``lr`` stands against the critical rate, said before the run (Markdown).
 
@@ -329,19 +329,18 @@ def rate_line(
     1/λmax, where each step overshoots the minimum and the run zig-zags in; far below it
     (under :data:`CRAWL` of it), that the run is stable but crawls. ``name_minimum``:
     say which minimum the limit belongs to (the one nearest the start). Where the start is much
-    steeper than that minimum and ``lr`` too large for it, a second sentence says so. ``valley``:
-    the minima form a valley whose sharpness changes along it, so a rate above the limit near the
-    start need not diverge: it may land on a flatter stretch (the catapult valley). ``clipped``:
+    steeper than that minimum and ``lr`` too large for it, a second sentence says so. ``clipped``:
     gradient clipping caps every step, so a rate above the limit bounces rather than diverges.
     ``scheduled``: a schedule changes the rate along the run, which the line then says (the run at
-    η = 1 on x² with a cosine settles, though η = 1 is the limit). ``surface``: where weight decay
-    moves the minimum, the point named is where it moves to (the limit is read there); a valley of
-    minima's surface implies ``valley``.
+    η = 1 on x² with a cosine settles, though η = 1 is the limit). ``surface``: where its minima form
+    a valley whose sharpness changes along it, a rate above the limit near the start need not
+    diverge, as it may land on a flatter stretch (the catapult valley); where weight decay moves
+    the minimum, the point named is where it moves to (the limit is read there).
     With dampening τ = 1 (:attr:`Limit.coasting`) no rate is critical, and the line says why.
     """
     if limit.coasting:
         return t("pg.critical_coasting", lang, **coasting_values(limit))
-    valley = valley or (surface is not None and surface.valley)
+    valley = surface is not None and surface.valley
     if diagnostics.at_limit(lr, limit):
         side = "at"
     elif lr > limit.value:

@@ -325,7 +325,7 @@ def test_above_the_limit_on_a_valley_the_line_says_thrown_not_diverges(lang):
     surface = get("catapult")
     run = engine.run(surface, lr=0.35, steps=100)
     limit = stability_limit("sgd", {}, run.curvature.lam_min)
-    line = rate_line(0.35, limit, run.curvature, lang, name_minimum=True, valley=True)
+    line = rate_line(0.35, limit, run.curvature, lang, name_minimum=True, surface=surface)
     where = t("pg.critical_where", lang, point="(x, y) = (2.79, 0.359)")
     assert line == t("pg.critical_above_valley", lang, lr="0.35", formula="2/λmax", critical="0.253",
                      where=where)

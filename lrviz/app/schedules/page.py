@@ -55,6 +55,8 @@ def body(lang: Lang) -> None:
 
     st.subheader(t("sched.demo", lang))
     st.caption(t("sched.demo_intro", lang, name=entry.title(lang), lr=f"{config.lr:g}"))
+    if note := sc.replaced_note(config, lang):
+        st.info(note)
     if replace(config, big=False) == schedule_links.preset(key, lang, config.overlay):
         st.info(t(f"sched.claim_{entry.demo.claim}", lang))
     st.markdown(outcome)

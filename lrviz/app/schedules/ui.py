@@ -71,7 +71,23 @@ def _on_open() -> None:
     if key is None:
         state[f"{K}open"] = state[f"{K}last_open"]
         return
-    PAGE.fill(schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ()))))
+    preset = schedule_links.preset(key, overlay=tuple(state.get(f"{K}overlay", ())))
+    # The demo a card opens with replaces a surface and optimizer the student chose (not the last
+    # card's own): the page says so once (a walkthrough: Rosenbrock and Adam became OneCycle's
+    # demo without a word).
+    had = (state.get(f"{K}surface"), state.get(f"{K}optimizer"))
+    last = ENTRIES[state[f"{K}last_open"]].demo
+    state[f"{K}replaced"] = had not in ((last.surface, last.optimizer), (preset.surface, preset.optimizer))
+    PAGE.fill(preset)
+
+
+def replaced_note(config: Config, lang: str) -> str | None:
+    """Once, after a card's preset replaced the surface or optimizer chosen: which demo it loaded."""
+    if not st.session_state.pop(f"{K}replaced", False):
+        return None
+    return t("sched.preset_loaded", lang, surface=surface_label(config.surface, lang),
+             optimizer=optimizers.OPTIMIZERS[config.optimizer].title(lang), lr=f"{config.lr:g}",
+             steps=config.steps)
 
 
 def _on_reset() -> None:

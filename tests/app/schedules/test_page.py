@@ -190,3 +190,18 @@ def test_the_outcome_reads_the_loss_as_the_chart_plots_it_and_names_an_identical
     # On the constant card the two runs are one by design: no "had not changed the rate yet".
     at = clean(open_schedules(open="constant", lr="1.5", surface="quadratic", optimizer="sgd"))
     assert "diverged at step" in texts(at) and "had not changed the rate" not in texts(at)
+
+
+def test_a_card_that_replaces_the_chosen_surface_and_optimizer_says_so():
+    # A walkthrough (Korean): with Rosenbrock and Adam chosen, opening OneCycle loaded its demo
+    # (the six-hump camel, momentum) without a word.
+    at = clean(open_schedules(lang="en"))
+    at.pills[0].select("cosine_restarts").run()  # one card's demo for another's: nothing to say
+    assert not [i for i in clean(at).info if "Opening this card" in i.value]
+    at.sidebar.selectbox(key="sc_surface").set_value("rosenbrock").run()
+    at.sidebar.selectbox(key="sc_optimizer").set_value("adam").run()
+    at.pills[0].select("onecycle_cos").run()
+    notes = [i.value for i in clean(at).info if "Opening this card" in i.value]
+    assert len(notes) == 1 and "Six-hump camel" in notes[0] and "SGD with momentum" in notes[0]
+    at.run()  # said once
+    assert not [i for i in clean(at).info if "Opening this card" in i.value]

@@ -61,13 +61,18 @@ class Curvature(NamedTuple):
     critical_lr: float  # 2 / lam_min: plain GD diverges above it
     nearest_minimum: tuple[float, ...] | None
     fastest_lr: float | None = None  # plain GD's quickest rate there (:func:`fastest_gd_rate`)
-    corner: bool = False  # that minimum is a corner of the loss (:func:`corner`): no critical rate
+    corner: bool = False  # that minimum is a corner of the loss on a bowl (:func:`corner`)
+
+
+def _step(surface: Surface) -> float:
+    """The central differences' step on ``surface``: a ten-thousandth of its domain's widest side."""
+    return 1e-4 * surface.span
 
 
 def hessian(surface: Surface, points: np.ndarray) -> np.ndarray:
     """Hessians at ``points`` (shape ``(..., dim)``), float64 central differences."""
     with np.errstate(all="ignore"):
-        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), 1e-4 * surface.span)
+        return critical.hessian(surface.numpy, np.asarray(points, dtype=float), _step(surface))
 
 
 def eigenvalues(surface: Surface, point) -> np.ndarray:
@@ -126,9 +131,9 @@ def _smooth_hessian(surface: Surface, minimum: tuple[float, ...]) -> tuple[np.nd
     S + K/h and S + K/(10h), give the smooth part S = (10·H(10h) − H(h))/9: 2 for x² + 0.1|x|,
     whose rates above 2/2 = 1 diverge."""
     point = np.asarray(minimum, dtype=float)[None]
-    step = 1e-4 * surface.span
+    fine = hessian(surface, point)[0]
     with np.errstate(all="ignore"):
-        fine, coarse = (critical.hessian(surface.numpy, point, h)[0] for h in (step, 10 * step))
+        coarse = critical.hessian(surface.numpy, point, 10 * _step(surface))[0]
     sharp_fine, sharp_coarse = np.linalg.eigvalsh(fine)[-1], np.linalg.eigvalsh(coarse)[-1]
     if sharp_coarse > 0 and sharp_fine > CORNER * sharp_coarse:
         return (10 * coarse - fine) / 9, True
@@ -201,7 +206,7 @@ def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float
     near = distance <= 10 * tolerance(surface)
     with np.errstate(all="ignore"):
         slope = np.linalg.norm(critical.gradient(surface.numpy, np.where(np.isfinite(points), points, 0.0),
-                                                 1e-4 * surface.span), axis=-1)
+                                                 _step(surface)), axis=-1)
     slope = np.where(np.all(np.isfinite(points), axis=-1), slope, np.nan)
     if np.isfinite(slope).any():
         near &= (slope <= STALL * np.nanmax(slope))[:, None]
@@ -282,10 +287,13 @@ def classify(
     return status
 
 
+SAME_RATE = 1e-4  # rates this close (relatively) are one: a finite-difference curvature's error, float32
+
+
 def at_limit(lr: float, limit: Limit) -> bool:
-    """Whether ``lr`` is the critical rate itself, up to a finite-difference curvature's error and
-    float32 (η = 1 on x²; not a typed 0.999 or 1.001, whose swings shrink or grow)."""
-    return math.isclose(lr, limit.value, rel_tol=1e-4)
+    """Whether ``lr`` is the critical rate itself, up to :data:`SAME_RATE` (η = 1 on x²; not a typed
+    0.999 or 1.001, whose swings shrink or grow)."""
+    return math.isclose(lr, limit.value, rel_tol=SAME_RATE)
 
 
 def heavy_ball_shrink(momentum: float | np.ndarray, step: float | np.ndarray) -> np.ndarray:
@@ -296,15 +304,14 @@ def heavy_ball_shrink(momentum: float | np.ndarray, step: float | np.ndarray) ->
     it grows."""
     mu, x = np.asarray(momentum, dtype=float), np.asarray(step, dtype=float)
     b = 1 + mu - x
-    disc = b * b - 4 * mu
-    return np.where(disc < 0, np.sqrt(mu), (np.abs(b) + np.sqrt(np.maximum(disc, 0.0))) / 2)
+    return np.where(swings(mu, x), np.sqrt(mu), (np.abs(b) + np.sqrt(np.maximum(b * b - 4 * mu, 0.0))) / 2)
 
 
-def swings(momentum: float, step: float) -> bool:
+def swings(momentum: float | np.ndarray, step: float | np.ndarray):
     """Whether a heavy ball swings about the minimum along a direction where plain descent's step
-    is ``step`` = ηλ: the roots of z² − (1 + μ − ηλ)z + μ are complex, (1 − √μ)² < ηλ < (1 + √μ)²."""
-    root = math.sqrt(momentum)
-    return (1 - root) ** 2 < step < (1 + root) ** 2
+    is ``step`` = ηλ: the roots of z² − (1 + μ − ηλ)z + μ are complex, (1 + μ − ηλ)² < 4μ, that is
+    (1 − √μ)² < ηλ < (1 + √μ)²."""
+    return (1 + np.asarray(momentum) - step) ** 2 < 4 * np.asarray(momentum)
 
 
 def lighter_momentum(momentum: float, steepest: float, flattest: float) -> tuple[float, float]:
@@ -419,13 +426,12 @@ def decayed_minimum(surface: Surface, minimum: tuple[float, ...], decay: float) 
         def decayed(*coords):
             return surface.numpy(*coords) + decay / 2 * sum(c**2 for c in coords)
 
-        span = surface.span
         start = np.asarray(minimum, dtype=float)
-        found = critical.newton(decayed, start[None], 1e-4 * span, step_cap=0.1 * span)[0]
+        found = critical.newton(decayed, start[None], _step(surface), step_cap=0.1 * surface.span)[0]
         if not np.all(np.isfinite(found)):
             found = start
         curves_up = eigenvalues(surface, found)[0] + decay > 0
-        still = np.linalg.norm(critical.gradient(decayed, found, 1e-4 * span)) < 1e-4 * max(1.0, decay)
+        still = np.linalg.norm(critical.gradient(decayed, found, _step(surface))) < 1e-4 * max(1.0, decay)
         settled = curves_up and still
         known[(minimum, decay)] = found if settled else start
     return known[(minimum, decay)]

@@ -56,8 +56,8 @@ def number_apart(value: float, other: float) -> str:
     text = number(value)
     # Within a finite-difference curvature's error they are one number (the saddle's 2/λmax,
     # 0.99999984, beside η = 1), as diagnostics.at_limit reads them.
-    if not (math.isfinite(value) and math.isfinite(other)) or math.isclose(value, other, rel_tol=1e-4) \
-            or other == 0:
+    if not (math.isfinite(value) and math.isfinite(other)) or other == 0 \
+            or math.isclose(value, other, rel_tol=diagnostics.SAME_RATE):
         return text
     if text != number(other) and (float(text) < float(number(other))) == (value < other):
         return text
@@ -365,8 +365,7 @@ def rate_line(
     # Settles, but the momentum sets the pace: where the ball swings (along the sharpest direction at
     # least: the roots of z² − (1 + μ − ηλ)z + μ are complex), not where so small a rate makes it creep.
     mu = limit.momentum
-    steepest = 2 * (1 + mu) * lr / limit.value  # ηλ at λmax, from the limit 2(1 + μ)/λ
-    if side in ("below", "crawl") and mu >= HEAVY and diagnostics.swings(mu, steepest):
+    if side in ("below", "crawl") and mu >= HEAVY and diagnostics.swings(mu, _sharpest_step(limit, lr)):
         text += " " + t("pg.critical_heavy", lang, mu=near_one(limit.momentum),
                         shrink=near_one(math.sqrt(limit.momentum)))
     steep = diagnostics.start_limit(limit, curvature)
@@ -434,11 +433,16 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> tuple[flo
         return None
     if limit.shift > 0:
         minimum = tuple(diagnostics.decayed_minimum(surface, tuple(minimum), limit.shift))
-    mu = limit.momentum
-    steepest = 2 * (1 + mu) * float(run.lrs[-1]) / limit.value  # ηλ' at λmax, from the limit 2(1 + μ)/λ'
+    mu, steepest = limit.momentum, _sharpest_step(limit, float(run.lrs[-1]))
     flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
     both = diagnostics.swings(mu, flattest) and diagnostics.swings(mu, steepest)
     return (steepest, flattest) if both else None
+
+
+def _sharpest_step(limit: Limit, lr: float) -> float:
+    """The heavy ball's ηλ' along the sharpest direction, read off its limit 2(1 + μ)/λ' (with
+    dampening τ the step is (1 − τ)ηλ', and the limit carries the 1 − τ)."""
+    return 2 * (1 + limit.momentum) * lr / limit.value
 
 
 NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it

@@ -104,8 +104,8 @@ class Surface:
 
     def contains(self, points) -> np.ndarray:
         """Which of ``points`` (shape ``(..., dim)``) lie in the domain; NaN and infinities do not."""
-        points = np.asarray(points, dtype=float)
-        return np.all((points >= self.bounds[:, 0]) & (points <= self.bounds[:, 1]), axis=-1)
+        points, (low, high) = np.asarray(points, dtype=float), self.bounds.T
+        return np.all((points >= low) & (points <= high), axis=-1)
 
 
 def _surface(

@@ -71,10 +71,11 @@ def _list(container, name: str, lang: Lang, errors: list[str]) -> tuple | None:
         # Name the first value that is not a number in range, else say how many there were.
         parts = items(text)
         bad = next((p for p in parts if read(p) is None), None)
-        why = ("edge.error.list_value", dict(part=literal(bad[:30]))) if bad is not None else \
-            ("edge.error.list_count", dict(count=len(parts)))
-        errors.append(t(why[0], lang, name=t(f"edge.{name}", lang), most=most, lo=format_value(lo),
-                        hi=format_value(hi), **why[1]))
+        rule = dict(name=t(f"edge.{name}", lang), most=most, lo=format_value(lo), hi=format_value(hi))
+        if bad is not None:
+            errors.append(t("edge.error.list_value", lang, part=literal(bad[:30]), **rule))
+        else:
+            errors.append(t("edge.error.list_count", lang, count=len(parts), **rule))
     return values
 
 

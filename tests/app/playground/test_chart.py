@@ -299,3 +299,11 @@ def test_a_scheduled_runs_line_says_the_schedule_moves_the_rate():
     plain = payload.build(constant, get("quadratic"), lrs=payload.rates(1.0)[0], exact=None, limit=limit,
                           adaptive=None, name_minimum=False, lang="en")
     assert not any(said in row["line"] for row in rows(plain))
+
+
+def test_chart_js_loads_plotly_from_this_components_asset_route():
+    # chart.js arrives as text (a blob: module), so it names the route Streamlit serves the asset
+    # directory at: the component's NAME must be the one in it.
+    from lrviz.app.playground.chart import NAME
+
+    assert f'"_stcore/bidi-components/{NAME}/plotly.min.js"' in CHART_JS.read_text(encoding="utf-8")

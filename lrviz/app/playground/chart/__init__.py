@@ -5,15 +5,18 @@ twice: ~430 ms). All 56 stops of the slider together are one :func:`lrviz.engine
 hundred kilobytes as float32, so the browser holds every run the slider can reach and a move is
 a redraw (``chart.js``). The server hears of the rate once, on release.
 
-How it is served: ``pyproject.toml`` declares ``web/`` as the component's asset directory
-(``[[tool.streamlit.component.components]]``), so Streamlit serves ``web/chart.js`` and the
-``plotly.min.js`` copied into ``web/`` from the installed ``plotly`` package (at import, when
-missing or different; gitignored) from the app's own origin: no CDN, nothing fetched from
+How it is served: ``chart.js`` is handed over as text, and ``pyproject.toml`` declares ``web/``
+as the component's asset directory (``[[tool.streamlit.component.components]]``), so Streamlit
+serves the ``plotly.min.js`` copied into ``web/`` from the installed ``plotly`` package (at import,
+when missing or different; gitignored) from the app's own origin: no CDN, nothing fetched from
 elsewhere, and none of this folder's Python (an asset directory serves every file in it).
 Streamlit finds the manifest at server start through the installed (editable) ``lrviz``.
-Without it (AppTest, a non-installed checkout) the same JS is handed over as text; plotly.js
-then cannot load, the JS says so with a trigger value, and the page falls back to
-``st.plotly_chart``, as it does when the component cannot be declared at all.
+Why text, not ``js="chart.js"``: a module given by its path is re-attached as a ``<script>`` on
+every data change, and the chart drew only after that script's load event, behind the rest of
+the run's messages (20-28 ms later; docs/ARCHITECTURE.md, "What a setting change costs"); text
+becomes one ``blob:`` module that later changes reach at once. Without the manifest (AppTest, a
+non-installed checkout) plotly.js cannot load, the JS says so with a trigger value, and the page
+falls back to ``st.plotly_chart``, as it does when the component cannot be declared at all.
 
 Values back from the browser: ``rate_index`` (state: the stop released on), ``frame`` (state:
 the step paused or scrubbed to), ``start`` (trigger: a click on the 2-D map while picking a
@@ -119,13 +122,11 @@ def _declare() -> tuple[Any, str | None]:
     try:
         from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 
-        declared = get_bidi_component_manager().get_component_asset_root(NAME) is not None
-        options = dict(html=HTML, css=CSS, isolate_styles=False)
-        if declared:
+        if get_bidi_component_manager().get_component_asset_root(NAME) is not None:
             _copy_plotly()
-            return st.components.v2.component(NAME, js="chart.js", **options), None
-        # No manifest (AppTest, an uninstalled checkout): the JS as text; plotly.js will not load.
-        return st.components.v2.component(NAME, js=(WEB / "chart.js").read_text(), **options), None
+        # else no manifest (AppTest, an uninstalled checkout): plotly.js will not load.
+        return st.components.v2.component(NAME, js=(WEB / "chart.js").read_text(encoding="utf-8"), html=HTML,
+                                          css=CSS, isolate_styles=False), None
     except Exception as error:  # any failure here leaves the page its Plotly figure
         return None, f"{type(error).__name__}: {error}"
 

@@ -6,7 +6,8 @@
 // "frame"), on a click that picks a start (trigger "start"), and if plotly.js cannot load
 // (trigger "failed"; the page then shows its plain Plotly figure).
 //
-// How Streamlit drives this module (1.67): it is imported once per page; the default export
+// How Streamlit drives this module (1.67): it arrives as text, becomes one blob: module per page
+// (Streamlit keys it by the text's hash), and is imported once; the default export
 // is called on mount and again whenever the data or the theme changes, with the same
 // parentElement for as long as the element keeps its key. Cleanups of earlier calls are not
 // run, so each parentElement keeps one instance (a WeakMap) and later calls only hand it data.
@@ -19,14 +20,19 @@ let plotlyLoading = null;
 // Test and bench hooks: counters only, no behaviour hangs on them.
 const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0, updateMs: null });
 
-// plotly.min.js sits next to this file (copied from the installed plotly package): one classic
-// <script> per page, from the app's own origin.
+// plotly.min.js, copied from the installed plotly package into the component's asset directory,
+// is served at <app>/_stcore/bidi-components/<NAME in __init__.py>/: one classic <script> per page,
+// from the app's own origin. This module is a blob: URL (import.meta.url cannot find the folder),
+// and the pages that mount the chart (/playground, /lessons) sit right under the app's root, so
+// the route resolves beside the page's own address, under a base path too.
+const PLOTLY_URL = "_stcore/bidi-components/lrviz.playground_chart/plotly.min.js";
+
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!plotlyLoading) {
     plotlyLoading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = new URL("plotly.min.js", import.meta.url).href;
+      script.src = new URL(PLOTLY_URL, location.href).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => { plotlyLoading = null; reject(new Error("cannot load " + script.src)); };
       document.head.appendChild(script);

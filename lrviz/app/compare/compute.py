@@ -199,8 +199,29 @@ def spread_rates(
     roles = tuple(f"{r}_fine" if r in fine else r for r in roles)
     by_role.update({f"{r}_fine": by_role[r] for r in fine})
     by_role["medium"] = math.sqrt(by_role["small"] * by_role["good"])
-    rates = tuple(float(f"{min(max(by_role[r], LR_RANGE[0]), LR_RANGE[1]):.3g}") for r in roles)
+    rates = _apart([by_role[r] for r in roles])
     return Spread(rates, roles, limit, scale, found)
+
+
+APART = 2.0  # how far apart a rate moves from one it collided with
+
+
+def _apart(rates: Sequence[float]) -> tuple[float, ...]:
+    """``rates`` (rising) within the page's range, written with 3 digits, none twice.
+
+    The formulas can fall below the page's lowest rate: a start 0.001 from a minimum (or on it)
+    gave Adam "too small" and "good" both 1e-4, the same run twice. A rate that is no longer
+    above the one before moves to :data:`APART` times it, and where that passes the range's top,
+    down from the one after it."""
+    lo, hi = LR_RANGE
+    out = [float(f"{min(max(r, lo), hi):.3g}") for r in rates]
+    for i in range(1, len(out)):
+        if out[i] <= out[i - 1]:
+            out[i] = float(f"{min(out[i - 1] * APART, hi):.3g}")
+    for i in range(len(out) - 2, -1, -1):
+        if out[i] >= out[i + 1]:
+            out[i] = float(f"{out[i + 1] / APART:.3g}")
+    return tuple(out)
 
 
 PROBE_RATES = 40

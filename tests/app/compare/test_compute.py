@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare.state import DEFAULT, MAX_ROWS, Config, Row, parse, to_query
+from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 from lrviz.i18n import t
 
@@ -351,3 +352,18 @@ def test_a_coasting_buffer_is_not_called_adaptive(lang):
     text = explain("momentum", spread, lang)
     assert text.startswith(t("compare.spread_coasting", lang, optimizer=t("optimizer.momentum.title", lang),
                                 distance="2.5", rates="X", times="10").split("X")[0])
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "adagrad"])
+@pytest.mark.parametrize("start", [(0.0,), (1e-3,)])
+def test_a_spread_from_a_start_at_its_minimum_runs_no_rate_twice(optimizer, start):
+    # The distance formulas fall below the page's lowest rate, 1e-4, for all the small roles.
+    spread = comparison.spread_rates(optimizer, surfaces.get("quadratic"), steps=100, count=5, start=start)
+    assert len(set(spread.rates)) == 5 and spread.rates == tuple(sorted(spread.rates))
+    assert spread.rates[0] == LR_RANGE[0]
+
+
+def test_rates_apart_move_only_those_that_collided():
+    assert comparison._apart([1e-5, 1e-4, 3e-4, 0.02]) == (1e-4, 2e-4, 3e-4, 0.02)
+    assert comparison._apart([0.01, 0.5, 0.99, 1.2]) == (0.01, 0.5, 0.99, 1.2)  # SGD's large and diverge stay
+    assert comparison._apart([5.0, 20.0, 30.0]) == (2.5, 5.0, 10.0)  # down from the top

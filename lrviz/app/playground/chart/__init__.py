@@ -45,7 +45,7 @@ from lrviz.app.playground.state import Config
 from lrviz.engine import diagnostics
 
 HERE = Path(__file__).parent
-WEB = HERE / "web"  # what the browser may fetch: chart.js and plotly.min.js, nothing else
+WEB = HERE / "web"  # the asset directory: chart.js (handed over as text) and plotly.min.js, nothing else
 NAME = "lrviz.playground_chart"  # "<[project] name>.<component name>" of the manifest
 OFF = "LRVIZ_CHART"  # =off: do not declare the component (tests of the fallback)
 

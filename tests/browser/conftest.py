@@ -134,6 +134,25 @@ def phone(browser, server):
     context.close()
 
 
+# A lecture hall's projector, and what a lecturer must see on it at once in presentation mode: the
+# chart's rate slider with its value, the line under it, the main plot and the Play button.
+PROJECTOR = {"width": 1280, "height": 720}
+_ON_ONE_SCREEN = """() => {
+  document.querySelector('.lrc-rate-label').scrollIntoView({block: 'start'});
+  const box = s => document.querySelector(s).getBoundingClientRect();
+  const parts = {slider: box('.lrc-rate-label'), line: box('.lrc-line'),
+                 plot: box('.lrc-plot .draglayer .xy .nsewdrag'), play: box('.lrc-play')};
+  return Object.fromEntries(Object.entries(parts).map(([name, b]) => [name, [b.top, b.bottom]]));
+}"""
+
+
+def on_one_screen(page) -> tuple[float, dict[str, list[float]]]:
+    """Scroll the chart's rate slider to the top of the window: how tall a screen must be to show the
+    slider, the line under it, the main plot and the Play button at once (px), and where each is."""
+    parts = page.evaluate(_ON_ONE_SCREEN)
+    return max(b for _, b in parts.values()) - min(t for t, _ in parts.values()), parts
+
+
 def wait_ready(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script for the last interaction."""
     page.wait_for_selector(READY, timeout=timeout)

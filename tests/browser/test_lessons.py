@@ -6,7 +6,7 @@ import re
 import pytest
 
 from lrviz.app.lessons.catalog import lessons
-from tests.browser.conftest import SHOTS, wait_ready
+from tests.browser.conftest import PROJECTOR, SHOTS, on_one_screen, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def _at_step(page, k: int, n: int) -> None:
 def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, server):
     lesson = lessons()["rate"]
     n = len(lesson.steps)
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     try:
         page.goto(f"{server}/lessons?lesson=rate&step=1&lang=en")
@@ -53,5 +53,20 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
             assert "big=1" in page.url
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(SHOTS / f"lesson-rate-step{k}.png"))
+    finally:
+        context.close()
+
+
+def test_a_step_in_presentation_mode_fits_a_projector(browser, server):
+    """At 1280×720 one scroll shows the step's rate slider, its line, the plot and the Play bar
+    together (with an 800 px figure they took 831 px)."""
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=ko")
+        wait_ready(page, timeout=120_000)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        needed, parts = on_one_screen(page)
+        assert needed <= PROJECTOR["height"], parts
     finally:
         context.close()

@@ -12,7 +12,7 @@ from bench.browser import COUNT_RUNS, SENT_REQUESTS, WATCH_SOCKET
 from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
-from tests.browser.conftest import screenshot, wait_ready
+from tests.browser.conftest import PROJECTOR, on_one_screen, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -247,6 +247,25 @@ def test_presentation_mode_in_2d(page, server):
     open_chart(page, f"{server}/playground?surface=rosenbrock&lr=0.001&optimizer=momentum&big=1&lang=en")
     assert page.locator(".lrc.lrc-big").count() == 1
     screenshot(page, "playground-2d-big")
+
+
+@pytest.mark.parametrize("lang, sidebar", [("en", "open"), ("ko", "collapsed")])
+def test_presentation_mode_fits_a_projector(browser, server, lang, sidebar):
+    """At 1280×720 one scroll shows the rate slider, its line, the plot and the Play bar together
+    (with an 800 px figure they took 843 px)."""
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        open_chart(page, f"{server}/playground?big=1&lang={lang}")
+        if sidebar == "collapsed":
+            page.locator("[data-testid=stSidebar]").hover()
+            page.locator("[data-testid=stSidebarCollapseButton] button").click()
+            page.wait_for_selector("[data-testid=stSidebar][data-collapsed=true]", state="attached")
+        needed, parts = on_one_screen(page)
+        assert needed <= PROJECTOR["height"], parts
+        screenshot(page, f"playground-big-1280x720-{lang}")
+    finally:
+        context.close()
 
 
 def test_the_page_asks_nothing_of_other_origins(browser, server):

@@ -154,7 +154,10 @@ def build_animation(
     side["yaxis3"]["rangemode"] = "tozero"
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
-    height, margin = (800, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
+    # Presentation mode: a plot no taller than 440 px, so that on a 1280×720 projector the rate
+    # slider, the line under it, the plot and the play bar fit on one screen (the chart drops
+    # the bottom margin's Plotly controls, chart/payload.py).
+    height, margin = (640, dict(l=60, r=10, t=30, b=170)) if big else (660, dict(l=60, r=10, t=30, b=150))
     main = landscape.main_axes(surface, view, lang)
     if narrow:
         main["xaxis"]["domain"], main["yaxis"]["domain"] = [0.0, 1.0], column["map"]

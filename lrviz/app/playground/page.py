@@ -25,9 +25,11 @@ def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``pg.PAGE.host``)."""
     st.title(t("pg.title", lang))
     pg.sidebar(lang)
-    _, surface, _ = pg.settings(lang)
+    config, surface, _ = pg.settings(lang)
     pg.start_inputs(surface, lang)
-    if not pg.PAGE.hosted:  # in a lesson, the step's caption says what to look at
+    # In a lesson, the step's caption says what to look at; in presentation mode, the lecturer does
+    # (at 1280×720 the surface's caption pushed the chart below the fold).
+    if not pg.PAGE.hosted and not config.big:
         st.caption(surface.lesson(lang))
     st.latex(surface.latex)
     if not pg.PAGE.hosted:

@@ -10,10 +10,11 @@ A lesson is one TOML file, ``assets/lessons/<id>.toml``, holding its structure o
     claim = { status = "diverged" }             # what the step shows (lrviz.app.lessons.claims)
 
 Every word lives with the app's other words (one translation system): the lesson's ``title`` and
-``summary`` and each step's caption are ``lessons.<lesson>.title``, ``lessons.<lesson>.summary`` and
-``lessons.<lesson>.<step id>`` in ``assets/locales/<lang>/lessons.toml``. ``tests/app/lessons/
-test_catalog.py`` checks every file against this schema: every link parses without a note with
-its page's own ``parse``, every caption exists in both languages, every claim is a known kind.
+``summary``, each step's caption and its name in the step list are ``lessons.<lesson>.title``,
+``lessons.<lesson>.summary``, ``lessons.<lesson>.<step id>`` and ``lessons.<lesson>.names.<step id>`` in
+``assets/locales/<lang>/lessons.toml``. ``tests/app/lessons/test_catalog.py`` checks every file against
+this schema: every link parses without a note with its page's own ``parse``, every caption and name
+exists in both languages, every claim is a known kind.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class Step:
 
     def caption(self, lang: Lang) -> str:
         return t(f"lessons.{self.lesson}.{self.id}", lang)
+
+    def name(self, lang: Lang) -> str:
+        """A few words for the step list (the caption is the step's whole claim)."""
+        return t(f"lessons.{self.lesson}.names.{self.id}", lang)
 
     def query(self, lang: Lang, big: bool = False) -> dict[str, str]:
         """The page's link for this step, in ``lang``, in presentation mode when ``big``."""

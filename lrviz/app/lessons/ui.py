@@ -120,16 +120,18 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",
                    on_click=_go, args=(config.step + 1,), disabled=config.step >= n, type="primary",
                    use_container_width=True)
-    def label(k: int) -> str:
-        step = lesson.steps[k - 1]
-        return _short(f"{k}/{n} · {t('nav.' + NAV[step.page], lang)}: {step.caption(lang)}")
-
     jump.selectbox(t("lessons.page.jump", lang), range(1, n + 1), key=f"{K}jump", on_change=_jumped,
-                   label_visibility="collapsed", format_func=label)
+                   label_visibility="collapsed", format_func=lambda k: step_label(lesson, k, lang))
     toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
     st.sidebar.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
                          query_params={"lang": lang})
     keys.mount(_move(config, lesson))
+
+
+def step_label(lesson: Lesson, k: int, lang: Lang) -> str:
+    """Step ``k``'s entry in the step list: "k/n · page: name"."""
+    step = lesson.steps[k - 1]
+    return _short(f"{k}/{len(lesson.steps)} · {t('nav.' + NAV[step.page], lang)}: {step.name(lang)}")
 
 
 # What the step list's box shows whole at 1280 px, in columns: a Hangul syllable takes two.
@@ -138,7 +140,8 @@ STEP_LABEL_COLUMNS = 46
 
 def _short(text: str, most: int = STEP_LABEL_COLUMNS) -> str:
     """``text`` cut to ``most`` columns with an ellipsis (wide characters count two): the box
-    clipped a longer label mid-word; the step's whole claim is in the caption under it."""
+    clipped a longer label mid-word. Every step's name fits (tests/app/lessons/test_catalog.py);
+    this guards a longer one, whose step's whole claim is in the caption under the box."""
     widths = [2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text]
     if sum(widths) <= most:
         return text

@@ -1,5 +1,6 @@
 """The lesson files keep their schema: pages that exist, links their page reads without a note,
-captions in both languages, claims of known kinds; and the six lessons cover the lecture's topics."""
+captions and step names in both languages, claims of known kinds; and the six lessons cover the
+lecture's topics."""
 
 import re
 
@@ -28,6 +29,10 @@ def test_lesson_words_exist_in_both_languages(lesson):
         for step in lesson.steps:
             assert step.caption(lang).strip()
             assert f"lessons.{lesson.id}.{step.id}" in words
+            assert f"lessons.{lesson.id}.names.{step.id}" in words
+        # every step's label in the step list fits the box whole
+        for k in range(1, len(lesson.steps) + 1):
+            assert not ui.step_label(lesson, k, lang).endswith("…"), ui.step_label(lesson, k, lang)
     assert len({s.id for s in lesson.steps}) == len(lesson.steps)
     assert re.search("[\uac00-\ud7a3]", lesson.title("ko"))
 

@@ -142,15 +142,27 @@ _ON_ONE_SCREEN = """() => {
   const box = s => document.querySelector(s).getBoundingClientRect();
   const parts = {slider: box('.lrc-rate-label'), line: box('.lrc-line'),
                  plot: box('.lrc-plot .draglayer .xy .nsewdrag'), play: box('.lrc-play')};
-  return Object.fromEntries(Object.entries(parts).map(([name, b]) => [name, [b.top, b.bottom]]));
+  // Streamlit's header hides what scrolls under it where it is opaque (with the sidebar collapsed).
+  const header = document.querySelector('[data-testid=stHeader]');
+  const clear = getComputedStyle(header).backgroundColor === 'rgba(0, 0, 0, 0)';
+  const hidden = clear ? 0 : header.getBoundingClientRect().bottom;
+  return {hidden, ...Object.fromEntries(Object.entries(parts).map(([name, b]) => [name, [b.top, b.bottom]]))};
 }"""
 
 
-def on_one_screen(page) -> tuple[float, dict[str, list[float]]]:
-    """Scroll the chart's rate slider to the top of the window: how tall a screen must be to show the
-    slider, the line under it, the main plot and the Play button at once (px), and where each is."""
-    parts = page.evaluate(_ON_ONE_SCREEN)
-    return max(b for _, b in parts.values()) - min(t for t, _ in parts.values()), parts
+def on_one_screen(page) -> tuple[float, dict]:
+    """Scroll the chart's rate slider to the top of the window: how tall a window must be to show the
+    slider, the line under it, the main plot and the Play button at once, below Streamlit's header
+    where that hides what is under it (px); and where each is."""
+    found = page.evaluate(_ON_ONE_SCREEN)
+    parts = [v for v in found.values() if isinstance(v, list)]
+    return found["hidden"] + max(b for _, b in parts) - min(t for t, _ in parts), found
+
+
+def collapse_sidebar(page) -> None:
+    page.locator("[data-testid=stSidebar]").hover()  # the button shows on hover
+    page.locator("[data-testid=stSidebarCollapseButton] button").click()
+    page.wait_for_selector("[data-testid=stSidebar][data-collapsed=true]", state="attached")
 
 
 def wait_ready(page, timeout: float = 60_000) -> None:

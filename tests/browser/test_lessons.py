@@ -6,7 +6,7 @@ import re
 import pytest
 
 from lrviz.app.lessons.catalog import lessons
-from tests.browser.conftest import PROJECTOR, SHOTS, on_one_screen, wait_ready
+from tests.browser.conftest import PROJECTOR, SHOTS, collapse_sidebar, on_one_screen, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,8 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
         context.close()
 
 
-def test_a_step_in_presentation_mode_fits_a_projector(browser, server):
+@pytest.mark.parametrize("sidebar", ["open", "collapsed"])
+def test_a_step_in_presentation_mode_fits_a_projector(browser, server, sidebar):
     """At 1280×720 one scroll shows the step's rate slider, its line, the plot and the Play bar
     together (with an 800 px figure they took 831 px)."""
     context = browser.new_context(viewport=PROJECTOR)
@@ -66,6 +67,8 @@ def test_a_step_in_presentation_mode_fits_a_projector(browser, server):
         page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=ko")
         wait_ready(page, timeout=120_000)
         page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        if sidebar == "collapsed":
+            collapse_sidebar(page)
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
     finally:

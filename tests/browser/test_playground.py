@@ -12,7 +12,7 @@ from bench.browser import COUNT_RUNS, SENT_REQUESTS, WATCH_SOCKET
 from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
-from tests.browser.conftest import PROJECTOR, on_one_screen, screenshot, wait_ready
+from tests.browser.conftest import PROJECTOR, collapse_sidebar, on_one_screen, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -258,9 +258,7 @@ def test_presentation_mode_fits_a_projector(browser, server, lang, sidebar):
     try:
         open_chart(page, f"{server}/playground?big=1&lang={lang}")
         if sidebar == "collapsed":
-            page.locator("[data-testid=stSidebar]").hover()
-            page.locator("[data-testid=stSidebarCollapseButton] button").click()
-            page.wait_for_selector("[data-testid=stSidebar][data-collapsed=true]", state="attached")
+            collapse_sidebar(page)
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
         screenshot(page, f"playground-big-1280x720-{lang}")

@@ -161,9 +161,14 @@ def picked_surface(prefix: str) -> tuple[str, str, int]:
 # so the back row of a lecture hall reads the verdicts too. Streamlit sizes its text in rem. The
 # page's title shrinks instead (2.75rem is 58 px at 21 px, two lines in English), and so does the
 # room above it (6rem): on a 1280×720 projector they pushed the chart below the fold.
+# Streamlit's header turns opaque while the sidebar is collapsed, and hid the top 60-79 px of what
+# scrolls under it; it holds only the button that opens the sidebar, left of the page's content, so
+# in presentation mode it stays clear, as it is while the sidebar is open (the lessons use it too).
+CLEAR_HEADER = "[data-testid='stApp'] [data-testid='stHeader'] { background: transparent; }"
 _PRESENTATION_CSS = ("<style>html { font-size: 21px; }"
                      " [data-testid='stMain'] h1 { font-size: 1.5rem; }"
-                     " [data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
+                     " [data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }"
+                     f" {CLEAR_HEADER}</style>")
 
 
 def presentation(lang: str, key: str, container=None) -> bool:

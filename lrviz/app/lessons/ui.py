@@ -24,6 +24,7 @@ from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.shell import show_notes
 from lrviz.app.kit.state import PageState, write_link
+from lrviz.app.kit.widgets import CLEAR_HEADER
 from lrviz.app.lessons import keys
 from lrviz.app.lessons import state as links
 from lrviz.app.lessons.catalog import Lesson, Step, lessons
@@ -39,8 +40,8 @@ from lrviz.i18n import Lang, t
 K = "ls_"
 # The step's page keeps its sidebar and content but not its big title: the lesson's header names the
 # lesson and the step list the page, and at 1280×720 the title would push the chart below the fold.
-_ONE_TITLE = ("<style>[data-testid='stMain'] h1 { display: none; }"
-              " [data-testid='stMainBlockContainer'] { padding-top: 2rem; }</style>")
+_ONE_TITLE = ("[data-testid='stMain'] h1 { display: none; }"
+              " [data-testid='stMainBlockContainer'] { padding-top: 2rem; }")
 # A step's page: its state machinery and the body that draws it.
 HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
     "playground": (playground_ui.PAGE, playground_page.body),
@@ -112,7 +113,7 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
-    st.html(_ONE_TITLE)
+    st.html(f"<style>{_ONE_TITLE} {CLEAR_HEADER if config.big else ''}</style>")
     # Named buttons, not bare arrows: a screen reader says "Next", not "arrow_forward icon".
     back, forward, jump, toggle = st.columns([1.5, 1.5, 4.0, 2.4], vertical_alignment="center")
     back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",

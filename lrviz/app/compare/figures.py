@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape
 from lrviz.app.kit.playback import MAX_FRAMES, TAIL, controls, frame_steps
-from lrviz.app.kit.theme import OKABE_ITO, figure, stacked
+from lrviz.app.kit.theme import HOVER_NUMBER, OKABE_ITO, figure, stacked
 from lrviz.engine import Trajectory
 from lrviz.i18n import t
 from lrviz.surfaces import Surface
@@ -239,7 +239,7 @@ def build_overlay(
                 line=dict(color=colour, width=2),
                 xaxis="x2",
                 yaxis="y2",
-                hovertemplate=f"{name}<br>%{{x}}: %{{y:.3g}}<extra></extra>",
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:{HOVER_NUMBER}}}<extra></extra>",
             )
         )
 

@@ -9,6 +9,7 @@ from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
 from lrviz.app.kit import code, shell
+from lrviz.app.playground import verdict
 from lrviz.engine.diagnostics import tolerance
 from lrviz.i18n import Lang, t
 
@@ -48,7 +49,7 @@ def body(lang: Lang) -> None:
     st.subheader(t("compare.table", lang))
     table = comparison.results(config.rows, runs, surface, lang)
     cmp.results_table(table, lang)
-    st.caption(t("compare.table_help", lang, tol=f"{tolerance(surface):.3g}"))
+    st.caption(t("compare.table_help", lang, tol=verdict.number(tolerance(surface))))
     st.download_button(t("compare.download", lang), comparison.to_csv(table), file_name="lrviz-compare.csv",
                        mime="text/csv", key="cmp_csv", icon=":material/download:")
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.compare import compute as comparison
@@ -115,28 +117,29 @@ def explain(optimizer: str, spread: comparison.Spread, lang: str) -> str:
     )
     name = optimizers.OPTIMIZERS[optimizer].title(lang)
     if spread.limit is not None and spread.limit.coasting:
-        text = t("compare.spread_coasting", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates,
-                 **verdict.coasting_values(spread.limit))
+        text = t("compare.spread_coasting", lang, optimizer=name, distance=verdict.number(spread.scale),
+                 rates=rates, **verdict.coasting_values(spread.limit))
     elif spread.limit is not None:
         text = t(
             "compare.spread_sgd",
             lang,
             optimizer=name,
             formula=spread.limit.formula,
-            critical=f"{spread.limit.value:.3g}",
+            critical=verdict.number(spread.limit.value),
             rates=rates,
         )
     else:
-        text = t("compare.spread_adaptive", lang, optimizer=name, distance=f"{spread.scale:.3g}", rates=rates)
+        text = t("compare.spread_adaptive", lang, optimizer=name, distance=verdict.number(spread.scale),
+                 rates=rates)
     probe = spread.probe
     if probe is not None:
-        where = dict(count=probe.count, lo=f"{probe.lo:.3g}", hi=f"{probe.hi:.3g}")
+        where = dict(count=probe.count, lo=verdict.number(probe.lo), hi=verdict.number(probe.hi))
         if probe.edge is None:
             text += " " + t("compare.probe_none", lang, **where)
         else:
-            text += " " + t("compare.probe_edge", lang, edge=f"{probe.edge:.3g}", **where)
+            text += " " + t("compare.probe_edge", lang, edge=verdict.number(probe.edge), **where)
         if probe.quickest is not None:
-            text += " " + t("compare.probe_quickest", lang, lr=f"{probe.quickest:.3g}")
+            text += " " + t("compare.probe_quickest", lang, lr=verdict.number(probe.quickest))
     return text
 
 
@@ -307,30 +310,34 @@ def spread_note(config: Config) -> str | None:
 
 def results_table(table: list[comparison.Result], lang: str) -> None:
     """The results as a sortable table, with the columns in the user's language."""
-    columns = {
-        "run": (t("compare.col_run", lang), [r.run for r in table]),
-        "status": (t("compare.col_status", lang), [t(f"status.{r.status}", lang) for r in table]),
-        "loss": (t("compare.col_final_loss", lang), [_finite(r.final_loss) for r in table]),
-        "distance": (t("compare.col_distance", lang), [_finite(r.distance) for r in table]),
-        "steps": (t("compare.col_steps", lang), [r.steps_to_tol for r in table]),
-    }
-    number = st.column_config.NumberColumn
-    st.dataframe(
-        {label: values for label, values in columns.values()},
-        hide_index=True,
-        placeholder="—",  # a diverged run's empty cell (Streamlit writes "None" otherwise)
-        column_config={
-            # One notation for the whole column: the browser's %g writes 9.74e-6 as 0.00000974
-            # but 1.59e-8 in powers, side by side.
-            columns["loss"][0]: number(format="%.2e", help=t("compare.col_final_loss_help", lang)),
-            columns["distance"][0]: number(format="%.2e", help=t("compare.col_distance_help", lang)),
-            columns["steps"][0]: number(format="%d", help=t("compare.col_steps_help", lang)),
-        },
-    )
+    st.dataframe(results_frame(table, lang), hide_index=True,
+                 placeholder="—",  # a diverged run's empty cell (Streamlit writes "None" otherwise)
+                 column_config={label: st.column_config.NumberColumn(help=t(f"compare.col_{key}_help", lang))
+                                for key, label in _numeric_columns(lang).items()})
+
+
+def _numeric_columns(lang: str) -> dict[str, str]:
+    return {key: t(f"compare.col_{key}", lang) for key in ("final_loss", "distance", "steps")}
+
+
+def results_frame(table: list[comparison.Result], lang: str) -> Styler:
+    """The table's values, the losses and distances written as every sentence writes a number
+    (:func:`~lrviz.app.playground.verdict.number`). A Styler's text is what the grid shows while it
+    sorts by the numbers underneath: a printf format (``NumberColumn``) cannot write 0.0153 and
+    1.59e-08 as the sentences do, and a text column would sort "1.59e-08" above "0.0153"."""
+    labels = _numeric_columns(lang)
+    frame = pd.DataFrame({
+        t("compare.col_run", lang): [r.run for r in table],
+        t("compare.col_status", lang): [t(f"status.{r.status}", lang) for r in table],
+        labels["final_loss"]: [_finite(r.final_loss) for r in table],
+        labels["distance"]: [_finite(r.distance) for r in table],
+        labels["steps"]: pd.array([r.steps_to_tol for r in table], dtype="Int64"),
+    })
+    return frame.style.format(verdict.number, subset=[labels["final_loss"], labels["distance"]])
 
 
 def _finite(value: float) -> float | None:
-    """A dash, not "Infinity", for a run that diverged (its column help says so)."""
+    """A dash, not "∞", for a run that diverged (its column help says so)."""
     return value if math.isfinite(value) else None
 
 

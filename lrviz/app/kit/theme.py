@@ -29,6 +29,10 @@ OKABE_ITO = {
     "purple": "#CC79A7",
 }
 GREY = "#8C8C8C"
+# A number in a hover text, which plotly.js formats with d3: d3's nearest to the sentences'
+# :func:`lrviz.app.playground.verdict.number` (3 significant digits, no trailing zeros; d3 turns
+# to powers only below 1e-6, not below 1e-3). Hovers with a few values pass number()'s own text.
+HOVER_NUMBER = ".3~g"
 PATH = OKABE_ITO["vermillion"]
 GRADIENT_POINTS = OKABE_ITO["blue"]  # a schedule-free run's y, where its gradients are taken
 STATUS_COLORS: dict[Status, str] = {

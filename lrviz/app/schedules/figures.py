@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lrviz.app.kit import landscape
-from lrviz.app.kit.theme import OKABE_ITO, SpecFigure, figure
+from lrviz.app.kit.theme import HOVER_NUMBER, OKABE_ITO, SpecFigure, figure
 from lrviz.engine import Trajectory
 from lrviz.i18n import t
 from lrviz.surfaces import Surface
@@ -26,6 +26,7 @@ from lrviz.surfaces import Surface
 GALLERY_COLUMNS, BIG_GALLERY_COLUMNS, PHONE_GALLERY_COLUMNS = 4, 3, 2
 CUT = OKABE_ITO["vermillion"]  # where ReduceLROnPlateau cut the rate
 WITH, WITHOUT = OKABE_ITO["blue"], OKABE_ITO["orange"]
+RATE_HOVER = f"η = %{{y:{HOVER_NUMBER}}}"
 
 
 class Curve(NamedTuple):
@@ -68,7 +69,7 @@ def build_gallery(curves: Sequence[Curve], *, lang: str, big: bool = False, sele
         x0, y1 = col * (width + gap_x), 1.0 - row * (height + gap_y)
         chosen = i == selected
         line = dict(color=CUT if chosen else WITH, width=3 if chosen else 1.8)
-        hover = f"{curve.title}<br>{t('figure.step', lang)} %{{x}}<br>η = %{{y:.3g}}<extra></extra>"
+        hover = f"{curve.title}<br>{t('figure.step', lang)} %{{x}}<br>{RATE_HOVER}<extra></extra>"
         data.append(dict(type="scatter", x=np.arange(len(curve.lrs)), y=np.asarray(curve.lrs, dtype=float),
                          mode="lines", xaxis=f"x{n}", yaxis=f"y{n}", name=curve.title, showlegend=False,
                          line=line, hovertemplate=hover))
@@ -103,7 +104,7 @@ def build_curve(curve: Curve, *, lang: str, big: bool = False) -> SpecFigure:
     lrs = np.asarray(curve.lrs, dtype=float)
     data = [dict(type="scatter", x=np.arange(len(lrs)), y=lrs, mode="lines", name=curve.title,
                  line=dict(color=WITH, width=3),
-                 hovertemplate=t("figure.step", lang) + " %{x}<br>η = %{y:.4g}<extra></extra>")]
+                 hovertemplate=t("figure.step", lang) + f" %{{x}}<br>{RATE_HOVER}<extra></extra>")]
     data += _cut_markers(curve.cuts, lrs, lang, "x", "y")
     # The legend sits above the plot: a falling curve passes through every corner inside it.
     layout = dict(xaxis=_step_axis(lang), yaxis=_lr_axis([curve], lang), height=420 if big else 320,
@@ -135,7 +136,7 @@ def build_overlay(curves: Sequence[Curve], *, lang: str, big: bool = False) -> S
         colour, dash = _OVERLAY_COLOURS[i % 7], _DASHES[(i // 7) % len(_DASHES)]
         data.append(dict(type="scatter", x=np.arange(len(c.lrs)), y=np.asarray(c.lrs, dtype=float),
                          mode="lines", name=c.title, line=dict(color=colour, width=2.5, dash=dash),
-                         hovertemplate=c.title + ": η = %{y:.4g}<extra></extra>"))
+                         hovertemplate=f"{c.title}: {RATE_HOVER}<extra></extra>"))
     layout = dict(xaxis=_step_axis(lang), yaxis=_lr_axis(curves, lang), height=520 if big else 420,
                   margin=dict(l=70, r=20, t=30, b=50), hovermode="x unified",
                   legend=dict(orientation="h", y=-0.2, x=0.0))

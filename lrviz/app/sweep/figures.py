@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape
-from lrviz.app.kit.theme import GREY, OKABE_ITO, STATUS_COLORS, SURFACE_SCALE, figure
+from lrviz.app.kit.theme import GREY, HOVER_NUMBER, OKABE_ITO, STATUS_COLORS, SURFACE_SCALE, figure
 from lrviz.app.playground.verdict import number
 from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep, loss_floor
 from lrviz.engine.diagnostics import STATUSES, Limit
@@ -87,7 +87,7 @@ def build_rates(
             showlegend=False, customdata=labels[[index[s] for s in status]],
             marker=dict(symbol=SYMBOLS[i], size=6 if len(status) <= 600 else 4,
                         color=[STATUS_COLORS[s] for s in status]),
-            hovertemplate=f"{name} · η=%{{x:.4g}}<br>%{{customdata}}<extra></extra>",
+            hovertemplate=f"{name} · η=%{{x:{HOVER_NUMBER}}}<br>%{{customdata}}<extra></extra>",
         ))
         if len(results) > 1:  # colour is the outcome: with several optimizers, name whose curve is whose
             names += _curve_names(name, r, shown, row)
@@ -287,7 +287,7 @@ _NONE_COLOUR, _OTHER_COLOUR = "#DDDDDD", GREY
 
 
 def _point(p: tuple[float, ...]) -> str:
-    return "(" + ", ".join(f"{v:.3g}" for v in p) + ")"
+    return "(" + ", ".join(number(v) for v in p) + ")"
 
 
 def basin_categories(basins: Basins, lang: str) -> tuple[np.ndarray, list[tuple[str, str]]]:
@@ -331,14 +331,15 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
         x, y = basins.axes
         data.append(dict(type="heatmap", x=x, y=y, z=category.astype(np.float32), zmin=-0.5, zmax=k - 0.5,
                          colorscale=scale, showscale=False, text=names[category].tolist(),
-                         hovertemplate="x₀=%{x:.2f}, y₀=%{y:.2f}<br>→ %{text}<extra></extra>"))
+                         hovertemplate=f"x₀=%{{x:{HOVER_NUMBER}}}, y₀=%{{y:{HOVER_NUMBER}}}<br>→ %{{text}}"
+                                       "<extra></extra>"))
     else:
         data += landscape.base_traces(surface, lang)
         x = basins.axes[0]
         data.append(dict(type="scatter", x=x, y=surface.numpy(x), mode="markers", showlegend=False,
                          marker=dict(size=9, color=[legend[c][1] for c in category]),
                          text=names[category].tolist(),
-                         hovertemplate="x₀=%{x:.3g}<br>→ %{text}<extra></extra>"))
+                         hovertemplate=f"x₀=%{{x:{HOVER_NUMBER}}}<br>→ %{{text}}<extra></extra>"))
     title = t("sweep.figure.ends_in", lang)
     data += [_legend_only(name, f"basin-{k}", title if k == 0 else None,
                           dict(symbol="square", size=12, color=colour))

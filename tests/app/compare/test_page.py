@@ -1,6 +1,7 @@
 """The Compare page with AppTest: defaults, six rows, hostile links, the row buttons, both languages."""
 
 import json
+import math
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -170,3 +171,27 @@ def test_a_schedule_free_row_says_what_its_dots_are(lang):
     assert t("compare.schedule_free_dots", lang) in [c.value for c in at.caption]
     at = open_compare(lang=lang, surface="ravine", steps="60", r1="sgd:0.05", r2="adam:0.05")
     assert t("compare.schedule_free_dots", lang) not in [c.value for c in at.caption]
+
+
+def test_the_table_writes_its_numbers_as_the_sentences_do():
+    """Losses and distances in verdict.number's notation (plain from 1e-3, powers below), sorted by
+    the numbers underneath; a diverged run's cells stay empty (a dash)."""
+    from lrviz.app.compare import compute as comparison
+    from lrviz.app.compare.ui import results_frame
+    from lrviz.app.playground.verdict import number
+
+    table = [comparison.Result("a", 0.0153, 1.59e-8, 292, "converged", None),
+             comparison.Result("b", math.inf, math.inf, None, "diverged", 9)]
+    for lang in ("en", "ko"):
+        shown = results_frame(table, lang)
+        html = shown.to_html()
+        assert ">0.0153<" in html and ">1.59e-08<" in html and "e-02" not in html
+        assert number(0.0153) == "0.0153" and number(1.59e-8) == "1.59e-08"
+        loss = shown.data[t("compare.col_final_loss", lang)]
+        assert loss.dtype.kind == "f" and math.isnan(loss[1])  # numbers underneath: it sorts by value
+        assert str(shown.data[t("compare.col_steps", lang)].dtype) == "Int64"
+
+    at = open_compare(lang="en", surface="quadratic", steps="60", r1="sgd:0.1", r2="sgd:1.5")
+    assert not at.exception
+    assert list(at.dataframe[0].value.columns) == ["Run", "Status", "Final loss", "Distance to minimum",
+                                                   "Steps to tolerance"]

@@ -170,3 +170,13 @@ def test_comparison_marks_the_cuts_on_the_watched_loss():
     assert list(values(cuts[0]["x"])) == list(expected) and len(expected) >= 1
     gap = with_run.losses[expected] - get(demo.surface).f_min
     np.testing.assert_allclose(cuts[0]["y"], gap, rtol=1e-5)
+
+
+def test_hovers_write_rates_as_the_sentences_do():
+    """Every rate in a hover in d3's nearest to verdict.number: 3 significant digits, no trailing zeros."""
+    curves = [Curve("a", np.linspace(0.1, 0.001, 50)), Curve("b", np.full(50, 0.05))]
+    built = [figures.build_curve(curves[0], lang="en"), figures.build_overlay(curves, lang="ko"),
+             figures.build_gallery(curves, lang="en", selected=0)]
+    hovers = [d["hovertemplate"] for fig in built for d in spec(fig)["data"]
+              if "η =" in d.get("hovertemplate", "")]
+    assert len(hovers) == 5 and all("η = %{y:.3~g}" in h for h in hovers)

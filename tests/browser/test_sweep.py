@@ -13,9 +13,18 @@ GREEN, VERMILLION = "rgb(0, 158, 115)", "rgb(213, 94, 0)"  # converged, diverged
 
 
 def marker_fills(page, chart: int = 0) -> set[str]:
-    """Fill colours of the scatter markers drawn in one chart's SVG."""
+    """Fill colours of the filled scatter markers drawn in one chart's SVG."""
     return set(page.locator(CHART).nth(chart).evaluate(
         "el => [...el.querySelectorAll('.scatterlayer path.point')].map(p => p.style.fill)"
+    ))
+
+
+def hollow_outlines(page, chart: int = 0) -> set[str]:
+    """Outline colours of the hollow scatter markers (a diverged run's, theme.status_symbol)."""
+    return set(page.locator(CHART).nth(chart).evaluate(
+        "el => [...el.querySelectorAll('.scatterlayer path.point')]"
+        ".filter(p => ['none', 'transparent', 'rgba(0, 0, 0, 0)'].includes(p.style.fill))"
+        ".map(p => p.style.stroke)"
     ))
 
 
@@ -38,7 +47,7 @@ def test_a_sweep_shows_converged_and_diverged_rates_in_their_colours(page, serve
     page.wait_for_selector(f"{CHART} .main-svg")
     legend = legend_texts(page)
     assert {"converged", "diverged", "SGD", "best rate", "divergence edge"} <= set(legend), legend
-    assert {GREEN, VERMILLION} <= marker_fills(page)
+    assert GREEN in marker_fills(page) and VERMILLION in hollow_outlines(page)
 
     # Run another sweep: more rates over a narrower range; the link follows.
     hi = page.get_by_label("Highest rate")
@@ -46,7 +55,7 @@ def test_a_sweep_shows_converged_and_diverged_rates_in_their_colours(page, serve
     hi.press("Enter")
     page.wait_for_url(re.compile(r"[?&]hi=3(&|$)"), timeout=60_000)
     wait_ready(page)
-    assert {GREEN, VERMILLION} <= marker_fills(page)
+    assert GREEN in marker_fills(page) and VERMILLION in hollow_outlines(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(CHART).count() == 3
     screenshot(page, "sweep-quadratic")

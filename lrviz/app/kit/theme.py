@@ -43,6 +43,21 @@ STATUS_COLORS: dict[Status, str] = {
     "saddle": OKABE_ITO["sky"],
     "slow": OKABE_ITO["blue"],
 }
+
+
+def status_symbol(status: Status, shape: str = "circle") -> str:
+    """A run's marker in ``shape`` (an optimizer's, where several share a chart), hollow for a run
+    that diverged. Orange (oscillating) and vermillion (diverged) are Okabe–Ito's closest pair, and
+    read as one colour to many colour-blind eyes (and on a washed-out projector): the fill tells
+    them apart too. (The playground's overview, one optimizer, draws diverged runs as crosses.)"""
+    return f"{shape}-open" if status == "diverged" else shape
+
+
+def status_outline(colour: str | list[str]) -> dict:
+    """The ``marker.line`` for markers drawn with :func:`status_symbol`: a hollow marker's outline is
+    its colour, 2 px wide (1 px, plotly.js's own, is too faint to read a colour), and a filled one's
+    border the same colour (not plotly.js's dark grey)."""
+    return dict(width=2, color=colour)
 # Perceptually uniform and readable in grey; light where the loss is low. Spelled out as
 # colour stops because plotly.js knows no reversed ("_r") scale names.
 SURFACE_SCALE = plotly.colors.get_colorscale("Cividis_r")

@@ -15,7 +15,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.app.kit import landscape
-from lrviz.app.kit.theme import GREY, HOVER_NUMBER, OKABE_ITO, STATUS_COLORS, SURFACE_SCALE, figure
+from lrviz.app.kit.theme import (
+    GREY,
+    HOVER_NUMBER,
+    OKABE_ITO,
+    STATUS_COLORS,
+    SURFACE_SCALE,
+    figure,
+    status_outline,
+    status_symbol,
+)
 from lrviz.app.playground.verdict import number
 from lrviz.app.sweep.compute import DIVERGED, NO_MINIMUM, Basins, PhaseData, RateSweep, loss_floor
 from lrviz.engine.diagnostics import STATUSES, Limit
@@ -80,13 +89,15 @@ def build_rates(
         status = r.sweep.status
         labels = np.array([t(f"status.{s}", lang) for s in STATUSES], dtype=object)
         index = {s: k for k, s in enumerate(STATUSES)}
+        colours = [STATUS_COLORS[s] for s in status]
         data.append(_legend_only(name, r.optimizer, group if i == 0 else None,
                                  dict(symbol=SYMBOLS[i], color="#444", size=10)))
         data.append(dict(
             type="scatter", x=r.sweep.lrs, y=shown, mode="markers", name=name, legendgroup=r.optimizer,
             showlegend=False, customdata=labels[[index[s] for s in status]],
-            marker=dict(symbol=SYMBOLS[i], size=6 if len(status) <= 600 else 4,
-                        color=[STATUS_COLORS[s] for s in status]),
+            marker=dict(symbol=[status_symbol(s, SYMBOLS[i]) for s in status],
+                        size=6 if len(status) <= 600 else 4, color=colours,
+                        line=status_outline(colours)),
             hovertemplate=f"{name} · η=%{{x:{HOVER_NUMBER}}}<br>%{{customdata}}<extra></extra>",
         ))
         if len(results) > 1:  # colour is the outcome: with several optimizers, name whose curve is whose
@@ -116,7 +127,8 @@ def build_rates(
     present = {s for r in results for s in r.sweep.status}
     heading = t("sweep.figure.status", lang)
     data += [_legend_only(t(f"status.{s}", lang), f"status-{s}", None if k else heading,
-                          dict(symbol="circle", size=10, color=STATUS_COLORS[s]))
+                          dict(symbol=status_symbol(s), size=10, color=STATUS_COLORS[s],
+                               line=status_outline(STATUS_COLORS[s])))
              for k, s in enumerate(s for s in STATUSES if s in present)]
 
     shapes, notes = _rate_lines(results, lang, chosen, gd_critical, big)
@@ -281,8 +293,9 @@ def build_phase(
     return figure(dict(data=[trace], layout=layout), big=big)
 
 
-# Minimum colours, most visited first; vermillion is kept for "diverged".
-_MINIMUM_COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "sky", "green", "yellow", "purple"))
+# Minimum colours, most visited first; vermillion is kept for "diverged", and orange, its closest
+# neighbour, comes last (Himmelblau's four minima beside diverged starts were two near-reds).
+_MINIMUM_COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "sky", "green", "purple", "yellow", "orange"))
 _NONE_COLOUR, _OTHER_COLOUR = "#DDDDDD", GREY
 
 
@@ -324,6 +337,8 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
     """Each start of the grid coloured by the minimum its run ends in, minima marked, a legend naming them."""
     category, legend = basin_categories(basins, lang)
     names = np.array([name for name, _ in legend], dtype=object)
+    # The diverged starts' category: hollow markers in 1-D, as on the rate plot (a 2-D map is an image).
+    gone = set(category[basins.label == DIVERGED].ravel().tolist()) if surface.dim == 1 else set()
     data = []
     if surface.dim == 2:
         k = len(legend)
@@ -336,13 +351,17 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
     else:
         data += landscape.base_traces(surface, lang)
         x = basins.axes[0]
+        colours = [legend[c][1] for c in category]
         data.append(dict(type="scatter", x=x, y=surface.numpy(x), mode="markers", showlegend=False,
-                         marker=dict(size=9, color=[legend[c][1] for c in category]),
+                         marker=dict(size=9, color=colours,
+                                     symbol=[status_symbol("diverged") if c in gone else "circle"
+                                             for c in category], line=status_outline(colours)),
                          text=names[category].tolist(),
                          hovertemplate=f"x₀=%{{x:{HOVER_NUMBER}}}<br>→ %{{text}}<extra></extra>"))
     title = t("sweep.figure.ends_in", lang)
     data += [_legend_only(name, f"basin-{k}", title if k == 0 else None,
-                          dict(symbol="square", size=12, color=colour))
+                          dict(symbol=status_symbol("diverged", "square") if k in gone else "square", size=12,
+                               color=colour, line=status_outline(colour)))
              for k, (name, colour) in enumerate(legend)]
     for trace in landscape.marker_traces(surface, lang):
         if trace["marker"]["symbol"] != "x":  # minima only: saddles are no destination

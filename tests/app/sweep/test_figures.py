@@ -9,7 +9,7 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from lrviz.app.kit.theme import STATUS_COLORS
+from lrviz.app.kit.theme import STATUS_COLORS, status_symbol
 from lrviz.app.playground import state as links
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
@@ -163,6 +163,37 @@ def test_basin_map_names_each_minimum_by_its_coordinates():
     assert heat["zmin"] == -0.5 and heat["zmax"] == len(entries) - 0.5
     np.testing.assert_array_equal(values(heat["z"]), category)
     assert fig["layout"]["yaxis"]["scaleanchor"] == "x"
+
+
+def test_diverged_runs_are_hollow_so_they_read_apart_from_oscillating_ones():
+    """Orange (oscillating) and vermillion (diverged) are close: a diverged run's marker is also hollow,
+    in its optimizer's shape, on the plot and in the legend; every other status stays filled."""
+    assert status_symbol("diverged", "square") == "square-open"
+    assert status_symbol("oscillating", "square") == "square"
+    assert all(status_symbol(s) == "circle" for s in STATUS_COLORS if s != "diverged")
+    _, surface, results = computed("rosenbrock", optimizers=("rmsprop", "sgd"), rates=200)
+    fig = figures.build_rates(results, surface, lang="en").to_dict()
+    runs = [d for d in fig["data"] if isinstance(d.get("marker", {}).get("symbol"), list)]
+    assert len(runs) == 2
+    for trace, result, shape in zip(runs, results, figures.SYMBOLS[:2], strict=True):
+        status = result.sweep.status
+        assert trace["marker"]["symbol"] == [f"{shape}-open" if s == "diverged" else shape for s in status]
+        assert trace["marker"]["line"]["width"] >= 2  # an outline thick enough to show its colour
+        assert trace["marker"]["line"]["color"] == trace["marker"]["color"]  # not a dark rim on the dots
+    assert {"oscillating", "diverged"} <= set(results[0].sweep.status)
+    entries = {d["name"]: d["marker"]["symbol"] for d in fig["data"]
+               if d.get("legendgroup", "").startswith("status-")}
+    assert entries["diverged"] == "circle-open" and entries["oscillating"] == "circle"
+
+
+def test_one_dimensional_basins_draw_diverged_starts_hollow():
+    config, surface, _ = computed("double_well", lr=0.9)
+    basins = sweeps.basins(config, surface)
+    assert (basins.label == sweeps.DIVERGED).any()
+    fig = figures.build_basins(basins, surface, lang="en").to_dict()
+    dots = next(d for d in fig["data"] if isinstance(d.get("marker", {}).get("symbol"), list))
+    hollow = np.array(dots["marker"]["symbol"]) == "circle-open"
+    np.testing.assert_array_equal(hollow, basins.label == sweeps.DIVERGED)
 
 
 def test_basin_categories_lump_rare_minima_and_name_diverged_and_unfinished_runs():

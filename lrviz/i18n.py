@@ -101,6 +101,17 @@ def _agree(match: re.Match) -> str:
     return _MARK + (pair if consonant else _PARTICLES[pair])
 
 
+_WORD = re.compile(r"\\word\{(\w+)\}")
+
+
+def latex(formula: str, lang: str) -> str:
+    r"""``formula`` (LaTeX) with each ``\word{name}`` written as ``\text{…}`` of ``formula.<name>``
+    in ``lang``: a formula's prose ("otherwise", "or", "peak at") is read by the student, where its
+    symbols and PyTorch's parameter names (``step_size``, ``exp_range``) stay as the code writes them.
+    """
+    return _WORD.sub(lambda m: r"\text{" + t(f"formula.{m.group(1)}", lang) + "}", formula)
+
+
 @dataclass(frozen=True, init=False)
 class Key:
     """A string of the locale files, named by its key and, if it has placeholders, their values.

@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from lrviz.i18n import BilingualError, Key
+from lrviz.i18n import BilingualError, Key, latex
 
 Kind = Literal["float", "int", "floats", "bool", "choice", "ints"]
 TRACED_KINDS = frozenset({"float", "int", "floats"})
@@ -204,6 +204,11 @@ class Spec:
     @property
     def summary(self) -> Key:
         return Key(f"{self.registry}.{self.name}.summary")
+
+    def formula(self, lang: str) -> str:
+        r"""``latex`` as a student reads it in ``lang``: its ``\word{…}`` in that language
+        (:func:`lrviz.i18n.latex`)."""
+        return latex(self.latex, lang)
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:

@@ -377,7 +377,7 @@ _SPECS = (
     ScheduleSpec(
         "warmup_cosine",
         r"\eta_t = \begin{cases} \eta_0\, t / \text{warmup\_steps} & t < \text{warmup\_steps} \\"
-        r" \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})(1 + \cos \pi \tau) & \text{otherwise}"
+        r" \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})(1 + \cos \pi \tau) & \word{otherwise}"
         r" \end{cases},\quad \tau = \min\!\left(1, "
         r"\frac{t - \text{warmup\_steps}}{\text{total\_steps} - \text{warmup\_steps}}\right)",
         (
@@ -391,7 +391,7 @@ _SPECS = (
     ScheduleSpec(
         "cyclic",
         r"\eta_t = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr}) \cdot \text{tri}(t) \cdot f,"
-        r"\quad f \in \{1,\ 2^{1 - \text{cycle}},\ \gamma^{t}\}",
+        r"\quad f \in \{1,\ 2^{1 - \word{cycle}},\ \gamma^{t}\}",
         (
             ParamSpec("base_lr", None, lo=0.0, optional=True),
             ParamSpec("max_lr", None, lo=0.0, optional=True),
@@ -408,7 +408,7 @@ _SPECS = (
         "onecycle",
         r"\frac{\text{max\_lr}}{\text{div\_factor}} \nearrow \text{max\_lr} \searrow"
         r" \frac{\text{max\_lr}}{\text{div\_factor}\cdot\text{final\_div\_factor}},"
-        r"\quad \text{peak at } t = \text{pct\_start}\cdot\text{total\_steps} - 1",
+        r"\quad \word{peak_at}\ t = \text{pct\_start}\cdot\text{total\_steps} - 1",
         (
             ParamSpec("max_lr", None, lo=0.0, lo_open=True, optional=True),
             _steps("total_steps", 100),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from lrviz.i18n import Key
+from lrviz.i18n import Key, latex
 from lrviz.schedules import SCHEDULES
 
 Claim = Literal["baseline", "settle", "escape", "rescue"]
@@ -37,11 +37,11 @@ class Guide(NamedTuple):
     formula: str
     when: Key
 
-    @property
-    def display(self) -> str:
-        r"""The formula one clause a line: the clauses joined by ``,\quad`` would need up to 877 px
-        on one line (warm-up + cosine), and a 1024-px screen gives the column 564."""
-        return self.formula.replace(r",\quad", r",\\")
+    def display(self, lang: str) -> str:
+        r"""The formula in ``lang`` (its ``\word{…}``, :func:`lrviz.i18n.latex`), one clause a line: the
+        clauses joined by ``,\quad`` would need up to 877 px on one line (warm-up + cosine), and a
+        1024-px screen gives the column 564."""
+        return latex(self.formula, lang).replace(r",\quad", r",\\")
 
 
 class Demo(NamedTuple):
@@ -72,9 +72,9 @@ class Entry(NamedTuple):
 _CYCLIC = (
     r"\eta_t = \text{base} + (\text{max} - \text{base})\cdot\text{tri}(t)\cdot f(t),\quad"
     r"\text{tri}(t) = \begin{cases} r/\text{up} & r \le \text{up} \\"
-    r" (\text{up} + \text{down} - r)/\text{down} & \text{otherwise}\end{cases},\quad"
+    r" (\text{up} + \text{down} - r)/\text{down} & \word{otherwise}\end{cases},\quad"
     r" r = t \bmod (\text{up} + \text{down})"
-    r"\\ f = 1\ (\text{triangular}),\quad f = 2^{1-c}\ (\text{triangular2, cycle } c = 1, 2, \dots),"
+    r"\\ f = 1\ (\text{triangular}),\quad f = 2^{1-c}\ (\text{triangular2},\ \word{cycle}\ c = 1, 2, \dots),"
     r"\quad f = \gamma^{t}\ (\text{exp\_range})"
 )
 _ONECYCLE = (
@@ -83,7 +83,7 @@ _ONECYCLE = (
     r"\quad a = \text{pct\_start}\cdot N - 1,\ b = N - 1"
     r"\\ \eta_{\text{start}} = \frac{\text{max\_lr}}{\text{div\_factor}},\quad"
     r"\eta_{\text{end}} = \frac{\eta_{\text{start}}}{\text{final\_div\_factor}},\quad"
-    r"\text{anneal}(x, y, p) = y + \tfrac{x - y}{2}(1 + \cos \pi p)\ \text{or}\ x + (y - x)\,p"
+    r"\text{anneal}(x, y, p) = y + \tfrac{x - y}{2}(1 + \cos \pi p)\ \word{or}\ x + (y - x)\,p"
 )
 
 

@@ -51,7 +51,7 @@ def body(lang: Lang) -> None:
         st.markdown(GUIDE[entry.schedule].when(lang))
         st.caption(schedules.SCHEDULES[entry.schedule].summary(lang))
     st.markdown(f"**{t('sched.formula', lang)}**")
-    st.latex(GUIDE[entry.schedule].display)
+    st.latex(GUIDE[entry.schedule].display(lang))
 
     st.subheader(t("sched.demo", lang))
     st.caption(t("sched.demo_intro", lang, name=entry.title(lang), lr=f"{config.lr:g}"))

@@ -21,7 +21,42 @@ def test_every_schedule_has_a_formula_and_when_to_use_it(name):
     # Pieces joined without a space glue a command to the next letter: "\quad" + "r" is "\quadr",
     # which KaTeX shows as a red error (CyclicLR's formula did).
     assert not re.search(r"\\(quad|qquad|cdot|bmod)[A-Za-z]", guide.formula)
-    assert guide.display.count(r"\\") == guide.formula.count(r"\\") + guide.formula.count(r",\quad")
+    assert guide.display("en").count(r"\\") == guide.formula.count(r"\\") + guide.formula.count(r",\quad")
+
+
+# What a formula may show in \text{} in any language: a parameter's or a choice's name as PyTorch
+# writes it (step_size, exp_range), and the formulas' own short symbols for them.
+SYMBOLS = {"tri", "anneal", "base", "max", "up", "down", "start", "end", "bad", "min"}
+IDENTIFIERS = {p.name for spec in SCHEDULES.values() for p in spec.params} | {
+    str(c) for spec in SCHEDULES.values() for p in spec.params for c in (p.choices or ())}
+
+
+def _texts(latex: str) -> list[str]:
+    return [m.replace("\\_", "_").strip(" :") for m in re.findall(r"\\text\{([^{}]*)\}", latex)]
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_a_formula_s_words_are_in_the_student_s_language(name):
+    """The words a formula says (otherwise, or, peak at, cycle) come from the locale files: the Korean
+    formula holds no English word, only PyTorch's names and symbols; the English one no Hangul."""
+    for latex in (lambda lang: GUIDE[name].display(lang), SCHEDULES[name].formula):
+        ko, en = latex("ko"), latex("en")
+        assert "\\word" not in ko and "\\word" not in en
+        assert not any("\uac00" <= c <= "\ud7a3" for c in en)
+        for text in _texts(ko):
+            hangul = any("\uac00" <= c <= "\ud7a3" for c in text)
+            assert hangul or set(re.split(r"[ ,]+", text)) <= IDENTIFIERS | SYMBOLS, (name, text)
+    english = _texts(GUIDE[name].display("en")) + _texts(SCHEDULES[name].formula("en"))
+    korean = _texts(GUIDE[name].display("ko")) + _texts(SCHEDULES[name].formula("ko"))
+    assert len(english) == len(korean)
+
+
+def test_the_korean_formulas_say_otherwise_or_and_the_peak_in_korean():
+    assert r"\text{그 외}" in GUIDE["warmup_cosine"].display("ko")
+    assert r"\text{그 외}" in GUIDE["cyclic"].display("ko")
+    assert r"\text{otherwise}" in GUIDE["cyclic"].display("en")
+    assert r"\text{또는}" in GUIDE["onecycle"].display("ko")
+    assert r"\text{최고점:}" in SCHEDULES["onecycle"].formula("ko")
 
 
 def test_guide_has_nothing_but_registry_schedules():

@@ -25,8 +25,10 @@ Kinds, by what they read (:data:`KINDS`):
 - the sweep page: ``edge_between`` (the smallest rate that diverged), ``best_between`` (the best rate);
 - the LR finder: ``rules_spread_above`` (largest / smallest rule suggestion of the range test),
   ``grid_runs`` and ``random_runs`` (runs each search needs to get within 5 % of the best loss),
-  ``three_rates`` (too small, good, too large, read off the grid), ``good_acc_above`` and
-  ``large_acc_below`` (validation accuracy at the good and the too-large rate).
+  ``three_rates`` (too small, good, too large, read off the grid), ``small_val_above``,
+  ``good_val_below`` and ``large_val_near`` (the last validation loss the curves show at each),
+  ``large_val_peak_above`` (the too-large rate's highest) and ``large_acc_below`` (its validation
+  accuracy: the share of points its decision map puts on the right side).
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def _finder(config) -> dict[str, Any]:
             comparison = search.compare_rates(data, out["three"], steps=config.steps, evals=10,
                                               **config.model)
             out["acc"] = comparison.training.val_acc[:, -1]
+            out["val"] = np.asarray(comparison.training.val_loss, float)  # (small, good, large) × evals
     return out
 
 
@@ -190,7 +193,12 @@ _kind("grid_runs", {"lr-finder"})(lambda o, v, c: (o["search"].grid_runs == v, o
 _kind("random_runs", {"lr-finder"})(lambda o, v, c: (o["search"].random_runs == v, o["search"].random_runs))
 _kind("three_rates", {"lr-finder"})(lambda o, v, c: (
     bool(np.allclose(o["three"], v, rtol=1e-3)), list(o["three"])))
-_kind("good_acc_above", {"lr-finder"})(lambda o, v, c: (o["acc"][1] > v, float(o["acc"][1])))
+_kind("small_val_above", {"lr-finder"})(lambda o, v, c: (o["val"][0, -1] > v, float(o["val"][0, -1])))
+_kind("good_val_below", {"lr-finder"})(lambda o, v, c: (o["val"][1, -1] < v, float(o["val"][1, -1])))
+_kind("large_val_peak_above", {"lr-finder"})(lambda o, v, c: (
+    (peak := float(np.nanmax(o["val"][2]))) > v, peak))
+_kind("large_val_near", {"lr-finder"})(lambda o, v, c: (
+    abs(o["val"][2, -1] - v) <= 0.1 * v, float(o["val"][2, -1])))
 _kind("large_acc_below", {"lr-finder"})(lambda o, v, c: (o["acc"][2] < v, float(o["acc"][2])))
 
 

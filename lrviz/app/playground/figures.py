@@ -318,6 +318,7 @@ def read_directions(points: np.ndarray, lrs: np.ndarray, grads: np.ndarray,
     digit = np.maximum(np.spacing(np.abs(points[:, :-1]).astype(np.float32)), np.finfo(np.float32).tiny)
     with np.errstate(invalid="ignore"):  # the padding
         close = np.isclose(directions, grads, rtol=1e-3, atol=2 * digit / rates)
+    close |= ~(lrs > 0)[..., None]  # a step at η = 0 (a warm-up's first) says nothing of its direction
     if steps is not None:
         close |= (np.arange(lrs.shape[1]) >= steps[:, None])[..., None]
     return directions, close.all(axis=(1, 2))

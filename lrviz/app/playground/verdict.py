@@ -393,6 +393,12 @@ def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: 
         # where the limit is 0.002).
         bound = limit.value if steep is None else min(limit.value, steep)
         return t("verdict.diverged_fix_gd", lang, suggest=f"{float(f'{bound / 2:.1g}'):g}", **numbers)
+    rates = run.lrs[: run.diverged_at]
+    raised = np.flatnonzero(rates > limit.value * (1 + diagnostics.SAME_RATE))
+    if len(raised):  # a schedule (a warm-up, a cycle) took the rate past the limit on the way
+        k = int(raised[0])
+        return t("verdict.diverged_fix_schedule", lang, step=k, reached=number(rates[k]),
+                 peak=number(float(rates.max())), **numbers)
     if steep is not None and lr > steep:  # fine at the minimum, too much at the start
         return t("verdict.diverged_fix_steep", lang, lr=number(lr), lam=number(run.curvature.lam_start),
                  local=number_apart(steep, lr), **numbers)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine, optimizers
+from lrviz.app.playground.figures import step_directions
 from lrviz.app.playground.verdict import has_rate_line, number, rate_line, verdict
 from lrviz.engine import diagnostics
 from lrviz.engine.diagnostics import Curvature, stability_limit, start_limit
@@ -624,3 +625,25 @@ def test_a_corner_of_the_loss_takes_its_bowls_critical_rate_and_says_the_run_kee
         assert "0.626" not in said.detail
     smooth = engine.run(ackley, lr=0.005, steps=10)  # the default start: a smooth local minimum
     assert not smooth.curvature.corner
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_warm_up_that_lifts_the_rate_past_the_limit_is_named_as_the_cause(lang):
+    # x² (λ = 2, limit 1) with warm-up + cosine to η = 1.5: the first rate is 0, the rate passes 1
+    # during the warm-up. The card said "η = 1.2 is below 2/λmax ≈ 1 ... reached steeper ground".
+    surface = get("quadratic")
+    run = engine.run(surface, "sgd", lr=1.5, steps=100, schedule="warmup_cosine")
+    limit = diagnostics.limit_near("sgd", {}, surface, run.curvature)
+    k = int(np.flatnonzero(run.lrs > 1.0)[0])
+    said = verdict(run, surface, lang, limit)
+    assert said.status == "diverged"
+    assert t("verdict.diverged_fix_schedule", lang, formula="2/λmax", critical="1", step=k,
+             reached=number(run.lrs[k]), peak="1.5") in said.detail
+    assert "steeper" not in said.detail and "가파른" not in said.detail
+
+
+def test_a_step_at_rate_zero_does_not_hide_that_the_run_follows_the_gradient():
+    # A warm-up's first step has η = 0: θ stays, and the read-back direction 0 is not "not ∇L".
+    run = engine.run(get("quadratic"), "sgd", lr=0.5, steps=20, schedule="warmup_cosine")
+    assert run.lrs[0] == 0.0
+    assert step_directions(run)[1]

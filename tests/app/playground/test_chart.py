@@ -307,3 +307,19 @@ def test_chart_js_loads_plotly_from_this_components_asset_route():
     from lrviz.app.playground.chart import NAME
 
     assert f'"_stcore/bidi-components/{NAME}/plotly.min.js"' in CHART_JS.read_text(encoding="utf-8")
+
+
+def test_a_flat_series_ticks_spread_over_its_widened_axis():
+    # x² at η = 1e-4: the loss falls from 6.25 to 6.0 in 100 steps, 0.018 decades. Its axis is
+    # widened to half a decade; its three ticks were all between 6.0 and 6.25, on one spot.
+    surface = get("quadratic")
+    lrs, exact = payload.rates(1e-4)
+    runs = engine.runs(surface, lrs, "sgd", steps=100)
+    cached = payload.build(runs, surface, lrs=lrs, exact=exact, limit=None, adaptive=None, name_minimum=False,
+                           lang="en")
+    decoded = payload.decode(payload.with_request(cached, index=0, frame=0, nonce=0, selected=None))
+    row = decoded["header"]["rows"][0]
+    lo, hi = row["layout"]["yaxis2.range"]
+    ticks = np.log10(row["layout"]["yaxis2.tickvals"])
+    assert len(ticks) == 3 and np.all(np.diff(ticks) > 0.2 * (hi - lo))
+    assert lo <= ticks.min() and ticks.max() <= hi

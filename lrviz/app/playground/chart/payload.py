@@ -234,7 +234,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     # The rate chart keeps room above the critical rate's line for its label.
     ranges = {n: step_ranges(values, log=log, from_zero=n == "3", pad=0.3 if n == "3" else 0.05)
               for n, (values, log) in axes.items()}
-    extents = {n: _extent(values, log=True) for n, (values, log) in axes.items() if log}
+    extents = {n: _widened(*_extent(values, log=True)) for n, (values, log) in axes.items() if log}
     _, gradient = figures.read_directions(points, steps_lrs, grads, steps=k)
     inside = view.inside(points) | (np.arange(points.shape[1]) > k[:, None])
     leaves = ~inside.all(axis=1) & inside[:, 0]
@@ -294,6 +294,14 @@ def _extent(values: np.ndarray, *, log: bool) -> tuple[np.ndarray, np.ndarray]:
 FLAT_DECADES = 0.05  # on a log axis, a series that varies by less (12 %) is drawn as flat
 
 
+def _widened(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log10 extents, a flat one (:data:`FLAT_DECADES`) widened to half a decade about its middle,
+    for its range and its ticks alike: a clipped gradient's norm, 1 ± 1e-7, filled a whole log axis
+    with float32 noise, and x² at η = 1e-4 (loss 6.25 to 6.0) put three tick labels on one spot."""
+    flat, middle = hi - lo < FLAT_DECADES, (lo + hi) / 2
+    return np.where(flat, middle - 0.25, lo), np.where(flat, middle + 0.25, hi)
+
+
 def step_range(values: np.ndarray, *, log: bool, from_zero: bool = False, pad: float = 0.05) -> list[float]:
     """A step chart's y range over ``values`` as plotly.js takes it (log10 units on a log axis),
     padded by ``pad`` of its span on each side: the browser draws the run in it while the rate
@@ -307,11 +315,8 @@ def step_ranges(values: np.ndarray, *, log: bool, from_zero: bool = False,
     lo, hi = _extent(values, log=log)
     if from_zero:
         lo = np.minimum(lo, 0.0)
-    # A flat series gets a span of its own: a clipped gradient's norm, 1 ± 1e-7, filled a whole
-    # log axis with float32 noise (a black zig-zag, and not one tick label inside the range).
     if log:
-        flat, middle = hi - lo < FLAT_DECADES, (lo + hi) / 2
-        lo, hi = np.where(flat, middle - 0.25, lo), np.where(flat, middle + 0.25, hi)
+        lo, hi = _widened(lo, hi)
     span = np.where(hi > lo, hi - lo, np.maximum(np.abs(hi), 1.0))
     low = np.where(from_zero & (lo == 0), lo, lo - pad * span)
     return [[0.0, 1.0] if np.isnan(a) else [float(a), float(b)]

@@ -26,6 +26,7 @@ SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of i
 # long (or too noisy) to settle, and a larger rate is not the cure (Adam on Rosenbrock at η = 1.2:
 # 44 % of 100 steps uphill; a rate that is merely small goes uphill in none).
 BUMPY = 1 / 3
+EARLY = 3  # a run converged within this many steps, yet still swinging, is told it swung on
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 HEAVY = 0.9  # from this momentum on, a run that has not settled is told the momentum, not η, sets its pace
@@ -147,6 +148,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
+        if (swing := _settling_swing(run, steps)) is not None:
+            detail += " " + t("verdict.converged_zigzag", lang, ratio=number(swing))
         # The rates of the minimum the run reached, which need not be the one nearest the start.
         # (λmax there is a property of the surface: asked once per minimum, not once per run.)
         _, critical_lr, nearest, fastest = diagnostics.minimum_rates(surface, final) or (None,) * 4
@@ -271,6 +274,24 @@ def _travelling(run: Trajectory, surface: Surface, limit: Limit) -> bool:
         return False
     window, reversed_ = _reversals(run)
     return bool(reversed_ < 0.5 and np.all(np.diff(run.losses[-window - 1:]) < 0))
+
+
+def _settling_swing(run: Trajectory, steps: int) -> float | None:
+    """How much each swing shrank, where a run counted as converged within its first few steps
+    (already within the tolerance) yet zig-zagged on: its first moves after that reversed, each
+    about the returned fraction of the one before. None where it did not, or soon stood still.
+
+    A start near the valley of minima on (xy − 1)²/2 at η = 0.2 was "reached in a single step,
+    and stayed on it" while its path crossed the valley eight times, each swing 0.6× the last."""
+    moves = np.diff(run.points[steps: steps + 9], axis=0)
+    if steps > EARLY or len(moves) < 3 or run.steps < 2:
+        return None
+    lengths = np.linalg.norm(moves, axis=-1)
+    if not np.all(lengths > 1e-3 * np.linalg.norm(run.points[1] - run.points[0])):  # standing still
+        return None
+    if np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0) < 0.5:
+        return None
+    return float(np.median(lengths[1:] / lengths[:-1]))
 
 
 def _reversals(run: Trajectory) -> tuple[int, float]:

@@ -647,3 +647,21 @@ def test_a_step_at_rate_zero_does_not_hide_that_the_run_follows_the_gradient():
     run = engine.run(get("quadratic"), "sgd", lr=0.5, steps=20, schedule="warmup_cosine")
     assert run.lrs[0] == 0.0
     assert step_directions(run)[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_run_close_at_once_that_swings_on_is_told_so(lang):
+    # (xy − 1)²/2 from (2.8, 0.4), η = 0.2: within the tolerance after one step, yet its path crosses
+    # the valley again and again, each swing |1 − ηλ| ≈ 0.6 of the last (λ ≈ 8).
+    surface = get("catapult")
+    run = engine.run(surface, "sgd", lr=0.2, steps=100)
+    limit = diagnostics.limit_near("sgd", {}, surface, run.curvature)
+    assert run.converged_at == 1
+    said = verdict(run, surface, lang, limit)
+    ratio = float(said.detail.split(t("verdict.converged_zigzag", lang, ratio="@").split("@")[0])[1][:5])
+    assert ratio == pytest.approx(abs(1 - 0.2 * run.curvature.lam_start), abs=0.05)
+    # x² at η = 1/λ = 0.5 lands on the minimum and stays: nothing swings.
+    quadratic = get("quadratic")
+    still = engine.run(quadratic, "sgd", lr=0.5, steps=100)
+    plain = verdict(still, quadratic, lang, diagnostics.limit_near("sgd", {}, quadratic, still.curvature))
+    assert t("verdict.converged_zigzag", lang, ratio="@").split("@")[0] not in plain.detail

@@ -57,19 +57,59 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
         context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("sidebar", ["open", "collapsed"])
-def test_a_step_in_presentation_mode_fits_a_projector(browser, server, sidebar):
+def test_a_step_in_presentation_mode_fits_a_projector(browser, server, sidebar, lang):
     """At 1280×720 one scroll shows the step's rate slider, its line, the plot and the Play bar
     together (with an 800 px figure they took 831 px)."""
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     try:
-        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=ko")
+        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang={lang}")
         wait_ready(page, timeout=120_000)
         page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
         if sidebar == "collapsed":
             collapse_sidebar(page)
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
+    finally:
+        context.close()
+
+
+# What the hall reads, by its type: the page's own (Streamlit sizes its text in rem), the sidebar's
+# labels, the line under the chart's rate slider; and where the step's page starts and whether the
+# step list shows the step's name whole.
+_READING = """() => {
+  const size = s => { const e = document.querySelector(s); return e && getComputedStyle(e).fontSize; };
+  const list = document.querySelector('[data-testid=stMain] [data-testid=stSelectbox] input');
+  return {page: size('html'), sidebar: size('[data-testid=stSidebar] [data-testid=stWidgetLabel] p'),
+          line: size('.lrc-line'), caption: size('[data-testid=stMain] [data-testid=stAlert] p'),
+          top: getComputedStyle(document.querySelector('[data-testid=stMainBlockContainer]')).paddingTop,
+          whole: !list || list.scrollWidth <= list.clientWidth};
+}"""
+
+
+def test_a_step_in_presentation_mode_reads_like_the_playground_in_presentation_mode(browser, server):
+    """The step's page, its caption and the sidebar take presentation mode's type, as /playground?big=1
+    does (the lesson enlarged only the chart); a compare step keeps the lesson's small room on top."""
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        def reading(url: str, ready: str) -> dict:
+            page.goto(url)
+            wait_ready(page, timeout=120_000)
+            page.wait_for_selector(ready, timeout=60_000)
+            return page.evaluate(_READING)
+
+        plot = '.lrc-plot[data-ready="1"]'
+        alone = reading(f"{server}/playground?big=1&lang=en", plot)
+        step = reading(f"{server}/lessons?lesson=rate&step=1&big=1&lang=en", plot)
+        read = ("page", "sidebar", "line")
+        assert {k: step[k] for k in read} == {k: alone[k] for k in read}, (step, alone)
+        assert step["caption"] == alone["page"] == "21px", step
+        assert step["whole"], step  # the step list, a row of its own, shows "1/10 · Playground: …" whole
+        compare = reading(f"{server}/lessons?lesson=momentum&step=2&big=1&lang=en", ".js-plotly-plot")
+        assert compare["page"] == compare["caption"] == "21px" and compare["whole"], compare
+        assert compare["top"] == step["top"], (compare, step)  # the compare page's own 4.5rem does not win
     finally:
         context.close()

@@ -163,17 +163,22 @@ def picked_surface(prefix: str) -> tuple[str, str, int]:
 # room above it (6rem): on a 1280×720 projector they pushed the chart below the fold.
 # Streamlit's header turns opaque while the sidebar is collapsed, and hid the top 60-79 px of what
 # scrolls under it; it holds only the button that opens the sidebar, left of the page's content, so
-# in presentation mode it stays clear, as it is while the sidebar is open (the lessons use it too).
-CLEAR_HEADER = "[data-testid='stApp'] [data-testid='stHeader'] { background: transparent; }"
+# in presentation mode it stays clear, as it is while the sidebar is open.
 _PRESENTATION_CSS = ("<style>html { font-size: 21px; }"
                      " [data-testid='stMain'] h1 { font-size: 1.5rem; }"
                      " [data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }"
-                     f" {CLEAR_HEADER}</style>")
+                     " [data-testid='stApp'] [data-testid='stHeader'] { background: transparent; }</style>")
+
+
+def presentation_style() -> None:
+    """Presentation mode's look for this run's page: every text about 1.3× larger. The toggle below
+    applies it, and so does a lesson in presentation mode, for its own controls and the step's page."""
+    st.html(_PRESENTATION_CSS)
 
 
 def presentation(lang: str, key: str, container=None) -> bool:
     """The presentation-mode toggle; while it is on, every text on the page is about 1.3× larger."""
     big = (container or st.sidebar).toggle(t("app.big", lang), key=key, help=t("app.big_help", lang))
     if big:
-        st.html(_PRESENTATION_CSS)
+        presentation_style()
     return bool(big)

@@ -24,7 +24,7 @@ from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.shell import show_notes
 from lrviz.app.kit.state import PageState, write_link
-from lrviz.app.kit.widgets import CLEAR_HEADER
+from lrviz.app.kit.widgets import presentation_style
 from lrviz.app.lessons import keys
 from lrviz.app.lessons import state as links
 from lrviz.app.lessons.catalog import Lesson, Step, lessons
@@ -40,8 +40,10 @@ from lrviz.i18n import Lang, t
 K = "ls_"
 # The step's page keeps its sidebar and content but not its big title: the lesson's header names the
 # lesson and the step list the page, and at 1280×720 the title would push the chart below the fold.
-_ONE_TITLE = ("[data-testid='stMain'] h1 { display: none; }"
-              " [data-testid='stMainBlockContainer'] { padding-top: 2rem; }")
+# Its room above the content stays small, also where presentation mode's style asks for more (a more
+# specific rule: a hosted page's own presentation toggle adds that style after this one).
+_ONE_TITLE = ("<style>[data-testid='stMain'] h1 { display: none; }"
+              " [data-testid='stMain'] [data-testid='stMainBlockContainer'] { padding-top: 2rem; }</style>")
 # A step's page: its state machinery and the body that draws it.
 HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
     "playground": (playground_ui.PAGE, playground_page.body),
@@ -108,14 +110,21 @@ def listing(lang: Lang) -> None:
 
 def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     """Previous / Next, the step list and presentation mode in one row (on a 1280×720 projector
-    the step's chart must fit under them and the caption); the way back to all lessons in the
-    sidebar."""
+    the step's chart must fit under them and the caption; in presentation mode's larger type the
+    step list takes a second); the way back to all lessons in the sidebar. In presentation mode the
+    step's page, its caption and the sidebar take the type the pages' own presentation mode gives."""
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
-    st.html(f"<style>{_ONE_TITLE} {CLEAR_HEADER if config.big else ''}</style>")
+    st.html(_ONE_TITLE)
+    if config.big:  # the step's page reads as it does in presentation mode on its own
+        presentation_style()
     # Named buttons, not bare arrows: a screen reader says "Next", not "arrow_forward icon".
-    back, forward, jump, toggle = st.columns([1.5, 1.5, 4.0, 2.4], vertical_alignment="center")
+    if config.big:  # in the hall's type the step list takes a row of its own, to show each name whole
+        back, forward, toggle = st.columns([1.5, 1.5, 3.0], vertical_alignment="center")
+        jump = st.container()
+    else:
+        back, forward, jump, toggle = st.columns([1.5, 1.5, 4.0, 2.4], vertical_alignment="center")
     back.button(t("lessons.page.previous", lang), key=f"{K}previous", icon=":material/arrow_back:",
                 on_click=_go, args=(config.step - 1,), disabled=config.step <= 1, use_container_width=True)
     forward.button(t("lessons.page.next", lang), key=f"{K}next", icon=":material/arrow_forward:",

@@ -266,6 +266,38 @@ def test_presentation_mode_fits_a_projector(browser, server, lang, sidebar):
         context.close()
 
 
+# The rate chart's name and the critical rate's label over its dashed line, as plotly.js drew them.
+_RATE_LABELS = """() => {
+  const boxes = {};
+  for (const g of document.querySelectorAll('.lrc-plot g.annotation')) {
+    const b = g.querySelector('.annotation-text-g').getBoundingClientRect();
+    boxes[g.textContent.includes('λmax') ? 'critical' : g.textContent] = [b.left, b.top, b.right, b.bottom];
+  }
+  return boxes;
+}"""
+
+
+@pytest.mark.parametrize("big, lang, setting", [
+    (True, "en", "surface=quadratic"), (False, "ko", "surface=quadratic"),
+    (True, "ko", "surface=ravine&optimizer=momentum"), (False, "en", "surface=ravine&optimizer=momentum"),
+])
+def test_the_critical_rates_label_keeps_clear_of_the_rate_charts_name(browser, server, big, lang, setting):
+    """Over its line (the rate runs under it) the label "2/λmax = 1" stays inside the rate chart, under
+    the chart's name "learning rate η": at 1280×720 in presentation mode they overlapped by 7 px."""
+    context = browser.new_context(viewport=PROJECTOR if big else {"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        open_chart(page, f"{server}/playground?{setting}&lr=0.01&lang={lang}" + ("&big=1" if big else ""))
+        name = "learning rate η" if lang == "en" else "학습률 η"
+        page.wait_for_function(f"() => ({_RATE_LABELS})().critical && ({_RATE_LABELS})()['{name}']")
+        page.wait_for_timeout(500)  # the step axes follow the rate once the chart rests
+        boxes = page.evaluate(_RATE_LABELS)
+        # Both start at the chart's left edge: apart means the label's top is under the name's bottom.
+        assert boxes["critical"][1] >= boxes[name][3], boxes
+    finally:
+        context.close()
+
+
 def test_the_page_asks_nothing_of_other_origins(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()

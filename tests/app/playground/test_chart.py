@@ -82,6 +82,28 @@ def test_the_critical_rates_label_leaves_the_line_of_each_rows_rate():
     assert [a["yanchor"] for a in base.to_dict()["layout"]["annotations"] if a.get("name")] == ["top"]
 
 
+@pytest.mark.parametrize("big", [False, True])
+def test_the_rate_chart_keeps_room_over_the_critical_rates_line_for_its_label(big):
+    # The rate chart is 62 px tall (57 in presentation mode, with 15.6 px type): a label over its
+    # line 23 % under the chart's top reached into the chart's name above it. A line of 12 px type
+    # is 17 px tall in plotly.js (1.42 em): the label and 3 px to spare must fit over the line.
+    quadratic = get("quadratic")
+    lrs, exact = payload.rates(0.1)
+    blob = payload.build(engine.runs(quadratic, lrs, "sgd", steps=100), quadratic, lrs=lrs, exact=exact,
+                         limit=stability_limit("sgd", {}, 2.0), adaptive=None, name_minimum=False, lang="en",
+                         big=big)
+    layout = payload.decode(payload.with_request(blob, index=0, frame=0, nonce=1, selected=exact))["header"]
+    figure = layout["figure"]["layout"]
+    lo, hi = figure["yaxis3"]["domain"]
+    chart_px = (figure["height"] - figure["margin"]["t"] - figure["margin"]["b"]) * (hi - lo)
+    label = next(a for a in figure["annotations"] if a.get("name") == figures.CRITICAL_LABEL)
+    label_px = 1.42 * label["font"]["size"]
+    for row in layout["rows"]:
+        bottom, top = row["layout"]["yaxis3.range"]
+        if row["lr"] < 1.0:  # the rate runs under the line: the label sits over it
+            assert (top - 1.0) / (top - bottom) * chart_px >= label_px + 3, (row["lr"], top)
+
+
 def test_the_overviews_critical_label_stands_right_of_its_line_where_there_is_room():
     # Left of the line the converged runs' dots fill the foot of the chart; right of it they diverge.
     def side(lam):

@@ -132,7 +132,8 @@ def build(
     loss_log = bool(np.isfinite(surface.f_min))
     names = [a.get("name") for a in layout.get("annotations", [])]
     label = names.index(figures.CRITICAL_LABEL) if figures.CRITICAL_LABEL in names else None
-    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label, clipped, noise)
+    rows = _rows(runs, arrays, surface, view, lrs, limit, adaptive, name_minimum, lang, label, clipped, noise,
+                 headroom=_label_headroom(layout, label))
     header = dict(
         n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
@@ -217,9 +218,10 @@ def _exit_index(data: list[dict]) -> int:
 def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Surface,
           view: landscape.View, lrs: np.ndarray, limit: Limit | None, adaptive: str | None,
           name_minimum: bool, lang: str, label: int | None = None, clipped: bool = False,
-          noise: float = 0.0) -> list[dict]:
+          noise: float = 0.0, headroom: float = 0.0) -> list[dict]:
     """Every rate's row: its verdict and line, whether its rule shows ∇L, its step axes, the side
-    of its line the critical rate's label takes (``label``: that annotation's index) and its exit
+    of its line the critical rate's label takes (``label``: that annotation's index; where it sits
+    over the line, the rate chart keeps ``headroom`` of its height above the line) and its exit
     mark. The numbers come from the padded ``arrays`` in one pass over all the runs (57 small
     passes cost a setting change 40 ms); only the words are written run by run."""
     k = np.array([len(run.points) - 1 for run in runs])
@@ -262,6 +264,10 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
             # goes back to null: name the mode too, or 500 steps get 500 labels.
             layout[f"xaxis{n}.tickmode"] = "auto" if steps_axis["dtick"] is None else "linear"
             layout[f"xaxis{n}.dtick"] = steps_axis["dtick"]
+        below = label is not None and figures.label_below(limit, peaks[i])
+        if label is not None and not below:  # room over the line for its label, under the chart's name
+            bottom, top = ranges["3"][i]
+            ranges["3"][i] = [bottom, max(top, limit.value / (1.0 - headroom))]
         for n in "234":
             layout[f"yaxis{n}.range"] = ranges[n][i]
             if n in extents:
@@ -270,13 +276,31 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
                 layout[f"yaxis{n}.tickvals"] = ticks.get("tickvals")
                 layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
         if label is not None:
-            below = figures.label_below(limit, peaks[i])
             layout[f"annotations[{label}].yanchor"] = "top" if below else "bottom"
         rows.append(dict(lr=lr, status=said.status, card=CARD.get(said.status, "warning"),
                          headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
                          gradient=bool(gradient[i]), layout=layout,
                          exit=figures.exit_mark(surface, view, run.points, lang) if leaves[i] else None))
     return rows
+
+
+# An annotation's line of text is about 1.4 times its type tall (plotly.js: 17 px at 12 px type, 20 px
+# at 15.6); a label over the critical rate's line keeps a few pixels clear of the chart's top edge,
+# where the chart's name stands.
+_LINE_HEIGHT, _CLEAR_PX = 1.4, 4.0
+
+
+def _label_headroom(layout: dict, label: int | None) -> float:
+    """The share of the rate chart's height that the critical rate's label takes over its line, with
+    a little room to spare: the chart's range keeps it above the line, so that the label stays inside
+    the chart, clear of the chart's name just above it. The chart is short (57 px in presentation
+    mode, at 15.6 px type: 45 %; 62 px otherwise: 34 %); 0 without a label."""
+    if label is None:
+        return 0.0
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    lo, hi = layout["yaxis3"]["domain"]
+    label_px = _LINE_HEIGHT * layout["annotations"][label]["font"]["size"] + _CLEAR_PX
+    return min(label_px / (plot_px * (hi - lo)), 0.5)
 
 
 def _extent(values: np.ndarray, *, log: bool) -> tuple[np.ndarray, np.ndarray]:

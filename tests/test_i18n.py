@@ -37,6 +37,23 @@ def test_korean_texts_are_korean():
     assert all(hangul.search(table("ko")[k]) for k in prose)
 
 
+# One idea, one name: a student who meets two words takes them for two ideas. Each Korean word on
+# the left once named what the one on the right names, which the pages, cards and lessons now use.
+ONE_NAME = {
+    "시작점": "출발점",  # the run's starting point (sidebar, map legend, cards, lessons)
+    "고원": "평탄한 구간",  # the plateau surface: its title in the menu and the lesson about it
+    "느림": "아직 이동 중",  # status.slow: what the verdict card and the status labels say
+}
+
+
+@pytest.mark.parametrize(("other", "name"), ONE_NAME.items())
+def test_korean_calls_one_idea_by_one_name(other, name):
+    ko = table("ko")
+    uses = [k for k, v in ko.items() if other in v]
+    assert not uses, f"“{other}” is called “{name}” in Korean: {uses}"
+    assert any(name in v for v in ko.values())
+
+
 def test_lookup_fills_placeholders_and_falls_back_to_english():
     assert "3" in t("home.facts", "ko", surfaces=3, optimizers=1, schedules=2)
     assert t("nav.home", "fr") == t("nav.home", "en")

@@ -133,7 +133,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         # Past the escape box, though it would stop: first step / (1 − μ) from the start.
         first = float(np.linalg.norm(run.points[1] - run.points[0]))
         travel = number(first / (1 - limit.momentum))
-        away = t("verdict.coasting_away", lang, step=run.diverged_at, travel=travel)
+        away = t("verdict.coasting_away", lang, step=run.diverged_at, box=_escape_box(run, surface, lang),
+                 travel=travel)
         return Verdict(status, t("verdict.diverged", lang, step=run.diverged_at), away + " " + detail)
 
     if status == "diverged":
@@ -143,7 +144,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
         left = landscape.View(surface, start=run.points[0]).exit_point(run.points)
         if left is not None and left[0] < run.diverged_at:  # two step numbers on screen: say why
-            detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at)
+            detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at,
+                              box=_escape_box(run, surface, lang))
         return Verdict(status, headline, detail + " " + _diverged_fix(run, surface, limit, left, lang))
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
@@ -495,6 +497,16 @@ def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdi
     return Verdict(run.status, t("verdict.jitter", lang), t(
         "verdict.jitter_detail", lang, noise=number(noise), lr=number(lr), step=number(lr * noise),
         window=min(window, len(recent)), distance=number(hover)))
+
+
+def _escape_box(run: Trajectory, surface: Surface, lang: str) -> str:
+    """Where the run counted as diverged, in words. The engine's escape box (:mod:`lrviz.engine`) is
+    the domain grown ten-fold about its centre, which is the plot grown ten-fold, unless the start
+    lies farther from the centre than a half-width: then ten times that distance, in every coordinate."""
+    centre = surface.bounds.mean(axis=1)
+    half = (surface.bounds[:, 1] - surface.bounds[:, 0]) / 2
+    far = np.max(np.abs(run.points[0] - centre)) > np.min(half)
+    return t("verdict.escape_box_far" if far else "verdict.escape_box", lang)
 
 
 def _growth(run: Trajectory, minima: np.ndarray) -> float:

@@ -60,7 +60,8 @@ def test_a_run_that_left_the_plot_early_says_why_it_diverged_later():
     run = engine.run("quadratic", lr=1.5, steps=20)
     for lang in ("en", "ko"):
         said = verdict(run, get("quadratic"), lang, stability_limit("sgd", {}, 2.0))
-        assert t("verdict.diverged_left", lang, left=1, step=4) in said.detail
+        box = t("verdict.escape_box", lang)  # ±30: the ±3 plot grown ten-fold
+        assert t("verdict.diverged_left", lang, left=1, step=4, box=box) in said.detail
     # A run that leaves the plot in the step it diverges needs no second step number.
     quick = engine.run("quadratic", lr=30.0, steps=20)  # x ← −59 x: 2.5 → −147.5, past ±30 at once
     assert quick.diverged_at == 1
@@ -68,7 +69,10 @@ def test_a_run_that_left_the_plot_early_says_why_it_diverged_later():
     # A far start grows the plot to hold it (−3…44): 40, −80 leaves it at step 1; 640 passes the
     # escape box (ten times the start's reach, 400) at step 4.
     far = engine.run("quadratic", lr=1.5, steps=20, start=[40.0])
-    assert t("verdict.diverged_left", "en", left=1, step=4) in verdict(far, get("quadratic"), "en").detail
+    for lang in ("en", "ko"):
+        box = t("verdict.escape_box_far", lang)  # 400 = ten times the start's 40, not ten times the plot
+        said = verdict(far, get("quadratic"), lang)
+        assert t("verdict.diverged_left", lang, left=1, step=4, box=box) in said.detail
 
 
 def test_adaptive_optimizers_get_no_rate_limit_advice():
@@ -489,7 +493,8 @@ def test_a_coasting_run_is_told_why_no_rate_steers_it(lang):
     assert said.detail == t("verdict.coasting_detail", lang, mu="0.9", times="10")
     far = engine.run("quadratic", "momentum", lr=10.0, steps=100, optimizer_params=params)
     assert far.status == "diverged"  # 500 away, past the escape box: still no overshoot to blame
-    away = t("verdict.coasting_away", lang, step=far.diverged_at, travel="500")  # 10·5/(1 − 0.9)
+    away = t("verdict.coasting_away", lang, step=far.diverged_at, box=t("verdict.escape_box", lang),
+             travel="500")  # 10·5/(1 − 0.9)
     assert verdict(far, get("quadratic"), lang, limit).detail == away + " " + said.detail
     line = rate_line(0.1, limit, run.curvature, lang, name_minimum=False)
     assert line == t("pg.critical_coasting", lang, mu="0.9", times="10") and has_rate_line(limit)

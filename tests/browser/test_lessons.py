@@ -113,3 +113,32 @@ def test_a_step_in_presentation_mode_reads_like_the_playground_in_presentation_m
         assert compare["top"] == step["top"], (compare, step)  # the compare page's own 4.5rem does not win
     finally:
         context.close()
+
+
+def test_a_clicker_moves_the_step_after_the_presentation_toggle_was_clicked(browser, server):
+    """Clicking "발표 모드" leaves focus on the toggle (an <input type=checkbox>); the clicker's
+    PageDown / PageUp must still move the step there, not only after a click on a blank area."""
+    lesson = lessons()["rate"]
+    n = len(lesson.steps)
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/lessons?lesson=rate&step=8&lang=ko")
+        wait_ready(page, timeout=120_000)
+        page.wait_for_function(f"() => document.body.innerText.includes('{n}')", timeout=60_000)
+        page.wait_for_function("() => globalThis.__lrvizLessonKeys && globalThis.__lrvizLessonKeys.send",
+                               timeout=30_000)
+        page.locator('[data-testid="stMain"]').get_by_text("발표 모드").first.click()
+        page.wait_for_function("() => location.search.includes('big=1')", timeout=30_000)
+        wait_ready(page)
+        focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.type]")
+        assert focused == ["INPUT", "checkbox"], focused  # the case the fix is for
+        page.keyboard.press("PageDown")
+        page.wait_for_function("() => /[?&]step=9(&|$)/.test(location.search)", timeout=30_000)
+        wait_ready(page)
+        assert "big=1" in page.url
+        page.keyboard.press("PageUp")
+        page.wait_for_function("() => /[?&]step=8(&|$)/.test(location.search)", timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()

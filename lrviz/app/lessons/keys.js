@@ -4,9 +4,16 @@
 // listens for them on the whole document and tells the server "next" or "previous" through the
 // trigger value "move" (a trigger fires once per press; keys.py turns it into a step).
 //
-// Keys typed into a control are left alone: text boxes, number boxes, select boxes, text areas,
-// sliders (Streamlit's and the playground chart's <input type=range>) and anything editable.
-// Space on a button or link is left alone too: the browser presses that button itself.
+// Focus on a control that is only pressed (a button, link, toggle, checkbox or radio button; a
+// presenter has just clicked "Presentation mode") does not stop the keys: they move the step. Space
+// there is left alone (the browser presses that control itself), and so are the arrow keys on a
+// radio button or tab (they choose the neighbouring option).
+// A control that takes keys of its own keeps them all: text and number boxes, a select box's search,
+// text areas, anything editable, and sliders (Streamlit's and the playground chart's
+// <input type=range>). On a slider that includes PageUp / PageDown: both Streamlit's slider and
+// <input type=range> move by a large step on them (the ARIA slider pattern), so a student moving η
+// by keyboard expects them there, and taking them would move η and the step at once; a presenter's
+// clicker works again once the slider loses focus (a click beside it, on the toggle or a button).
 // Keys with Ctrl, Alt or Meta are the browser's.
 //
 // Streamlit calls the default export on mount and again on every rerun; one listener serves the
@@ -14,8 +21,24 @@
 
 const NEXT = new Set(["PageDown", "ArrowRight", " "]);
 const PREVIOUS = new Set(["PageUp", "ArrowLeft"]);
-const TYPING = "input, select, textarea, [contenteditable=''], [contenteditable='true'], [role='slider'], " +
+const ARROWS = new Set(["ArrowLeft", "ArrowRight"]);
+// Controls that take keys themselves (an <input> takes them unless its type is only pressed).
+const TYPING = "select, textarea, [contenteditable=''], [contenteditable='true'], [role='slider'], " +
   "[role='combobox'], [role='listbox'], [role='spinbutton'], [role='textbox']";
+const PRESSED_INPUTS = new Set(["checkbox", "radio", "button", "submit", "reset", "image"]);
+const PRESSED = "button, a, summary, input, label, [role='button'], [role='switch'], [role='checkbox'], " +
+  "[role='radio'], [role='tab'], [role='link']";
+const CHOICES = "input[type='radio'], [role='radio'], [role='tab']"; // arrows pick a neighbour
+
+// Whether the focused control keeps this key (else the key moves the step).
+function keepsKey(target, key) {
+  if (!target) return false;
+  if (target.closest(TYPING)) return true;
+  const input = target.closest("input");
+  if (input && !PRESSED_INPUTS.has((input.getAttribute("type") || "text").toLowerCase())) return true;
+  if (ARROWS.has(key) && target.closest(CHOICES)) return true;
+  return key === " " && Boolean(target.closest(PRESSED)); // the browser presses it
+}
 
 const shared = (globalThis.__lrvizLessonKeys = globalThis.__lrvizLessonKeys || { send: null, listening: false });
 
@@ -24,8 +47,7 @@ function onKey(event) {
   const move = NEXT.has(event.key) ? "next" : PREVIOUS.has(event.key) ? "previous" : null;
   if (!move) return;
   const target = event.target instanceof Element ? event.target : null;
-  if (target && target.closest(TYPING)) return; // typed into a control
-  if (event.key === " " && target && target.closest("button, a, summary")) return; // the browser presses it
+  if (keepsKey(target, event.key)) return;
   event.preventDefault(); // no scrolling: the step changes instead
   shared.send(move);
 }

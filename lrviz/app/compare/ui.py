@@ -27,7 +27,7 @@ from lrviz.app.kit import code, share
 from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.widgets import params_form, presentation, seed_params, surface_label
+from lrviz.app.kit.widgets import number_box, params_form, presentation, seed_params, surface_label
 from lrviz.app.playground import verdict
 from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 from lrviz.i18n import message, t
@@ -178,14 +178,7 @@ def _row_editor(rid: int, index: int, lang: str, errors: list[str]) -> Row:
             key=_key(rid, "opt"),
             format_func=lambda n: optimizers.OPTIMIZERS[n].title(lang),
         )
-        lr = st.number_input(
-            t("compare.lr", lang),
-            min_value=LR_RANGE[0],
-            max_value=LR_RANGE[1],
-            key=_key(rid, "lr"),
-            format="%.4g",
-            step=None,
-        )
+        lr = number_box(t("compare.lr", lang), _key(rid, "lr"), *LR_RANGE, lang, format="%.4g", step=None)
         schedule = st.selectbox(
             t("compare.schedule", lang),
             list(schedules.SCHEDULES),

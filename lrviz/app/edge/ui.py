@@ -25,7 +25,7 @@ from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.query import format_value, items
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.widgets import presentation
+from lrviz.app.kit.widgets import number_box, presentation
 from lrviz.i18n import Lang, t
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -49,14 +49,9 @@ K = PAGE.prefix
 def _number(container, name: str, lang: Lang, step: float, **kw: Any) -> float:
     """The number input of the config's field ``name`` (its range from the field's declaration)."""
     lo, hi = link.bounds(Config, name)
-    return container.number_input(
-        t(f"edge.{name}", lang),
-        lo,
-        hi,
-        key=PAGE.key(name),
-        step=step,
-        help=t(f"edge.{name}_help", lang),
-        **kw,
+    return number_box(
+        t(f"edge.{name}", lang), PAGE.key(name), lo, hi, lang, container, step=step,
+        help=t(f"edge.{name}_help", lang), **kw
     )
 
 

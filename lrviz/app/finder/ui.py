@@ -23,7 +23,7 @@ from lrviz.app.finder import state as finder_links
 from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, Config
 from lrviz.app.kit import link
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.widgets import checked, params_form, presentation, schedule_picker, seed_params
+from lrviz.app.kit.widgets import checked, number_box, params_form, presentation, schedule_picker, seed_params
 from lrviz.i18n import t
 from lrviz.nn import datasets, search
 from lrviz.nn import range_test as rt
@@ -84,7 +84,7 @@ def _number(container, name: str, lang: str, step: float | None, **kw: Any) -> f
     """The number input of the config's field ``name``: its label ``finder.<name>``, its range
     from the field's declaration, its value in the widget keyed by the field."""
     lo, hi = link.bounds(Config, name)
-    return container.number_input(t(f"finder.{name}", lang), lo, hi, key=PAGE.key(name), step=step, **kw)
+    return number_box(t(f"finder.{name}", lang), PAGE.key(name), lo, hi, lang, container, step=step, **kw)
 
 
 def _help(name: str, lang: str) -> dict[str, str]:

@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from lrviz import schedules, surfaces
+from lrviz.app.kit.query import format_value
 from lrviz.app.playground.state import CUSTOM
 from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
+
+_KEPT, _REFUSED = "__kept", "__refused"  # suffixes of a number box's key: its last value in range, a refusal
+
+
+def number_box(label: str, key: str, lo: float, hi: float, lang: str, container=st, *,
+               on_change: Callable[[], None] | None = None, **kwargs: Any) -> Any:
+    """A number input that checks its range itself; returns the value it holds, always in ``[lo, hi]``
+    (an integer where both ends are).
+
+    Streamlit's own ``min_value``/``max_value`` refuse a value out of range with an English tooltip
+    while the box keeps showing it (and an emptied box took ``min_value``). Here the box takes any
+    number: one out of range goes back to the value the box held, with a message in the student's
+    language under the box; an emptied box goes back quietly. ``on_change`` runs only for a value
+    the box keeps. ``kwargs`` go to ``st.number_input`` (``step``, ``format``, ``help``, ``width``).
+    """
+    state = st.session_state
+    whole = isinstance(lo, int) and isinstance(hi, int)
+    if state.get(key) is None:  # never seeded (or dropped with another page's run): as Streamlit's own box
+        state[key] = state.get(key + _KEPT, lo)
+    state[key + _KEPT] = state[key]  # what the box holds when drawn is in range: the callback sees to it
+    if whole and kwargs.get("step") is None:
+        kwargs["step"] = 1
+    value = container.number_input(label, value=None, key=key, on_change=_check_box,
+                                   args=(key, lo, hi, on_change), **kwargs)
+    refused = state.pop(key + _REFUSED, None)
+    if refused is not None:
+        shown = str if whole else (lambda v: format_value(float(v)))
+        container.error(t("app.refused_whole" if whole else "app.refused_number", lang, name=label,
+                          value=shown(refused), lo=shown(lo), hi=shown(hi), kept=shown(value)))
+    return value
+
+
+def _check_box(key: str, lo: float, hi: float, on_change: Callable[[], None] | None) -> None:
+    """:func:`number_box`'s callback: a value in range stays (then ``on_change``), else the last is back."""
+    state = st.session_state
+    value = state[key]
+    if value is not None and math.isfinite(value) and lo <= value <= hi:
+        state[key + _KEPT] = value
+        if on_change is not None:
+            on_change()
+        return
+    state[key] = state.get(key + _KEPT)
+    if value is not None:
+        state[key + _REFUSED] = value
 
 
 def _as_label(name: str) -> str:

@@ -20,6 +20,7 @@ from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
     checked,
     given_params,
+    number_box,
     params_form,
     picked_surface,
     presentation,
@@ -127,11 +128,11 @@ def _on_slider() -> None:
 
 
 def _on_exact() -> None:
-    value = st.session_state[f"{K}lr_exact"]
-    if value and LR_RANGE[0] <= value <= LR_RANGE[1]:
-        st.session_state[f"{K}lr"] = float(value)
-        st.session_state[f"{K}lr_slider"] = nearest_rate(value)
-        _ask_chart(value)
+    """A rate typed in the exact box (:func:`~lrviz.app.kit.widgets.number_box` keeps only one in range)."""
+    value = float(st.session_state[f"{K}lr_exact"])
+    st.session_state[f"{K}lr"] = value
+    st.session_state[f"{K}lr_slider"] = nearest_rate(value)
+    _ask_chart(value)
 
 
 def _scale_lr(factor: float) -> None:
@@ -166,15 +167,15 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     """
     if not exact and not slider:
         return st.session_state[f"{K}lr"]
-    exact_box = dict(label=t("pg.lr_exact", lang), min_value=LR_RANGE[0], max_value=LR_RANGE[1],
-                     key=f"{K}lr_exact", on_change=_on_exact, format="%.4g", step=None)
+    exact_box = dict(label=t("pg.lr_exact", lang), key=f"{K}lr_exact", lo=LR_RANGE[0], hi=LR_RANGE[1],
+                     lang=lang, on_change=_on_exact, format="%.4g", step=None)
     if slider:
         left, box = st.columns([4, 1], vertical_alignment="bottom")
         left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
                            format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
-        box.number_input(**exact_box)
-    else:  # one element, no columns: a rate release reruns this
-        st.number_input(**exact_box, width=180, help=t("pg.lr_help", lang))
+        number_box(**exact_box, container=box)
+    else:  # one element, no columns (and a refusal's message under it): a rate release reruns this
+        number_box(**exact_box, width=180, help=t("pg.lr_help", lang))
     lr = st.session_state[f"{K}lr"]
     if not slider:
         return lr
@@ -223,10 +224,9 @@ def sidebar(lang: str) -> None:
                   help=t("pg.noise_help", lang), on_change=_restage)
         # The toggle reruns the page: the box under it is enabled or not.
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
-        st.number_input(t("pg.clip", lang), min_value=0.01, max_value=1e4, key=f"{K}clip",
-                        disabled=not clip_on, format="%.3g", on_change=_restage)
-        st.number_input(t("pg.seed", lang), min_value=0, max_value=2**31 - 1, step=1, key=f"{K}seed",
-                        on_change=_restage)
+        number_box(t("pg.clip", lang), f"{K}clip", 0.01, 1e4, lang, disabled=not clip_on, format="%.3g",
+                   on_change=_restage)
+        number_box(t("pg.seed", lang), f"{K}seed", 0, 2**31 - 1, lang, on_change=_restage)
     if not PAGE.hosted:  # in a lesson, the lesson's header holds the one presentation toggle
         presentation(lang, f"{K}big", side)
 

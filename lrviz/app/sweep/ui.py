@@ -21,6 +21,7 @@ from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
     checked,
+    number_box,
     params_form,
     presentation,
     schedule_picker,
@@ -141,12 +142,12 @@ def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
     """How many rates, their range and the chosen rate, in a row above the chart."""
     cols = st.columns(4)
     lo_range, hi_range = sweep_state.RATE_RANGE
-    rates = cols[0].number_input(t("sweep.rates", lang), *sweep_state.RATES, key=f"{K}rates", step=100,
-                                 help=t("sweep.rates_help", lang))
-    lo = cols[1].number_input(t("sweep.lo", lang), lo_range, hi_range, key=f"{K}lo", format="%.3g", step=None)
-    hi = cols[2].number_input(t("sweep.hi", lang), lo_range, hi_range, key=f"{K}hi", format="%.3g", step=None)
-    lr = cols[3].number_input(t("sweep.chosen", lang), *LR_RANGE, key=f"{K}lr", format="%.4g",
-                              step=None, help=t("sweep.chosen_help", lang))
+    rates = number_box(t("sweep.rates", lang), f"{K}rates", *sweep_state.RATES, lang, cols[0], step=100,
+                       help=t("sweep.rates_help", lang))
+    lo = number_box(t("sweep.lo", lang), f"{K}lo", lo_range, hi_range, lang, cols[1], format="%.3g")
+    hi = number_box(t("sweep.hi", lang), f"{K}hi", lo_range, hi_range, lang, cols[2], format="%.3g")
+    lr = number_box(t("sweep.chosen", lang), f"{K}lr", *LR_RANGE, lang, cols[3], format="%.4g",
+                    help=t("sweep.chosen_help", lang))
     errors = [] if lo < hi else [t("sweep.range_error", lang, lo=f"{lo:g}", hi=f"{hi:g}")]
     config = replace(config, base=replace(config.base, lr=float(lr)), rates=int(rates), lo=float(lo),
                      hi=float(hi))

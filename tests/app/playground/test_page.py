@@ -10,7 +10,7 @@ from lrviz import optimizers, schedules, surfaces
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.i18n import t
-from tests.apptest import chart_row, open_page, texts
+from tests.apptest import chart_row, open_page, param, texts
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
@@ -147,6 +147,35 @@ def test_playground_rate_buttons_and_url_sync():
     assert "Converged" in verdict_text(at)
     at.button(key="pg_lr_0.001").click().run()
     assert "Still moving" in verdict_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_rate_out_of_range_in_the_exact_box_is_refused_in_the_students_language(lang):
+    """Streamlit's own range check said so in English, and the box kept showing the refused 100."""
+    at = open_page(PLAYGROUND, surface="quadratic", lr="0.1", lang=lang)
+    at.number_input(key="pg_lr_exact").set_value(100.0).run()
+    assert_clean(at)
+    assert at.number_input(key="pg_lr_exact").value == 0.1 and param(at, "lr") == "0.1"
+    said = t("app.refused_number", lang, name=t("pg.lr_exact", lang), value="100", lo="0.0001", hi="10",
+             kept="0.1")
+    assert [e.value for e in at.error] == [said]
+    at.number_input(key="pg_lr_exact").set_value(0.37).run()  # a rate in range is taken, the message goes
+    assert not at.error and param(at, "lr") == "0.37" and at.number_input(key="pg_lr_exact").value == 0.37
+
+
+def test_an_emptied_exact_box_keeps_the_rate():
+    at = open_page(PLAYGROUND, surface="quadratic", lr="0.3")
+    at.number_input(key="pg_lr_exact").set_value(None).run()  # it took the box's minimum, 0.0001
+    assert_clean(at)
+    assert at.number_input(key="pg_lr_exact").value == 0.3 and param(at, "lr") == "0.3" and not at.error
+
+
+def test_a_seed_out_of_range_is_refused_in_korean():
+    at = open_page(PLAYGROUND, surface="quadratic", seed="7", lang="ko")
+    at.number_input(key="pg_seed").set_value(-1).run()
+    assert_clean(at)
+    assert at.number_input(key="pg_seed").value == 7 and param(at, "seed") == "7"
+    assert any("정수만" in e.value and "-1" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_playground_invalid_parameters_keep_the_last_valid_state():

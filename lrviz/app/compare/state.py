@@ -82,11 +82,11 @@ DEFAULT_ROWS = (
 class Config:
     """What the page compares. The rows and the start are read by :func:`parse`."""
 
-    surface: str = link.choice("rosenbrock", surfaces.SURFACES, always=True)
+    surface: str = link.entry("rosenbrock", surfaces.SURFACES, always=True)
     rows: tuple[Row, ...] = DEFAULT_ROWS
     steps: int = link.whole(600, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
-    layout: Layout = link.choice("overlay", ("overlay", "multiples"))
+    layout: Layout = link.choice("overlay", ("overlay", "multiples"), name=link.labelled("compare.layout_"))
     big: bool = link.flag(False)
     lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)

@@ -81,7 +81,7 @@ LISTS: dict[str, tuple[Callable[[str], tuple | None], tuple[float, float], int]]
 class Config:
     """What the page shows. Every field is always in the link, so a link survives a change of defaults."""
 
-    view: View = link.choice("eos", VIEWS, always=True)
+    view: View = link.choice("eos", VIEWS, always=True, name=link.labelled("edge.view_"))
     lrs: tuple[float, ...] = link.custom(
         edge.EOS_LRS, LISTS["lrs"][0], allowed=span(*LR), always=True, widget=False
     )
@@ -100,7 +100,7 @@ class Config:
     lengths: tuple[int, ...] = link.custom(
         edge.LENGTHS, LISTS["lengths"][0], allowed=span(*LENGTH), always=True, widget=False
     )
-    decay: Decay = link.choice("constant", DECAYS, always=True)
+    decay: Decay = link.choice("constant", DECAYS, always=True, name=link.labelled("edge.decay_"))
     big: bool = link.flag(False, always=True)
     lang: Lang = link.language()
     notes: tuple[Note, ...] = field(default=(), compare=False)

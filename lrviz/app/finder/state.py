@@ -58,10 +58,10 @@ class Config:
     """What the LR finder shows. Every plain field is always in the link, so a link survives a
     change of defaults; the hyper-parameters are read by :func:`parse` at ``lr_max``."""
 
-    data: str = link.choice("moons", datasets.DATASETS, always=True)
+    data: str = link.entry("moons", datasets.DATASETS, always=True)
     width: int = link.whole(32, *WIDTH, always=True)
     depth: int = link.whole(2, *DEPTH, always=True)
-    optimizer: str = link.choice("sgd", optimizers.OPTIMIZERS, always=True)
+    optimizer: str = link.entry("sgd", optimizers.OPTIMIZERS, always=True)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
     batch: int = link.whole(64, *BATCH, always=True)
     lr_min: float = link.number(1e-4, *LR, always=True)
@@ -70,9 +70,9 @@ class Config:
     seeds: int = link.whole(5, *SEEDS, always=True)
     steps: int = link.custom(300, _steps, always=True, bounds=STEPS, cast=int)  # a multiple of EVALS
     rates: int = link.whole(32, *RATES, always=True)
-    schedule: str = link.choice("constant", SCHEDULES, always=True)
+    schedule: str = link.entry("constant", schedules.SCHEDULES, options=SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()  # those that differ from for_steps' defaults
-    view: View = link.choice("range", VIEWS, always=True)
+    view: View = link.choice("range", VIEWS, always=True, name=link.labelled("finder.view_"))
     check: bool = link.flag(False, always=True)
     search: bool = link.flag(False, always=True)
     general: bool = link.flag(False, always=True)

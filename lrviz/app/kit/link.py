@@ -18,11 +18,11 @@ ones, and :func:`write_params` writes hyper-parameters the same way for every pa
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple
 
 from lrviz.app.kit.query import QueryReader, format_value
-from lrviz.i18n import DEFAULT_LANG, parse_lang
+from lrviz.i18n import DEFAULT_LANG, Key, parse_lang
 
 _LINK = "lrviz.link"  # the dataclass-field metadata key of a declared field
 Reader = Callable[[QueryReader, str, Any], Any]  # (reader, key, default) -> value
@@ -48,9 +48,24 @@ def _field(default: Any, read: Reader, always: bool, widget: bool, key: str | No
 
 
 def choice(default: str, options: Collection[str], *, always: bool = False, widget: bool = True,
-           key: str | None = None) -> Any:
-    """One of ``options``."""
-    return _field(default, lambda r, k, d: r.choice(k, options, d), always, widget, key)
+           key: str | None = None, name: Callable[[str], Key | str] | None = None) -> Any:
+    """One of ``options``; ``name(option)``: the words its widget shows, which a refused value's note
+    uses for the default (else the note shows the id)."""
+    return _field(default, lambda r, k, d: r.choice(k, options, d, name), always, widget, key)
+
+
+def entry(default: str, registry: Mapping[str, Any], *, options: Collection[str] | None = None,
+          always: bool = False) -> Any:
+    """One entry of a registry (surfaces, optimizers, schedules, data sets), or of ``options``; a
+    refused value's note names the default by its title, as the page's menu does (a default that is
+    no entry, as a test may give, by itself)."""
+    return choice(default, registry if options is None else options, always=always,
+                  name=lambda option: registry[option].title if option in registry else option)
+
+
+def labelled(prefix: str) -> Callable[[str], Key]:
+    """A choice's ``name`` where its widget labels each option ``<prefix><option>`` (``"pg.view_"``)."""
+    return lambda option: Key(f"{prefix}{option}")
 
 
 def number(default: float | None, lo: float, hi: float, *, always: bool = False, widget: bool = True,
@@ -74,10 +89,11 @@ def flag(default: bool, *, always: bool = False, widget: bool = True, key: str |
 
 def custom(default: Any, read: Callable[[str], Any], *, allowed: str = "", always: bool = False,
            widget: bool = True, key: str | None = None, show: Callable[[Any], str] = format_value,
-           bounds: tuple[float, float] | None = None, cast: Callable[[Any], Any] | None = None) -> Any:
+           bounds: tuple[float, float] | None = None, cast: Callable[[Any], Any] | None = None,
+           name: Callable[[Any], Any] | None = None) -> Any:
     """A field whose text ``read(text)`` turns into a value, or None to refuse it; ``show`` writes it;
-    ``bounds`` and ``cast`` as for a number, where its widget is one."""
-    return _field(default, lambda r, k, d: r.get(k, read, d, allowed), always, widget, key, show,
+    ``bounds`` and ``cast`` as for a number, where its widget is one; ``name`` as for a choice."""
+    return _field(default, lambda r, k, d: r.get(k, read, d, allowed, name), always, widget, key, show,
                   bounds, cast)
 
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeVar
 
+from lrviz.i18n import Key
 from lrviz.params import Spec
 
 T = TypeVar("T")
@@ -24,8 +25,29 @@ class Note(NamedTuple):
 
     key: str
     value: str
-    fallback: str | None  # None: the page's own default, which has no value to show (e.g. a surface's start)
-    allowed: str = ""  # what the key takes, in symbols every language reads: "4–256", "lr_min < lr_max"
+    # What is shown instead: a value as the link writes it, or its name in the student's language (a Key,
+    # or several); None: the page's own default, which has no value to show (e.g. a surface's start).
+    fallback: str | Key | tuple[Key, ...] | None
+    # What the key takes: in symbols every language reads ("4–256", "lr_min < lr_max"), or in words (a Key).
+    allowed: str | Key = ""
+
+    def takes(self, lang: str) -> str:
+        """What the key takes, as the note says it in ``lang``."""
+        return self.allowed(lang) if isinstance(self.allowed, Key) else self.allowed
+
+    def shown(self, lang: str) -> str | None:
+        """The fallback as the note says it: a name in ``lang``, a value as the link writes it."""
+        if isinstance(self.fallback, Key):
+            return self.fallback(lang)
+        if isinstance(self.fallback, tuple):
+            return ", ".join(name(lang) for name in self.fallback)
+        return self.fallback
+
+
+def _named(value: Any) -> bool:
+    """A :class:`Key`, or a tuple of them: names to say in the student's language, not a value."""
+    return isinstance(value, Key) or (isinstance(value, tuple) and bool(value)
+                                      and all(isinstance(v, Key) for v in value))
 
 
 def _finite(text: str, lo: float, hi: float) -> float | None:
@@ -63,6 +85,15 @@ def numbers(text: str, lo: float, hi: float, count: int | range) -> tuple[float,
     return tuple(values)  # type: ignore[arg-type]
 
 
+def counted(lo: float, hi: float, count: int | range) -> Key:
+    """What a list of :func:`numbers` takes, in words: how many numbers, each in ``[lo, hi]``
+    (``start=1,2,3`` on a 2-D surface has numbers in range, but one too many)."""
+    ends = dict(lo=format_value(float(lo)), hi=format_value(float(hi)))
+    if isinstance(count, range):
+        return Key("url.numbers_range", least=count.start, most=count.stop - 1, **ends)
+    return Key("url.numbers_one", **ends) if count == 1 else Key("url.numbers", count=count, **ends)
+
+
 def span(lo: float, hi: float) -> str:
     """A range as a note shows what a key allows: ``"4–256"``, ``"0.0001–10"``."""
     return f"{format_value(float(lo))}–{format_value(float(hi))}"
@@ -96,26 +127,31 @@ class QueryReader:
     def __contains__(self, key: str) -> bool:
         return key in self.query
 
-    def get(self, key: str, parse: Callable[[str], T | None], default: T, allowed: str = "") -> T:
-        """``parse(value)`` of ``key``; the default when it is missing or ``parse`` gives None."""
+    def get(self, key: str, parse: Callable[[str], T | None], default: T, allowed: str | Key = "",
+            name: Callable[[T], Any] | None = None) -> T:
+        """``parse(value)`` of ``key``; the default when it is missing or ``parse`` gives None.
+        ``name``: how the note names the default (:meth:`choice`), where not by its value."""
         if key not in self.query:
             return default
         raw = str(self.query[key])
         value = parse(raw)
         if value is None:
-            self.note(key, raw, default, allowed)
+            self.note(key, raw, default if name is None else name(default), allowed)
             return default
         return value
 
-    def note(self, key: str, raw: str, fallback: Any, allowed: str = "") -> None:
-        """Record that ``raw`` could not be used for ``key`` (a None fallback reads as a dash)."""
-        shown = None if fallback is None else format_value(fallback)
+    def note(self, key: str, raw: str, fallback: Any, allowed: str | Key = "") -> None:
+        """Record that ``raw`` could not be used for ``key`` (``fallback``: a value, a name, or None for
+        the page's own default)."""
+        shown = fallback if fallback is None or _named(fallback) else format_value(fallback)
         self.notes.append(Note(key, raw[:MAX_SHOWN], shown, allowed))
 
-    def choice(self, key: str, options: Collection[str], default: str) -> str:
-        """One of ``options``; a note lists them where they are few enough to read."""
+    def choice(self, key: str, options: Collection[str], default: str,
+               name: Callable[[str], Any] | None = None) -> str:
+        """One of ``options``; a note lists them where they are few enough to read, and names the
+        default by ``name(default)``, the name a menu shows, where one is given."""
         listed = " | ".join(options) if len(options) <= MAX_LISTED else ""
-        return self.get(key, lambda s: s if s in options else None, default, listed)
+        return self.get(key, lambda s: s if s in options else None, default, listed, name)
 
     def number(self, key: str, lo: float, hi: float, default: float) -> float:
         return self.get(key, lambda s: number(s, lo, hi), default, span(lo, hi))
@@ -129,7 +165,7 @@ class QueryReader:
     def numbers(
         self, key: str, lo: float, hi: float, count: int | range, default: T
     ) -> tuple[float, ...] | T:
-        return self.get(key, lambda s: numbers(s, lo, hi, count), default, span(lo, hi))
+        return self.get(key, lambda s: numbers(s, lo, hi, count), default, counted(lo, hi, count))
 
     def params(
         self, prefix: str, spec: Spec, lr: float | None = None, on_top_of: Mapping[str, Any] | None = None
@@ -153,7 +189,8 @@ class QueryReader:
         try:
             spec.resolve({**(on_top_of or {}), **dict(given)}, lr)
         except ValueError:
-            for name, value in given:
-                self.note(f"{prefix}.{name}", format_value(value), "default")
+            underneath = {p.name: p.default for p in spec.params} | dict(on_top_of or {})
+            for name, value in given:  # each keeps what it is without the link (None: nothing to show)
+                self.note(f"{prefix}.{name}", format_value(value), underneath[name])
             return ()
         return tuple(given)

@@ -99,9 +99,9 @@ def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
         if note.fallback is None:
             text = t("url.note_own", lang, name=note.key, value=literal(note.value))
         else:
-            text = t("url.note", lang, name=note.key, value=literal(note.value), fallback=note.fallback)
+            text = t("url.note", lang, name=note.key, value=literal(note.value), fallback=note.shown(lang))
         if note.allowed:
-            text += " " + t("url.allowed", lang, allowed=literal(note.allowed))
+            text += " " + t("url.allowed", lang, allowed=literal(note.takes(lang)))
         st.warning(text)
 
 

@@ -35,20 +35,21 @@ class Config:
     """What the playground shows. Plain fields are declared with their link (:mod:`lrviz.app.kit.link`);
     the formula and its dimension, the hyper-parameters and the start are read by :func:`parse`."""
 
-    surface: str = link.choice("quadratic", [*surfaces.SURFACES, CUSTOM], always=True)
+    surface: str = link.entry("quadratic", surfaces.SURFACES, options=[*surfaces.SURFACES, CUSTOM],
+                              always=True)
     formula: str = ""
     dim: int = 1
-    optimizer: str = link.choice("sgd", optimizers.OPTIMIZERS, always=True)
+    optimizer: str = link.entry("sgd", optimizers.OPTIMIZERS, always=True)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
     lr: float = link.number(0.1, *LR_RANGE, always=True, widget=False)
-    schedule: str = link.choice("constant", schedules.SCHEDULES, always=True)
+    schedule: str = link.entry("constant", schedules.SCHEDULES, always=True)
     schedule_params: tuple[tuple[str, Any], ...] = ()
     steps: int = link.whole(100, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
     noise: float = link.number(0.0, 0.0, MAX_NOISE)
     clip: float | None = link.number(None, 1e-6, 1e6, widget=False)
     seed: int = link.whole(0, 0, 2**31 - 1)
-    view: Literal["map", "3d"] = link.choice("map", ("map", "3d"))
+    view: Literal["map", "3d"] = link.choice("map", ("map", "3d"), name=link.labelled("pg.view_"))
     frame: int = link.whole(0, 0, MAX_STEPS, widget=False)
     big: bool = link.flag(False)
     lang: Lang = link.language()

@@ -54,8 +54,8 @@ class Config:
     params: tuple[tuple[str, Any], ...] = ()  # differences from the card's preset
     lr: float = link.number(ENTRIES[DEFAULT_OPEN].demo.lr, *LR_RANGE)
     steps: int = link.whole(ENTRIES[DEFAULT_OPEN].demo.steps, MIN_STEPS, MAX_STEPS)
-    surface: str = link.choice(ENTRIES[DEFAULT_OPEN].demo.surface, surfaces.SURFACES)
-    optimizer: str = link.choice(ENTRIES[DEFAULT_OPEN].demo.optimizer, optimizers.OPTIMIZERS)
+    surface: str = link.entry(ENTRIES[DEFAULT_OPEN].demo.surface, surfaces.SURFACES)
+    optimizer: str = link.entry(ENTRIES[DEFAULT_OPEN].demo.optimizer, optimizers.OPTIMIZERS)
     optimizer_params: tuple[tuple[str, Any], ...] = ()
     overlay: tuple[str, ...] = link.custom(DEFAULT_OVERLAY, _cards, show=lambda k: ",".join(k) or "none")
     big: bool = link.flag(False)

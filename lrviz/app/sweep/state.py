@@ -28,6 +28,7 @@ from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.playground import state as links
 from lrviz.app.playground.state import Config as PlaygroundConfig
 from lrviz.engine import diagnostics
+from lrviz.i18n import Key
 
 Phase = Literal["loss", "distance"]
 RATES = (200, 2000)
@@ -46,6 +47,13 @@ def _optimizer_list(text: str) -> tuple[str, ...] | None:
     return names if ok and all(n in optimizers.OPTIMIZERS for n in names) else None
 
 
+def _titles(names: tuple[str, ...]) -> tuple[Key, ...] | tuple[str, ...]:
+    """The optimizers' titles, as a refused value's note names them (ids that are none, as they are)."""
+    if not isinstance(names, tuple) or not all(n in optimizers.OPTIMIZERS for n in names):
+        return names
+    return tuple(optimizers.OPTIMIZERS[n].title for n in names)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the page shows. ``base`` holds the surface, the primary optimizer
@@ -53,11 +61,11 @@ class Config:
     (read by :func:`parse` with the playground's keys)."""
 
     base: PlaygroundConfig = _BASE
-    optimizers: tuple[str, ...] = link.custom(("sgd",), _optimizer_list, always=True)
+    optimizers: tuple[str, ...] = link.custom(("sgd",), _optimizer_list, always=True, name=_titles)
     rates: int = link.whole(500, *RATES, always=True, key="n")
     lo: float = link.number(1e-3, *RATE_RANGE, always=True)
     hi: float = link.number(10.0, *RATE_RANGE, always=True)
-    phase: Phase = link.choice("loss", ("loss", "distance"), always=True)
+    phase: Phase = link.choice("loss", ("loss", "distance"), always=True, name=link.labelled("sweep.phase_"))
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
 
@@ -84,9 +92,10 @@ def parse(query: Mapping[str, str]) -> Config:
     # its ``o.<name>`` keep their meaning. ``optimizers`` wins where both are given.
     one = query.get("optimizer") if "optimizers" not in query else None
     if one is not None and one not in optimizers.OPTIMIZERS:
-        read.note("optimizer", str(one), DEFAULT.optimizers[0], " | ".join(optimizers.OPTIMIZERS))
-    names = (one,) if one in optimizers.OPTIMIZERS else read.get("optimizers", _optimizer_list,
-                                                                DEFAULT.optimizers)
+        read.note("optimizer", str(one), _titles(DEFAULT.optimizers), " | ".join(optimizers.OPTIMIZERS))
+    # (a refused ``optimizers`` is noted once, where the declared fields are read below)
+    names = (one,) if one in optimizers.OPTIMIZERS else (_optimizer_list(str(query.get("optimizers", "")))
+                                                         or DEFAULT.optimizers)
     shared = {k: query[k] for k in query if k in _SHARED or k.startswith(("o.", "s."))}
     base = links.parse({**shared, "optimizer": names[0]})
     steps = base.steps if "steps" in query else DEFAULT.base.steps

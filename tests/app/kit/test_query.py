@@ -5,6 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz import surfaces
 from lrviz.app.kit.query import Note, QueryReader, format_value, numbers, whole
 from lrviz.schedules import SCHEDULES
 
@@ -37,7 +38,19 @@ def test_bad_values_fall_back_and_leave_a_note_each():
     assert read.numbers("start", -10, 10, 2, None) is None
     assert [n.key for n in read.notes] == ["lr", "steps", "mode", "big", "start"]
     assert read.notes[0] == Note("lr", "nan", "0.1", "0.0001–10")
-    assert [n.allowed for n in read.notes[1:]] == ["1–2000", "a | b", "1 | 0", "-10–10"]
+    assert [n.allowed for n in read.notes[1:-1]] == ["1–2000", "a | b", "1 | 0"]
+    # Three numbers in range for a start of two: the note says how many it takes, not only the range.
+    assert read.notes[-1].takes("en") == "2 numbers separated by commas, each from -10 to 10"
+    assert read.notes[-1].takes("ko") == "쉼표로 구분한 수 2개, 각각 -10부터 10까지"
+
+
+def test_a_refused_choice_names_the_default_as_its_menu_does():
+    read = QueryReader({"surface": "nope", "view": "nope"})
+    title = lambda n: surfaces.SURFACES[n].title  # noqa: E731
+    assert read.choice("surface", surfaces.SURFACES, "quadratic", title) == "quadratic"
+    assert read.choice("view", ("map", "3d"), "map") == "map"
+    assert read.notes[0].shown("ko") == surfaces.SURFACES["quadratic"].title("ko") != "quadratic"
+    assert read.notes[1].shown("ko") == "map"  # no name given: the value as the link writes it
 
 
 def test_a_note_repeats_at_most_sixty_characters_of_the_value():

@@ -259,5 +259,5 @@ def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():
     both = parse({"optimizer": "adam", "optimizers": "sgd,rmsprop"})  # the page's own key wins
     assert both.optimizers == ("sgd", "rmsprop")
     refused = parse({"optimizer": "nope"})  # falls back, and says so
-    assert refused.optimizers == ("sgd",) and [(n.key, n.value, n.fallback) for n in refused.notes] == [
-        ("optimizer", "nope", "sgd")]
+    assert refused.optimizers == ("sgd",) and [(n.key, n.value, n.shown("en")) for n in refused.notes] == [
+        ("optimizer", "nope", "SGD")]

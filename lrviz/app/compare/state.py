@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
-from lrviz.app.kit.query import Note, QueryReader, format_value, number
+from lrviz.app.kit.query import START, Note, QueryReader, format_value, number
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 from lrviz.i18n import Lang
@@ -147,7 +147,7 @@ def parse(query: Mapping[str, str]) -> Config:
     config = replace(
         config,
         rows=tuple(rows) if rows else DEFAULT.rows,
-        start=read.numbers("start", -1e3, 1e3, surfaces.SURFACES[config.surface].dim, None),
+        start=read.numbers("start", *START, surfaces.SURFACES[config.surface].dim, None),
     )
     return replace(config, notes=tuple(read.notes), extra_rows=max(0, len(indices) - MAX_ROWS))
 

@@ -27,7 +27,14 @@ from lrviz.app.kit import code, share
 from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
-from lrviz.app.kit.widgets import number_box, params_form, presentation, seed_params, surface_label
+from lrviz.app.kit.widgets import (
+    number_box,
+    params_form,
+    presentation,
+    seed_params,
+    start_boxes,
+    surface_label,
+)
 from lrviz.app.playground import verdict
 from lrviz.app.playground.state import MAX_STEPS, MIN_STEPS
 from lrviz.i18n import message, t
@@ -229,13 +236,8 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
     )
     surface = surfaces.SURFACES[name]
     steps = side.slider(t("compare.steps", lang), MIN_STEPS, MAX_STEPS, key=f"{K}steps", step=10)
-    if f"{K}start_x" not in state:
-        state[f"{K}start_x"] = float(surface.start[0])
-        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
     with side.expander(t("compare.start", lang)):
-        st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
-        if surface.dim == 2:
-            st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1)
+        start_boxes(surface, K, lang)
         st.button(t("compare.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
 
     side.header(t("compare.runs", lang))

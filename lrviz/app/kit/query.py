@@ -76,6 +76,9 @@ def items(text: str) -> list[str]:
     return [p for p in text.replace(" ", "").split(",") if p]
 
 
+START = (-1e3, 1e3)  # a start's coordinates: what a link and the start boxes take
+
+
 def numbers(text: str, lo: float, hi: float, count: int | range) -> tuple[float, ...] | None:
     """Comma-separated floats in ``[lo, hi]``, as many as ``count`` allows, or None."""
     values = [number(p, lo, hi) for p in items(text)]

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from lrviz import schedules, surfaces
-from lrviz.app.kit.query import format_value
+from lrviz.app.kit.query import START, format_value
 from lrviz.app.playground.state import CUSTOM
 from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
@@ -43,6 +43,20 @@ def number_box(label: str, key: str, lo: float, hi: float, lang: str, container=
         container.error(t("app.refused_whole" if whole else "app.refused_number", lang, name=label,
                           value=shown(refused), lo=shown(lo), hi=shown(hi), kept=shown(value)))
     return value
+
+
+def start_boxes(surface: surfaces.Surface, prefix: str, lang: str, *,
+                on_change: Callable[[], None] | None = None) -> tuple[float, ...]:
+    """The boxes x₀ (and y₀ in 2-D) of a run's start, in the current container, holding the surface's
+    own start until changed; returns what they hold. Keys ``<prefix>start_x`` and ``<prefix>start_y``;
+    each takes what a link takes (:data:`~lrviz.app.kit.query.START`), through :func:`number_box`."""
+    state = st.session_state
+    if f"{prefix}start_x" not in state:
+        state[f"{prefix}start_x"] = float(surface.start[0])
+        state[f"{prefix}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
+    boxes = (("x₀", "x"), ("y₀", "y"))[: surface.dim]
+    return tuple(float(number_box(name, f"{prefix}start_{axis}", *START, lang, on_change=on_change,
+                                  format="%.4g", step=0.1)) for name, axis in boxes)
 
 
 def _check_box(key: str, lo: float, hi: float, on_change: Callable[[], None] | None) -> None:

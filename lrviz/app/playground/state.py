@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from lrviz import optimizers, schedules, surfaces
 from lrviz.app.kit import link
-from lrviz.app.kit.query import Note, QueryReader, format_value
+from lrviz.app.kit.query import START, Note, QueryReader, format_value
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.i18n import Lang
 
@@ -84,7 +84,7 @@ def parse(query: Mapping[str, str]) -> Config:
         config, formula=formula, dim=dim,
         optimizer_params=read.params("o", optimizers.OPTIMIZERS[config.optimizer], config.lr),
         schedule_params=read.params("s", schedules.SCHEDULES[config.schedule], config.lr),
-        start=read.numbers("start", -1e3, 1e3, surface_dim, None),
+        start=read.numbers("start", *START, surface_dim, None),
     )
     if config.frame > config.steps:  # a step the run does not have
         read.note("frame", str(query.get("frame", "")), 0)

@@ -26,6 +26,7 @@ from lrviz.app.kit.widgets import (
     presentation,
     schedule_picker,
     seed_params,
+    start_boxes,
     surface_picker,
 )
 from lrviz.app.playground import figures, verdict
@@ -273,14 +274,8 @@ def _reset_start() -> None:
 def start_inputs(surface: surfaces.Surface, lang: str) -> None:
     """Number inputs for the start point, and the toggle that lets a click on the 2-D map pick it
     (:func:`_start`, :func:`picking_start` read them)."""
-    state = st.session_state
-    if f"{K}start_x" not in state:
-        state[f"{K}start_x"] = float(surface.start[0])
-        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
     with st.sidebar.expander(t("pg.start", lang), expanded=False):
-        st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1, on_change=_restage)
-        if surface.dim == 2:
-            st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1, on_change=_restage)
+        start_boxes(surface, K, lang, on_change=_restage)
         st.button(t("pg.start_reset", lang), on_click=_reset_start, key=f"{K}start_reset")
         if surface.dim == 2:
             st.toggle(t("pg.start_click", lang), key=f"{K}pick_start")

@@ -26,6 +26,7 @@ from lrviz.app.kit.widgets import (
     presentation,
     schedule_picker,
     seed_params,
+    start_boxes,
     surface_picker,
 )
 from lrviz.app.playground import state as links
@@ -127,14 +128,8 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
 
 def start_input(surface: surfaces.Surface, lang: str) -> tuple[float, ...] | None:
     """The start point (None: the surface's own)."""
-    state = st.session_state
-    if f"{K}start_x" not in state:
-        state[f"{K}start_x"] = float(surface.start[0])
-        state[f"{K}start_y"] = float(surface.start[1]) if surface.dim == 2 else 0.0
     with st.sidebar.expander(t("pg.start", lang)):
-        x = st.number_input("x₀", key=f"{K}start_x", format="%.4g", step=0.1)
-        y = st.number_input("y₀", key=f"{K}start_y", format="%.4g", step=0.1) if surface.dim == 2 else None
-    start = (float(x),) if y is None else (float(x), float(y))
+        start = start_boxes(surface, K, lang)
     return None if start == surface.start else start
 
 

@@ -20,6 +20,7 @@ TIMEOUT = 60  # the first run of a page compiles JAX programs
 # --- playground ---------------------------------------------------------------------------------
 
 PLAYGROUND = "pages/playground.py"
+COMPARE, SWEEP = "pages/compare.py", "pages/sweep.py"
 
 
 
@@ -275,3 +276,17 @@ def test_korean_pages_break_lines_between_words_only():
 
     assert styles(open_page(PLAYGROUND, lang="ko", steps="20"))
     assert not styles(open_page(PLAYGROUND, lang="en", steps="20"))
+
+
+@pytest.mark.parametrize(("page", "prefix"), [(PLAYGROUND, "pg_"), (COMPARE, "cmp_"), (SWEEP, "sw_")])
+def test_a_start_box_takes_what_a_link_takes(page, prefix):
+    """x₀ beyond ±1000 was taken by the box and refused when its link was opened again; an emptied
+    box became 0 without a word. Both now keep the start in use, the first with a message."""
+    at = open_page(page, surface="himmelblau", lang="ko")
+    x0 = at.number_input(key=f"{prefix}start_x").value
+    at.number_input(key=f"{prefix}start_x").set_value(5000.0).run()
+    assert_clean(at)
+    assert at.number_input(key=f"{prefix}start_x").value == x0
+    assert any("5000" in e.value and "1000" in e.value for e in at.error), [e.value for e in at.error]
+    at.number_input(key=f"{prefix}start_x").set_value(None).run()
+    assert at.number_input(key=f"{prefix}start_x").value == x0 and not at.error

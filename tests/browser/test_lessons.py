@@ -1,7 +1,9 @@
 """A lesson in a real browser: the clicker's keys move through it, "step k of n" and the address bar
 follow, presentation mode toggles, and every step of the first lesson is photographed at 1280×720."""
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,15 +22,23 @@ def _at_step(page, k: int, n: int) -> None:
     assert re.search(rf"[?&]step={k}(&|$)", page.url), page.url
 
 
-def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, server):
-    lesson = lessons()["rate"]
-    n = len(lesson.steps)
+@contextlib.contextmanager
+def _first_lesson_at(browser, server, step: int, query: str = "") -> Iterator[tuple[object, int]]:
+    """A page on the first lesson's ``step`` (English, 1280×720, keys listening), and its step count."""
+    n = len(lessons()["rate"].steps)
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     try:
-        page.goto(f"{server}/lessons?lesson=rate&step=1&lang=en")
+        page.goto(f"{server}/lessons?lesson=rate&step={step}&lang=en{query}")
         wait_ready(page, timeout=120_000)
-        _at_step(page, 1, n)
+        _at_step(page, step, n)
+        yield page, n
+    finally:
+        context.close()
+
+
+def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, server):
+    with _first_lesson_at(browser, server, 1) as (page, n):
         page.keyboard.press("PageDown")
         _at_step(page, 2, n)
         page.keyboard.press("ArrowRight")
@@ -53,8 +63,6 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
             assert "big=1" in page.url
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(SHOTS / f"lesson-rate-step{k}.png"))
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -118,16 +126,7 @@ def test_a_step_in_presentation_mode_reads_like_the_playground_in_presentation_m
 def test_a_clicker_moves_the_step_while_a_toggle_has_focus(browser, server):
     """A click on a toggle or checkbox leaves focus on its <input>; a clicker's PageDown / PageUp must
     still move the step there, not only after a click on a blank area."""
-    lesson = lessons()["rate"]
-    n = len(lesson.steps)
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/lessons?lesson=rate&step=8&big=1&lang=ko")
-        wait_ready(page, timeout=120_000)
-        page.wait_for_function(f"() => document.body.innerText.includes('{n}')", timeout=60_000)
-        page.wait_for_function("() => globalThis.__lrvizLessonKeys && globalThis.__lrvizLessonKeys.send",
-                               timeout=30_000)
+    with _first_lesson_at(browser, server, 8, "&big=1") as (page, n):
         # A toggle as a click leaves it: focused. (The page's own toggles sit in closed expanders, and
         # the presentation toggle redraws the header when clicked, which drops the focus.)
         page.evaluate("""() => { const box = document.createElement('input'); box.type = 'checkbox';
@@ -135,11 +134,8 @@ def test_a_clicker_moves_the_step_while_a_toggle_has_focus(browser, server):
         focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.type]")
         assert focused == ["INPUT", "checkbox"], focused  # the case the fix is for
         page.keyboard.press("PageDown")
-        page.wait_for_function("() => /[?&]step=9(&|$)/.test(location.search)", timeout=30_000)
-        wait_ready(page)
+        _at_step(page, 9, n)
         assert "big=1" in page.url
         page.keyboard.press("PageUp")
-        page.wait_for_function("() => /[?&]step=8(&|$)/.test(location.search)", timeout=30_000)
+        _at_step(page, 8, n)
         assert page.locator('[data-testid="stException"]').count() == 0
-    finally:
-        context.close()

@@ -82,7 +82,9 @@ def stage(lang: Lang) -> None:
         if clicked and (clicked[0]["x"], clicked[0]["y"]) != tuple(start):
             pg.set_start((float(clicked[0]["x"]), float(clicked[0]["y"])))
             st.rerun()
-    st.caption(t(f"pg.legend_{surface.dim}d", lang))
+    # In 2-D it also says where the map's click-to-start is (a toggle under the sidebar's start).
+    st.caption(t(f"pg.legend_{surface.dim}d", lang, click=t("pg.start_click", lang),
+                 section=t("pg.start", lang)))
     if optimizers.get(config.optimizer).averaged:  # two points per step: say which is which
         st.caption(t("pg.legend_schedule_free", lang))
         if config.schedule != "constant":

@@ -211,16 +211,17 @@ def _apart(rates: Sequence[float]) -> tuple[float, ...]:
 
     The formulas can fall below the page's lowest rate: a start 0.001 from a minimum (or on it)
     gave Adam "too small" and "good" both 1e-4, the same run twice. A rate that is no longer
-    above the one before moves to :data:`APART` times it, and where that passes the range's top,
-    down from the one after it."""
+    above the one before moves to :data:`APART` times it; where that passes the range's top, it
+    moves between its neighbours (below the next where they are too close)."""
     lo, hi = LR_RANGE
     out = [float(f"{min(max(r, lo), hi):.3g}") for r in rates]
     for i in range(1, len(out)):
         if out[i] <= out[i - 1]:
             out[i] = float(f"{min(out[i - 1] * APART, hi):.3g}")
     for i in range(len(out) - 2, -1, -1):
-        if out[i] >= out[i + 1]:
-            out[i] = float(f"{out[i + 1] / APART:.3g}")
+        if out[i] >= out[i + 1]:  # between its neighbours where there is room, else below the next
+            room = i > 0 and out[i - 1] < out[i + 1]
+            out[i] = float(f"{math.sqrt(out[i - 1] * out[i + 1]) if room else out[i + 1] / APART:.3g}")
     return tuple(out)
 
 

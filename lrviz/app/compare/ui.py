@@ -328,7 +328,10 @@ def results_frame(table: list[comparison.Result], lang: str) -> Styler:
         labels["distance"]: [_finite(r.distance) for r in table],
         labels["steps"]: pd.array([r.steps_to_tol for r in table], dtype="Int64"),
     })
-    return frame.style.format(verdict.number, subset=[labels["final_loss"], labels["distance"]])
+    # A run that never came within the tolerance has no step count: a dash, as the other columns' (the
+    # grid shows a Styler's text, so st.dataframe's placeholder does not reach these cells).
+    return (frame.style.format(verdict.number, subset=[labels["final_loss"], labels["distance"]], na_rep="—")
+            .format(na_rep="—", subset=[labels["steps"]]))
 
 
 def _finite(value: float) -> float | None:

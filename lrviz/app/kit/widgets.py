@@ -14,13 +14,15 @@ from lrviz.app.playground.state import CUSTOM
 from lrviz.i18n import message, t
 from lrviz.params import ParamSpec, Spec
 
-_KEPT, _REFUSED = "__kept", "__refused"  # suffixes of a number box's key: its last value in range, a refusal
+# Suffixes of a number box's key: its last value in range, a refusal to say, a refusal on screen.
+_KEPT, _REFUSED, _SAID = "__kept", "__refused", "__said"
 
 
 def number_box(label: str, key: str, lo: float, hi: float, lang: str, container=st, *,
                on_change: Callable[[], None] | None = None, **kwargs: Any) -> Any:
-    """A number input that checks its range itself; returns the value it holds, always in ``[lo, hi]``
-    (an integer where both ends are).
+    """A number input that checks its range itself; returns the value it holds (a value typed in is
+    kept only within ``[lo, hi]``, and ``lo``, ``hi`` should be what the page's link takes; an integer
+    where both ends are).
 
     Streamlit's own ``min_value``/``max_value`` refuse a value out of range with an English tooltip
     while the box keeps showing it (and an emptied box took ``min_value``). Here the box takes any
@@ -38,6 +40,7 @@ def number_box(label: str, key: str, lo: float, hi: float, lang: str, container=
     value = container.number_input(label, value=None, key=key, on_change=_check_box,
                                    args=(key, lo, hi, on_change), **kwargs)
     refused = state.pop(key + _REFUSED, None)
+    state[key + _SAID] = refused is not None
     if refused is not None:
         shown = str if whole else (lambda v: format_value(float(v)))
         container.error(t("app.refused_whole" if whole else "app.refused_number", lang, name=label,
@@ -57,6 +60,12 @@ def start_boxes(surface: surfaces.Surface, prefix: str, lang: str, *,
     boxes = (("x₀", "x"), ("y₀", "y"))[: surface.dim]
     return tuple(float(number_box(name, f"{prefix}start_{axis}", *START, lang, on_change=on_change,
                                   format="%.4g", step=0.1)) for name, axis in boxes)
+
+
+def refusal_on_screen() -> bool:
+    """Whether a :func:`number_box` shows a refusal under it. A callback that would rerun only a
+    fragment lets the page rerun instead, or the message stays under a box that now holds a value."""
+    return any(value is True for key, value in st.session_state.items() if str(key).endswith(_SAID))
 
 
 def _check_box(key: str, lo: float, hi: float, on_change: Callable[[], None] | None) -> None:

@@ -24,6 +24,7 @@ from lrviz.app.kit.widgets import (
     params_form,
     picked_surface,
     presentation,
+    refusal_on_screen,
     schedule_picker,
     seed_params,
     start_boxes,
@@ -199,7 +200,8 @@ def _restage() -> None:
     rerun the chart's fragment, not the page. The control already shows its new value and nothing
     else in the sidebar or above the chart depends on it; the fragment reads the controls again
     (:func:`settings`). A new surface, optimizer or schedule reruns the page: other inputs follow."""
-    st.rerun(STAGE)
+    if not refusal_on_screen():  # else the page's rerun takes the message under its box away
+        st.rerun(STAGE)
 
 
 def sidebar(lang: str) -> None:
@@ -225,7 +227,7 @@ def sidebar(lang: str) -> None:
                   help=t("pg.noise_help", lang), on_change=_restage)
         # The toggle reruns the page: the box under it is enabled or not.
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
-        number_box(t("pg.clip", lang), f"{K}clip", 0.01, 1e4, lang, disabled=not clip_on, format="%.3g",
+        number_box(t("pg.clip", lang), f"{K}clip", *links.CLIP, lang, disabled=not clip_on, format="%.3g",
                    on_change=_restage)
         number_box(t("pg.seed", lang), f"{K}seed", 0, 2**31 - 1, lang, on_change=_restage)
     if not PAGE.hosted:  # in a lesson, the lesson's header holds the one presentation toggle

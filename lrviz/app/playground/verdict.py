@@ -286,14 +286,18 @@ def _settling_swing(run: Trajectory, steps: int) -> float | None:
     A start near the valley of minima on (xy − 1)²/2 at η = 0.2 was "reached in a single step,
     and stayed on it" while its path crossed the valley eight times, each swing 0.6× the last."""
     moves = np.diff(run.points[steps: steps + 9], axis=0)
-    if steps > EARLY or len(moves) < 3 or run.steps < 2:
+    if not 1 <= steps <= EARLY or len(moves) < 3:  # at 0 the start is the minimum: its own headline
         return None
     lengths = np.linalg.norm(moves, axis=-1)
     if not np.all(lengths > 1e-3 * np.linalg.norm(run.points[1] - run.points[0])):  # standing still
         return None
     if np.mean(np.sum(moves[1:] * moves[:-1], axis=-1) < 0) < 0.5:
         return None
-    return float(np.median(lengths[1:] / lengths[:-1]))
+    ratio = float(np.median(lengths[1:] / lengths[:-1]))
+    return ratio if ratio < SHRINKING else None  # x² at η = 1.02 from 1e-4 "converged" while growing
+
+
+SHRINKING = 0.95  # swings this much smaller than the last, or less, are settling
 
 
 def _reversals(run: Trajectory) -> tuple[int, float]:

@@ -366,4 +366,6 @@ def test_a_spread_from_a_start_at_its_minimum_runs_no_rate_twice(optimizer, star
 def test_rates_apart_move_only_those_that_collided():
     assert comparison._apart([1e-5, 1e-4, 3e-4, 0.02]) == (1e-4, 2e-4, 3e-4, 0.02)
     assert comparison._apart([0.01, 0.5, 0.99, 1.2]) == (0.01, 0.5, 0.99, 1.2)  # SGD's large and diverge stay
-    assert comparison._apart([5.0, 20.0, 30.0]) == (2.5, 5.0, 10.0)  # down from the top
+    assert comparison._apart([5.0, 20.0, 30.0]) == (5.0, 7.07, 10.0)  # at the top: between its neighbours
+    assert comparison._apart([4.0, 6.0, 10.0, 10.0]) == (4.0, 6.0, 7.75, 10.0)
+    assert comparison._apart([10.0, 10.0, 10.0]) == (2.5, 5.0, 10.0)  # no room: below the next

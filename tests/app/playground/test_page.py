@@ -290,3 +290,16 @@ def test_a_start_box_takes_what_a_link_takes(page, prefix):
     assert any("5000" in e.value and "1000" in e.value for e in at.error), [e.value for e in at.error]
     at.number_input(key=f"{prefix}start_x").set_value(None).run()
     assert at.number_input(key=f"{prefix}start_x").value == x0 and not at.error
+
+
+def test_a_refusal_under_a_sidebar_box_goes_when_a_valid_value_follows():
+    """The seed box reruns only the chart's fragment; after a refusal it reruns the page once, or the
+    message stayed under the box (the sidebar is not redrawn by a fragment's rerun)."""
+    at = open_page(PLAYGROUND, surface="quadratic", seed="7", lang="ko")
+    at.number_input(key="pg_seed").set_value(-1).run()
+    assert at.error
+    at.number_input(key="pg_seed").set_value(5).run()
+    assert_clean(at)
+    assert at.title and not at.error and param(at, "seed") == "5"  # the whole page, drawn again
+    at.number_input(key="pg_seed").set_value(6).run()  # no refusal on screen: the fragment alone
+    assert not at.title and param(at, "seed") == "6"

@@ -180,8 +180,8 @@ def _simulate(program: _Program, n_steps, lr, opt_params, sched_params, start, n
             return state
 
     start = start.astype(jnp.float32)
-    centre = jnp.asarray(surface.bounds.mean(axis=1), jnp.float32)
-    half = jnp.asarray((surface.bounds[:, 1] - surface.bounds[:, 0]) / 2, jnp.float32)
+    centre = jnp.asarray(surface.centre, jnp.float32)
+    half = jnp.asarray(surface.half_widths, jnp.float32)
     # A far start is not an escape; one reach for every coordinate, as a run from (100, 0) on a
     # coupled bowl swings through y as far as through x.
     reach = ESCAPE_FACTOR * jnp.maximum(half, jnp.max(jnp.abs(start - centre)))

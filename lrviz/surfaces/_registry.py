@@ -98,9 +98,19 @@ class Surface:
         return critical.bounds(self.domain, self.dim)
 
     @property
+    def centre(self) -> np.ndarray:
+        """The domain's centre, a ``(dim,)`` array."""
+        return self.bounds.mean(axis=1)
+
+    @property
+    def half_widths(self) -> np.ndarray:
+        """The domain's half-width along each coordinate, a ``(dim,)`` array."""
+        return (self.bounds[:, 1] - self.bounds[:, 0]) / 2
+
+    @property
     def span(self) -> float:
         """The domain's widest side: the length that tolerances and finite differences scale with."""
-        return float(np.max(self.bounds[:, 1] - self.bounds[:, 0]))
+        return float(2 * np.max(self.half_widths))
 
     def contains(self, points) -> np.ndarray:
         """Which of ``points`` (shape ``(..., dim)``) lie in the domain; NaN and infinities do not."""

@@ -58,6 +58,8 @@ def status_outline(colour: str | list[str]) -> dict:
     its colour, 2 px wide (1 px, plotly.js's own, is too faint to read a colour), and a filled one's
     border the same colour (not plotly.js's dark grey)."""
     return dict(width=2, color=colour)
+
+
 # Perceptually uniform and readable in grey; light where the loss is low. Spelled out as
 # colour stops because plotly.js knows no reversed ("_r") scale names.
 SURFACE_SCALE = plotly.colors.get_colorscale("Cividis_r")

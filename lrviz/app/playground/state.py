@@ -27,7 +27,6 @@ from lrviz.i18n import Lang
 
 MIN_STEPS, MAX_STEPS = 10, 2000  # the steps slider's range (a link outside it could not be shown)
 MAX_NOISE = 2.0  # the noise slider's end
-CLIP = (1e-6, 1e6)  # a clipping threshold: what a link and the sidebar's box take
 CUSTOM = "custom"
 
 
@@ -48,7 +47,7 @@ class Config:
     steps: int = link.whole(100, MIN_STEPS, MAX_STEPS, always=True)
     start: tuple[float, ...] | None = None
     noise: float = link.number(0.0, 0.0, MAX_NOISE)
-    clip: float | None = link.number(None, *CLIP, widget=False)
+    clip: float | None = link.number(None, 1e-6, 1e6, widget=False)
     seed: int = link.whole(0, 0, 2**31 - 1)
     view: Literal["map", "3d"] = link.choice("map", ("map", "3d"), name=link.labelled("pg.view_"))
     frame: int = link.whole(0, 0, MAX_STEPS, widget=False)

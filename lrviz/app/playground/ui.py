@@ -8,12 +8,13 @@ to the URL, so the address bar always holds a link to what is on screen.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit import share
+from lrviz.app.kit import link, share
 from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
@@ -227,9 +228,10 @@ def sidebar(lang: str) -> None:
                   help=t("pg.noise_help", lang), on_change=_restage)
         # The toggle reruns the page: the box under it is enabled or not.
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
-        number_box(t("pg.clip", lang), f"{K}clip", *links.CLIP, lang, disabled=not clip_on, format="%.3g",
-                   on_change=_restage)
-        number_box(t("pg.seed", lang), f"{K}seed", 0, 2**31 - 1, lang, on_change=_restage)
+        declared = functools.partial(link.bounds, links.Config)  # each box takes what its link takes
+        number_box(t("pg.clip", lang), f"{K}clip", *declared("clip"), lang, disabled=not clip_on,
+                   format="%.3g", on_change=_restage)
+        number_box(t("pg.seed", lang), f"{K}seed", *declared("seed"), lang, on_change=_restage)
     if not PAGE.hosted:  # in a lesson, the lesson's header holds the one presentation toggle
         presentation(lang, f"{K}big", side)
 

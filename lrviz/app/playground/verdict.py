@@ -27,6 +27,7 @@ SCHEDULE_CUT = 0.5  # a slow run whose rate a schedule cut below this share of i
 # 44 % of 100 steps uphill; a rate that is merely small goes uphill in none).
 BUMPY = 1 / 3
 EARLY = 3  # a run converged within this many steps, yet still swinging, is told it swung on
+SHRINKING = 0.95  # swings this much smaller than the last, or less, are settling
 SADDLE_STAY = 5  # steps near a saddle point that a converged run's verdict mentions
 CRAWL = 0.02  # a rate under this share of the critical one is called stable but slow before the run
 HEAVY = 0.9  # from this momentum on, a run that has not settled is told the momentum, not η, sets its pace
@@ -297,9 +298,6 @@ def _settling_swing(run: Trajectory, steps: int) -> float | None:
     return ratio if ratio < SHRINKING else None  # x² at η = 1.02 from 1e-4 "converged" while growing
 
 
-SHRINKING = 0.95  # swings this much smaller than the last, or less, are settling
-
-
 def _reversals(run: Trajectory) -> tuple[int, float]:
     """The last steps a run's end is read over (a fifth of the run, 4 to 20), and the share of them
     that reversed the step before (all, where there are too few to tell)."""
@@ -507,9 +505,7 @@ def _escape_box(run: Trajectory, surface: Surface, lang: str) -> str:
     """Where the run counted as diverged, in words. The engine's escape box (:mod:`lrviz.engine`) is
     the domain grown ten-fold about its centre, which is the plot grown ten-fold, unless the start
     lies farther from the centre than a half-width: then ten times that distance, in every coordinate."""
-    centre = surface.bounds.mean(axis=1)
-    half = (surface.bounds[:, 1] - surface.bounds[:, 0]) / 2
-    far = np.max(np.abs(run.points[0] - centre)) > np.min(half)
+    far = np.max(np.abs(run.points[0] - surface.centre)) > np.min(surface.half_widths)
     return t("verdict.escape_box_far" if far else "verdict.escape_box", lang)
 
 

@@ -80,6 +80,20 @@ def eigenvalues(surface: Surface, point) -> np.ndarray:
     return np.linalg.eigvalsh(hessian(surface, np.asarray(point, dtype=float)[None])[0])
 
 
+# The Hessian's eigenvalues where runs settle, kept with the surface as the minima below are: a
+# chart's payload asks for them once for each of its 56 runs, at the same point.
+_SETTLED: weakref.WeakKeyDictionary[Surface, dict] = weakref.WeakKeyDictionary()
+
+
+def settled_eigenvalues(surface: Surface, point: tuple[float, ...]) -> np.ndarray:
+    """:func:`eigenvalues` at a point runs settle on (a minimum, or where weight decay moves one:
+    :func:`decayed_minimum`), computed once per surface and point."""
+    known = _SETTLED.setdefault(surface, {})
+    if point not in known:
+        known[point] = eigenvalues(surface, point)
+    return known[point].copy()
+
+
 def lam_max(surface: Surface, point: np.ndarray) -> float:
     return float(eigenvalues(surface, point)[-1])
 

@@ -317,7 +317,10 @@ def read_directions(points: np.ndarray, lrs: np.ndarray, grads: np.ndarray,
     directions = (points[:, :-1] - points[:, 1:]) / rates
     digit = np.maximum(np.spacing(np.abs(points[:, :-1]).astype(np.float32)), np.finfo(np.float32).tiny)
     with np.errstate(invalid="ignore"):  # the padding
-        close = np.isclose(directions, grads, rtol=1e-3, atol=2 * digit / rates)
+        # np.isclose's test, written out: np.isclose with an array atol formats it for a message
+        # it never shows (half of this function's time on a payload's 57 runs).
+        close = np.abs(directions - grads) <= 2 * digit / rates + 1e-3 * np.abs(grads)
+        close = (close & np.isfinite(directions) & np.isfinite(grads)) | (directions == grads)
     close |= ~(lrs > 0)[..., None]  # a step at η = 0 (a warm-up's first) says nothing of its direction
     if steps is not None:
         close |= (np.arange(lrs.shape[1]) >= steps[:, None])[..., None]

@@ -465,7 +465,7 @@ def _swings(run: Trajectory, surface: Surface, limit: Limit | None) -> tuple[flo
     if limit.shift > 0:
         minimum = tuple(diagnostics.decayed_minimum(surface, tuple(minimum), limit.shift))
     mu, steepest = limit.momentum, _sharpest_step(limit, float(run.lrs[-1]))
-    flattest = steepest * (diagnostics.eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
+    flattest = steepest * (diagnostics.settled_eigenvalues(surface, minimum)[0] + limit.shift) / limit.lam
     both = diagnostics.swings(mu, flattest) and diagnostics.swings(mu, steepest)
     return (steepest, flattest) if both else None
 

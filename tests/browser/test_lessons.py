@@ -139,3 +139,26 @@ def test_a_clicker_moves_the_step_while_a_toggle_has_focus(browser, server):
         page.keyboard.press("PageUp")
         _at_step(page, 8, n)
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_steps_settings_come_back_after_the_student_tried_others(browser, server):
+    """Step 4 of the first lesson is η = 1.05; a student drags the chart's rate down and releases, then
+    the sidebar's reset brings the chart's slider, its verdict and the page back to the step's."""
+    with _first_lesson_at(browser, server, 4) as (page, n):
+        page.wait_for_function("() => document.querySelector('.lrc-plot')?.dataset.ready === '1'",
+                               timeout=60_000)
+        assert page.locator(".lrc-rate-value").inner_text() == "1.05"
+        assert page.locator(".lrc-card").get_attribute("data-status") == "diverged"
+        page.locator(".lrc-rate").focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => document.querySelector('.lrc-card').dataset.status !== 'diverged'",
+                               timeout=10_000)
+        wait_ready(page)  # the release's rerun
+        page.locator('[data-testid="stSidebar"]').get_by_text("Back to this step's settings").click()
+        page.wait_for_function("() => document.querySelector('.lrc-rate-value').textContent === '1.05'",
+                               timeout=30_000)
+        wait_ready(page)
+        assert page.locator(".lrc-card").get_attribute("data-status") == "diverged"
+        _at_step(page, 4, n)
+        assert page.locator('[data-testid="stException"]').count() == 0

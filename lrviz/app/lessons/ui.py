@@ -89,6 +89,10 @@ def _jumped() -> None:
     _go(int(st.session_state[f"{K}jump"]))
 
 
+def _reset() -> None:
+    st.session_state.pop(f"{K}shown", None)  # the next run seeds the step's page again (draw)
+
+
 def _big() -> None:
     if st.session_state[f"{K}big"]:
         st.query_params["big"] = "1"
@@ -111,8 +115,9 @@ def listing(lang: Lang) -> None:
 def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     """Previous / Next, the step list and presentation mode in one row (on a 1280×720 projector
     the step's chart must fit under them and the caption; in presentation mode's larger type the
-    step list takes a second); the way back to all lessons in the sidebar. In presentation mode the
-    step's page, its caption and the sidebar take the type the pages' own presentation mode gives."""
+    step list takes a second); the way back to all lessons, and to the step's own settings, in the
+    sidebar. In presentation mode the step's page, its caption and the sidebar take the type the
+    pages' own presentation mode gives."""
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
@@ -135,6 +140,9 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     toggle.toggle(t("lessons.page.big", lang), key=f"{K}big", on_change=_big)
     st.sidebar.page_link("pages/lessons.py", label=t("lessons.page.all", lang), icon=":material/list:",
                          query_params={"lang": lang})
+    # A student who tried other settings (the point of a real page) comes back to the step's claim.
+    st.sidebar.button(t("lessons.page.reset", lang), key=f"{K}reset", icon=":material/restart_alt:",
+                      on_click=_reset)
     keys.mount(_move(config, lesson))
 
 

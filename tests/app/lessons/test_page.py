@@ -60,3 +60,17 @@ def test_step_labels_are_cut_to_the_box_with_an_ellipsis_counting_hangul_double(
     assert english.endswith("…") and len(english) == STEP_LABEL_COLUMNS
     assert korean.endswith("…") and len(korean) < len(english)  # each syllable takes two columns
     assert korean.startswith("2/10 · 놀이터: η = 0.3은 최솟값을")
+
+
+def test_a_student_who_tried_other_settings_gets_the_steps_back():
+    """The step's page is real, so a student changes it; the sidebar's reset seeds it again, the
+    rate included, and the link stays the lesson's."""
+    at = open_page("pages/lessons.py", lesson="rate", step="4")
+    at.session_state["pg_lr"] = 0.02  # as the chart's slider, released, sets it
+    at.slider(key="pg_steps").set_value(300).run()  # reruns only the chart's fragment
+    at.run()
+    assert at.session_state["pg_lr"] == pytest.approx(0.02) and at.session_state["pg_steps"] == 300
+    at.button(key="ls_reset").click().run()
+    assert not at.exception
+    assert at.session_state["pg_lr"] == pytest.approx(1.05) and at.session_state["pg_steps"] == 100
+    assert param(at, "step") == "4" and param(at, "lesson") == "rate"

@@ -231,6 +231,9 @@ def saddle_visit(surface: Surface, points: np.ndarray) -> tuple[int, tuple[float
     return int(counts[which]), tuple(surface.saddles[which])
 
 
+FLIP_SHARE = 0.75  # the share of a window's steps that reverse the one before, in an oscillating run
+
+
 def classify(
     surface: Surface,
     points: np.ndarray,
@@ -268,7 +271,7 @@ def classify(
         floor = surface.f_min if np.isfinite(surface.f_min) else np.nanmin(losses, axis=1)
         gap_then = losses[:, -window - 1] - floor
         gap_now = losses[:, -1] - floor
-        assign((flip_share >= 0.75) & (gap_now > 0.1 * gap_then), "oscillating")
+        assign((flip_share >= FLIP_SHARE) & (gap_now > 0.1 * gap_then), "oscillating")
 
     # Rules 5 and 6 look at runs near a saddle or outside the domain (inside it every
     # critical point is listed by lrviz.surfaces._critical); only those need a Hessian.

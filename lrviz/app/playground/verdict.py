@@ -156,6 +156,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         # The rates of the minimum the run reached, which need not be the one nearest the start.
         # (λmax there is a property of the surface: asked once per minimum, not once per run.)
         _, critical_lr, nearest, fastest = diagnostics.minimum_rates(surface, final) or (None,) * 4
+        if (drifting := _drifting(run, limit, critical_lr, nearest, clipped, lang)) is not None:
+            return drifting
         visit = diagnostics.saddle_visit(surface, run.points)
         if visit is not None and visit[0] >= SADDLE_STAY:
             detail += " " + t("verdict.saddle_passed", lang, steps=visit[0], point=point(np.array(visit[1])))
@@ -296,6 +298,26 @@ def _settling_swing(run: Trajectory, steps: int) -> float | None:
         return None
     ratio = float(np.median(lengths[1:] / lengths[:-1]))
     return ratio if ratio < SHRINKING else None  # x² at η = 1.02 from 1e-4 "converged" while growing
+
+
+def _drifting(run: Trajectory, limit: Limit | None, critical: float | None, minimum: tuple | None,
+              clipped: bool, lang: str) -> Verdict | None:
+    """Plain gradient descent that came within reach of a minimum but not to rest there: its rate is
+    above that minimum's critical rate, so its swings grow, only too slowly to leave in the steps it
+    had (Himmelblau at η = 0.015, where the minimum at (−3.78, −3.28) has 2/λmax ≈ 0.0149: within
+    reach after 100 steps, oscillating away after 300). Told as the oscillation it is; None otherwise."""
+    if limit is None or not limit.plain or limit.shift or clipped or critical is None or not len(run.lrs):
+        return None
+    lr = float(run.lrs[-1])
+    window, reversed_ = _reversals(run)
+    then, now = float(run.losses[-window - 1]), float(run.losses[-1])
+    growing = reversed_ >= diagnostics.FLIP_SHARE and now > FLATTER * then
+    if not (growing and lr > critical * (1 + diagnostics.SAME_RATE)):
+        return None
+    return Verdict("oscillating", t("verdict.oscillating_growing", lang), t(
+        "verdict.drifting_detail", lang, point=point(np.asarray(minimum)), share=f"{100 * reversed_:.0f}",
+        window=window, then=number(then), now=number(now), lr=number_apart(lr, critical),
+        critical=number_apart(critical, lr)))
 
 
 def _reversals(run: Trajectory) -> tuple[int, float]:

@@ -670,3 +670,21 @@ def test_a_run_close_at_once_that_swings_on_is_told_so(lang):
     still = engine.run(quadratic, "sgd", lr=0.5, steps=100)
     plain = verdict(still, quadratic, lang, diagnostics.limit_near("sgd", {}, quadratic, still.curvature))
     assert t("verdict.converged_zigzag", lang, ratio="@").split("@")[0] not in plain.detail
+
+
+def test_a_run_within_reach_of_a_minimum_but_above_its_critical_rate_is_oscillating_not_converged():
+    """Himmelblau's start lies nearest the minimum at (3.58, −1.85) (2/λmax ≈ 0.019), but the run
+    reaches the one at (−3.78, −3.28), where 2/λmax ≈ 0.0149. At η = 0.015 it is within the tolerance
+    after 100 steps, yet each swing is wider than the last (300 steps: the engine says oscillating)."""
+    surface = get("himmelblau")
+    run = engine.run(surface, "sgd", lr=0.015, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    assert run.status == "converged" and limit.value > 0.015  # what the start's minimum alone would say
+    english, korean = verdict(run, surface, "en", limit), verdict(run, surface, "ko", limit)
+    assert english.status == korean.status == "oscillating"
+    assert "(-3.78, -3.28)" in english.detail and "0.0149" in english.detail and "0.015 " in english.detail
+    assert "0.0149" in korean.detail and "임계 학습률" in korean.detail
+    assert engine.run(surface, "sgd", lr=0.015, steps=300).status == "oscillating"
+    # Below that rate the same run settles, and says so.
+    below = engine.run(surface, "sgd", lr=0.0122, steps=100)
+    assert verdict(below, surface, "en", limit).status == "converged"

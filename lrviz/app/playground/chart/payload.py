@@ -141,7 +141,7 @@ def build(
         speeds=list(playback.SPEEDS), big=big, narrow=narrow, pick_start=pick_start and dim == 2,
         figure=spec, figure_version=_digest(json.dumps(still, sort_keys=True).encode()), traces=traces,
         drawn=_drawn_by_browser(traces), rows=rows,
-        overview=_overview(runs, surface, lrs, limit, lang, big, narrow),
+        overview=_overview(runs, [row["status"] for row in rows], surface, lrs, limit, lang, big, narrow),
         texts={key.split(".")[-1]: t(key, lang) for key in TEXTS}, gradient=figures.gradient_symbol(changed),
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
@@ -352,13 +352,13 @@ def step_ranges(values: np.ndarray, *, log: bool, from_zero: bool = False,
 _CHARACTER, _PLOT, _PHONE_PLOT = 7.0, 800.0, 330.0
 
 
-def _overview(runs: Sequence[Trajectory], surface: Surface, lrs: np.ndarray, limit: Limit | None,
-              lang: str, big: bool, narrow: bool = False) -> dict:
-    """Final loss against the rate for the slider's stops (log-log), coloured by status; diverged
-    rates as crosses above the highest final loss, the stops past the first divergence shaded,
-    the critical rate dashed. The ring that follows the slider is the browser's (``at``)."""
+def _overview(runs: Sequence[Trajectory], status: Sequence[str], surface: Surface, lrs: np.ndarray,
+              limit: Limit | None, lang: str, big: bool, narrow: bool = False) -> dict:
+    """Final loss against the rate for the slider's stops (log-log), coloured by ``status`` (each
+    row's verdict's, which the card shows); diverged rates as crosses above the highest final loss,
+    the stops past the first divergence shaded, the critical rate dashed. The ring that follows the
+    slider is the browser's (``at``)."""
     grid = len(LR_GRID)
-    status = [r.status for r in runs]
     final = np.array([np.inf if r.diverged_at is not None else float(r.losses[-1]) for r in runs])
     shown, log = landscape.loss_axis(final, surface)
     finite = np.isfinite(shown[:grid])

@@ -62,6 +62,9 @@ def stage(lang: Lang) -> None:
     config = pg.PAGE.settle(config, errors, lang)
     narrow = shell.on_a_phone()
 
+    if config.view == "3d" and surface.dim == 2:  # where the toggle is, not under the whole chart
+        st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+        st.caption(t("pg.view_3d_rate", lang, lr=f"{config.lr:g}"))
     if live:
         request = pg.chart_request()
         blob = chart.data(config, narrow=narrow, pick_start=pick_start, errors=bool(errors), request=request)
@@ -91,8 +94,6 @@ def stage(lang: Lang) -> None:
             st.caption(t("pg.schedule_free_schedule", lang))
     if note := pg.direction_note(config, lang):
         st.caption(note)
-    if config.view == "3d" and surface.dim == 2:
-        st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
     if not live:  # the chart's own card says it otherwise, for every rate
         box = {"converged": st.success, "diverged": st.error, "slow": st.info}.get(verdict.status, st.warning)
         box(f"**{verdict.headline}** {verdict.detail}")

@@ -304,7 +304,7 @@ def set_start(point: tuple[float, float]) -> None:
 
 
 def view_control(surface: surfaces.Surface, lang: str) -> str:
-    """For 2-D surfaces, the map alone or the 3-D view under it too."""
+    """For 2-D surfaces, the map alone or the 3-D view too (above the map, under this control)."""
     if surface.dim != 2:
         return "map"
     return st.segmented_control(t("pg.view", lang), ("map", "3d"), key=f"{K}view",

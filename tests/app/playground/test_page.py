@@ -98,6 +98,12 @@ def test_playground_old_scrub_links_open_and_the_3d_view_draws():
     assert len(at.get("plotly_chart")) == 1  # the 3-D view; the map is the component
     assert [e.proto.component_name for e in at.get("bidi_component")].count(chart.NAME) == 1  # the map
     assert not at.warning
+    # Right under the view's toggle, saying which rate it shows (the map follows the slider as it moves).
+    assert "η = 0.01, the rate the slider last rested on" in texts(at)
+    main = list(at.main)
+    kinds = [e.type for e in main]
+    assert kinds.index("plotly_chart") < next(i for i, e in enumerate(main) if e.type == "bidi_component"
+                                               and e.proto.component_name == chart.NAME)
 
 
 def test_playground_custom_formula_from_the_link():

@@ -345,3 +345,19 @@ def test_a_flat_series_ticks_spread_over_its_widened_axis():
     ticks = np.log10(row["layout"]["yaxis2.tickvals"])
     assert len(ticks) == 3 and np.all(np.diff(ticks) > 0.2 * (hi - lo))
     assert lo <= ticks.min() and ticks.max() <= hi
+
+
+def test_the_overview_says_what_its_marks_mean_and_its_crosses_stand_clear_of_the_dots():
+    """Hover was the overview's only key, and a phone has none; on x² the dots span 31 decades, and a
+    decade above the highest put the crosses level with the still-moving runs' dots."""
+    runs, data = build("quadratic", lang="ko", limit=stability_limit("sgd", {}, 2.0))
+    overview = data["header"]["overview"]
+    legend = overview["legend"]
+    for status in ("converged", "slow", "diverged"):
+        assert t(f"status.{status}", "ko") in legend
+    assert "stuck_local" not in {r.status for r in runs} and t("status.stuck_local", "ko") not in legend
+    assert t("pg.chart_overview_shaded", "ko") in legend and "lrc-ring-key" in legend
+    y = np.log10([a[1] for a in overview["at"]])
+    diverged = np.array([r.status == "diverged" for r in runs[: len(LR_GRID)]])
+    dots = y[~diverged]
+    assert y[diverged].min() - dots.max() >= 0.1 * (dots.max() - dots.min())

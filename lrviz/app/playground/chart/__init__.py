@@ -65,6 +65,7 @@ HTML = """
   </div>
   <div class="lrc-card"><b class="lrc-headline"></b> <span class="lrc-detail"></span></div>
   <div class="lrc-stage"><div class="lrc-overview"></div><div class="lrc-here" hidden></div></div>
+  <div class="lrc-legend"></div>
 </div>
 """
 # The component's CSS is global (isolate_styles=False: plotly.js puts its own CSS into the
@@ -89,6 +90,9 @@ CSS = """
 .lrc .lrc-here { width: 15px; height: 15px; box-sizing: border-box; border-radius: 50%;
   border: 3px solid var(--st-text-color, #000); transform: translate(-50%, -50%); }
 .lrc.lrc-big .lrc-here { width: 22px; height: 22px; border-width: 4px; }
+.lrc .lrc-legend { font-size: .85rem; margin: .1rem 0 .5rem 60px; opacity: .85; }  /* under the plot */
+.lrc .lrc-ring-key { display: inline-block; width: .8em; height: .8em; box-sizing: border-box;
+  border: 2px solid var(--st-text-color, #000); border-radius: 50%; vertical-align: -.1em; }
 .lrc .lrc-line { margin: .25rem 0 .5rem; font-size: .95rem; }
 .lrc .lrc-card { padding: .75rem 1rem; border-radius: .5rem; margin: .5rem 0; }
 .lrc .lrc-card.success { background: rgba(33, 195, 84, .1); color: #177233; }

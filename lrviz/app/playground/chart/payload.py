@@ -364,7 +364,9 @@ def _overview(runs: Sequence[Trajectory], status: Sequence[str], surface: Surfac
     finite = np.isfinite(shown[:grid])
     high, low = (float(np.nanmax(shown[:grid][finite])), float(np.nanmin(shown[:grid][finite]))) \
         if finite.any() else (1.0, 1.0)
-    top = high * 10 if log else high + max(0.2 * (high - low), 1.0)
+    # The crosses stand clear above the highest dot: a seventh of the dots' decades above it, a decade
+    # at least (one decade of 31, from 6.25 down to 1e-30, put them level with the dots).
+    top = high * 10 ** max(1.0, 0.15 * np.log10(high / low)) if log else high + max(0.2 * (high - low), 1.0)
     y = np.where(np.isfinite(shown), shown, top)
     colours = [STATUS_COLORS.get(s, GREY) for s in status]
     labels = [t(f"status.{s}", lang) for s in status]
@@ -405,5 +407,21 @@ def _overview(runs: Sequence[Trajectory], status: Sequence[str], surface: Surfac
     # Where the ring sits for each row (its final loss, or the crosses' height).
     at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]
     spec = figure(dict(data=[points], layout=layout), big=big).to_dict()
-    return dict(figure=spec, at=at)
+    return dict(figure=spec, at=at, legend=_overview_legend(status[:grid], bool(diverged), lang))
+
+
+# The overview's legend, in this order: how far the runs got, best first.
+LEGEND_ORDER = ("converged", "slow", "oscillating", "stuck_local", "saddle", "diverged")
+
+
+def _overview_legend(status: Sequence[str], shaded: bool, lang: str) -> str:
+    """What the overview's colours and marks mean, for the statuses it shows (HTML: a dot or a cross
+    in each status's colour and its name, the ring, the shading): hover, its only key before, is
+    not there on a phone."""
+    keys = [f'<span style="color:{STATUS_COLORS[s]}">{"✕" if s == "diverged" else "●"}</span> '
+            f'{html.escape(t(f"status.{s}", lang))}' for s in LEGEND_ORDER if s in status]
+    keys.append(f'<span class="lrc-ring-key"></span> {html.escape(t("pg.chart_overview_here", lang))}')
+    if shaded:
+        keys.append(html.escape(t("pg.chart_overview_shaded", lang)))
+    return " · ".join(keys)
 

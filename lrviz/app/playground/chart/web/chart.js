@@ -586,6 +586,7 @@ function createInstance(root) {
       speed.value = String(me.speed);
       rate.max = String(d.header.grid - 1);
       overview.title = texts.overview;
+      $(".lrc-legend").innerHTML = d.header.overview.legend; // the server's HTML, its words escaped
       box.classList.toggle("lrc-big", d.header.big);
       box.classList.toggle("lrc-pick", d.header.pick_start);
     }

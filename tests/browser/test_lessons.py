@@ -162,3 +162,10 @@ def test_the_steps_settings_come_back_after_the_student_tried_others(browser, se
         assert page.locator(".lrc-card").get_attribute("data-status") == "diverged"
         _at_step(page, 4, n)
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_phone_is_not_told_about_keys_it_does_not_have(phone, server):
+    phone.goto(f"{server}/lessons?lesson=rate&step=1&lang=ko")
+    wait_ready(phone, timeout=120_000)
+    phone.wait_for_function("() => document.body.innerText.includes('10단계 중 1단계')", timeout=60_000)
+    assert "PageDown" not in phone.locator('[data-testid="stMain"]').inner_text()

@@ -22,7 +22,7 @@ from lrviz.app.finder import page as finder_page
 from lrviz.app.finder import ui as finder_ui
 from lrviz.app.kit import link
 from lrviz.app.kit.markdown import literal
-from lrviz.app.kit.shell import show_notes
+from lrviz.app.kit.shell import on_a_phone, show_notes
 from lrviz.app.kit.state import PageState, write_link
 from lrviz.app.kit.widgets import presentation_style
 from lrviz.app.lessons import keys
@@ -168,10 +168,11 @@ def _short(text: str, most: int = STEP_LABEL_COLUMNS) -> str:
 
 
 def caption(lesson: Lesson, step: Step, config: Config, lang: Lang) -> None:
-    """The lesson, "step k of n" and the step's claim; the clicker's keys where there is room."""
+    """The lesson, "step k of n" and the step's claim; the clicker's keys where there is room (and a
+    keyboard: not on a phone)."""
     where = t("lessons.page.step_of", lang, k=config.step, n=len(lesson.steps))
     st.info(f"**{lesson.title(lang)} · {where}**  \n{step.caption(lang)}", icon=":material/school:")
-    if not config.big:
+    if not config.big and not on_a_phone():
         st.caption(t("lessons.page.keys", lang))
 
 

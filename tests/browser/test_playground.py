@@ -373,3 +373,19 @@ def test_a_setting_that_changes_only_the_run_reruns_only_the_chart(server):
     assert optimizer.elements["selectbox"] >= 3  # the page again, with Adam's settings
     assert student.key("pg_o_adam_betas") is not None
     assert "optimizer=adam" in student.query
+
+
+TOOL_TIPS = (f"() => [...document.querySelectorAll('{PLOT} .modebar-btn')]"
+             ".map(b => b.getAttribute('data-title'))")
+
+
+def test_the_charts_toolbar_speaks_the_pages_language_and_offers_no_cloud(page, server):
+    """plotly.js's own tips were English on the Korean page, and its "Share chart..." button (a
+    chart sent to a Plotly server, none configured here) did nothing but log an error."""
+    open_chart(page, f"{server}/playground?lang=ko")
+    korean = page.evaluate(TOOL_TIPS)
+    assert "그림을 PNG로 내려받기" in korean and "축 되돌리기" in korean
+    assert not any(re.search("[a-z]{2}", tip) for tip in korean), korean  # PNG, a name, stays
+    page.get_by_text("English").click()
+    page.wait_for_function(f"() => ({TOOL_TIPS})().includes('Reset axes')", timeout=30_000)
+    assert "Share chart..." not in page.evaluate(TOOL_TIPS)

@@ -50,6 +50,17 @@ TEXTS = ("figure.step", "figure.play", "figure.pause", "figure.speed", "pg.lr", 
          "pg.chart_overview", "pg.chart_failed")
 
 
+# plotly.js's words on the chart (its toolbar's tips, the zoom notice), by their English, which is
+# what a plotly.js locale dictionary is keyed by: the chart registers the page's language with them.
+PLOTLY_WORDS = {"Autoscale": "autoscale", "Box Select": "box_select",
+                "Compare data on hover": "compare_hover",
+                "Double-click on legend to isolate one trace": "isolate_trace",
+                "Double-click to zoom back out": "zoom_back", "Download plot as a PNG": "download_png",
+                "Download plot": "download", "Lasso Select": "lasso_select", "Pan": "pan",
+                "Reset axes": "reset_axes", "Show closest data on hover": "closest_hover",
+                "Toggle Spike Lines": "spikes", "Zoom": "zoom", "Zoom in": "zoom_in", "Zoom out": "zoom_out"}
+
+
 def rates(lr: float) -> tuple[np.ndarray, int | None]:
     """The rates to run: the slider's stops, plus ``lr`` when it is not one (its row, else None)."""
     grid = np.array(LR_GRID)
@@ -143,6 +154,7 @@ def build(
         drawn=_drawn_by_browser(traces), rows=rows,
         overview=_overview(runs, [row["status"] for row in rows], surface, lrs, limit, lang, big, narrow),
         texts={key.split(".")[-1]: t(key, lang) for key in TEXTS}, gradient=figures.gradient_symbol(changed),
+        lang=lang, plotly_words={english: t(f"plotly.{key}", lang) for english, key in PLOTLY_WORDS.items()},
         arrays={name: list(a.shape) for name, a in arrays.items()},
     )
     blob = b"".join(a.astype("<f4").tobytes() for a in arrays.values())

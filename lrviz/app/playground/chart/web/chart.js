@@ -579,7 +579,7 @@ function createInstance(root) {
       me.fig = fig;
       const ruleFont = fig.data[d.header.traces.rule].textfont || {};
       me.rule.style.fontSize = (ruleFont.size || 12) + "px";
-      me.config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+      me.config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud"] };
       const texts = d.header.texts;
       $(".lrc-rate-name").textContent = texts.lr;
       speed.innerHTML = d.header.speeds.map((v) => `<option value="${v}">${texts.speed} ${v}×</option>`).join("");
@@ -607,6 +607,10 @@ function createInstance(root) {
     } catch (error) {
       if (me.setTriggerValue) me.setTriggerValue("failed", String(error.message || error));
       return;
+    }
+    if (fresh) { // plotly.js's own tips and notices in the page's language
+      Plotly.register({ moduleType: "locale", name: d.header.lang, dictionary: d.header.plotly_words });
+      me.config.locale = d.header.lang;
     }
     showRate();
     const small = { displayModeBar: false, responsive: true };

@@ -14,6 +14,7 @@ from lrviz.app.playground import state as links
 from lrviz.app.sweep import compute as sweeps
 from lrviz.app.sweep import figures
 from lrviz.app.sweep.state import DEFAULT, Config
+from lrviz.i18n import t
 
 STEPS = 500
 
@@ -227,11 +228,11 @@ def test_runs_drawn_on_the_floor_are_said_to_be_at_or_below_it():
     lines = [s for s in fig["layout"]["shapes"] if s.get("yref") == "y" and s["y0"] == pytest.approx(floor)]
     assert len(lines) == 1
     notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert f"runs on this line ended within {floor:.2e} of the lowest loss" in notes
+    assert t("sweep.figure.floor_row", "en", floor=f"{floor:.2e}") in notes
     # Where every run stays above the floor, there is no such line.
     _, surface, slow = computed(rates=20, lo=1e-3, hi=2e-3)
     plain = figures.build_rates(slow, surface, lang="en").to_dict()
-    assert not any("runs on this line" in a["text"] for a in plain["layout"]["annotations"])
+    assert not any("dotted line" in a["text"] for a in plain["layout"]["annotations"])
 
 
 def test_rates_that_all_crawl_stay_dark_on_the_phase_picture():

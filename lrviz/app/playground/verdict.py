@@ -265,8 +265,8 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
     uphill = float(np.mean(np.diff(run.losses) > 0)) if len(run.losses) > 1 else 0.0
     if uphill >= BUMPY:
         numbers.update(share=f"{100 * uphill:.0f}")
-        return Verdict("slow", t("verdict.slow_bumpy", lang, **numbers),
-                       t("verdict.slow_bumpy_detail", lang, **numbers))
+        detail = "verdict.slow_bumpy_noisy_detail" if noise > 0 else "verdict.slow_bumpy_detail"
+        return Verdict("slow", t("verdict.slow_bumpy", lang, **numbers), t(detail, lang, **numbers))
     return Verdict("slow", t("verdict.slow", lang, **numbers), t("verdict.slow_detail", lang, **numbers))
 
 

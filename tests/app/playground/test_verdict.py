@@ -688,3 +688,16 @@ def test_a_run_within_reach_of_a_minimum_but_above_its_critical_rate_is_oscillat
     # Below that rate the same run settles, and says so.
     below = engine.run(surface, "sgd", lr=0.0122, steps=100)
     assert verdict(below, surface, "en", limit).status == "converged"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_bumpy_run_blames_noise_only_when_noise_is_on(lang):
+    """Adam at η = 5 on Rosenbrock jumps about the valley with the noise off: "steps this long (or
+    this noisy)" named a cause that was not there. With noise on, the noise is named."""
+    quiet = verdict(engine.run("rosenbrock", "adam", lr=5.0, steps=200), get("rosenbrock"), lang, None)
+    assert quiet.headline.startswith(t("verdict.slow_bumpy", lang, steps=200, share="X").split("X")[0])
+    assert quiet.detail == t("verdict.slow_bumpy_detail", lang, distance="0.799")
+    assert not any(word in quiet.detail for word in ("noisy", "noise", "잡음", "노이즈"))
+    noisy_run = engine.run("rosenbrock", "adam", lr=5.0, steps=200, noise=1.0)
+    noisy = verdict(noisy_run, get("rosenbrock"), lang, None, noise=1.0)
+    assert noisy.detail == t("verdict.slow_bumpy_noisy_detail", lang, distance="0.863")

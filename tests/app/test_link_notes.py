@@ -19,7 +19,7 @@ def warnings_of(path: str, **query: str) -> list[str]:
 
 def named(notes: list[str], key: str, title: str) -> None:
     (note,) = [n for n in notes if f"“{key}”" in n]
-    assert f"({title})" in note and not any(f"({i})" in note for i in IDS), note
+    assert f"“{title}”" in note and not any(f"“{i}”" in note for i in IDS), note
 
 
 @pytest.mark.parametrize(("path", "query", "names"), [

@@ -36,12 +36,13 @@ class Note(NamedTuple):
         return self.allowed(lang) if isinstance(self.allowed, Key) else self.allowed
 
     def shown(self, lang: str) -> str | None:
-        """The fallback as the note says it: a name in ``lang``, a value as the link writes it."""
-        if isinstance(self.fallback, Key):
-            return self.fallback(lang)
-        if isinstance(self.fallback, tuple):
-            return ", ".join(name(lang) for name in self.fallback)
-        return self.fallback
+        """The fallback as the note says it: a name in ``lang``, a value as the link writes it, each in
+        quotes (a menu's name has brackets of its own: “SGD (gradient descent)”, which in the note's
+        brackets read "(SGD (gradient descent))")."""
+        if self.fallback is None:
+            return None
+        each = self.fallback if isinstance(self.fallback, tuple) else (self.fallback,)
+        return ", ".join(f"“{name(lang) if isinstance(name, Key) else name}”" for name in each)
 
 
 def _named(value: Any) -> bool:

@@ -93,16 +93,22 @@ def take_entry() -> bool:
     return bool(st.session_state.pop(_ENTERED, False))
 
 
+def note_text(note: Note, lang: Lang) -> str:
+    """What a link value that could not be used is told as (Markdown): what is shown instead, and
+    what the key takes."""
+    if note.fallback is None:
+        text = t("url.note_own", lang, name=note.key, value=literal(note.value))
+    else:
+        text = t("url.note", lang, name=note.key, value=literal(note.value), fallback=note.shown(lang))
+    if note.allowed:
+        text += " " + t("url.allowed", lang, allowed=literal(note.takes(lang)))
+    return text
+
+
 def show_notes(notes: tuple[Note, ...] | list[Note], lang: Lang) -> None:
     """One warning per link value that could not be used, saying what is shown instead."""
     for note in notes:
-        if note.fallback is None:
-            text = t("url.note_own", lang, name=note.key, value=literal(note.value))
-        else:
-            text = t("url.note", lang, name=note.key, value=literal(note.value), fallback=note.shown(lang))
-        if note.allowed:
-            text += " " + t("url.allowed", lang, allowed=literal(note.takes(lang)))
-        st.warning(text)
+        st.warning(note_text(note, lang))
 
 
 def on_a_phone() -> bool:

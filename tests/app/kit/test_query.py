@@ -49,8 +49,8 @@ def test_a_refused_choice_names_the_default_as_its_menu_does():
     title = lambda n: surfaces.SURFACES[n].title  # noqa: E731
     assert read.choice("surface", surfaces.SURFACES, "quadratic", title) == "quadratic"
     assert read.choice("view", ("map", "3d"), "map") == "map"
-    assert read.notes[0].shown("ko") == surfaces.SURFACES["quadratic"].title("ko") != "quadratic"
-    assert read.notes[1].shown("ko") == "map"  # no name given: the value as the link writes it
+    assert read.notes[0].shown("ko") == f"“{surfaces.SURFACES['quadratic'].title('ko')}”" != "“quadratic”"
+    assert read.notes[1].shown("ko") == "“map”"  # no name given: the value as the link writes it
 
 
 def test_a_note_repeats_at_most_sixty_characters_of_the_value():

@@ -260,4 +260,4 @@ def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():
     assert both.optimizers == ("sgd", "rmsprop")
     refused = parse({"optimizer": "nope"})  # falls back, and says so
     assert refused.optimizers == ("sgd",) and [(n.key, n.value, n.shown("en")) for n in refused.notes] == [
-        ("optimizer", "nope", "SGD")]
+        ("optimizer", "nope", "“SGD”")]

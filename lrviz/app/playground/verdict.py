@@ -202,11 +202,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.momentum_decayed", lang, w=number(limit.shift), point=point(moved))
         return Verdict(status, t("verdict.momentum", lang, mu=near_one(mu)), detail)
     if status == "oscillating":
+        # 1-D: one direction, and the minimum is what the steps jump over (no valley to cross)
+        swinging = t("verdict.oscillating_1d" if surface.dim == 1 else "verdict.oscillating", lang)
         window, reversed_ = _reversals(run)
         share = 100 * reversed_
         then, now = run.losses[-window - 1], run.losses[-1]
         if limit is not None and diagnostics.at_limit(float(run.lrs[-1]), limit):  # exactly at the edge
-            return Verdict(status, t("verdict.oscillating", lang), t(
+            return Verdict(status, swinging, t(
                 "verdict.oscillating_at_detail", lang, share=f"{share:.0f}", window=window,
                 lr=number(run.lrs[-1]), formula=limit.formula))
         if limit is not None and now > FLATTER * then and run.lrs[-1] > limit.value:  # growing: diverging
@@ -215,13 +217,13 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
                 then=number(then), now=number(now), lr=number_apart(float(run.lrs[-1]), limit.value),
                 critical=number_apart(limit.value, float(run.lrs[-1]))))
         if limit is not None and run.lrs[-1] > limit.value:  # above the limit, yet the swings keep their size
-            return Verdict(status, t("verdict.oscillating", lang), t(
+            return Verdict(status, swinging, t(
                 "verdict.oscillating_clipped_detail" if clipped else "verdict.oscillating_above_detail",
                 lang, share=f"{share:.0f}", window=window,
                 lr=number(run.lrs[-1]), critical=number(limit.value), formula=limit.formula))
         return Verdict(
             status,
-            t("verdict.oscillating", lang),
+            swinging,
             t(
                 "verdict.oscillating_detail" if limit is not None else "verdict.oscillating_detail_adaptive",
                 lang,
@@ -405,6 +407,8 @@ def rate_line(
         else:
             where = t("pg.critical_where", lang, point=point(np.asarray(nearest)))
     key = f"pg.critical_{side}"
+    if side == "zigzag" and _one_dimensional(curvature, surface):  # no steepest direction to name
+        key = "pg.critical_zigzag_1d"
     if side == "above" and (valley or clipped):
         key = "pg.critical_above_valley" if valley else "pg.critical_above_clipped"
     text = t(key, lang, lr=f"{lr:g}", formula=limit.formula, critical=number_apart(limit.value, lr),
@@ -423,6 +427,13 @@ def rate_line(
     if scheduled:
         text += " " + t("pg.critical_scheduled", lang)
     return text
+
+
+def _one_dimensional(curvature: diagnostics.Curvature, surface: Surface | None) -> bool:
+    """Whether the rate line speaks of a 1-D surface: the surface's, else its minimum's dimension."""
+    if surface is not None:
+        return surface.dim == 1
+    return curvature.nearest_minimum is not None and len(curvature.nearest_minimum) == 1
 
 
 def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: tuple | None,

@@ -234,12 +234,13 @@ def test_the_rate_line_says_crawl_settle_zigzag_or_diverge_before_the_run(lr, ke
     limit = stability_limit("sgd", {}, 2.0)
     for lang in ("en", "ko"):
         line = rate_line(lr, limit, quadratic, lang, name_minimum=False)
-        assert line == t(f"pg.critical_{key}", lang, lr=f"{lr:g}", formula="2/λmax", critical="1", half="0.5",
-                         half_formula="1/λmax", where="")
+        key_1d = "zigzag_1d" if key == "zigzag" else key  # one direction: no "steepest" one to name
+        assert line == t(f"pg.critical_{key_1d}", lang, lr=f"{lr:g}", formula="2/λmax", critical="1",
+                         half="0.5", half_formula="1/λmax", where="")
     # With weight decay 0.5 plain GD meets λ + w = 2.5: it zig-zags above 0.4 and diverges above 0.8.
     decayed = stability_limit("sgd", {"weight_decay": 0.5}, 2.0)
     assert rate_line(0.6, decayed, quadratic, "en", name_minimum=False) == t(
-        "pg.critical_zigzag", "en", lr="0.6", formula="2/(λmax+w)", critical="0.8", half="0.4",
+        "pg.critical_zigzag_1d", "en", lr="0.6", formula="2/(λmax+w)", critical="0.8", half="0.4",
         half_formula="1/(λmax+w)", where="")
     # Momentum has no 1/λ band: its limit is 2(1+μ)/λ, and below it the text just says it settles.
     heavy = stability_limit("momentum", {"momentum": 0.5}, 2.0)  # 2 · 1.5 / 2 = 1.5
@@ -701,3 +702,27 @@ def test_a_bumpy_run_blames_noise_only_when_noise_is_on(lang):
     noisy_run = engine.run("rosenbrock", "adam", lr=5.0, steps=200, noise=1.0)
     noisy = verdict(noisy_run, get("rosenbrock"), lang, None, noise=1.0)
     assert noisy.detail == t("verdict.slow_bumpy_noisy_detail", lang, distance="0.863")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_one_dimensional_surface_is_told_in_one_dimensional_words(lang):
+    """On x² there is one direction and no valley to cross: "along the steepest direction"
+    (가장 가파른 방향으로) and "across the valley" (골짜기를 가로질러) were 2-D words there.
+    The ravine keeps them."""
+    quadratic, ravine = get("quadratic"), get("ravine")
+    limit = stability_limit("sgd", {}, 2.0)
+    line = rate_line(0.7, limit, engine.run(quadratic, lr=0.7, steps=10).curvature, lang, name_minimum=False,
+                     surface=quadratic)
+    assert line == t("pg.critical_zigzag_1d", lang, lr="0.7", formula="2/λmax", critical="1", half="0.5",
+                     half_formula="1/λmax", where="")
+    at = verdict(engine.run(quadratic, lr=1.0, steps=100), quadratic, lang, limit)
+    assert at.headline == t("verdict.oscillating_1d", lang)
+    for text in (line, at.headline):
+        assert not any(word in text for word in ("direction", "valley", "방향으로", "골짜기"))
+    wide = stability_limit("sgd", {}, 25.0)  # the ravine: 2/25 = 0.08, zig-zag above 0.04
+    near = verdict(engine.run(ravine, lr=0.0799, steps=600), ravine, lang, wide)
+    assert near.headline == t("verdict.oscillating", lang)
+    curvature = engine.run(ravine, lr=0.06, steps=10).curvature
+    assert rate_line(0.06, wide, curvature, lang, name_minimum=False, surface=ravine) == t(
+        "pg.critical_zigzag", lang, lr="0.06", formula="2/λmax", critical="0.08", half="0.04",
+        half_formula="1/λmax", where="")

@@ -363,15 +363,19 @@ def build_basins(basins: Basins, surface: Surface, *, lang: str, big: bool = Fal
                           dict(symbol=status_symbol("diverged", "square") if k in gone else "square", size=12,
                                color=colour, line=status_outline(colour)))
              for k, (name, colour) in enumerate(legend)]
+    points = []
     for trace in landscape.marker_traces(surface, lang):
         if trace["marker"]["symbol"] != "x":  # minima only: saddles are no destination
             marker = {**trace["marker"], "color": "white", "line": dict(width=1.5, color="black")}
-            data.append({**trace, "marker": marker, "legendgroup": "points"})
+            points.append({**trace, "marker": marker, "legendgroup": "points"})
     if start is not None:
         sy = surface.numpy(np.array([start[0]])) if surface.dim == 1 else [start[1]]
-        data.append(dict(type="scatter", x=[start[0]], y=sy, mode="markers", name=t("figure.start", lang),
-                         legendgroup="points", marker=dict(symbol="circle-open", size=14, color="black",
-                                                             line=dict(width=2.5))))
+        points.append(dict(type="scatter", x=[start[0]], y=sy, mode="markers", name=t("figure.start", lang),
+                           legendgroup="points", marker=dict(symbol="circle-open", size=14, color="black",
+                                                               line=dict(width=2.5))))
+    if points:  # under a heading of their own: "global minimum" is also a colour above, where runs ended
+        points[0]["legendgrouptitle"] = dict(text=t("sweep.figure.marked", lang))
+    data += points
     box = surface.bounds
     layout = dict(
         xaxis=dict(title=dict(text="x₀" if surface.dim == 2 else "x"), range=list(box[0]), showgrid=False,

@@ -245,3 +245,18 @@ def test_rates_that_all_crawl_stay_dark_on_the_phase_picture():
     top = heat["zmax"] - (heat["zmax"] - heat["zmin"]) / 13  # the top of the loss scale, under "diverged"
     assert np.log10(data.values[:, 0].max()) == pytest.approx(top, abs=1e-6)  # the start is the dark end
     assert np.all((z - heat["zmin"]) / (top - heat["zmin"]) > 0.95)  # and every cell stays near it
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_basin_maps_minimum_marks_are_told_apart_from_its_colours(lang):
+    """On x² the legend listed "global minimum (0)" (the colour of the starts that ended there) and
+    "global minimum" (the star where it lies) side by side, as if twice: each under its heading."""
+    config, surface, _ = computed(lr=0.5)
+    basins = sweeps.basins(config, surface)
+    fig = figures.build_basins(basins, surface, lang=lang, start=surface.start).to_dict()
+    titles = [(d["name"], d.get("legendgrouptitle", {}).get("text")) for d in fig["data"]
+              if d.get("showlegend", True) and d.get("legendgroup")]
+    global_min = t("figure.global_min", lang)
+    assert titles[0] == (t("sweep.figure.global_min", lang, point="(0)"), t("sweep.figure.ends_in", lang))
+    assert titles[1] == (global_min, t("sweep.figure.marked", lang))
+    assert titles[2] == (t("figure.start", lang), None)

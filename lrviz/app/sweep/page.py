@@ -74,10 +74,10 @@ def body(lang: Lang) -> None:
                          format_func=lambda v: t(f"sweep.phase_{v}", lang),
                          disabled=not surface.global_minima)
     sw.chart(shown.phase, "phase")
-    st.caption(t("sweep.phase_caption", lang))
+    st.caption(t("sweep.phase_caption", lang, which=sw_sheet.which_optimizer(len(config.optimizers), lang)))
 
     st.subheader(t("sweep.basins_heading", lang, lr=number(config.base.lr)))
     sw.chart(shown.basins, "basins")
-    st.caption(sw_sheet.basins_text(sw.basin_shares(shown.basin_map), lang))
+    st.caption(sw_sheet.basins_text(sw.basin_shares(shown.basin_map), lang, len(config.optimizers)))
     sw.share_bar(config, shown, lang)
     sw.PAGE.publish(config)

@@ -57,13 +57,20 @@ def results(shown: Sequence[RateSweep], lang: str, shares: tuple[float, float, f
                  (t("sweep.col_limit", lang), critical_text(r, lang))]
         lines.append(f"{optimizers.OPTIMIZERS[r.optimizer].title(lang)}: "
                      + "; ".join(f"{label} {value}" for label, value in parts))
-    lines.append(basins_text(shares, lang))
+    lines.append(basins_text(shares, lang, len(shown)))
     return tuple(lines)
 
 
-def basins_text(shares: tuple[float, float, float], lang: str) -> str:
+def which_optimizer(count: int, lang: str) -> str:
+    """The optimizer the phase picture and the basin map run, out of ``count`` swept: "the first
+    optimizer" only where there are several."""
+    return t("sweep.first_optimizer" if count > 1 else "sweep.the_optimizer", lang)
+
+
+def basins_text(shares: tuple[float, float, float], lang: str, count: int = 1) -> str:
     """The basin map's caption: the shares of its starts that diverged, that reached a global
-    minimum, that ended in a local one, and the rest (still moving)."""
+    minimum, that ended in a local one, and the rest (still moving); ``count``: optimizers swept."""
+    which = which_optimizer(count, lang)
     diverged, reached, local = shares
     parts = {"diverged": diverged, "reached": reached, "local": local,
              "moving": 1.0 - diverged - reached - local}
@@ -71,12 +78,12 @@ def basins_text(shares: tuple[float, float, float], lang: str) -> str:
     shown = {kind: share for kind, share in parts.items() if share > _NONE}
     if len(shown) == 1:
         (kind,) = shown
-        return t("sweep.basins_caption", lang, shares=t(f"sweep.basins_every_{kind}", lang))
+        return t("sweep.basins_caption", lang, which=which, shares=t(f"sweep.basins_every_{kind}", lang))
     *first, last = shown
     said = [t(f"sweep.basins_part_{kind}", lang, share=_percent(shown[kind])) for kind in first]
     listed = t("sweep.basins_and", lang).join(
         [", ".join(said), t(f"sweep.basins_last_{last}", lang, share=_percent(shown[last]))])
-    return t("sweep.basins_caption", lang, shares=t("sweep.basins_shares", lang, listed=listed))
+    return t("sweep.basins_caption", lang, which=which, shares=t("sweep.basins_shares", lang, listed=listed))
 
 
 _NONE = 1e-9  # a share below this is no start (a grid has at most a few thousand)

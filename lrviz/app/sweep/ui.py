@@ -110,7 +110,8 @@ def sidebar(lang: str) -> tuple[Config, list[str]]:
         errors.append(t("sweep.no_optimizer", lang))
         names = ["sgd"]
     primary = optimizers.OPTIMIZERS[names[0]]
-    with side.expander(t("sweep.primary_settings", lang, optimizer=primary.title(lang))):
+    settings = "sweep.primary_settings" if len(names) > 1 else "sweep.primary_settings_one"
+    with side.expander(t(settings, lang, optimizer=primary.title(lang))):
         st.caption(primary.summary(lang))
         opt_raw = params_form(primary, _opt_prefix(names[0]), lang)
     schedule, sched_raw = schedule_picker(lang, f"{K}schedule", _sched_prefix, side)
@@ -141,8 +142,9 @@ def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
                        help=t("sweep.rates_help", lang))
     lo = number_box(t("sweep.lo", lang), f"{K}lo", lo_range, hi_range, lang, cols[1], format="%.3g")
     hi = number_box(t("sweep.hi", lang), f"{K}hi", lo_range, hi_range, lang, cols[2], format="%.3g")
+    which = sw_sheet.which_optimizer(len(config.optimizers), lang)
     lr = number_box(t("sweep.chosen", lang), f"{K}lr", *LR_RANGE, lang, cols[3], format="%.4g",
-                    help=t("sweep.chosen_help", lang))
+                    help=t("sweep.chosen_help", lang, which=which))
     errors = [] if lo < hi else [t("sweep.range_error", lang, lo=f"{lo:g}", hi=f"{hi:g}")]
     config = replace(config, base=replace(config.base, lr=float(lr)), rates=int(rates), lo=float(lo),
                      hi=float(hi))

@@ -261,3 +261,14 @@ def test_a_playground_link_opened_here_keeps_its_optimizer_and_its_parameters():
     refused = parse({"optimizer": "nope"})  # falls back, and says so
     assert refused.optimizers == ("sgd",) and [(n.key, n.value, n.shown("en")) for n in refused.notes] == [
         ("optimizer", "nope", "“SGD”")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_one_optimizer_is_not_called_the_first(lang):
+    """With one optimizer swept the captions said "첫 번째 옵티마이저" (the first optimizer)."""
+    from lrviz.app.sweep.sheet import basins_text, which_optimizer
+
+    first = t("sweep.first_optimizer", lang)
+    assert first not in basins_text((0.0, 1.0, 0.0), lang, 1)
+    assert which_optimizer(1, lang) == t("sweep.the_optimizer", lang)
+    assert first in basins_text((0.0, 1.0, 0.0), lang, 2) and which_optimizer(2, lang) == first

@@ -16,6 +16,7 @@ import streamlit as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit import link, share
 from lrviz.app.kit import sheet as sheets
+from lrviz.app.kit.query import format_value
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
@@ -170,15 +171,17 @@ def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostic
     """
     if not exact and not slider:
         return st.session_state[f"{K}lr"]
-    exact_box = dict(label=t("pg.lr_exact", lang), key=f"{K}lr_exact", lo=LR_RANGE[0], hi=LR_RANGE[1],
-                     lang=lang, on_change=_on_exact, format="%.4g", step=None)
+    lo, hi = LR_RANGE
+    exact_box = dict(label=t("pg.lr_exact", lang), key=f"{K}lr_exact", lo=lo, hi=hi, lang=lang,
+                     on_change=_on_exact, format="%.4g", step=None,
+                     help=t("pg.lr_exact_help", lang, lo=format_value(lo), hi=format_value(hi)))
     if slider:
         left, box = st.columns([4, 1], vertical_alignment="bottom")
         left.select_slider(t("pg.lr", lang), options=LR_GRID, key=f"{K}lr_slider", on_change=_on_slider,
                            format_func=lambda v: f"{v:g}", help=t("pg.lr_help", lang))
         number_box(**exact_box, container=box)
     else:  # one element, no columns (and a refusal's message under it): a rate release reruns this
-        number_box(**exact_box, width=180, help=t("pg.lr_help", lang))
+        number_box(**exact_box, width=180)
     lr = st.session_state[f"{K}lr"]
     if not slider:
         return lr

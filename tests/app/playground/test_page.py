@@ -160,6 +160,8 @@ def test_playground_rate_buttons_and_url_sync():
 def test_a_rate_out_of_range_in_the_exact_box_is_refused_in_the_students_language(lang):
     """Streamlit's own range check said so in English, and the box kept showing the refused 100."""
     at = open_page(PLAYGROUND, surface="quadratic", lr="0.1", lang=lang)
+    # Its help says the range before a value is refused (it said only what η does).
+    assert at.number_input(key="pg_lr_exact").help == t("pg.lr_exact_help", lang, lo="0.0001", hi="10")
     at.number_input(key="pg_lr_exact").set_value(100.0).run()
     assert_clean(at)
     assert at.number_input(key="pg_lr_exact").value == 0.1 and param(at, "lr") == "0.1"

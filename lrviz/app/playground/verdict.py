@@ -450,7 +450,10 @@ def _diverged_fix(run: Trajectory, surface: Surface, limit: Limit | None, left: 
         # 1/λ, the quickest rate (a tenth of η can still be far above it: η = 0.5 on Rosenbrock,
         # where the limit is 0.002).
         bound = limit.value if steep is None else min(limit.value, steep)
-        return t("verdict.diverged_fix_gd", lang, suggest=f"{float(f'{bound / 2:.1g}'):g}", **numbers)
+        # On a valley of minima a rate above the limit can still be thrown onto a flatter stretch and
+        # settle (the catapult): the limit is where settling under the start ends, not where any run fails.
+        key = "verdict.diverged_fix_valley" if surface.valley else "verdict.diverged_fix_gd"
+        return t(key, lang, suggest=f"{float(f'{bound / 2:.1g}'):g}", **numbers)
     rates = run.lrs[: run.diverged_at]
     raised = np.flatnonzero(rates > limit.value * (1 + diagnostics.SAME_RATE))
     if len(raised):  # a schedule (a warm-up, a cycle) took the rate past the limit on the way

@@ -726,3 +726,20 @@ def test_a_one_dimensional_surface_is_told_in_one_dimensional_words(lang):
     assert rate_line(0.06, wide, curvature, lang, name_minimum=False, surface=ravine) == t(
         "pg.critical_zigzag", lang, lr="0.06", formula="2/λmax", critical="0.08", half="0.04",
         half_formula="1/λmax", where="")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_valley_run_thrown_too_hard_is_not_told_the_limit_is_a_wall(lang):
+    """Lesson 1 shows η = 0.35 settling on the catapult valley above its 2/λmax ≈ 0.253, then η = 0.6
+    diverging: "take a rate below 0.253, such as 0.1" read as if 0.35 had not just worked. The fix
+    says both: a little above 0.253 can still land on flatter ground, below it the run settles."""
+    surface = get("catapult")
+    run = engine.run(surface, lr=0.6, steps=100)
+    limit = stability_limit("sgd", {}, run.curvature.lam_min)
+    assert run.status == "diverged" and limit.value < 0.35
+    assert engine.run(surface, lr=0.35, steps=100).status == "converged"  # above the limit, and it settles
+    assert engine.run(surface, lr=0.1, steps=100).status == "converged"  # the suggestion settles too
+    said = verdict(run, surface, lang, limit).detail
+    numbers = dict(critical="0.253", formula="2/λmax", suggest="0.1")
+    assert said.endswith(t("verdict.diverged_fix_valley", lang, **numbers))
+    assert t("verdict.diverged_fix_gd", lang, **numbers) not in said

@@ -124,14 +124,65 @@ PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHT
                "Chrome/126.0 Mobile Safari/537.36")
 
 
+IPHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+def _touch_screen(browser, agent: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  user_agent=agent)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone(browser, server):
     """A page on a phone-sized touch screen whose browser says it is a phone."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_AGENT)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _touch_screen(browser, PHONE_AGENT)
+
+
+@pytest.fixture
+def iphone(browser, server):
+    """The same screen, as an iPhone's Safari says it is."""
+    yield from _touch_screen(browser, IPHONE_AGENT)
+
+
+# Streamlit scrolls its main block, not the window.
+_SCROLLED = "() => window.scrollY + document.querySelector('[data-testid=stMain]').scrollTop"
+_MIDDLE = """(s) => { const e = document.querySelector(s); e.scrollIntoView({block: 'center'});
+  const b = e.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2]; }"""
+
+
+def swipe_up(page, selector: str, distance: float = 200) -> float:
+    """Scroll the first element ``selector`` finds to the middle of the window and swipe a finger up
+    from its middle, as a touch screen sends it: how many px the page scrolled."""
+    x, y = page.evaluate(_MIDDLE, selector)
+    before = page.evaluate(_SCROLLED)
+    touch = page.context.new_cdp_session(page)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, 11):
+        point = {"x": x, "y": y - distance * i / 10}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        page.wait_for_timeout(16)  # a frame: the browser turns the moves into a scroll
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    touch.detach()
+    page.wait_for_timeout(500)  # the fling settles
+    return page.evaluate(_SCROLLED) - before
+
+
+def tap(page, selector: str) -> None:
+    """A finger's tap on the middle of the first element ``selector`` finds."""
+    page.touchscreen.tap(*page.evaluate(_MIDDLE, selector))
+    page.wait_for_timeout(500)
+
+
+# Every axis's range in each plotly.js chart under a selector.
+_RANGES = """(s) => [...document.querySelectorAll(s + ' .js-plotly-plot')].map(g => Object.fromEntries(
+  Object.entries(g._fullLayout).filter(([k]) => /^[xy]axis\\d*$/.test(k)).map(([k, a]) => [k, a.range])))"""
+
+
+def ranges(page, selector: str) -> list[dict]:
+    return page.evaluate(_RANGES, selector)
 
 
 # A lecture hall's projector, and what a lecturer must see on it at once in presentation mode: the

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_ready
+from tests.browser.conftest import ranges, screenshot, swipe_up, tap, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +67,14 @@ def test_a_phone_gets_one_column_and_no_toolbar_over_the_legend(phone, server):
     assert loss_x == [0, 1] and loss_top < map_bottom  # the loss chart under the map, the full width
     assert phone.locator(f"{CHART} .modebar").count() == 0  # it lay on the legend's title
     screenshot(phone, "compare-phone")
+
+
+def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server):
+    # It zoomed the map (plotly.js's drag-to-zoom), and a tap reset its axes.
+    iphone.goto(f"{server}/compare?lang=ko")
+    wait_ready(iphone)
+    iphone.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+    shown = ranges(iphone, CHART)
+    assert swipe_up(iphone, f"{CHART} .xy .nsewdrag") > 100
+    tap(iphone, f"{CHART} .xy .nsewdrag")
+    assert ranges(iphone, CHART) == shown

@@ -12,7 +12,16 @@ from bench.browser import COUNT_RUNS, SENT_REQUESTS, WATCH_SOCKET
 from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
-from tests.browser.conftest import PROJECTOR, collapse_sidebar, on_one_screen, screenshot, wait_ready
+from tests.browser.conftest import (
+    PROJECTOR,
+    collapse_sidebar,
+    on_one_screen,
+    ranges,
+    screenshot,
+    swipe_up,
+    tap,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -343,6 +352,20 @@ def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server
                                 " return [r.scrollWidth, r.clientWidth]; }")
     assert 0 < needs <= has
     screenshot(phone, "playground-phone")
+
+
+@pytest.mark.parametrize("part", [".lrc-plot .xy .nsewdrag", ".lrc-plot .xy .ewdrag",
+                                  ".lrc-plot .x2y2 .nsewdrag", ".lrc-overview .nsewdrag"],
+                         ids=["map", "map's x axis", "step chart", "overview"])
+def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server, part):
+    # A swipe over the charts zoomed them (plotly.js's drag-to-zoom) and said "Double-click to zoom
+    # back out" in English; the chart is 358 of 390 px wide, so the page scrolled only at its edges.
+    open_chart(iphone, f"{server}/playground?surface=rosenbrock&lang=ko")
+    shown = ranges(iphone, ".lrc")
+    assert swipe_up(iphone, part) > 100
+    tap(iphone, part)  # plotly.js reads a tap there as a double-click: an autorange
+    assert ranges(iphone, ".lrc") == shown
+    assert iphone.locator(".notifier-note").count() == 0
 
 
 def test_a_setting_that_changes_only_the_run_reruns_only_the_chart(server):

@@ -303,7 +303,7 @@ def build_overlay(
         uirevision=surface.name,
         **controls(frames_at, lang, plot_px, big),
     )
-    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+    return figure(dict(data=data, layout=layout, frames=frames), big=big, narrow=narrow)
 
 
 def _grid(n: int) -> tuple[int, int]:

@@ -119,17 +119,27 @@ class SpecFigure(go.Figure):
         return self._spec
 
 
-def figure(spec: dict, *, big: bool = False) -> SpecFigure:
+def figure(spec: dict, *, big: bool = False, narrow: bool = False) -> SpecFigure:
     """The figure for a spec (``data``, ``layout``, ``frames``) in the lrviz look.
 
     NumPy arrays become plotly.js typed arrays (base64 float32), a third of the
     size of JSON number lists; the template is inlined because plotly.js does
     not know template names. In presentation mode (``big``) every marker, line
     and font the builder sized itself is enlarged too, not only the template's.
+    ``narrow``: for a phone, where a finger's drag over the plot must scroll the page.
     """
     packed = _pack(_enlarged(spec) if big else spec)
     packed["layout"] = {"template": _TEMPLATE_JSON[big], **packed.get("layout", {})}
+    if narrow:  # plotly.js's drag-to-zoom swallows a swipe; without it a tap still hovers (plotly.js #3170)
+        packed["layout"]["dragmode"] = False
     return SpecFigure(packed)
+
+
+def touch(narrow: bool) -> dict:
+    """plotly.js config for a figure built with ``narrow`` (a phone's, which leaves drags to the page):
+    a tap then reaches plotly.js twice, as touches and as the mouse events the browser makes of them,
+    which it reads as a double-click and answers with an autorange. (chart.js does the same.)"""
+    return {"doubleClick": False} if narrow else {}
 
 
 def stacked(panels, scale: float = 1.0) -> tuple[dict[str, list[float]], float]:

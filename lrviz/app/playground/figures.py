@@ -175,7 +175,7 @@ def build_animation(
     critical = _critical_line(limit, lang, below=label_below(limit, peak))
     layout["shapes"] = critical.get("shapes", [])
     layout["annotations"] = names + critical.get("annotations", [])
-    return figure(dict(data=data, layout=layout, frames=frames), big=big)
+    return figure(dict(data=data, layout=layout, frames=frames), big=big, narrow=narrow)
 
 
 def gradient_trace(run: Trajectory, surface: Surface, view: landscape.View, lang: str) -> dict:

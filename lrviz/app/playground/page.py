@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import optimizers
-from lrviz.app.kit import code, shell
+from lrviz.app.kit import code, shell, theme
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
@@ -77,8 +77,8 @@ def stage(lang: Lang) -> None:
         _, figure, verdict = pg.animation(config, pick_start, narrow=narrow)
         # Selection events only while picking a start: they cost the chart a listener layer.
         select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
-        event = st.plotly_chart(figure, theme=None, key="pg_chart_plain", config={"displaylogo": False},
-                                **select)
+        event = st.plotly_chart(figure, theme=None, key="pg_chart_plain",
+                                config={"displaylogo": False, **theme.touch(narrow)}, **select)
         points = event.selection.points if pick_start and event else []
         data = figure.to_dict()["data"] if points else []
         clicked = [p for p in points if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]

@@ -418,7 +418,7 @@ def _overview(runs: Sequence[Trajectory], status: Sequence[str], surface: Surfac
     layout.update(shapes=shapes, annotations=annotations)
     # Where the ring sits for each row (its final loss, or the crosses' height).
     at = [[float(lr), float(v)] for lr, v in zip(lrs, y, strict=True)]
-    spec = figure(dict(data=[points], layout=layout), big=big).to_dict()
+    spec = figure(dict(data=[points], layout=layout), big=big, narrow=narrow).to_dict()
     return dict(figure=spec, at=at, legend=_overview_legend(status[:grid], bool(diverged), lang))
 
 

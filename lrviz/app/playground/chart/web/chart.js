@@ -386,7 +386,7 @@ function createInstance(root) {
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null }, timers: {},
-    setStateValue: null, setTriggerValue: null, plotted: false, axes: {},
+    setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
     plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
 
@@ -535,6 +535,9 @@ function createInstance(root) {
     const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis, area = plot.getBoundingClientRect();
     const px = event.clientX - area.left - xa._offset, py = event.clientY - area.top - ya._offset;
     if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+    // On a phone a tap clicks twice (plotly.js's click, then the browser's): one start is sent.
+    if (performance.now() - me.picked < 400) return;
+    me.picked = performance.now();
     me.setTriggerValue("start", [xa.p2d(px), ya.p2d(py)].map((v) => Number(v.toPrecision(4))));
   });
 
@@ -579,7 +582,13 @@ function createInstance(root) {
       me.fig = fig;
       const ruleFont = fig.data[d.header.traces.rule].textfont || {};
       me.rule.style.fontSize = (ruleFont.size || 12) + "px";
-      me.config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud"] };
+      // On a phone the figures leave a drag to the page (theme.figure). A tap then reaches plotly.js
+      // twice, as touches and as the mouse events the browser makes of them, which it reads as a
+      // double-click (an autorange): none there, and no button that turns drag-to-zoom back on.
+      me.touch = d.header.narrow ? { doubleClick: false } : {};
+      const drags = d.header.narrow ? ["zoom2d", "pan2d"] : [];
+      me.config = { displaylogo: false, responsive: true, ...me.touch,
+        modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud", ...drags] };
       const texts = d.header.texts;
       $(".lrc-rate-name").textContent = texts.lr;
       speed.innerHTML = d.header.speeds.map((v) => `<option value="${v}">${texts.speed} ${v}×</option>`).join("");
@@ -613,7 +622,7 @@ function createInstance(root) {
       me.config.locale = d.header.lang;
     }
     showRate();
-    const small = { displayModeBar: false, responsive: true };
+    const small = { displayModeBar: false, responsive: true, ...me.touch };
     const newly = !me.plotted;
     if (newly) {
       stats.newPlots++;

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from lrviz.app.lessons.catalog import lessons
-from tests.browser.conftest import PROJECTOR, SHOTS, collapse_sidebar, on_one_screen, wait_ready
+from tests.browser.conftest import (
+    IPHONE_AGENT,
+    PROJECTOR,
+    SHOTS,
+    collapse_sidebar,
+    on_one_screen,
+    screenshot,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -169,3 +177,45 @@ def test_a_phone_is_not_told_about_keys_it_does_not_have(phone, server):
     wait_ready(phone, timeout=120_000)
     phone.wait_for_function("() => document.body.innerText.includes('10단계 중 1단계')", timeout=60_000)
     assert "PageDown" not in phone.locator('[data-testid="stMain"]').inner_text()
+
+
+# Where Streamlit's header ends while it hides what lies under it (0 while it is transparent), and
+# the lesson's controls: Previous, Next, the step list, the presentation toggle; whether each is
+# what a click on its middle reaches.
+_UNDER_HEADER = """() => {
+  const header = document.querySelector('[data-testid=stHeader]');
+  const clear = getComputedStyle(header).backgroundColor === 'rgba(0, 0, 0, 0)';
+  const main = document.querySelector('[data-testid=stMain]');
+  const controls = [...main.querySelectorAll('[data-testid=stButton], [data-testid=stSelectbox],'
+                                            + ' [data-testid=stCheckbox]')].slice(0, 4);
+  return {hidden: clear ? 0 : header.getBoundingClientRect().bottom, controls: controls.map(e => {
+    const b = e.getBoundingClientRect(), middle = [b.left + b.width / 2, b.top + b.height / 2];
+    return [e.innerText, b.top, e.contains(document.elementFromPoint(...middle))];
+  })};
+}"""
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone", "wide, sidebar collapsed"])
+def test_the_lessons_controls_sit_below_streamlits_header(browser, server, screen):
+    """At 768 px and narrower (the sidebar starts collapsed) the header is white, 60 px tall, and took
+    the clicks on Previous, Next, the step list and the toggle, which sat at y 32-72."""
+    size = {"width": 390, "height": 844} if screen == "phone" else \
+        {"width": 760, "height": 860} if screen == "laptop" else {"width": 1400, "height": 900}
+    touch = dict(is_mobile=True, has_touch=True, user_agent=IPHONE_AGENT) if screen == "phone" else {}
+    context = browser.new_context(viewport=size, **touch)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/lessons?lesson=rate&step=1&lang=ko")
+        wait_ready(page, timeout=120_000)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        if screen.endswith("collapsed"):
+            collapse_sidebar(page)
+        found = page.evaluate(_UNDER_HEADER)
+        assert found["hidden"] > 0, found  # the case: an opaque header
+        assert len(found["controls"]) == 4 and all(top >= found["hidden"] and reached
+                                                   for _, top, reached in found["controls"]), found
+        screenshot(page, f"lesson-header-{screen.split(',')[0]}")
+        page.get_by_role("button", name="다음").click(timeout=5_000)
+        page.wait_for_function("() => /[?&]step=2(&|$)/.test(location.search)", timeout=30_000)
+    finally:
+        context.close()

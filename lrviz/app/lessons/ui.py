@@ -44,6 +44,11 @@ K = "ls_"
 # specific rule: a hosted page's own presentation toggle adds that style after this one).
 _ONE_TITLE = ("<style>[data-testid='stMain'] h1 { display: none; }"
               " [data-testid='stMain'] [data-testid='stMainBlockContainer'] { padding-top: 2rem; }</style>")
+# While the sidebar is collapsed (as it starts at 768 px and narrower) Streamlit's header is white,
+# 60 px tall, and takes the clicks on what lies under it: the lesson's controls start below it there.
+# (Presentation mode makes the header transparent instead: kit.widgets.)
+_UNDER_HEADER = ("<style>[data-testid='stApp']:has([data-testid='stSidebar'][data-collapsed='true'])"
+                 " [data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
 # A step's page: its state machinery and the body that draws it.
 HOSTS: dict[str, tuple[PageState, Callable[[Lang], None]]] = {
     "playground": (playground_ui.PAGE, playground_page.body),
@@ -121,7 +126,7 @@ def controls(lesson: Lesson, config: Config, lang: Lang) -> None:
     n = len(lesson.steps)
     st.session_state[f"{K}jump"] = config.step
     st.session_state[f"{K}big"] = config.big
-    st.html(_ONE_TITLE)
+    st.html(_ONE_TITLE if config.big else _ONE_TITLE + _UNDER_HEADER)
     if config.big:  # the step's page reads as it does in presentation mode on its own
         presentation_style()
     # Named buttons, not bare arrows: a screen reader says "Next", not "arrow_forward icon".

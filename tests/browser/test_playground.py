@@ -354,6 +354,26 @@ def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server
     screenshot(phone, "playground-phone")
 
 
+# The quick-rate buttons' rows (their distinct tops) and the bottom of the chart's rate slider.
+_RATE_BUTTONS = """() => {
+  const shown = [...document.querySelectorAll('[data-testid=stMain] [data-testid=stButton] button')]
+    .filter(b => b.innerText.includes('η') && b.getBoundingClientRect().height > 0);
+  const tops = shown.map(b => b.getBoundingClientRect().top);
+  return {labels: shown.map(b => b.innerText.trim()), rows: new Set(tops).size,
+          whole: shown.every(b => b.scrollWidth <= b.clientWidth),
+          slider: document.querySelector('.lrc-rate').getBoundingClientRect().bottom};
+}"""
+
+
+def test_a_phone_gets_the_quick_rate_buttons_in_two_rows(phone, server):
+    # Five full-width rows pushed the chart's rate slider to y 827-843 of an 844 px screen.
+    open_chart(phone, f"{server}/playground?lang=ko")
+    found = phone.evaluate(_RATE_BUTTONS)
+    assert len(found["labels"]) == 5 and found["rows"] <= 2 and found["whole"], found
+    assert found["slider"] <= 844 - 100, found  # the slider well inside the first screen
+    screenshot(phone, "playground-phone-rate-buttons")
+
+
 @pytest.mark.parametrize("part", [".lrc-plot .xy .nsewdrag", ".lrc-plot .xy .ewdrag",
                                   ".lrc-plot .x2y2 .nsewdrag", ".lrc-overview .nsewdrag"],
                          ids=["map", "map's x axis", "step chart", "overview"])

@@ -33,7 +33,7 @@ def body(lang: Lang) -> None:
         st.caption(surface.lesson(lang))
     st.latex(surface.latex)
     if not pg.PAGE.hosted:
-        pg.rate_buttons(lang)
+        pg.rate_buttons(lang, narrow=shell.on_a_phone())
     stage(lang)
 
 

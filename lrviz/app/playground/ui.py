@@ -144,18 +144,22 @@ def _scale_lr(factor: float) -> None:
     _set_lr(min(max(st.session_state[f"{K}lr"] * factor, lo), hi))
 
 
-def rate_buttons(lang: str) -> None:
+def rate_buttons(lang: str, narrow: bool = False) -> None:
     """The usual quick moves: three round rates, halve, a tenth. Drawn above the chart's fragment,
     not in it: they never change, so a rate release (which reruns the fragment) need not send them
-    again; a click reruns the page."""
-    buttons = st.columns(5)  # a row of their own, so narrow windows keep their labels whole
+    again; a click reruns the page. ``narrow``: for a phone, where five columns stack as five
+    full-width rows: one row that wraps, each button as wide as its label (two rows at 390 px)."""
+    if narrow:
+        row = st.container(horizontal=True)
+        buttons, width = [row] * 5, "content"
+    else:  # a row of their own, so narrow windows keep their labels whole
+        buttons, width = st.columns(5), "stretch"
     for column, value in zip(buttons[:3], (0.1, 0.01, 0.001), strict=True):
-        column.button(f"η = {value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,),
-                      use_container_width=True)
+        column.button(f"η = {value:g}", key=f"{K}lr_{value}", on_click=_set_lr, args=(value,), width=width)
     buttons[3].button(t("pg.halve", lang), key=f"{K}lr_half", on_click=_scale_lr, args=(0.5,),
-                      use_container_width=True, help=t("pg.halve_help", lang))
+                      width=width, help=t("pg.halve_help", lang))
     buttons[4].button(t("pg.tenth", lang), key=f"{K}lr_tenth", on_click=_scale_lr, args=(0.1,),
-                      use_container_width=True, help=t("pg.tenth_help", lang))
+                      width=width, help=t("pg.tenth_help", lang))
 
 
 def lr_control(lang: str, limit: diagnostics.Limit | None, curvature: diagnostics.Curvature, optimizer: str,

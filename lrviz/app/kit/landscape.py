@@ -41,9 +41,12 @@ class View:
         safe = np.where(np.isfinite(points), points, 0.0)
         return finite & np.all((safe >= self.box[:, 0]) & (safe <= self.box[:, 1]), axis=-1)
 
-    def exit_point(self, points: np.ndarray) -> tuple[int, np.ndarray] | None:
-        """(index, point on the box edge) where the path first leaves the box, if it does."""
-        inside = self.inside(points)
+    def exit_point(self, points: np.ndarray,
+                   inside: np.ndarray | None = None) -> tuple[int, np.ndarray] | None:
+        """(index, point on the box edge) where the path first leaves the box, if it does.
+        ``inside``: :meth:`inside` of ``points``, where the caller has it already."""
+        if inside is None:
+            inside = self.inside(points)
         if inside.all() or not inside[0]:
             return None
         k = int(np.argmin(inside))

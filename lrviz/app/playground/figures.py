@@ -220,9 +220,12 @@ def _click_grid(view: landscape.View, n: int = 41) -> dict:
     )
 
 
-def exit_mark(surface: Surface, view: landscape.View, points: np.ndarray, lang: str) -> dict | None:
-    """Where the path leaves the plot: ``x``, ``y``, ``text`` and ``textposition``, or None."""
-    exit_at = view.exit_point(points)
+def exit_mark(surface: Surface, view: landscape.View, points: np.ndarray, lang: str, *,
+              inside: np.ndarray | None = None) -> dict | None:
+    """Where the path leaves the plot: ``x``, ``y``, ``text`` and ``textposition``, or None.
+    ``inside``: which of ``points`` lie in the view (:meth:`~lrviz.app.kit.landscape.View.inside`),
+    where the caller has it already."""
+    exit_at = view.exit_point(points, inside)
     if exit_at is None:
         return None
     step, edge = exit_at

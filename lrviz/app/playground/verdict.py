@@ -114,13 +114,17 @@ def outcome(run: Trajectory, lang: str) -> str:
 
 
 def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = None, *,
-            noise: float = 0.0, clipped: bool = False) -> Verdict:
+            noise: float = 0.0, clipped: bool = False, view: landscape.View | None = None,
+            inside: np.ndarray | None = None) -> Verdict:
     """The headline and explanation for ``run`` on ``surface``, in ``lang``.
 
     ``limit`` is the optimizer's critical rate (:func:`lrviz.engine.diagnostics.stability_limit`);
     advice that names a rate is given only where one exists. ``noise``: the gradient noise's
     standard deviation, which keeps a run that reached its minimum jittering about it; ``clipped``:
     gradient clipping is on, which keeps a run above the limit bouncing rather than diverging.
+    ``view`` (the plot's box, :class:`~lrviz.app.kit.landscape.View` about the run's start) and
+    ``inside`` (which of the run's points lie in it): where the caller has them already (a chart
+    payload's runs share one view).
     """
     status = run.status
     final = run.points[-1]
@@ -143,7 +147,9 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
         if not len(minima):  # nothing to overshoot: the loss falls without end and the point runs off
             return Verdict(status, headline, t("verdict.diverged_no_minimum", lang))
         detail = t("verdict.diverged_detail", lang, growth=number(_growth(run, minima)))
-        left = landscape.View(surface, start=run.points[0]).exit_point(run.points)
+        if view is None:
+            view = landscape.View(surface, start=run.points[0])
+        left = view.exit_point(run.points, inside)
         if left is not None and left[0] < run.diverged_at:  # two step numbers on screen: say why
             detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at,
                               box=_escape_box(run, surface, lang))

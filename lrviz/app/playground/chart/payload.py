@@ -259,7 +259,9 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     scheduled = bool(np.any(peaks > np.where(np.isfinite(lows), lows, peaks)))
     rows = []
     for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
-        said = verdict.verdict(run, surface, lang, limit, noise=noise, clipped=clipped)
+        seen = inside[i, : k[i] + 1]  # the run's own points
+        said = verdict.verdict(run, surface, lang, limit, noise=noise, clipped=clipped, view=view,
+                               inside=seen)
         if adaptive is not None:
             line = html.escape(adaptive)
         elif verdict.has_rate_line(limit):
@@ -289,10 +291,10 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
                 layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
         if label is not None:
             layout[f"annotations[{label}].yanchor"] = "top" if below else "bottom"
+        mark = figures.exit_mark(surface, view, run.points, lang, inside=seen) if leaves[i] else None
         rows.append(dict(lr=lr, status=said.status, card=CARD.get(said.status, "warning"),
                          headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
-                         gradient=bool(gradient[i]), layout=layout,
-                         exit=figures.exit_mark(surface, view, run.points, lang) if leaves[i] else None))
+                         gradient=bool(gradient[i]), layout=layout, exit=mark))
     return rows
 
 

@@ -36,10 +36,11 @@ class View:
         self.box = box if start is None else holding(box, start)
 
     def inside(self, points: np.ndarray) -> np.ndarray:
-        """Which points (shape ``(n, dim)``) are finite and inside the box."""
-        finite = np.all(np.isfinite(points), axis=-1)
-        safe = np.where(np.isfinite(points), points, 0.0)
-        return finite & np.all((safe >= self.box[:, 0]) & (safe <= self.box[:, 1]), axis=-1)
+        """Which points (shape ``(..., dim)``) are finite and inside the box."""
+        within = np.isfinite(points) & (points >= self.box[:, 0]) & (points <= self.box[:, 1])
+        # Coordinate by coordinate: np.all over a last axis one or two long costs twenty times as
+        # much (0.7 ms on a chart payload's 56 runs).
+        return functools.reduce(np.logical_and, np.moveaxis(within, -1, 0))
 
     def exit_point(self, points: np.ndarray,
                    inside: np.ndarray | None = None) -> tuple[int, np.ndarray] | None:

@@ -240,7 +240,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     points, losses = arrays["points"], arrays["losses"].astype(float)
     grads, steps_lrs = arrays["grads"], arrays["lrs"]
     loss, loss_log = landscape.loss_axis(losses, surface)
-    grad_norm = landscape.gap(np.linalg.norm(grads.astype(float), axis=-1), 0.0)  # on its axis as the loss
+    grad_norm = landscape.gap(_lengths(grads.astype(float)), 0.0)  # on its axis as the loss
     critical = limit is not None and np.isfinite(limit.value)
     at_critical = np.full((len(runs), 1), limit.value if critical else np.nan)  # its dashed line
     rates = np.concatenate([steps_lrs.astype(float), at_critical], axis=1)
@@ -296,6 +296,12 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
                          headline=html.escape(said.headline), detail=html.escape(said.detail), line=line,
                          gradient=bool(gradient[i]), layout=layout, exit=mark))
     return rows
+
+
+def _lengths(vectors: np.ndarray) -> np.ndarray:
+    """np.linalg.norm along the last axis, summed coordinate by coordinate (the same numbers): its
+    sum over an axis one or two long cost a payload's 56 runs 0.6 ms."""
+    return np.sqrt(sum(vectors[..., j] * vectors[..., j] for j in range(vectors.shape[-1])))
 
 
 # An annotation's line of text is about 1.4 times its type tall (plotly.js: 17 px at 12 px type, 20 px

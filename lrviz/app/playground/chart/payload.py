@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import re
 import struct
 from collections.abc import Sequence
@@ -245,10 +246,12 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
     at_critical = np.full((len(runs), 1), limit.value if critical else np.nan)  # its dashed line
     rates = np.concatenate([steps_lrs.astype(float), at_critical], axis=1)
     axes = {"2": (loss, loss_log), "3": (rates, False), "4": (grad_norm, True)}
-    # The rate chart keeps room above the critical rate's line for its label.
-    ranges = {n: step_ranges(values, log=log, from_zero=n == "3", pad=0.3 if n == "3" else 0.05)
-              for n, (values, log) in axes.items()}
+    # A log axis ticks its extent and pads it for its range. The rate chart keeps room above the
+    # critical rate's line for its label.
     extents = {n: _widened(*_extent(values, log=True)) for n, (values, log) in axes.items() if log}
+    ranges = {n: _padded(*extents[n]) if log else
+              step_ranges(values, log=False, from_zero=n == "3", pad=0.3 if n == "3" else 0.05)
+              for n, (values, log) in axes.items()}
     _, gradient = figures.read_directions(points, steps_lrs, grads, steps=k)
     inside = view.inside(points) | (np.arange(points.shape[1]) > k[:, None])
     leaves = ~inside.all(axis=1) & inside[:, 0]
@@ -361,10 +364,17 @@ def step_ranges(values: np.ndarray, *, log: bool, from_zero: bool = False,
         lo = np.minimum(lo, 0.0)
     if log:
         lo, hi = _widened(lo, hi)
+    return _padded(lo, hi, from_zero=from_zero, pad=pad)
+
+
+def _padded(lo: np.ndarray, hi: np.ndarray, *, from_zero: bool = False,
+            pad: float = 0.05) -> list[list[float]]:
+    """Each row's range ``lo`` … ``hi`` padded by ``pad`` of its span (``from_zero``: a range from 0
+    stays there), [0, 1] for a row with nothing to draw."""
     span = np.where(hi > lo, hi - lo, np.maximum(np.abs(hi), 1.0))
     low = np.where(from_zero & (lo == 0), lo, lo - pad * span)
-    return [[0.0, 1.0] if np.isnan(a) else [float(a), float(b)]
-            for a, b in zip(low, hi + pad * span, strict=True)]
+    return [[0.0, 1.0] if math.isnan(a) else [a, b]
+            for a, b in zip(low.tolist(), (hi + pad * span).tolist(), strict=True)]
 
 
 # The overview's critical-rate label: about 7 px a character at 12 px type, in a plot about 800 px

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 import struct
 import zlib
 
@@ -347,24 +348,25 @@ def log_ticks(values: np.ndarray, most: int = 3) -> dict:
 
 def log_ticks_between(lo: float, hi: float, most: int = 3) -> dict:
     """:func:`log_ticks` for values from ``10**lo`` to ``10**hi``."""
-    first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
+    first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
     if last > first:
-        ticks = _decades(first, last, most)
+        ticks, labels = _decades(first, last, most)
     else:
         ticks = sorted({float(f"{v:.3g}") for v in np.logspace(lo, hi, min(most, 3))})  # 6.25, not 6.2
-    return {"tickvals": list(ticks), "ticktext": [short_number(v) for v in ticks]}
+        labels = [short_number(v) for v in ticks]
+    return {"tickvals": list(ticks), "ticktext": list(labels)}
 
 
 @functools.lru_cache(maxsize=256)
-def _decades(first: int, last: int, most: int) -> tuple[float, ...]:
-    """At most ``most`` powers of ten, evenly spread from 10**first to 10**last (a chart payload
-    asks for the same few spans once per rate). Over a few decades the count is one that divides
-    the span (0.01, 1, 100, not 0.01, 0.1, 10, 100 with 1 missing); where none does but two, the
-    two ends (1e-15 and 1e4 for nineteen decades: how low the run went shows)."""
+def _decades(first: int, last: int, most: int) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """At most ``most`` powers of ten, evenly spread from 10**first to 10**last, and their labels
+    (a chart payload asks for the same few spans once per rate). Over a few decades the count is
+    one that divides the span (0.01, 1, 100, not 0.01, 0.1, 10, 100 with 1 missing); where none
+    does but two, the two ends (1e-15 and 1e4 for nineteen decades: how low the run went shows)."""
     span = last - first
     count = next(n for n in range(min(most, span + 1), 1, -1) if span % (n - 1) == 0)
-    exponents = np.linspace(first, last, count)
-    return tuple(10.0 ** int(k) for k in exponents)
+    ticks = tuple(10.0 ** int(k) for k in np.linspace(first, last, count))
+    return ticks, tuple(short_number(v) for v in ticks)
 
 
 def written_log_ticks(lo: float, hi: float, most: int = 9) -> dict:

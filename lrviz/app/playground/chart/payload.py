@@ -260,9 +260,12 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         lows = np.where(np.isfinite(steps_lrs), steps_lrs, np.inf).min(axis=-1, initial=np.inf).astype(float)
     # A schedule is set when it moved the rate in any run (a run that diverged at once had no time).
     scheduled = bool(np.any(peaks > np.where(np.isfinite(lows), lows, peaks)))
+    ticks = {n: [landscape.log_ticks_between(lo, hi) if math.isfinite(lo) else {}
+                 for lo, hi in zip(*(ends.tolist() for ends in extent), strict=True)]
+             for n, extent in extents.items()}
     rows = []
-    for i, (run, lr) in enumerate(zip(runs, lrs.tolist(), strict=True)):
-        seen = inside[i, : k[i] + 1]  # the run's own points
+    for i, (run, lr, last) in enumerate(zip(runs, lrs.tolist(), k.tolist(), strict=True)):
+        seen = inside[i, : last + 1]  # the run's own points
         said = verdict.verdict(run, surface, lang, limit, noise=noise, clipped=clipped, view=view,
                                inside=seen)
         if adaptive is not None:
@@ -274,7 +277,7 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
         else:
             line = ""
         layout = {}
-        steps_axis = landscape.step_axis(int(k[i]))
+        steps_axis = landscape.step_axis(last)
         for n in "234":
             layout[f"xaxis{n}.range"] = steps_axis["range"]
             # plotly.js's relayout turns a dtick into tickmode "linear" and keeps it when the dtick
@@ -287,11 +290,9 @@ def _rows(runs: Sequence[Trajectory], arrays: dict[str, np.ndarray], surface: Su
             ranges["3"][i] = [bottom, max(top, limit.value / (1.0 - headroom))]
         for n in "234":
             layout[f"yaxis{n}.range"] = ranges[n][i]
-            if n in extents:
-                lo, hi = extents[n]
-                ticks = landscape.log_ticks_between(lo[i], hi[i]) if np.isfinite(lo[i]) else {}
-                layout[f"yaxis{n}.tickvals"] = ticks.get("tickvals")
-                layout[f"yaxis{n}.ticktext"] = ticks.get("ticktext")
+            if n in ticks:
+                layout[f"yaxis{n}.tickvals"] = ticks[n][i].get("tickvals")
+                layout[f"yaxis{n}.ticktext"] = ticks[n][i].get("ticktext")
         if label is not None:
             layout[f"annotations[{label}].yanchor"] = "top" if below else "bottom"
         mark = figures.exit_mark(surface, view, run.points, lang, inside=seen) if leaves[i] else None

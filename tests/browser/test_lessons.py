@@ -219,3 +219,24 @@ def test_the_lessons_controls_sit_below_streamlits_header(browser, server, scree
         page.wait_for_function("() => /[?&]step=2(&|$)/.test(location.search)", timeout=30_000)
     finally:
         context.close()
+
+
+def test_presentation_mode_leaves_the_lessons_controls_to_the_clicks(browser, server):
+    """In presentation mode Streamlit's header is transparent: the lesson's controls show through it
+    at y 48-88 (1280×720, sidebar collapsed), and its toolbar, the page's width, took their clicks."""
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=en")
+        wait_ready(page, timeout=120_000)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        collapse_sidebar(page)
+        found = page.evaluate(_UNDER_HEADER)
+        assert found["hidden"] == 0, found  # the case: a header one sees through
+        assert len(found["controls"]) == 4 and all(reached for *_, reached in found["controls"]), found
+        page.get_by_role("button", name="Next").click(timeout=5_000)
+        page.wait_for_function("() => /[?&]step=2(&|$)/.test(location.search)", timeout=30_000)
+        page.locator("[data-testid=stHeader] button").first.click(timeout=5_000)  # the sidebar opens
+        page.wait_for_selector("[data-testid=stSidebar][data-collapsed=false]", state="attached")
+    finally:
+        context.close()

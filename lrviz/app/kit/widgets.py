@@ -233,11 +233,15 @@ def picked_surface(prefix: str) -> tuple[str, str, int]:
 # room above it (6rem): on a 1280×720 projector they pushed the chart below the fold.
 # Streamlit's header turns opaque while the sidebar is collapsed, and hid the top 60-79 px of what
 # scrolls under it; it holds only the button that opens the sidebar, left of the page's content, so
-# in presentation mode it stays clear, as it is while the sidebar is open.
+# in presentation mode it stays clear, as it is while the sidebar is open. Its toolbar spans the
+# page's width and took the clicks meant for what shows through it (a lesson's Previous and Next):
+# only its own buttons and links take clicks.
 _PRESENTATION_CSS = ("<style>html { font-size: 21px; }"
                      " [data-testid='stMain'] h1 { font-size: 1.5rem; }"
                      " [data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }"
-                     " [data-testid='stApp'] [data-testid='stHeader'] { background: transparent; }</style>")
+                     " [data-testid='stApp'] [data-testid='stHeader'] { background: transparent; }"
+                     " [data-testid='stHeader'], [data-testid='stHeader'] * { pointer-events: none; }"
+                     " [data-testid='stHeader'] :is(button, a) { pointer-events: auto; }</style>")
 
 
 def presentation_style() -> None:

@@ -39,14 +39,20 @@ class Verdict(NamedTuple):
     detail: str
 
 
+# Numbers from here to 1e4 are written plainly, smaller ones with an exponent: 1e-4 is the rate
+# slider's lowest stop, which the slider writes 0.0001 (and Python's g format does, down to 1e-4).
+PLAIN_FROM = 1e-4
+
+
 def number(value: float) -> str:
     """A number as a student reads it: 3 significant digits, no noise; a whole number from 1000 to
-    9999 keeps its four (Rosenbrock's λmax = 1002, not "1e+03", which .3g would write)."""
+    9999 keeps its four (Rosenbrock's λmax = 1002, not "1e+03", which .3g would write); plain from
+    :data:`PLAIN_FROM` (η = 0.00025, as the slider writes it), with an exponent below (1.00e-06)."""
     if value is None or not math.isfinite(value):
         return "∞" if value is not None and value > 0 else "—"
     if value == 0:
         return "0"
-    if not 1e-3 <= abs(value) < 9999.5:  # (what rounds to 1e4 is written as 1e4 is)
+    if not PLAIN_FROM <= abs(value) < 9999.5:  # (what rounds to 1e4 is written as 1e4 is)
         return f"{value:.2e}"
     return f"{value:.{4 if abs(value) >= 999.5 else 3}g}"
 
@@ -79,9 +85,9 @@ def number_after_step(new: float, old: float) -> str:
     if not (math.isfinite(new) and math.isfinite(step)) or step == 0 or new == 0:
         return number(new)
     places = min(max(math.floor(math.log10(abs(new))) - (math.floor(math.log10(step)) - 2) + 1, 3), 8)
-    # In number()'s notation: plain from 1e-3 to 1e4, else with an exponent (5.12e-04, not 0.000512),
-    # its mantissa's trailing zeros dropped as the plain form drops them.
-    if 1e-3 <= abs(new) < 1e4:
+    # In number()'s notation: plain from PLAIN_FROM to 1e4, else with an exponent (5.12e-05, not
+    # 0.0000512), its mantissa's trailing zeros dropped as the plain form drops them.
+    if PLAIN_FROM <= abs(new) < 1e4:
         return f"{new:.{places}g}"
     mantissa, exponent = f"{new:.{places - 1}e}".split("e")
     return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"

@@ -197,7 +197,7 @@ def test_an_unchanged_payload_keeps_its_version():
 
 
 VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
-          1e-3,
+          1e-3, 1e-4, 0.000099995, 0.00009995, 2.5e-4,
           0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
           2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"),
           None]
@@ -226,7 +226,7 @@ def test_a_limit_beside_a_rate_takes_the_digits_to_read_apart_from_it():
 
 STEPS = [(2.4949998855590820, 2.5), (-1.1784, -1.2), (1.0088, 1.0), (1.0, 2.5), (-0.125, 2.5), (2.5, 2.5),
          (5.96e-07, 2.5), (1e6 + 1, 1e6), (0.0, 1.0), (float("nan"), 1.0), (3e-9, 2e-9), (5.12e-4, 5.2e-4),
-         (12345.6, 12300.0), (-0.000512, -0.0005)]
+         (12345.6, 12300.0), (-0.000512, -0.0005), (5.12e-5, 5.2e-5)]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
@@ -242,8 +242,9 @@ def test_chart_js_writes_the_point_after_a_step_as_the_rule_does(tmp_path):
     # θ = 2.5, η·∇L = 0.005: the rule reads 2.495 (2.49 was a step of 0.01); Rosenbrock's first step
     # at η = 1e-4, (−1.2, 1) − (−0.0216, −0.0088), reads (−1.1784, 1.0088).
     assert [verdict.number_after_step(v, o) for v, o in STEPS[:4]] == ["2.495", "-1.1784", "1.0088", "1"]
-    # Outside 1e-3 … 1e4 the point keeps number()'s exponent, as θ on the line above it does.
-    assert verdict.number_after_step(5.12e-4, 5.2e-4) == "5.12e-04"
+    # Outside 1e-4 … 1e4 the point keeps number()'s exponent, as θ on the line above it does.
+    assert verdict.number_after_step(5.12e-5, 5.2e-5) == "5.12e-05"
+    assert verdict.number_after_step(5.12e-4, 5.2e-4) == "0.000512"
     assert verdict.number_after_step(12345.6, 12300.0) == "1.23456e+04"
 
 

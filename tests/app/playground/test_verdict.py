@@ -87,6 +87,9 @@ def test_numbers_read_well():
     # From 1000 to 9999 four digits (Rosenbrock's λmax, 1002, read "1e+03"); what rounds to 1e4 is 1e4.
     assert [number(v) for v in (1002.0, 999.4, 999.5, 9999.4, 9999.6, -1558.2)] == [
         "1002", "999", "999.5", "9999", "1.00e+04", "-1558"]
+    # Plain down to the slider's lowest stop, which the slider writes 0.0001: η = 0.00025, not 2.50e-04.
+    assert [number(v) for v in (1e-4, 2.5e-4, 0.000123456, 9.99e-5, -5e-4)] == [
+        "0.0001", "0.00025", "0.000123", "9.99e-05", "-0.0005"]
 
 
 @pytest.mark.parametrize("formula", ["log(x + 4)", "-x"])

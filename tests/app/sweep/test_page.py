@@ -159,7 +159,7 @@ def test_the_best_rate_reads_the_same_in_the_table_the_link_and_the_playground_i
     link = next(p for p in at.get("page_link") if "Open the best rate" in p.proto.label)
     assert f"(η = {best})" in link.proto.label and f"lr={best}&" in link.proto.query_string
     # The basin map's heading writes its rate as the chart's dotted line does.
-    assert "Basin map: where each start ends at η = 9.98e-04" in [h.value for h in at.subheader]
+    assert "Basin map: where each start ends at η = 0.000998" in [h.value for h in at.subheader]
 
 
 def test_the_tables_final_loss_is_measured_from_the_lowest_loss_as_the_chart_is():

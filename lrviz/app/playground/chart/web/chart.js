@@ -75,17 +75,18 @@ function formatE(v, p) { // Python's f"{v:.{p}e}"
   const [keep, e] = digits(v, p + 1);
   return sign(v) + keep[0] + "." + keep.slice(1) + expo(e);
 }
+const PLAIN_FROM = 1e-4; // verdict.PLAIN_FROM: 0.0001 as the slider writes it, 1.00e-05 below
 export function number(v) { // verdict.number: 3 significant digits, no noise
   if (v === null || v === undefined || !Number.isFinite(v)) return v !== null && v > 0 ? "∞" : "—";
   if (v === 0) return "0";
-  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 9999.5) return formatE(v, 2);
+  if (Math.abs(v) < PLAIN_FROM || Math.abs(v) >= 9999.5) return formatE(v, 2);
   return formatG(v, Math.abs(v) >= 999.5 ? 4 : 3); // 1002, not 1e+03
 }
 export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495
   const step = Math.abs(v - old);
   if (!Number.isFinite(v) || !Number.isFinite(step) || step === 0 || v === 0) return number(v);
   const places = Math.min(Math.max(Math.floor(Math.log10(Math.abs(v))) - (Math.floor(Math.log10(step)) - 2) + 1, 3), 8);
-  if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) return formatG(v, places); // number()'s notation
+  if (Math.abs(v) >= PLAIN_FROM && Math.abs(v) < 1e4) return formatG(v, places); // number()'s notation
   const [mantissa, exponent] = formatE(v, places - 1).split("e");
   return mantissa.replace(/\.?0+$/, "") + "e" + exponent;
 }

@@ -240,3 +240,34 @@ def test_presentation_mode_leaves_the_lessons_controls_to_the_clicks(browser, se
         page.wait_for_selector("[data-testid=stSidebar][data-collapsed=false]", state="attached")
     finally:
         context.close()
+
+
+def test_a_clicker_moves_the_step_after_the_rate_was_dragged(browser, server):
+    """A presenter drags η with the mouse, then presses the clicker: PageDown moves the step (it moved η
+    from 0.3 to 0.1 and left the step), Space too; the slider's arrows still nudge η. A slider reached
+    by the keyboard keeps PageDown (the ARIA slider pattern)."""
+    with _first_lesson_at(browser, server, 2, "&big=1") as (page, n):
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        rate = page.locator(".lrc-rate")
+        rate.click()  # the mouse leaves focus on it
+        assert page.evaluate("() => document.activeElement.classList.contains('lrc-rate')")
+        clicked = rate.input_value()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => document.querySelector('.lrc-rate').value !== '{clicked}'")
+        page.keyboard.press("PageDown")
+        _at_step(page, 3, n)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        rate = page.locator(".lrc-rate")
+        rate.click()
+        page.keyboard.press(" ")
+        _at_step(page, 4, n)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        page.locator(".lrc-rate").focus()  # as Tab reaches it: no pointer
+        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
+        value = page.locator(".lrc-rate").input_value()
+        page.keyboard.press("PageDown")
+        page.wait_for_function(f"() => document.querySelector('.lrc-rate').value !== '{value}'")
+        page.wait_for_timeout(1000)  # a step it moved would have reached the address bar by now
+        wait_ready(page)
+        assert re.search(r"[?&]step=4(&|$)", page.url), page.url

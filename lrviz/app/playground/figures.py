@@ -153,7 +153,9 @@ def build_animation(
     for n, values in (("2", series[0]), ("4", series[2])):  # ticks for what is drawn
         if n == "4" or moving.loss_log:
             side[f"yaxis{n}"].update(type="log", **landscape.log_ticks(values))
-    side["yaxis3"]["rangemode"] = "tozero"
+    # The rate's chart is linear and 60-80 px tall: plotly.js put five labels there, which piled
+    # on each other in presentation mode's type (0.4 / 0.3 / 0.2 / 0.1 / 0 in 50 px).
+    side["yaxis3"].update(rangemode="tozero", nticks=3)
     side["xaxis5"]["range"] = side["yaxis5"]["range"] = [0, 1]
 
     # Presentation mode: a plot no taller than 440 px, so that on a 1280×720 projector the rate

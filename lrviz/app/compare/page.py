@@ -8,7 +8,7 @@ from lrviz import optimizers, surfaces
 from lrviz.app.compare import compute as comparison
 from lrviz.app.compare import ui as cmp
 from lrviz.app.compare.state import MAX_ROWS
-from lrviz.app.kit import code, shell, theme
+from lrviz.app.kit import code, plot, shell
 from lrviz.app.playground import verdict
 from lrviz.engine.diagnostics import tolerance
 from lrviz.i18n import Lang, t
@@ -41,8 +41,7 @@ def body(lang: Lang) -> None:
         phone = shell.on_a_phone()
         figure = cmp.chart(config, phone)
     # On a phone the chart's toolbar lay on the legend's title; a finger has no use for it there.
-    st.plotly_chart(figure, theme=None, key="cmp_chart",
-                    config={"displaylogo": False, "displayModeBar": not phone, **theme.touch(phone)})
+    plot.chart(figure, key="cmp_chart", config={"displayModeBar": not phone})
     if any(optimizers.get(row.optimizer).averaged for row in config.rows):  # two points per step
         st.caption(t("compare.schedule_free_dots", lang))
 

@@ -21,14 +21,13 @@ import streamlit as st
 from lrviz.app.edge import compute, figures, words
 from lrviz.app.edge import state as edge_links
 from lrviz.app.edge.state import DEFAULT, LISTS, STEP_UNIT, VIEWS, Config, View
-from lrviz.app.kit import link
+from lrviz.app.kit import link, plot
 from lrviz.app.kit.markdown import literal
 from lrviz.app.kit.query import format_value, items
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import number_box, presentation
 from lrviz.i18n import Lang, t
 
-PLOT_CONFIG = {"displaylogo": False}
 _POLL = 0.15  # seconds between two looks at a computation's progress
 
 
@@ -172,7 +171,7 @@ def _computed(fn: Callable, config: Config, view: View, lang: Lang):
 
 
 def _chart(figure, key: str) -> None:
-    st.plotly_chart(figure, theme=None, key=f"{K}{key}", config=PLOT_CONFIG)
+    plot.chart(figure, key=f"{K}{key}")
 
 
 def _bullets(lines: list[str]) -> None:

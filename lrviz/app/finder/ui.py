@@ -21,7 +21,7 @@ from lrviz import optimizers, schedules
 from lrviz.app.finder import figures
 from lrviz.app.finder import state as finder_links
 from lrviz.app.finder.state import DEFAULT, EVALS, VIEWS, Config
-from lrviz.app.kit import link
+from lrviz.app.kit import link, plot
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import checked, number_box, params_form, presentation, schedule_picker, seed_params
 from lrviz.i18n import t
@@ -31,7 +31,6 @@ from lrviz.params import ParamSpec
 
 NOT_OFFERED = tuple(name for name in schedules.SCHEDULES if name not in finder_links.SCHEDULES)
 CHECK_SEEDS = (0, 1, 2)
-PLOT_CONFIG = {"displaylogo": False}
 
 
 def _seed(config: Config) -> None:
@@ -217,7 +216,7 @@ def general_result(config: Config) -> search.Comparison:
 
 
 def _chart(figure, key: str) -> None:
-    st.plotly_chart(figure, theme=None, key=f"{K}{key}", config=PLOT_CONFIG)
+    plot.chart(figure, key=f"{K}{key}")
 
 
 def show_range(config: Config, lang: str) -> None:

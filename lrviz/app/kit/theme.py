@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 
 import numpy as np
 import plotly.colors
@@ -130,9 +131,28 @@ def figure(spec: dict, *, big: bool = False, narrow: bool = False) -> SpecFigure
     """
     packed = _pack(_enlarged(spec) if big else spec)
     packed["layout"] = {"template": _TEMPLATE_JSON[big], **packed.get("layout", {})}
-    if narrow:  # plotly.js's drag-to-zoom swallows a swipe; without it a tap still hovers (plotly.js #3170)
-        packed["layout"]["dragmode"] = False
-    return SpecFigure(packed)
+    return narrowed(SpecFigure(packed)) if narrow else SpecFigure(packed)
+
+
+def narrowed(fig: go.Figure) -> SpecFigure:
+    """``fig`` for a phone, where a finger's drag over the plot must scroll the page: no drag mode,
+    in its 2-D axes and in each 3-D scene. A new figure; ``fig`` (perhaps cached) is left as it was.
+
+    plotly.js's drag-to-zoom swallows a swipe; without it a tap still hovers (plotly.js #3170). A 3-D
+    scene no longer turns under a finger, but its camera still cancels the swipe: see
+    :func:`lrviz.app.kit.plot.chart`."""
+    spec = fig.to_dict()
+    layout = spec.get("layout", {})
+    scenes = {name: {**value, "dragmode": False} for name, value in layout.items() if _SCENE.fullmatch(name)}
+    return SpecFigure({**spec, "layout": {**layout, "dragmode": False, **scenes}})
+
+
+def has_scene(fig: go.Figure) -> bool:
+    """Whether ``fig`` draws in 3-D (a ``scene``, ``scene2``, … in its layout)."""
+    return any(_SCENE.fullmatch(name) for name in fig.to_dict().get("layout", {}))
+
+
+_SCENE = re.compile(r"scene\d*")
 
 
 def touch(narrow: bool) -> dict:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import optimizers
-from lrviz.app.kit import code, shell, theme
+from lrviz.app.kit import code, plot, shell
 from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.app.playground import ui as pg
@@ -63,7 +63,7 @@ def stage(lang: Lang) -> None:
     narrow = shell.on_a_phone()
 
     if config.view == "3d" and surface.dim == 2:  # where the toggle is, not under the whole chart
-        st.plotly_chart(pg.surface_3d(config), theme=None, key="pg_3d", config={"displaylogo": False})
+        plot.chart(pg.surface_3d(config), key="pg_3d")
         st.caption(t("pg.view_3d_rate", lang, lr=f"{config.lr:g}"))
     if live:
         request = pg.chart_request()
@@ -77,8 +77,7 @@ def stage(lang: Lang) -> None:
         _, figure, verdict = pg.animation(config, pick_start, narrow=narrow)
         # Selection events only while picking a start: they cost the chart a listener layer.
         select = dict(on_select="rerun", selection_mode="points") if pick_start else {}
-        event = st.plotly_chart(figure, theme=None, key="pg_chart_plain",
-                                config={"displaylogo": False, **theme.touch(narrow)}, **select)
+        event = plot.chart(figure, key="pg_chart_plain", **select)
         points = event.selection.points if pick_start and event else []
         data = figure.to_dict()["data"] if points else []
         clicked = [p for p in points if data[p.get("curve_number", 0)].get("name") == CLICK_GRID]

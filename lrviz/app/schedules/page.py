@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import optimizers, schedules
-from lrviz.app.kit import share, shell
+from lrviz.app.kit import plot, share, shell
 from lrviz.app.schedules import state as schedule_links
 from lrviz.app.schedules import ui as sc
 from lrviz.app.schedules.guide import GUIDE
@@ -36,8 +36,8 @@ def body(lang: Lang) -> None:
     if not sc.PAGE.hosted:  # a lesson step is about one schedule against the constant rate
         st.subheader(t("sched.gallery", lang))
         st.caption(t("sched.gallery_help", lang))
-        st.plotly_chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), theme=None,
-                        key="sc_gallery", config={"displaylogo": False, "displayModeBar": False})
+        plot.chart(sc.gallery(replace(config, overlay=()), shell.on_a_phone()), key="sc_gallery",
+                   config={"displayModeBar": False})
     sc.gallery_picker(lang)
 
     curve, comparison, outcome, cuts, code = sc.open_card(config)
@@ -45,7 +45,7 @@ def body(lang: Lang) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('sched.curve', lang)}**")
-        st.plotly_chart(curve, theme=None, key="sc_curve", config={"displaylogo": False})
+        plot.chart(curve, key="sc_curve")
     with right:
         st.markdown(f"**{t('sched.when', lang)}**")
         st.markdown(GUIDE[entry.schedule].when(lang))
@@ -63,7 +63,7 @@ def body(lang: Lang) -> None:
     if cuts is not None:
         st.markdown(t("sched.cuts", lang, steps=", ".join(str(int(c)) for c in cuts)) if len(cuts)
                     else t("sched.no_cuts", lang, steps=config.steps))
-    st.plotly_chart(comparison, theme=None, key="sc_comparison", config={"displaylogo": False})
+    plot.chart(comparison, key="sc_comparison")
 
     st.subheader(t("sched.code", lang))
     st.caption(t("sched.code_intro", lang, optimizer=optimizers.OPTIMIZERS[config.optimizer].title(lang)))
@@ -73,8 +73,7 @@ def body(lang: Lang) -> None:
     st.subheader(t("sched.overlay", lang))
     overlay = sc.overlay_picker(lang)
     if overlay:
-        st.plotly_chart(sc.overlay(overlay, config.lr, config.steps, lang, config.big), theme=None,
-                        key="sc_overlay_chart", config={"displaylogo": False})
+        plot.chart(sc.overlay(overlay, config.lr, config.steps, lang, config.big), key="sc_overlay_chart")
     else:
         st.info(t("sched.overlay_empty", lang))
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lrviz import optimizers, schedules, surfaces
-from lrviz.app.kit import share
+from lrviz.app.kit import plot, share
 from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.rates import LR_RANGE
 from lrviz.app.kit.state import PageState
@@ -152,7 +152,7 @@ def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
 
 
 def chart(figure, name: str) -> None:
-    st.plotly_chart(figure, theme=None, key=f"{K}chart_{name}", config={"displaylogo": False})
+    plot.chart(figure, key=f"{K}chart_{name}")
 
 
 def summary_rows(results: tuple[sweeps.RateSweep, ...], lang: str, floor: float) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ LAUNCH_ARGS = [
 ]
 SERVER_RECORD = "server.json"  # the shared server's address and process id, in the run's folder
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHART = '[data-testid="stPlotlyChart"]'
 
 
 def _missing(reason: str) -> None:
@@ -168,6 +169,20 @@ def swipe_up(page, selector: str, distance: float = 200) -> float:
     touch.detach()
     page.wait_for_timeout(500)  # the fling settles
     return page.evaluate(_SCROLLED) - before
+
+
+def open_charts(page, url: str, count: int) -> None:
+    """Open ``url`` and wait until Streamlit is done and ``count`` charts are drawn."""
+    page.goto(url)
+    wait_ready(page, timeout=120_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{CHART} .main-svg').length >= {count}",
+                           timeout=120_000)
+
+
+def swipe_over_charts(page, keys, part: str = ".nsewdrag") -> dict[str, float]:
+    """Swipe up over each chart named by its Streamlit key (``part`` of it: the first plot's drag
+    area), as :func:`swipe_up` does: how many px each swipe scrolled the page."""
+    return {key: swipe_up(page, f".st-key-{key} {part}") for key in keys}
 
 
 def tap(page, selector: str) -> None:

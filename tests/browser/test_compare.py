@@ -4,7 +4,15 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ranges, screenshot, swipe_up, tap, wait_ready
+from tests.browser.conftest import (
+    open_charts,
+    ranges,
+    screenshot,
+    swipe_over_charts,
+    swipe_up,
+    tap,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +86,13 @@ def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server):
     assert swipe_up(iphone, f"{CHART} .xy .nsewdrag") > 100
     tap(iphone, f"{CHART} .xy .nsewdrag")
     assert ranges(iphone, CHART) == shown
+
+
+def test_a_swipe_over_the_small_multiples_scrolls_a_phones_page(iphone, server):
+    # Their panels zoomed under a finger (plotly.js's drag-to-zoom), and they are a phone's screen tall.
+    open_charts(iphone, f"{server}/compare?lang=ko&layout=multiples", 1)
+    shown = ranges(iphone, CHART)
+    scrolled = swipe_over_charts(iphone, ("cmp_chart",))
+    assert all(px > 100 for px in scrolled.values()), scrolled
+    assert ranges(iphone, CHART) == shown
+    screenshot(iphone, "compare-multiples-phone")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_ready
+from tests.browser.conftest import open_charts, ranges, screenshot, swipe_over_charts, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -54,3 +54,13 @@ def test_korean_warmup_grid(page, server):
     assert page.locator('[data-testid="stException"]').count() == 0
     grid.scroll_into_view_if_needed()
     screenshot(page, "edge-warmup-ko")
+
+
+def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
+    # Each chart zoomed under a finger (plotly.js's drag-to-zoom).
+    open_charts(iphone, f"{server}/edge?lang=ko", 2)
+    shown = ranges(iphone, CHART)
+    scrolled = swipe_over_charts(iphone, ("eg_eos", "eg_flow"))
+    assert all(px > 100 for px in scrolled.values()), scrolled
+    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    screenshot(iphone, "edge-phone")

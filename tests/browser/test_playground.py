@@ -16,8 +16,10 @@ from tests.browser.conftest import (
     PROJECTOR,
     collapse_sidebar,
     on_one_screen,
+    open_charts,
     ranges,
     screenshot,
+    swipe_over_charts,
     swipe_up,
     tap,
     wait_ready,
@@ -386,6 +388,23 @@ def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server, part):
     tap(iphone, part)  # plotly.js reads a tap there as a double-click: an autorange
     assert ranges(iphone, ".lrc") == shown
     assert iphone.locator(".notifier-note").count() == 0
+
+
+# The 3-D view's camera, as plotly.js holds it.
+_CAMERA = ("() => document.querySelector('.st-key-pg_3d .js-plotly-plot')"
+           "._fullLayout.scene._scene.getCamera().eye")
+
+
+def test_a_swipe_over_the_3d_view_scrolls_a_phones_page(iphone, server):
+    # It turned the surface under a finger; with its drag mode off, plotly.js's camera still cancelled
+    # the swipe. On a phone the view is a picture the page scrolls over.
+    open_charts(iphone, f"{server}/playground?surface=rosenbrock&view=3d&lang=ko", 1)
+    iphone.wait_for_selector(".st-key-pg_3d .gl-container canvas")
+    eye = iphone.evaluate(_CAMERA)
+    scrolled = swipe_over_charts(iphone, ("pg_3d",), part="#scene")
+    assert all(px > 100 for px in scrolled.values()), scrolled
+    assert iphone.evaluate(_CAMERA) == eye
+    screenshot(iphone, "playground-3d-phone")
 
 
 def test_a_setting_that_changes_only_the_run_reruns_only_the_chart(server):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_ready
+from tests.browser.conftest import open_charts, ranges, screenshot, swipe_over_charts, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +72,13 @@ def test_a_phone_gets_the_gallery_in_two_columns(phone, server):
     with contextlib.suppress(PlaywrightTimeout):
         phone.wait_for_function(f"() => ({columns})() === 2", timeout=30_000)
     assert phone.evaluate(columns) == 2  # four columns of titles ran into each other on a phone
+
+
+def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
+    # Each chart zoomed under a finger (plotly.js's drag-to-zoom); the gallery is a phone's screen tall.
+    open_charts(iphone, f"{server}/schedules?lang=ko", 4)
+    shown = ranges(iphone, CHART)
+    scrolled = swipe_over_charts(iphone, ("sc_gallery", "sc_curve", "sc_comparison", "sc_overlay_chart"))
+    assert all(px > 100 for px in scrolled.values()), scrolled
+    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    screenshot(iphone, "schedules-phone")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SHOTS, screenshot, wait_ready
+from tests.browser.conftest import SHOTS, open_charts, ranges, screenshot, swipe_over_charts, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +72,13 @@ def test_two_dimensional_surface_in_korean(page, server):
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "sweep-2d-ko")
     chart_shots(page, "sweep-2d-ko")
+
+
+def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
+    # Each chart zoomed under a finger (plotly.js's drag-to-zoom), and the three fill a phone's page.
+    open_charts(iphone, f"{server}/sweep?lang=ko", 3)
+    shown = ranges(iphone, CHART)
+    scrolled = swipe_over_charts(iphone, ("sw_chart_rates", "sw_chart_phase", "sw_chart_basins"))
+    assert all(px > 100 for px in scrolled.values()), scrolled
+    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    screenshot(iphone, "sweep-phone")

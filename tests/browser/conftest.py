@@ -182,7 +182,11 @@ def open_charts(page, url: str, count: int) -> None:
 def swipe_over_charts(page, keys, part: str = ".nsewdrag") -> dict[str, float]:
     """Swipe up over each chart named by its Streamlit key (``part`` of it: the first plot's drag
     area), as :func:`swipe_up` does: how many px each swipe scrolled the page."""
-    return {key: swipe_up(page, f".st-key-{key} {part}") for key in keys}
+    scrolled = {}
+    for key in keys:
+        page.wait_for_selector(f".st-key-{key} {part}")  # a rerun may be drawing it again
+        scrolled[key] = swipe_up(page, f".st-key-{key} {part}")
+    return scrolled
 
 
 def tap(page, selector: str) -> None:

@@ -82,3 +82,24 @@ def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
     assert all(px > 100 for px in scrolled.values()), scrolled
     assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
     screenshot(iphone, "sweep-phone")
+
+
+@pytest.mark.parametrize("big", ["", "&big=1"])
+def test_the_rate_boxes_show_their_whole_values_on_a_projector(browser, server, big):
+    """At 1280×720 beside the sidebar, in presentation mode's type, four boxes in a row showed "0.00"
+    of the lowest rate 0.001: presentation mode puts them two to a row."""
+    from tests.browser.conftest import PROJECTOR
+
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/sweep?lang=ko&lo=0.001{big}")
+        wait_ready(page, timeout=120_000)
+        boxes = page.locator('[data-testid="stMain"] [data-testid="stNumberInput"] input')
+        boxes.nth(3).wait_for(timeout=60_000)
+        wait_ready(page)
+        shown = boxes.evaluate_all("all => all.map(b => [b.value, b.scrollWidth <= b.clientWidth])")
+        assert all(whole for _, whole in shown), shown
+        assert ["0.001", True] in shown
+    finally:
+        context.close()

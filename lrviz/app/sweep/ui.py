@@ -135,8 +135,9 @@ def start_input(surface: surfaces.Surface, lang: str) -> tuple[float, ...] | Non
 
 
 def rate_controls(config: Config, lang: str) -> tuple[Config, list[str]]:
-    """How many rates, their range and the chosen rate, in a row above the chart."""
-    cols = st.columns(4)
+    """How many rates, their range and the chosen rate, in a row above the chart (two rows in
+    presentation mode: in its type four boxes beside the sidebar showed "0.00" of 0.001)."""
+    cols = st.columns(2) + st.columns(2) if config.base.big else st.columns(4)
     lo_range, hi_range = sweep_state.RATE_RANGE
     rates = number_box(t("sweep.rates", lang), f"{K}rates", *sweep_state.RATES, lang, cols[0], step=100,
                        help=t("sweep.rates_help", lang))

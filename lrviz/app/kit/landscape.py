@@ -266,13 +266,19 @@ def step_axis(last: int) -> dict:
 EXACT = 1e-12  # where a run hits the minimum exactly, its gap is drawn this far below its largest
 
 
-def gap(losses: np.ndarray, floor: float) -> np.ndarray:
+def gap(losses: np.ndarray, floor: float, *, over_steps: bool = True) -> np.ndarray:
     """Loss above the lowest known value, NaN where not finite; a log axis cannot show 0 (or the
     rounding below it), so those sit at the smallest positive gap: the chart goes as low as the
     numbers a verdict may quote (2.6e-19 on the quadratic), and no lower. A run that lands on
     the minimum exactly (the quadratic at η = 1/λ: 6.25, then 0) drops twelve decades below its
     largest gap, not to its smallest, which would be the start. Runs stacked along leading axes
-    (one per row, NaN after their end) are each taken on their own."""
+    (one per row, NaN after their end) are each taken on their own.
+
+    ``over_steps``: the values are a run's, step by step. A run that fell more than twelve decades
+    before it read 0 ran out of float32's numbers (the quadratic at η = 0.25: x² halves twice a
+    step to 1e-38, float32's smallest normal number, then reads 0); those zeros are NaN, and its
+    line ends there, where a floor drawn on drew a loss that had stopped falling. ``False`` for
+    values that are no run's steps (the overview's final losses, one per rate)."""
     gap = np.asarray(losses, dtype=float) - floor
     finite = np.isfinite(gap)
     positive = finite & (gap > 0)
@@ -280,15 +286,17 @@ def gap(losses: np.ndarray, floor: float) -> np.ndarray:
     lowest = np.where(some, np.where(positive, gap, np.inf).min(axis=-1, keepdims=True), EXACT)
     landed = some & (finite & (gap <= 0)).any(axis=-1, keepdims=True)
     largest = np.where(positive, gap, -np.inf).max(axis=-1, keepdims=True)
+    shown = finite & ~(landed & (lowest < EXACT * largest) & (gap <= 0)) if over_steps else finite
     lowest = np.where(landed, np.minimum(lowest, EXACT * largest), lowest)
-    return np.where(finite, np.maximum(gap, lowest), np.nan)
+    return np.where(shown, np.maximum(gap, lowest), np.nan)
 
 
-def loss_axis(losses: np.ndarray, surface: Surface) -> tuple[np.ndarray, bool]:
+def loss_axis(losses: np.ndarray, surface: Surface, *, over_steps: bool = True) -> tuple[np.ndarray, bool]:
     """What a chart of the loss plots, and whether on a log axis: the loss above the surface's
-    lowest value (:func:`gap`), or the loss itself where a formula has no minimum to measure from."""
+    lowest value (:func:`gap`; ``over_steps`` as there), or the loss itself where a formula has no
+    minimum to measure from."""
     if np.isfinite(surface.f_min):
-        return gap(losses, surface.f_min), True
+        return gap(losses, surface.f_min, over_steps=over_steps), True
     losses = np.asarray(losses, dtype=float)
     return np.where(np.isfinite(losses), losses, np.nan), False
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from lrviz import engine
+from lrviz.app.kit import landscape
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures, verdict
 from lrviz.app.playground.chart import payload
@@ -362,3 +363,24 @@ def test_the_overview_says_what_its_marks_mean_and_its_crosses_stand_clear_of_th
     diverged = np.array([r.status == "diverged" for r in runs[: len(LR_GRID)]])
     dots = y[~diverged]
     assert y[diverged].min() - dots.max() >= 0.1 * (dots.max() - dots.min())
+
+
+GAPS = [[6.25, 1.5625, 0.390625, 0.0, 0.0], [6.25, 0.0, 0.0], [3.0, 1.0, 1e-20, 0.0, -1e-30, float("inf")],
+        [2.0, float("nan"), 1.0], [0.0, 0.0], [5.0, 4.0, 3.0], [1.0, 1e-13, 0.0]]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+def test_chart_js_plots_a_runs_loss_gap_as_landscape_gap_does(tmp_path):
+    """The step charts' log axes: a landing (6.25, then 0) twelve decades down, float32's run out of
+    numbers (a fall of twenty decades, then 0) an ended line, in chart.js as in Python."""
+    module = tmp_path / "chart.mjs"
+    module.write_text(CHART_JS.read_text())
+    script = (f"import {{ gap }} from {json.dumps(module.as_uri())};\n"
+              f"const runs = {json.dumps(GAPS, allow_nan=True)};\n"
+              "console.log(JSON.stringify(runs.map(r => Array.from(gap(r.length, s => r[s])))));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                         check=True, timeout=30)
+    got = [[np.nan if v is None else v for v in run] for run in json.loads(out.stdout)]
+    for run, shown in zip(GAPS, got, strict=True):
+        np.testing.assert_array_equal(shown, landscape.gap(run, 0.0), err_msg=str(run))
+    assert np.isnan(got[2][3]) and got[1] == [6.25, 6.25e-12, 6.25e-12]

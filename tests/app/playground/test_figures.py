@@ -277,8 +277,19 @@ def test_the_loss_gap_goes_as_low_as_the_numbers_and_puts_zeros_at_the_lowest():
     run = engine.run("quadratic", lr=0.1, steps=100)  # the loss falls to 2.6e-19 (2.5² · 0.8^200)
     gap = landscape.gap(run.losses, 0.0)
     assert gap[-1] == pytest.approx(float(run.losses[-1])) and gap[-1] < 1e-18
-    np.testing.assert_array_equal(landscape.gap([3.0, 1.0, 1e-20, 0.0, -1e-30, np.inf], 0.0),
+    # Values that are no run's steps (the overview's final losses): zeros at the lowest.
+    fell = [3.0, 1.0, 1e-20, 0.0, -1e-30, np.inf]
+    np.testing.assert_array_equal(landscape.gap(fell, 0.0, over_steps=False),
                                   [3.0, 1.0, 1e-20, 1e-20, 1e-20, np.nan])
+    # A run's steps: after a fall of twenty decades a 0 is float32 run out of numbers; the line ends.
+    np.testing.assert_array_equal(landscape.gap(fell, 0.0), [3.0, 1.0, 1e-20, np.nan, np.nan, np.nan])
+    # The quadratic at η = 0.25 halves x each step: x² reads 0 after float32's smallest numbers. The
+    # line ends there, where a floor at 1e-38 drew a loss that stopped falling while ∇L still fell.
+    fine = engine.run("quadratic", lr=0.25, steps=100)
+    zero = int(np.argmax(fine.losses == 0))
+    assert 55 < zero < 75 and fine.losses[zero - 1] < 1e-36 and (fine.losses[zero:] == 0).all()
+    shown = landscape.gap(fine.losses, 0.0)
+    assert np.isnan(shown[zero:]).all() and (shown[:zero] == fine.losses[:zero]).all()
     # At η = 1/λ = 0.5 the quadratic lands on its minimum in one step: 6.25, then exactly 0. The
     # zeros go twelve decades down, not to the smallest positive gap (the start, a flat line).
     exact = engine.run("quadratic", lr=0.5, steps=5)

@@ -391,7 +391,7 @@ def _overview(runs: Sequence[Trajectory], status: Sequence[str], surface: Surfac
     slider is the browser's (``at``)."""
     grid = len(LR_GRID)
     final = np.array([np.inf if r.diverged_at is not None else float(r.losses[-1]) for r in runs])
-    shown, log = landscape.loss_axis(final, surface)
+    shown, log = landscape.loss_axis(final, surface, over_steps=False)
     finite = np.isfinite(shown[:grid])
     high, low = (float(np.nanmax(shown[:grid][finite])), float(np.nanmin(shown[:grid][finite]))) \
         if finite.any() else (1.0, 1.0)

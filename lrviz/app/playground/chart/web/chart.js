@@ -132,17 +132,20 @@ function typed(value) {
 
 // ---- one run, read out of the arrays: what its traces need ----
 
-// n values above their floor for a log axis (landscape.gap): each kept where positive; where one
-// is 0 (the run landed exactly), it sits 1e-12 of the largest below, else at the smallest.
-function gap(n, value) {
+// n values of a run, step by step, above their floor for a log axis (landscape.gap): each kept
+// where positive; where one is 0 (the run landed exactly), it sits 1e-12 of the largest below,
+// else at the smallest; but zeros after a fall of more than twelve decades are float32 run out of
+// numbers, not a landing: NaN, the line ends.
+export function gap(n, value) {
   const values = Float64Array.from({ length: n }, (_, s) => value(s)); // each read once
   let lowest = Infinity, highest = -Infinity, touches = false;
   for (const g of values) {
     if (!Number.isFinite(g)) continue;
     if (g > 0) { lowest = Math.min(lowest, g); highest = Math.max(highest, g); } else touches = true;
   }
+  const ranOut = touches && lowest < 1e-12 * highest;
   if (lowest === Infinity) lowest = 1e-12; else if (touches) lowest = Math.min(lowest, 1e-12 * highest);
-  return values.map((g) => (Number.isFinite(g) ? Math.max(g, lowest) : NaN));
+  return values.map((g) => (Number.isFinite(g) && !(ranOut && g <= 0) ? Math.max(g, lowest) : NaN));
 }
 
 function runOf(d, row) {

@@ -11,7 +11,10 @@ from lrviz.app.kit.shell import routed  # noqa: E402
 from lrviz.i18n import t  # noqa: E402
 
 routed()
-st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide")
+# A presentation link (big=1) opens with the sidebar folded away: on a 1280×720 projector beside it
+# the chart started at the screen's foot. The lecturer opens it with its button.
+st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("big") == "1" else "auto")
 lang = language_switch()
 
 # URL paths are a contract (DESIGN.md): links in lecture slides point at them.

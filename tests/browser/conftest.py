@@ -235,6 +235,17 @@ def collapse_sidebar(page) -> None:
     page.wait_for_selector("[data-testid=stSidebar][data-collapsed=true]", state="attached")
 
 
+def show_sidebar(page, shown: bool) -> None:
+    """Open or fold the sidebar (a presentation link, big=1, opens with it folded)."""
+    if (page.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true") == shown:
+        if shown:
+            page.locator("[data-testid=stHeader] button").first.click()  # the » that opens it
+            page.wait_for_selector("[data-testid=stSidebar][data-collapsed=false]", state="attached")
+            page.wait_for_timeout(400)  # its slide-in: the page's width settles
+        else:
+            collapse_sidebar(page)
+
+
 def wait_ready(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script for the last interaction."""
     page.wait_for_selector(READY, timeout=timeout)

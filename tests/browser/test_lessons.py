@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     collapse_sidebar,
     on_one_screen,
     screenshot,
+    show_sidebar,
     wait_ready,
 )
 
@@ -84,8 +85,7 @@ def test_a_step_in_presentation_mode_fits_a_projector(browser, server, sidebar, 
         page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang={lang}")
         wait_ready(page, timeout=120_000)
         page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
-        if sidebar == "collapsed":
-            collapse_sidebar(page)
+        show_sidebar(page, sidebar == "open")
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
     finally:
@@ -230,7 +230,8 @@ def test_presentation_mode_leaves_the_lessons_controls_to_the_clicks(browser, se
         page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=en")
         wait_ready(page, timeout=120_000)
         page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
-        collapse_sidebar(page)
+        # A presentation link opens with the sidebar folded (beside it the chart began at the foot).
+        assert page.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
         found = page.evaluate(_UNDER_HEADER)
         assert found["hidden"] == 0, found  # the case: a header one sees through
         assert len(found["controls"]) == 4 and all(reached for *_, reached in found["controls"]), found

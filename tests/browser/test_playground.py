@@ -14,11 +14,11 @@ from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
 from tests.browser.conftest import (
     PROJECTOR,
-    collapse_sidebar,
     on_one_screen,
     open_charts,
     ranges,
     screenshot,
+    show_sidebar,
     swipe_over_charts,
     swipe_up,
     tap,
@@ -268,8 +268,7 @@ def test_presentation_mode_fits_a_projector(browser, server, lang, sidebar):
     page = context.new_page()
     try:
         open_chart(page, f"{server}/playground?big=1&lang={lang}")
-        if sidebar == "collapsed":
-            collapse_sidebar(page)
+        show_sidebar(page, sidebar == "open")
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
         screenshot(page, f"playground-big-1280x720-{lang}")

@@ -155,11 +155,16 @@ def has_scene(fig: go.Figure) -> bool:
 _SCENE = re.compile(r"scene\d*")
 
 
+# The toolbar's buttons that turn a drag back into a zoom, a pan or a turn of a 3-D scene.
+_DRAG_BUTTONS = ["zoom2d", "pan2d", "zoom3d", "pan3d", "orbitRotation", "tableRotation"]
+
+
 def touch(narrow: bool) -> dict:
     """plotly.js config for a figure built with ``narrow`` (a phone's, which leaves drags to the page):
     a tap then reaches plotly.js twice, as touches and as the mouse events the browser makes of them,
-    which it reads as a double-click and answers with an autorange. (chart.js does the same.)"""
-    return {"doubleClick": False} if narrow else {}
+    which it reads as a double-click and answers with an autorange; and no toolbar button turns a
+    drag back into a zoom, a pan or a turn. (chart.js does the same.)"""
+    return {"doubleClick": False, "modeBarButtonsToRemove": _DRAG_BUTTONS} if narrow else {}
 
 
 def stacked(panels, scale: float = 1.0) -> tuple[dict[str, list[float]], float]:

@@ -27,3 +27,10 @@ def test_a_plotly_figure_and_a_plain_spec_are_narrowed_alike():
     assert theme.figure(spec, narrow=True).to_dict()["layout"]["dragmode"] is False
     assert "dragmode" not in theme.figure(spec).to_dict()["layout"]  # a desktop's: plotly.js's zoom
     assert not theme.has_scene(go.Figure(spec))
+
+
+def test_a_phones_toolbar_has_no_button_that_turns_a_drag_back_on():
+    config = theme.touch(True)
+    assert config["doubleClick"] is False
+    assert {"zoom2d", "pan2d", "orbitRotation", "tableRotation"} <= set(config["modeBarButtonsToRemove"])
+    assert theme.touch(False) == {}  # a mouse keeps them all

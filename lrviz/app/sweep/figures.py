@@ -148,8 +148,11 @@ def build_rates(
                           text=t("sweep.figure.floor_row", lang, floor=number(bottom))))
     layout = dict(
         xaxis=dict(type="log", title=dict(text=t("sweep.figure.rate", lang)), **_rate_axis(results)),
-        yaxis=dict(type="log", title=dict(text=t("sweep.figure.final_loss", lang)),
-                   range=[np.log10(bottom) - 0.5, np.log10(top * 3.0 ** (len(results) - 1)) + 0.6]),
+        # Room under the floor's line for its note, more in presentation mode's type (0.5 of a
+        # decade put it on the rate axis's labels there); the axis's title clear of its labels.
+        yaxis=dict(type="log", title=dict(text=t("sweep.figure.final_loss", lang)), automargin=True,
+                   range=[np.log10(bottom) - (0.9 if big else 0.5),
+                          np.log10(top * 3.0 ** (len(results) - 1)) + 0.6]),
         legend=LEGEND,
         shapes=shapes,
         annotations=notes + names,

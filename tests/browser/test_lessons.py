@@ -79,15 +79,22 @@ def test_keys_move_through_a_lesson_and_every_step_is_photographed(browser, serv
 def test_a_step_in_presentation_mode_fits_a_projector(browser, server, sidebar, lang):
     """At 1280×720 one scroll shows the step's rate slider, its line, the plot and the Play bar
     together (with an 800 px figure they took 831 px)."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang={lang}")
-        wait_ready(page, timeout=120_000)
-        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+    with _on_a_projector(browser, f"{server}/lessons?lesson=rate&step=1&big=1&lang={lang}") as page:
         show_sidebar(page, sidebar == "open")
         needed, parts = on_one_screen(page)
         assert needed <= PROJECTOR["height"], parts
+
+
+@contextlib.contextmanager
+def _on_a_projector(browser, url: str) -> Iterator[object]:
+    """A 1280×720 page at ``url`` once its chart has drawn."""
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        wait_ready(page, timeout=120_000)
+        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+        yield page
     finally:
         context.close()
 
@@ -224,12 +231,7 @@ def test_the_lessons_controls_sit_below_streamlits_header(browser, server, scree
 def test_presentation_mode_leaves_the_lessons_controls_to_the_clicks(browser, server):
     """In presentation mode Streamlit's header is transparent: the lesson's controls show through it
     at y 48-88 (1280×720, sidebar collapsed), and its toolbar, the page's width, took their clicks."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/lessons?lesson=rate&step=1&big=1&lang=en")
-        wait_ready(page, timeout=120_000)
-        page.wait_for_selector('.lrc-plot[data-ready="1"]', timeout=60_000)
+    with _on_a_projector(browser, f"{server}/lessons?lesson=rate&step=1&big=1&lang=en") as page:
         # A presentation link opens with the sidebar folded (beside it the chart began at the foot).
         assert page.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
         found = page.evaluate(_UNDER_HEADER)
@@ -239,8 +241,6 @@ def test_presentation_mode_leaves_the_lessons_controls_to_the_clicks(browser, se
         page.wait_for_function("() => /[?&]step=2(&|$)/.test(location.search)", timeout=30_000)
         page.locator("[data-testid=stHeader] button").first.click(timeout=5_000)  # the sidebar opens
         page.wait_for_selector("[data-testid=stSidebar][data-collapsed=false]", state="attached")
-    finally:
-        context.close()
 
 
 def test_a_clicker_moves_the_step_after_the_rate_was_dragged(browser, server):

@@ -197,6 +197,22 @@ def test_an_unchanged_payload_keeps_its_version():
     assert a["header"]["version"] == b["header"]["version"] != c["header"]["version"]
 
 
+NEEDS_NODE = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+
+
+def chart_js(tmp_path: Path, name: str, inputs: list, call: str) -> list:
+    """``call`` (JS, of ``name`` imported from chart.js, over ``inputs`` named ``inputs``) run in node;
+    its results, NaN read back as None (JSON has no NaN)."""
+    module = tmp_path / "chart.mjs"
+    module.write_text(CHART_JS.read_text())
+    script = (f"import {{ {name} }} from {json.dumps(module.as_uri())};\n"
+              f"const inputs = {json.dumps(inputs, allow_nan=True)};\n"
+              f"console.log(JSON.stringify({call}));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                         check=True, timeout=30)
+    return json.loads(out.stdout)
+
+
 VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
           1e-3, 1e-4, 0.000099995, 0.00009995, 2.5e-4,
           0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
@@ -204,17 +220,10 @@ VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 
           None]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+@NEEDS_NODE
 def test_chart_js_writes_numbers_exactly_as_verdict_number(tmp_path):
-    module = tmp_path / "chart.mjs"
-    module.write_text(CHART_JS.read_text())
     values = [None if v is None else float(v) for v in VALUES]
-    script = (f"import {{ number }} from {json.dumps(module.as_uri())};\n"
-              f"const values = {json.dumps(values, allow_nan=True)};\n"
-              "console.log(JSON.stringify(values.map(number)));")
-    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
-                         check=True, timeout=30)
-    assert json.loads(out.stdout) == [verdict.number(v) for v in values]
+    assert chart_js(tmp_path, "number", values, "inputs.map(number)") == [verdict.number(v) for v in values]
 
 
 def test_a_limit_beside_a_rate_takes_the_digits_to_read_apart_from_it():
@@ -230,16 +239,10 @@ STEPS = [(2.4949998855590820, 2.5), (-1.1784, -1.2), (1.0088, 1.0), (1.0, 2.5), 
          (12345.6, 12300.0), (-0.000512, -0.0005), (5.12e-5, 5.2e-5)]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+@NEEDS_NODE
 def test_chart_js_writes_the_point_after_a_step_as_the_rule_does(tmp_path):
-    module = tmp_path / "chart.mjs"
-    module.write_text(CHART_JS.read_text())
-    script = (f"import {{ numberAfterStep }} from {json.dumps(module.as_uri())};\n"
-              f"const steps = {json.dumps(STEPS, allow_nan=True)};\n"
-              "console.log(JSON.stringify(steps.map(([v, o]) => numberAfterStep(v, o))));")
-    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
-                         check=True, timeout=30)
-    assert json.loads(out.stdout) == [verdict.number_after_step(v, o) for v, o in STEPS]
+    got = chart_js(tmp_path, "numberAfterStep", STEPS, "inputs.map(([v, o]) => numberAfterStep(v, o))")
+    assert got == [verdict.number_after_step(v, o) for v, o in STEPS]
     # θ = 2.5, η·∇L = 0.005: the rule reads 2.495 (2.49 was a step of 0.01); Rosenbrock's first step
     # at η = 1e-4, (−1.2, 1) − (−0.0216, −0.0088), reads (−1.1784, 1.0088).
     assert [verdict.number_after_step(v, o) for v, o in STEPS[:4]] == ["2.495", "-1.1784", "1.0088", "1"]
@@ -369,18 +372,12 @@ GAPS = [[6.25, 1.5625, 0.390625, 0.0, 0.0], [6.25, 0.0, 0.0], [3.0, 1.0, 1e-20, 
         [2.0, float("nan"), 1.0], [0.0, 0.0], [5.0, 4.0, 3.0], [1.0, 1e-13, 0.0]]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run chart.js")
+@NEEDS_NODE
 def test_chart_js_plots_a_runs_loss_gap_as_landscape_gap_does(tmp_path):
     """The step charts' log axes: a landing (6.25, then 0) twelve decades down, float32's run out of
     numbers (a fall of twenty decades, then 0) an ended line, in chart.js as in Python."""
-    module = tmp_path / "chart.mjs"
-    module.write_text(CHART_JS.read_text())
-    script = (f"import {{ gap }} from {json.dumps(module.as_uri())};\n"
-              f"const runs = {json.dumps(GAPS, allow_nan=True)};\n"
-              "console.log(JSON.stringify(runs.map(r => Array.from(gap(r.length, s => r[s])))));")
-    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
-                         check=True, timeout=30)
-    got = [[np.nan if v is None else v for v in run] for run in json.loads(out.stdout)]
+    runs = chart_js(tmp_path, "gap", GAPS, "inputs.map(r => Array.from(gap(r.length, s => r[s])))")
+    got = [[np.nan if v is None else v for v in run] for run in runs]
     for run, shown in zip(GAPS, got, strict=True):
         np.testing.assert_array_equal(shown, landscape.gap(run, 0.0), err_msg=str(run))
     assert np.isnan(got[2][3]) and got[1] == [6.25, 6.25e-12, 6.25e-12]

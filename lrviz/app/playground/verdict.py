@@ -52,7 +52,9 @@ def number(value: float) -> str:
         return "∞" if value is not None and value > 0 else "—"
     if value == 0:
         return "0"
-    if not PLAIN_FROM <= abs(value) < 9999.5:  # (what rounds to 1e4 is written as 1e4 is)
+    # What rounds to 1e4 is written as 1e4 is; at the low end the notation follows the value as
+    # rounded too: float32's 1e-4 (9.99999975e-05), the slider's lowest stop, reads as 1e-4 does.
+    if not (abs(float(f"{value:.2e}")) >= PLAIN_FROM and abs(value) < 9999.5):
         return f"{value:.2e}"
     return f"{value:.{4 if abs(value) >= 999.5 else 3}g}"
 

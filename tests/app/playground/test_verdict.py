@@ -90,6 +90,7 @@ def test_numbers_read_well():
     # Plain down to the slider's lowest stop, which the slider writes 0.0001: η = 0.00025, not 2.50e-04.
     assert [number(v) for v in (1e-4, 2.5e-4, 0.000123456, 9.99e-5, -5e-4)] == [
         "0.0001", "0.00025", "0.000123", "9.99e-05", "-0.0005"]
+    assert number(float(np.float32(1e-4))) == "0.0001"  # the stop as a float32 run holds it: 9.99999975e-05
 
 
 @pytest.mark.parametrize("formula", ["log(x + 4)", "-x"])

@@ -274,11 +274,12 @@ def gap(losses: np.ndarray, floor: float, *, over_steps: bool = True) -> np.ndar
     largest gap, not to its smallest, which would be the start. Runs stacked along leading axes
     (one per row, NaN after their end) are each taken on their own.
 
-    ``over_steps``: the values are a run's, step by step. A run that fell more than twelve decades
-    before it read 0 ran out of float32's numbers (the quadratic at η = 0.25: x² halves twice a
-    step to 1e-38, float32's smallest normal number, then reads 0); those zeros are NaN, and its
-    line ends there, where a floor drawn on drew a loss that had stopped falling. ``False`` for
-    values that are no run's steps (the overview's final losses, one per rate)."""
+    ``over_steps``: the values are a run's, step by step (along the last axis). A 0 after the run
+    fell more than twelve decades below its largest gap is float32 run out of numbers (the
+    quadratic at η = 0.25: x² falls by four a step to 1e-38, float32's smallest normal number,
+    then reads 0): NaN, and the line ends there, where a floor drawn on drew a loss that had
+    stopped falling. ``False`` for values that are no run's steps (the overview's final losses,
+    one per rate)."""
     gap = np.asarray(losses, dtype=float) - floor
     finite = np.isfinite(gap)
     positive = finite & (gap > 0)
@@ -286,7 +287,11 @@ def gap(losses: np.ndarray, floor: float, *, over_steps: bool = True) -> np.ndar
     lowest = np.where(some, np.where(positive, gap, np.inf).min(axis=-1, keepdims=True), EXACT)
     landed = some & (finite & (gap <= 0)).any(axis=-1, keepdims=True)
     largest = np.where(positive, gap, -np.inf).max(axis=-1, keepdims=True)
-    shown = finite & ~(landed & (lowest < EXACT * largest) & (gap <= 0)) if over_steps else finite
+    if over_steps:  # has the run fallen twelve decades by this step? Then a 0 is float32's end
+        fell = np.logical_or.accumulate(positive & landed & (gap < EXACT * largest), axis=-1)
+        shown = finite & ~(fell & (gap <= 0))
+    else:
+        shown = finite
     lowest = np.where(landed, np.minimum(lowest, EXACT * largest), lowest)
     return np.where(shown, np.maximum(gap, lowest), np.nan)
 

@@ -355,8 +355,10 @@ class _Moving:
         self.k = len(run.points) - 1
         self.x, self.y = landscape.on_view(surface, run.points, view)
         self.loss, self.loss_log = landscape.loss_axis(run.losses, surface)
-        # On a log axis as the loss is: a zero gradient sits 1e-12 of the largest below it.
-        self.grad_norm = landscape.gap(np.linalg.norm(run.grads, axis=-1), 0.0) if self.k else np.zeros(0)
+        # On a log axis as the loss is (landscape.gap); in float64, as the chart's payload takes it:
+        # float32's squares underflow from |g| ≈ 4e-23 and ended the line twenty decades early.
+        self.grad_norm = landscape.gap(np.linalg.norm(run.grads.astype(float), axis=-1), 0.0) \
+            if self.k else np.zeros(0)
         self.directions, self.is_gradient = step_directions(run)
         if self.dim == 1:
             # The tangent at θ_t followed to θ_{t+1}: where a linear model says the step lands.

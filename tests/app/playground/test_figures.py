@@ -283,6 +283,8 @@ def test_the_loss_gap_goes_as_low_as_the_numbers_and_puts_zeros_at_the_lowest():
                                   [3.0, 1.0, 1e-20, 1e-20, 1e-20, np.nan])
     # A run's steps: after a fall of twenty decades a 0 is float32 run out of numbers; the line ends.
     np.testing.assert_array_equal(landscape.gap(fell, 0.0), [3.0, 1.0, 1e-20, np.nan, np.nan, np.nan])
+    # Only a 0 after the fall: one before it (a start on the minimum, a rounding there) sits at the lowest.
+    np.testing.assert_array_equal(landscape.gap([0.0, 1.0, 1e-13, 0.0], 0.0), [1e-13, 1.0, 1e-13, np.nan])
     # The quadratic at η = 0.25 halves x each step: x² reads 0 after float32's smallest numbers. The
     # line ends there, where a floor at 1e-38 drew a loss that stopped falling while ∇L still fell.
     fine = engine.run("quadratic", lr=0.25, steps=100)

@@ -216,7 +216,8 @@ def chart_js(tmp_path: Path, name: str, inputs: list, call: str) -> list:
 VALUES = [0, 1, -1, 0.1, 0.5, 2.5, 0.125, 1.125, -1.125, 0.0625, 1234.5, 999.5, 9999.4, 9999.6, 1e4,
           1e-3, 1e-4, 0.000099995, 0.00009995, 2.5e-4,
           0.00099951, 0.0009995, 1.5e-5, -2.25e-7, 3.62e-08, 2.6e-19, 6.02e23, 1e300, 123456789.0, 0.333333,
-          2 / 3, np.float32(0.1), np.float32(2.6e-19), 5e-324, float("inf"), float("-inf"), float("nan"),
+          2 / 3, np.float32(0.1), np.float32(1e-4), np.float32(2.6e-19),
+          5e-324, float("inf"), float("-inf"), float("nan"),
           None]
 
 
@@ -369,7 +370,8 @@ def test_the_overview_says_what_its_marks_mean_and_its_crosses_stand_clear_of_th
 
 
 GAPS = [[6.25, 1.5625, 0.390625, 0.0, 0.0], [6.25, 0.0, 0.0], [3.0, 1.0, 1e-20, 0.0, -1e-30, float("inf")],
-        [2.0, float("nan"), 1.0], [0.0, 0.0], [5.0, 4.0, 3.0], [1.0, 1e-13, 0.0]]
+        [2.0, float("nan"), 1.0], [0.0, 0.0], [5.0, 4.0, 3.0], [1.0, 1e-13, 0.0], [0.0, 1.0, 1e-13],
+        [1.0, 0.0, 1e-13, 1e13, 0.0]]
 
 
 @NEEDS_NODE

@@ -79,7 +79,8 @@ const PLAIN_FROM = 1e-4; // verdict.PLAIN_FROM: 0.0001 as the slider writes it, 
 export function number(v) { // verdict.number: 3 significant digits, no noise
   if (v === null || v === undefined || !Number.isFinite(v)) return v !== null && v > 0 ? "∞" : "—";
   if (v === 0) return "0";
-  if (Math.abs(v) < PLAIN_FROM || Math.abs(v) >= 9999.5) return formatE(v, 2);
+  const rounded = Math.abs(Number(formatE(v, 2))); // float32's 1e-4 reads as 1e-4 does
+  if (rounded < PLAIN_FROM || Math.abs(v) >= 9999.5) return formatE(v, 2);
   return formatG(v, Math.abs(v) >= 999.5 ? 4 : 3); // 1002, not 1e+03
 }
 export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495
@@ -134,8 +135,8 @@ function typed(value) {
 
 // n values of a run, step by step, above their floor for a log axis (landscape.gap): each kept
 // where positive; where one is 0 (the run landed exactly), it sits 1e-12 of the largest below,
-// else at the smallest; but zeros after a fall of more than twelve decades are float32 run out of
-// numbers, not a landing: NaN, the line ends.
+// else at the smallest; but a 0 after the run fell more than twelve decades below its largest is
+// float32 run out of numbers, not a landing: NaN, the line ends.
 export function gap(n, value) {
   const values = Float64Array.from({ length: n }, (_, s) => value(s)); // each read once
   let lowest = Infinity, highest = -Infinity, touches = false;
@@ -143,9 +144,14 @@ export function gap(n, value) {
     if (!Number.isFinite(g)) continue;
     if (g > 0) { lowest = Math.min(lowest, g); highest = Math.max(highest, g); } else touches = true;
   }
-  const ranOut = touches && lowest < 1e-12 * highest;
+  const deep = touches ? 1e-12 * highest : 0; // below this, the run has fallen twelve decades
   if (lowest === Infinity) lowest = 1e-12; else if (touches) lowest = Math.min(lowest, 1e-12 * highest);
-  return values.map((g) => (Number.isFinite(g) && !(ranOut && g <= 0) ? Math.max(g, lowest) : NaN));
+  let fell = false;
+  return values.map((g) => {
+    if (!Number.isFinite(g)) return NaN;
+    if (g > 0) { fell = fell || g < deep; return Math.max(g, lowest); }
+    return fell ? NaN : lowest;
+  });
 }
 
 function runOf(d, row) {

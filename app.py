@@ -12,9 +12,12 @@ from lrviz.i18n import t  # noqa: E402
 
 routed()
 # A presentation link (big=1) opens with the sidebar folded away: on a 1280×720 projector beside it
-# the chart started at the screen's foot. The lecturer opens it with its button.
-st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide",
-                   initial_sidebar_state="collapsed" if st.query_params.get("big") == "1" else "auto")
+# the chart started at the screen's foot. Read once, at the session's first run: the pages write
+# big=1 into the link as they end, and a later value would fold or open the sidebar at the next
+# click. (Streamlit keeps a student's own fold or unfold in the browser; that choice wins.)
+folded = st.query_params.get("big") == "1"
+sidebar = st.session_state.setdefault("_sidebar", "collapsed" if folded else "auto")
+st.set_page_config(page_title="lrviz", page_icon="📉", layout="wide", initial_sidebar_state=sidebar)
 lang = language_switch()
 
 # URL paths are a contract (DESIGN.md): links in lecture slides point at them.

@@ -65,7 +65,8 @@ function onSliderKey(event) {
   const move = moveOf(event);
   const slider = move && event.target instanceof Element ? event.target.closest(SLIDERS) : null;
   if (!slider || ARROWS.has(event.key)) return;
-  const widget = slider.closest("[data-testid='stSlider']") || slider; // its track too, for Streamlit's
+  // The whole widget: Streamlit's track and thumb, or the <label> the chart's range sits in (its name).
+  const widget = slider.closest("label, [data-testid='stSlider']") || slider;
   if (event.key !== " " && !widget.contains(shared.pressed)) return;
   event.preventDefault();
   event.stopPropagation();

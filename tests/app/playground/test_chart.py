@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -363,6 +364,10 @@ def test_the_overview_says_what_its_marks_mean_and_its_crosses_stand_clear_of_th
         assert t(f"status.{status}", "ko") in legend
     assert "stuck_local" not in {r.status for r in runs} and t("status.stuck_local", "ko") not in legend
     assert t("pg.chart_overview_shaded", "ko") in legend and "lrc-ring-key" in legend
+    # Each key is one unbreakable span (on a phone the ring went on one line, its words on the next).
+    keys = re.findall(r'<span class="lrc-key">(.*?)</span>(?: · |$)', legend)
+    ring = '<span class="lrc-ring-key"></span> ' + t("pg.chart_overview_here", "ko")
+    assert len(keys) == legend.count(" · ") + 1 == 6 and ring in keys
     y = np.log10([a[1] for a in overview["at"]])
     diverged = np.array([r.status == "diverged" for r in runs[: len(LR_GRID)]])
     dots = y[~diverged]

@@ -91,6 +91,7 @@ CSS = """
   border: 3px solid var(--st-text-color, #000); transform: translate(-50%, -50%); }
 .lrc.lrc-big .lrc-here { width: 22px; height: 22px; border-width: 4px; }
 .lrc .lrc-legend { font-size: .85rem; margin: .1rem 0 .5rem 60px; opacity: .85; }  /* under the plot */
+.lrc .lrc-key { white-space: nowrap; }
 .lrc .lrc-ring-key { display: inline-block; width: .8em; height: .8em; box-sizing: border-box;
   border: 2px solid var(--st-text-color, #000); border-radius: 50%; vertical-align: -.1em; }
 .lrc .lrc-line { margin: .25rem 0 .5rem; font-size: .95rem; }

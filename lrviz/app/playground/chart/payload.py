@@ -454,5 +454,6 @@ def _overview_legend(status: Sequence[str], shaded: bool, lang: str) -> str:
     keys.append(f'<span class="lrc-ring-key"></span> {html.escape(t("pg.chart_overview_here", lang))}')
     if shaded:
         keys.append(html.escape(t("pg.chart_overview_shaded", lang)))
-    return " · ".join(keys)
+    # Each key whole on its line: on a phone the ring went on one line and its words on the next.
+    return " · ".join(f'<span class="lrc-key">{key}</span>' for key in keys)
 

@@ -54,7 +54,8 @@ def number(value: float) -> str:
         return "0"
     # What rounds to 1e4 is written as 1e4 is; at the low end the notation follows the value as
     # rounded too: float32's 1e-4 (9.99999975e-05), the slider's lowest stop, reads as 1e-4 does.
-    if not (abs(float(f"{value:.2e}")) >= PLAIN_FROM and abs(value) < 9999.5):
+    tiny = abs(value) < PLAIN_FROM and abs(float(f"{value:.2e}")) < PLAIN_FROM
+    if tiny or abs(value) >= 9999.5:
         return f"{value:.2e}"
     return f"{value:.{4 if abs(value) >= 999.5 else 3}g}"
 

@@ -79,8 +79,8 @@ const PLAIN_FROM = 1e-4; // verdict.PLAIN_FROM: 0.0001 as the slider writes it, 
 export function number(v) { // verdict.number: 3 significant digits, no noise
   if (v === null || v === undefined || !Number.isFinite(v)) return v !== null && v > 0 ? "∞" : "—";
   if (v === 0) return "0";
-  const rounded = Math.abs(Number(formatE(v, 2))); // float32's 1e-4 reads as 1e-4 does
-  if (rounded < PLAIN_FROM || Math.abs(v) >= 9999.5) return formatE(v, 2);
+  const tiny = Math.abs(v) < PLAIN_FROM && Math.abs(Number(formatE(v, 2))) < PLAIN_FROM; // not float32's 1e-4
+  if (tiny || Math.abs(v) >= 9999.5) return formatE(v, 2);
   return formatG(v, Math.abs(v) >= 999.5 ? 4 : 3); // 1002, not 1e+03
 }
 export function numberAfterStep(v, old) { // verdict.number_after_step: 2.5 − 0.005 reads 2.495

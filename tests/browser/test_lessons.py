@@ -157,8 +157,9 @@ def test_a_clicker_moves_the_step_while_a_toggle_has_focus(browser, server):
 
 
 def test_the_steps_settings_come_back_after_the_student_tried_others(browser, server):
-    """Step 4 of the first lesson is η = 1.05; a student drags the chart's rate down and releases, then
-    the sidebar's reset brings the chart's slider, its verdict and the page back to the step's."""
+    """Step 4 of the first lesson is η = 1.05; a student moves the chart's rate down with the keys, then
+    the sidebar's reset brings the chart's slider, its verdict and the page back to the step's, and a
+    release still waiting in the chart does not undo it."""
     with _first_lesson_at(browser, server, 4) as (page, n):
         page.wait_for_function("() => document.querySelector('.lrc-plot')?.dataset.ready === '1'",
                                timeout=60_000)
@@ -169,14 +170,17 @@ def test_the_steps_settings_come_back_after_the_student_tried_others(browser, se
             page.keyboard.press("ArrowLeft")
         page.wait_for_function("() => document.querySelector('.lrc-card').dataset.status !== 'diverged'",
                                timeout=10_000)
-        wait_ready(page)  # the release's rerun
-        page.locator('[data-testid="stSidebar"]').get_by_text("Back to this step's settings").click()
+        # At once, before the chart sends the keys' release (0.6 s after the last): sent after the
+        # reset had moved the rate back, it snapped the slider to the stop 1 beside 1.05.
+        reset = page.locator('[data-testid="stSidebar"]').get_by_text("Back to this step's settings")
+        reset.evaluate("label => label.closest('button').click()")
         page.wait_for_function("() => document.querySelector('.lrc-rate-value').textContent === '1.05'",
                                timeout=30_000)
+        page.wait_for_timeout(1500)  # past any release still waiting
         wait_ready(page)
-        # The card follows within the draw (a busy machine once read it a moment early).
-        page.wait_for_function("() => document.querySelector('.lrc-card').dataset.status === 'diverged'",
-                               timeout=10_000)
+        shown = page.evaluate("() => [document.querySelector('.lrc-rate-value').textContent,"
+                              " document.querySelector('.lrc-card').dataset.status]")
+        assert shown == ["1.05", "diverged"], shown
         _at_step(page, 4, n)
         assert page.locator('[data-testid="stException"]').count() == 0
 

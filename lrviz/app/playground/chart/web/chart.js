@@ -612,6 +612,9 @@ function createInstance(root) {
     if (asked) { // the server moved the rate (a button, the exact box, a link): follow it
       me.nonce = request.nonce;
       me.index = request.index;
+      // A release still waiting to be sent is older than this move: sent now, it undid it (a lesson's
+      // "Back to this step's settings" clicked within 0.6 s of a key on the slider snapped to a stop).
+      clearTimeout(me.timers.rate_index);
       // Shown as an exact rate's own row, the stop nearest it is not what the page holds: a release
       // there is sent (a student who halves 1.05 and then picks 0.5 means 0.5).
       me.sent.rate_index = request.selected === null ? request.index : null;

@@ -364,3 +364,12 @@ def test_the_1d_tangent_touches_the_curve_when_clipping_changed_the_gradient():
 @pytest.mark.parametrize(("max_frames", "expected"), [(1, [0]), (2, [0, 500]), (5, [0, 125, 250, 375, 500])])
 def test_too_few_frames_for_the_slider_stops_are_spread_evenly(max_frames, expected):
     assert playback.frame_steps(501, max_frames).tolist() == expected
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_the_rates_step_chart_takes_at_most_three_labels(big):
+    """Linear and 60-80 px tall, it took five labels, which piled on each other in presentation mode."""
+    run = engine.run("quadratic", lr=0.25, steps=50)
+    figure = playground.build_animation(run, surfaces.get("quadratic"), lang="ko", big=big)
+    layout = figure.to_dict()["layout"]
+    assert layout["yaxis3"]["nticks"] == 3 and layout["yaxis3"]["rangemode"] == "tozero"

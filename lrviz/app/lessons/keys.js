@@ -35,10 +35,11 @@ const SLIDERS = "[role='slider'], input[type='range']";
 const shared = (globalThis.__lrvizLessonKeys = globalThis.__lrvizLessonKeys ||
   { send: null, listening: false, pressed: null });
 
-// Whether the focused control keeps this key (else the key moves the step). Sliders: onSliderKey.
+// Whether the focused control keeps this key (else the key moves the step). A slider keeps them all
+// here (TYPING, or an <input> not only pressed); onSliderKey has already taken those it gives up.
 function keepsKey(target, key) {
   if (!target) return false;
-  if (target.closest(TYPING) || target.closest(SLIDERS)) return true;
+  if (target.closest(TYPING)) return true;
   const input = target.closest("input");
   if (input && !PRESSED_INPUTS.has((input.getAttribute("type") || "text").toLowerCase())) return true;
   if (ARROWS.has(key) && target.closest(CHOICES)) return true;

@@ -8,9 +8,11 @@ In one run, in headless Chromium:
 * the minimal one-slider page's round trip (``bench/minimal_app.py``), and the ratio;
 * script reruns during a 50-move drag (target 0) and after its release (target 1);
 * frames per second while playing 500 steps;
-* a setting change: from a key press on the steps slider to the paint of the new runs (a new
-  sweep and payload on the server, a redraw here), with where that time goes (the websocket's
-  messages on the way: :data:`PHASES`), against the minimal page's round trip and
+* a setting change, from a key press to the paint of the new runs (a new sweep and payload on
+  the server, a redraw here), by its two roads: the chart's steps control, which fetches the
+  runs over HTTP with no rerun before the paint, and the sidebar's noise slider, which reruns
+  the chart's fragment; with where that time goes (the runs' request, the websocket's messages:
+  :data:`PHASES`), against the minimal page's round trip and
   against the floor of a full-page rerun: a page as large as the playground that computes
   nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line.
   The three are measured in turns (:data:`ROUNDS`), their servers up side by side;
@@ -101,50 +103,66 @@ def chart_moves(browser, url: str) -> tuple[list[float], int, int, float]:
     page.close()
     return latencies, moving, released, 1000 * (after[0] - before[0]) / (after[1] - before[1])
 
-# From a key press on the sidebar's steps slider (a new sweep, a new payload) to the paint
-# after the chart drew the new runs; with the socket's messages in between.
+# A setting change, from a key press on its control to the paint after the chart drew the new
+# runs; with the websocket's messages and the runs' HTTP request (if any) on the way.
 _SETTING_PROBE = """() => {
   window.__changes = [];
   const plot = document.querySelector('.lrc-plot');
   let t0 = null;
   document.addEventListener('keydown', e => {
-    if (e.target.closest('[data-testid=stSlider]')) { t0 = e.timeStamp; window.__socket.length = 0; }
+    if (!e.target.closest('[data-testid=stSlider], .lrc-steps')) return;
+    t0 = e.timeStamp;
+    window.__socket.length = 0;
   }, true);
   new MutationObserver(() => {
     if (t0 === null) return;
     const start = t0, drawn = performance.now(), socket = window.__socket.slice();
+    const fetched = performance.getEntriesByType('resource')
+      .filter(r => r.name.includes('_lrviz/runs') && r.startTime >= start).map(r => r.responseEnd);
     t0 = null;
-    requestAnimationFrame(() => window.__changes.push({start, drawn, painted: performance.now(), socket}));
+    requestAnimationFrame(() => window.__changes.push(
+      {start, drawn, painted: performance.now(), socket, fetched}));
   }).observe(plot, {attributes: true, attributeFilter: ['data-version']});
 }"""
-# Where a change's time goes, from the key press: the slider's value sent, the server's first
-# message (the run started), the payload's message, its last message before the chart drew, the
-# chart drawn (its new version set), painted.
-PHASES = ("sent", "first message", "payload", "last message", "drawn", "painted")
+# Where a change's time goes, from the key press. Through the chart (its steps control): the new
+# runs fetched over HTTP (``serve.py``), drawn, painted; the websocket stays quiet until after the
+# paint. Through the sidebar (a control that reruns the chart's fragment): the value sent, the
+# server's first message (the run started), the payload's message, its last message before the
+# chart drew, drawn, painted.
+PHASES = {"chart": ("sent", "fetched", "drawn", "painted"),
+          "sidebar": ("sent", "first message", "payload", "last message", "drawn", "painted")}
 
 
 def _phases(change: dict) -> dict[str, float]:
     start, socket = change["start"], change["socket"]
-    sent = [t for t, size in socket if size < 0]
+    sent = [t for t, size in socket if size < -16]  # a rerun asked (not a bare acknowledgement)
     got = [(t, size) for t, size in socket if size > 0 and t <= change["drawn"]]
+    timed = {"sent": sent[0] - start if sent else None,
+             "drawn": change["drawn"] - start, "painted": change["painted"] - start}
+    if change["fetched"]:
+        return {**timed, "fetched": change["fetched"][-1] - start}
     if not sent or not got:
         return {}
-    return {"sent": sent[0] - start, "first message": got[0][0] - start,
-            "payload": max(got, key=lambda m: m[1])[0] - start, "last message": got[-1][0] - start,
-            "drawn": change["drawn"] - start, "painted": change["painted"] - start}
+    return {**timed, "first message": got[0][0] - start, "payload": max(got, key=lambda m: m[1])[0] - start,
+            "last message": got[-1][0] - start}
 
 
-def setting_changes(browser, url: str, changes: int) -> list[dict[str, float]]:
-    """Each change's phases (:data:`PHASES`, ms from a key press on the steps slider); "painted"
-    is the new runs' first paint."""
+def setting_changes(browser, url: str, changes: int, road: str) -> list[dict[str, float]]:
+    """Each change's phases (:data:`PHASES`, ms from the key press); "painted" is the new runs'
+    first paint. ``road``: "chart", the chart's steps control (ArrowRight: 10 more steps), or
+    "sidebar", the sidebar's noise slider (ArrowRight: 0.05 more), which reruns the fragment."""
     page = open_page(browser, url, CHART, _SETTING_PROBE, init=WATCH_SOCKET)
-    steps = page.locator('[data-testid="stSlider"]', has_text="Steps").locator("input[type=range]")
+    if road == "chart":
+        control = page.locator(".lrc-steps")
+    else:
+        page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary', has_text="noise").click()
+        control = page.locator('[data-testid="stSlider"]', has_text="noise").locator("input[type=range]")
     for i in range(changes):
-        steps.focus()
+        control.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => window.__changes.length > {i}", timeout=30_000)
+        page.wait_for_timeout(900)  # the chart sends a length 0.6 s after the last key: its rerun too
         page.wait_for_selector(READY, timeout=30_000)
-        page.wait_for_timeout(200)
     timed = [_phases(change) for change in page.evaluate("() => window.__changes")]
     page.close()
     return [t for t in timed if t]
@@ -166,7 +184,8 @@ def latency() -> None:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         results = {name: chart_moves(browser, f"{url}/playground?{query}&lr=0.0001&lang=en")
                    for name, query in CASES}
-        floor, full, changes = [], [], {name: [] for name, _ in CASES}
+        floor, full = [], []
+        changes = {(name, road): [] for name, _ in CASES for road in PHASES}
         per_round = CHANGES // ROUNDS
 
         def round_trips(page_url: str) -> list[float]:
@@ -176,12 +195,15 @@ def latency() -> None:
         for turn in range(ROUNDS):
             floor += round_trips(minimal)
             full += round_trips(full_page)
-            # Each turn goes on from the steps the last one reached: every change is a new sweep
-            # and a new payload, never one the server still holds.
-            start = 500 + 10 * per_round * turn
+            # Each turn goes on from where the last one left: every change is a new sweep and a new
+            # payload, never one the server still holds (steps 500, 510, ...; noise 0, 0.05, ...).
             for name, query in CASES:
-                link = f"{url}/playground?{query.replace('steps=500', f'steps={start}')}&lr=0.01&lang=en"
-                changes[name] += setting_changes(browser, link, per_round)
+                steps = 500 + 10 * per_round * turn
+                link = f"{url}/playground?{query.replace('steps=500', f'steps={steps}')}&lr=0.01&lang=en"
+                changes[name, "chart"] += setting_changes(browser, link, per_round, "chart")
+                noise = round(0.05 * per_round * turn, 2)
+                changes[name, "sidebar"] += setting_changes(browser, f"{link}&noise={noise}", per_round,
+                                                            "sidebar")
         browser.close()
     floor_median, floor_p95 = _stats(floor)
     print(f"rate slider input-to-paint in headless Chromium ({MOVES} key presses across the range):")
@@ -194,16 +216,21 @@ def latency() -> None:
         print(f"  {'':38s} reruns while moving {moving} (target 0), after release {released} (target 1); "
               f"playing 500 steps: {fps:.0f} frames/s (target >= 30)")
     full_median, full_p95 = _stats(full)
-    print("a setting change (the steps slider: new sweep, new payload, redraw), key press to paint:")
+    print("a setting change (new sweep, new payload, redraw), key press to paint:")
     name = "full-page floor (computes nothing)"
     print(f"  {name:38s} median {full_median:6.1f} ms   p95 {full_p95:6.1f} ms   "
           f"ratio {full_median / floor_median:.2f}x   (a whole page of this size rerun: Streamlit's floor)")
-    for name, timed in changes.items():
+    roads = {"chart": "the chart's steps", "sidebar": "the sidebar's noise (a fragment rerun)"}
+    for (name, road), timed in changes.items():
         median, p95 = _stats([t["painted"] for t in timed])
-        print(f"  {'playground chart, ' + name:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "
+        print(f"  {name + ', ' + roads[road]:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "
               f"ratio {median / floor_median:.2f}x   (target: <= 1.3x the minimal page)")
         print(f"  {'':38s} where it goes (median ms from the key press): " + ", ".join(
-            f"{phase} {np.median([t[phase] for t in timed]):.0f}" for phase in PHASES))
+            f"{phase} {np.median(got):.0f}" for phase in PHASES[road]
+            if (got := [t[phase] for t in timed if t.get(phase) is not None])))
+        if road == "chart":  # the release's one rerun, after the paint
+            print(f"  {'':38s} reruns asked before the paint: "
+                  f"{sum(t['sent'] is not None and t['sent'] < t['painted'] for t in timed)} of {len(timed)}")
 
 
 def main() -> None:

@@ -52,8 +52,7 @@ def stage(lang: Lang) -> None:
     curvature = diagnostics.curvature(surface, start)
     limit = None if errors else pg.limit_of(config, curvature, surface)
     several = len(surface.minima) > 1  # then say which minimum the critical rate belongs to
-    failed = st.session_state.get(f"{pg.K}chart_failed")
-    live = chart.COMPONENT is not None and not failed
+    live = pg.chart_live()
     lr = pg.lr_control(lang, limit, curvature, config.optimizer, several, slider=not live,
                        clipped=config.clip is not None, scheduled=config.schedule != "constant",
                        exact=not pg.PAGE.hosted, surface=surface)
@@ -69,9 +68,10 @@ def stage(lang: Lang) -> None:
         request = pg.chart_request()
         blob = chart.data(config, narrow=narrow, pick_start=pick_start, errors=bool(errors), request=request)
         chart.mount(blob, key=pg.CHART_KEY, on_rate=pg.on_chart_rate, on_frame=pg.on_chart_frame,
-                    on_start=pg.on_chart_start, on_failed=pg.on_chart_failed)
+                    on_settings=pg.on_chart_settings, on_start=pg.on_chart_start,
+                    on_failed=pg.on_chart_failed)
     else:
-        why = failed or chart.WHY_NOT
+        why = st.session_state.get(f"{pg.K}chart_failed") or chart.WHY_NOT
         if why != "off":
             st.warning(t("pg.chart_fallback", lang, why=why))
         _, figure, verdict = pg.animation(config, pick_start, narrow=narrow)

@@ -26,6 +26,10 @@ from lrviz.app.kit.rates import LR_RANGE
 from lrviz.i18n import Lang
 
 MIN_STEPS, MAX_STEPS = 10, 2000  # the steps slider's range (a link outside it could not be shown)
+STEPS_STEP = 10  # the slider's stride (a link may name any whole number in the range)
+NOISE_STEP = 0.05  # the noise slider's stride
+# The settings the chart's own controls hold (a move fetches the runs, no rerun: chart/serve.py).
+CHART_SETTINGS = ("steps", "noise", "seed")
 MAX_NOISE = 2.0  # the noise slider's end
 CUSTOM = "custom"
 

@@ -32,7 +32,7 @@ from lrviz.app.kit.widgets import (
     start_boxes,
     surface_picker,
 )
-from lrviz.app.playground import figures, verdict
+from lrviz.app.playground import chart, figures, verdict
 from lrviz.app.playground import sheet as pg_sheet
 from lrviz.app.playground import state as links
 from lrviz.app.playground.chart.payload import slider_index
@@ -111,12 +111,32 @@ def on_chart_frame() -> None:
         st.session_state[f"{K}frame"] = max(0, int(frame))
 
 
+def on_chart_settings() -> None:
+    """Steps, noise or seed released on the chart's own controls (their runs are on screen
+    already): the link, the code and the share row follow. Each is taken only as a link would."""
+    sent = st.session_state[CHART_KEY].get("settings")
+    if not isinstance(sent, dict):
+        return
+    for name in links.CHART_SETTINGS:
+        value = sent.get(name)
+        lo, hi = link.bounds(links.Config, name)
+        whole = isinstance(lo, int) and isinstance(hi, int)
+        if isinstance(value, int | float) and lo <= value <= hi and (not whole or float(value).is_integer()):
+            st.session_state[f"{K}{name}"] = int(value) if whole else float(value)
+
+
 def on_chart_start() -> None:
     """A click on the 2-D map while picking a start (the whole page reruns for it, see ``page``)."""
     point = st.session_state[CHART_KEY].get("start")
     if point is not None and len(point) == 2:
         set_start((float(point[0]), float(point[1])))
         st.session_state[f"{K}start_clicked"] = True
+
+
+def chart_live() -> bool:
+    """Whether the chart component draws the run (else the page's plain Plotly figure does, and
+    the sidebar holds the controls the chart would: ``state.CHART_SETTINGS``)."""
+    return chart.COMPONENT is not None and not st.session_state.get(f"{K}chart_failed")
 
 
 def on_chart_failed() -> None:
@@ -228,17 +248,21 @@ def sidebar(lang: str) -> None:
 
     schedule_picker(lang, f"{K}schedule", lambda name: PAGE.params_key("s", name), side, on_change=_restage)
 
-    side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps", step=10,
-                on_change=_restage)
-    with side.expander(t("pg.more", lang)):
-        st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=0.05,
-                  help=t("pg.noise_help", lang), on_change=_restage)
+    live = chart_live()  # then the chart holds steps, noise and seed, and answers them without a rerun
+    if not live:
+        side.slider(t("pg.steps", lang), links.MIN_STEPS, links.MAX_STEPS, key=f"{K}steps",
+                    step=links.STEPS_STEP, on_change=_restage)
+    declared = functools.partial(link.bounds, links.Config)  # each box takes what its link takes
+    with side.expander(t("pg.clipping" if live else "pg.more", lang)):
+        if not live:
+            st.slider(t("pg.noise", lang), 0.0, links.MAX_NOISE, key=f"{K}noise", step=links.NOISE_STEP,
+                      help=t("pg.noise_help", lang), on_change=_restage)
         # The toggle reruns the page: the box under it is enabled or not.
         clip_on = st.toggle(t("pg.clip_on", lang), key=f"{K}clip_on", help=t("pg.clip_help", lang))
-        declared = functools.partial(link.bounds, links.Config)  # each box takes what its link takes
         number_box(t("pg.clip", lang), f"{K}clip", *declared("clip"), lang, disabled=not clip_on,
                    format="%.3g", on_change=_restage)
-        number_box(t("pg.seed", lang), f"{K}seed", *declared("seed"), lang, on_change=_restage)
+        if not live:
+            number_box(t("pg.seed", lang), f"{K}seed", *declared("seed"), lang, on_change=_restage)
     if not PAGE.hosted:  # in a lesson, the lesson's header holds the one presentation toggle
         presentation(lang, f"{K}big", side)
 

@@ -19,30 +19,25 @@ non-installed checkout) plotly.js cannot load, the JS says so with a trigger val
 falls back to ``st.plotly_chart``, as it does when the component cannot be declared at all.
 
 Values back from the browser: ``rate_index`` (state: the stop released on), ``frame`` (state:
-the step paused or scrubbed to), ``start`` (trigger: a click on the 2-D map while picking a
-start) and ``failed`` (trigger: plotly.js did not load).
+the step paused or scrubbed to), ``settings`` (state: the steps, noise and seed released on;
+the browser drew their runs already, fetched from ``serve.py``), ``start`` (trigger: a click on
+the 2-D map while picking a start) and ``failed`` (trigger: plotly.js did not load).
 """
 
 from __future__ import annotations
 
 import filecmp
-import functools
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from lrviz import engine, optimizers
-from lrviz.app.kit import memo
 from lrviz.app.playground import state as links
-from lrviz.app.playground import verdict
-from lrviz.app.playground.chart import payload
+from lrviz.app.playground.chart import payload, runs, serve
 from lrviz.app.playground.state import Config
-from lrviz.engine import diagnostics
 
 HERE = Path(__file__).parent
 WEB = HERE / "web"  # the asset directory: chart.js (handed over as text) and plotly.min.js, nothing else
@@ -63,6 +58,7 @@ HTML = """
     <label class="lrc-frame-label"><span></span>
       <input class="lrc-frame" type="range" min="0" max="0" step="1" value="0"></label>
   </div>
+  <div class="lrc-settings"></div>
   <div class="lrc-card"><b class="lrc-headline"></b> <span class="lrc-detail"></span></div>
   <div class="lrc-stage"><div class="lrc-overview"></div><div class="lrc-here" hidden></div></div>
   <div class="lrc-legend"></div>
@@ -73,7 +69,16 @@ HTML = """
 CSS = """
 .lrc { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
 .lrc .lrc-bar, .lrc .lrc-rate-label { display: flex; gap: .75rem; align-items: center; margin: .25rem 0; }
-.lrc .lrc-frame-label { display: flex; flex: 1; gap: .5rem; align-items: center; }
+.lrc .lrc-bar { flex-wrap: wrap; }
+.lrc .lrc-frame-label { display: flex; flex: 2 1 16rem; gap: .5rem; align-items: center; }
+.lrc .lrc-settings { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; align-items: center;
+  margin: .25rem 0; }
+.lrc .lrc-settings label { display: flex; flex: 1 1 18rem; gap: .5rem; align-items: center; }
+.lrc .lrc-settings label span { white-space: nowrap; }
+.lrc .lrc-settings label.lrc-number { flex: 0 1 auto; }
+.lrc .lrc-settings input[type=number] { width: 7rem; font: inherit; padding: .15rem .4rem; color: inherit;
+  border: 1px solid rgba(49, 51, 63, .3); border-radius: .4rem; background: transparent; }
+.lrc .lrc-refused { flex-basis: 100%; color: #7d353b; font-size: .9rem; }
 .lrc input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #ff4b4b); }
 .lrc .lrc-rate-label { font-size: 1rem; flex-wrap: wrap; }
 .lrc .lrc-rate-label input { flex: 1 1 14rem; }  /* under its label on a phone */
@@ -140,63 +145,19 @@ def _declare() -> tuple[Any, str | None]:
 COMPONENT, WHY_NOT = _declare()
 
 
-def _sweep_key(config: Config) -> Config:
-    """The settings that select the runs: everything but the rate (except an exact rate off the
-    slider's stops), the step shown, the language and the look."""
-    _, exact = payload.rates(config.lr)
-    return replace(config, lr=config.lr if exact is not None else 0.0, lang="en", view="map", big=False,
-                   frame=0, notes=())
-
-
-# Plain memos, shared by every session: a hall opens one link and tries a few settings. Not
-# st.cache_resource: its hasher walked the Config on every call, ~10 % of a rate release's CPU.
-# The runs are kept only to build a payload's variants (language, phone, big type) without a sweep.
-@functools.lru_cache(maxsize=4)
-def runs(key: Config) -> tuple[engine.Trajectory, ...]:
-    """Every run the slider can reach for these settings (one vmapped computation)."""
-    surface = links.surface_of(key)
-    lrs, _ = payload.rates(key.lr) if key.lr else payload.rates(0.1)
-    return engine.runs(
-        surface, lrs, key.optimizer, steps=key.steps, start=key.start, schedule=key.schedule,
-        schedule_params=dict(key.schedule_params), optimizer_params=dict(key.optimizer_params),
-        noise=key.noise, seed=key.seed, clip_norm=key.clip,
-    )
-
-
-# The payloads, bounded by their bytes (0.1-2.8 MB each): a hall of 100 students on one link
-# trying 9 optimizers x 5 step counts keeps its 45 payloads (~10 MB) instead of rebuilding them
-# (with 8 kept, rebuilds were half of a loaded replica's CPU, py-spy), and a long session of random
-# 2-D settings keeps ~12-16 of them (1,000 random reruns: +91 MB with 16 MB, +113 MB with 24 MB,
-# against a budget of 100). LRVIZ_PAYLOAD_MB sets the budget per server.
-PAYLOAD_MB = float(os.environ.get("LRVIZ_PAYLOAD_MB", "16"))
-
-
-@memo.bytes_lru(int(PAYLOAD_MB * 2**20))
-def _cached(key: Config, lang: str, big: bool, narrow: bool, pick_start: bool, errors: bool) -> bytes:
-    surface = links.surface_of(key)
-    trajectories = runs(key)
-    lrs, exact = payload.rates(key.lr) if key.lr else payload.rates(0.1)
-    curvature = trajectories[0].curvature  # the engine's, at the runs' start (a Hessian: 0.3 ms)
-    spec = optimizers.OPTIMIZERS[key.optimizer]
-    limit = None if errors else diagnostics.limit_near(
-        key.optimizer, spec.resolve(dict(key.optimizer_params), float(lrs.max())), surface, curvature)
-    adaptive = verdict.no_limit_line(key.optimizer, curvature, lang)
-    return payload.build(trajectories, surface, lrs=lrs, exact=exact, limit=limit, adaptive=adaptive,
-                         name_minimum=len(surface.minima) > 1, lang=lang, big=big, narrow=narrow,
-                         pick_start=pick_start, changed=key.gradient_changed,
-                         clipped=key.clip is not None, noise=key.noise)
-
-
 def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, request: dict) -> bytes:
-    """What the component receives for ``config``: the cached runs and texts, and ``request``."""
-    cached = _cached(_sweep_key(config), config.lang, config.big, narrow, pick_start, errors)
+    """What the component receives for ``config``: the cached runs and texts, and ``request``,
+    with the settings its own controls hold and the query that asks ``serve.py`` for others."""
+    cached = runs.payload(runs.sweep_key(config), config.lang, config.big, narrow, pick_start, errors)
     _, exact = payload.rates(config.lr)
     return payload.with_request(cached, index=request["index"], frame=request["frame"],
-                                nonce=request["nonce"], selected=exact)
+                                nonce=request["nonce"], selected=exact,
+                                runs=serve.query(config, narrow=narrow, pick=pick_start, errors=errors),
+                                settings={name: getattr(config, name) for name in links.CHART_SETTINGS})
 
 
 def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Callable[[], None],
-          on_start: Callable[[], None], on_failed: Callable[[], None]):
+          on_settings: Callable[[], None], on_start: Callable[[], None], on_failed: Callable[[], None]):
     """Draw the component (always, in every run: an element left out of a run loses its state).
 
     No ``default`` state: Streamlit's frontend sends a component's whole state with each value it
@@ -204,5 +165,6 @@ def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Calla
     as its exact row beside the stop 0.5) came back with the next frame sent, as a release on the
     stop 0.5, and the rate snapped to it. The rate and the frame reach the browser in the request."""
     return COMPONENT(key=key, data=blob,
-                     on_rate_index_change=on_rate, on_frame_change=on_frame, on_start_change=on_start,
+                     on_rate_index_change=on_rate, on_frame_change=on_frame, on_settings_change=on_settings,
+                     on_start_change=on_start,
                      on_failed_change=on_failed, height="content")

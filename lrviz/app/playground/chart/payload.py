@@ -34,10 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from lrviz.app.kit import landscape, playback
+from lrviz.app.kit import landscape, link, playback
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.kit.theme import GREY, OKABE_ITO, STATUS_COLORS, figure
 from lrviz.app.playground import figures, verdict
+from lrviz.app.playground.state import MAX_NOISE, MAX_STEPS, MIN_STEPS, NOISE_STEP, STEPS_STEP, Config
 from lrviz.engine import Trajectory
 from lrviz.engine.diagnostics import Limit
 from lrviz.i18n import t
@@ -150,7 +151,8 @@ def build(
         n=n, grid=len(LR_GRID), exact=exact, dim=dim, steps=steps, lengths=[len(r.points) for r in runs],
         box=view.box.tolist(), f_min=float(surface.f_min) if loss_log else None,
         tail=playback.TAIL, max_markers=playback.MAX_FRAMES, play_seconds=playback.PLAY_SECONDS,
-        speeds=list(playback.SPEEDS), big=big, narrow=narrow, pick_start=pick_start and dim == 2,
+        controls=run_controls(lang), speeds=list(playback.SPEEDS), big=big, narrow=narrow,
+        pick_start=pick_start and dim == 2,
         figure=spec, figure_version=_digest(json.dumps(still, sort_keys=True).encode()), traces=traces,
         drawn=_drawn_by_browser(traces), rows=rows,
         overview=_overview(runs, [row["status"] for row in rows], surface, lrs, limit, lang, big, narrow),
@@ -165,13 +167,28 @@ def build(
     return struct.pack("<I", len(head)) + head + blob
 
 
-def with_request(cached: bytes, *, index: int, frame: int, nonce: int, selected: int | None) -> bytes:
+def run_controls(lang: str) -> list[dict[str, Any]]:
+    """The chart's own run settings (``state.CHART_SETTINGS``): how each is drawn and what it takes."""
+    seed_lo, seed_hi = link.bounds(Config, "seed")
+    return [dict(name="steps", kind="range", min=MIN_STEPS, max=MAX_STEPS, step=STEPS_STEP,
+                 label=t("pg.steps", lang)),
+            dict(name="noise", kind="range", min=0.0, max=MAX_NOISE, step=NOISE_STEP,
+                 label=t("pg.noise", lang), help=t("pg.noise_help", lang)),
+            dict(name="seed", kind="number", min=seed_lo, max=seed_hi, step=1, label=t("pg.seed", lang),
+                 refused=t("pg.chart_refused", lang, name=t("pg.seed", lang), lo=seed_lo, hi=seed_hi))]
+
+
+def with_request(cached: bytes, *, index: int, frame: int, nonce: int, selected: int | None,
+                 runs: str | None = None, settings: dict[str, float] | None = None) -> bytes:
     """The payload the component receives: the server's request in front of the cached part.
 
     ``index``: the slider stop to show; ``frame``: the step; ``selected``: the row to draw
     there (the exact rate's row, or None for the stop's own run); ``nonce``: moved only when
-    the server changes the rate, so the browser applies a request once."""
-    request = json.dumps(dict(index=index, frame=frame, nonce=nonce, selected=selected)).encode()
+    the server changes the rate, so the browser applies a request once; ``settings``: what the
+    chart's own controls hold (``state.CHART_SETTINGS``); ``runs``: the query that asks ``serve.py``
+    for the runs at other such settings, which the browser adds (``steps=…&noise=…&seed=…``)."""
+    request = json.dumps(dict(index=index, frame=frame, nonce=nonce, selected=selected, runs=runs,
+                              settings=settings)).encode()
     return struct.pack("<I", len(request)) + request + cached
 
 

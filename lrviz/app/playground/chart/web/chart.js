@@ -2,9 +2,11 @@
 //
 // The server sends every run the rate slider can reach (payload.py documents the bytes), so a
 // move of the slider, a frame of playback or a drag of the frame slider is a redraw here,
-// never a round trip. The server hears back only on release (state values "rate_index" and
-// "frame"), on a click that picks a start (trigger "start"), and if plotly.js cannot load
-// (trigger "failed"; the page then shows its plain Plotly figure).
+// never a round trip. New steps, noise or seed (the chart's own settings) are fetched over HTTP
+// (serve.py) and drawn before the server's script hears of them. The server hears back only on
+// release (state values "rate_index", "frame" and "settings"), on a click that picks a start
+// (trigger "start"), and if plotly.js cannot load (trigger "failed"; the page then shows its
+// plain Plotly figure).
 //
 // How Streamlit drives this module (1.67): it arrives as text, becomes one blob: module per page
 // (Streamlit keys it by the text's hash), and is imported once; the default export
@@ -100,13 +102,16 @@ const vectorAfter = (v, old) => { // one step after old: the digits that show th
 // ---- the payload: uint32 n | request JSON | uint32 m | header JSON | float32 arrays ----
 
 function decode(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = new TextDecoder();
-  const r = view.getUint32(0, true);
-  const request = JSON.parse(text.decode(bytes.subarray(4, 4 + r)));
-  const h = view.getUint32(4 + r, true);
-  const header = JSON.parse(text.decode(bytes.subarray(8 + r, 8 + r + h)));
-  const body = bytes.slice(8 + r + h); // a copy, aligned for Float32Array
+  const r = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const request = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + r)));
+  return { request, ...decodeRuns(bytes.subarray(4 + r)) };
+}
+
+// The cached part, uint32 m | header JSON | float32 arrays: also what serve.py answers alone.
+function decodeRuns(bytes) {
+  const h = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + h)));
+  const body = bytes.slice(4 + h); // a copy, aligned for Float32Array
   const arrays = {};
   let at = 0;
   for (const [name, shape] of Object.entries(header.arrays)) {
@@ -114,7 +119,7 @@ function decode(bytes) {
     arrays[name] = new Float32Array(body.buffer, at * 4, size);
     at += size;
   }
-  return { request, header, arrays };
+  return { header, arrays };
 }
 
 // plotly.py's typed-array specs ({dtype, bdata}) decoded once, so no redraw decodes them again.
@@ -393,9 +398,12 @@ function createInstance(root) {
   const $ = (selector) => root.querySelector(selector);
   const box = $(".lrc"), plot = $(".lrc-plot"), overview = $(".lrc-overview"), here = $(".lrc-here");
   const rate = $(".lrc-rate"), frameInput = $(".lrc-frame"), play = $(".lrc-play"), speed = $(".lrc-speed");
+  const settingsBox = $(".lrc-settings");
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
-    fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null }, timers: {},
+    fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
+    request: null, settings: null, pending: false, controls: null, fetched: new Map(), fetching: false,
+    refetch: false,
     setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
     plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
@@ -482,11 +490,11 @@ function createInstance(root) {
   }
   const showFrameLabel = () => { $(".lrc-frame-label span").textContent = `${me.d.header.texts.step} ${me.frame}`; };
 
-  // Send a state value once the gesture has ended, and only if it changed.
-  function sendLater(name, value) {
+  // Send a state value once the gesture has ended, and only if it changed (else ``unchanged``).
+  function sendLater(name, value, unchanged = () => {}, same = (a, b) => a === b) {
     clearTimeout(me.timers[name]);
     me.timers[name] = setTimeout(() => {
-      if (me.sent[name] === value || !me.setStateValue) return;
+      if (same(me.sent[name], value) || !me.setStateValue) return unchanged();
       me.sent[name] = value;
       stats.sends++;
       me.setStateValue(name, value);
@@ -508,6 +516,96 @@ function createInstance(root) {
     draw(false);
   });
   frameInput.addEventListener("change", () => sendLater("frame", me.frame));
+
+  // The chart's own settings (steps, noise, seed): the runs at the new settings are fetched and
+  // drawn at once (serve.py answers what the fragment would send), and the settings are sent on
+  // release, so the link, the code and the share row follow. Until the server's data holds them
+  // (``pending``), data that does not is from a run that started earlier and is not drawn.
+  const sameSettings = (a, b) => a !== null && b !== null && Object.keys(a).every((k) => a[k] === b[k]);
+  const shown = (spec, v) => (spec.kind === "range" ? (spec.step < 1 ? formatG(v, 3) : String(v)) : "");
+
+  function buildControls(specs, lang) { // once per language: a rebuild mid-drag would drop the thumb
+    settingsBox.replaceChildren();
+    me.controls = { lang, inputs: {} };
+    for (const spec of specs) {
+      const label = document.createElement("label"), name = document.createElement("span");
+      const input = document.createElement("input");
+      label.className = "lrc-" + spec.kind;
+      if (spec.help) label.title = spec.help;
+      input.type = spec.kind;
+      input.className = "lrc-setting lrc-" + spec.name;
+      [input.min, input.max, input.step] = [spec.min, spec.max, spec.step].map(String);
+      label.append(name, input);
+      settingsBox.append(label);
+      me.controls.inputs[spec.name] = { spec, input, name };
+      // A slider answers as it moves; a box once its number is in (Enter, or leaving it).
+      input.addEventListener(spec.kind === "range" ? "input" : "change", () => take(spec.name));
+      if (spec.kind === "range") input.addEventListener("change", sendSettings);
+    }
+    const refused = document.createElement("div");
+    refused.className = "lrc-refused";
+    refused.hidden = true;
+    settingsBox.append(refused);
+    me.controls.refused = refused;
+  }
+  function showSettings() { // the inputs and their labels, as me.settings holds them
+    for (const { spec, input, name } of Object.values(me.controls.inputs)) {
+      input.value = String(me.settings[spec.name]);
+      name.textContent = `${spec.label} ${shown(spec, me.settings[spec.name])}`;
+    }
+  }
+  function take(key) {
+    const { spec, input } = me.controls.inputs[key];
+    const value = Number(input.value), refused = me.controls.refused;
+    refused.hidden = true;
+    const whole = Number.isInteger(spec.step);
+    if (input.value.trim() === "" || !Number.isFinite(value) || value < spec.min || value > spec.max ||
+        (whole && !Number.isInteger(value))) { // as the sidebar's boxes refuse it: the last value kept
+      if (input.value.trim() !== "") {
+        refused.textContent = spec.refused;
+        refused.hidden = false;
+      }
+      input.value = String(me.settings[key]);
+      return;
+    }
+    me.settings = { ...me.settings, [key]: value };
+    me.pending = true;
+    clearTimeout(me.timers.settings); // still moving: no send yet
+    showSettings();
+    if (me.request && me.request.runs !== null) fetchRuns();
+    if (spec.kind !== "range") sendSettings();
+  }
+  function sendSettings() {
+    sendLater("settings", me.settings, () => { me.pending = false; }, sameSettings);
+  }
+
+  const KEEP_FETCHED = 4; // payloads kept by address: back and forth between two settings asks once
+  async function fetchRuns() {
+    if (me.fetching) { me.refetch = true; return; } // one request at a time; the latest settings next
+    me.fetching = true;
+    try {
+      do {
+        me.refetch = false;
+        const asked = new URLSearchParams(Object.entries(me.settings).map(([k, v]) => [k, String(v)]));
+        const url = new URL(`_lrviz/runs?${me.request.runs}&${asked}`, location.href).href;
+        let bytes = me.fetched.get(url);
+        if (!bytes) {
+          const response = await fetch(url);
+          if (!response.ok) throw new Error(`${response.status} from ${url}`);
+          bytes = new Uint8Array(await response.arrayBuffer());
+          me.fetched.set(url, bytes);
+          if (me.fetched.size > KEEP_FETCHED) me.fetched.delete(me.fetched.keys().next().value);
+        }
+        // Drawn even if the slider moved on meanwhile (it shows where the drag is going), unless
+        // the server's own data for the new settings came first.
+        if (me.pending) await show({ ...decodeRuns(bytes), request: { ...me.request, nonce: me.nonce } });
+      } while (me.refetch);
+    } catch (error) { // the release still reaches the server, whose rerun sends the runs
+      console.error("playground chart:", error);
+    } finally {
+      me.fetching = false;
+    }
+  }
 
   // Playback: one play-through takes play_seconds / speed, whatever the rate does meanwhile.
   let last = 0, position = 0;
@@ -576,10 +674,22 @@ function createInstance(root) {
   });
   plot.addEventListener("mouseleave", () => { tip.hidden = true; });
 
-  // New data: decode, apply a new server request, draw (newPlot once, react after).
+  // New data from the server: decode, keep its request, draw. While a length of the student's is
+  // on its way to the server, data for another length comes from a run that started before it.
   me.update = async (bytes) => {
-    const started = performance.now();
     const d = decode(bytes);
+    if (me.pending && !sameSettings(d.request.settings, me.settings)) return;
+    me.pending = false;
+    me.request = d.request;
+    me.settings = me.sent.settings = d.request.settings;
+    if (!me.controls || me.controls.lang !== d.header.lang) buildControls(d.header.controls, d.header.lang);
+    showSettings();
+    return show(d);
+  };
+
+  // New runs (the server's, or fetched) or a new request: apply, draw (newPlot once, react after).
+  async function show(d) {
+    const started = performance.now();
     const fresh = d.header.version !== me.version, first = me.version === null;
     const request = d.request, asked = request.nonce !== me.nonce;
     if (!fresh && !asked) return;
@@ -671,7 +781,7 @@ function createInstance(root) {
         if (me.version === d.header.version) Plotly.react(overview, ...overviewOf(d), small);
       }));
     }
-  };
+  }
   const overviewOf = (d) => { const ov = typed(d.header.overview.figure); return [ov.data, ov.layout]; };
 
   me.destroy = () => {

@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import json
 import os
 import random
 import re
@@ -55,6 +56,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from lrviz.app import cli
 from lrviz.app.kit.rates import LR_GRID
+from lrviz.app.playground import state as playground
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "/playground?surface=quadratic&lr=1.5"
@@ -293,6 +295,7 @@ class Student:
         self.errors: list[str] = []
         self.cookies: dict[str, str] = {}
         self.upstream = self.ws_upstream = None  # the replica behind a balancer, where it says
+        self.chart: dict[str, object] = {}  # the playground chart's state, as its script keeps it
 
     # connection
     async def open(self, link: str) -> Run:
@@ -369,6 +372,25 @@ class Student:
         run = await self._rerun(fragment=self.fragments.get(wid, ""))
         if kind == "button":
             self.states.pop(wid, None)
+        return run
+
+    async def chart_settings(self, **settings: float) -> Run:
+        """Move the playground chart's own steps, noise or seed as its script does: the new runs
+        fetched over HTTP (the paint waits for this alone: ``Run.seconds`` is its time), then the
+        release's one rerun, the chart's state carrying the settings."""
+        query = dict(urllib.parse.parse_qsl(self.query))
+        query.pop("frame", None)
+        default = {name: getattr(playground.DEFAULT, name) for name in playground.CHART_SETTINGS}
+        held = {name: type(value)(query.pop(name, value)) for name, value in default.items()}
+        held.update(settings)
+        t0 = time.perf_counter()
+        await asyncio.to_thread(self.get, "/_lrviz/runs?" + urllib.parse.urlencode({**query, **held}))
+        fetched = time.perf_counter() - t0
+        wid = self.ids[self.key("pg_chart")]
+        self.chart = {**self.chart, "settings": held}
+        self.states[wid] = WidgetState(id=wid, json_value=json.dumps(self.chart))
+        run = await self._rerun(fragment=self.fragments.get(wid, ""))
+        run.seconds = fetched
         return run
 
     async def switch(self, path: str) -> Run:
@@ -499,7 +521,7 @@ async def rate_release(student: Student, rng: random.Random) -> Run:
 
 async def setting_change(student: Student, rng: random.Random) -> Run:
     if rng.random() < 0.5:
-        return await student.set(student.key("pg_steps"), rng.choice(STEPS))
+        return await student.chart_settings(steps=rng.choice(STEPS))
     key = student.key("pg_optimizer")
     current = student.states[student.ids[key]].string_value
     return await student.set(key, rng.choice([o for o in student.options(key) if o != current]))

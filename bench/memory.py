@@ -41,7 +41,7 @@ async def change(student: hall.Student, rng: random.Random) -> str:
         key = student.key("pg_surface")
         await student.set(key, rng.choice(student.options(key)))
     elif what == "steps":
-        await student.set(student.key("pg_steps"), rng.randrange(10, 1001, 10))
+        await student.chart_settings(steps=rng.randrange(10, 1001, 10))
     elif what in ("optimizer", "schedule"):
         key = student.key(f"pg_{what}")
         await student.set(key, rng.choice(student.options(key)))

@@ -45,7 +45,7 @@ def test_a_student_keeps_the_widgets_it_set(server):
         try:
             await student.open("/playground?surface=bowl&lr=0.1&steps=60")
             assert student.query.startswith("surface=bowl")
-            run = await student.set(student.key("pg_steps"), 120)
+            run = await student.chart_settings(steps=120)  # fetched, then released
             assert run.runs == 1 and run.exceptions == 0
             assert "steps=120" in student.query  # the server wrote the new setting into the link
             run = await student.set(student.key("lr_exact"), 0.2)  # the slider lives in the chart

@@ -127,6 +127,50 @@ def test_dragging_the_rate_across_the_critical_rate_redraws_without_a_rerun(page
     screenshot(page, "playground-1d")
 
 
+def version(page) -> str:
+    return page.locator(".lrc-plot").get_attribute("data-version") or ""
+
+
+def test_the_charts_steps_noise_and_seed_draw_their_runs_before_any_rerun(page, server):
+    # The chart's own settings fetch their runs over HTTP (chart/serve.py): drawn with no rerun
+    # asked, then released once, and the link follows.
+    page.add_init_script(WATCH_SOCKET)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "_lrviz/runs" in request.url else None)
+    open_chart(page, f"{server}/playground?surface=quadratic&steps=500&lr=0.1&noise=0.1&seed=3&lang=en")
+    assert not page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').count()  # none left there
+    page.evaluate(FORGET_SENT)
+    for name, key, link in (("steps", "ArrowRight", "steps=510"), ("noise", "ArrowLeft", "noise=0.05")):
+        drawn = version(page)
+        page.locator(f".lrc-{name}").focus()
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => document.querySelector('.lrc-plot').dataset.version !== '{drawn}'")
+        assert requests(page) == 0, name  # on screen before the server's script heard of it
+        page.wait_for_url(re.compile(rf"[?&]{link}(&|$)"), timeout=30_000)
+        wait_ready(page)
+        assert requests(page) == 1, name  # the release
+        page.evaluate(FORGET_SENT)
+    assert page.locator(".lrc-frame").get_attribute("max") == "510"
+    labels = page.locator(".lrc-settings label span").all_inner_texts()
+    assert labels == ["Steps 510", "Gradient noise (mini-batch SGD) 0.05", "Noise seed"]
+    # The seed box: a number in range draws its runs; one out of range is refused in words, and kept out.
+    seed = page.locator(".lrc-seed")
+    seed.fill("7")
+    seed.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]seed=7(&|$)"), timeout=30_000)
+    wait_ready(page)
+    page.evaluate(FORGET_SENT)
+    asked, drawn = len(fetched), version(page)
+    seed.fill("-3")
+    seed.press("Enter")
+    assert page.locator(".lrc-refused").inner_text().startswith("“Noise seed” takes a whole number from 0")
+    assert seed.input_value() == "7"
+    page.wait_for_timeout(1000)
+    assert (len(fetched), version(page), requests(page)) == (asked, drawn, 0)
+    assert [re.search(r"steps=(\d+)", url).group(1) for url in fetched[:1]] == ["510"]
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_play_and_the_frame_link(page, server):
     open_chart(page, f"{server}/playground?surface=quadratic&lr=0.1&frame=12&lang=en")
     assert page.locator(".lrc-frame-label span").inner_text() == "step 12"
@@ -316,12 +360,15 @@ def test_the_page_asks_nothing_of_other_origins(browser, server):
     open_chart(page, f"{server}/playground?surface=himmelblau&lr=0.01&lang=en")
     page.locator(".lrc-rate").focus()
     page.keyboard.press("ArrowRight")
+    page.locator(".lrc-steps").focus()
+    page.keyboard.press("ArrowRight")  # its runs come over HTTP
     page.locator(".lrc-play").click()
     page.wait_for_timeout(1500)
     context.close()
     origin = urlparse(server).netloc
     outside = [u for u in urls if not u.startswith(("data:", "blob:")) and urlparse(u).netloc != origin]
     assert outside == [] and any(u.endswith("plotly.min.js") for u in urls)
+    assert any("/_lrviz/runs?" in u for u in urls)
 
 
 def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, server):
@@ -407,13 +454,13 @@ def test_a_swipe_over_the_3d_view_scrolls_a_phones_page(iphone, server):
 
 
 def test_a_setting_that_changes_only_the_run_reruns_only_the_chart(server):
-    # Steps, a hyper-parameter's value: the chart's fragment reruns, reading the sidebar's new
-    # values (ui._restage); the sidebar itself is not sent again. A new optimizer reruns the page,
-    # whose sidebar then holds that optimizer's settings.
+    # Steps released on the chart (fetched first), a hyper-parameter's value in the sidebar: the
+    # chart's fragment reruns, reading the new values (ui._restage); the sidebar itself is not sent
+    # again. A new optimizer reruns the page, whose sidebar then holds that optimizer's settings.
     async def visit():
         student = hall.Student(server)
         load = await student.open("/playground?surface=quadratic&steps=60&lr=0.1&lang=en")
-        steps = await student.set(student.key("pg_steps"), 90)
+        steps = await student.chart_settings(steps=90)
         after_steps = student.query
         momentum = await student.set(student.key("pg_o_sgd_momentum"), 0.5)
         after_momentum = student.query

@@ -103,7 +103,7 @@ def test_sessions_stick_to_their_replica_and_survive_the_other_ones_death(topolo
             student = hall.Student(base)
             student.cookies["lrviz_route"] = route[upstream]
             await student.open(LINK)
-            await student.set(student.key("pg_steps"), 90)
+            await student.chart_settings(steps=90)
             out[upstream] = student
         return out
 

@@ -39,9 +39,9 @@ def test_a_link_followed_from_another_page_opens_what_it_says():
 
 def test_staying_on_the_page_keeps_what_the_student_changed():
     at = open_page(PLAYGROUND, timeout=120, surface="double_well", lr="0.15", steps="200")
-    at.slider(key="pg_steps").set_value(300).run()
+    at.selectbox(key="pg_schedule").set_value("cosine").run()
     at.run()  # another run of the same page: not an entry, nothing is refilled
-    assert param(at, "steps") == "300" and param(at, "surface") == "double_well"
+    assert param(at, "schedule") == "cosine" and param(at, "surface") == "double_well"
 
 
 def test_compare_comes_back_with_its_rows():

@@ -67,7 +67,7 @@ def test_a_student_who_tried_other_settings_gets_the_steps_back():
     rate included, and the link stays the lesson's."""
     at = open_page("pages/lessons.py", lesson="rate", step="4")
     at.session_state["pg_lr"] = 0.02  # as the chart's slider, released, sets it
-    at.slider(key="pg_steps").set_value(300).run()  # reruns only the chart's fragment
+    at.session_state["pg_steps"] = 300  # as the chart's steps, released, set them
     at.run()
     assert at.session_state["pg_lr"] == pytest.approx(0.02) and at.session_state["pg_steps"] == 300
     at.button(key="ls_reset").click().run()

@@ -179,12 +179,12 @@ def test_an_emptied_exact_box_keeps_the_rate():
     assert at.number_input(key="pg_lr_exact").value == 0.3 and param(at, "lr") == "0.3" and not at.error
 
 
-def test_a_seed_out_of_range_is_refused_in_korean():
-    at = open_page(PLAYGROUND, surface="quadratic", seed="7", lang="ko")
-    at.number_input(key="pg_seed").set_value(-1).run()
+def test_a_clipping_threshold_out_of_range_is_refused_in_korean():
+    at = open_page(PLAYGROUND, surface="quadratic", clip="2", lang="ko")
+    at.number_input(key="pg_clip").set_value(-1.0).run()
     assert_clean(at)
-    assert at.number_input(key="pg_seed").value == 7 and param(at, "seed") == "7"
-    assert any("정수만" in e.value and "-1" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.number_input(key="pg_clip").value == 2 and param(at, "clip") == "2"
+    assert any("수만" in e.value and "-1" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_playground_invalid_parameters_keep_the_last_valid_state():
@@ -301,13 +301,13 @@ def test_a_start_box_takes_what_a_link_takes(page, prefix):
 
 
 def test_a_refusal_under_a_sidebar_box_goes_when_a_valid_value_follows():
-    """The seed box reruns only the chart's fragment; after a refusal it reruns the page once, or the
-    message stayed under the box (the sidebar is not redrawn by a fragment's rerun)."""
-    at = open_page(PLAYGROUND, surface="quadratic", seed="7", lang="ko")
-    at.number_input(key="pg_seed").set_value(-1).run()
+    """The clipping box reruns only the chart's fragment; after a refusal it reruns the page once, or
+    the message stayed under the box (the sidebar is not redrawn by a fragment's rerun)."""
+    at = open_page(PLAYGROUND, surface="quadratic", clip="2", lang="ko")
+    at.number_input(key="pg_clip").set_value(-1.0).run()
     assert at.error
-    at.number_input(key="pg_seed").set_value(5).run()
+    at.number_input(key="pg_clip").set_value(5.0).run()
     assert_clean(at)
-    assert at.title and not at.error and param(at, "seed") == "5"  # the whole page, drawn again
-    at.number_input(key="pg_seed").set_value(6).run()  # no refusal on screen: the fragment alone
-    assert not at.title and param(at, "seed") == "6"
+    assert at.title and not at.error and param(at, "clip") == "5"  # the whole page, drawn again
+    at.number_input(key="pg_clip").set_value(6.0).run()  # no refusal on screen: the fragment alone
+    assert not at.title and param(at, "clip") == "6"

@@ -10,10 +10,10 @@ In one run, in headless Chromium:
 * frames per second while playing 500 steps;
 * a setting change, from a key press to the paint of the new runs (a new sweep and payload on
   the server, a redraw here), by its two roads: the chart's steps control, which fetches the
-  runs over HTTP with no rerun before the paint, and the sidebar's noise slider, which reruns
-  the chart's fragment; with where that time goes (the runs' request, the websocket's messages:
-  :data:`PHASES`), against the minimal page's round trip and
-  against the floor of a full-page rerun: a page as large as the playground that computes
+  runs over HTTP with no rerun before the paint, and the sidebar's box for the start's x, which
+  reruns the chart's fragment (as clipping and the hyper-parameters do); with where that time
+  goes (the runs' request, the websocket's messages: :data:`PHASES`), against the minimal page's
+  round trip and against the floor of a full-page rerun: a page as large as the playground that computes
   nothing (``bench/full_page_app.py``), whose sidebar slider redraws the minimal page's line.
   The three are measured in turns (:data:`ROUNDS`), their servers up side by side;
 
@@ -37,6 +37,7 @@ MOVES = 50
 CHART = '.lrc-plot[data-ready="1"]'  # the chart has drawn
 CASES = (("1-D quadratic", "surface=quadratic&steps=500"),
          ("2-D ravine, momentum", "surface=ravine&optimizer=momentum&steps=500"))
+STARTS = {"1-D quadratic": (2.5,), "2-D ravine, momentum": (-2.8, 0.8)}  # the surfaces' own
 
 # From a key press on the rate slider to the paint after plotly.js drew the new run.
 _PROBE = """() => {
@@ -110,7 +111,7 @@ _SETTING_PROBE = """() => {
   const plot = document.querySelector('.lrc-plot');
   let t0 = null;
   document.addEventListener('keydown', e => {
-    if (!e.target.closest('[data-testid=stSlider], .lrc-steps')) return;
+    if (!e.target.closest('[data-testid=stNumberInput], .lrc-steps')) return;
     t0 = e.timeStamp;
     window.__socket.length = 0;
   }, true);
@@ -126,7 +127,7 @@ _SETTING_PROBE = """() => {
 }"""
 # Where a change's time goes, from the key press. Through the chart (its steps control): the new
 # runs fetched over HTTP (``serve.py``), drawn, painted; the websocket stays quiet until after the
-# paint. Through the sidebar (a control that reruns the chart's fragment): the value sent, the
+# paint. Through the sidebar (the start's box, which reruns the chart's fragment): the value sent, the
 # server's first message (the run started), the payload's message, its last message before the
 # chart drew, drawn, painted.
 PHASES = {"chart": ("sent", "fetched", "drawn", "painted"),
@@ -150,16 +151,17 @@ def _phases(change: dict) -> dict[str, float]:
 def setting_changes(browser, url: str, changes: int, road: str) -> list[dict[str, float]]:
     """Each change's phases (:data:`PHASES`, ms from the key press); "painted" is the new runs'
     first paint. ``road``: "chart", the chart's steps control (ArrowRight: 10 more steps), or
-    "sidebar", the sidebar's noise slider (ArrowRight: 0.05 more), which reruns the fragment."""
+    "sidebar", the sidebar's box for the start's x (ArrowUp: 0.1 more), which reruns the fragment."""
     page = open_page(browser, url, CHART, _SETTING_PROBE, init=WATCH_SOCKET)
     if road == "chart":
-        control = page.locator(".lrc-steps")
+        control, key = page.locator(".lrc-steps"), "ArrowRight"
     else:
-        page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary', has_text="noise").click()
-        control = page.locator('[data-testid="stSlider"]', has_text="noise").locator("input[type=range]")
+        page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary', has_text="Start").click()
+        box = page.locator('[data-testid="stNumberInput"]', has_text="x₀")
+        control, key = box.locator("input"), "ArrowUp"
     for i in range(changes):
         control.focus()
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(key)
         page.wait_for_function(f"() => window.__changes.length > {i}", timeout=30_000)
         page.wait_for_timeout(900)  # the chart sends a length 0.6 s after the last key: its rerun too
         page.wait_for_selector(READY, timeout=30_000)
@@ -196,14 +198,15 @@ def latency() -> None:
             floor += round_trips(minimal)
             full += round_trips(full_page)
             # Each turn goes on from where the last one left: every change is a new sweep and a new
-            # payload, never one the server still holds (steps 500, 510, ...; noise 0, 0.05, ...).
+            # payload, never one the server still holds (steps 500, 510, ...; the start's x 0.1 on).
             for name, query in CASES:
                 steps = 500 + 10 * per_round * turn
                 link = f"{url}/playground?{query.replace('steps=500', f'steps={steps}')}&lr=0.01&lang=en"
                 changes[name, "chart"] += setting_changes(browser, link, per_round, "chart")
-                noise = round(0.05 * per_round * turn, 2)
-                changes[name, "sidebar"] += setting_changes(browser, f"{link}&noise={noise}", per_round,
-                                                            "sidebar")
+                x, *y = STARTS[name]
+                start = ",".join(f"{v:g}" for v in (round(x + 0.1 * per_round * turn, 1), *y))
+                link += f"&start={start}"
+                changes[name, "sidebar"] += setting_changes(browser, link, per_round, "sidebar")
         browser.close()
     floor_median, floor_p95 = _stats(floor)
     print(f"rate slider input-to-paint in headless Chromium ({MOVES} key presses across the range):")
@@ -220,7 +223,7 @@ def latency() -> None:
     name = "full-page floor (computes nothing)"
     print(f"  {name:38s} median {full_median:6.1f} ms   p95 {full_p95:6.1f} ms   "
           f"ratio {full_median / floor_median:.2f}x   (a whole page of this size rerun: Streamlit's floor)")
-    roads = {"chart": "the chart's steps", "sidebar": "the sidebar's noise (a fragment rerun)"}
+    roads = {"chart": "the chart's steps", "sidebar": "the sidebar's start x (a fragment rerun)"}
     for (name, road), timed in changes.items():
         median, p95 = _stats([t["painted"] for t in timed])
         print(f"  {name + ', ' + roads[road]:38s} median {median:6.1f} ms   p95 {p95:6.1f} ms   "

@@ -163,8 +163,10 @@ def setting_changes(browser, url: str, changes: int, road: str) -> list[dict[str
         control.focus()
         page.keyboard.press(key)
         page.wait_for_function(f"() => window.__changes.length > {i}", timeout=30_000)
-        page.wait_for_timeout(900)  # the chart sends a length 0.6 s after the last key: its rerun too
+        # The chart sends its settings 0.6 s after the last key: the next change waits for that rerun.
+        page.wait_for_function(f"() => {SENT_REQUESTS}() > 0", timeout=30_000)
         page.wait_for_selector(READY, timeout=30_000)
+        page.wait_for_timeout(300)
     timed = [_phases(change) for change in page.evaluate("() => window.__changes")]
     page.close()
     return [t for t in timed if t]

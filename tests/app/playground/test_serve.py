@@ -72,4 +72,4 @@ def test_the_route_sends_bytes_or_says_no():
                                        False, False)
     assert answer.headers["cache-control"] == "no-store"
     assert _get("surface=nowhere").status_code == 400
-    assert _get(urlencode({"surface": "custom", "formula": "x" * 5000})).status_code == 400  # too long to read
+    assert _get(urlencode({"surface": "custom", "formula": "x" * 5000})).status_code == 400  # too long

@@ -111,7 +111,7 @@ CSS = """
 .lrc.lrc-big { font-size: 1.3rem; }
 .lrc.lrc-big .lrc-rate-label { font-size: 1.35rem; }
 .lrc.lrc-big input[type=range] { height: 1.6rem; }
-.lrc.lrc-big .lrc-bar { font-size: 1rem; }  /* the lecturer's controls; students read the rest */
+.lrc.lrc-big .lrc-bar, .lrc.lrc-big .lrc-settings { font-size: 1rem; }  /* the lecturer's controls */
 """
 
 

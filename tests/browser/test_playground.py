@@ -140,6 +140,13 @@ def test_the_charts_steps_noise_and_seed_draw_their_runs_before_any_rerun(page, 
     open_chart(page, f"{server}/playground?surface=quadratic&steps=500&lr=0.1&noise=0.1&seed=3&lang=en")
     assert not page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').count()  # none left there
     page.evaluate(FORGET_SENT)
+    # There and back before the release: the server's own runs on screen, nothing sent.
+    drawn = version(page)
+    page.locator(".lrc-steps").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(1500)
+    assert version(page) == drawn and requests(page) == 0
     for name, key, link in (("steps", "ArrowRight", "steps=510"), ("noise", "ArrowLeft", "noise=0.05")):
         drawn = version(page)
         page.locator(f".lrc-{name}").focus()

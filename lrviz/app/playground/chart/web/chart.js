@@ -402,8 +402,8 @@ function createInstance(root) {
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
-    request: null, settings: null, pending: false, controls: null, fetched: new Map(), fetching: false,
-    refetch: false,
+    request: null, served: null, settings: null, pending: false, controls: null, fetched: new Map(),
+    fetching: false, refetch: false,
     setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
     plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
@@ -575,8 +575,8 @@ function createInstance(root) {
     if (me.request && me.request.runs !== null) fetchRuns();
     if (spec.kind !== "range") sendSettings();
   }
-  function sendSettings() {
-    sendLater("settings", me.settings, () => { me.pending = false; }, sameSettings);
+  function sendSettings() { // back where the server is (500 → 510 → 500): its own runs again
+    sendLater("settings", me.settings, () => { me.pending = false; show(me.served); }, sameSettings);
   }
 
   const KEEP_FETCHED = 4; // payloads kept by address: back and forth between two settings asks once
@@ -674,12 +674,13 @@ function createInstance(root) {
   });
   plot.addEventListener("mouseleave", () => { tip.hidden = true; });
 
-  // New data from the server: decode, keep its request, draw. While a length of the student's is
-  // on its way to the server, data for another length comes from a run that started before it.
+  // New data from the server: decode, keep its request, draw. While settings of the student's are
+  // on their way to the server, data for others comes from a run that started before they left.
   me.update = async (bytes) => {
     const d = decode(bytes);
     if (me.pending && !sameSettings(d.request.settings, me.settings)) return;
     me.pending = false;
+    me.served = d;
     me.request = d.request;
     me.settings = me.sent.settings = d.request.settings;
     if (!me.controls || me.controls.lang !== d.header.lang) buildControls(d.header.controls, d.header.lang);

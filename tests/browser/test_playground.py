@@ -178,6 +178,39 @@ def test_the_charts_steps_noise_and_seed_draw_their_runs_before_any_rerun(page, 
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+SIDEBAR = '[data-testid="stSidebar"]'
+# The rerun requests sent when the chart drew new runs (window.__sentAtDraw), from now on.
+SENT_AT_DRAW = f"""() => {{
+  window.__socket.length = 0;
+  window.__sentAtDraw = null;
+  new MutationObserver(() => {{
+    if (window.__sentAtDraw === null) window.__sentAtDraw = ({SENT_REQUESTS})();
+  }})
+    .observe(document.querySelector('.lrc-plot'), {{attributes: true, attributeFilter: ['data-version']}});
+}}"""
+
+
+def test_a_click_on_the_map_draws_the_runs_from_there_then_the_page_follows(page, server):
+    page.add_init_script(WATCH_SOCKET)
+    open_chart(page, f"{server}/playground?surface=ravine&lr=0.01&lang=en")
+    page.locator(f"{SIDEBAR} [data-testid=stExpander] summary", has_text="Start point").click()
+    page.locator(f"{SIDEBAR} .st-key-pg_pick_start label").click()
+    page.wait_for_selector(".lrc.lrc-pick")
+    wait_ready(page)
+    drawn = version(page)
+    page.evaluate(SENT_AT_DRAW)
+    area = page.locator(".lrc-plot .nsewdrag").first.bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.75, area["y"] + area["height"] * 0.25)
+    page.wait_for_function(f"() => document.querySelector('.lrc-plot').dataset.version !== '{drawn}'")
+    assert page.evaluate("() => window.__sentAtDraw") == 0  # drawn first; the click's trigger follows
+    page.wait_for_url(re.compile(r"[?&]start=[-\d.]+(%2C|,)[-\d.]+(&|$)"), timeout=30_000)
+    wait_ready(page)
+    x = float(re.search(r"[?&]start=([-\d.]+)", page.url).group(1))
+    box = page.locator(f"{SIDEBAR} [data-testid=stNumberInput]", has_text="x₀").locator("input")
+    assert float(box.input_value()) == pytest.approx(x) and x > 0  # the right side of the map
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_play_and_the_frame_link(page, server):
     open_chart(page, f"{server}/playground?surface=quadratic&lr=0.1&frame=12&lang=en")
     assert page.locator(".lrc-frame-label span").inner_text() == "step 12"

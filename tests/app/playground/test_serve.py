@@ -73,3 +73,15 @@ def test_the_route_sends_bytes_or_says_no():
     assert answer.headers["cache-control"] == "no-store"
     assert _get("surface=nowhere").status_code == 400
     assert _get(urlencode({"surface": "custom", "formula": "x" * 5000})).status_code == 400  # too long
+
+
+def test_a_query_naming_the_surfaces_own_start_finds_the_fragments_payload_built():
+    # The chart names the start always; the fragment's config has none where it is the surface's own.
+    config = replace(CONFIGS[0], steps=140)
+    built = runs.payload(runs.sweep_key(config), "en", False, False, False, False)
+    query = dict(parse_qsl(serve.query(config, narrow=False, pick=False, errors=False)))
+    assert "start" not in query
+    own = serve.answer({**query, "steps": "140", "noise": "0", "seed": "0", "start": "2.5"})
+    assert own is built  # the memo's own bytes: not built again
+    elsewhere = serve.answer({**query, "steps": "140", "noise": "0", "seed": "0", "start": "1.5"})
+    assert elsewhere != built

@@ -153,7 +153,8 @@ def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, reques
     return payload.with_request(cached, index=request["index"], frame=request["frame"],
                                 nonce=request["nonce"], selected=exact,
                                 runs=serve.query(config, narrow=narrow, pick=pick_start, errors=errors),
-                                settings={name: getattr(config, name) for name in links.CHART_SETTINGS})
+                                settings={name: getattr(config, name) for name in links.CHART_SETTINGS},
+                                start=config.start or links.surface_of(config).start)
 
 
 def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Callable[[], None],

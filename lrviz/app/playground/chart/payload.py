@@ -179,16 +179,18 @@ def run_controls(lang: str) -> list[dict[str, Any]]:
 
 
 def with_request(cached: bytes, *, index: int, frame: int, nonce: int, selected: int | None,
-                 runs: str | None = None, settings: dict[str, float] | None = None) -> bytes:
+                 runs: str | None = None, settings: dict[str, float] | None = None,
+                 start: Sequence[float] | None = None) -> bytes:
     """The payload the component receives: the server's request in front of the cached part.
 
     ``index``: the slider stop to show; ``frame``: the step; ``selected``: the row to draw
     there (the exact rate's row, or None for the stop's own run); ``nonce``: moved only when
     the server changes the rate, so the browser applies a request once; ``settings``: what the
     chart's own controls hold (``state.CHART_SETTINGS``); ``runs``: the query that asks ``serve.py``
-    for the runs at other such settings, which the browser adds (``steps=…&noise=…&seed=…``)."""
+    for the runs at other such settings, which the browser adds (``steps=…&noise=…&seed=…``), and
+    at another ``start`` (the runs' start: a click on the map picks another)."""
     request = json.dumps(dict(index=index, frame=frame, nonce=nonce, selected=selected, runs=runs,
-                              settings=settings)).encode()
+                              settings=settings, start=None if start is None else list(start))).encode()
     return struct.pack("<I", len(request)) + request + cached
 
 

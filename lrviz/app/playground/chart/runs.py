@@ -24,10 +24,12 @@ from lrviz.engine import diagnostics
 
 def sweep_key(config: Config) -> Config:
     """The settings that select the runs: everything but the rate (except an exact rate off the
-    slider's stops), the step shown, the language and the look."""
+    slider's stops), the step shown, the language and the look; a start that is the surface's own
+    is no start (a link may name it, the chart names it always)."""
     _, exact = payloads.rates(config.lr)
+    own = config.start is not None and tuple(config.start) == links.surface_of(config).start
     return replace(config, lr=config.lr if exact is not None else 0.0, lang="en", view="map", big=False,
-                   frame=0, notes=())
+                   frame=0, notes=(), start=None if own else config.start)
 
 
 # Plain memos, shared by every session: a hall opens one link and tries a few settings. Not

@@ -5,7 +5,7 @@
 // never a round trip. New steps, noise or seed (the chart's own settings) are fetched over HTTP
 // (serve.py) and drawn before the server's script hears of them. The server hears back only on
 // release (state values "rate_index", "frame" and "settings"), on a click that picks a start
-// (trigger "start"), and if plotly.js cannot load (trigger "failed"; the page then shows its
+// (trigger "start", sent once its runs, fetched too, are drawn), and if plotly.js cannot load (trigger "failed"; the page then shows its
 // plain Plotly figure).
 //
 // How Streamlit drives this module (1.67): it arrives as text, becomes one blob: module per page
@@ -402,8 +402,8 @@ function createInstance(root) {
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
-    request: null, served: null, settings: null, pending: false, controls: null, fetched: new Map(),
-    fetching: false, refetch: false,
+    request: null, served: null, settings: null, start: null, pending: false, controls: null,
+    fetched: new Map(), fetching: false, refetch: false,
     setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
     plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
@@ -520,8 +520,10 @@ function createInstance(root) {
   // The chart's own settings (steps, noise, seed): the runs at the new settings are fetched and
   // drawn at once (serve.py answers what the fragment would send), and the settings are sent on
   // release, so the link, the code and the share row follow. Until the server's data holds them
-  // (``pending``), data that does not is from a run that started earlier and is not drawn.
+  // (``pending``), data that does not is from a run that started earlier and is not drawn. A start
+  // picked on the map takes the same road (its click handler, below).
   const sameSettings = (a, b) => a !== null && b !== null && Object.keys(a).every((k) => a[k] === b[k]);
+  const sameStart = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const shown = (spec, v) => (spec.kind === "range" ? (spec.step < 1 ? formatG(v, 3) : String(v)) : "");
 
   function buildControls(specs, lang) { // once per language: a rebuild mid-drag would drop the thumb
@@ -586,8 +588,10 @@ function createInstance(root) {
     try {
       do {
         me.refetch = false;
-        const asked = new URLSearchParams(Object.entries(me.settings).map(([k, v]) => [k, String(v)]));
-        const url = new URL(`_lrviz/runs?${me.request.runs}&${asked}`, location.href).href;
+        const asked = new URLSearchParams(me.request.runs);
+        for (const [k, v] of Object.entries(me.settings)) asked.set(k, String(v));
+        asked.set("start", me.start.join(","));
+        const url = new URL(`_lrviz/runs?${asked}`, location.href).href;
         let bytes = me.fetched.get(url);
         if (!bytes) {
           const response = await fetch(url);
@@ -646,7 +650,13 @@ function createInstance(root) {
     // On a phone a tap clicks twice (plotly.js's click, then the browser's): one start is sent.
     if (performance.now() - me.picked < 400) return;
     me.picked = performance.now();
-    me.setTriggerValue("start", [xa.p2d(px), ya.p2d(py)].map((v) => Number(v.toPrecision(4))));
+    const point = [xa.p2d(px), ya.p2d(py)].map((v) => Number(v.toPrecision(4)));
+    // Its runs first, drawn at once; then the page reruns (the sidebar's start boxes show it).
+    me.start = point;
+    me.pending = true;
+    const send = () => me.setTriggerValue("start", point);
+    if (me.request.runs === null) send();
+    else fetchRuns().then(send);
   });
 
   // Hover on the map or curve: the step nearest the pointer (within 10 px), its point and loss.
@@ -678,11 +688,13 @@ function createInstance(root) {
   // on their way to the server, data for others comes from a run that started before they left.
   me.update = async (bytes) => {
     const d = decode(bytes);
-    if (me.pending && !sameSettings(d.request.settings, me.settings)) return;
+    const held = sameSettings(d.request.settings, me.settings) && sameStart(d.request.start, me.start);
+    if (me.pending && !held) return;
     me.pending = false;
     me.served = d;
     me.request = d.request;
     me.settings = me.sent.settings = d.request.settings;
+    me.start = d.request.start;
     if (!me.controls || me.controls.lang !== d.header.lang) buildControls(d.header.controls, d.header.lang);
     showSettings();
     return show(d);

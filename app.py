@@ -14,7 +14,7 @@ warm_up()  # before any other import of the core: see lrviz/app/kit/boot.py
 
 from lrviz.app.kit.lang import language_switch  # noqa: E402
 from lrviz.app.kit.shell import routed  # noqa: E402
-from lrviz.app.playground.chart.serve import ROUTES  # noqa: E402
+from lrviz.app.playground.chart.serve import routes  # noqa: E402
 from lrviz.i18n import t  # noqa: E402
 
 
@@ -52,4 +52,4 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # the server's import
-    app = st.App(__file__, routes=ROUTES)
+    app = st.App(__file__, routes=routes())

@@ -185,6 +185,32 @@ def test_the_steps_settings_come_back_after_the_student_tried_others(browser, se
         assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_the_charts_run_length_comes_back_with_the_steps_settings_and_moves_again(browser, server):
+    """The chart's run length, released, then reset by the step's settings, then moved to the same
+    length again: the server takes the second release too (each is numbered: a component's state
+    that equals an earlier one calls no callback), and the next reset is drawn."""
+    steps = "() => document.querySelector('.lrc-steps').value"
+    with _first_lesson_at(browser, server, 4) as (page, n):
+        page.wait_for_function("() => document.querySelector('.lrc-plot')?.dataset.ready === '1'",
+                               timeout=60_000)
+        lesson = int(page.evaluate(steps))
+        reset = page.locator('[data-testid="stSidebar"]').get_by_text("Back to this step's settings")
+        for _ in range(2):
+            page.locator(".lrc-steps").focus()
+            page.keyboard.press("ArrowRight")
+            assert int(page.evaluate(steps)) == lesson + 10
+            page.wait_for_timeout(1500)  # the release, and its rerun
+            wait_ready(page)
+            assert int(page.evaluate(steps)) == lesson + 10  # taken, not put back by older data
+            reset.evaluate("label => label.closest('button').click()")
+            page.wait_for_function(f"() => document.querySelector('.lrc-steps').value === '{lesson}'",
+                                   timeout=30_000)
+            wait_ready(page)
+        assert page.locator(".lrc-settings label span").first.inner_text() == f"Run length: {lesson} steps"
+        _at_step(page, 4, n)
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_a_phone_is_not_told_about_keys_it_does_not_have(phone, server):
     phone.goto(f"{server}/lessons?lesson=rate&step=1&lang=ko")
     wait_ready(phone, timeout=120_000)

@@ -159,7 +159,7 @@ def test_the_charts_steps_noise_and_seed_draw_their_runs_before_any_rerun(page, 
         page.evaluate(FORGET_SENT)
     assert page.locator(".lrc-frame").get_attribute("max") == "510"
     labels = page.locator(".lrc-settings label span").all_inner_texts()
-    assert labels == ["Steps 510", "Gradient noise (mini-batch SGD) 0.05", "Noise seed"]
+    assert labels == ["Run length: 510 steps", "Gradient noise σ = 0.05", "Noise seed"]
     # The seed box: a number in range draws its runs; one out of range is refused in words, and kept out.
     seed = page.locator(".lrc-seed")
     seed.fill("7")
@@ -195,8 +195,9 @@ def test_a_click_on_the_map_draws_the_runs_from_there_then_the_page_follows(page
     open_chart(page, f"{server}/playground?surface=ravine&lr=0.01&lang=en")
     page.locator(f"{SIDEBAR} [data-testid=stExpander] summary", has_text="Start point").click()
     page.locator(f"{SIDEBAR} .st-key-pg_pick_start label").click()
-    page.wait_for_selector(".lrc.lrc-pick")
+    page.wait_for_selector(f"{SIDEBAR} .st-key-pg_pick_start input:checked", state="attached")
     wait_ready(page)
+    page.wait_for_selector(".lrc.lrc-pick", timeout=60_000)
     drawn = version(page)
     page.evaluate(SENT_AT_DRAW)
     area = page.locator(".lrc-plot .nsewdrag").first.bounding_box()

@@ -44,8 +44,10 @@ def stage(lang: Lang) -> None:
     that change only the run (``pg.sidebar`` says which) rerun only this; the quick-move buttons
     above it, and the controls that change the sidebar, rerun the page. It reads the controls
     itself (``pg.settings``), so a rerun of its own sees their new values."""
-    if st.session_state.pop(f"{pg.K}start_clicked", False):
-        st.rerun()  # a click on the map set the start: the sidebar's start boxes must show it too
+    # A click on the map set the start (the sidebar's boxes must show it), or the chart could not draw
+    # (the sidebar takes back its steps, noise and seed): the whole page.
+    if any([st.session_state.pop(f"{pg.K}{flag}", False) for flag in ("start_clicked", "sidebar_stale")]):
+        st.rerun()
     config, surface, errors = pg.settings(lang)
     pick_start = pg.picking_start(surface)
     start = config.start or surface.start

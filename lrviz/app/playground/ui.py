@@ -16,7 +16,7 @@ import streamlit as st
 from lrviz import engine, optimizers, schedules, surfaces
 from lrviz.app.kit import link, share
 from lrviz.app.kit import sheet as sheets
-from lrviz.app.kit.query import format_value
+from lrviz.app.kit.query import START, format_value, number, whole
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
 from lrviz.app.kit.state import PageState
 from lrviz.app.kit.widgets import (
@@ -89,7 +89,16 @@ def _ask_chart(lr: float) -> None:
 
 
 def chart_request() -> dict:
-    return st.session_state.get(f"{K}chart_request") or dict(index=slider_index(0.1), frame=0, nonce=0)
+    """What the server asks of the chart (the rate's stop and the step, a nonce), and the number of
+    the chart's last release of settings or start it has taken (the chart waits for it)."""
+    asked = st.session_state.get(f"{K}chart_request") or dict(index=slider_index(0.1), frame=0, nonce=0)
+    return dict(asked, release=st.session_state.get(f"{K}chart_release", 0))
+
+
+def _take_release(sent: dict) -> None:
+    """The number the chart gave a release: the next data tells it the release was taken."""
+    if isinstance(sent.get("release"), int) and not isinstance(sent["release"], bool):
+        st.session_state[f"{K}chart_release"] = sent["release"]
 
 
 # --- what the chart sends back ---------------------------------------------------------------------
@@ -118,19 +127,22 @@ def on_chart_settings() -> None:
     if not isinstance(sent, dict):
         return
     for name in links.CHART_SETTINGS:
-        value = sent.get(name)
         lo, hi = link.bounds(links.Config, name)
-        whole = isinstance(lo, int) and isinstance(hi, int)
-        if isinstance(value, int | float) and lo <= value <= hi and (not whole or float(value).is_integer()):
-            st.session_state[f"{K}{name}"] = int(value) if whole else float(value)
+        read = whole if isinstance(lo, int) and isinstance(hi, int) else number
+        if (value := read(str(sent.get(name)), lo, hi)) is not None:
+            st.session_state[f"{K}{name}"] = value
+    _take_release(sent)
 
 
 def on_chart_start() -> None:
     """A click on the 2-D map while picking a start (the whole page reruns for it, see ``page``)."""
-    point = st.session_state[CHART_KEY].get("start")
-    if point is not None and len(point) == 2:
-        set_start((float(point[0]), float(point[1])))
+    sent = st.session_state[CHART_KEY].get("start")
+    point = sent.get("point") if isinstance(sent, dict) else None
+    start = [number(str(v), *START) for v in point] if isinstance(point, list) and len(point) == 2 else None
+    if start is not None and None not in start:
+        set_start((start[0], start[1]))
         st.session_state[f"{K}start_clicked"] = True
+        _take_release(sent)
 
 
 def chart_live() -> bool:
@@ -140,8 +152,10 @@ def chart_live() -> bool:
 
 
 def on_chart_failed() -> None:
-    """plotly.js did not load in this browser: the page falls back to its Plotly figure."""
+    """plotly.js did not load in this browser: the page falls back to its Plotly figure, and the
+    sidebar takes back the chart's own settings (the fragment reruns the page: ``page.stage``)."""
     st.session_state[f"{K}chart_failed"] = str(st.session_state[CHART_KEY].get("failed") or "")
+    st.session_state[f"{K}sidebar_stale"] = True
 
 
 # --- the learning-rate control -------------------------------------------------------------------

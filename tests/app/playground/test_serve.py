@@ -85,3 +85,19 @@ def test_a_query_naming_the_surfaces_own_start_finds_the_fragments_payload_built
     assert own is built  # the memo's own bytes: not built again
     elsewhere = serve.answer({**query, "steps": "140", "noise": "0", "seed": "0", "start": "1.5"})
     assert elsewhere != built
+
+
+@pytest.mark.parametrize("config", [
+    Config(surface="custom", formula="x^4 - 3*x^2 + x", dim=1, lr=0.1, steps=70),  # own start 1.80…07
+    Config(surface="quadratic", lr=0.0123456789, steps=70),  # an exact rate beyond a link's six digits
+    Config(surface="ravine", lr=0.01, steps=70, start=(1.23456789, -0.5), clip=1.23456789),
+], ids=["formula's own start", "exact rate", "typed start and clip"])
+def test_numbers_beyond_a_links_six_digits_find_the_same_runs_by_both_roads(config):
+    # The fragment's config holds a widget's full number, the route the link's: one sweep key.
+    sent = runs.payload(runs.sweep_key(config), "en", False, False, False, False)
+    assert fetched(config) is sent
+
+
+def test_without_noise_the_seed_selects_nothing():
+    assert runs.sweep_key(replace(CONFIGS[0], seed=5)) == runs.sweep_key(CONFIGS[0])
+    assert runs.sweep_key(replace(CONFIGS[0], noise=0.1, seed=5)).seed == 5

@@ -116,14 +116,19 @@ CSS = """
 
 
 def _copy_plotly() -> None:
-    """plotly.min.js next to chart.js: a real copy (Streamlit refuses symlinks out of the folder)."""
+    """plotly.min.js next to chart.js: a real copy (Streamlit refuses symlinks out of the folder).
+    Where the folder cannot be written (a read-only install), the chart says plotly.js did not load
+    and the page draws its plain figure."""
     import plotly
 
     source, target = Path(plotly.__file__).parent / "package_data" / "plotly.min.js", WEB / "plotly.min.js"
     if not target.exists() or not filecmp.cmp(source, target, shallow=False):
         partial = target.with_suffix(".part")
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        try:
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+        except OSError:
+            partial.unlink(missing_ok=True)
 
 
 def _declare() -> tuple[Any, str | None]:
@@ -131,11 +136,10 @@ def _declare() -> tuple[Any, str | None]:
     if os.environ.get(OFF) == "off":
         return None, "off"
     try:
-        from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
-
-        if get_bidi_component_manager().get_component_asset_root(NAME) is not None:
-            _copy_plotly()
-        # else no manifest (AppTest, an uninstalled checkout): plotly.js will not load.
+        # Always: the server imports this before its runtime has read the manifests (app.py's
+        # st.App), so whether the asset directory will be served cannot be asked yet. Without the
+        # manifest (AppTest, an uninstalled checkout) the copy is there and unused.
+        _copy_plotly()
         return st.components.v2.component(NAME, js=(WEB / "chart.js").read_text(encoding="utf-8"), html=HTML,
                                           css=CSS, isolate_styles=False), None
     except Exception as error:  # any failure here leaves the page its Plotly figure
@@ -148,13 +152,13 @@ COMPONENT, WHY_NOT = _declare()
 def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, request: dict) -> bytes:
     """What the component receives for ``config``: the cached runs and texts, and ``request``,
     with the settings its own controls hold and the query that asks ``serve.py`` for others."""
-    cached = runs.payload(runs.sweep_key(config), config.lang, config.big, narrow, pick_start, errors)
-    _, exact = payload.rates(config.lr)
+    key = runs.sweep_key(config)
+    cached = runs.payload(key, config.lang, config.big, narrow, pick_start, errors)
+    _, exact = payload.rates(key.lr) if key.lr else (None, None)  # its rate as the link holds it
     return payload.with_request(cached, index=request["index"], frame=request["frame"],
-                                nonce=request["nonce"], selected=exact,
+                                nonce=request["nonce"], selected=exact, release=request["release"],
                                 runs=serve.query(config, narrow=narrow, pick=pick_start, errors=errors),
-                                settings={name: getattr(config, name) for name in links.CHART_SETTINGS},
-                                start=config.start or links.surface_of(config).start)
+                                settings={name: getattr(config, name) for name in links.CHART_SETTINGS})
 
 
 def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Callable[[], None],

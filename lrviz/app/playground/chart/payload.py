@@ -168,29 +168,31 @@ def build(
 
 
 def run_controls(lang: str) -> list[dict[str, Any]]:
-    """The chart's own run settings (``state.CHART_SETTINGS``): how each is drawn and what it takes."""
+    """The chart's own run settings (``state.CHART_SETTINGS``): how each is drawn and what it takes.
+    A slider's label holds its value where it says ``{value}`` (the browser fills it in)."""
     seed_lo, seed_hi = link.bounds(Config, "seed")
     return [dict(name="steps", kind="range", min=MIN_STEPS, max=MAX_STEPS, step=STEPS_STEP,
-                 label=t("pg.steps", lang)),
+                 label=t("pg.chart_steps", lang)),
             dict(name="noise", kind="range", min=0.0, max=MAX_NOISE, step=NOISE_STEP,
-                 label=t("pg.noise", lang), help=t("pg.noise_help", lang)),
+                 label=t("pg.chart_noise", lang), help=t("pg.noise_help", lang)),
             dict(name="seed", kind="number", min=seed_lo, max=seed_hi, step=1, label=t("pg.seed", lang),
                  refused=t("pg.chart_refused", lang, name=t("pg.seed", lang), lo=seed_lo, hi=seed_hi))]
 
 
 def with_request(cached: bytes, *, index: int, frame: int, nonce: int, selected: int | None,
                  runs: str | None = None, settings: dict[str, float] | None = None,
-                 start: Sequence[float] | None = None) -> bytes:
+                 release: int = 0) -> bytes:
     """The payload the component receives: the server's request in front of the cached part.
 
     ``index``: the slider stop to show; ``frame``: the step; ``selected``: the row to draw
     there (the exact rate's row, or None for the stop's own run); ``nonce``: moved only when
     the server changes the rate, so the browser applies a request once; ``settings``: what the
     chart's own controls hold (``state.CHART_SETTINGS``); ``runs``: the query that asks ``serve.py``
-    for the runs at other such settings, which the browser adds (``steps=…&noise=…&seed=…``), and
-    at another ``start`` (the runs' start: a click on the map picks another)."""
+    for the runs at other such settings, which the browser adds (``steps=…&noise=…&seed=…``, and
+    ``start=…`` for a click on the map); ``release``: the number of the chart's last release of
+    settings or start the server has taken (until it has, the chart keeps what it drew itself)."""
     request = json.dumps(dict(index=index, frame=frame, nonce=nonce, selected=selected, runs=runs,
-                              settings=settings, start=None if start is None else list(start))).encode()
+                              settings=settings, release=release)).encode()
     return struct.pack("<I", len(request)) + request + cached
 
 

@@ -24,12 +24,16 @@ from lrviz.engine import diagnostics
 
 def sweep_key(config: Config) -> Config:
     """The settings that select the runs: everything but the rate (except an exact rate off the
-    slider's stops), the step shown, the language and the look; a start that is the surface's own
-    is no start (a link may name it, the chart names it always)."""
+    slider's stops), the step shown, the language and the look; the seed only where there is noise;
+    a start that is the surface's own is no start. Its numbers are the link's (six significant
+    digits, ``state.to_query``): the route (``serve.py``) reads a query, and so finds the same runs
+    as the fragment; the runs on screen are the ones the page's link reopens."""
+    config = links.parse(links.to_query(config))
     _, exact = payloads.rates(config.lr)
     own = config.start is not None and tuple(config.start) == links.surface_of(config).start
     return replace(config, lr=config.lr if exact is not None else 0.0, lang="en", view="map", big=False,
-                   frame=0, notes=(), start=None if own else config.start)
+                   frame=0, notes=(), start=None if own else config.start,
+                   seed=config.seed if config.noise else 0)
 
 
 # Plain memos, shared by every session: a hall opens one link and tries a few settings. Not

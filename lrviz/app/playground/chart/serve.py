@@ -15,6 +15,7 @@ carries everything, no session is read.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -30,6 +31,10 @@ from lrviz.app.playground.state import Config
 PATH = "/_lrviz/runs"
 FLAGS = ("narrow", "pick", "errors")  # the look of the payload: phone, picking a start, no critical rate
 MAX_QUERY = 4000  # characters: a formula (300) and every parameter fit many times over
+# Sweeps the route runs at once, per server: more queue (a hall's drags, or a stranger's loop of
+# requests, cannot take every thread; the fragments' runs share the cores too).
+AT_ONCE = 2
+_at_once: asyncio.Semaphore | None = None  # made in the server's event loop, at its first request
 
 
 def query(config: Config, *, narrow: bool, pick: bool, errors: bool) -> str:
@@ -53,12 +58,21 @@ def answer(query: Mapping[str, str]) -> bytes | None:
 
 
 async def _runs(request: Request) -> Response:
+    global _at_once
+    _at_once = _at_once or asyncio.Semaphore(AT_ONCE)
     body = None
     if len(request.url.query) <= MAX_QUERY:
-        body = await run_in_threadpool(answer, request.query_params)  # a sweep: off the event loop
+        async with _at_once:
+            body = await run_in_threadpool(answer, request.query_params)  # a sweep: off the event loop
     if body is None:
         return PlainTextResponse("not a playground run", status_code=400)
     return Response(body, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [Route(PATH, _runs, methods=["GET"])]
+def routes() -> list[Route]:
+    """The route, under the app's ``server.baseUrlPath`` (read when the server imports ``app.py``,
+    its options loaded): chart.js asks for it beside the page's own address."""
+    from streamlit import config
+
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return [Route(f"/{base}{PATH}" if base else PATH, _runs, methods=["GET"])]

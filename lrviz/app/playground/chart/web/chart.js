@@ -402,8 +402,8 @@ function createInstance(root) {
   const me = {
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
-    request: null, served: null, settings: null, start: null, pending: false, controls: null,
-    fetched: new Map(), fetching: false, refetch: false,
+    request: null, served: null, settings: null, start: null, moving: false, release: null, controls: null,
+    fetched: new Map(), fetching: null, refetch: false, lastInput: 0, noRoute: false,
     setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
     plot, canvas: $(".lrc-ink"), rule: $(".lrc-rule"), looks: null, font: "12px sans-serif",
   };
@@ -490,11 +490,11 @@ function createInstance(root) {
   }
   const showFrameLabel = () => { $(".lrc-frame-label span").textContent = `${me.d.header.texts.step} ${me.frame}`; };
 
-  // Send a state value once the gesture has ended, and only if it changed (else ``unchanged``).
-  function sendLater(name, value, unchanged = () => {}, same = (a, b) => a === b) {
+  // Send a state value once the gesture has ended, and only if it changed.
+  function sendLater(name, value) {
     clearTimeout(me.timers[name]);
     me.timers[name] = setTimeout(() => {
-      if (same(me.sent[name], value) || !me.setStateValue) return unchanged();
+      if (me.sent[name] === value || !me.setStateValue) return;
       me.sent[name] = value;
       stats.sends++;
       me.setStateValue(name, value);
@@ -519,12 +519,13 @@ function createInstance(root) {
 
   // The chart's own settings (steps, noise, seed): the runs at the new settings are fetched and
   // drawn at once (serve.py answers what the fragment would send), and the settings are sent on
-  // release, so the link, the code and the share row follow. Until the server's data holds them
-  // (``pending``), data that does not is from a run that started earlier and is not drawn. A start
-  // picked on the map takes the same road (its click handler, below).
+  // release, numbered, so the link, the code and the share row follow. While the student is still
+  // moving them, or until the server's data says it took the last release (``request.release``),
+  // the server's data is kept (``me.served``) but not drawn: it is from a run that started before.
+  // A start picked on the map takes the same road (its click handler, below).
   const sameSettings = (a, b) => a !== null && b !== null && Object.keys(a).every((k) => a[k] === b[k]);
-  const sameStart = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const shown = (spec, v) => (spec.kind === "range" ? (spec.step < 1 ? formatG(v, 3) : String(v)) : "");
+  const shown = (spec, v) => (spec.step < 1 ? formatG(v, 3) : String(v));
+  const held = () => !me.moving && me.served !== null && me.served.request.release >= me.release;
 
   function buildControls(specs, lang) { // once per language: a rebuild mid-drag would drop the thumb
     settingsBox.replaceChildren();
@@ -553,7 +554,9 @@ function createInstance(root) {
   function showSettings() { // the inputs and their labels, as me.settings holds them
     for (const { spec, input, name } of Object.values(me.controls.inputs)) {
       input.value = String(me.settings[spec.name]);
-      name.textContent = `${spec.label} ${shown(spec, me.settings[spec.name])}`;
+      name.textContent = spec.label.replace("{value}", shown(spec, me.settings[spec.name]));
+      // The seed draws the noise: with none, it changes nothing.
+      if (spec.name === "seed") input.disabled = me.settings.noise === 0;
     }
   }
   function take(key) {
@@ -563,52 +566,76 @@ function createInstance(root) {
     const whole = Number.isInteger(spec.step);
     if (input.value.trim() === "" || !Number.isFinite(value) || value < spec.min || value > spec.max ||
         (whole && !Number.isInteger(value))) { // as the sidebar's boxes refuse it: the last value kept
-      if (input.value.trim() !== "") {
+      if (input.value.trim() !== "" || input.validity.badInput) { // text that is no number reads ""
         refused.textContent = spec.refused;
         refused.hidden = false;
       }
       input.value = String(me.settings[key]);
       return;
     }
+    if (value === me.settings[key]) return;
     me.settings = { ...me.settings, [key]: value };
-    me.pending = true;
+    me.moving = true;
+    me.lastInput = performance.now();
     clearTimeout(me.timers.settings); // still moving: no send yet
     showSettings();
-    if (me.request && me.request.runs !== null) fetchRuns();
+    if (me.request.runs !== null && !me.noRoute) fetchRuns();
     if (spec.kind !== "range") sendSettings();
   }
-  function sendSettings() { // back where the server is (500 → 510 → 500): its own runs again
-    sendLater("settings", me.settings, () => { me.pending = false; show(me.served); }, sameSettings);
+  function sendSettings() {
+    clearTimeout(me.timers.settings);
+    me.timers.settings = setTimeout(() => {
+      me.moving = false;
+      if (sameSettings(me.sent.settings, me.settings)) { // back where the server is (500 → 510 → 500)
+        if (held()) adopt(me.served);
+        return;
+      }
+      me.sent.settings = me.settings;
+      me.release += 1;
+      stats.sends++;
+      if (me.setStateValue) me.setStateValue("settings", { ...me.settings, release: me.release });
+    }, SEND_AFTER_MS);
   }
 
   const KEEP_FETCHED = 4; // payloads kept by address: back and forth between two settings asks once
-  async function fetchRuns() {
-    if (me.fetching) { me.refetch = true; return; } // one request at a time; the latest settings next
-    me.fetching = true;
-    try {
-      do {
-        me.refetch = false;
-        const asked = new URLSearchParams(me.request.runs);
-        for (const [k, v] of Object.entries(me.settings)) asked.set(k, String(v));
-        asked.set("start", me.start.join(","));
-        const url = new URL(`_lrviz/runs?${asked}`, location.href).href;
-        let bytes = me.fetched.get(url);
-        if (!bytes) {
-          const response = await fetch(url);
-          if (!response.ok) throw new Error(`${response.status} from ${url}`);
-          bytes = new Uint8Array(await response.arrayBuffer());
-          me.fetched.set(url, bytes);
-          if (me.fetched.size > KEEP_FETCHED) me.fetched.delete(me.fetched.keys().next().value);
-        }
-        // Drawn even if the slider moved on meanwhile (it shows where the drag is going), unless
-        // the server's own data for the new settings came first.
-        if (me.pending) await show({ ...decodeRuns(bytes), request: { ...me.request, nonce: me.nonce } });
-      } while (me.refetch);
-    } catch (error) { // the release still reaches the server, whose rerun sends the runs
-      console.error("playground chart:", error);
-    } finally {
-      me.fetching = false;
-    }
+  const REST_MS = 120; // in a drag, the next runs are asked for once the thumb rests this long
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+  function runsUrl() {
+    const asked = new URLSearchParams(me.request.runs);
+    for (const [k, v] of Object.entries(me.settings)) asked.set(k, String(v));
+    if (me.start) asked.set("start", me.start.join(","));
+    return new URL(`_lrviz/runs?${asked}`, location.href).href;
+  }
+  // One request at a time; the latest settings are asked for when it returns (in a drag, once the
+  // thumb rests: a drag asks for two or three sweeps, not one per frame). Returns the loop's promise.
+  function fetchRuns() {
+    if (me.fetching) { me.refetch = true; return me.fetching; }
+    me.fetching = (async () => {
+      try {
+        do {
+          me.refetch = false;
+          const url = runsUrl();
+          let bytes = me.fetched.get(url);
+          if (!bytes) {
+            const response = await fetch(url);
+            if (response.status === 404) me.noRoute = true; // a page served alone: releases only
+            if (!response.ok) throw new Error(`${response.status} from ${url}`);
+            bytes = new Uint8Array(await response.arrayBuffer());
+            me.fetched.set(url, bytes);
+            if (me.fetched.size > KEEP_FETCHED) me.fetched.delete(me.fetched.keys().next().value);
+          }
+          // Drawn even if the slider moved on meanwhile (it shows where the drag is going), unless
+          // the server has taken the release and sent its own data since.
+          if (!held()) await show({ ...decodeRuns(bytes), request: { ...me.request, nonce: me.nonce } });
+          while (me.refetch && performance.now() - me.lastInput < REST_MS) await sleep(REST_MS);
+        } while (me.refetch);
+      } catch (error) { // the release still reaches the server, whose rerun sends the runs
+        console.error("playground chart:", error);
+      } finally {
+        me.fetching = null;
+      }
+    })();
+    return me.fetching;
   }
 
   // Playback: one play-through takes play_seconds / speed, whatever the rate does meanwhile.
@@ -653,9 +680,13 @@ function createInstance(root) {
     const point = [xa.p2d(px), ya.p2d(py)].map((v) => Number(v.toPrecision(4)));
     // Its runs first, drawn at once; then the page reruns (the sidebar's start boxes show it).
     me.start = point;
-    me.pending = true;
-    const send = () => me.setTriggerValue("start", point);
-    if (me.request.runs === null) send();
+    me.moving = true;
+    const send = () => {
+      me.moving = false;
+      me.release += 1;
+      me.setTriggerValue("start", { point, release: me.release });
+    };
+    if (me.request.runs === null || me.noRoute) send();
     else fetchRuns().then(send);
   });
 
@@ -688,17 +719,19 @@ function createInstance(root) {
   // on their way to the server, data for others comes from a run that started before they left.
   me.update = async (bytes) => {
     const d = decode(bytes);
-    const held = sameSettings(d.request.settings, me.settings) && sameStart(d.request.start, me.start);
-    if (me.pending && !held) return;
-    me.pending = false;
     me.served = d;
+    if (me.release === null) me.release = d.request.release;
+    if (held()) return adopt(d);
+  };
+  // The server's data, drawn: its request, its settings (the controls show them), its runs.
+  function adopt(d) {
     me.request = d.request;
     me.settings = me.sent.settings = d.request.settings;
-    me.start = d.request.start;
+    me.start = null; // the link's own (in request.runs), until a click picks another
     if (!me.controls || me.controls.lang !== d.header.lang) buildControls(d.header.controls, d.header.lang);
     showSettings();
     return show(d);
-  };
+  }
 
   // New runs (the server's, or fetched) or a new request: apply, draw (newPlot once, react after).
   async function show(d) {

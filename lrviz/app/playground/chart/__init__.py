@@ -79,6 +79,7 @@ CSS = """
 .lrc .lrc-settings input[type=number] { width: 7rem; font: inherit; padding: .15rem .4rem; color: inherit;
   border: 1px solid rgba(49, 51, 63, .3); border-radius: .4rem; background: transparent; }
 .lrc .lrc-refused { flex-basis: 100%; color: #7d353b; font-size: .9rem; }
+.lrc .lrc-settings input:disabled { opacity: .45; }  /* the seed, with no noise to draw */
 .lrc input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #ff4b4b); }
 .lrc .lrc-rate-label { font-size: 1rem; flex-wrap: wrap; }
 .lrc .lrc-rate-label input { flex: 1 1 14rem; }  /* under its label on a phone */

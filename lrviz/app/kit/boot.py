@@ -28,8 +28,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 _LOCK = threading.Lock()
+# The core, then every page: `streamlit run app.py` imports app.py once for its server (st.App), so
+# all of this is imported before the first session; sessions that a fresh server runs in Streamlit's
+# legacy pages-folder mode (kit/shell.py) import their page directly, and no longer race for it.
+_PAGES = sorted(path.parent.name for path in Path(__file__).parents[1].glob("*/page.py"))
 _MODULES = ("jax", "jax.numpy", "optax", "lrviz.engine", "lrviz.app.playground.verdict",
-            "lrviz.app.playground.state", "lrviz.app.playground.figures", "lrviz.app.playground.ui")
+            "lrviz.app.playground.state", "lrviz.app.playground.figures", "lrviz.app.playground.ui",
+            *(f"lrviz.app.{name}.page" for name in _PAGES))
 CACHE_ENV = "LRVIZ_JAX_CACHE"  # a folder, or "off"
 MIN_COMPILE_SECONDS = 0.3  # quicker compiles are not worth a file
 MAX_CACHE_BYTES = 512 * 2**20  # least recently used programs go first beyond this

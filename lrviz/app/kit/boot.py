@@ -4,8 +4,10 @@ Streamlit runs each browser session's script in its own thread. When a class
 opens a link at the same moment on a freshly started server, several threads
 import JAX for the first time together, and one of them can see a partially
 initialised module ("cannot import name 'tanh' from partially initialized
-module 'jax.numpy'"). ``app.py`` calls :func:`warm_up` first, so the first
-session imports everything while the others wait.
+module 'jax.numpy'"). ``app.py`` calls :func:`warm_up` first: `streamlit run app.py` imports
+app.py once for its server (its ``st.App``), so the core and every page are imported before the
+first session; where a session runs first (AppTest, a page served alone), it imports them while
+the others wait.
 
 :func:`warm_up` also turns on JAX's persistent compilation cache (:func:`cache_dir`): a program
 compiled once (the LR finder's range test takes 3 s to compile, its search 5 s) loads from disk

@@ -204,6 +204,13 @@ def ranges(page, selector: str) -> list[dict]:
     return page.evaluate(_RANGES, selector)
 
 
+def chart_ranges(page, keys) -> dict[str, list[dict]]:
+    """Each chart's axis ranges by its Streamlit key, once the page is idle: while a page runs again,
+    Streamlit may show a chart twice for a moment (twice in CI, on /sweep and /schedules)."""
+    wait_ready(page)
+    return {key: ranges(page, f".st-key-{key}") for key in keys}
+
+
 # A lecture hall's projector, and what a lecturer must see on it at once in presentation mode: the
 # chart's rate slider with its value, the line under it, the main plot and the Play button.
 PROJECTOR = {"width": 1280, "height": 720}

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import (
+    chart_ranges,
     open_charts,
     ranges,
     screenshot,
@@ -91,8 +92,8 @@ def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server):
 def test_a_swipe_over_the_small_multiples_scrolls_a_phones_page(iphone, server):
     # Their panels zoomed under a finger (plotly.js's drag-to-zoom), and they are a phone's screen tall.
     open_charts(iphone, f"{server}/compare?lang=ko&layout=multiples", 1)
-    shown = ranges(iphone, CHART)
+    shown = chart_ranges(iphone, ("cmp_chart",))
     scrolled = swipe_over_charts(iphone, ("cmp_chart",))
     assert all(px > 100 for px in scrolled.values()), scrolled
-    assert ranges(iphone, CHART) == shown
+    assert chart_ranges(iphone, ("cmp_chart",)) == shown
     screenshot(iphone, "compare-multiples-phone")

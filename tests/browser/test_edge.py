@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import open_charts, ranges, screenshot, swipe_over_charts, wait_ready
+from tests.browser.conftest import (
+    chart_ranges,
+    open_charts,
+    screenshot,
+    swipe_over_charts,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,9 +64,10 @@ def test_korean_warmup_grid(page, server):
 
 def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
     # Each chart zoomed under a finger (plotly.js's drag-to-zoom).
+    keys = ("eg_eos", "eg_flow")
     open_charts(iphone, f"{server}/edge?lang=ko", 2)
-    shown = ranges(iphone, CHART)
-    scrolled = swipe_over_charts(iphone, ("eg_eos", "eg_flow"))
+    shown = chart_ranges(iphone, keys)
+    scrolled = swipe_over_charts(iphone, keys)
     assert all(px > 100 for px in scrolled.values()), scrolled
-    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    assert chart_ranges(iphone, keys) == shown  # no chart zoomed or panned
     screenshot(iphone, "edge-phone")

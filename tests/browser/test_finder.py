@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import open_charts, ranges, screenshot, swipe_over_charts, wait_ready
+from tests.browser.conftest import (
+    chart_ranges,
+    open_charts,
+    screenshot,
+    swipe_over_charts,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +57,8 @@ def test_korean_generalization_on_spirals(page, server):
 def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
     # The range test's chart zoomed under a finger (plotly.js's drag-to-zoom).
     open_charts(iphone, f"{server}/lr-finder?lang=ko", 1)
-    shown = ranges(iphone, CHART)
+    shown = chart_ranges(iphone, ("lf_range",))
     scrolled = swipe_over_charts(iphone, ("lf_range",))
     assert all(px > 100 for px in scrolled.values()), scrolled
-    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    assert chart_ranges(iphone, ("lf_range",)) == shown  # no chart zoomed or panned
     screenshot(iphone, "finder-phone")

@@ -7,7 +7,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_charts, ranges, screenshot, swipe_over_charts, wait_ready
+from tests.browser.conftest import (
+    chart_ranges,
+    open_charts,
+    screenshot,
+    swipe_over_charts,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +82,10 @@ def test_a_phone_gets_the_gallery_in_two_columns(phone, server):
 
 def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
     # Each chart zoomed under a finger (plotly.js's drag-to-zoom); the gallery is a phone's screen tall.
+    keys = ("sc_gallery", "sc_curve", "sc_comparison", "sc_overlay_chart")
     open_charts(iphone, f"{server}/schedules?lang=ko", 4)
-    shown = ranges(iphone, CHART)
-    scrolled = swipe_over_charts(iphone, ("sc_gallery", "sc_curve", "sc_comparison", "sc_overlay_chart"))
+    shown = chart_ranges(iphone, keys)
+    scrolled = swipe_over_charts(iphone, keys)
     assert all(px > 100 for px in scrolled.values()), scrolled
-    assert ranges(iphone, CHART) == shown  # no chart zoomed or panned
+    assert chart_ranges(iphone, keys) == shown  # no chart zoomed or panned
     screenshot(iphone, "schedules-phone")

@@ -4,7 +4,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SHOTS, open_charts, ranges, screenshot, swipe_over_charts, wait_ready
+from tests.browser.conftest import (
+    SHOTS,
+    chart_ranges,
+    open_charts,
+    screenshot,
+    swipe_over_charts,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -78,12 +85,10 @@ def test_a_swipe_over_each_chart_scrolls_a_phones_page(iphone, server):
     # Each chart zoomed under a finger (plotly.js's drag-to-zoom), and the three fill a phone's page.
     keys = ("sw_chart_rates", "sw_chart_phase", "sw_chart_basins")
     open_charts(iphone, f"{server}/sweep?lang=ko", 3)
-    # Chart by chart: while the page ran again, Streamlit showed a chart twice for a moment (CI, once).
-    shown = {key: ranges(iphone, f".st-key-{key}") for key in keys}
+    shown = chart_ranges(iphone, keys)
     scrolled = swipe_over_charts(iphone, keys)
     assert all(px > 100 for px in scrolled.values()), scrolled
-    wait_ready(iphone)
-    assert {key: ranges(iphone, f".st-key-{key}") for key in keys} == shown  # no chart zoomed or panned
+    assert chart_ranges(iphone, keys) == shown  # no chart zoomed or panned
     screenshot(iphone, "sweep-phone")
 
 

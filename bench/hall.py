@@ -56,7 +56,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from lrviz.app import cli
 from lrviz.app.kit.rates import LR_GRID
-from lrviz.app.playground import state as playground
+from lrviz.app.playground.chart import payload
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "/playground?surface=quadratic&lr=1.5"
@@ -214,6 +214,7 @@ class Run:
     runs: int = 0
     elements: Counter = dataclasses.field(default_factory=Counter)
     exceptions: int = 0
+    shown: str = ""  # the first exception's type and message, as the page shows them
     seconds: float = 0.0
 
 
@@ -378,15 +379,14 @@ class Student:
         """Move the playground chart's own steps, noise or seed as its script does: the new runs
         fetched over HTTP (the paint waits for this alone: ``Run.seconds`` is its time), then the
         release's one rerun, the chart's state carrying the settings."""
-        query = dict(urllib.parse.parse_qsl(self.query))
-        query.pop("frame", None)
-        default = {name: getattr(playground.DEFAULT, name) for name in playground.CHART_SETTINGS}
-        held = {name: type(value)(query.pop(name, value)) for name, value in default.items()}
-        held.update(settings)
-        t0 = time.perf_counter()
-        await asyncio.to_thread(self.get, "/_lrviz/runs?" + urllib.parse.urlencode({**query, **held}))
-        fetched = time.perf_counter() - t0
         wid = self.ids[self.key("pg_chart")]
+        # What chart.js reads: the query the server handed it, and the settings it holds.
+        request = payload.decode(self.elements[wid].bidi_component.bytes)["request"]
+        held = {**request["settings"], **settings}
+        asked = urllib.parse.urlencode({**dict(urllib.parse.parse_qsl(request["runs"])), **held})
+        t0 = time.perf_counter()
+        await asyncio.to_thread(self.get, f"/_lrviz/runs?{asked}")
+        fetched = time.perf_counter() - t0
         self.chart = {**self.chart, "settings": held}
         self.states[wid] = WidgetState(id=wid, json_value=json.dumps(self.chart))
         run = await self._rerun(fragment=self.fragments.get(wid, ""))
@@ -426,8 +426,8 @@ class Student:
         except TimeoutError:
             self.errors.append(f"no answer within {TIMEOUT:.0f} s")
         self._run.seconds = time.perf_counter() - t0
-        if self._run.exceptions:
-            self.errors.append(f"{self._run.exceptions} exception(s) shown on /{self.path}")
+        if (run := self._run).exceptions:
+            self.errors.append(f"{run.exceptions} exception(s) shown on /{self.path}: {run.shown}")
         return self._run
 
     async def _read(self) -> None:
@@ -471,6 +471,8 @@ class Student:
             self._run.elements[etype] += 1
             if etype == "exception":
                 self._run.exceptions += 1
+                shown = element.exception
+                self._run.shown = self._run.shown or f"{shown.type}: {shown.message[:300]}"
             proto = getattr(element, etype)
             wid = getattr(proto, "id", "") if etype != "empty" else ""
             if wid.startswith("$$ID-"):

@@ -1,9 +1,11 @@
 """Shared test settings."""
 
+import asyncio
 import functools
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,14 @@ def _scan_manifests_once() -> None:
 
 
 _scan_manifests_once()
+
+
+def run_async(coro):
+    """``asyncio.run`` in a thread of its own. Once a browser test has run in a test process, its
+    Playwright (the session's sync API) holds the main thread's event loop, and ``asyncio.run``
+    there fails: a test that awaits must not care which tests ran before it on its worker."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench import hall
 from lrviz.i18n import t
+from tests.conftest import run_async
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +41,7 @@ def _language(student: hall.Student) -> list[str]:
 
 def test_students_opening_a_korean_link_together_on_a_fresh_server_all_get_korean():
     with hall.serve() as (base, _):
-        students = asyncio.run(_first_visits(base))
+        students = run_async(_first_visits(base))
     for student, link in zip(students, LINKS, strict=True):
         assert student.errors == [], f"{link}: {student.errors}"
         assert _language(student) == ["한국어"], f"{link} was drawn without app.py's Korean switch"

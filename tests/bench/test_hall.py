@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from bench import hall
-
-
-def _run(coro):
-    """``asyncio.run`` in a thread of its own: a browser test's Playwright may hold this thread's loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from tests.conftest import run_async
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +16,13 @@ def server():
             await student.open(hall.PAGE)
             await student.close()
 
-        _run(warm_up())
+        run_async(warm_up())
         yield base, pid
 
 
 def test_students_load_move_and_change_without_errors(server):
     base, pid = server
-    tally, memory, cpu = _run(hall.hall(base, pid, students=2, seconds=10, link=hall.PAGE, ramp=0))
+    tally, memory, cpu = run_async(hall.hall(base, pid, students=2, seconds=10, link=hall.PAGE, ramp=0))
     assert tally.errors == []
     assert len(tally.latency["page load"]) == 2
     assert tally.latency.get("rate release"), "no student moved the rate"
@@ -56,4 +48,4 @@ def test_a_student_keeps_the_widgets_it_set(server):
             await student.close()
         assert student.errors == []
 
-    _run(scenario())
+    run_async(scenario())

@@ -469,17 +469,20 @@ def test_a_phone_gets_the_quick_rate_buttons_in_two_rows(phone, server):
     screenshot(phone, "playground-phone-rate-buttons")
 
 
-@pytest.mark.parametrize("part", [".lrc-plot .xy .nsewdrag", ".lrc-plot .xy .ewdrag",
-                                  ".lrc-plot .x2y2 .nsewdrag", ".lrc-overview .nsewdrag"],
-                         ids=["map", "map's x axis", "step chart", "overview"])
-def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server, part):
+# The map, its x axis, a step chart and the overview.
+SWIPED = (".lrc-plot .xy .nsewdrag", ".lrc-plot .xy .ewdrag", ".lrc-plot .x2y2 .nsewdrag",
+          ".lrc-overview .nsewdrag")
+
+
+def test_a_swipe_over_the_chart_scrolls_a_phones_page(iphone, server):
     # A swipe over the charts zoomed them (plotly.js's drag-to-zoom) and said "Double-click to zoom
     # back out" in English; the chart is 358 of 390 px wide, so the page scrolled only at its edges.
     open_chart(iphone, f"{server}/playground?surface=rosenbrock&lang=ko")
     shown = ranges(iphone, ".lrc")
-    assert swipe_up(iphone, part) > 100
-    tap(iphone, part)  # plotly.js reads a tap there as a double-click: an autorange
-    assert ranges(iphone, ".lrc") == shown
+    for part in SWIPED:
+        assert swipe_up(iphone, part) > 100, part
+        tap(iphone, part)  # plotly.js reads a tap there as a double-click: an autorange
+        assert ranges(iphone, ".lrc") == shown, part
     assert iphone.locator(".notifier-note").count() == 0
 
 

@@ -1,6 +1,5 @@
 """The chart's runs over HTTP (chart/serve.py): the bytes the fragment would send, or a refusal."""
 
-import asyncio
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -12,6 +11,7 @@ from starlette.requests import Request
 from lrviz.app.playground import state as links
 from lrviz.app.playground.chart import payload, runs, serve
 from lrviz.app.playground.state import Config
+from tests.conftest import run_async
 
 CONFIGS = [
     Config(surface="quadratic", lr=0.1, steps=120),
@@ -61,7 +61,7 @@ def test_a_query_no_chart_would_send_is_refused(change):
 def _get(query: str):
     scope = {"type": "http", "method": "GET", "path": serve.PATH, "query_string": query.encode(),
              "headers": [], "scheme": "http", "server": ("127.0.0.1", 8501), "root_path": ""}
-    return asyncio.run(serve._runs(Request(scope)))
+    return run_async(serve._runs(Request(scope)))
 
 
 def test_the_route_sends_bytes_or_says_no():

@@ -12,35 +12,55 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 
 
 def bytes_lru(max_bytes: int) -> Callable[[Callable[..., bytes]], Callable[..., bytes]]:
     """Memoise a function returning ``bytes`` (positional, hashable arguments), keeping the most
     recently used results while their total length is at most ``max_bytes``. A result larger than
-    the whole budget, or empty, is returned and not kept. Thread-safe; two threads missing the same key both
-    compute it (a rare double cost, never a wrong result)."""
+    the whole budget, or empty, is returned and not kept. Thread-safe, and a result is built once:
+    a thread asking for one another thread is building waits for it (in a hall, a release's rerun
+    and the chart's fetch of the same runs arrive together); a build that raises raises in both."""
 
     def decorate(fn: Callable[..., bytes]) -> Callable[..., bytes]:
         kept: OrderedDict[Hashable, bytes] = OrderedDict()
+        building: dict[Hashable, Future[bytes]] = {}
         lock = threading.Lock()
         total = 0
 
+        def keep(args: Hashable, value: bytes) -> None:
+            nonlocal total
+            if 0 < len(value) <= max_bytes and args not in kept:  # an empty one would cost nothing
+                kept[args] = value
+                total += len(value)
+                while total > max_bytes:
+                    _, dropped = kept.popitem(last=False)
+                    total -= len(dropped)
+
         @functools.wraps(fn)
         def memo(*args: Hashable) -> bytes:
-            nonlocal total
             with lock:
                 if (value := kept.get(args)) is not None:
                     kept.move_to_end(args)
                     return value
-            value = fn(*args)
-            if 0 < len(value) <= max_bytes:  # an empty result would be an entry that costs nothing
+                if (built := building.get(args)) is None:
+                    built = building[args] = Future()
+                    mine = True
+                else:
+                    mine = False
+            if not mine:
+                return built.result()
+            try:
+                value = fn(*args)
+            except BaseException as error:
                 with lock:
-                    if args not in kept:
-                        kept[args] = value
-                        total += len(value)
-                    while total > max_bytes:
-                        _, dropped = kept.popitem(last=False)
-                        total -= len(dropped)
+                    del building[args]
+                built.set_exception(error)
+                raise
+            with lock:
+                del building[args]
+                keep(args, value)
+            built.set_result(value)
             return value
 
         def cache_clear() -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,3 +80,47 @@ def test_it_keeps_exactly_the_most_recent_results_that_fit(budget, asks):
             while sum(model.values()) > budget:
                 del model[next(iter(model))]
         assert make.cache_bytes() == (len(model), sum(model.values()))
+
+
+def _held(budget: int = 100):
+    """A memo whose builds wait for ``release``; ``started`` is set once a build has begun."""
+    calls: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    @memo.bytes_lru(budget)
+    def make(name: str) -> bytes:
+        calls.append(name)
+        started.set()
+        release.wait(10)
+        if name == "bad":
+            raise ValueError(name)
+        return name.encode()
+
+    return make, calls, started, release
+
+
+def _together(make, name: str, started: threading.Event, release: threading.Event) -> list:
+    """Two threads ask for ``name``, the second while the first is building it."""
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(make, name)
+        assert started.wait(10)
+        second = pool.submit(make, name)
+        time.sleep(0.2)  # the second thread is at the memo by now
+        release.set()
+        return [first.exception(10) or first.result(), second.exception(10) or second.result()]
+
+
+def test_a_result_asked_for_while_it_is_being_built_is_built_once():
+    make, calls, started, release = _held()
+    assert _together(make, "a", started, release) == [b"a", b"a"]
+    assert calls == ["a"] and make.cache_bytes() == (1, 1)
+    assert make("a") == b"a" and calls == ["a"]
+
+
+def test_a_build_that_raises_raises_for_both_and_is_tried_again_next_time():
+    make, calls, started, release = _held()
+    raised = _together(make, "bad", started, release)
+    assert [type(e) for e in raised] == [ValueError, ValueError] and calls == ["bad"]
+    with pytest.raises(ValueError):
+        make("bad")
+    assert calls == ["bad", "bad"] and make.cache_bytes() == (0, 0)

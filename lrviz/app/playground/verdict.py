@@ -163,6 +163,11 @@ def verdict(run: Trajectory, surface: Surface, lang: str, limit: Limit | None = 
             detail += " " + t("verdict.diverged_left", lang, left=left[0], step=run.diverged_at,
                               box=_escape_box(run, surface, lang))
         return Verdict(status, headline, detail + " " + _diverged_fix(run, surface, limit, left, lang))
+    if status == "converged" and noise > 0 and run.steps - (run.converged_at or 0) < _window(run) \
+            and (jitter := _jitter(run, surface, noise, lang)):
+        # Its last few points fell inside the minimum's band by chance (x² at η = 0.3, noise 0.2:
+        # "converged in 127 steps" with seed 0 and 130 steps, jittering with seed 1, or 120 steps).
+        return jitter
     if status == "converged":
         steps = run.converged_at if run.converged_at is not None else run.steps
         detail = t("verdict.converged_detail", lang, loss=number(run.losses[-1]), best=best)
@@ -530,6 +535,12 @@ def _sharpest_step(limit: Limit, lr: float) -> float:
 NEAR = 0.1  # a run within this share of its first distance to the minimum has come to it
 
 
+def _window(run: Trajectory) -> int:
+    """A noisy run's last quarter (at least 10 steps): where it hovers, and how long it must stay at
+    its minimum for that to be no chance."""
+    return max(10, run.steps // 4)
+
+
 def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdict | None:
     """A noisy run that came to its minimum and hovers there: each step is η·(∇L + noise), and at
     the minimum ∇L is gone, so the steps stay about η·noise long (None if the run is still far)."""
@@ -537,7 +548,7 @@ def _jitter(run: Trajectory, surface: Surface, noise: float, lang: str) -> Verdi
         return None
     distance = diagnostics.distance_to(run.points, surface.minima)
     # How far it hovers: the root mean square over the last quarter, not one step's chance distance.
-    window = max(10, run.steps // 4)
+    window = _window(run)
     recent = distance[-window:]
     lr = float(run.lrs[-1])
     # Near its minimum: within a tenth of the way, or within two of its own recent steps (on x² at

@@ -554,6 +554,15 @@ def test_a_noisy_run_at_its_minimum_is_told_the_noise_keeps_it_jittering(lang):
     # average; a last point two noises out (0.99) must not make it "a flat direction crossed slowly".
     hopping = engine.run("quadratic", lr=0.5, steps=200, noise=1.0)
     assert verdict(hopping, get("quadratic"), lang, limit, noise=1.0).headline == t("verdict.jitter", lang)
+    # A review: η = 0.3, noise 0.2, 130 steps, seed 0 "converged in 127 steps", its last four points
+    # inside the minimum's band by chance (seed 1, or 120 steps: jittering).
+    lucky = engine.run("quadratic", lr=0.3, steps=130, noise=0.2, seed=0)
+    assert lucky.status == "converged" and lucky.converged_at == 127
+    assert verdict(lucky, get("quadratic"), lang, limit, noise=0.2).headline == t("verdict.jitter", lang)
+    # A little noise, settled long before the end: converged.
+    quiet = engine.run("quadratic", lr=0.3, steps=200, noise=0.01)
+    assert verdict(quiet, get("quadratic"), lang, limit, noise=0.01).headline == \
+        t("verdict.converged", lang, steps=quiet.converged_at)
     # A review: Adam on Rosenbrock with noise 2 ended 1.2 from the minimum, in steps of 0.017 (Adam
     # rescales the noise away), and was told it jittered there "in steps about 0.6 long".
     far = engine.run("rosenbrock", "adam", lr=0.3, steps=200, noise=2.0)

@@ -245,6 +245,20 @@ def test_play_and_the_frame_link(page, server):
     paused = page.locator(".lrc-frame").input_value()
     page.wait_for_function(f"() => /[?&]frame={paused}(&|$)/.test(location.search)", timeout=30_000)
     assert int(paused) > 20 and page.locator(".lrc-frame-label span").inner_text() == f"step {paused}"
+    # A rate whose run ends sooner shows that run's last step; back at the rate, the chosen step is
+    # shown again, the one the link still holds (it stayed at step 1 while the link said the other).
+    rate = page.locator(".lrc-rate")
+    at, top = int(rate.input_value()), int(rate.get_attribute("max"))
+    rate.focus()
+    page.keyboard.press("End")
+    assert int(page.locator(".lrc-frame").input_value()) < int(paused)
+    for _ in range(top - at):
+        page.keyboard.press("ArrowLeft")
+    assert page.locator(".lrc-frame-label span").inner_text() == f"step {paused}"
+    page.wait_for_timeout(1500)  # past the rate's release, if one is sent
+    wait_ready(page)
+    assert re.search(rf"[?&]frame={paused}(&|$)", page.url), page.url
+    assert page.locator(".lrc-frame-label span").inner_text() == f"step {paused}"
 
 
 # How many step labels the lowest step chart draws, and in which tick mode.

@@ -400,7 +400,9 @@ function createInstance(root) {
   const rate = $(".lrc-rate"), frameInput = $(".lrc-frame"), play = $(".lrc-play"), speed = $(".lrc-speed");
   const settingsBox = $(".lrc-settings");
   const me = {
-    d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, playing: false, speed: 1,
+    // frame: the step shown; wanted: the step chosen (the frame slider, playback, the link), which a
+    // shorter run shows as its last step and a longer one after it shows again, as the link reopens.
+    d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, wanted: 0, playing: false, speed: 1,
     fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
     request: null, served: null, settings: null, start: null, moving: false, release: null, controls: null,
     fetched: new Map(), fetching: null, refetch: false, lastInput: 0, noRoute: false,
@@ -465,7 +467,7 @@ function createInstance(root) {
   function showRate() {
     const H = me.d.header, row = H.rows[me.row];
     me.run = runAt(me.row);
-    me.frame = Math.min(me.frame, me.run.k);
+    me.frame = Math.min(me.wanted, me.run.k);
     frameInput.max = String(me.run.k);
     frameInput.value = String(me.frame);
     // As the line under it writes the rate (Python's :g): 1.001 and 0.0007, not 1 and 7.00e-04.
@@ -511,7 +513,7 @@ function createInstance(root) {
   rate.addEventListener("change", () => sendLater("rate_index", me.index));
   frameInput.addEventListener("input", () => {
     setPlaying(false, false);
-    me.frame = Number(frameInput.value);
+    me.frame = me.wanted = Number(frameInput.value);
     showFrameLabel();
     draw(false);
   });
@@ -646,7 +648,7 @@ function createInstance(root) {
     position = Math.min(k, position + (now - last) * perMs);
     last = now;
     if (Math.floor(position) !== me.frame) {
-      me.frame = Math.floor(position);
+      me.frame = me.wanted = Math.floor(position);
       frameInput.value = String(me.frame);
       showFrameLabel();
       draw(false);
@@ -658,7 +660,7 @@ function createInstance(root) {
     me.playing = on;
     play.textContent = on ? me.d.header.texts.pause : me.d.header.texts.play;
     if (on) {
-      if (me.frame >= me.run.k) me.frame = 0;
+      if (me.frame >= me.run.k) me.frame = me.wanted = 0;
       position = me.frame;
       last = performance.now();
       requestAnimationFrame(tick);
@@ -774,7 +776,7 @@ function createInstance(root) {
       // Shown as an exact rate's own row, the stop nearest it is not what the page holds: a release
       // there is sent (a student who halves 1.05 and then picks 0.5 means 0.5).
       me.sent.rate_index = request.selected === null ? request.index : null;
-      if (first) { me.frame = request.frame; me.sent.frame = request.frame; }
+      if (first) me.frame = me.wanted = me.sent.frame = request.frame;
     }
     me.row = request.selected !== null && me.index === request.index ? request.selected : me.index;
     rate.value = String(me.index);

@@ -99,8 +99,12 @@ def counted(lo: float, hi: float, count: int | range) -> Key:
 
 
 def span(lo: float, hi: float) -> str:
-    """A range as a note shows what a key allows: ``"4–256"``, ``"0.0001–10"``."""
-    return f"{format_value(float(lo))}–{format_value(float(hi))}"
+    """A range as a note shows what a key allows: ``"4–256"``, ``"0.0001–10"``, whole numbers whole
+    (a seed's ``"0–2147483647"``, which six digits wrote ``"0–2.14748e+09"``)."""
+    def bound(v: float) -> str:
+        return str(v) if isinstance(v, int) else format_value(float(v))
+
+    return f"{bound(lo)}–{bound(hi)}"
 
 
 def flag(text: str) -> bool | None:

@@ -44,6 +44,14 @@ def test_bad_values_fall_back_and_leave_a_note_each():
     assert read.notes[-1].takes("ko") == "쉼표로 구분한 수 2개, 각각 -10부터 10까지"
 
 
+def test_a_whole_numbers_range_is_written_whole():
+    # A review: a seed's note said it takes "0–2.14748e+09" while its box said 2147483647.
+    read = QueryReader({"seed": "-1", "lr": "11"})
+    read.whole("seed", 0, 2**31 - 1, 0)
+    read.number("lr", 1e-4, 10, 0.1)
+    assert [n.allowed for n in read.notes] == ["0–2147483647", "0.0001–10"]
+
+
 def test_a_refused_choice_names_the_default_as_its_menu_does():
     read = QueryReader({"surface": "nope", "view": "nope"})
     title = lambda n: surfaces.SURFACES[n].title  # noqa: E731

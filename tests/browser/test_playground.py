@@ -175,6 +175,11 @@ def test_the_charts_steps_noise_and_seed_draw_their_runs_before_any_rerun(page, 
     page.wait_for_timeout(1000)
     assert (len(fetched), version(page), requests(page)) == (asked, drawn, 0)
     assert [re.search(r"steps=(\d+)", url).group(1) for url in fetched[:1]] == ["510"]
+    # Without noise the seed draws nothing: its box is off, and its label says when it is used.
+    page.locator(".lrc-noise").focus()
+    page.keyboard.press("Home")
+    assert page.locator(".lrc-settings label span").all_inner_texts()[2] == "Noise seed: used once σ > 0"
+    assert seed.is_disabled()
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

@@ -176,6 +176,7 @@ def run_controls(lang: str) -> list[dict[str, Any]]:
             dict(name="noise", kind="range", min=0.0, max=MAX_NOISE, step=NOISE_STEP,
                  label=t("pg.chart_noise", lang), help=t("pg.noise_help", lang)),
             dict(name="seed", kind="number", min=seed_lo, max=seed_hi, step=1, label=t("pg.seed", lang),
+                 off=t("pg.chart_seed_off", lang),  # its label while there is no noise to draw
                  refused=t("pg.chart_refused", lang, name=t("pg.seed", lang), lo=seed_lo, hi=seed_hi))]
 
 

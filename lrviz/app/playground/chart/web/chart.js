@@ -556,9 +556,10 @@ function createInstance(root) {
   function showSettings() { // the inputs and their labels, as me.settings holds them
     for (const { spec, input, name } of Object.values(me.controls.inputs)) {
       input.value = String(me.settings[spec.name]);
-      name.textContent = spec.label.replace("{value}", shown(spec, me.settings[spec.name]));
-      // The seed draws the noise: with none, it changes nothing.
-      if (spec.name === "seed") input.disabled = me.settings.noise === 0;
+      // The seed draws the noise: with none, it changes nothing, and its label says so.
+      input.disabled = spec.name === "seed" && me.settings.noise === 0;
+      const label = spec.label.replace("{value}", shown(spec, me.settings[spec.name]));
+      name.textContent = input.disabled ? spec.off : label;
     }
   }
   function take(key) {

@@ -14,6 +14,7 @@ from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
 from tests.browser.conftest import (
     PROJECTOR,
+    SHOTS,
     on_one_screen,
     open_charts,
     ranges,
@@ -466,6 +467,33 @@ def test_a_phone_gets_the_charts_and_the_update_rule_under_the_map(phone, server
                                 " return [r.scrollWidth, r.clientWidth]; }")
     assert 0 < needs <= has
     screenshot(phone, "playground-phone")
+
+
+def test_a_narrow_desktop_window_gets_the_phones_one_column(browser, server):
+    # At 560 px, no phone's user agent, the step charts beside the map were 120 px wide, their names
+    # cut ("loss − lowest loss (lo") and the update rule's numbers off its edge (a review found it).
+    context = browser.new_context(viewport={"width": 560, "height": 900})
+    page = context.new_page()
+    # The step charts' domains: the page's width under the map, or beside it.
+    domains = f"""() => {{
+        const layout = document.querySelector('{PLOT}').layout;
+        return ['xaxis2', 'xaxis5'].map(name => layout[name].domain);
+    }}"""
+    try:
+        open_chart(page, f"{server}/playground?surface=rosenbrock&lr=0.001&lang=ko")
+        page.wait_for_function(f"() => ({domains})().every(d => d[0] === 0 && d[1] === 1)", timeout=30_000)
+        wait_ready(page)
+        needs, has = page.evaluate("() => { const r = document.querySelector('.lrc-rule');"
+                                   " return [r.scrollWidth, r.clientWidth]; }")
+        assert 0 < needs <= has
+        found = page.evaluate(_RATE_BUTTONS)  # the page followed: two rows of quick-rate buttons, not five
+        assert len(found["labels"]) == 5 and found["rows"] <= 2, found
+        page.locator(".lrc-plot").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "playground-narrow-window.png"))
+        page.set_viewport_size({"width": 1400, "height": 900})  # widened again: the map beside them
+        page.wait_for_function(f"() => ({domains})().every(d => d[0] > 0.5)", timeout=30_000)
+    finally:
+        context.close()
 
 
 # The quick-rate buttons' rows (their distinct tops) and the bottom of the chart's rate slider.

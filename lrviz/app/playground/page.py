@@ -33,7 +33,7 @@ def body(lang: Lang) -> None:
         st.caption(surface.lesson(lang))
     st.latex(surface.latex)
     if not pg.PAGE.hosted:
-        pg.rate_buttons(lang, narrow=shell.on_a_phone())
+        pg.rate_buttons(lang, narrow=pg.narrow())
     stage(lang)
 
 
@@ -44,9 +44,11 @@ def stage(lang: Lang) -> None:
     that change only the run (``pg.sidebar`` says which) rerun only this; the quick-move buttons
     above it, and the controls that change the sidebar, rerun the page. It reads the controls
     itself (``pg.settings``), so a rerun of its own sees their new values."""
-    # A click on the map set the start (the sidebar's boxes must show it), or the chart could not draw
-    # (the sidebar takes back its steps, noise and seed): the whole page.
-    if any([st.session_state.pop(f"{pg.K}{flag}", False) for flag in ("start_clicked", "sidebar_stale")]):
+    # A click on the map set the start (the sidebar's boxes must show it), the chart could not draw
+    # (the sidebar takes back its steps, noise and seed), or it found its window narrow or wide again
+    # (the buttons above it follow): the whole page.
+    flags = ("start_clicked", "sidebar_stale", "narrowed")
+    if any([st.session_state.pop(f"{pg.K}{flag}", False) for flag in flags]):
         st.rerun()
     config, surface, errors = pg.settings(lang)
     pick_start = pg.picking_start(surface)
@@ -61,7 +63,7 @@ def stage(lang: Lang) -> None:
     config = replace(config, lr=lr)
     config = replace(config, view=pg.view_control(surface, lang))
     config = pg.PAGE.settle(config, errors, lang)
-    narrow = shell.on_a_phone()
+    narrow = pg.narrow()
 
     if config.view == "3d" and surface.dim == 2:  # where the toggle is, not under the whole chart
         plot.chart(pg.surface_3d(config), key="pg_3d")
@@ -71,7 +73,7 @@ def stage(lang: Lang) -> None:
         blob = chart.data(config, narrow=narrow, pick_start=pick_start, errors=bool(errors), request=request)
         chart.mount(blob, key=pg.CHART_KEY, on_rate=pg.on_chart_rate, on_frame=pg.on_chart_frame,
                     on_settings=pg.on_chart_settings, on_start=pg.on_chart_start,
-                    on_failed=pg.on_chart_failed)
+                    on_narrow=pg.on_chart_narrow, on_failed=pg.on_chart_failed)
     else:
         why = st.session_state.get(f"{pg.K}chart_failed") or chart.WHY_NOT
         if why != "off":

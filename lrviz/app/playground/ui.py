@@ -14,7 +14,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz import engine, optimizers, schedules, surfaces
-from lrviz.app.kit import link, share
+from lrviz.app.kit import link, share, shell
 from lrviz.app.kit import sheet as sheets
 from lrviz.app.kit.query import START, format_value, number, whole
 from lrviz.app.kit.rates import LR_GRID, LR_RANGE, nearest_rate
@@ -118,6 +118,19 @@ def on_chart_frame() -> None:
     frame = st.session_state[CHART_KEY].get("frame")
     if frame is not None:
         st.session_state[f"{K}frame"] = max(0, int(frame))
+
+
+def on_chart_narrow() -> None:
+    """The chart found its window too narrow for the map beside the step charts, or wide again (the
+    whole page reruns: the quick-rate buttons above the chart take two rows, as on a phone)."""
+    st.session_state[f"{K}narrow"] = st.session_state[CHART_KEY].get("narrow") is True
+    st.session_state[f"{K}narrowed"] = True
+
+
+def narrow() -> bool:
+    """The one-column chart: for a phone (its user agent says so before anything is drawn), or a
+    window the chart found too narrow (a desktop browser at half a screen)."""
+    return shell.on_a_phone() or st.session_state.get(f"{K}narrow", False)
 
 
 def on_chart_settings() -> None:

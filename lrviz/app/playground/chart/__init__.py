@@ -163,7 +163,8 @@ def data(config: Config, *, narrow: bool, pick_start: bool, errors: bool, reques
 
 
 def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Callable[[], None],
-          on_settings: Callable[[], None], on_start: Callable[[], None], on_failed: Callable[[], None]):
+          on_settings: Callable[[], None], on_start: Callable[[], None], on_narrow: Callable[[], None],
+          on_failed: Callable[[], None]):
     """Draw the component (always, in every run: an element left out of a run loses its state).
 
     No ``default`` state: Streamlit's frontend sends a component's whole state with each value it
@@ -172,5 +173,5 @@ def mount(blob: bytes, *, key: str, on_rate: Callable[[], None], on_frame: Calla
     stop 0.5, and the rate snapped to it. The rate and the frame reach the browser in the request."""
     return COMPONENT(key=key, data=blob,
                      on_rate_index_change=on_rate, on_frame_change=on_frame, on_settings_change=on_settings,
-                     on_start_change=on_start,
+                     on_start_change=on_start, on_narrow_change=on_narrow,
                      on_failed_change=on_failed, height="content")

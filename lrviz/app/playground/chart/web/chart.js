@@ -403,7 +403,7 @@ function createInstance(root) {
     // frame: the step shown; wanted: the step chosen (the frame slider, playback, the link), which a
     // shorter run shows as its last step and a longer one after it shows again, as the link reopens.
     d: null, version: null, nonce: null, index: 0, row: 0, frame: 0, wanted: 0, playing: false, speed: 1,
-    fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null }, timers: {},
+    fig: null, run: null, runs: new Map(), sent: { rate_index: null, frame: null, settings: null, narrow: null }, timers: {},
     request: null, served: null, settings: null, start: null, moving: false, release: null, controls: null,
     fetched: new Map(), fetching: null, refetch: false, lastInput: 0, noRoute: false,
     setStateValue: null, setTriggerValue: null, plotted: false, axes: {}, touch: {}, picked: -Infinity,
@@ -821,6 +821,7 @@ function createInstance(root) {
     me.rule.style.color = font.color;
     draw(false);
     stats.updateMs = performance.now() - started; // data in to canvas painted (bench hook)
+    reportWidth();
     box.classList.add("lrc-live");
     plot.dataset.version = me.version;
     plot.dataset.ready = "1";
@@ -833,8 +834,24 @@ function createInstance(root) {
   }
   const overviewOf = (d) => { const ov = typed(d.header.overview.figure); return [ov.data, ov.layout]; };
 
+  // A window too narrow for the map beside the step charts (a desktop browser at half a screen) asks
+  // for the phone's one column, and one widened again for the wide layout: a state value, the
+  // chart's fragment reruns. A phone's user agent gets the one column from the first run (and keeps
+  // it turned sideways): a wide phone says nothing, a window says "wide" only after "narrow".
+  const NARROW_PX = 600;
+  function reportWidth() {
+    const width = box.clientWidth, narrow = width < NARROW_PX;
+    if (!width || !me.d || !me.setStateValue) return;
+    if (narrow === me.d.header.narrow || narrow === me.sent.narrow || (!narrow && me.sent.narrow !== true)) return;
+    me.sent.narrow = narrow;
+    me.setStateValue("narrow", narrow);
+  }
+  const onResize = () => { clearTimeout(me.timers.width); me.timers.width = setTimeout(reportWidth, 300); };
+  window.addEventListener("resize", onResize);
+
   me.destroy = () => {
     me.playing = false;
+    window.removeEventListener("resize", onResize);
     Object.values(me.timers).forEach(clearTimeout);
     if (window.Plotly) { window.Plotly.purge(plot); window.Plotly.purge(overview); }
     instances.delete(root);

@@ -56,12 +56,19 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def is_chart(element) -> bool:
+    """Whether ``element`` is the playground's chart."""
+    from lrviz.app.playground.chart import NAME
+
+    return element.type == "bidi_component" and element.proto.component_name == NAME
+
+
 def chart_payload(at: AppTest) -> dict:
     """What the playground's chart component received: request, header and arrays
     (:func:`lrviz.app.playground.chart.payload.decode`)."""
-    from lrviz.app.playground.chart import NAME, payload
+    from lrviz.app.playground.chart import payload
 
-    (element,) = [e for e in at.get("bidi_component") if e.proto.component_name == NAME]
+    (element,) = [e for e in at.get("bidi_component") if is_chart(e)]
     return payload.decode(element.proto.bytes)
 
 

@@ -12,6 +12,7 @@ from bench.browser import COUNT_RUNS, SENT_REQUESTS, WATCH_SOCKET
 from lrviz import surfaces
 from lrviz.app.kit.rates import LR_GRID
 from lrviz.app.playground import figures
+from lrviz.i18n import t
 from tests.browser.conftest import (
     PROJECTOR,
     SHOTS,
@@ -436,6 +437,20 @@ def test_the_page_asks_nothing_of_other_origins(browser, server):
     outside = [u for u in urls if not u.startswith(("data:", "blob:")) and urlparse(u).netloc != origin]
     assert outside == [] and any(u.endswith("plotly.min.js") for u in urls)
     assert any("/_lrviz/runs?" in u for u in urls)
+
+
+def test_a_chart_whose_plotly_js_cannot_load_falls_back_to_the_plain_figure(page, server):
+    # The fallback: the page says so in the student's language and draws st.plotly_chart,
+    # and the sidebar takes back the chart's own steps, noise and seed. Both of chart.js's mounts
+    # (the preloader at the page's top, the chart) ask for plotly.js: neither gets it here.
+    page.route("**/plotly.min.js", lambda route: route.abort())
+    page.goto(f"{server}/playground?surface=quadratic&lr=0.1&lang=ko")
+    said = t("pg.chart_fallback", "ko", why="@").split("@")[0]
+    page.wait_for_function(f"() => document.body.innerText.includes({said!r})", timeout=60_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    wait_ready(page)
+    assert page.locator(f'{SIDEBAR} [data-testid="stSlider"]').count() >= 2  # steps and noise are back
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_switching_language_relabels_the_chosen_values_of_select_boxes(page, server):

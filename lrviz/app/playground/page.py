@@ -24,6 +24,8 @@ def show() -> None:
 def body(lang: Lang) -> None:
     """The page under its link, also drawn by a lesson step (after ``pg.PAGE.host``)."""
     st.title(t("pg.title", lang))
+    if pg.chart_live():
+        chart.preload()
     pg.sidebar(lang)
     config, surface, _ = pg.settings(lang)
     pg.start_inputs(surface, lang)

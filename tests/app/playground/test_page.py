@@ -7,10 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz import optimizers, schedules, surfaces
-from lrviz.app.playground import chart
 from lrviz.app.playground import state as links
 from lrviz.i18n import t
-from tests.apptest import chart_row, open_page, param, texts
+from tests.apptest import chart_row, is_chart, open_page, param, texts
 
 TIMEOUT = 60  # the first run of a page compiles JAX programs
 
@@ -96,14 +95,13 @@ def test_playground_old_scrub_links_open_and_the_3d_view_draws():
     at = open_page(PLAYGROUND, surface="himmelblau", mode="scrub", view="3d", lr="0.01")
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 1  # the 3-D view; the map is the component
-    assert [e.proto.component_name for e in at.get("bidi_component")].count(chart.NAME) == 1  # the map
+    assert len([e for e in at.get("bidi_component") if is_chart(e)]) == 1  # the map
     assert not at.warning
     # Right under the view's toggle, saying which rate it shows (the map follows the slider as it moves).
     assert "η = 0.01, the rate the slider last rested on" in texts(at)
     main = list(at.main)
     kinds = [e.type for e in main]
-    assert kinds.index("plotly_chart") < next(i for i, e in enumerate(main) if e.type == "bidi_component"
-                                               and e.proto.component_name == chart.NAME)
+    assert kinds.index("plotly_chart") < next(i for i, e in enumerate(main) if is_chart(e))
 
 
 def test_playground_custom_formula_from_the_link():

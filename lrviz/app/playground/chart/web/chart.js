@@ -18,7 +18,6 @@
 
 const instances = new WeakMap(); // parentElement -> instance
 const SEND_AFTER_MS = 600; // a burst of key presses is one release (a held key repeats every ~33 ms)
-let plotlyLoading = null;
 // Test and bench hooks: counters only, no behaviour hangs on them.
 const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0, sends: 0, newPlots: 0, updateMs: null });
 
@@ -29,18 +28,20 @@ const stats = (globalThis.__lrviz = globalThis.__lrviz || { creates: 0, draws: 0
 // the route resolves beside the page's own address, under a base path too.
 const PLOTLY_URL = "_stcore/bidi-components/lrviz.playground_chart/plotly.min.js";
 
+// One load per page, shared by this module's two mounts (the chart, and the preloader at the page's
+// top, chart.preload), each its own module instance: the promise is kept on the window.
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
+  if (!window.__lrvizPlotly) {
+    window.__lrvizPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = new URL(PLOTLY_URL, location.href).href;
       script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { plotlyLoading = null; reject(new Error("cannot load " + script.src)); };
+      script.onerror = () => { window.__lrvizPlotly = null; reject(new Error("cannot load " + script.src)); };
       document.head.appendChild(script);
     });
   }
-  return plotlyLoading;
+  return window.__lrvizPlotly;
 }
 
 // ---- numbers as the Python side writes them (verdict.number, format specs .3g and .2e) ----
@@ -861,6 +862,10 @@ function createInstance(root) {
 
 export default function playgroundChart(component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
+  if (data && data.preload) { // the preloader at the page's top (chart.preload): plotly.js early
+    loadPlotly().catch(() => {}); // a failure is the chart's to report, when it asks again
+    return undefined;
+  }
   let me = instances.get(parentElement);
   if (!me) instances.set(parentElement, (me = createInstance(parentElement)));
   me.setStateValue = setStateValue; // always the latest callbacks

@@ -9,16 +9,13 @@ elements the server sent for each (``bench/hall_browser.py`` prints the same com
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from bench import hall, hall_browser
+from tests.conftest import run_async
 
 
 def test_the_protocol_student_causes_what_a_browser_causes(browser, server):
     seen = hall_browser.browser_actions(browser, server, hall.PAGE)
-    with ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
-        sent = pool.submit(asyncio.run, hall_browser.protocol_actions(server, hall.PAGE)).result()
+    sent = run_async(hall_browser.protocol_actions(server, hall.PAGE))  # away from Playwright's loop
     assert seen["exceptions"][0] == 0, "the browser showed an exception"
     assert sent["exceptions"][0] == 0, "the protocol student met an error"
     for action in hall_browser.ACTIONS:

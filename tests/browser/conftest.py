@@ -227,10 +227,18 @@ _ON_ONE_SCREEN = """() => {
 }"""
 
 
+def presentation_drawn(page) -> None:
+    """Wait for presentation mode's style: an st.html, drawn once its lazily loaded script is in, so
+    on a busy machine the chart (plotly.js loaded early) could be drawn before it (CI, once)."""
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize !== '16px'",
+                           timeout=30_000)
+
+
 def on_one_screen(page) -> tuple[float, dict]:
     """Scroll the chart's rate slider to the top of the window: how tall a window must be to show the
     slider, the line under it, the main plot and the Play button at once, below Streamlit's header
-    where that hides what is under it (px); and where each is."""
+    where that hides what is under it (px); and where each is. In presentation mode, its style drawn."""
+    presentation_drawn(page)
     found = page.evaluate(_ON_ONE_SCREEN)
     parts = [v for v in found.values() if isinstance(v, list)]
     return found["hidden"] + max(b for _, b in parts) - min(t for t, _ in parts), found

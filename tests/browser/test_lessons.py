@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     SHOTS,
     collapse_sidebar,
     on_one_screen,
+    presentation_drawn,
     screenshot,
     show_sidebar,
     wait_ready,
@@ -122,6 +123,7 @@ def test_a_step_in_presentation_mode_reads_like_the_playground_in_presentation_m
             page.goto(url)
             wait_ready(page, timeout=120_000)
             page.wait_for_selector(ready, timeout=60_000)
+            presentation_drawn(page)
             return page.evaluate(_READING)
 
         plot = '.lrc-plot[data-ready="1"]'

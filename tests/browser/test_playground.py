@@ -48,10 +48,24 @@ def ink(page) -> dict:
     return page.evaluate(INK)
 
 
+# The chart's top, still for ten frames in a row.
+_STILL = """() => new Promise((done) => {
+  const top = () => document.querySelector('.lrc-plot').getBoundingClientRect().top;
+  let last = top(), calm = 0;
+  const tick = () => { const now = top(); calm = now === last ? calm + 1 : 0; last = now;
+                       if (calm >= 10) done(true); else requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})"""
+
+
 def open_chart(page, url: str) -> None:
     page.goto(url)
     wait_ready(page)
     page.wait_for_selector(READY_PLOT, timeout=60_000)
+    # The surface's formula above the chart (KaTeX, loaded lazily) could come in after the chart, now
+    # drawn sooner (plotly.js loaded early), and push it down under a pointer aimed before (CI, once).
+    page.wait_for_selector(".katex", timeout=30_000)
+    page.evaluate(_STILL)
 
 
 def card(page) -> str:

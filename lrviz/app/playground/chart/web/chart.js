@@ -836,8 +836,8 @@ function createInstance(root) {
   const overviewOf = (d) => { const ov = typed(d.header.overview.figure); return [ov.data, ov.layout]; };
 
   // A window too narrow for the map beside the step charts (a desktop browser at half a screen) asks
-  // for the phone's one column, and one widened again for the wide layout: a state value, the
-  // chart's fragment reruns. A phone's user agent gets the one column from the first run (and keeps
+  // for the phone's one column, and one widened again for the wide layout: a state value, and the
+  // page reruns once (the quick-rate buttons above follow). A phone's user agent gets the one column from the first run (and keeps
   // it turned sideways): a wide phone says nothing, a window says "wide" only after "narrow".
   const NARROW_PX = 600;
   function reportWidth() {
